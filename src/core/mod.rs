@@ -1,0 +1,13 @@
+//! The UI-free core. Nothing in here may depend on ratatui or crossterm.
+
+pub mod demo;
+pub mod ingest;
+pub mod logging;
+pub mod maildir;
+pub mod model;
+pub mod parse;
+pub mod paths;
+pub mod sanitize;
+pub mod send;
+pub mod store;
+pub mod timefmt;

@@ -1,0 +1,93 @@
+//! Everything that can happen to the UI state.
+
+/// The context a key is resolved in; each is a section of keymap.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    /// Keys that work everywhere unless a more specific context binds them.
+    Global,
+    Inbox,
+    Conversation,
+    Profile,
+    Help,
+}
+
+impl Context {
+    pub const ALL: [Context; 5] = [
+        Context::Global,
+        Context::Inbox,
+        Context::Conversation,
+        Context::Profile,
+        Context::Help,
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::Inbox => "inbox",
+            Context::Conversation => "conversation",
+            Context::Profile => "profile",
+            Context::Help => "help",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Context> {
+        Context::ALL.into_iter().find(|c| c.name() == s)
+    }
+}
+
+macro_rules! bindable {
+    ($( $variant:ident => $name:literal, $desc:literal; )*) => {
+        /// Actions a key can be bound to in keymap.toml (kebab-case names).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Bound { $( $variant, )* }
+
+        impl Bound {
+            pub const ALL: &'static [Bound] = &[ $( Bound::$variant, )* ];
+            pub fn name(self) -> &'static str {
+                match self { $( Bound::$variant => $name, )* }
+            }
+            pub fn description(self) -> &'static str {
+                match self { $( Bound::$variant => $desc, )* }
+            }
+            pub fn from_name(s: &str) -> Option<Bound> {
+                match s { $( $name => Some(Bound::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+bindable! {
+    Next => "next", "Next item";
+    Prev => "prev", "Previous item";
+    PageDown => "page-down", "Down one page";
+    PageUp => "page-up", "Up one page";
+    Top => "top", "First item / oldest message";
+    Bottom => "bottom", "Last item / newest message";
+    Open => "open", "Open the selected conversation";
+    Back => "back", "Back to the inbox / close";
+    FocusNext => "focus-next", "Focus the next pane";
+    FocusPrev => "focus-prev", "Focus the previous pane";
+    Search => "search", "Search all mail (narrows the list)";
+    ClearSearch => "clear-search", "Clear the search";
+    Filter => "filter", "Cycle filter: awaiting reply / all / opted out";
+    FilterAwaiting => "filter-awaiting", "Show candidates awaiting our reply";
+    FilterAll => "filter-all", "Show all candidates";
+    FilterOptedOut => "filter-opted-out", "Show candidates who opted out";
+    ToggleProfile => "toggle-profile", "Show or hide the candidate profile";
+    Help => "help", "Show this help";
+    Quit => "quit", "Quit rapport";
+}
+
+/// Every input to `update`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// A key resolved through the keymap.
+    Key(Bound),
+    /// Text typed into the search prompt.
+    SearchInput(char),
+    SearchBackspace,
+    SearchSubmit,
+    SearchCancel,
+    /// The terminal changed size (columns, rows).
+    Resize(u16, u16),
+    /// Periodic tick: refreshes relative times and picks up changes.
+    Tick,
+}
