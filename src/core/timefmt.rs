@@ -1,1 +1,83 @@
-//! (being written)
+//! Human time: wait durations ("3d 4h") and message dates relative to now, in a time zone.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+/// A wait or age in the largest two units: "45m", "3h 05m", "2d 4h", "5w 2d".
+pub fn duration(secs: i64) -> String {
+    let s = secs.max(0);
+    let (m, h, d) = (s / 60, s / 3600, s / 86_400);
+    if m < 60 {
+        format!("{m}m")
+    } else if h < 24 {
+        format!("{h}h {:02}m", m % 60)
+    } else if d < 14 {
+        format!("{d}d {}h", h % 24)
+    } else {
+        format!("{}w {}d", d / 7, d % 7)
+    }
+}
+
+/// A compact date for lists: "14:05" today, "Mon 14:05" this week, "3 Nov" this year,
+/// "3 Nov 2025" otherwise.
+pub fn short_date(at: i64, now: i64, tz: &TimeZone) -> String {
+    let (Ok(t), Ok(n)) = (Timestamp::from_second(at), Timestamp::from_second(now)) else {
+        return "?".into();
+    };
+    let (t, n) = (
+        t.to_zoned_datetime(tz.clone()),
+        n.to_zoned_datetime(tz.clone()),
+    );
+    if t.date() == n.date() {
+        t.strftime("%H:%M").to_string()
+    } else if (n.timestamp().as_second() - at) < 6 * 86_400 && at <= now {
+        t.strftime("%a %H:%M").to_string()
+    } else if t.year() == n.year() {
+        t.strftime("%-d %b").to_string()
+    } else {
+        t.strftime("%-d %b %Y").to_string()
+    }
+}
+
+/// A full date for message headers: "Tue 3 Nov 2026 14:05".
+pub fn long_date(at: i64, tz: &TimeZone) -> String {
+    match Timestamp::from_second(at) {
+        Ok(t) => t
+            .to_zoned_datetime(tz.clone())
+            .strftime("%a %-d %b %Y %H:%M")
+            .to_string(),
+        Err(_) => "?".into(),
+    }
+}
+
+/// RFC 3339 in UTC, for JSON output.
+pub fn rfc3339(at: i64) -> String {
+    Timestamp::from_second(at)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_use_two_units() {
+        assert_eq!(duration(59), "0m");
+        assert_eq!(duration(45 * 60), "45m");
+        assert_eq!(duration(3 * 3600 + 5 * 60), "3h 05m");
+        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d 4h");
+        assert_eq!(duration(37 * 86_400), "5w 2d");
+        assert_eq!(duration(-5), "0m");
+    }
+
+    #[test]
+    fn short_dates_depend_on_distance() {
+        let tz = TimeZone::UTC;
+        let now = 1_764_000_000; // Mon 24 Nov 2025 16:00 UTC
+        assert_eq!(short_date(now - 3600, now, &tz), "15:00");
+        assert_eq!(short_date(now - 2 * 86_400, now, &tz), "Sat 16:00");
+        assert_eq!(short_date(now - 30 * 86_400, now, &tz), "25 Oct");
+        assert_eq!(short_date(now - 400 * 86_400, now, &tz), "20 Oct 2024");
+    }
+}

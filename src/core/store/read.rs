@@ -1,0 +1,506 @@
+//! Queries named for what they answer. Everything the inbox shows is indexed; nothing here
+//! loads every message.
+
+use super::write::RANK_AWAITING_BELOW;
+use super::{Result, Store};
+use crate::core::model::{
+    Attachment, Channel, ContactEntry, Direction, Frequency, Outcome, Preferences,
+};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+/// Which candidates the inbox lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InboxFilter {
+    /// Waiting for our reply, longest wait first.
+    Awaiting,
+    /// Everyone: awaiting first, then by latest activity.
+    All,
+    /// Candidates who opted out of email.
+    OptedOut,
+}
+
+impl InboxFilter {
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxFilter::Awaiting => "Awaiting reply",
+            InboxFilter::All => "All",
+            InboxFilter::OptedOut => "Opted out",
+        }
+    }
+    pub fn next(self) -> InboxFilter {
+        match self {
+            InboxFilter::Awaiting => InboxFilter::All,
+            InboxFilter::All => InboxFilter::OptedOut,
+            InboxFilter::OptedOut => InboxFilter::Awaiting,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxQuery {
+    pub filter: InboxFilter,
+    /// Free text: narrows to candidates with matching mail, name or address.
+    pub search: Option<String>,
+}
+
+/// One line of the candidate inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InboxRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub snippet: String,
+    pub waiting_since: Option<i64>,
+    pub last_activity: Option<i64>,
+    pub last_direction: Option<Direction>,
+    pub message_count: i64,
+    pub opted_out: bool,
+}
+
+/// One email in a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub message_id: String,
+    pub thread_id: i64,
+    pub parent_message_id: Option<String>,
+    pub direction: Direction,
+    pub from_name: String,
+    pub from_addr: String,
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    pub date: i64,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub automated: bool,
+    pub recruiter: Option<String>,
+}
+
+/// A logged contact with its row id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactView {
+    pub id: i64,
+    #[serde(flatten)]
+    pub entry: ContactEntry,
+}
+
+/// The newest part of a candidate's history: emails and logged contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conversation {
+    pub candidate_id: i64,
+    pub messages: Vec<MessageView>,
+    pub contacts: Vec<ContactView>,
+    /// Older messages exist beyond what was loaded.
+    pub older_omitted: i64,
+}
+
+/// An opt-out as shown on the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OptOutView {
+    pub id: i64,
+    pub scope: String,
+    pub reason: String,
+    pub source: String,
+    pub recorded_by: String,
+    pub at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// What we know about one candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub id: i64,
+    pub name: String,
+    pub addresses: Vec<String>,
+    pub preferences: Option<Preferences>,
+    pub opt_outs: Vec<OptOutView>,
+    pub message_count: i64,
+    pub last_inbound_at: Option<i64>,
+    pub last_outbound_at: Option<i64>,
+    /// Our last contact of any kind: an email we sent or a logged contact.
+    pub last_contact_at: Option<i64>,
+    pub waiting_since: Option<i64>,
+    pub recent_contacts: Vec<ContactView>,
+}
+
+impl Profile {
+    pub fn opted_out(&self) -> bool {
+        self.opt_outs
+            .iter()
+            .any(|o| o.revoked_at.is_none() && (o.scope == "all" || o.scope == "channel:email"))
+    }
+}
+
+/// A message matching a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    pub message_id: i64,
+    pub candidate_id: Option<i64>,
+    pub candidate: String,
+    pub direction: Direction,
+    pub subject: String,
+    pub date: i64,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FolderStatus {
+    pub name: String,
+    pub role: String,
+    pub messages: i64,
+    pub uidvalidity: Option<i64>,
+    pub uidnext: Option<i64>,
+    pub last_sync_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub database: String,
+    pub schema_version: usize,
+    pub messages: i64,
+    pub candidates: i64,
+    pub threads: i64,
+    pub awaiting_reply: i64,
+    pub opted_out: i64,
+    pub folders: Vec<FolderStatus>,
+    pub last_sync_at: Option<i64>,
+}
+
+/// Turns what a user typed into an FTS5 query: every word must match, as a prefix.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+const INBOX_COLUMNS: &str = "c.id, c.name,
+    (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id ORDER BY first_seen, address LIMIT 1),
+    c.last_snippet, c.waiting_since, c.last_message_at, c.last_direction, c.message_count, c.opted_out";
+
+fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
+    Ok(InboxRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        address: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        snippet: r.get(3)?,
+        waiting_since: r.get(4)?,
+        last_activity: r.get(5)?,
+        last_direction: r.get::<_, Option<String>>(6)?.map(|d| Direction::parse(&d)),
+        message_count: r.get(7)?,
+        opted_out: r.get(8)?,
+    })
+}
+
+/// WHERE clause and its parameters for an inbox query.
+fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
+    let mut clauses = vec![match q.filter {
+        InboxFilter::Awaiting => format!("c.inbox_rank < {RANK_AWAITING_BELOW}"),
+        InboxFilter::All => "1".to_string(),
+        InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
+    }];
+    let mut args = Vec::new();
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        let fts = fts_query(text).unwrap_or_default();
+        clauses.push(
+            "(c.id IN (SELECT m.candidate_id FROM messages_fts f JOIN messages m ON m.id = f.rowid
+                        WHERE messages_fts MATCH ?1)
+              OR lower(c.name) LIKE ?2
+              OR c.id IN (SELECT candidate_id FROM candidate_addresses WHERE address LIKE ?2))"
+                .to_string(),
+        );
+        args.push(fts);
+        args.push(like);
+    }
+    (clauses.join(" AND "), args)
+}
+
+impl Store {
+    /// How many candidates the inbox lists for this query.
+    pub fn inbox_count(&self, q: &InboxQuery) -> Result<usize> {
+        let (w, args) = inbox_where(q);
+        let sql = format!("SELECT count(*) FROM candidates c WHERE {w}");
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// One page of the inbox, in inbox order.
+    pub fn inbox_page(&self, q: &InboxQuery, offset: usize, limit: usize) -> Result<Vec<InboxRow>> {
+        let (w, mut args) = inbox_where(q);
+        let n = args.len();
+        let sql = format!(
+            "SELECT {INBOX_COLUMNS} FROM candidates c WHERE {w}
+             ORDER BY c.inbox_rank, c.id LIMIT ?{} OFFSET ?{}",
+            n + 1,
+            n + 2
+        );
+        args.push(limit.to_string());
+        args.push(offset.to_string());
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), inbox_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The candidate an address belongs to.
+    pub fn candidate_by_address(&self, address: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT candidate_id FROM candidate_addresses WHERE address = ?1")?
+            .query_row([address.trim().to_lowercase()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The newest `limit` messages of a candidate and their logged contacts, oldest first.
+    pub fn conversation(&self, candidate_id: i64, limit: usize) -> Result<Conversation> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, message_id, thread_id, parent_message_id, direction, from_name, from_addr,
+                    to_addrs, cc_addrs, subject, date, body, attachments, automated, recruiter
+             FROM messages WHERE candidate_id = ?1 ORDER BY date DESC, id DESC LIMIT ?2",
+        )?;
+        let mut messages: Vec<MessageView> = st
+            .query_map(params![candidate_id, limit as i64], |r| {
+                Ok(MessageView {
+                    id: r.get(0)?,
+                    message_id: r.get(1)?,
+                    thread_id: r.get(2)?,
+                    parent_message_id: r.get(3)?,
+                    direction: Direction::parse(&r.get::<_, String>(4)?),
+                    from_name: r.get(5)?,
+                    from_addr: r.get(6)?,
+                    to: r.get(7)?,
+                    cc: r.get(8)?,
+                    subject: r.get(9)?,
+                    date: r.get(10)?,
+                    body: r.get(11)?,
+                    attachments: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
+                    automated: r.get(13)?,
+                    recruiter: r.get(14)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        messages.reverse();
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM messages WHERE candidate_id = ?1")?
+            .query_row([candidate_id], |r| r.get(0))?;
+        let since = messages.first().map(|m| m.date).unwrap_or(i64::MIN);
+        let older_omitted = total - messages.len() as i64;
+        let contacts = self.contacts_since(
+            candidate_id,
+            if older_omitted > 0 { since } else { i64::MIN },
+            1000,
+        )?;
+        Ok(Conversation {
+            candidate_id,
+            messages,
+            contacts,
+            older_omitted,
+        })
+    }
+
+    fn contacts_since(
+        &self,
+        candidate_id: i64,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<ContactView>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, channel, direction, outcome, at, note, recorded_by FROM contact_log
+             WHERE candidate_id = ?1 AND at >= ?2 ORDER BY at DESC, id DESC LIMIT ?3",
+        )?;
+        let mut v: Vec<ContactView> = st
+            .query_map(params![candidate_id, since, limit as i64], |r| {
+                Ok(ContactView {
+                    id: r.get(0)?,
+                    entry: ContactEntry {
+                        channel: Channel::parse(&r.get::<_, String>(1)?).unwrap_or(Channel::Phone),
+                        direction: Direction::parse(&r.get::<_, String>(2)?),
+                        outcome: Outcome::parse(&r.get::<_, String>(3)?)
+                            .unwrap_or(Outcome::Delivered),
+                        at: r.get(4)?,
+                        note: r.get(5)?,
+                        recorded_by: r.get(6)?,
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        v.reverse();
+        Ok(v)
+    }
+
+    /// The profile pane: addresses, preferences, opt-outs, last contact and recent contacts.
+    pub fn profile(&self, candidate_id: i64) -> Result<Option<Profile>> {
+        let head = self
+            .conn
+            .prepare_cached(
+                "SELECT name, message_count, last_inbound_at, last_outbound_at, waiting_since
+                 FROM candidates WHERE id = ?1",
+            )?
+            .query_row([candidate_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            })
+            .optional()?;
+        let Some((name, message_count, last_in, last_out, waiting)) = head else {
+            return Ok(None);
+        };
+        let addresses: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT address FROM candidate_addresses WHERE candidate_id = ?1 ORDER BY first_seen, address",
+            )?
+            .query_map([candidate_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let preferences = self.preferences(candidate_id)?;
+        let opt_outs: Vec<OptOutView> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, scope, reason, source, recorded_by, at, revoked_at FROM opt_outs
+                 WHERE candidate_id = ?1 ORDER BY at, id",
+            )?
+            .query_map([candidate_id], |r| {
+                Ok(OptOutView {
+                    id: r.get(0)?,
+                    scope: r.get(1)?,
+                    reason: r.get(2)?,
+                    source: r.get(3)?,
+                    recorded_by: r.get(4)?,
+                    at: r.get(5)?,
+                    revoked_at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let recent_contacts = {
+            let mut v = self.contacts_since(candidate_id, i64::MIN, 5)?;
+            v.reverse();
+            v
+        };
+        let last_logged = recent_contacts.iter().map(|c| c.entry.at).max();
+        Ok(Some(Profile {
+            id: candidate_id,
+            name,
+            addresses,
+            preferences,
+            opt_outs,
+            message_count,
+            last_inbound_at: last_in,
+            last_outbound_at: last_out,
+            last_contact_at: last_out.max(last_logged),
+            waiting_since: waiting,
+            recent_contacts,
+        }))
+    }
+
+    /// Current preferences and interests, or `None` when nothing was ever recorded.
+    pub fn preferences(&self, candidate_id: i64) -> Result<Option<Preferences>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT channels, preferred, frequency, language, timezone FROM preferences
+                 WHERE candidate_id = ?1",
+            )?
+            .query_row([candidate_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .optional()?;
+        let interests: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT tag FROM interests WHERE candidate_id = ?1 ORDER BY tag")?
+            .query_map([candidate_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if row.is_none() && interests.is_empty() {
+            return Ok(None);
+        }
+        let (channels, preferred, frequency, language, timezone) = row.unwrap_or_default();
+        Ok(Some(Preferences {
+            channels: channels.split(',').filter_map(Channel::parse).collect(),
+            preferred: preferred.as_deref().and_then(Channel::parse),
+            frequency: frequency.as_deref().and_then(Frequency::parse),
+            interests,
+            language,
+            timezone,
+        }))
+    }
+
+    /// Messages matching a free-text search, best match first.
+    pub fn search_messages(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let Some(q) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.id, m.candidate_id, coalesce(c.name, m.from_name), m.direction, m.subject, m.date,
+                    snippet(messages_fts, 1, '[', ']', '…', 12)
+             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+             LEFT JOIN candidates c ON c.id = m.candidate_id
+             WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![q, limit as i64], |r| {
+            Ok(SearchHit {
+                message_id: r.get(0)?,
+                candidate_id: r.get(1)?,
+                candidate: r.get(2)?,
+                direction: Direction::parse(&r.get::<_, String>(3)?),
+                subject: r.get(4)?,
+                date: r.get(5)?,
+                excerpt: crate::core::sanitize::sanitize_line(&r.get::<_, String>(6)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts for `rapport status`.
+    pub fn status(&self) -> Result<Status> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let folders: Vec<FolderStatus> = self
+            .conn
+            .prepare(
+                "SELECT f.name, f.role, (SELECT count(*) FROM message_locations l WHERE l.folder_id = f.id),
+                        f.uidvalidity, f.uidnext, f.last_sync_at FROM folders f ORDER BY f.name",
+            )?
+            .query_map([], |r| {
+                Ok(FolderStatus {
+                    name: r.get(0)?,
+                    role: r.get(1)?,
+                    messages: r.get(2)?,
+                    uidvalidity: r.get(3)?,
+                    uidnext: r.get(4)?,
+                    last_sync_at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Status {
+            database: self.path.display().to_string(),
+            schema_version: self.schema_version()?,
+            messages: count("SELECT count(*) FROM messages")?,
+            candidates: count("SELECT count(*) FROM candidates")?,
+            threads: count("SELECT count(*) FROM threads")?,
+            awaiting_reply: count(&format!(
+                "SELECT count(*) FROM candidates WHERE inbox_rank < {RANK_AWAITING_BELOW}"
+            ))?,
+            opted_out: count("SELECT count(*) FROM candidates WHERE opted_out = 1")?,
+            last_sync_at: folders.iter().filter_map(|f| f.last_sync_at).max(),
+            folders,
+        })
+    }
+}

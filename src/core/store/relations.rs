@@ -1,0 +1,268 @@
+//! What candidates told us and what we did: preferences with their ledger, the contact log
+//! and opt-outs. Every change is written with who made it and why, in the same transaction.
+
+use super::write::refresh_candidate;
+use super::{Result, Store};
+use crate::core::model::{ContactEntry, Preferences};
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+/// Who made a change, and on what grounds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeMeta {
+    /// The recruiter acting (OS user or configured display name).
+    pub actor: String,
+    pub at: i64,
+    /// "recruiter" or "candidate" (the candidate said so, see `source_message_id`).
+    pub source: String,
+    pub source_message_id: Option<i64>,
+    /// "consent" or "legitimate-interest".
+    pub legal_basis: Option<String>,
+    pub note: String,
+}
+
+/// One entry of the preference and consent history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerEntry {
+    pub at: i64,
+    pub actor: String,
+    pub source: String,
+    pub source_message_id: Option<i64>,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub legal_basis: Option<String>,
+    pub note: String,
+}
+
+fn ledger(
+    tx: &Transaction,
+    c: i64,
+    m: &ChangeMeta,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO ledger(candidate_id, at, actor, source, source_message_id, field, old_value,
+            new_value, legal_basis, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        c,
+        m.at,
+        m.actor,
+        m.source,
+        m.source_message_id,
+        field,
+        old,
+        new,
+        m.legal_basis,
+        m.note
+    ])?;
+    Ok(())
+}
+
+pub(crate) fn audit(
+    tx: &Transaction,
+    actor: &str,
+    action: &str,
+    candidate: Option<i64>,
+    detail: &str,
+) -> Result<()> {
+    tx.prepare_cached("INSERT INTO audit_log(at, actor, action, candidate_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)")?
+        .execute(params![super::now(), actor, action, candidate, detail])?;
+    Ok(())
+}
+
+fn join<T>(v: &[T], f: impl Fn(&T) -> &str) -> String {
+    v.iter().map(f).collect::<Vec<_>>().join(",")
+}
+
+impl Store {
+    /// Replaces a candidate's preferences; each field that changed becomes a ledger entry.
+    pub fn set_preferences(
+        &mut self,
+        candidate_id: i64,
+        new: &Preferences,
+        meta: &ChangeMeta,
+    ) -> Result<()> {
+        let old = self.preferences(candidate_id)?.unwrap_or_default();
+        let tx = self.conn.transaction()?;
+        let fields: [(&str, String, String); 5] = [
+            (
+                "channels",
+                join(&old.channels, |c| c.as_str()),
+                join(&new.channels, |c| c.as_str()),
+            ),
+            (
+                "preferred-channel",
+                old.preferred
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
+                new.preferred
+                    .map(|c| c.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "frequency",
+                old.frequency
+                    .map(|f| f.as_str().to_string())
+                    .unwrap_or_default(),
+                new.frequency
+                    .map(|f| f.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "language",
+                old.language.clone().unwrap_or_default(),
+                new.language.clone().unwrap_or_default(),
+            ),
+            (
+                "timezone",
+                old.timezone.clone().unwrap_or_default(),
+                new.timezone.clone().unwrap_or_default(),
+            ),
+        ];
+        let some = |s: &String| (!s.is_empty()).then_some(s.as_str()).map(str::to_owned);
+        for (field, o, n) in &fields {
+            if o != n {
+                ledger(
+                    &tx,
+                    candidate_id,
+                    meta,
+                    field,
+                    some(o).as_deref(),
+                    some(n).as_deref(),
+                )?;
+            }
+        }
+        let (oi, ni) = (old.interests.join(","), new.interests.join(","));
+        if oi != ni {
+            ledger(
+                &tx,
+                candidate_id,
+                meta,
+                "interests",
+                some(&oi).as_deref(),
+                some(&ni).as_deref(),
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO preferences(candidate_id, channels, preferred, frequency, language, timezone, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT(candidate_id) DO UPDATE SET channels = excluded.channels,
+                preferred = excluded.preferred, frequency = excluded.frequency,
+                language = excluded.language, timezone = excluded.timezone,
+                updated_at = excluded.updated_at",
+            params![
+                candidate_id,
+                fields[0].2,
+                new.preferred.map(|c| c.as_str()),
+                new.frequency.map(|f| f.as_str()),
+                new.language,
+                new.timezone,
+                meta.at
+            ],
+        )?;
+        tx.execute(
+            "DELETE FROM interests WHERE candidate_id = ?1",
+            [candidate_id],
+        )?;
+        for tag in &new.interests {
+            tx.execute(
+                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
+                params![candidate_id, tag],
+            )?;
+        }
+        audit(
+            &tx,
+            &meta.actor,
+            "set-preferences",
+            Some(candidate_id),
+            &meta.note,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The preference and consent history, oldest first.
+    pub fn ledger(&self, candidate_id: i64) -> Result<Vec<LedgerEntry>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT at, actor, source, source_message_id, field, old_value, new_value, legal_basis, note
+             FROM ledger WHERE candidate_id = ?1 ORDER BY at, id",
+        )?;
+        let rows = st.query_map([candidate_id], |r| {
+            Ok(LedgerEntry {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                source: r.get(2)?,
+                source_message_id: r.get(3)?,
+                field: r.get(4)?,
+                old_value: r.get(5)?,
+                new_value: r.get(6)?,
+                legal_basis: r.get(7)?,
+                note: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Logs a call, meeting or message on another channel. A call where we talked answers the
+    /// candidate, so it ends their wait.
+    pub fn log_contact(&mut self, candidate_id: i64, entry: &ContactEntry) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO contact_log(candidate_id, channel, direction, outcome, at, note, recorded_by, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                candidate_id,
+                entry.channel.as_str(),
+                entry.direction.as_str(),
+                entry.outcome.as_str(),
+                entry.at,
+                entry.note,
+                entry.recorded_by,
+                super::now()
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        refresh_candidate(&tx, candidate_id)?;
+        audit(
+            &tx,
+            &entry.recorded_by,
+            "log-contact",
+            Some(candidate_id),
+            &format!("{} {}", entry.channel.as_str(), entry.outcome.as_str()),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Records an opt-out. `scope` is "all", "channel:<channel>" or "topic:<interest>".
+    pub fn record_opt_out(
+        &mut self,
+        candidate_id: i64,
+        scope: &str,
+        reason: &str,
+        meta: &ChangeMeta,
+    ) -> Result<i64> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO opt_outs(candidate_id, scope, reason, source, source_message_id, recorded_by, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![candidate_id, scope, reason, meta.source, meta.source_message_id, meta.actor, meta.at],
+        )?;
+        let id = tx.last_insert_rowid();
+        ledger(&tx, candidate_id, meta, "opt-out", None, Some(scope))?;
+        refresh_candidate(&tx, candidate_id)?;
+        audit(
+            &tx,
+            &meta.actor,
+            "opt-out",
+            Some(candidate_id),
+            &format!("{scope}: {reason}"),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,255 @@
+//! Versioned schema. Migrations only ever append; a database newer than this binary is refused.
+
+use rusqlite_migration::{M, Migrations};
+
+/// v1: the mail itself (folders, messages, threads, candidates and their addresses, search).
+const V1_MAIL: &str = r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+-- IMAP sync state per folder (RFC 4549).
+CREATE TABLE folders (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL DEFAULT 'other',
+  uidvalidity INTEGER,
+  uidnext INTEGER,
+  highestmodseq INTEGER,
+  last_sync_at INTEGER
+);
+
+-- The shared box and the recruiters: their mail is outbound and they are never candidates.
+CREATE TABLE team_members (
+  address TEXT PRIMARY KEY,
+  name TEXT NOT NULL DEFAULT '',
+  shared INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+-- One row per person. The inbox columns are a summary maintained on every write, so the
+-- list never has to scan messages.
+CREATE TABLE candidates (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  message_count INTEGER NOT NULL DEFAULT 0,
+  last_message_at INTEGER,
+  last_inbound_at INTEGER,
+  last_outbound_at INTEGER,
+  waiting_since INTEGER,
+  last_snippet TEXT NOT NULL DEFAULT '',
+  last_direction TEXT,
+  opted_out INTEGER NOT NULL DEFAULT 0,
+  inbox_rank INTEGER NOT NULL DEFAULT 4000000000
+);
+CREATE INDEX candidates_rank ON candidates(inbox_rank, id);
+CREATE INDEX candidates_opted_out ON candidates(opted_out, inbox_rank, id);
+
+CREATE TABLE candidate_addresses (
+  address TEXT PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  name TEXT NOT NULL DEFAULT '',
+  first_seen INTEGER NOT NULL
+);
+CREATE INDEX candidate_addresses_candidate ON candidate_addresses(candidate_id);
+
+CREATE TABLE threads (
+  id INTEGER PRIMARY KEY,
+  subject TEXT NOT NULL DEFAULT ''
+);
+
+-- JWZ containers: every Message-ID seen or referenced, mapped to its thread. Ids referenced
+-- but never received are placeholders; a message linking two threads merges them.
+CREATE TABLE thread_ids (
+  message_id TEXT PRIMARY KEY,
+  thread_id INTEGER NOT NULL REFERENCES threads(id)
+) WITHOUT ROWID;
+CREATE INDEX thread_ids_thread ON thread_ids(thread_id);
+
+CREATE TABLE messages (
+  id INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  -- message_id, or message_id#hash when a different message reuses an id.
+  dedup_key TEXT NOT NULL UNIQUE,
+  content_hash TEXT NOT NULL,
+  thread_id INTEGER NOT NULL REFERENCES threads(id),
+  parent_message_id TEXT,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+  direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+  from_addr TEXT NOT NULL DEFAULT '',
+  from_name TEXT NOT NULL DEFAULT '',
+  sender TEXT NOT NULL DEFAULT '',
+  recruiter TEXT,
+  to_addrs TEXT NOT NULL DEFAULT '',
+  cc_addrs TEXT NOT NULL DEFAULT '',
+  subject TEXT NOT NULL DEFAULT '',
+  date INTEGER NOT NULL,
+  date_missing INTEGER NOT NULL DEFAULT 0,
+  ingested_at INTEGER NOT NULL,
+  in_reply_to TEXT NOT NULL DEFAULT '',
+  refs TEXT NOT NULL DEFAULT '',
+  body TEXT NOT NULL DEFAULT '',
+  body_was_html INTEGER NOT NULL DEFAULT 0,
+  snippet TEXT NOT NULL DEFAULT '',
+  attachments TEXT NOT NULL DEFAULT '[]',
+  automated INTEGER NOT NULL DEFAULT 0,
+  headers TEXT NOT NULL DEFAULT '[]',
+  problems TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_candidate_date ON messages(candidate_id, date);
+CREATE INDEX messages_thread ON messages(thread_id);
+CREATE INDEX messages_message_id ON messages(message_id);
+
+-- Raw source, kept apart so message rows stay small.
+CREATE TABLE message_raw (
+  message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+  raw BLOB NOT NULL
+);
+
+-- Where a message lives on the server (a message may be in INBOX and Sent).
+CREATE TABLE message_locations (
+  folder_id INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+  uid INTEGER NOT NULL,
+  message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  flags TEXT NOT NULL DEFAULT '',
+  modseq INTEGER,
+  PRIMARY KEY (folder_id, uid)
+);
+CREATE INDEX message_locations_message ON message_locations(message_id);
+
+CREATE VIRTUAL TABLE messages_fts USING fts5(
+  subject, body, sender,
+  content = 'messages', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+  INSERT INTO messages_fts(rowid, subject, body, sender)
+  VALUES (new.id, new.subject, new.body, new.sender);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, subject, body, sender)
+  VALUES ('delete', old.id, old.subject, old.body, old.sender);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, sender ON messages BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, subject, body, sender)
+  VALUES ('delete', old.id, old.subject, old.body, old.sender);
+  INSERT INTO messages_fts(rowid, subject, body, sender)
+  VALUES (new.id, new.subject, new.body, new.sender);
+END;
+"#;
+
+/// v2: what candidates told us and what we did: preferences, interests, the consent ledger,
+/// contact log, opt-outs and suppression, outbox, drafts and the audit log.
+const V2_RELATIONSHIPS: &str = r#"
+CREATE TABLE preferences (
+  candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+  channels TEXT NOT NULL DEFAULT '',
+  preferred TEXT,
+  frequency TEXT,
+  language TEXT,
+  timezone TEXT,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE interests (
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (candidate_id, tag)
+) WITHOUT ROWID;
+
+-- Every change to preferences, interests, consent and opt-outs: who, when, from what to
+-- what, on which legal basis, and the candidate's message it came from.
+CREATE TABLE ledger (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'recruiter',
+  source_message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+  field TEXT NOT NULL,
+  old_value TEXT,
+  new_value TEXT,
+  legal_basis TEXT,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ledger_candidate ON ledger(candidate_id, at);
+
+CREATE TABLE contact_log (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  channel TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  recorded_by TEXT NOT NULL,
+  recorded_at INTEGER NOT NULL
+);
+CREATE INDEX contact_log_candidate ON contact_log(candidate_id, at);
+
+CREATE TABLE opt_outs (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+  scope TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL,
+  source_message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+  recorded_by TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  revoked_by TEXT,
+  revoke_source_message_id INTEGER REFERENCES messages(id) ON DELETE SET NULL
+);
+CREATE INDEX opt_outs_candidate ON opt_outs(candidate_id);
+
+-- Hashed addresses of erased people: an opt-out that survives erasure.
+CREATE TABLE suppressions (
+  address_hash TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+
+CREATE TABLE drafts (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
+  in_reply_to INTEGER REFERENCES messages(id) ON DELETE SET NULL,
+  text TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+-- Written before any network I/O; SMTP delivery and the Sent copy are separate states.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+  message_id TEXT NOT NULL UNIQUE,
+  raw BLOB NOT NULL,
+  envelope_from TEXT NOT NULL,
+  envelope_to TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'queued',
+  sent_copy_state TEXT NOT NULL DEFAULT 'pending',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT,
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX outbox_state ON outbox(state, next_attempt_at);
+
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+  detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_candidate ON audit_log(candidate_id, at);
+"#;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1_MAIL), M::up(V2_RELATIONSHIPS)])
+}
+
+/// The schema version this binary writes.
+pub const LATEST: usize = 2;

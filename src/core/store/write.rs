@@ -1,0 +1,459 @@
+//! The write path of ingest: dedup, direction, candidate resolution, JWZ threading, and the
+//! per-candidate inbox summary. One transaction per batch, so a crash never leaves half a batch.
+
+use super::{Result, Store};
+use crate::core::model::{Direction, Mailbox, ParsedMessage};
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::{BTreeSet, HashSet};
+
+/// Candidates awaiting a reply rank by `waiting_since` (older first); everyone else ranks
+/// after them by recency: `RANK_BASE - last_message_at`.
+pub const RANK_BASE: i64 = 4_000_000_000;
+/// Every rank below this belongs to a candidate awaiting our reply.
+pub const RANK_AWAITING_BELOW: i64 = 3_000_000_000;
+
+/// A message to store, with where it came from.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub parsed: ParsedMessage,
+    pub raw: Vec<u8>,
+    /// The IMAP folder and UID it was fetched from, if any.
+    pub location: Option<Location>,
+    /// When rapport received it; the date when the message has no usable Date header.
+    pub received_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub folder_id: i64,
+    pub uid: u32,
+    pub flags: String,
+    pub modseq: Option<u64>,
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchOutcome {
+    pub inserted: usize,
+    pub duplicates: usize,
+    /// Ids of the new messages, in batch order.
+    pub new_ids: Vec<i64>,
+    pub candidates_touched: BTreeSet<i64>,
+}
+
+impl Store {
+    /// Stores a batch atomically. Ingesting the same message again stores nothing new.
+    pub fn write_batch(&mut self, batch: &[Incoming]) -> Result<BatchOutcome> {
+        let now = super::now();
+        let tx = self.conn.transaction()?;
+        let team = team_addresses(&tx)?;
+        let mut out = BatchOutcome::default();
+        for item in batch {
+            match write_one(&tx, &team, item, now)? {
+                Some((id, cand)) => {
+                    out.inserted += 1;
+                    out.new_ids.push(id);
+                    if let Some(c) = cand {
+                        out.candidates_touched.insert(c);
+                    }
+                }
+                None => out.duplicates += 1,
+            }
+        }
+        for &c in &out.candidates_touched {
+            refresh_candidate(&tx, c)?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Recomputes one candidate's inbox summary (wait, last message, opt-out marker).
+    pub fn refresh_candidate(&mut self, candidate_id: i64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        refresh_candidate(&tx, candidate_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn team_addresses(tx: &Transaction) -> Result<HashSet<String>> {
+    let mut st = tx.prepare_cached("SELECT address FROM team_members")?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Returns the new message id and its candidate, or `None` for a duplicate.
+fn write_one(
+    tx: &Transaction,
+    team: &HashSet<String>,
+    item: &Incoming,
+    now: i64,
+) -> Result<Option<(i64, Option<i64>)>> {
+    let p = &item.parsed;
+    let mid = p.message_id.clone().unwrap_or_else(|| {
+        format!(
+            "{}@rapport.invalid",
+            &p.content_hash[..32.min(p.content_hash.len())]
+        )
+    });
+
+    // Same id and same content: a copy we already have (perhaps from another folder).
+    let existing: Vec<(i64, String)> = {
+        let mut st =
+            tx.prepare_cached("SELECT id, content_hash FROM messages WHERE message_id = ?1")?;
+        st.query_map([&mid], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    if let Some((id, _)) = existing.iter().find(|(_, h)| *h == p.content_hash) {
+        add_location(tx, *id, item)?;
+        return Ok(None);
+    }
+    let dedup_key = if existing.is_empty() {
+        mid.clone()
+    } else {
+        format!("{mid}#{}", &p.content_hash[..12.min(p.content_hash.len())])
+    };
+
+    let from_addr = p
+        .from
+        .as_ref()
+        .map(|m| m.address.clone())
+        .unwrap_or_default();
+    let direction = if team.contains(&from_addr) {
+        Direction::Outbound
+    } else {
+        Direction::Inbound
+    };
+    let recruiter = match direction {
+        Direction::Inbound => None,
+        Direction::Outbound => credited_recruiter(tx, p)?,
+    };
+    let candidate_mailbox: Option<&Mailbox> = match direction {
+        Direction::Inbound => p.from.as_ref().filter(|m| !m.address.is_empty()),
+        Direction::Outbound => {
+            p.to.iter()
+                .chain(p.cc.iter())
+                .find(|m| !team.contains(&m.address) && !m.address.is_empty())
+        }
+    };
+
+    let thread_id = thread_for(tx, &mid, p, existing.is_empty())?;
+    let candidate_id = match candidate_mailbox {
+        Some(mb) => Some(resolve_candidate(tx, mb, direction, thread_id, now)?),
+        None => None,
+    };
+
+    let date = p.date.unwrap_or(item.received_at);
+    let parent = p
+        .in_reply_to
+        .last()
+        .or(p.references.last())
+        .filter(|r| **r != mid)
+        .cloned();
+    let sender = p.from.as_ref().map(Mailbox::display).unwrap_or_default();
+    let join = |v: &[Mailbox]| {
+        v.iter()
+            .map(Mailbox::display)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let snippet = crate::core::parse::snippet(&p.body, 160);
+    let attachments = serde_json::to_string(&p.attachments).unwrap_or_else(|_| "[]".into());
+    let headers = serde_json::to_string(&p.headers).unwrap_or_else(|_| "[]".into());
+    tx.prepare_cached(
+        "INSERT INTO messages(message_id, dedup_key, content_hash, thread_id, parent_message_id,
+            candidate_id, direction, from_addr, from_name, sender, recruiter, to_addrs, cc_addrs,
+            subject, date, date_missing, ingested_at, in_reply_to, refs, body, body_was_html,
+            snippet, attachments, automated, headers, problems)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+    )?
+    .execute(params![
+        mid,
+        dedup_key,
+        p.content_hash,
+        thread_id,
+        parent,
+        candidate_id,
+        direction.as_str(),
+        from_addr,
+        p.from
+            .as_ref()
+            .and_then(|m| m.name.clone())
+            .unwrap_or_default(),
+        sender,
+        recruiter,
+        join(&p.to),
+        join(&p.cc),
+        p.subject,
+        date,
+        p.date.is_none(),
+        now,
+        p.in_reply_to.join(" "),
+        p.references.join(" "),
+        p.body,
+        p.body_was_html,
+        snippet,
+        attachments,
+        p.automated,
+        headers,
+        p.problems.join("; "),
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO message_raw(message_id, raw) VALUES (?1, ?2)")?
+        .execute(params![id, item.raw])?;
+    add_location(tx, id, item)?;
+    Ok(Some((id, candidate_id)))
+}
+
+fn add_location(tx: &Transaction, id: i64, item: &Incoming) -> Result<()> {
+    if let Some(loc) = &item.location {
+        tx.prepare_cached(
+            "INSERT INTO message_locations(folder_id, uid, message_id, flags, modseq)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(folder_id, uid) DO UPDATE SET message_id = excluded.message_id,
+                flags = excluded.flags, modseq = excluded.modseq",
+        )?
+        .execute(params![
+            loc.folder_id,
+            loc.uid,
+            id,
+            loc.flags,
+            loc.modseq.map(|m| m as i64)
+        ])?;
+    }
+    Ok(())
+}
+
+/// The recruiter credited for an outbound message: Sender when it is a recruiter (mail from
+/// the shared box on someone's behalf), else From when that is a recruiter.
+fn credited_recruiter(tx: &Transaction, p: &ParsedMessage) -> Result<Option<String>> {
+    let mut st = tx.prepare_cached("SELECT shared FROM team_members WHERE address = ?1")?;
+    for mb in [p.sender.as_ref(), p.from.as_ref()].into_iter().flatten() {
+        let shared: Option<bool> = st.query_row([&mb.address], |r| r.get(0)).optional()?;
+        if shared == Some(false) {
+            return Ok(Some(mb.address.clone()));
+        }
+    }
+    Ok(None)
+}
+
+/// JWZ threading at index time: the message joins the thread of any id it shares (its own id
+/// as a placeholder, or any reference); when those ids span several threads they merge.
+/// Subjects never merge threads.
+fn thread_for(tx: &Transaction, mid: &str, p: &ParsedMessage, own_id_is_new: bool) -> Result<i64> {
+    let mut ids: Vec<&str> = Vec::with_capacity(p.references.len() + 2);
+    if own_id_is_new {
+        ids.push(mid);
+    }
+    for r in p.references.iter().chain(p.in_reply_to.iter()) {
+        if r != mid && !ids.contains(&r.as_str()) {
+            ids.push(r);
+        }
+    }
+    let mut threads: BTreeSet<i64> = BTreeSet::new();
+    {
+        let mut st = tx.prepare_cached("SELECT thread_id FROM thread_ids WHERE message_id = ?1")?;
+        for id in &ids {
+            if let Some(t) = st.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
+                threads.insert(t);
+            }
+        }
+    }
+    let thread = match threads.first() {
+        Some(&t) => t,
+        None => {
+            let subject = base_subject(&p.subject);
+            tx.prepare_cached("INSERT INTO threads(subject) VALUES (?1)")?
+                .execute([subject])?;
+            tx.last_insert_rowid()
+        }
+    };
+    for &other in threads.iter().skip(1) {
+        tx.execute(
+            "UPDATE thread_ids SET thread_id = ?1 WHERE thread_id = ?2",
+            params![thread, other],
+        )?;
+        tx.execute(
+            "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2",
+            params![thread, other],
+        )?;
+        tx.execute("DELETE FROM threads WHERE id = ?1", [other])?;
+    }
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO thread_ids(message_id, thread_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
+    for id in &ids {
+        ins.execute(params![id, thread])?;
+    }
+    Ok(thread)
+}
+
+/// The subject without reply and forward prefixes, for thread headings.
+pub fn base_subject(s: &str) -> String {
+    let mut s = s.trim();
+    loop {
+        let lower = s.to_lowercase();
+        let cut = ["re:", "aw:", "fwd:", "fw:", "wg:", "tr:", "sv:", "r:"]
+            .iter()
+            .find(|p| lower.starts_with(*p))
+            .map(|p| p.len());
+        match cut {
+            Some(n) => s = s[n..].trim_start(),
+            None => return s.to_string(),
+        }
+    }
+}
+
+/// Finds the candidate behind an address, creating one when new. A new address replying in a
+/// thread whose candidate has the same name is taken as that person's second address.
+fn resolve_candidate(
+    tx: &Transaction,
+    mb: &Mailbox,
+    direction: Direction,
+    thread_id: i64,
+    now: i64,
+) -> Result<i64> {
+    let found: Option<(i64, String)> = tx
+        .prepare_cached(
+            "SELECT a.candidate_id, c.name FROM candidate_addresses a
+             JOIN candidates c ON c.id = a.candidate_id WHERE a.address = ?1",
+        )?
+        .query_row([&mb.address], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let name = mb
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty() && *n != mb.address);
+    if let Some((id, current)) = found {
+        // A real name replaces one made up from the address.
+        if direction == Direction::Inbound
+            && let Some(n) = &name
+            && current == name_from_address(&mb.address)
+        {
+            tx.execute(
+                "UPDATE candidates SET name = ?1 WHERE id = ?2",
+                params![n, id],
+            )?;
+        }
+        return Ok(id);
+    }
+    let mut cand = None;
+    if direction == Direction::Inbound
+        && let Some(n) = &name
+    {
+        let key = name_key(n);
+        let mut st = tx.prepare_cached(
+            "SELECT DISTINCT c.id, c.name FROM messages m JOIN candidates c ON c.id = m.candidate_id
+             WHERE m.thread_id = ?1",
+        )?;
+        let rows: Vec<(i64, String)> = st
+            .query_map([thread_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        cand = rows
+            .into_iter()
+            .find(|(_, cn)| name_key(cn) == key)
+            .map(|(id, _)| id);
+    }
+    let id = match cand {
+        Some(id) => id,
+        None => {
+            let display = name
+                .clone()
+                .unwrap_or_else(|| name_from_address(&mb.address));
+            tx.prepare_cached("INSERT INTO candidates(name, created_at) VALUES (?1, ?2)")?
+                .execute(params![display, now])?;
+            tx.last_insert_rowid()
+        }
+    };
+    tx.prepare_cached(
+        "INSERT INTO candidate_addresses(address, candidate_id, name, first_seen) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![mb.address, id, name.unwrap_or_default(), now])?;
+    Ok(id)
+}
+
+fn name_key(n: &str) -> String {
+    n.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// "jose.alvarez@x" → "Jose Alvarez": a readable name when mail carries none.
+pub fn name_from_address(address: &str) -> String {
+    let local = address.split('@').next().unwrap_or(address);
+    let words: Vec<String> = local
+        .split(['.', '_', '-', '+'])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    if words.is_empty() {
+        address.to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Recomputes the inbox summary of one candidate from its messages and contacts. The wait
+/// starts at the oldest human inbound message after our last response (an outbound message or
+/// a call where we talked) and is cleared by the next response.
+pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
+    let (count, last_at, last_in, last_out): (i64, Option<i64>, Option<i64>, Option<i64>) = tx
+        .prepare_cached(
+            "SELECT count(*), max(date),
+                max(CASE WHEN direction = 'inbound' AND automated = 0 THEN date END),
+                max(CASE WHEN direction = 'outbound' THEN date END)
+             FROM messages WHERE candidate_id = ?1",
+        )?
+        .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    let talked: Option<i64> = tx
+        .prepare_cached(
+            "SELECT max(at) FROM contact_log WHERE candidate_id = ?1 AND outcome = 'talked'",
+        )?
+        .query_row([c], |r| r.get(0))?;
+    let last_contact: Option<i64> = tx
+        .prepare_cached("SELECT max(at) FROM contact_log WHERE candidate_id = ?1")?
+        .query_row([c], |r| r.get(0))?;
+    let responded = last_out.max(talked).unwrap_or(i64::MIN);
+    let waiting: Option<i64> = tx
+        .prepare_cached(
+            "SELECT min(date) FROM messages WHERE candidate_id = ?1 AND direction = 'inbound'
+             AND automated = 0 AND date > ?2",
+        )?
+        .query_row(params![c, responded], |r| r.get(0))?;
+    let (snippet, dir): (String, Option<String>) = tx
+        .prepare_cached(
+            "SELECT snippet, direction FROM messages WHERE candidate_id = ?1
+             ORDER BY date DESC, id DESC LIMIT 1",
+        )?
+        .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or_default();
+    let opted_out: bool = tx
+        .prepare_cached(
+            "SELECT EXISTS(SELECT 1 FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL
+             AND scope IN ('all', 'channel:email'))",
+        )?
+        .query_row([c], |r| r.get(0))?;
+    let activity = last_at.max(last_contact);
+    let rank = match waiting {
+        Some(w) => w,
+        None => RANK_BASE - activity.unwrap_or(0),
+    };
+    tx.prepare_cached(
+        "UPDATE candidates SET message_count = ?2, last_message_at = ?3, last_inbound_at = ?4,
+            last_outbound_at = ?5, waiting_since = ?6, last_snippet = ?7, last_direction = ?8,
+            opted_out = ?9, inbox_rank = ?10 WHERE id = ?1",
+    )?
+    .execute(params![
+        c, count, activity, last_in, last_out, waiting, snippet, dir, opted_out, rank
+    ])?;
+    Ok(())
+}
