@@ -178,7 +178,11 @@ pub fn parse_key(s: &str) -> Result<Key, String> {
         _ => named_code(&rest.to_ascii_lowercase()).ok_or_else(|| {
             format!(
                 "unknown key name {rest:?} (a single character, or one of: {}, f1 .. f12)",
-                NAMED.iter().map(|(n, ..)| *n).collect::<Vec<_>>().join(", ")
+                NAMED
+                    .iter()
+                    .map(|(n, ..)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?,
     };
@@ -240,6 +244,9 @@ struct Entry {
     key: Key,
     action: Option<Bound>,
 }
+
+/// One context of the help overlay: each action bound there, with its formatted keys.
+pub type HelpSection = (Context, Vec<(Bound, Vec<String>)>);
 
 /// Key bindings per [`Context`], resolved with fallback to [`Context::Global`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -333,7 +340,7 @@ impl Keymap {
 
     /// For the help overlay: per context (in [`Context::ALL`] order, skipping empty ones), each
     /// action bound in that section (in [`Bound::ALL`] order) with its keys in file order.
-    pub fn help(&self) -> Vec<(Context, Vec<(Bound, Vec<String>)>)> {
+    pub fn help(&self) -> Vec<HelpSection> {
         Context::ALL
             .into_iter()
             .filter_map(|ctx| {
@@ -396,7 +403,11 @@ fn display_path(path: &Path) -> String {
 /// 1-based line of byte `offset` in `src`.
 fn line_of(src: &str, offset: usize) -> usize {
     let offset = offset.min(src.len());
-    src.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The (trimmed) text of the line containing byte `offset`.
@@ -429,11 +440,9 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
     let doc = DeTable::parse(src).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let message = e.message().lines().next().unwrap_or("").trim().to_string();
-        err(
-            &span,
-            line_text(src, span.start),
-            format!("invalid TOML: {message}"),
-        )
+        let text = line_text(src, span.start);
+        let hint = syntax_hint(&text, &message);
+        err(&span, text, format!("invalid TOML: {message}{hint}"))
     })?;
 
     // The map is sorted by name; sort by position to keep file order.
@@ -473,6 +482,18 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
         for (key_s, val) in entries {
             let key_span = key_s.span();
             let key_text: &str = key_s.get_ref();
+            let val_span = val.span();
+            if val.get_ref().is_table() {
+                // `[inbox.x]` or an unquoted dotted key such as `ctrl.d = "next"`.
+                return Err(err(
+                    &key_span,
+                    line_text(src, key_span.start),
+                    format!(
+                        "[{}] cannot contain a table; quote keys that contain a dot, e.g. \".\" = \"next\"",
+                        ctx.name()
+                    ),
+                ));
+            }
             let key = parse_key(key_text).map_err(|m| {
                 err(
                     &key_span,
@@ -480,22 +501,16 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
                     format!("invalid key {key_text:?} in [{}]: {m}", ctx.name()),
                 )
             })?;
-
-            let val_span = val.span();
             let action_name = match val.get_ref() {
                 DeValue::String(s) => s.as_ref(),
                 other => {
-                    let hint = if other.is_table() {
-                        " (keys containing a dot must be quoted, e.g. \".\" = \"...\")"
-                    } else {
-                        ""
-                    };
                     return Err(err(
                         &val_span,
                         span_text(src, &val_span),
                         format!(
-                            "the binding for {key_text:?} in [{}] must be an action name in quotes, not a {}{hint}",
+                            "the binding for {key_text:?} in [{}] must be an action name in quotes, not {} {}",
                             ctx.name(),
+                            article(other.type_str()),
                             other.type_str()
                         ),
                     ));
@@ -534,12 +549,34 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
             }
             bindings.push((key, action, key_text, line));
         }
-        out.push((
-            ctx,
-            bindings.into_iter().map(|(k, a, ..)| (k, a)).collect(),
-        ));
+        out.push((ctx, bindings.into_iter().map(|(k, a, ..)| (k, a)).collect()));
     }
     Ok(out)
+}
+
+/// A hint for the usual mistakes behind a TOML syntax error on the line `text`.
+fn syntax_hint(text: &str, message: &str) -> &'static str {
+    if message.contains("unquoted key") {
+        return " (quote keys that are not letters, digits, - or _, e.g. \"?\" = \"help\")";
+    }
+    if let Some((_, value)) = text.split_once('=') {
+        let value = value.trim_start();
+        if value.starts_with(|c: char| c.is_ascii_alphabetic())
+            && !value.starts_with("true")
+            && !value.starts_with("false")
+        {
+            return " (quote the action name, e.g. j = \"next\")";
+        }
+    }
+    ""
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 fn section_names() -> String {
@@ -595,24 +632,33 @@ mod tests {
         assert_eq!(k("esc"), k("Escape"));
         assert_ne!(k("g"), k("G"));
         assert_ne!(k("alt-g"), k("alt-G"));
-        assert_eq!(k("ctrl--"), Key::new(KeyCode::Char('-'), KeyModifiers::CONTROL));
+        assert_eq!(
+            k("ctrl--"),
+            Key::new(KeyCode::Char('-'), KeyModifiers::CONTROL)
+        );
         assert_eq!(k("-"), Key::new(KeyCode::Char('-'), KeyModifiers::NONE));
         assert_eq!(k("F5"), Key::new(KeyCode::F(5), KeyModifiers::NONE));
         assert_eq!(
             k("ctrl-alt-up"),
             Key::new(KeyCode::Up, KeyModifiers::CONTROL | KeyModifiers::ALT)
         );
-        assert_eq!(
-            k("shift-up"),
-            Key::new(KeyCode::Up, KeyModifiers::SHIFT)
-        );
+        assert_eq!(k("shift-up"), Key::new(KeyCode::Up, KeyModifiers::SHIFT));
     }
 
     #[test]
     fn malformed_keys() {
         for bad in [
-            "", "ctrl-", "alt-", "ctrl-shift-", "foo", "f0", "f13", "f01", "ctrl-ctrl-x",
-            "shift-1", "\t",
+            "",
+            "ctrl-",
+            "alt-",
+            "ctrl-shift-",
+            "foo",
+            "f0",
+            "f13",
+            "f01",
+            "ctrl-ctrl-x",
+            "shift-1",
+            "\t",
         ] {
             assert!(parse_key(bad).is_err(), "{bad:?} should not parse");
         }
@@ -621,8 +667,24 @@ mod tests {
     #[test]
     fn format_round_trips() {
         for s in [
-            "j", "G", "?", "/", "1", "-", "ctrl-d", "enter", "esc", "down", "pgdown", "pgup",
-            "space", "backtab", "f12", "alt-x", "ctrl-alt-up", "shift-up",
+            "j",
+            "G",
+            "?",
+            "/",
+            "1",
+            "-",
+            "ctrl-d",
+            "enter",
+            "esc",
+            "down",
+            "pgdown",
+            "pgup",
+            "space",
+            "backtab",
+            "f12",
+            "alt-x",
+            "ctrl-alt-up",
+            "shift-up",
         ] {
             assert_eq!(format_key(&k(s)), s);
             assert_eq!(k(&format_key(&k(s))), k(s));
