@@ -71,3 +71,53 @@ pub fn ingest_all(
     }
     Ok(stats)
 }
+
+/// What importing a Maildir tree did, per folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub folders: Vec<(String, IngestStats)>,
+}
+
+impl ImportReport {
+    pub fn total(&self) -> IngestStats {
+        let mut t = IngestStats::default();
+        for (_, s) in &self.folders {
+            t.seen += s.seen;
+            t.inserted += s.inserted;
+            t.duplicates += s.duplicates;
+        }
+        t
+    }
+}
+
+/// Imports every folder of a Maildir tree (the root as INBOX, subfolders by name). Files that
+/// cannot be read are skipped with a warning in the log; nothing already stored is touched.
+pub fn import_maildir(
+    store: &mut Store,
+    root: &std::path::Path,
+    mut progress: impl FnMut(&str, &IngestStats, usize),
+) -> anyhow::Result<ImportReport> {
+    use anyhow::Context as _;
+    let folders = crate::core::maildir::folders(root)?;
+    let mut report = ImportReport::default();
+    for folder in folders {
+        store.folder_id(&folder.name, folder.role())?;
+        let files = crate::core::maildir::message_files(&folder.path)
+            .with_context(|| format!("cannot list {}", folder.path.display()))?;
+        let total = files.len();
+        let messages =
+            files
+                .into_iter()
+                .filter_map(|p| match crate::core::maildir::read_message(&p) {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        tracing::warn!("skipping {}: {e}", p.display());
+                        None
+                    }
+                });
+        let name = folder.name.clone();
+        let stats = ingest_all(store, messages, |s| progress(&name, s, total))?;
+        report.folders.push((folder.name, stats));
+    }
+    Ok(report)
+}

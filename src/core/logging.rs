@@ -24,3 +24,11 @@ pub fn init(data_dir: &Path) {
         .with_writer(Mutex::new(file))
         .try_init();
 }
+
+/// Logs to the data dir only when it already exists: scripting commands must not create
+/// directories as a side effect of logging.
+pub fn init_if_exists(data_dir: &Path) {
+    if data_dir.is_dir() {
+        init(data_dir);
+    }
+}

@@ -1,6 +1,8 @@
 //! The UI-free core. Nothing in here may depend on ratatui or crossterm.
 
+pub mod config;
 pub mod demo;
+pub mod demo_install;
 pub mod ingest;
 pub mod logging;
 pub mod maildir;
@@ -11,3 +13,4 @@ pub mod sanitize;
 pub mod send;
 pub mod store;
 pub mod timefmt;
+pub mod timeline;

@@ -2,4 +2,12 @@
 //! `update(&mut State, Action) -> Vec<Command>` changes state; `render(&State, &mut Frame)` draws it.
 
 pub mod action;
+pub mod conversation;
 pub mod keymap;
+pub mod layout;
+pub mod render;
+pub mod run;
+pub mod state;
+pub mod text;
+pub mod theme;
+pub mod update;

@@ -1,0 +1,176 @@
+//! Performance figures for the foundation (printed, not asserted):
+//! - ingest throughput on generated mail (50,000 messages, one thread);
+//! - start to first frame with a 100,000-message database;
+//! - median and p99 of a `j`/`k` keypress (update + render) on that database;
+//! - peak memory (VmHWM) of the process that opens the database and handles the keys.
+//!
+//! Run: `cargo bench --bench perf` (set RAPPORT_BENCH_SMALL=1 for a quick smoke run).
+
+use rapport::core::demo::{DemoConfig, generate};
+use rapport::core::ingest::{RawMessage, ingest_all};
+use rapport::core::store::{Store, TeamMember};
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::keymap::Keymap;
+use rapport::ui::state::State;
+use rapport::ui::theme::Theme;
+use rapport::ui::update::{reload_list, update};
+use std::path::Path;
+use std::time::Instant;
+
+const ANCHOR: i64 = 1_795_186_800;
+
+fn small() -> bool {
+    std::env::var_os("RAPPORT_BENCH_SMALL").is_some()
+}
+
+fn team(store: &mut Store, mb: &rapport::core::demo::DemoMailbox) {
+    let t: Vec<TeamMember> = mb
+        .team
+        .iter()
+        .map(|m| TeamMember {
+            address: m.address.clone(),
+            name: m.name.clone(),
+            shared: m.shared,
+        })
+        .collect();
+    store.set_team(&t).unwrap();
+}
+
+fn raws(mb: &rapport::core::demo::DemoMailbox) -> Vec<RawMessage> {
+    mb.inbox
+        .iter()
+        .chain(mb.sent.iter())
+        .map(|b| RawMessage {
+            bytes: b.clone(),
+            location: None,
+            received_at: ANCHOR,
+        })
+        .collect()
+}
+
+fn bench_ingest() {
+    let (c, m) = if small() {
+        (500, 5_000)
+    } else {
+        (5_000, 50_000)
+    };
+    let mb = generate(&DemoConfig::scaled(ANCHOR, c, m));
+    let msgs = raws(&mb);
+    let n = msgs.len();
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in(dir.path()).unwrap();
+    team(&mut store, &mb);
+    let t = Instant::now();
+    ingest_all(&mut store, msgs, |_| {}).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!(
+        "ingest: {n} messages in {secs:.2} s = {:.0} messages/s (one thread)",
+        n as f64 / secs
+    );
+}
+
+/// Builds (once) the big database the UI figures use.
+fn big_db() -> std::path::PathBuf {
+    let (c, m) = if small() {
+        (1_000, 10_000)
+    } else {
+        (10_000, 100_000)
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(format!("bench-db-{m}"));
+    let done = dir.join("complete");
+    if done.exists() {
+        return dir;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    let mb = generate(&DemoConfig::scaled(ANCHOR, c, m));
+    let mut store = Store::open_in(&dir).unwrap();
+    team(&mut store, &mb);
+    let t = Instant::now();
+    let stats = ingest_all(&mut store, raws(&mb), |_| {}).unwrap();
+    println!(
+        "built the {}-message database in {:.1} s ({} candidates)",
+        stats.inserted,
+        t.elapsed().as_secs_f64(),
+        store.status().unwrap().candidates
+    );
+    std::fs::write(&done, b"").unwrap();
+    dir
+}
+
+fn draw(t: &mut ratatui::Terminal<ratatui::backend::TestBackend>, s: &State) {
+    t.draw(|f| rapport::ui::render::render(s, f)).unwrap();
+}
+
+/// Runs in a fresh process so that peak memory is the UI's own.
+fn child(dir: &Path) {
+    let start = Instant::now();
+    let store = Store::open_in(dir).unwrap();
+    let mut s = State::new(
+        store,
+        Keymap::defaults(),
+        Theme::from_env(),
+        "bench".into(),
+        jiff::tz::TimeZone::UTC,
+        ANCHOR,
+    );
+    update(&mut s, Action::Resize(160, 48));
+    update(&mut s, Action::Key(Bound::FilterAll));
+    reload_list(&mut s);
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
+    draw(&mut term, &s);
+    let first = start.elapsed();
+    println!(
+        "first frame: {:.1} ms (open database, load the inbox window and the selected conversation, render 160x48)",
+        first.as_secs_f64() * 1e3
+    );
+
+    let mut times = Vec::new();
+    for i in 0..2_000 {
+        let b = if (i / 500) % 2 == 0 {
+            Bound::Next
+        } else {
+            Bound::Prev
+        };
+        let t = Instant::now();
+        update(&mut s, Action::Key(b));
+        draw(&mut term, &s);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p) as usize];
+    println!(
+        "keypress j/k (update + render, {} presses over {} candidates): median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        times.len(),
+        s.total,
+        pct(0.5),
+        pct(0.99),
+        times.last().unwrap()
+    );
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?");
+    println!(
+        "peak memory of the UI process: {}",
+        hwm.trim_start_matches("VmHWM:").trim()
+    );
+}
+
+fn main() {
+    if let Ok(dir) = std::env::var("RAPPORT_BENCH_CHILD") {
+        child(Path::new(&dir));
+        return;
+    }
+    // `cargo bench` passes --bench; ignore arguments.
+    bench_ingest();
+    let dir = big_db();
+    let me = std::env::current_exe().unwrap();
+    let st = std::process::Command::new(me)
+        .env("RAPPORT_BENCH_CHILD", &dir)
+        .status()
+        .unwrap();
+    assert!(st.success());
+}

@@ -1,0 +1,259 @@
+//! Text and JSON output of the scripting commands. JSON uses RFC 3339 UTC times.
+
+use crate::core::model::Direction;
+use crate::core::store::{InboxFilter, InboxQuery, Store};
+use crate::core::timefmt::{duration, rfc3339};
+use crate::core::timeline::{TimelineItem, timeline};
+use anyhow::bail;
+use serde_json::{Value, json};
+use std::process::ExitCode;
+
+fn time(at: Option<i64>) -> Value {
+    at.map(|a| Value::String(rfc3339(a))).unwrap_or(Value::Null)
+}
+
+fn print_json(v: &Value) -> anyhow::Result<ExitCode> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Result<ExitCode> {
+    let q = InboxQuery {
+        filter: if awaiting {
+            InboxFilter::Awaiting
+        } else {
+            InboxFilter::All
+        },
+        search: None,
+    };
+    let n = store.inbox_count(&q)?;
+    let rows = store.inbox_page(&q, 0, n)?;
+    let now = crate::core::store::now();
+    if as_json {
+        let v: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "id": r.id,
+                    "name": r.name,
+                    "address": r.address,
+                    "messages": r.message_count,
+                    "waiting_since": time(r.waiting_since),
+                    "waiting_seconds": r.waiting_since.map(|w| now - w),
+                    "last_activity": time(r.last_activity),
+                    "last_direction": r.last_direction.map(Direction::as_str),
+                    "opted_out": r.opted_out,
+                })
+            })
+            .collect();
+        return print_json(&Value::Array(v));
+    }
+    for r in rows {
+        let wait = r
+            .waiting_since
+            .map(|w| duration(now - w))
+            .unwrap_or_else(|| "-".into());
+        let mark = if r.opted_out { "opted-out" } else { "" };
+        println!(
+            "{wait:>8}  {:<28} {:<40} {:>4} {mark}",
+            r.name, r.address, r.message_count
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCode> {
+    let Some(id) = store.candidate_by_address(email)? else {
+        bail!("no candidate has the address {email}");
+    };
+    let Some(p) = store.profile(id)? else {
+        bail!("no candidate has the address {email}");
+    };
+    let conv = store.conversation(id, usize::MAX >> 1)?;
+    let items = timeline(&conv);
+    if as_json {
+        let tl: Vec<Value> = items
+            .iter()
+            .map(|i| match i {
+                TimelineItem::Message { msg, thread_no, .. } => json!({
+                    "kind": "email",
+                    "direction": msg.direction.as_str(),
+                    "date": rfc3339(msg.date),
+                    "from": if msg.from_name.is_empty() { msg.from_addr.clone() } else { format!("{} <{}>", msg.from_name, msg.from_addr) },
+                    "to": msg.to,
+                    "cc": msg.cc,
+                    "subject": msg.subject,
+                    "thread": thread_no,
+                    "message_id": msg.message_id,
+                    "automated": msg.automated,
+                    "recruiter": msg.recruiter,
+                    "body": msg.body,
+                    "attachments": msg.attachments,
+                }),
+                TimelineItem::Contact(c) => json!({
+                    "kind": "contact",
+                    "channel": c.entry.channel.as_str(),
+                    "direction": c.entry.direction.as_str(),
+                    "outcome": c.entry.outcome.as_str(),
+                    "date": rfc3339(c.entry.at),
+                    "note": c.entry.note,
+                    "recorded_by": c.entry.recorded_by,
+                }),
+            })
+            .collect();
+        let opt_outs: Vec<Value> = p
+            .opt_outs
+            .iter()
+            .map(|o| {
+                json!({"scope": o.scope, "reason": o.reason, "source": o.source,
+                       "recorded_by": o.recorded_by, "at": rfc3339(o.at), "revoked_at": time(o.revoked_at)})
+            })
+            .collect();
+        return print_json(&json!({
+            "id": p.id,
+            "name": p.name,
+            "addresses": p.addresses,
+            "opted_out": p.opted_out(),
+            "opt_outs": opt_outs,
+            "preferences": p.preferences,
+            "messages": p.message_count,
+            "waiting_since": time(p.waiting_since),
+            "last_inbound": time(p.last_inbound_at),
+            "last_contact": time(p.last_contact_at),
+            "timeline": tl,
+        }));
+    }
+    println!("{}", p.name);
+    for a in &p.addresses {
+        println!("  {a}");
+    }
+    if p.opted_out() {
+        println!("  OPTED OUT");
+    }
+    if let Some(w) = p.waiting_since {
+        println!("  waiting for our reply since {}", rfc3339(w));
+    }
+    if let Some(pr) = &p.preferences {
+        let ch: Vec<&str> = pr.channels.iter().map(|c| c.as_str()).collect();
+        println!(
+            "  channels: {}  frequency: {}  interests: {}",
+            if ch.is_empty() {
+                "-".into()
+            } else {
+                ch.join(",")
+            },
+            pr.frequency.map(|f| f.label()).unwrap_or("-"),
+            if pr.interests.is_empty() {
+                "-".into()
+            } else {
+                pr.interests.join(",")
+            }
+        );
+    }
+    println!();
+    for i in items {
+        match i {
+            TimelineItem::Message { msg, thread_no, .. } => {
+                let arrow = if msg.direction == Direction::Outbound {
+                    "→"
+                } else {
+                    "←"
+                };
+                println!(
+                    "{arrow} {} #{thread_no} {} <{}>: {}",
+                    rfc3339(msg.date),
+                    msg.from_name,
+                    msg.from_addr,
+                    msg.subject
+                );
+                for l in msg.body.lines() {
+                    println!("    {l}");
+                }
+                println!();
+            }
+            TimelineItem::Contact(c) => {
+                let e = &c.entry;
+                println!(
+                    "◆ {} {} {} ({}): {}",
+                    rfc3339(e.at),
+                    e.channel.as_str(),
+                    e.outcome.as_str(),
+                    e.recorded_by,
+                    e.note
+                );
+                println!();
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow::Result<ExitCode> {
+    let hits = store.search_messages(query, limit)?;
+    if as_json {
+        let v: Vec<Value> = hits
+            .iter()
+            .map(|h| {
+                json!({"message": h.message_id, "candidate_id": h.candidate_id, "candidate": h.candidate,
+                       "direction": h.direction.as_str(), "subject": h.subject, "date": rfc3339(h.date),
+                       "excerpt": h.excerpt})
+            })
+            .collect();
+        return print_json(&Value::Array(v));
+    }
+    for h in hits {
+        println!(
+            "{}  {:<24} {}\n    {}",
+            rfc3339(h.date),
+            h.candidate,
+            h.subject,
+            h.excerpt
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
+    let s = store.status()?;
+    if as_json {
+        let folders: Vec<Value> = s
+            .folders
+            .iter()
+            .map(|f| {
+                json!({"name": f.name, "role": f.role, "messages": f.messages, "uidvalidity": f.uidvalidity,
+                       "uidnext": f.uidnext, "last_sync": time(f.last_sync_at)})
+            })
+            .collect();
+        return print_json(&json!({
+            "database": s.database,
+            "schema_version": s.schema_version,
+            "messages": s.messages,
+            "candidates": s.candidates,
+            "threads": s.threads,
+            "awaiting_reply": s.awaiting_reply,
+            "opted_out": s.opted_out,
+            "folders": folders,
+            "last_sync": time(s.last_sync_at),
+        }));
+    }
+    println!("database     {} (schema v{})", s.database, s.schema_version);
+    println!("messages     {}", s.messages);
+    println!(
+        "candidates   {} ({} awaiting reply, {} opted out)",
+        s.candidates, s.awaiting_reply, s.opted_out
+    );
+    println!("threads      {}", s.threads);
+    println!(
+        "last sync    {}",
+        s.last_sync_at
+            .map(rfc3339)
+            .unwrap_or_else(|| "never".into())
+    );
+    for f in s.folders {
+        println!(
+            "folder       {} ({}): {} messages",
+            f.name, f.role, f.messages
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,299 @@
+//! The configuration file (TOML). Every error names the file, the line and the key.
+//! Secrets are never stored here: passwords and tokens come from a command or the environment.
+
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    /// 1-based; 0 when the error is about the file as a whole.
+    pub line: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    /// Implicit TLS (IMAPS 993, SMTPS 465).
+    Tls,
+    /// Plain connection upgraded with STARTTLS; never falls back to plaintext.
+    Starttls,
+    /// No encryption: refused unless the host is loopback.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Auth {
+    Login,
+    Plain,
+    Xoauth2,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Identity {
+    /// The team's name, shown on outgoing mail ("Alice Moreau (Northwind Talent)").
+    pub team: String,
+    /// The shared mailbox's address: From of every reply.
+    pub address: Spanned<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub address: String,
+    #[serde(default)]
+    pub name: String,
+    /// The OS user this recruiter logs in as on the shared box.
+    #[serde(default)]
+    pub user: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub host: Spanned<String>,
+    pub port: Option<u16>,
+    pub security: Spanned<Security>,
+    pub username: String,
+    pub password_command: Option<String>,
+    pub password_env: Option<String>,
+    pub ca_file: Option<Spanned<PathBuf>>,
+    #[serde(default = "default_auth")]
+    pub auth: Auth,
+    pub oauth2_token_command: Option<String>,
+    /// IMAP only: folders to sync (default INBOX and the \Sent folder).
+    #[serde(default)]
+    pub folders: Vec<String>,
+}
+
+fn default_auth() -> Auth {
+    Auth::Login
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub identity: Identity,
+    /// The recruiters: their mail counts as outbound, they are never candidates.
+    #[serde(default)]
+    pub team: Vec<Member>,
+    pub imap: Option<Spanned<Server>>,
+    pub smtp: Option<Spanned<Server>>,
+    #[serde(skip)]
+    pub path: PathBuf,
+}
+
+/// Local parts that look like a box nobody reads: candidates must be able to answer.
+const NO_REPLY: &[&str] = &[
+    "noreply",
+    "no-reply",
+    "no_reply",
+    "donotreply",
+    "do-not-reply",
+    "do_not_reply",
+    "nereply",
+    "mailer-daemon",
+];
+
+fn line_of(src: &str, span: Range<usize>) -> usize {
+    src[..span.start.min(src.len())].matches('\n').count() + 1
+}
+
+/// Is `host` a loopback name or address (where `security = "none"` is allowed)?
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let src = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: path.display().to_string(),
+            line: 0,
+            message: format!("cannot read the configuration: {e}"),
+        })?;
+        Config::parse(&path.display().to_string(), &src).map(|mut c| {
+            c.path = path.to_owned();
+            c
+        })
+    }
+
+    pub fn parse(file: &str, src: &str) -> Result<Config, ConfigError> {
+        let err = |span: Range<usize>, message: String| ConfigError {
+            file: file.to_string(),
+            line: line_of(src, span),
+            message,
+        };
+        let cfg: Config = toml::from_str(src).map_err(|e| ConfigError {
+            file: file.to_string(),
+            line: e.span().map(|s| line_of(src, s)).unwrap_or(0),
+            message: e.message().trim().to_string(),
+        })?;
+        let addr = &cfg.identity.address;
+        let a = addr.get_ref().trim().to_lowercase();
+        let local = a.split('@').next().unwrap_or("");
+        if !a.contains('@') {
+            return Err(err(
+                addr.span(),
+                format!("identity.address {a:?} is not an email address"),
+            ));
+        }
+        if NO_REPLY
+            .iter()
+            .any(|n| local.replace(['.', '+'], "-").contains(n) || local.contains(n))
+        {
+            return Err(err(
+                addr.span(),
+                format!(
+                    "identity.address {a:?} looks like a no-reply box; candidates must be able to answer, \
+                     so use the shared mailbox they can write back to"
+                ),
+            ));
+        }
+        for (name, server) in [("imap", &cfg.imap), ("smtp", &cfg.smtp)] {
+            let Some(s) = server else { continue };
+            let s = s.get_ref();
+            if *s.security.get_ref() == Security::None && !is_loopback(s.host.get_ref()) {
+                return Err(err(
+                    s.security.span(),
+                    format!(
+                        "{name}.security = \"none\" is only allowed for loopback hosts (not {:?}): \
+                         use \"tls\" or \"starttls\"",
+                        s.host.get_ref()
+                    ),
+                ));
+            }
+            let sources = [
+                s.password_command.is_some(),
+                s.password_env.is_some(),
+                s.oauth2_token_command.is_some(),
+            ];
+            if s.auth == Auth::Xoauth2 && s.oauth2_token_command.is_none() {
+                return Err(err(
+                    server.as_ref().unwrap().span(),
+                    format!("{name}.auth = \"xoauth2\" needs {name}.oauth2_token_command"),
+                ));
+            }
+            if s.auth != Auth::Xoauth2 && !sources[0] && !sources[1] {
+                return Err(err(
+                    server.as_ref().unwrap().span(),
+                    format!(
+                        "[{name}] needs password_command or password_env (passwords are never written in the file)"
+                    ),
+                ));
+            }
+            if let Some(ca) = &s.ca_file
+                && !ca.get_ref().exists()
+            {
+                return Err(err(
+                    ca.span(),
+                    format!("{name}.ca_file {} does not exist", ca.get_ref().display()),
+                ));
+            }
+        }
+        Ok(cfg)
+    }
+
+    pub fn shared_address(&self) -> String {
+        self.identity.address.get_ref().trim().to_lowercase()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OK: &str = r#"
+[identity]
+team = "Northwind Talent"
+address = "talent@northwind.example"
+
+[[team]]
+address = "alice@northwind.example"
+name = "Alice Moreau"
+
+[imap]
+host = "imap.northwind.example"
+security = "tls"
+username = "talent@northwind.example"
+password_command = "pass show imap"
+"#;
+
+    #[test]
+    fn a_valid_file_parses() {
+        let c = Config::parse("c.toml", OK).unwrap();
+        assert_eq!(c.shared_address(), "talent@northwind.example");
+        assert_eq!(c.team.len(), 1);
+        assert_eq!(c.imap.unwrap().get_ref().auth, Auth::Login);
+    }
+
+    #[test]
+    fn a_no_reply_address_is_refused_with_its_line() {
+        for bad in [
+            "noreply@x.example",
+            "no-reply@x.example",
+            "do-not-reply@x.example",
+            "DoNotReply@x.example",
+        ] {
+            let src = OK.replace(
+                "talent@northwind.example\"\n\n[[team]]",
+                &format!("{bad}\"\n\n[[team]]"),
+            );
+            let e = Config::parse("c.toml", &src).unwrap_err();
+            assert_eq!(e.line, 4, "{bad}: {e}");
+            assert!(
+                e.to_string().starts_with("c.toml:4: identity.address"),
+                "{e}"
+            );
+            assert!(e.message.contains("no-reply"), "{e}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_key_names_the_line_and_the_key() {
+        let src = OK.replace("username =", "usernme =");
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert_eq!(e.line, 13, "{e}");
+        assert!(e.message.contains("usernme"), "{e}");
+    }
+
+    #[test]
+    fn plaintext_is_only_for_loopback() {
+        let src = OK.replace("security = \"tls\"", "security = \"none\"");
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert_eq!(e.line, 12);
+        assert!(e.message.contains("loopback"), "{e}");
+        let src = src.replace("imap.northwind.example", "127.0.0.1");
+        assert!(Config::parse("c.toml", &src).is_ok());
+    }
+
+    #[test]
+    fn a_bad_value_names_its_line() {
+        let src = OK.replace("security = \"tls\"", "security = \"ssl\"");
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert_eq!(e.line, 12, "{e}");
+        assert!(
+            e.message.contains("ssl") || e.message.contains("variant"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_password_source_is_required() {
+        let src = OK.replace("password_command = \"pass show imap\"\n", "");
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert!(
+            e.message.contains("password_command or password_env"),
+            "{e}"
+        );
+    }
+}

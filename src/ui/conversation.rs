@@ -1,0 +1,155 @@
+//! Lays a conversation out as lines for a given width: emails (inbound and outbound marked
+//! apart by symbol, colour and indent), thread headings, logged contacts between them.
+
+use crate::core::store::Conversation;
+use crate::core::timefmt::long_date;
+use crate::core::timeline::{TimelineItem, timeline};
+use crate::core::{model::Direction, store::MessageView};
+use crate::ui::text::{truncate, width, wrap};
+use crate::ui::theme::Theme;
+use jiff::tz::TimeZone;
+use ratatui::text::{Line, Span};
+
+/// Quoted blocks longer than this collapse to one line.
+const QUOTE_KEEP: usize = 3;
+/// Outbound mail is indented, like the right side of a chat.
+const OUT_INDENT: &str = "    ";
+
+pub fn lines(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
+    let w = w.max(20);
+    let mut out: Vec<Line<'static>> = Vec::new();
+    if conv.older_omitted > 0 {
+        out.push(Line::styled(
+            format!("… {} older messages not shown", conv.older_omitted),
+            theme.dim(),
+        ));
+    }
+    if conv.messages.is_empty() && conv.contacts.is_empty() {
+        out.push(Line::styled("No messages yet.", theme.dim()));
+    }
+    for item in timeline(conv) {
+        match item {
+            TimelineItem::Message {
+                msg,
+                thread_no,
+                thread_starts,
+            } => {
+                if thread_starts {
+                    let subject = crate::core::store::base_subject(&msg.subject);
+                    let head = format!(
+                        "── #{thread_no} {} ",
+                        truncate(&subject, w.saturating_sub(10))
+                    );
+                    let fill = "─".repeat(w.saturating_sub(width(&head)));
+                    out.push(Line::styled(format!("{head}{fill}"), theme.dim()));
+                }
+                message(&mut out, msg, w, theme, tz);
+            }
+            TimelineItem::Contact(c) => {
+                let e = &c.entry;
+                let arrow = if e.direction == Direction::Outbound {
+                    "→"
+                } else {
+                    "←"
+                };
+                let head = format!(
+                    "◆ {} {} · {} · {} · {}",
+                    e.channel.as_str(),
+                    arrow,
+                    e.outcome.as_str(),
+                    e.recorded_by,
+                    long_date(e.at, tz)
+                );
+                out.push(Line::styled(truncate(&head, w), theme.contact()));
+                for l in e.note.lines() {
+                    for piece in wrap(&format!("  {l}"), w) {
+                        out.push(Line::raw(piece));
+                    }
+                }
+                out.push(Line::raw(""));
+            }
+        }
+    }
+    out
+}
+
+fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Theme, tz: &TimeZone) {
+    let outbound = m.direction == Direction::Outbound;
+    let indent = if outbound { OUT_INDENT } else { "" };
+    let (mark, style) = if outbound {
+        ("▶", theme.outbound())
+    } else {
+        ("◀", theme.inbound())
+    };
+    let who = if m.from_name.is_empty() {
+        m.from_addr.clone()
+    } else {
+        m.from_name.clone()
+    };
+    let date = long_date(m.date, tz);
+    let auto = if m.automated { " [auto]" } else { "" };
+    let left = format!("{indent}{mark} {who}{auto}");
+    let room = w.saturating_sub(width(&date) + 1);
+    let left = truncate(&left, room);
+    let pad = " ".repeat(w.saturating_sub(width(&left) + width(&date)));
+    out.push(Line::from(vec![
+        Span::styled(left, style),
+        Span::raw(pad),
+        Span::styled(date, theme.dim()),
+    ]));
+    let to = if outbound {
+        format!("{indent}  to {}", m.to)
+    } else {
+        format!("  <{}>", m.from_addr)
+    };
+    out.push(Line::styled(truncate(&to, w), theme.dim()));
+    let body_w = w.saturating_sub(indent.len() + 2);
+    let mut quoted: Vec<&str> = Vec::new();
+    let flush = |out: &mut Vec<Line<'static>>, quoted: &mut Vec<&str>| {
+        if quoted.len() > QUOTE_KEEP {
+            out.push(Line::styled(
+                format!("{indent}  [… {} quoted lines]", quoted.len()),
+                theme.dim(),
+            ));
+        } else {
+            for q in quoted.iter() {
+                for piece in wrap(q, body_w) {
+                    out.push(Line::styled(format!("{indent}  {piece}"), theme.dim()));
+                }
+            }
+        }
+        quoted.clear();
+    };
+    let body = m.body.trim_end();
+    for l in body.lines() {
+        if l.starts_with('>') {
+            quoted.push(l);
+            continue;
+        }
+        flush(out, &mut quoted);
+        for piece in wrap(l, body_w) {
+            out.push(Line::raw(format!("{indent}  {piece}")));
+        }
+    }
+    flush(out, &mut quoted);
+    for a in &m.attachments {
+        out.push(Line::styled(
+            truncate(
+                &format!("{indent}  📎 {} ({}, {})", a.name, a.mime, size(a.size)),
+                w,
+            ),
+            theme.dim(),
+        ));
+    }
+    out.push(Line::raw(""));
+}
+
+fn size(b: u64) -> String {
+    if b < 1024 {
+        format!("{b} B")
+    } else if b < 1024 * 1024 {
+        format!("{} KB", b / 1024)
+    } else {
+        format!("{:.1} MB", b as f64 / 1_048_576.0)
+    }
+}

@@ -1,0 +1,410 @@
+//! `render(&State, &mut Frame)`: draws the state, reads nothing else.
+
+use crate::core::timefmt::{duration, long_date, short_date};
+use crate::ui::action::{Bound, Context};
+use crate::ui::layout::{Panes, layout};
+use crate::ui::state::{Focus, Mode, State};
+use crate::ui::text::{fit, truncate, width};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+pub fn render(s: &State, f: &mut Frame) {
+    let area = f.area();
+    let p = layout(area.width, area.height, s.focus, s.show_profile);
+    if p.too_small {
+        let msg = format!(
+            "rapport needs at least {}x{}; this terminal is {}x{}. Enlarge it (q quits).",
+            crate::ui::layout::MIN_WIDTH,
+            crate::ui::layout::MIN_HEIGHT,
+            area.width,
+            area.height
+        );
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    title_bar(s, f, p.title);
+    if let Some(r) = p.inbox {
+        inbox(s, f, r);
+    }
+    if let Some(r) = p.conversation {
+        conversation(s, f, r);
+    }
+    if let Some(r) = p.profile {
+        profile(s, f, r);
+    }
+    status_bar(s, f, p.status);
+    if let Mode::Help { scroll } = s.mode {
+        help(s, f, area, scroll);
+    }
+}
+
+fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(s.theme.border(focused))
+        .title(Span::styled(
+            title,
+            if focused {
+                s.theme.title()
+            } else {
+                s.theme.heading()
+            },
+        ))
+}
+
+fn title_bar(s: &State, f: &mut Frame, r: Rect) {
+    let mut spans = vec![
+        Span::styled(" rapport ", s.theme.title()),
+        Span::raw(format!("· {} ", s.title)),
+    ];
+    if let Some(q) = &s.search {
+        spans.push(Span::styled(format!("· search: {q} "), s.theme.warn()));
+    }
+    let right = format!("{} · {} ", s.filter.label(), s.total);
+    let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
+    let pad = (r.width as usize).saturating_sub(used + width(&right));
+    spans.push(Span::raw(" ".repeat(pad)));
+    spans.push(Span::styled(right, s.theme.heading()));
+    f.render_widget(Paragraph::new(Line::from(spans)), r);
+}
+
+fn inbox(s: &State, f: &mut Frame, r: Rect) {
+    let focused = s.focus == Focus::Inbox;
+    let title = format!(" {} ({}) ", s.filter.label(), s.total);
+    f.render_widget(pane(s, title, focused), r);
+    let inner = Panes::inner(r);
+    let w = inner.width as usize;
+    if s.total == 0 {
+        let msg = if s.search.is_some() {
+            "No candidate matches the search. Esc clears it."
+        } else {
+            "Nobody here. Press f to change the filter."
+        };
+        f.render_widget(
+            Paragraph::new(msg)
+                .style(s.theme.dim())
+                .wrap(Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+    let name_w = (w / 3).clamp(10, 24);
+    let right_w = 8;
+    let snippet_w = w.saturating_sub(2 + name_w + 1 + right_w + 1);
+    let mut lines = Vec::new();
+    for i in s.list_top..(s.list_top + inner.height as usize).min(s.total) {
+        let Some(row) = i.checked_sub(s.window_start).and_then(|j| s.rows.get(j)) else {
+            lines.push(Line::raw(""));
+            continue;
+        };
+        let marker = if row.opted_out {
+            Span::styled("⊘ ", s.theme.danger())
+        } else if row.waiting_since.is_some() {
+            Span::styled("← ", s.theme.inbound())
+        } else {
+            Span::styled("→ ", s.theme.dim())
+        };
+        let right = match (row.waiting_since, row.last_activity) {
+            (Some(w), _) => Span::styled(
+                format!("{:>8}", duration(s.now - w)),
+                if s.now - w > 3 * 86_400 {
+                    s.theme.danger()
+                } else {
+                    s.theme.warn()
+                },
+            ),
+            (None, Some(at)) => Span::styled(
+                format!("{:>8}", short_date(at, s.now, &s.tz)),
+                s.theme.dim(),
+            ),
+            (None, None) => Span::raw(" ".repeat(8)),
+        };
+        let mut spans = vec![
+            marker,
+            Span::styled(fit(&row.name, name_w), s.theme.heading()),
+            Span::raw(" "),
+        ];
+        if snippet_w > 0 {
+            spans.push(Span::styled(fit(&row.snippet, snippet_w), s.theme.dim()));
+            spans.push(Span::raw(" "));
+        }
+        spans.push(right);
+        let mut line = Line::from(spans);
+        if i == s.selected {
+            line = line.style(s.theme.selected());
+        }
+        lines.push(line);
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn conversation(s: &State, f: &mut Frame, r: Rect) {
+    let focused = s.focus == Focus::Conversation;
+    let title = match &s.profile {
+        Some(p) => format!(" {} ", p.name),
+        None => " Conversation ".into(),
+    };
+    let mut block = pane(s, title, focused);
+    if s.conv_scroll > 0 {
+        block = block.title_bottom(Span::styled(
+            format!(" ↑ {} lines up ", s.conv_scroll),
+            s.theme.dim(),
+        ));
+    }
+    f.render_widget(block, r);
+    let inner = Panes::inner(r);
+    let h = inner.height as usize;
+    let total = s.conv_lines.len();
+    let end = total.saturating_sub(s.conv_scroll);
+    let start = end.saturating_sub(h);
+    let lines: Vec<Line> = s.conv_lines[start..end].to_vec();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
+    let Some(p) = &s.profile else {
+        return vec![Line::styled("No candidate selected.", s.theme.dim())];
+    };
+    let t = &s.theme;
+    let kv = |k: &str, v: String| {
+        Line::from(vec![
+            Span::styled(format!("{k:<10}"), t.dim()),
+            Span::raw(truncate(&v, w.saturating_sub(10))),
+        ])
+    };
+    let mut out = vec![Line::styled(truncate(&p.name, w), t.heading())];
+    for a in &p.addresses {
+        out.push(Line::raw(truncate(a, w)));
+    }
+    out.push(Line::raw(""));
+    let active: Vec<_> = p
+        .opt_outs
+        .iter()
+        .filter(|o| o.revoked_at.is_none())
+        .collect();
+    if active.is_empty() {
+        out.push(kv("Opt-out", "none recorded".into()));
+    }
+    for o in active {
+        out.push(Line::styled(
+            truncate(
+                &format!(
+                    "⊘ OPTED OUT ({}) since {}",
+                    o.scope,
+                    short_date(o.at, s.now, &s.tz)
+                ),
+                w,
+            ),
+            t.danger(),
+        ));
+        out.push(Line::raw(truncate(
+            &format!("  by {}: {}", o.recorded_by, o.reason),
+            w,
+        )));
+    }
+    match p.waiting_since {
+        Some(since) => out.push(Line::styled(
+            truncate(
+                &format!("Waiting for our reply: {}", duration(s.now - since)),
+                w,
+            ),
+            t.warn(),
+        )),
+        None => out.push(kv("Waiting", "no".into())),
+    }
+    out.push(kv("Messages", p.message_count.to_string()));
+    let when = |at: Option<i64>| {
+        at.map(|a| short_date(a, s.now, &s.tz))
+            .unwrap_or_else(|| "never".into())
+    };
+    out.push(kv("From them", when(p.last_inbound_at)));
+    out.push(kv("Contacted", when(p.last_contact_at)));
+    out.push(Line::raw(""));
+    out.push(Line::styled("Preferences", t.heading()));
+    match &p.preferences {
+        None => out.push(Line::styled("  none recorded", t.dim())),
+        Some(pr) => {
+            let channels = if pr.channels.is_empty() {
+                "not recorded".to_string()
+            } else {
+                pr.channels
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let preferred = pr
+                .preferred
+                .map(|c| format!(" (prefers {})", c.as_str()))
+                .unwrap_or_default();
+            out.push(kv("Channels", format!("{channels}{preferred}")));
+            out.push(kv(
+                "Frequency",
+                pr.frequency
+                    .map(|f| f.label().to_string())
+                    .unwrap_or_else(|| "not recorded".into()),
+            ));
+            out.push(kv(
+                "Interests",
+                if pr.interests.is_empty() {
+                    "none".into()
+                } else {
+                    pr.interests.join(", ")
+                },
+            ));
+            let lang = [pr.language.clone(), pr.timezone.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            if !lang.is_empty() {
+                out.push(kv("Language", lang));
+            }
+        }
+    }
+    out.push(Line::raw(""));
+    out.push(Line::styled("Contact log", t.heading()));
+    if p.recent_contacts.is_empty() {
+        out.push(Line::styled("  nothing logged", t.dim()));
+    }
+    for c in &p.recent_contacts {
+        let e = &c.entry;
+        out.push(Line::styled(
+            truncate(
+                &format!(
+                    "◆ {} {} · {}",
+                    e.channel.as_str(),
+                    e.outcome.as_str(),
+                    long_date(e.at, &s.tz)
+                ),
+                w,
+            ),
+            t.contact(),
+        ));
+        if !e.note.is_empty() {
+            out.push(Line::raw(truncate(
+                &format!("  {} ({})", e.note, e.recorded_by),
+                w,
+            )));
+        }
+    }
+    out
+}
+
+fn profile(s: &State, f: &mut Frame, r: Rect) {
+    let focused = s.focus == Focus::Profile;
+    f.render_widget(pane(s, " Profile ".into(), focused), r);
+    let inner = Panes::inner(r);
+    let lines = profile_lines(s, inner.width as usize);
+    f.render_widget(Paragraph::new(lines).scroll((s.profile_scroll, 0)), inner);
+}
+
+fn status_bar(s: &State, f: &mut Frame, r: Rect) {
+    if let Mode::Search { input, .. } = &s.mode {
+        let line = Line::from(vec![
+            Span::styled("/", s.theme.key()),
+            Span::raw(input.clone()),
+            Span::styled("▏", s.theme.key()),
+            Span::styled("  enter keep · esc cancel", s.theme.dim()),
+        ]);
+        f.render_widget(Paragraph::new(line), r);
+        return;
+    }
+    if let Some(n) = &s.notice {
+        f.render_widget(
+            Paragraph::new(truncate(n, r.width as usize)).style(s.theme.warn()),
+            r,
+        );
+        return;
+    }
+    let ctx = s.context();
+    let hint = |b: Bound, label: &str| -> Option<Vec<Span<'static>>> {
+        let keys = s.keymap.keys_for(ctx, b);
+        let k = keys.first()?;
+        Some(vec![
+            Span::styled(k.clone(), s.theme.key()),
+            Span::raw(format!(" {label}  ")),
+        ])
+    };
+    let wanted: &[(Bound, &str)] = match ctx {
+        Context::Inbox => &[
+            (Bound::Next, "next"),
+            (Bound::Open, "open"),
+            (Bound::Search, "search"),
+            (Bound::Filter, "filter"),
+            (Bound::ToggleProfile, "profile"),
+            (Bound::Help, "help"),
+            (Bound::Quit, "quit"),
+        ],
+        Context::Conversation | Context::Profile => &[
+            (Bound::Prev, "older"),
+            (Bound::Next, "newer"),
+            (Bound::Back, "back"),
+            (Bound::ToggleProfile, "profile"),
+            (Bound::Help, "help"),
+            (Bound::Quit, "quit"),
+        ],
+        _ => &[(Bound::Back, "close"), (Bound::Next, "scroll")],
+    };
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for (b, label) in wanted {
+        if let Some(h) = hint(*b, label) {
+            let w: usize = h.iter().map(|sp| width(&sp.content)).sum();
+            if used + w > r.width as usize {
+                break;
+            }
+            used += w;
+            spans.extend(h);
+        }
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)).style(Style::new()), r);
+}
+
+fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
+    let w = area.width.saturating_sub(8).min(76);
+    let h = area.height.saturating_sub(4);
+    let r = Rect::new((area.width - w) / 2, 2, w, h);
+    f.render_widget(Clear, r);
+    let mut lines = vec![
+        Line::styled(
+            "Keys (from keymap.toml; override in ~/.config/rapport/keymap.toml)",
+            s.theme.dim(),
+        ),
+        Line::raw(""),
+    ];
+    for (ctx, actions) in s.keymap.help() {
+        lines.push(Line::styled(format!("[{}]", ctx.name()), s.theme.heading()));
+        for (b, keys) in actions {
+            let k = fit(&keys.join(", "), 22);
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k} "), s.theme.key()),
+                Span::raw(b.description().to_string()),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled("Inbox symbols", s.theme.heading()));
+    lines.push(Line::raw(
+        "  ←  they wrote last and wait for us (time waited on the right)",
+    ));
+    lines.push(Line::raw(
+        "  →  we answered; date of the last activity on the right",
+    ));
+    lines.push(Line::raw("  ⊘  opted out: no mail will be sent"));
+    let inner_h = h.saturating_sub(2) as usize;
+    let max = lines.len().saturating_sub(inner_h) as u16;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(s.theme.border(true))
+        .title(Span::styled(" Help · esc closes ", s.theme.title()));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
+        r,
+    );
+}

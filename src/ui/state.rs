@@ -1,0 +1,143 @@
+//! The whole UI state. `update` changes it; `render` only reads it.
+
+use crate::core::store::{Conversation, InboxFilter, InboxQuery, InboxRow, Profile, Store};
+use crate::ui::action::Context;
+use crate::ui::keymap::Keymap;
+use crate::ui::theme::Theme;
+use jiff::tz::TimeZone;
+use ratatui::text::Line;
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Inbox,
+    Conversation,
+    Profile,
+}
+
+/// Overlays and prompts on top of the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a search; `previous` is restored on cancel.
+    Search {
+        input: String,
+        previous: Option<String>,
+    },
+    Help {
+        scroll: u16,
+    },
+}
+
+/// What the UI asks its runner to do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+}
+
+/// How many inbox rows are kept in memory around the selection; the rest stays in SQLite.
+pub const WINDOW: usize = 200;
+/// Messages loaded per conversation (the newest).
+pub const CONVERSATION_LIMIT: usize = 300;
+
+pub struct State {
+    pub store: Store,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Shown in the title bar: the team or "demo".
+    pub title: String,
+    pub tz: TimeZone,
+    /// Unix seconds; refreshed on every tick so waits stay current.
+    pub now: i64,
+    pub width: u16,
+    pub height: u16,
+    pub mode: Mode,
+    pub focus: Focus,
+    /// In two-pane layouts, the right pane shows the profile instead of the conversation.
+    pub show_profile: bool,
+
+    pub filter: InboxFilter,
+    pub search: Option<String>,
+    /// Candidates matching the filter and search.
+    pub total: usize,
+    /// Index of the selected candidate in the whole list.
+    pub selected: usize,
+    /// Index (in the whole list) of the first row of `rows`.
+    pub window_start: usize,
+    pub rows: Vec<InboxRow>,
+    /// First list index drawn (kept so the selection stays visible without jumping).
+    pub list_top: usize,
+
+    pub conversation: Option<Conversation>,
+    /// The conversation laid out for the current width (rebuilt on load and resize).
+    pub conv_lines: Vec<Line<'static>>,
+    /// Lines scrolled up from the newest (0 = bottom, the newest message in view).
+    pub conv_scroll: usize,
+    pub profile: Option<Profile>,
+    pub profile_scroll: u16,
+
+    /// A transient message for the status bar (errors included).
+    pub notice: Option<String>,
+}
+
+impl State {
+    pub fn new(
+        store: Store,
+        keymap: Keymap,
+        theme: Theme,
+        title: String,
+        tz: TimeZone,
+        now: i64,
+    ) -> State {
+        State {
+            store,
+            keymap,
+            theme,
+            title,
+            tz,
+            now,
+            width: 80,
+            height: 24,
+            mode: Mode::Normal,
+            focus: Focus::Inbox,
+            show_profile: false,
+            filter: InboxFilter::Awaiting,
+            search: None,
+            total: 0,
+            selected: 0,
+            window_start: 0,
+            rows: Vec::new(),
+            list_top: 0,
+            conversation: None,
+            conv_lines: Vec::new(),
+            conv_scroll: 0,
+            profile: None,
+            profile_scroll: 0,
+            notice: None,
+        }
+    }
+
+    pub fn query(&self) -> InboxQuery {
+        InboxQuery {
+            filter: self.filter,
+            search: self.search.clone(),
+        }
+    }
+
+    /// The keymap section keys are resolved in.
+    pub fn context(&self) -> Context {
+        match (&self.mode, self.focus) {
+            (Mode::Help { .. }, _) => Context::Help,
+            (_, Focus::Inbox) => Context::Inbox,
+            (_, Focus::Conversation) => Context::Conversation,
+            (_, Focus::Profile) => Context::Profile,
+        }
+    }
+
+    /// The selected inbox row, if loaded.
+    pub fn selected_row(&self) -> Option<&InboxRow> {
+        self.selected
+            .checked_sub(self.window_start)
+            .and_then(|i| self.rows.get(i))
+    }
+}

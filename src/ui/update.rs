@@ -1,0 +1,298 @@
+//! `update(&mut State, Action) -> Vec<Command>`: every state change happens here. Indexed
+//! SQLite reads of what is on screen run here too (they are part of the keypress budget);
+//! rendering only reads the state.
+
+use crate::core::store::{InboxFilter, StoreError};
+use crate::ui::action::{Action, Bound};
+use crate::ui::conversation;
+use crate::ui::layout::{Panes, layout};
+use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, WINDOW};
+
+pub fn update(s: &mut State, action: Action) -> Vec<Command> {
+    match action {
+        Action::Resize(w, h) => {
+            s.width = w;
+            s.height = h;
+            relayout(s);
+        }
+        Action::Tick => {
+            s.now = crate::core::store::now();
+            reload_list(s);
+        }
+        Action::SearchInput(c) => {
+            if let Mode::Search { input, .. } = &mut s.mode {
+                input.push(c);
+                let text = input.clone();
+                set_search(s, Some(text));
+            }
+        }
+        Action::SearchBackspace => {
+            if let Mode::Search { input, .. } = &mut s.mode {
+                input.pop();
+                let text = input.clone();
+                set_search(s, Some(text));
+            }
+        }
+        Action::SearchSubmit => {
+            if let Mode::Search { input, .. } = &s.mode {
+                let text = input.trim().to_string();
+                s.mode = Mode::Normal;
+                set_search(s, (!text.is_empty()).then_some(text));
+            }
+        }
+        Action::SearchCancel => {
+            if let Mode::Search { previous, .. } = &s.mode {
+                let previous = previous.clone();
+                s.mode = Mode::Normal;
+                set_search(s, previous);
+            }
+        }
+        Action::Key(b) => return key(s, b),
+    }
+    Vec::new()
+}
+
+fn key(s: &mut State, b: Bound) -> Vec<Command> {
+    if let Mode::Help { scroll } = &mut s.mode {
+        match b {
+            Bound::Back | Bound::Help => s.mode = Mode::Normal,
+            Bound::Next => *scroll = scroll.saturating_add(1),
+            Bound::Prev => *scroll = scroll.saturating_sub(1),
+            Bound::PageDown => *scroll = scroll.saturating_add(10),
+            Bound::PageUp => *scroll = scroll.saturating_sub(10),
+            Bound::Top => *scroll = 0,
+            Bound::Bottom => *scroll = u16::MAX / 2,
+            Bound::Quit => return vec![Command::Quit],
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match b {
+        Bound::Quit => return vec![Command::Quit],
+        Bound::Help => s.mode = Mode::Help { scroll: 0 },
+        Bound::Search => {
+            s.mode = Mode::Search {
+                input: s.search.clone().unwrap_or_default(),
+                previous: s.search.clone(),
+            }
+        }
+        Bound::ClearSearch => set_search(s, None),
+        Bound::Filter => set_filter(s, s.filter.next()),
+        Bound::FilterAwaiting => set_filter(s, InboxFilter::Awaiting),
+        Bound::FilterAll => set_filter(s, InboxFilter::All),
+        Bound::FilterOptedOut => set_filter(s, InboxFilter::OptedOut),
+        Bound::ToggleProfile => {
+            s.show_profile = !s.show_profile;
+            if !s.show_profile && s.focus == Focus::Profile {
+                s.focus = Focus::Conversation;
+            }
+            relayout(s);
+        }
+        Bound::FocusNext | Bound::FocusPrev => {
+            let order = visible_focus_order(s);
+            let i = order.iter().position(|f| *f == s.focus).unwrap_or(0);
+            let n = order.len();
+            s.focus = if b == Bound::FocusNext {
+                order[(i + 1) % n]
+            } else {
+                order[(i + n - 1) % n]
+            };
+            relayout(s);
+        }
+        _ => match s.focus {
+            Focus::Inbox => inbox_key(s, b),
+            Focus::Conversation => conversation_key(s, b),
+            Focus::Profile => profile_key(s, b),
+        },
+    }
+    Vec::new()
+}
+
+/// The panes Tab cycles through at this size.
+fn visible_focus_order(s: &State) -> Vec<Focus> {
+    let p = layout(s.width, s.height, Focus::Inbox, s.show_profile);
+    if p.conversation.is_some() && p.profile.is_some() {
+        vec![Focus::Inbox, Focus::Conversation, Focus::Profile]
+    } else if (p.profile.is_some() && p.inbox.is_some()) || s.show_profile {
+        vec![Focus::Inbox, Focus::Profile]
+    } else {
+        vec![Focus::Inbox, Focus::Conversation]
+    }
+}
+
+fn list_height(s: &State) -> usize {
+    let p = layout(s.width, s.height, Focus::Inbox, s.show_profile);
+    p.inbox
+        .map(|r| Panes::inner(r).height as usize)
+        .unwrap_or(1)
+        .max(1)
+}
+
+fn inbox_key(s: &mut State, b: Bound) {
+    let page = list_height(s);
+    match b {
+        Bound::Next => select(s, s.selected.saturating_add(1)),
+        Bound::Prev => select(s, s.selected.saturating_sub(1)),
+        Bound::PageDown => select(s, s.selected.saturating_add(page)),
+        Bound::PageUp => select(s, s.selected.saturating_sub(page)),
+        Bound::Top => select(s, 0),
+        Bound::Bottom => select(s, s.total.saturating_sub(1)),
+        Bound::Open if s.selected_row().is_some() => {
+            s.focus = if s.show_profile {
+                Focus::Profile
+            } else {
+                Focus::Conversation
+            };
+            relayout(s);
+        }
+        _ => {}
+    }
+}
+
+fn conv_height(s: &State) -> usize {
+    let p = layout(s.width, s.height, s.focus, s.show_profile);
+    p.conversation
+        .map(|r| Panes::inner(r).height as usize)
+        .unwrap_or(10)
+        .max(1)
+}
+
+/// The furthest the conversation can scroll up.
+fn conv_max_scroll(s: &State) -> usize {
+    s.conv_lines.len().saturating_sub(conv_height(s))
+}
+
+fn conversation_key(s: &mut State, b: Bound) {
+    let page = conv_height(s).saturating_sub(2).max(1);
+    let max = conv_max_scroll(s);
+    match b {
+        Bound::Next => s.conv_scroll = s.conv_scroll.saturating_sub(1),
+        Bound::Prev => s.conv_scroll = (s.conv_scroll + 1).min(max),
+        Bound::PageDown => s.conv_scroll = s.conv_scroll.saturating_sub(page),
+        Bound::PageUp => s.conv_scroll = (s.conv_scroll + page).min(max),
+        Bound::Top => s.conv_scroll = max,
+        Bound::Bottom => s.conv_scroll = 0,
+        Bound::Back => {
+            s.focus = Focus::Inbox;
+            relayout(s);
+        }
+        _ => {}
+    }
+}
+
+fn profile_key(s: &mut State, b: Bound) {
+    match b {
+        Bound::Next => s.profile_scroll = s.profile_scroll.saturating_add(1),
+        Bound::Prev => s.profile_scroll = s.profile_scroll.saturating_sub(1),
+        Bound::PageDown => s.profile_scroll = s.profile_scroll.saturating_add(10),
+        Bound::PageUp => s.profile_scroll = s.profile_scroll.saturating_sub(10),
+        Bound::Top => s.profile_scroll = 0,
+        Bound::Back => {
+            s.focus = Focus::Inbox;
+            s.show_profile = false;
+            relayout(s);
+        }
+        _ => {}
+    }
+}
+
+fn set_filter(s: &mut State, f: InboxFilter) {
+    s.filter = f;
+    s.selected = 0;
+    s.list_top = 0;
+    reload_list(s);
+}
+
+fn set_search(s: &mut State, text: Option<String>) {
+    s.search = text.filter(|t| !t.trim().is_empty());
+    s.selected = 0;
+    s.list_top = 0;
+    reload_list(s);
+}
+
+fn report(s: &mut State, e: StoreError) {
+    tracing::error!("{e}");
+    s.notice = Some(format!("error: {e}"));
+}
+
+/// Re-reads the count and the window around the selection, then the selected candidate.
+pub fn reload_list(s: &mut State) {
+    let q = s.query();
+    match s.store.inbox_count(&q) {
+        Ok(n) => s.total = n,
+        Err(e) => return report(s, e),
+    }
+    s.selected = s.selected.min(s.total.saturating_sub(1));
+    load_window(s);
+    load_selected(s);
+}
+
+fn load_window(s: &mut State) {
+    let start = s.selected.saturating_sub(WINDOW / 2);
+    match s.store.inbox_page(&s.query(), start, WINDOW) {
+        Ok(rows) => {
+            s.window_start = start;
+            s.rows = rows;
+        }
+        Err(e) => report(s, e),
+    }
+}
+
+fn select(s: &mut State, i: usize) {
+    let i = i.min(s.total.saturating_sub(1));
+    if i == s.selected && s.selected_row().is_some() {
+        return;
+    }
+    s.selected = i;
+    if s.selected_row().is_none() {
+        load_window(s);
+    }
+    load_selected(s);
+}
+
+/// Loads the conversation and profile of the selected candidate (two indexed reads).
+fn load_selected(s: &mut State) {
+    let h = list_height(s);
+    if s.selected < s.list_top {
+        s.list_top = s.selected;
+    } else if s.selected >= s.list_top + h {
+        s.list_top = s.selected + 1 - h;
+    }
+    let Some(id) = s.selected_row().map(|r| r.id) else {
+        s.conversation = None;
+        s.profile = None;
+        s.conv_lines.clear();
+        return;
+    };
+    if s.conversation.as_ref().map(|c| c.candidate_id) != Some(id) {
+        s.conv_scroll = 0;
+        s.profile_scroll = 0;
+    }
+    match s.store.conversation(id, CONVERSATION_LIMIT) {
+        Ok(c) => s.conversation = Some(c),
+        Err(e) => return report(s, e),
+    }
+    match s.store.profile(id) {
+        Ok(p) => s.profile = p,
+        Err(e) => return report(s, e),
+    }
+    relayout(s);
+}
+
+/// Lays the conversation out again for the current conversation width.
+fn relayout(s: &mut State) {
+    let p = layout(s.width, s.height, s.focus, s.show_profile);
+    let w = p
+        .conversation
+        .map(|r| Panes::inner(r).width)
+        .unwrap_or(s.width.saturating_sub(2));
+    s.conv_lines = match &s.conversation {
+        Some(c) => conversation::lines(c, w as usize, &s.theme, &s.tz),
+        None => Vec::new(),
+    };
+    let h = list_height(s);
+    if s.selected >= s.list_top + h {
+        s.list_top = s.selected + 1 - h;
+    }
+    s.conv_scroll = s.conv_scroll.min(conv_max_scroll(s));
+}

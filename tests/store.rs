@@ -1,0 +1,532 @@
+//! Storage and ingest: migrations, idempotent ingest, JWZ threading, candidate resolution and
+//! the inbox summary, through the public core API.
+
+use rapport::core::ingest::{RawMessage, ingest_batch};
+use rapport::core::store::{InboxFilter, InboxQuery, Store, StoreError, TeamMember, schema};
+
+const TEAM: &str = "talent@team.example";
+const ALICE: &str = "alice@team.example";
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_in(dir.path()).unwrap();
+    s.set_team(&[
+        TeamMember {
+            address: TEAM.into(),
+            name: "Team".into(),
+            shared: true,
+        },
+        TeamMember {
+            address: ALICE.into(),
+            name: "Alice".into(),
+            shared: false,
+        },
+    ])
+    .unwrap();
+    (dir, s)
+}
+
+struct Mail<'a> {
+    from: &'a str,
+    to: &'a str,
+    subject: &'a str,
+    id: Option<&'a str>,
+    refs: &'a str,
+    date: &'a str,
+    body: &'a str,
+    extra: &'a str,
+}
+
+impl Default for Mail<'_> {
+    fn default() -> Self {
+        Mail {
+            from: "Jane Doe <jane@mail.example>",
+            to: TEAM,
+            subject: "Hello",
+            id: None,
+            refs: "",
+            date: "Mon, 02 Nov 2026 10:00:00 +0000",
+            body: "Hi there",
+            extra: "",
+        }
+    }
+}
+
+fn raw(m: &Mail) -> Vec<u8> {
+    let mut s = format!(
+        "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\n",
+        m.from, m.to, m.subject, m.date
+    );
+    if let Some(id) = m.id {
+        s += &format!("Message-ID: <{id}>\r\n");
+    }
+    if !m.refs.is_empty() {
+        s += &format!(
+            "References: {}\r\nIn-Reply-To: {}\r\n",
+            m.refs,
+            m.refs.split_whitespace().last().unwrap()
+        );
+    }
+    s += m.extra;
+    s += "Content-Type: text/plain; charset=utf-8\r\n\r\n";
+    s += m.body;
+    s += "\r\n";
+    s.into_bytes()
+}
+
+fn ingest(s: &mut Store, mails: &[Mail]) -> usize {
+    let batch = mails
+        .iter()
+        .map(|m| RawMessage {
+            bytes: raw(m),
+            location: None,
+            received_at: 1_790_000_000,
+        })
+        .collect();
+    ingest_batch(s, batch).unwrap().inserted
+}
+
+fn thread_of(s: &Store, addr: &str, subject: &str) -> i64 {
+    let c = s.candidate_by_address(addr).unwrap().unwrap();
+    let conv = s.conversation(c, 100).unwrap();
+    conv.messages
+        .iter()
+        .find(|m| m.subject == subject)
+        .unwrap()
+        .thread_id
+}
+
+#[test]
+fn fresh_database_is_private_and_at_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open_in(dir.path()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::LATEST);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(dir.path().join("rapport.db"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn older_database_is_upgraded_keeping_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        schema::migrations().to_version(&mut conn, 1).unwrap();
+        conn.execute(
+            "INSERT INTO candidates(name, created_at) VALUES ('Old Timer', 1)",
+            [],
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::LATEST);
+    assert_eq!(s.status().unwrap().candidates, 1);
+    // The v2 tables exist after the upgrade.
+    assert_eq!(s.preferences(1).unwrap(), None);
+}
+
+#[test]
+fn newer_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future(x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let err = match Store::open(&path) {
+        Err(e) => e,
+        Ok(_) => panic!("a newer database must be refused"),
+    };
+    assert!(matches!(err, StoreError::TooNew { found: 99, .. }));
+    assert!(err.to_string().contains("newer rapport"), "{err}");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, 99);
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'future'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn the_same_message_twice_is_stored_once() {
+    let (_d, mut s) = store();
+    let m = Mail {
+        id: Some("a@x"),
+        ..Default::default()
+    };
+    assert_eq!(ingest(&mut s, &[m]), 1);
+    let m = Mail {
+        id: Some("a@x"),
+        extra: "Received: from elsewhere\r\n",
+        ..Default::default()
+    };
+    assert_eq!(ingest(&mut s, &[m]), 0);
+    // Without a Message-ID, identical content is still recognised.
+    let m = Mail {
+        subject: "no id",
+        ..Default::default()
+    };
+    assert_eq!(ingest(&mut s, &[m]), 1);
+    let m = Mail {
+        subject: "no id",
+        ..Default::default()
+    };
+    assert_eq!(ingest(&mut s, &[m]), 0);
+    assert_eq!(s.status().unwrap().messages, 2);
+}
+
+#[test]
+fn a_reused_message_id_with_other_content_is_a_second_message() {
+    let (_d, mut s) = store();
+    let a = Mail {
+        id: Some("dup@x"),
+        body: "first",
+        ..Default::default()
+    };
+    let b = Mail {
+        id: Some("dup@x"),
+        body: "second, different",
+        ..Default::default()
+    };
+    assert_eq!(ingest(&mut s, &[a, b]), 2);
+}
+
+#[test]
+fn replies_thread_by_references_and_placeholders_join_later_mail() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                from: TEAM,
+                to: "jane@mail.example",
+                subject: "Role",
+                id: Some("1@t"),
+                ..Default::default()
+            },
+            Mail {
+                subject: "Re: Role",
+                id: Some("2@j"),
+                refs: "<1@t>",
+                ..Default::default()
+            },
+            // Replies to a message we never saw: both hang on the same placeholder.
+            Mail {
+                subject: "Other A",
+                id: Some("3@j"),
+                refs: "<missing@x>",
+                ..Default::default()
+            },
+            Mail {
+                subject: "Other B",
+                id: Some("4@j"),
+                refs: "<missing@x>",
+                ..Default::default()
+            },
+            // Same subject, no references: never merged by subject.
+            Mail {
+                subject: "Role",
+                id: Some("5@j"),
+                ..Default::default()
+            },
+        ],
+    );
+    let j = "jane@mail.example";
+    assert_eq!(thread_of(&s, j, "Role"), thread_of(&s, j, "Re: Role"));
+    assert_eq!(thread_of(&s, j, "Other A"), thread_of(&s, j, "Other B"));
+    assert_ne!(thread_of(&s, j, "Other A"), thread_of(&s, j, "Re: Role"));
+    let c = s.candidate_by_address(j).unwrap().unwrap();
+    let conv = s.conversation(c, 100).unwrap();
+    let roles: Vec<i64> = conv
+        .messages
+        .iter()
+        .filter(|m| m.subject == "Role")
+        .map(|m| m.thread_id)
+        .collect();
+    assert_eq!(roles.len(), 2);
+    assert_ne!(
+        roles[0], roles[1],
+        "same subject without references must not merge"
+    );
+}
+
+#[test]
+fn a_message_linking_two_threads_merges_them() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                subject: "T1",
+                id: Some("a@j"),
+                ..Default::default()
+            },
+            Mail {
+                subject: "T2",
+                id: Some("b@j"),
+                ..Default::default()
+            },
+        ],
+    );
+    let j = "jane@mail.example";
+    assert_ne!(thread_of(&s, j, "T1"), thread_of(&s, j, "T2"));
+    ingest(
+        &mut s,
+        &[Mail {
+            subject: "Both",
+            id: Some("c@j"),
+            refs: "<a@j> <b@j>",
+            ..Default::default()
+        }],
+    );
+    assert_eq!(thread_of(&s, j, "T1"), thread_of(&s, j, "T2"));
+    assert_eq!(thread_of(&s, j, "T1"), thread_of(&s, j, "Both"));
+}
+
+#[test]
+fn looping_references_do_not_hang_or_break_threading() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                subject: "Loop 1",
+                id: Some("l1@j"),
+                refs: "<l2@j> <l1@j>",
+                ..Default::default()
+            },
+            Mail {
+                subject: "Loop 2",
+                id: Some("l2@j"),
+                refs: "<l1@j> <l2@j>",
+                ..Default::default()
+            },
+        ],
+    );
+    let j = "jane@mail.example";
+    assert_eq!(thread_of(&s, j, "Loop 1"), thread_of(&s, j, "Loop 2"));
+}
+
+#[test]
+fn team_mail_is_outbound_and_credits_the_recruiter() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[Mail {
+            from: "Alice (Team) <talent@team.example>",
+            to: "Jane Doe <jane@mail.example>",
+            extra: "Sender: alice@team.example\r\n",
+            id: Some("o@t"),
+            ..Default::default()
+        }],
+    );
+    let c = s
+        .candidate_by_address("jane@mail.example")
+        .unwrap()
+        .expect("recipient becomes the candidate");
+    let conv = s.conversation(c, 10).unwrap();
+    assert_eq!(
+        conv.messages[0].direction,
+        rapport::core::model::Direction::Outbound
+    );
+    assert_eq!(conv.messages[0].recruiter.as_deref(), Some(ALICE));
+    assert!(
+        s.candidate_by_address(TEAM).unwrap().is_none(),
+        "the team is never a candidate"
+    );
+    assert!(s.candidate_by_address(ALICE).unwrap().is_none());
+}
+
+#[test]
+fn a_second_address_replying_in_thread_with_the_same_name_joins_the_candidate() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                from: TEAM,
+                to: "Jane Doe <jane@work.example>",
+                subject: "Role",
+                id: Some("r@t"),
+                ..Default::default()
+            },
+            Mail {
+                from: "Jane Doe <jane@home.example>",
+                subject: "Re: Role",
+                id: Some("h@j"),
+                refs: "<r@t>",
+                ..Default::default()
+            },
+            // A different person in the same thread stays separate.
+            Mail {
+                from: "Bob Roe <bob@x.example>",
+                subject: "Re: Role",
+                id: Some("b@b"),
+                refs: "<r@t>",
+                ..Default::default()
+            },
+        ],
+    );
+    let a = s.candidate_by_address("jane@work.example").unwrap();
+    assert_eq!(a, s.candidate_by_address("jane@home.example").unwrap());
+    assert_ne!(a, s.candidate_by_address("bob@x.example").unwrap());
+    let p = s.profile(a.unwrap()).unwrap().unwrap();
+    assert_eq!(p.addresses.len(), 2);
+}
+
+#[test]
+fn waits_start_at_the_oldest_unanswered_human_message() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                subject: "Q1",
+                id: Some("q1@j"),
+                date: "Mon, 02 Nov 2026 10:00:00 +0000",
+                ..Default::default()
+            },
+            Mail {
+                subject: "Q2",
+                id: Some("q2@j"),
+                date: "Mon, 02 Nov 2026 12:00:00 +0000",
+                ..Default::default()
+            },
+        ],
+    );
+    let c = s
+        .candidate_by_address("jane@mail.example")
+        .unwrap()
+        .unwrap();
+    let since = s.profile(c).unwrap().unwrap().waiting_since;
+    assert_eq!(since, Some(1_793_613_600)); // 10:00, the older one
+    let awaiting = InboxQuery {
+        filter: InboxFilter::Awaiting,
+        search: None,
+    };
+    assert_eq!(s.inbox_count(&awaiting).unwrap(), 1);
+
+    // An auto-reply neither starts nor stops the clock; our reply stops it.
+    ingest(
+        &mut s,
+        &[Mail {
+            from: TEAM,
+            to: "jane@mail.example",
+            subject: "Re: Q2",
+            id: Some("a1@t"),
+            date: "Mon, 02 Nov 2026 15:00:00 +0000",
+            ..Default::default()
+        }],
+    );
+    assert_eq!(s.profile(c).unwrap().unwrap().waiting_since, None);
+    ingest(
+        &mut s,
+        &[Mail {
+            subject: "Automatic reply: Re: Q2",
+            id: Some("ooo@j"),
+            date: "Mon, 02 Nov 2026 15:01:00 +0000",
+            extra: "Auto-Submitted: auto-replied\r\n",
+            ..Default::default()
+        }],
+    );
+    assert_eq!(s.profile(c).unwrap().unwrap().waiting_since, None);
+    assert_eq!(s.inbox_count(&awaiting).unwrap(), 0);
+}
+
+#[test]
+fn out_of_order_arrival_gives_the_same_summary() {
+    let mails = || {
+        vec![
+            Mail {
+                subject: "Q",
+                id: Some("q@j"),
+                date: "Mon, 02 Nov 2026 10:00:00 +0000",
+                ..Default::default()
+            },
+            Mail {
+                from: TEAM,
+                to: "jane@mail.example",
+                subject: "Re: Q",
+                id: Some("r@t"),
+                refs: "<q@j>",
+                date: "Mon, 02 Nov 2026 11:00:00 +0000",
+                ..Default::default()
+            },
+            Mail {
+                subject: "Q again",
+                id: Some("q2@j"),
+                refs: "<r@t>",
+                date: "Tue, 03 Nov 2026 09:00:00 +0000",
+                ..Default::default()
+            },
+        ]
+    };
+    let (_d1, mut a) = store();
+    let (_d2, mut b) = store();
+    for m in mails() {
+        ingest(&mut a, &[m]);
+    }
+    for m in mails().into_iter().rev() {
+        ingest(&mut b, &[m]);
+    }
+    let q = InboxQuery {
+        filter: InboxFilter::All,
+        search: None,
+    };
+    let (ra, rb) = (
+        a.inbox_page(&q, 0, 10).unwrap(),
+        b.inbox_page(&q, 0, 10).unwrap(),
+    );
+    assert_eq!(ra.len(), 1);
+    assert_eq!(ra[0].waiting_since, rb[0].waiting_since);
+    assert_eq!(ra[0].waiting_since, Some(1_793_696_400));
+    assert_eq!(
+        thread_of(&b, "jane@mail.example", "Q"),
+        thread_of(&b, "jane@mail.example", "Q again")
+    );
+}
+
+#[test]
+fn search_narrows_the_inbox_by_mail_name_and_address() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                body: "I love writing Rust compilers",
+                id: Some("1@j"),
+                ..Default::default()
+            },
+            Mail {
+                from: "Max Mustermann <max@x.example>",
+                body: "Kotlin only",
+                id: Some("2@m"),
+                ..Default::default()
+            },
+        ],
+    );
+    let q = |t: &str| InboxQuery {
+        filter: InboxFilter::All,
+        search: Some(t.into()),
+    };
+    assert_eq!(s.inbox_count(&q("compil")).unwrap(), 1);
+    assert_eq!(s.inbox_page(&q("rust"), 0, 10).unwrap()[0].name, "Jane Doe");
+    assert_eq!(s.inbox_count(&q("mustermann")).unwrap(), 1);
+    assert_eq!(s.inbox_count(&q("x.example")).unwrap(), 1);
+    assert_eq!(s.inbox_count(&q("python")).unwrap(), 0);
+    // FTS syntax in user input is taken literally, never an error.
+    assert_eq!(s.inbox_count(&q("\"AND OR (")).unwrap(), 0);
+    assert_eq!(s.search_messages("kotlin", 10).unwrap().len(), 1);
+}

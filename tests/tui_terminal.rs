@@ -1,0 +1,133 @@
+//! Runs the real binary in a real terminal (tmux, 80x24): the inbox appears, `q` quits with
+//! exit code 0, and the terminal is restored (main screen, cursor visible, cooked mode).
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: std::path::PathBuf,
+}
+
+impl Tmux {
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux is installed (scripts/test.sh installs it)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", "t"])
+    }
+    fn wait_for(&self, needle: &str, secs: u64) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.contains(needle) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(secs) {
+                panic!("{needle:?} did not appear within {secs}s; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+fn start(dir: &Path, term: &str) -> Tmux {
+    let bin = env!("CARGO_BIN_EXE_rapport");
+    // Generate first so the terminal part of the test does not wait on it.
+    let st = Command::new(bin)
+        .args(["demo", "--no-tui", "--data-dir"])
+        .arg(dir.join("data"))
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let tmux = Tmux {
+        socket: dir.join("tmux.sock"),
+    };
+    let script = format!(
+        "{bin} demo --data-dir {}; echo \"rapport exited with $?\"; \
+         stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 120",
+        dir.join("data").display()
+    );
+    tmux.cmd(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "-e",
+        &format!("TERM={term}"),
+        "sh",
+        "-c",
+        &script,
+    ]);
+    tmux
+}
+
+#[test]
+fn inbox_opens_and_q_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "xterm-256color");
+    let screen = tmux.wait_for("Awaiting reply", 30);
+    assert!(screen.contains("rapport"), "title bar missing:\n{screen}");
+    assert_eq!(
+        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    let screen = tmux.wait_for("rapport exited with", 10);
+    assert!(screen.contains("rapport exited with 0"), "{screen}");
+    // Back on the main screen, with the cursor shown and the terminal in cooked mode again.
+    assert_eq!(
+        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
+            .trim(),
+        "0 1"
+    );
+    let modes = tmux.wait_for("icanon", 5);
+    assert!(
+        modes.contains("icanon echo") && !modes.contains("-icanon"),
+        "terminal left in raw mode:\n{modes}"
+    );
+    assert!(
+        !modes.contains("Awaiting reply"),
+        "the inbox was left on the main screen:\n{modes}"
+    );
+}
+
+#[test]
+fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "tmux-256color");
+    tmux.wait_for("Awaiting reply", 30);
+    tmux.cmd(&["send-keys", "-t", "t", "?"]);
+    let help = tmux.wait_for("Help", 5);
+    assert!(help.contains("Next item"), "{help}");
+    tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
+    tmux.cmd(&["send-keys", "-t", "t", "2", "/", "unsubscribe", "Enter"]);
+    let s = tmux.wait_for("search: unsubscribe", 5);
+    assert!(s.contains("All ("), "{s}");
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.wait_for("rapport exited with 0", 10);
+}

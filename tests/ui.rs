@@ -1,0 +1,162 @@
+//! `update` transitions and whole-screen snapshots over the demo mailbox.
+
+mod common;
+
+use common::*;
+use rapport::core::store::InboxFilter;
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::state::{Command, Focus, Mode};
+use rapport::ui::update::update;
+
+fn key(s: &mut rapport::ui::state::State, b: Bound) -> Vec<Command> {
+    update(s, Action::Key(b))
+}
+
+#[test]
+fn inbox_starts_on_the_longest_wait() {
+    let (_d, s) = demo_state(80, 24);
+    assert_eq!(s.filter, InboxFilter::Awaiting);
+    assert!(s.total > 5, "the demo has candidates waiting");
+    let waits: Vec<i64> = s.rows.iter().map(|r| r.waiting_since.unwrap()).collect();
+    assert!(waits.windows(2).all(|w| w[0] <= w[1]), "longest wait first");
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, s.rows[0].id);
+}
+
+#[test]
+fn next_and_prev_move_the_selection_and_load_that_conversation() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Next);
+    assert_eq!(s.selected, 1);
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, s.rows[1].id);
+    assert_eq!(s.profile.as_ref().unwrap().id, s.rows[1].id);
+    key(&mut s, Bound::Prev);
+    key(&mut s, Bound::Prev);
+    assert_eq!(s.selected, 0, "prev stops at the top");
+    key(&mut s, Bound::Bottom);
+    assert_eq!(s.selected, s.total - 1);
+    key(&mut s, Bound::Next);
+    assert_eq!(s.selected, s.total - 1, "next stops at the bottom");
+    // The selection stays visible.
+    assert!(s.selected >= s.list_top && s.selected < s.list_top + 20);
+}
+
+#[test]
+fn filters_change_the_list() {
+    let (_d, mut s) = demo_state(80, 24);
+    let awaiting = s.total;
+    key(&mut s, Bound::FilterAll);
+    assert!(s.total > awaiting);
+    key(&mut s, Bound::FilterOptedOut);
+    assert!(s.total >= 1 && s.rows.iter().all(|r| r.opted_out));
+    key(&mut s, Bound::Filter);
+    assert_eq!(s.filter, InboxFilter::Awaiting);
+    assert_eq!(s.total, awaiting);
+}
+
+#[test]
+fn search_narrows_live_and_cancel_restores() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::FilterAll);
+    let all = s.total;
+    key(&mut s, Bound::Search);
+    assert!(matches!(s.mode, Mode::Search { .. }));
+    for c in "unsubscribe".chars() {
+        update(&mut s, Action::SearchInput(c));
+    }
+    assert!(s.total >= 1 && s.total < all, "{} of {all}", s.total);
+    update(&mut s, Action::SearchCancel);
+    assert_eq!(s.total, all);
+    assert_eq!(s.search, None);
+    key(&mut s, Bound::Search);
+    for c in "rust".chars() {
+        update(&mut s, Action::SearchInput(c));
+    }
+    update(&mut s, Action::SearchSubmit);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.search.as_deref(), Some("rust"));
+    key(&mut s, Bound::ClearSearch);
+    assert_eq!(s.total, all);
+}
+
+#[test]
+fn open_focuses_the_conversation_and_back_returns() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Open);
+    assert_eq!(s.focus, Focus::Conversation);
+    assert!(screen(&s).contains("◀"), "an inbound message is drawn");
+    key(&mut s, Bound::Prev);
+    assert_eq!(s.conv_scroll, 1, "k scrolls towards older messages");
+    key(&mut s, Bound::Top);
+    let top = s.conv_scroll;
+    key(&mut s, Bound::Prev);
+    assert_eq!(s.conv_scroll, top, "cannot scroll past the oldest line");
+    key(&mut s, Bound::Bottom);
+    assert_eq!(s.conv_scroll, 0);
+    key(&mut s, Bound::Back);
+    assert_eq!(s.focus, Focus::Inbox);
+}
+
+#[test]
+fn help_opens_and_closes_and_quit_quits() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Help);
+    assert!(matches!(s.mode, Mode::Help { .. }));
+    assert!(screen(&s).contains("Next item"));
+    key(&mut s, Bound::Back);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(key(&mut s, Bound::Quit), vec![Command::Quit]);
+}
+
+#[test]
+fn a_terminal_below_80x24_is_told_so() {
+    let (_d, mut s) = demo_state(80, 24);
+    update(&mut s, Action::Resize(60, 20));
+    let out = screen(&s);
+    assert!(out.contains("needs at least 80x24"), "{out}");
+}
+
+#[test]
+fn snapshot_inbox_80x24() {
+    let (_d, s) = demo_state(80, 24);
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn snapshot_conversation_80x24() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Open);
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn snapshot_profile_80x24() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::FilterAll);
+    // A candidate with recorded preferences, to show the profile filled in.
+    while s.profile.as_ref().is_some_and(|p| p.preferences.is_none()) && s.selected + 1 < s.total {
+        key(&mut s, Bound::Next);
+    }
+    key(&mut s, Bound::ToggleProfile);
+    key(&mut s, Bound::Open);
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn snapshot_help_80x24() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Help);
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn snapshot_three_panes_160x48() {
+    let (_d, s) = demo_state(160, 48);
+    insta::assert_snapshot!(screen(&s));
+}
+
+#[test]
+fn snapshot_two_panes_120x40_all() {
+    let (_d, mut s) = demo_state(120, 40);
+    key(&mut s, Bound::FilterAll);
+    insta::assert_snapshot!(screen(&s));
+}
