@@ -1351,3 +1351,73 @@ fn byte_flips_never_panic_or_leak_controls() {
         assert_all_displayable(&m);
     }
 }
+
+#[test]
+fn alternative_with_html_first_still_prefers_plain() {
+    let m = parse_message(&crlf(&[
+        "Content-Type: multipart/alternative; boundary=a",
+        "",
+        "--a",
+        "Content-Type: text/html",
+        "",
+        "<p>html</p>",
+        "--a",
+        "Content-Type: multipart/related; boundary=r",
+        "",
+        "--r",
+        "Content-Type: text/html",
+        "",
+        "<p>related html</p>",
+        "--r--",
+        "--a",
+        "Content-Type: text/plain",
+        "",
+        "plain",
+        "--a--",
+    ]));
+    assert_eq!(m.body, "plain");
+    assert!(!m.body_was_html);
+}
+
+#[test]
+fn invalid_content_type_means_plain_text() {
+    let m = parse_message(
+        b"Content-Type: bogus\r\nSubject : spaced\r\nFrom : a@example.com\r\n\r\nhello",
+    );
+    assert_eq!(m.body, "hello");
+    assert!(m.attachments.is_empty());
+    assert_eq!(m.subject, "spaced");
+    assert_eq!(m.from.map(|f| f.address), Some("a@example.com".into()));
+}
+
+#[test]
+fn problems_quote_at_most_a_short_excerpt() {
+    let long = "x".repeat(10_000);
+    let m = parse_message(format!("Date: {long}\r\n\r\nbody").as_bytes());
+    assert_eq!(m.problems.len(), 1);
+    assert!(m.problems[0].len() < 200, "{}", m.problems[0]);
+}
+
+/// Rough throughput check; run with `cargo test --release --test parse -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn throughput() {
+    let plain = crlf(&[
+        "From: Anna <anna@example.com>",
+        "To: sam@agency.example",
+        "Subject: Re: Interview on Tuesday",
+        "Message-ID: <abc@example.com>",
+        "Date: Tue, 14 May 2024 09:11:58 +0200",
+        "",
+        &"Thanks for the call, Tuesday works for me. Looking forward to it.\r\n".repeat(30),
+    ]);
+    for (name, raw) in [("plain", &plain[..]), ("real (qp + html + pdf)", REAL)] {
+        let n = 2000;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(parse_message(std::hint::black_box(raw)));
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!("{name}: {:.0} msg/s", n as f64 / secs);
+    }
+}

@@ -31,23 +31,34 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
     match catch_unwind(AssertUnwindSafe(|| parse_inner(raw))) {
         Ok(msg) => msg,
         Err(payload) => {
-            let why = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown error".to_string());
-            let mut msg = ParsedMessage {
-                body: sanitize_text(&String::from_utf8_lossy(raw)),
-                problems: vec![format!(
-                    "the message could not be parsed ({}); showing it as raw text",
-                    sanitize_line(&why)
-                )],
+            let problem = format!(
+                "the message could not be parsed ({}); showing it as raw text",
+                panic_text(payload.as_ref())
+            );
+            // Second chance: the header block alone, the rest as text.
+            let recovered = catch_unwind(AssertUnwindSafe(|| {
+                let mut msg = ParsedMessage::default();
+                headers_and_raw_body(raw, &mut msg);
+                msg
+            }));
+            let mut msg = recovered.unwrap_or_else(|_| ParsedMessage {
+                body: clean_body(&String::from_utf8_lossy(raw)),
                 ..ParsedMessage::default()
-            };
+            });
+            msg.problems.insert(0, problem);
             msg.content_hash = content_hash(&msg);
             msg
         }
     }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let why = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".to_string());
+    short(&sanitize_line(&why))
 }
 
 /// The first meaningful text of a body, for the inbox list: quoted lines (`>`), reply
@@ -96,10 +107,7 @@ pub fn snippet(body: &str, max_chars: usize) -> String {
     let mut text = sanitize_line(&collected);
     if text.is_empty() {
         // Nothing but quotes: better to show the quote than nothing.
-        let mut head: String = body.chars().take(budget).collect();
-        if body.len() > head.len() {
-            head.push(' ');
-        }
+        let head: String = body.chars().take(budget).collect();
         text = sanitize_line(&head);
     }
     truncate_chars(&text, max_chars)
@@ -109,7 +117,17 @@ pub fn snippet(body: &str, max_chars: usize) -> String {
 // Top level
 // ---------------------------------------------------------------------------------------------
 
+#[cfg(test)]
+thread_local! {
+    /// Makes `parse_inner` panic, to test the recovery path.
+    static FORCE_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 fn parse_inner(raw: &[u8]) -> ParsedMessage {
+    #[cfg(test)]
+    if FORCE_PANIC.with(|f| f.get()) {
+        panic!("forced for a test");
+    }
     let mut msg = ParsedMessage::default();
     let input = prepare_input(raw, &mut msg.problems);
     let input: &[u8] = &input;
@@ -141,22 +159,25 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
             read_headers(&mail.headers, &mut msg);
             read_content(mail, &mut msg);
         }
-        None => {
-            // Keep what the header block gives; show the rest as text.
-            let fixed = repair(input);
-            match parse_headers(&fixed) {
-                Ok((headers, ix)) => {
-                    read_headers(&headers, &mut msg);
-                    msg.body = clean_body(&decode_lenient(&fixed[ix.min(fixed.len())..]));
-                }
-                Err(_) => msg.body = clean_body(&decode_lenient(input)),
-            }
-        }
+        None => headers_and_raw_body(input, &mut msg),
     }
 
     msg.automated = is_automated(&msg, parsed.as_ref().map(|m| m.ctype.mimetype.as_str()));
     msg.content_hash = content_hash(&msg);
     msg
+}
+
+/// Fallback when the MIME structure cannot be read: what the header block gives, and the rest
+/// of the message as plain text.
+fn headers_and_raw_body(input: &[u8], msg: &mut ParsedMessage) {
+    let fixed = repair(input);
+    match parse_headers(&fixed) {
+        Ok((headers, ix)) => {
+            read_headers(&headers, msg);
+            msg.body = clean_body(&decode_lenient(&fixed[ix.min(fixed.len())..]));
+        }
+        Err(_) => msg.body = clean_body(&decode_lenient(input)),
+    }
 }
 
 /// Drops an mbox `From ` line, leading blank lines before a header block, and turns old
@@ -258,7 +279,7 @@ fn read_headers(headers: &[MailHeader<'_>], msg: &mut ParsedMessage) {
             let d = parse_date(v);
             if d.is_none() {
                 msg.problems
-                    .push(format!("the Date header could not be read: {v:?}"));
+                    .push(format!("the Date header could not be read: {:?}", short(v)));
             }
             d
         }
@@ -325,6 +346,7 @@ fn parse_message_id(value: &str) -> Option<String> {
 /// All ids of In-Reply-To / References headers, in order, without duplicates.
 fn parse_id_list(values: &[&str]) -> Vec<String> {
     let mut ids: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for v in values {
         let found = if v.contains('<') {
             bracketed_ids(v)
@@ -342,7 +364,7 @@ fn parse_id_list(values: &[&str]) -> Vec<String> {
                 .collect()
         };
         for id in found {
-            if !ids.contains(&id) {
+            if seen.insert(id.clone()) {
                 ids.push(id);
             }
         }
@@ -416,7 +438,10 @@ fn parse_date(value: &str) -> Option<i64> {
 /// Every mailbox in every `name` header, groups flattened.
 fn addresses(headers: &[MailHeader<'_>], name: &str, problems: &mut Vec<String>) -> Vec<Mailbox> {
     let mut out = Vec::new();
-    for h in headers.get_all_headers(name) {
+    let matching = headers
+        .iter()
+        .filter(|h| h.get_key_ref().trim().eq_ignore_ascii_case(name));
+    for h in matching {
         // Control characters or stray escapes can derail the address parser; retry on the
         // sanitized text before falling back to a plain scan.
         let parsed = with_utf8_header(h, addrparse_header)
@@ -439,7 +464,8 @@ fn addresses(headers: &[MailHeader<'_>], name: &str, problems: &mut Vec<String>)
             Err(e) => {
                 let value = sanitize_line(&header_value(h));
                 problems.push(format!(
-                    "the {name} header could not be read ({e}): {value:?}"
+                    "the {name} header could not be read ({e}): {:?}",
+                    short(&value)
                 ));
                 let found = scan_addresses(&value);
                 if found.is_empty() {
@@ -549,19 +575,27 @@ fn body_of(p: &ParsedMail<'_>, depth: usize, problems: &mut Vec<String>) -> Opti
         let mut kids = p.subparts.iter().filter(|k| !is_attachment(k));
         return match sub {
             "alternative" => {
+                // Plain text first, wherever it is; HTML is only rendered when needed.
+                let kids: Vec<_> = kids.collect();
+                let html_leaf = |k: &&ParsedMail<'_>| k.ctype.mimetype == "text/html";
                 let mut fallback = None;
-                for k in kids {
-                    if let Some(piece) = body_of(k, depth + 1, problems) {
-                        if piece.text.trim().is_empty() {
-                            continue;
-                        }
+                for k in kids.iter().filter(|k| !html_leaf(k)) {
+                    if let Some(piece) = body_of(k, depth + 1, problems)
+                        && !piece.text.trim().is_empty()
+                    {
                         if !piece.html {
                             return Some(piece);
                         }
                         fallback.get_or_insert(piece);
                     }
                 }
-                fallback
+                if fallback.is_some() {
+                    return fallback;
+                }
+                kids.iter()
+                    .filter(|k| html_leaf(k))
+                    .filter_map(|k| body_of(k, depth + 1, problems))
+                    .find(|piece| !piece.text.trim().is_empty())
             }
             "related" | "signed" | "report" => {
                 kids.next().and_then(|k| body_of(k, depth + 1, problems))
@@ -608,9 +642,10 @@ fn body_of(p: &ParsedMail<'_>, depth: usize, problems: &mut Vec<String>) -> Opti
     }
 }
 
-/// Types read as body text: plain text (also the sloppy "text" and an empty type) and HTML.
+/// Types read as body text: plain text and HTML. A type that is not `type/subtype` at all is
+/// invalid and means text/plain (RFC 2045).
 fn is_body_type(mime: &str) -> bool {
-    matches!(mime, "text/plain" | "text/html" | "text" | "")
+    matches!(mime, "text/plain" | "text/html") || !mime.contains('/')
 }
 
 /// Content-Disposition attachment or a file name. (Other parts are listed as attachments too,
@@ -711,14 +746,23 @@ fn base64_lenient(input: &[u8]) -> Vec<u8> {
             _ => return None,
         } as u32)
     }
+    /// Emits the bytes of a partial quantum (2 or 3 characters).
+    fn flush(out: &mut Vec<u8>, acc: u32, n: u32) {
+        match n {
+            2 => out.push((acc >> 4) as u8),
+            3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+            _ => {}
+        }
+    }
     let mut out = Vec::with_capacity(input.len() / 4 * 3);
     let mut acc = 0u32;
     let mut n = 0;
     for &c in input {
         if c == b'=' {
-            // Padding ends a quantum; anything decoded so far stays.
-            n = 0;
+            // Padding ends a quantum.
+            flush(&mut out, acc, n);
             acc = 0;
+            n = 0;
             continue;
         }
         let Some(v) = val(c) else { continue };
@@ -730,11 +774,7 @@ fn base64_lenient(input: &[u8]) -> Vec<u8> {
             n = 0;
         }
     }
-    match n {
-        2 => out.push((acc >> 4) as u8),
-        3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
-        _ => {}
-    }
+    flush(&mut out, acc, n);
     out
 }
 
@@ -837,11 +877,22 @@ fn html_to_text(html: &str, problems: &mut Vec<String>) -> String {
         // Layout tables: one cell after the other, no borders, no TooNarrow errors.
         .raw_mode(true)
         .allow_width_overflow();
-    match config.string_from_read(input.as_bytes(), HTML_WIDTH) {
-        Ok(text) => text,
-        Err(e) => {
+    // html2text has panicked on odd tables before; losing only the layout is enough.
+    let rendered = catch_unwind(AssertUnwindSafe(|| {
+        config.string_from_read(input.as_bytes(), HTML_WIDTH)
+    }));
+    match rendered {
+        Ok(Ok(text)) => text,
+        Ok(Err(e)) => {
             problems.push(format!(
                 "the HTML body could not be rendered ({e}); tags stripped"
+            ));
+            strip_tags(input)
+        }
+        Err(payload) => {
+            problems.push(format!(
+                "the HTML renderer failed ({}); tags stripped",
+                panic_text(payload.as_ref())
             ));
             strip_tags(input)
         }
@@ -1066,6 +1117,11 @@ fn content_hash(msg: &ParsedMessage) -> String {
     hex
 }
 
+/// At most 80 characters of a value quoted in a problem.
+fn short(s: &str) -> String {
+    truncate_chars(s, 80)
+}
+
 fn truncate_chars(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         None => s.to_string(),
@@ -1124,4 +1180,97 @@ fn starts_like_attribution(t: &str) -> bool {
 fn is_attribution(t: &str, next: Option<&str>) -> bool {
     is_attribution_end(t)
         && (starts_like_attribution(t) || next.is_some_and(|n| n.trim_start().starts_with('>')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_turned_into_a_problem_and_headers_survive() {
+        FORCE_PANIC.with(|f| f.set(true));
+        let m = parse_message(b"Subject: still here\r\nFrom: a@example.com\r\n\r\n\x1b[31mbody");
+        FORCE_PANIC.with(|f| f.set(false));
+        assert_eq!(m.problems.len(), 1);
+        assert!(
+            m.problems[0].contains("forced for a test"),
+            "{:?}",
+            m.problems
+        );
+        assert_eq!(m.subject, "still here");
+        assert_eq!(m.from.map(|f| f.address), Some("a@example.com".into()));
+        assert_eq!(m.body, "body");
+        assert_eq!(m.content_hash.len(), 64);
+    }
+
+    #[test]
+    fn lenient_base64() {
+        assert_eq!(base64_lenient(b"aGVsbG8="), b"hello");
+        assert_eq!(base64_lenient(b"aGVs\r\nbG8"), b"hello");
+        assert_eq!(base64_lenient(b"aGVsbG8gd29ybGQ*!"), b"hello world");
+        assert_eq!(base64_lenient(b"aGVsbA"), b"hell");
+        assert_eq!(base64_lenient(b""), b"");
+        assert_eq!(base64_lenient(b"===="), b"");
+    }
+
+    #[test]
+    fn utf8_with_windows_1252_fallback() {
+        assert_eq!(decode_lenient("Grüße".as_bytes()), "Grüße");
+        assert_eq!(decode_lenient(b"Gr\xfc\xdfe"), "Grüße");
+        assert_eq!(decode_lenient(b"\x93q\x94 \x80 \x81"), "“q” € \u{FFFD}");
+        // Mixed: valid UTF-8 stays, the stray byte is read as Windows-1252.
+        assert_eq!(
+            decode_lenient(
+                "ä".as_bytes()
+                    .iter()
+                    .chain(b"\xe4")
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .as_slice()
+            ),
+            "ää"
+        );
+    }
+
+    #[test]
+    fn html_depth_guard() {
+        assert!(!html_too_deep("<p>a<p>b<br><img src=x><div>c</div>"));
+        assert!(!html_too_deep(&"<p>para".repeat(10_000)));
+        assert!(!html_too_deep(&"<li>item".repeat(10_000)));
+        assert!(!html_too_deep(&"<div>x</div>".repeat(10_000)));
+        assert!(!html_too_deep(&"<span/>".repeat(10_000)));
+        assert!(html_too_deep(&"<div>".repeat(HTML_MAX_DEPTH + 1)));
+        assert!(html_too_deep(&"<b><i>".repeat(HTML_MAX_DEPTH)));
+        assert!(!html_too_deep("< < <> </ <1 <"));
+    }
+
+    #[test]
+    fn tag_stripper() {
+        assert_eq!(
+            strip_tags("<style>x{}</style><p>a &amp; b</p><script>evil()</script>c<br>d"),
+            "\na & b\nc\nd"
+        );
+        assert_eq!(strip_tags("<script>never closed"), "");
+        assert_eq!(strip_tags("unclosed <b"), "unclosed ");
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(bracketed_ids("<a@b> x <c@d"), vec!["a@b", "c@d"]);
+        assert_eq!(bracketed_ids("<<a@b>>"), vec!["a@b"]);
+        assert!(bracketed_ids("<> < >").is_empty());
+        assert_eq!(parse_message_id("a b@c"), Some("b@c".into()));
+    }
+
+    #[test]
+    fn date_parsing() {
+        assert_eq!(
+            parse_date("Tue, 14 May 2024 09:11:58 +0200"),
+            Some(1_715_670_718)
+        );
+        assert_eq!(parse_date("14 May 2024 07:11:58 Z"), Some(1_715_670_718));
+        assert_eq!(parse_date("nonsense"), None);
+        assert_eq!(parse_date(""), None);
+        assert_eq!(parse_date("Tue, 14 May 2024"), None);
+    }
 }
