@@ -672,7 +672,7 @@ fn attachments_of(mail: &ParsedMail<'_>) -> Vec<Attachment> {
         out.push(Attachment {
             name: attachment_name(p),
             mime: sanitize_line(mime).to_lowercase(),
-            size: decoded_bytes(p).len() as u64,
+            size: decoded_size(p),
         });
     }
     out
@@ -707,6 +707,39 @@ fn attachment_name(p: &ParsedMail<'_>) -> String {
         }
     }
     "unnamed".to_string()
+}
+
+/// The decoded size of a part, without decoding base64 (attachments can be large).
+fn decoded_size(p: &ParsedMail<'_>) -> u64 {
+    use mailparse::body::Body;
+    let len = match p.get_body_encoded() {
+        Body::Base64(b) => base64_decoded_len(b.get_raw()),
+        Body::QuotedPrintable(_) => decoded_bytes(p).len(),
+        Body::SevenBit(b) | Body::EightBit(b) => b.get_raw().len(),
+        Body::Binary(b) => b.get_raw().len(),
+    };
+    len as u64
+}
+
+/// How many bytes [`base64_lenient`] produces for `input` (also the strict decoder's count for
+/// valid input).
+fn base64_decoded_len(input: &[u8]) -> usize {
+    let tail = |n: usize| n.saturating_sub(1); // 2 chars -> 1 byte, 3 -> 2
+    let mut total = 0;
+    let mut n = 0;
+    for &c in input {
+        if c == b'=' {
+            total += tail(n);
+            n = 0;
+        } else if c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'-' | b'_') {
+            n += 1;
+            if n == 4 {
+                total += 3;
+                n = 0;
+            }
+        }
+    }
+    total + tail(n)
 }
 
 /// The transfer-decoded bytes of a part; a lenient decoder when the encoding is broken.
@@ -1211,6 +1244,23 @@ mod tests {
         assert_eq!(base64_lenient(b"aGVsbA"), b"hell");
         assert_eq!(base64_lenient(b""), b"");
         assert_eq!(base64_lenient(b"===="), b"");
+    }
+
+    #[test]
+    fn base64_length_matches_decoder() {
+        for s in [
+            &b"aGVsbG8="[..],
+            b"aGVs\r\nbG8",
+            b"aGVsbG8gd29ybGQ*!",
+            b"aGVsbA",
+            b"",
+            b"====",
+            b"a",
+            b"ab=cd==efg",
+            b"-_-_",
+        ] {
+            assert_eq!(base64_decoded_len(s), base64_lenient(s).len(), "{s:?}");
+        }
     }
 
     #[test]
