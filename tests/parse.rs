@@ -1421,3 +1421,79 @@ fn throughput() {
         println!("{name}: {:.0} msg/s", n as f64 / secs);
     }
 }
+
+/// Mutations (byte changes, deletions, insertions of MIME punctuation, duplicated chunks) of
+/// several message shapes. `RAPPORT_FUZZ_ROUNDS` raises the count for a longer run.
+#[test]
+fn mutations_of_several_shapes() {
+    let rounds: usize = std::env::var("RAPPORT_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(800);
+    let html = crlf(&[
+        "Subject: =?utf-8?B?R3LDvMOfZSwg5p2O6Zu3IPCfjok=?=",
+        "Content-Type: text/html; charset=utf-8",
+        "",
+        "<html><body><table><tr><td><p>Hi <a href=\"https://x.example\">link</a></p></td></tr></table>",
+        "<ul><li>one<li>two</ul><pre>  code\x1b[31m  </pre><img alt=\"logo\" src=\"http://t.example/a.gif\"></body></html>",
+    ]);
+    let nested = crlf(&[
+        "Content-Type: multipart/mixed; boundary=a",
+        "",
+        "--a",
+        "Content-Type: multipart/alternative; boundary=b",
+        "",
+        "--b",
+        "Content-Type: text/plain; charset=koi8-r",
+        "Content-Transfer-Encoding: base64",
+        "",
+        "8NLJ18XULCDp18HO",
+        "--b",
+        "Content-Type: text/html",
+        "Content-Transfer-Encoding: quoted-printable",
+        "",
+        "<p>=E2=82=AC</p>",
+        "--b--",
+        "--a",
+        "Content-Type: message/rfc822",
+        "",
+        "Subject: inner",
+        "",
+        "x",
+        "--a--",
+    ]);
+    let mut seed = 0x0123_4567_89ab_cdefu64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for base in [REAL, &html[..], &nested[..]] {
+        for _ in 0..rounds {
+            let mut bytes = base.to_vec();
+            for _ in 0..1 + next() % 20 {
+                let i = (next() % bytes.len() as u64) as usize;
+                match next() % 4 {
+                    0 => bytes[i] = next() as u8,
+                    1 => {
+                        bytes.remove(i);
+                    }
+                    2 => bytes.insert(
+                        i,
+                        [b'<', b'>', b'-', b'\n', b'=', 0x1b][(next() % 6) as usize],
+                    ),
+                    _ => {
+                        let j = (next() % bytes.len() as u64) as usize;
+                        let chunk = bytes[i.min(j)..i.max(j).min(i.min(j) + 64)].to_vec();
+                        bytes.splice(i..i, chunk);
+                    }
+                }
+            }
+            let m = parse_message(&bytes);
+            assert_no_crash(&m);
+            assert_all_displayable(&m);
+            let _ = snippet(&m.body, 80);
+        }
+    }
+}

@@ -46,6 +46,9 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
                 ..ParsedMessage::default()
             });
             msg.problems.insert(0, problem);
+            for p in &mut msg.problems {
+                *p = sanitize_line(p);
+            }
             msg.content_hash = content_hash(&msg);
             msg
         }
@@ -164,6 +167,10 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
 
     msg.automated = is_automated(&msg, parsed.as_ref().map(|m| m.ctype.mimetype.as_str()));
     msg.content_hash = content_hash(&msg);
+    // Problems quote message content (types, values); they are shown too.
+    for p in &mut msg.problems {
+        *p = sanitize_line(p);
+    }
     msg
 }
 
