@@ -48,6 +48,10 @@ impl Drop for Tmux {
 }
 
 fn start(dir: &Path, term: &str) -> Tmux {
+    start_with(dir, term, "")
+}
+
+fn start_with(dir: &Path, term: &str, env: &str) -> Tmux {
     let bin = env!("CARGO_BIN_EXE_rapport");
     // Generate first so the terminal part of the test does not wait on it.
     let st = Command::new(bin)
@@ -60,7 +64,7 @@ fn start(dir: &Path, term: &str) -> Tmux {
         socket: dir.join("tmux.sock"),
     };
     let script = format!(
-        "{bin} demo --data-dir {}; echo \"rapport exited with $?\"; \
+        "{env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 120",
         dir.join("data").display()
     );
@@ -130,4 +134,16 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
     assert!(s.contains("All ("), "{s}");
     tmux.cmd(&["send-keys", "-t", "t", "q"]);
     tmux.wait_for("rapport exited with 0", 10);
+}
+
+#[test]
+fn a_crash_still_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start_with(dir.path(), "screen-256color", "RAPPORT_TEST_PANIC=1");
+    let screen = tmux.wait_for("rapport exited with", 30);
+    assert!(screen.contains("rapport exited with 101"), "{screen}");
+    assert!(screen.contains("crashing on purpose"), "the panic message is readable:\n{screen}");
+    assert_eq!(tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"]).trim(), "0 1");
+    let modes = tmux.wait_for("icanon", 5);
+    assert!(modes.contains("icanon echo") && !modes.contains("-icanon"), "terminal left in raw mode:\n{modes}");
 }

@@ -84,6 +84,7 @@ pub enum Cmd {
 }
 
 pub fn main() -> ExitCode {
+    crate::ui::run::install_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod config;
 pub mod demo;
 pub mod demo_install;
+pub mod guard;
 pub mod ingest;
 pub mod logging;
 pub mod maildir;

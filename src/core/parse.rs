@@ -6,7 +6,7 @@
 //! Nothing here fetches anything: HTML is rendered to text offline and images are dropped.
 
 use std::borrow::Cow;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use crate::core::guard::guarded;
 
 use mailparse::{
     DispositionType, MailAddr, MailHeader, MailHeaderMap, ParsedMail, addrparse_header,
@@ -28,7 +28,7 @@ const MAX_DEPTH: usize = 64;
 
 /// Parses a raw message. Never panics; see the module documentation.
 pub fn parse_message(raw: &[u8]) -> ParsedMessage {
-    match catch_unwind(AssertUnwindSafe(|| parse_inner(raw))) {
+    match guarded(|| parse_inner(raw)) {
         Ok(msg) => msg,
         Err(payload) => {
             let problem = format!(
@@ -36,11 +36,11 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
                 panic_text(payload.as_ref())
             );
             // Second chance: the header block alone, the rest as text.
-            let recovered = catch_unwind(AssertUnwindSafe(|| {
+            let recovered = guarded(|| {
                 let mut msg = ParsedMessage::default();
                 headers_and_raw_body(raw, &mut msg);
                 msg
-            }));
+            });
             let mut msg = recovered.unwrap_or_else(|_| ParsedMessage {
                 body: clean_body(&String::from_utf8_lossy(raw)),
                 ..ParsedMessage::default()
@@ -918,9 +918,7 @@ fn html_to_text(html: &str, problems: &mut Vec<String>) -> String {
         .raw_mode(true)
         .allow_width_overflow();
     // html2text has panicked on odd tables before; losing only the layout is enough.
-    let rendered = catch_unwind(AssertUnwindSafe(|| {
-        config.string_from_read(input.as_bytes(), HTML_WIDTH)
-    }));
+    let rendered = guarded(|| config.string_from_read(input.as_bytes(), HTML_WIDTH));
     match rendered {
         Ok(Ok(text)) => text,
         Ok(Err(e)) => {

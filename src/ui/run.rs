@@ -6,29 +6,80 @@ use crate::ui::render::render;
 use crate::ui::state::{Command, Mode, State};
 use crate::ui::update::{reload_list, update};
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::cursor::{Hide, Show};
+use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// How often relative times and the list refresh while idle.
 const TICK: Duration = Duration::from_secs(30);
 
-/// Runs the TUI until the user quits. The terminal is restored however this returns
-/// (ratatui's init also installs a panic hook that restores it).
+/// Set while the terminal is in raw mode on the alternate screen.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// Runs the TUI until the user quits. The terminal is restored however this returns, and on a
+/// panic (see `install_panic_hook`).
 pub fn run(mut state: State) -> anyhow::Result<()> {
-    let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &mut state);
-    let restored = ratatui::try_restore();
+    install_panic_hook();
+    crossterm::terminal::enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let setup = crossterm::execute!(std::io::stdout(), EnterAlternateScreen, Hide);
+    let result = match setup {
+        Ok(()) => Terminal::new(CrosstermBackend::new(std::io::stdout()))
+            .map_err(anyhow::Error::from)
+            .and_then(|mut t| event_loop(&mut t, &mut state)),
+        Err(e) => Err(e.into()),
+    };
+    let restored = restore();
     result?;
     restored?;
     Ok(())
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, state: &mut State) -> anyhow::Result<()> {
+/// Leaves the alternate screen and raw mode and shows the cursor, if the TUI is active.
+pub fn restore() -> std::io::Result<()> {
+    if ACTIVE.swap(false, Ordering::SeqCst) {
+        crossterm::execute!(std::io::stdout(), LeaveAlternateScreen, Show)?;
+        crossterm::terminal::disable_raw_mode()?;
+    }
+    Ok(())
+}
+
+/// A panic contained by `core::guard` (a parser choking on a message) is only logged. Any
+/// other panic restores the terminal first, so the message is readable and the shell usable.
+pub fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if crate::core::guard::is_guarded() {
+                tracing::warn!("contained panic: {info}");
+                return;
+            }
+            let _ = restore();
+            tracing::error!("panic: {info}");
+            previous(info);
+        }));
+    });
+}
+
+fn event_loop<B: ratatui::backend::Backend>(terminal: &mut Terminal<B>, state: &mut State) -> anyhow::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
     let size = terminal.size()?;
     update(state, Action::Resize(size.width, size.height));
     reload_list(state);
     let mut last_tick = Instant::now();
     loop {
         terminal.draw(|f| render(state, f))?;
+        // Lets the terminal test check that a crash restores the terminal (debug builds only).
+        #[cfg(debug_assertions)]
+        if std::env::var_os("RAPPORT_TEST_PANIC").is_some() {
+            panic!("RAPPORT_TEST_PANIC is set: crashing on purpose");
+        }
         let timeout = TICK.saturating_sub(last_tick.elapsed());
         if event::poll(timeout)? {
             let action = match event::read()? {

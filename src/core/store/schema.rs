@@ -38,7 +38,7 @@ CREATE TABLE candidates (
   last_snippet TEXT NOT NULL DEFAULT '',
   last_direction TEXT,
   opted_out INTEGER NOT NULL DEFAULT 0,
-  inbox_rank INTEGER NOT NULL DEFAULT 4000000000
+  inbox_rank INTEGER NOT NULL DEFAULT 10000000000
 );
 CREATE INDEX candidates_rank ON candidates(inbox_rank, id);
 CREATE INDEX candidates_opted_out ON candidates(opted_out, inbox_rank, id);

@@ -8,9 +8,9 @@ use std::collections::{BTreeSet, HashSet};
 
 /// Candidates awaiting a reply rank by `waiting_since` (older first); everyone else ranks
 /// after them by recency: `RANK_BASE - last_message_at`.
-pub const RANK_BASE: i64 = 4_000_000_000;
+pub const RANK_BASE: i64 = 10_000_000_000;
 /// Every rank below this belongs to a candidate awaiting our reply.
-pub const RANK_AWAITING_BELOW: i64 = 3_000_000_000;
+pub const RANK_AWAITING_BELOW: i64 = 5_000_000_000;
 
 /// A message to store, with where it came from.
 #[derive(Debug, Clone)]
