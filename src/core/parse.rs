@@ -5,8 +5,8 @@
 //! it returns has gone through [`sanitize_line`] or [`sanitize_text`], so it is safe to draw.
 //! Nothing here fetches anything: HTML is rendered to text offline and images are dropped.
 
-use std::borrow::Cow;
 use crate::core::guard::guarded;
+use std::borrow::Cow;
 
 use mailparse::{
     DispositionType, MailAddr, MailHeader, MailHeaderMap, ParsedMail, addrparse_header,
@@ -99,7 +99,7 @@ pub fn snippet(body: &str, max_chars: usize) -> String {
             i += 1;
             continue;
         }
-        if t.is_empty() {
+        if t.is_empty() || (collected.is_empty() && is_greeting(t)) {
             continue;
         }
         if !collected.is_empty() {
@@ -114,6 +114,44 @@ pub fn snippet(body: &str, max_chars: usize) -> String {
         text = sanitize_line(&head);
     }
     truncate_chars(&text, max_chars)
+}
+
+/// "Hi Alice," / "Hallo," / "Dear Ms Smith,": a salutation says nothing in a one-line preview.
+fn is_greeting(line: &str) -> bool {
+    const OPENERS: &[&str] = &[
+        "hi",
+        "hello",
+        "hey",
+        "dear",
+        "hallo",
+        "liebe",
+        "lieber",
+        "guten tag",
+        "moin",
+        "servus",
+        "bonjour",
+        "salut",
+        "cher",
+        "chère",
+        "hola",
+        "buenos días",
+        "buenas",
+        "estimado",
+        "estimada",
+        "ciao",
+        "buongiorno",
+        "hej",
+        "hei",
+        "good morning",
+        "good afternoon",
+    ];
+    let l = line.to_lowercase();
+    line.chars().count() <= 40
+        && (l.ends_with(',') || l.ends_with('!') || !l.contains(' '))
+        && OPENERS.iter().any(|o| {
+            l.strip_prefix(o)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', ',', '!']))
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1222,6 +1260,23 @@ fn is_attribution(t: &str, next: Option<&str>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn snippets_skip_the_salutation() {
+        assert_eq!(
+            super::snippet("Hi Alice,\n\nYes, Tuesday works.", 40),
+            "Yes, Tuesday works."
+        );
+        assert_eq!(
+            super::snippet("Hallo,\nbitte keine Mails mehr.", 40),
+            "bitte keine Mails mehr."
+        );
+        assert_eq!(
+            super::snippet("Hi Alice, Tuesday works for me.", 40),
+            "Hi Alice, Tuesday works for me."
+        );
+        assert_eq!(super::snippet("Hey", 40), "Hey");
+    }
+
     use super::*;
 
     #[test]

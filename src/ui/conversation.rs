@@ -121,7 +121,12 @@ fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Them
         quoted.clear();
     };
     let body = m.body.trim_end();
-    for l in body.lines() {
+    let mut lines = body.lines();
+    for l in lines.by_ref() {
+        // A signature collapses to one line ("-- " lost its space to sanitizing).
+        if l == "--" || l == "-- " {
+            break;
+        }
         if l.starts_with('>') {
             quoted.push(l);
             continue;
@@ -132,6 +137,13 @@ fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Them
         }
     }
     flush(out, &mut quoted);
+    let signature: Vec<&str> = lines.map(str::trim).filter(|l| !l.is_empty()).collect();
+    if !signature.is_empty() {
+        out.push(Line::styled(
+            truncate(&format!("{indent}  -- {}", signature.join(" · ")), w),
+            theme.dim(),
+        ));
+    }
     for a in &m.attachments {
         out.push(Line::styled(
             truncate(

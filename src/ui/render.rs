@@ -171,8 +171,8 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
     let t = &s.theme;
     let kv = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{k:<10}"), t.dim()),
-            Span::raw(truncate(&v, w.saturating_sub(10))),
+            Span::styled(format!("{k:<11}"), t.dim()),
+            Span::raw(truncate(&v, w.saturating_sub(11))),
         ])
     };
     let mut out = vec![Line::styled(truncate(&p.name, w), t.heading())];
@@ -339,7 +339,14 @@ fn status_bar(s: &State, f: &mut Frame, r: Rect) {
             (Bound::Help, "help"),
             (Bound::Quit, "quit"),
         ],
-        Context::Conversation | Context::Profile => &[
+        Context::Profile => &[
+            (Bound::Next, "scroll"),
+            (Bound::Back, "back"),
+            (Bound::ToggleProfile, "conversation"),
+            (Bound::Help, "help"),
+            (Bound::Quit, "quit"),
+        ],
+        Context::Conversation => &[
             (Bound::Prev, "older"),
             (Bound::Next, "newer"),
             (Bound::Back, "back"),

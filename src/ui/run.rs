@@ -5,8 +5,8 @@ use crate::ui::action::{Action, Bound};
 use crate::ui::render::render;
 use crate::ui::state::{Command, Mode, State};
 use crate::ui::update::{reload_list, update};
-use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::cursor::{Hide, Show};
+use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -65,7 +65,10 @@ pub fn install_panic_hook() {
     });
 }
 
-fn event_loop<B: ratatui::backend::Backend>(terminal: &mut Terminal<B>, state: &mut State) -> anyhow::Result<()>
+fn event_loop<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {

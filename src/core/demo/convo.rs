@@ -411,7 +411,8 @@ impl<'a> Sim<'a> {
             });
         }
         let limit = anchor - MINUTE;
-        self.contacts.retain(|e| e.at < limit && e.at > anchor - 189 * DAY);
+        self.contacts
+            .retain(|e| e.at < limit && e.at > anchor - 189 * DAY);
         self.contacts.sort_by_key(|e| e.at);
         SimResult {
             produced: self.produced,
@@ -433,7 +434,9 @@ impl<'a> Sim<'a> {
         while clock::weekday(d) >= 5 {
             d += 1;
         }
-        let secs = self.rng.range(9 * HOUR + 5 * MINUTE, 17 * HOUR + 40 * MINUTE);
+        let secs = self
+            .rng
+            .range(9 * HOUR + 5 * MINUTE, 17 * HOUR + 40 * MINUTE);
         let mut at = TEAM_TZ.instant(d, secs);
         if at < t {
             at = TEAM_TZ.instant(clock::working_day_after(d, 1), secs);
@@ -456,7 +459,9 @@ impl<'a> Sim<'a> {
         let wd = clock::weekday(days);
         if wd >= 5 && self.rng.chance(0.6) {
             days += 7 - wd;
-            secs = self.rng.range(7 * HOUR + 30 * MINUTE, 10 * HOUR + 30 * MINUTE);
+            secs = self
+                .rng
+                .range(7 * HOUR + 30 * MINUTE, 10 * HOUR + 30 * MINUTE);
         }
         tz.instant(days, secs).max(t) + self.rng.range(0, 60)
     }
@@ -519,7 +524,11 @@ impl<'a> Sim<'a> {
     fn business_days_later(&mut self, t: i64, lo: i64, hi: i64) -> i64 {
         let d = TEAM_TZ.local(t).days;
         let day = clock::working_day_after(d, self.rng.range(lo, hi));
-        TEAM_TZ.instant(day, self.rng.range(9 * HOUR + 10 * MINUTE, 17 * HOUR + 30 * MINUTE))
+        TEAM_TZ.instant(
+            day,
+            self.rng
+                .range(9 * HOUR + 10 * MINUTE, 17 * HOUR + 30 * MINUTE),
+        )
     }
 
     /// Three proposed times on working days 3-8 days after `t`, in order.
@@ -641,7 +650,11 @@ impl<'a> Sim<'a> {
             ConfirmCall | AcceptCallTime => AfterCall,
             AfterCall => {
                 if th.cv_sent {
-                    if r.chance(0.75) { InterviewInvite } else { FeedbackBad }
+                    if r.chance(0.75) {
+                        InterviewInvite
+                    } else {
+                        FeedbackBad
+                    }
                 } else if r.chance(0.85) || th.forced == Forced::Engaged {
                     SendCv
                 } else {
@@ -662,7 +675,11 @@ impl<'a> Sim<'a> {
                 _ => FeedbackBad,
             },
             Debrief => {
-                if r.chance(0.65) { FeedbackGood } else { FeedbackBad }
+                if r.chance(0.65) {
+                    FeedbackGood
+                } else {
+                    FeedbackBad
+                }
             }
             FeedbackGood => {
                 if th.rounds >= 2 {
@@ -676,13 +693,21 @@ impl<'a> Sim<'a> {
                 }
             }
             Offer => {
-                if r.chance(0.55) { OfferQuestion } else { Accept }
+                if r.chance(0.55) {
+                    OfferQuestion
+                } else {
+                    Accept
+                }
             }
             OfferQuestion => OfferAnswer,
             OfferAnswer => Accept,
             Accept => Congrats,
             FeedbackBad => {
-                if r.chance(0.6) { Disappointed } else { return None }
+                if r.chance(0.6) {
+                    Disappointed
+                } else {
+                    return None;
+                }
             }
             Disappointed => StayInTouch,
             NotNow => AckNotNow,
@@ -751,7 +776,11 @@ impl<'a> Sim<'a> {
                 .filter(|&i| i != prev && ROLES[i].tags.iter().any(|t| tags.contains(t)))
                 .collect();
             if kind == K::Return || related.is_empty() {
-                if kind == K::Return { prev } else { self.rng.index(ROLES.len()) }
+                if kind == K::Return {
+                    prev
+                } else {
+                    self.rng.index(ROLES.len())
+                }
             } else {
                 *self.rng.pick(&related)
             }
@@ -844,7 +873,11 @@ impl<'a> Sim<'a> {
                 let s = th.last().expect("usable").clone();
                 let k = match s.kind {
                     Outreach | CheckIn | FollowUp => {
-                        if self.rng.chance(0.7) { Interested } else { AskQuestions }
+                        if self.rng.chance(0.7) {
+                            Interested
+                        } else {
+                            AskQuestions
+                        }
                     }
                     AnswerQuestions => ProposeTimes,
                     ProposeCall => {
@@ -886,7 +919,11 @@ impl<'a> Sim<'a> {
     }
 
     fn fresh_waiting(&mut self, tf: i64) {
-        let k = if self.threads > 0 { K::Return } else { K::Application };
+        let k = if self.threads > 0 {
+            K::Return
+        } else {
+            K::Application
+        };
         let mut th = self.new_thread(k, tf);
         self.threads += 1;
         self.emit(&mut th, k, tf);
@@ -951,12 +988,12 @@ impl<'a> Sim<'a> {
         let n = self.g.theirs;
         let r = &mut self.rng;
         match self.c.client {
-            Client::Gmail => format!("<CA{}{n:x}+{}@mail.gmail.example>", r.alnum(12), r.alnum(18)),
-            Client::Outlook => format!(
-                "<{}{n}.{}@{domain}>",
-                r.alnum(20).to_uppercase(),
-                r.hex(8)
+            Client::Gmail => format!(
+                "<CA{}{n:x}+{}@mail.gmail.example>",
+                r.alnum(12),
+                r.alnum(18)
             ),
+            Client::Outlook => format!("<{}{n}.{}@{domain}>", r.alnum(20).to_uppercase(), r.hex(8)),
             Client::Apple => format!(
                 "<{}-{}-{}-{:012X}@{domain}>",
                 r.hex(8).to_uppercase(),
@@ -971,7 +1008,10 @@ impl<'a> Sim<'a> {
     }
 
     fn slot(&self, th: &Thread, i: usize) -> String {
-        th.slots.get(i).map(|&t| clock::slot_text(t)).unwrap_or_default()
+        th.slots
+            .get(i)
+            .map(|&t| clock::slot_text(t))
+            .unwrap_or_default()
     }
 
     fn month_word(&self, t: i64, spring: &mut bool) -> String {
@@ -1066,7 +1106,15 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn contact(&mut self, th: &Thread, channel: Channel, direction: Direction, outcome: Outcome, at: i64, note: String) {
+    fn contact(
+        &mut self,
+        th: &Thread,
+        channel: Channel,
+        direction: Direction,
+        outcome: Outcome,
+        at: i64,
+        note: String,
+    ) {
         self.contacts.push(ContactEntry {
             channel,
             direction,
@@ -1097,9 +1145,17 @@ impl<'a> Sim<'a> {
         match k {
             ProposeTimes | ProposeCall | InterviewInvite => th.slots = self.make_slots(t),
             ConfirmCall | PickSlot | AcceptCallTime => {
-                let n = if k == AcceptCallTime { 2 } else { th.slots.len() };
+                let n = if k == AcceptCallTime {
+                    2
+                } else {
+                    th.slots.len()
+                };
                 let n = n.min(th.slots.len());
-                th.chosen = if n == 0 { t + 2 * DAY } else { th.slots[self.rng.index(n)] };
+                th.chosen = if n == 0 {
+                    t + 2 * DAY
+                } else {
+                    th.slots[self.rng.index(n)]
+                };
             }
             _ => {}
         }
@@ -1124,7 +1180,10 @@ impl<'a> Sim<'a> {
             th.month = self.month_word(t, &mut spring);
         }
         let mut note = "";
-        if inbound && !automated && self.plan.two_address && !self.switched
+        if inbound
+            && !automated
+            && self.plan.two_address
+            && !self.switched
             && th.forced == Forced::Engaged
             && th.inbound_replies() >= 1
             && self.c.addrs.len() > 1
@@ -1141,18 +1200,16 @@ impl<'a> Sim<'a> {
         let c = self.c;
         let rec = &RECRUITERS[th.rec];
         let role = &ROLES[th.role];
-        let prev_role = &ROLES[self
-            .roles
-            .iter()
-            .rev()
-            .nth(1)
-            .copied()
-            .unwrap_or(th.role)];
+        let prev_role = &ROLES[self.roles.iter().rev().nth(1).copied().unwrap_or(th.role)];
         let cand_addr = self
             .to_override
             .clone()
             .unwrap_or_else(|| c.addrs[self.addr].clone());
-        let cand_domain = cand_addr.rsplit('@').next().unwrap_or("example").to_string();
+        let cand_domain = cand_addr
+            .rsplit('@')
+            .next()
+            .unwrap_or("example")
+            .to_string();
 
         // Template.
         let lang_idx = |lang: &str| match lang {
@@ -1171,7 +1228,11 @@ impl<'a> Sim<'a> {
                     "de" => 1,
                     "fr" => 2,
                     _ => {
-                        if self.rng.chance(0.7) { 0 } else { 3 }
+                        if self.rng.chance(0.7) {
+                            0
+                        } else {
+                            3
+                        }
                     }
                 };
                 subject_prefix_auto = corpus::AUTO_REPLY[i].0;
@@ -1228,7 +1289,13 @@ impl<'a> Sim<'a> {
             AckNearMiss => self.rng.pick_str(corpus::ACK_NEAR_MISS),
             Referral => self.rng.pick_str(corpus::REFERRAL),
             AckReferral => self.rng.pick_str(corpus::ACK_REFERRAL),
-            OptOut => corpus::OPT_OUT[self.plan.opt_out_lang.unwrap_or_else(|| lang_idx(c.id.lang)) % corpus::OPT_OUT.len()],
+            OptOut => {
+                corpus::OPT_OUT[self
+                    .plan
+                    .opt_out_lang
+                    .unwrap_or_else(|| lang_idx(c.id.lang))
+                    % corpus::OPT_OUT.len()]
+            }
             Application => {
                 if c.id.lang == "de" && th.base.starts_with("Bewerbung") {
                     self.rng.pick_str(corpus::APPLICATION_DE)
@@ -1239,7 +1306,10 @@ impl<'a> Sim<'a> {
             AckApplication => self.rng.pick_str(corpus::ACK_APPLICATION),
             AnswerApplication => self.rng.pick_str(corpus::ANSWER_APPLICATION),
             ProposeCall => {
-                if th.base.contains("Application") || th.base.contains("Bewerbung") || th.base.contains("position") {
+                if th.base.contains("Application")
+                    || th.base.contains("Bewerbung")
+                    || th.base.contains("position")
+                {
                     corpus::PROPOSE_CALL[0]
                 } else {
                     self.rng.pick_str(corpus::PROPOSE_CALL)
@@ -1260,7 +1330,10 @@ impl<'a> Sim<'a> {
         let workright = if names::in_eu(c.id.tz) {
             self.rng.pick_str(corpus::WORK_RIGHT_EU).to_string()
         } else {
-            fill(self.rng.pick_str(corpus::WORK_RIGHT_OTHER), &[("country", names::country(c.id.tz))])
+            fill(
+                self.rng.pick_str(corpus::WORK_RIGHT_OTHER),
+                &[("country", names::country(c.id.tz))],
+            )
         };
         let friend = if k == Referral || k == AckReferral {
             let mut fr = Rng::stream(self.rng.next_u64(), 0);
@@ -1270,11 +1343,7 @@ impl<'a> Sim<'a> {
         } else {
             (String::new(), String::new())
         };
-        let link = format!(
-            "https://meet.{DOMAIN}/{}-{}",
-            rec.local,
-            self.rng.hex(6)
-        );
+        let link = format!("https://meet.{DOMAIN}/{}-{}", rec.local, self.rng.hex(6));
         let colleague = format!("office@{cand_domain}");
         let vars_owned: Vec<(&str, String)> = vec![
             ("greet", c.id.greet.clone()),
@@ -1294,7 +1363,10 @@ impl<'a> Sim<'a> {
             ("teamsize", role.team_size.to_string()),
             ("hm", role.hm.to_string()),
             ("hmtitle", role.hm_title.to_string()),
-            ("expect", role.expect[c.expect % role.expect.len()].to_string()),
+            (
+                "expect",
+                role.expect[c.expect % role.expect.len()].to_string(),
+            ),
             ("offer", role.offer.to_string()),
             ("vacation", c.vacation.to_string()),
             ("notice", c.notice.to_string()),
@@ -1336,56 +1408,138 @@ impl<'a> Sim<'a> {
                     "Connected on LinkedIn and mentioned the {} role at {}; said I'd follow up by email.",
                     role.title, role.company
                 );
-                self.contact(th, Channel::Linkedin, Direction::Outbound, Outcome::Delivered, at, note);
+                self.contact(
+                    th,
+                    Channel::Linkedin,
+                    Direction::Outbound,
+                    Outcome::Delivered,
+                    at,
+                    note,
+                );
             }
             FollowUp if self.rng.chance(0.3) => {
                 let secs = self.rng.range(HOUR, 2 * 9 * HOUR);
                 let at = clock::add_business(t, secs);
                 let (outcome, note) = if self.rng.chance(0.5) {
-                    (Outcome::Voicemail, format!("Tried calling about {} - left a voicemail.", role.company))
+                    (
+                        Outcome::Voicemail,
+                        format!("Tried calling about {} - left a voicemail.", role.company),
+                    )
                 } else {
-                    (Outcome::NoAnswer, "Called, no answer. Will try email once more.".to_string())
+                    (
+                        Outcome::NoAnswer,
+                        "Called, no answer. Will try email once more.".to_string(),
+                    )
                 };
                 self.contact(th, Channel::Phone, Direction::Outbound, outcome, at, note);
             }
             AfterCall => {
-                let channel = if th.meeting { Channel::Meeting } else { Channel::Phone };
+                let channel = if th.meeting {
+                    Channel::Meeting
+                } else {
+                    Channel::Phone
+                };
                 let mut at = th.chosen;
                 if channel == Channel::Phone && self.rng.chance(0.15) {
-                    self.contact(th, Channel::Phone, Direction::Outbound, Outcome::NoAnswer, at, "No answer at the agreed time; tried again ten minutes later.".to_string());
+                    self.contact(
+                        th,
+                        Channel::Phone,
+                        Direction::Outbound,
+                        Outcome::NoAnswer,
+                        at,
+                        "No answer at the agreed time; tried again ten minutes later.".to_string(),
+                    );
                     at += 10 * MINUTE;
                 }
                 let summary = match self.rng.index(3) {
-                    0 => format!("Strong {} background, wants more ownership. Expects {}; notice {}.", role.stack_first, role.expect[c.expect % role.expect.len()], c.notice),
-                    1 => format!("Good call. Main motivation: {} and a smaller team. Expects {}.", role.remote_short, role.expect[c.expect % role.expect.len()]),
-                    _ => format!("Relaxed chat; a bit cautious about on-call. Happy to be introduced to {}.", role.hm),
+                    0 => format!(
+                        "Strong {} background, wants more ownership. Expects {}; notice {}.",
+                        role.stack_first,
+                        role.expect[c.expect % role.expect.len()],
+                        c.notice
+                    ),
+                    1 => format!(
+                        "Good call. Main motivation: {} and a smaller team. Expects {}.",
+                        role.remote_short,
+                        role.expect[c.expect % role.expect.len()]
+                    ),
+                    _ => format!(
+                        "Relaxed chat; a bit cautious about on-call. Happy to be introduced to {}.",
+                        role.hm
+                    ),
                 };
-                let what = if channel == Channel::Meeting { "Video call" } else { "Intro call" };
-                let note = format!("{what} about the {} role at {}. {summary}", role.title, role.company);
+                let what = if channel == Channel::Meeting {
+                    "Video call"
+                } else {
+                    "Intro call"
+                };
+                let note = format!(
+                    "{what} about the {} role at {}. {summary}",
+                    role.title, role.company
+                );
                 self.contact(th, channel, Direction::Outbound, Outcome::Talked, at, note);
             }
             Offer if self.rng.chance(0.4) => {
                 let secs = self.rng.range(2 * HOUR, 20 * HOUR);
                 let at = clock::add_business(t, secs);
-                let note = format!("Video call to go through {}'s offer ({}).", role.company, role.offer);
-                self.contact(th, Channel::Meeting, Direction::Outbound, Outcome::Talked, at, note);
+                let note = format!(
+                    "Video call to go through {}'s offer ({}).",
+                    role.company, role.offer
+                );
+                self.contact(
+                    th,
+                    Channel::Meeting,
+                    Direction::Outbound,
+                    Outcome::Talked,
+                    at,
+                    note,
+                );
             }
             Return if self.rng.chance(0.2) => {
                 let at = t + self.rng.range(HOUR, 4 * HOUR);
-                let note = format!("{} called the office: looking again, mostly interested in {} roles.", c.id.greet, corpus::interest_phrase(c.interest));
-                self.contact(th, Channel::Phone, Direction::Inbound, Outcome::Talked, at, note);
+                let note = format!(
+                    "{} called the office: looking again, mostly interested in {} roles.",
+                    c.id.greet,
+                    corpus::interest_phrase(c.interest)
+                );
+                self.contact(
+                    th,
+                    Channel::Phone,
+                    Direction::Inbound,
+                    Outcome::Talked,
+                    at,
+                    note,
+                );
             }
             Application if self.rng.chance(0.1) => {
                 let at = t - self.rng.range(DAY, 2 * DAY);
-                let note = format!("Messaged on LinkedIn asking whether the {} role is still open; pointed them to email.", role.title);
-                self.contact(th, Channel::Linkedin, Direction::Inbound, Outcome::Delivered, at, note);
+                let note = format!(
+                    "Messaged on LinkedIn asking whether the {} role is still open; pointed them to email.",
+                    role.title
+                );
+                self.contact(
+                    th,
+                    Channel::Linkedin,
+                    Direction::Inbound,
+                    Outcome::Delivered,
+                    at,
+                    note,
+                );
             }
             _ => {}
         }
 
         // Envelope.
-        let parent = if k.starts_thread() { None } else { th.last().cloned() };
-        let base_display = if inbound { th.base.clone() } else { strip_controls(&th.base) };
+        let parent = if k.starts_thread() {
+            None
+        } else {
+            th.last().cloned()
+        };
+        let base_display = if inbound {
+            th.base.clone()
+        } else {
+            strip_controls(&th.base)
+        };
         let subject = if k.starts_thread() {
             base_display
         } else if automated {
@@ -1425,10 +1579,17 @@ impl<'a> Sim<'a> {
         let (from, from_name, from_addr, sender, to, cc) = if inbound {
             let from = mime::mailbox(&c.id.full, &cand_addr, c.enc);
             let (to, cc) = match (&parent, th.own_addr) {
-                (_, true) => (mime::mailbox(rec.name, &r_addr, enc), Some(shared_mb.clone())),
+                (_, true) => (
+                    mime::mailbox(rec.name, &r_addr, enc),
+                    Some(shared_mb.clone()),
+                ),
                 (Some(p), false) if !p.inbound => (p.from_header.clone(), None),
                 (_, false) if k == Application => (
-                    if self.rng.chance(0.5) { SHARED_ADDRESS.to_string() } else { shared_mb.clone() },
+                    if self.rng.chance(0.5) {
+                        SHARED_ADDRESS.to_string()
+                    } else {
+                        shared_mb.clone()
+                    },
                     None,
                 ),
                 _ => (our_from.clone(), None),
@@ -1437,7 +1598,14 @@ impl<'a> Sim<'a> {
         } else {
             let to = mime::mailbox(&c.id.full, &cand_addr, WordEnc::Utf8B);
             if th.own_addr {
-                (our_from.clone(), rec.name.to_string(), r_addr.clone(), None, to, Some(shared_mb.clone()))
+                (
+                    our_from.clone(),
+                    rec.name.to_string(),
+                    r_addr.clone(),
+                    None,
+                    to,
+                    Some(shared_mb.clone()),
+                )
             } else {
                 (
                     our_from.clone(),
@@ -1496,25 +1664,61 @@ impl<'a> Sim<'a> {
 
         // Body shape.
         let style = if automated {
-            Style::Plain { cte: Cte::Raw, latin1: false, flowed: false }
+            Style::Plain {
+                cte: Cte::Raw,
+                latin1: false,
+                flowed: false,
+            }
         } else if !inbound {
             if th.own_addr {
-                Style::Alt { text_cte: Cte::Qp, html_cte: Cte::Qp }
+                Style::Alt {
+                    text_cte: Cte::Qp,
+                    html_cte: Cte::Qp,
+                }
             } else {
                 match self.rng.weighted(&[60, 28, 12]) {
-                    0 => Style::Plain { cte: Cte::Raw, latin1: false, flowed: false },
-                    1 => Style::Alt { text_cte: Cte::Qp, html_cte: Cte::Qp },
-                    _ => Style::Plain { cte: Cte::Qp, latin1: false, flowed: false },
+                    0 => Style::Plain {
+                        cte: Cte::Raw,
+                        latin1: false,
+                        flowed: false,
+                    },
+                    1 => Style::Alt {
+                        text_cte: Cte::Qp,
+                        html_cte: Cte::Qp,
+                    },
+                    _ => Style::Plain {
+                        cte: Cte::Qp,
+                        latin1: false,
+                        flowed: false,
+                    },
                 }
             }
         } else {
             match c.client {
-                Client::Gmail => Style::Alt { text_cte: Cte::Qp, html_cte: Cte::Qp },
+                Client::Gmail => Style::Alt {
+                    text_cte: Cte::Qp,
+                    html_cte: Cte::Qp,
+                },
                 Client::Outlook => Style::Html { cte: Cte::Qp },
-                Client::Apple => Style::Plain { cte: Cte::Qp, latin1: false, flowed: false },
-                Client::Thunderbird => Style::Plain { cte: Cte::Raw, latin1: false, flowed: true },
-                Client::Proton => Style::Alt { text_cte: Cte::Raw, html_cte: Cte::Base64 },
-                Client::Webmail => Style::Plain { cte: Cte::Qp, latin1: true, flowed: false },
+                Client::Apple => Style::Plain {
+                    cte: Cte::Qp,
+                    latin1: false,
+                    flowed: false,
+                },
+                Client::Thunderbird => Style::Plain {
+                    cte: Cte::Raw,
+                    latin1: false,
+                    flowed: true,
+                },
+                Client::Proton => Style::Alt {
+                    text_cte: Cte::Raw,
+                    html_cte: Cte::Base64,
+                },
+                Client::Webmail => Style::Plain {
+                    cte: Cte::Qp,
+                    latin1: true,
+                    flowed: false,
+                },
             }
         };
         let quote_chance = if automated || parent.is_none() {
@@ -1575,7 +1779,8 @@ impl<'a> Sim<'a> {
             let (fa, la) = (&c.id.first_ascii, &c.id.last_ascii);
             let cap = |s: &str| {
                 let mut ch = s.chars();
-                ch.next().map_or(String::new(), |f| f.to_uppercase().chain(ch).collect())
+                ch.next()
+                    .map_or(String::new(), |f| f.to_uppercase().chain(ch).collect())
             };
             let filename = if c.id.lang == "de" && !c.id.full.is_ascii() && self.rng.chance(0.5) {
                 mime::encoded_words(&format!("Lebenslauf {}.pdf", c.id.full), WordEnc::Utf8Q)
@@ -1602,7 +1807,15 @@ impl<'a> Sim<'a> {
             },
             self.rng.hex(20)
         );
-        let bytes = render::render(&env, style, &text, quote.as_ref(), &decor, &attachments, &boundary);
+        let bytes = render::render(
+            &env,
+            style,
+            &text,
+            quote.as_ref(),
+            &decor,
+            &attachments,
+            &boundary,
+        );
         let snap = Snap {
             kind: k,
             t,
@@ -1629,4 +1842,3 @@ impl Identity {
         !self.full.contains(self.greet.as_str())
     }
 }
-

@@ -27,8 +27,18 @@ pub struct Role {
 /// The vocabulary stored in preferences.
 #[cfg(test)]
 pub const INTERESTS: &[&str] = &[
-    "rust", "backend", "data", "ml", "design", "management", "remote", "berlin", "london",
-    "startups", "frontend", "sre",
+    "rust",
+    "backend",
+    "data",
+    "ml",
+    "design",
+    "management",
+    "remote",
+    "berlin",
+    "london",
+    "startups",
+    "frontend",
+    "sre",
 ];
 
 /// How a candidate would say an interest in a sentence.
@@ -298,7 +308,11 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}') {
-            Some(close) if after[..close].bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+            Some(close)
+                if after[..close]
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_') =>
+            {
                 let key = &after[..close];
                 match vars.iter().find(|(k, _)| *k == key) {
                     Some((_, v)) => out.push_str(v),
@@ -343,7 +357,8 @@ pub const APPLICATION_SUBJECTS: &[&str] = &[
     "{role} position",
 ];
 
-pub const APPLICATION_SUBJECTS_DE: &[&str] = &["Bewerbung als {role}", "Bewerbung: {role} bei {company}"];
+pub const APPLICATION_SUBJECTS_DE: &[&str] =
+    &["Bewerbung als {role}", "Bewerbung: {role} bei {company}"];
 
 pub const RETURN_SUBJECTS: &[&str] = &[
     "Back on the market",
@@ -573,7 +588,8 @@ pub const CONGRATS: &[&str] = &[
     "Congratulations, {greet}! That's brilliant news. I'll check in after your first few weeks to see how it's going. Enjoy the rest of your notice period!",
 ];
 
-pub const STAY_IN_TOUCH: &[&str] = &["Will do, {greet} - thanks for being so gracious about it. Talk soon."];
+pub const STAY_IN_TOUCH: &[&str] =
+    &["Will do, {greet} - thanks for being so gracious about it. Talk soon."];
 
 pub const ACK_NOT_NOW: &[&str] = &[
     "Totally understood, {greet} - good luck with the project! I've made a note to check in with you in {month}.",
@@ -852,8 +868,7 @@ hiermit bewerbe ich mich auf die Stelle als {role} bei {company}. Ich habe {year
 Mit freundlichen Grüßen
 {full}"];
 
-pub const ANSWER_APPLICATION: &[&str] = &[
-    "Hi {rfirst},
+pub const ANSWER_APPLICATION: &[&str] = &["Hi {rfirst},
 
 Thanks for getting back to me so quickly.
 
@@ -861,8 +876,7 @@ Thanks for getting back to me so quickly.
 2. {notice}.
 3. {workright}
 
-{sign}",
-];
+{sign}"];
 
 pub const RETURN: &[&str] = &[
     "Hi {rfirst},
@@ -975,7 +989,10 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_keys_only() {
-        assert_eq!(fill("Hi {greet}, {x} {", &[("greet", "Zoë")]), "Hi Zoë, {x} {");
+        assert_eq!(
+            fill("Hi {greet}, {x} {", &[("greet", "Zoë")]),
+            "Hi Zoë, {x} {"
+        );
         assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
     }
 

@@ -12,9 +12,7 @@ pub enum WordEnc {
 
 /// `s` as ISO-8859-1 bytes, when every character fits.
 pub fn latin1(s: &str) -> Option<Vec<u8>> {
-    s.chars()
-        .map(|c| u8::try_from(u32::from(c)).ok())
-        .collect()
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -72,7 +70,8 @@ pub fn quoted_printable(data: &[u8]) -> Vec<u8> {
         let mut len = 0usize;
         for (i, &b) in line.iter().enumerate() {
             let last = i + 1 == line.len();
-            let literal = (b'!'..=b'~').contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !last;
+            let literal =
+                (b'!'..=b'~').contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !last;
             let width = if literal { 1 } else { 3 };
             if len + width > 75 {
                 out.extend_from_slice(b"=\r\n");
@@ -142,7 +141,10 @@ pub fn encoded_words(s: &str, enc: WordEnc) -> String {
             }
             String::from_utf8(q).unwrap_or_default()
         };
-        words.push(format!("=?{charset}?{}?{payload}?=", if b { 'B' } else { 'Q' }));
+        words.push(format!(
+            "=?{charset}?{}?{payload}?=",
+            if b { 'B' } else { 'Q' }
+        ));
         chunk.clear();
     };
     let mut buf = [0u8; 4];
@@ -158,7 +160,13 @@ pub fn encoded_words(s: &str, enc: WordEnc) -> String {
         } else {
             bytes
                 .iter()
-                .map(|&x| if x.is_ascii_alphanumeric() || x == b' ' { 1 } else { 3 })
+                .map(|&x| {
+                    if x.is_ascii_alphanumeric() || x == b' ' {
+                        1
+                    } else {
+                        3
+                    }
+                })
                 .sum()
         };
         let limit = if b { 45 } else { 58 };
@@ -197,7 +205,14 @@ pub fn unstructured(s: &str, enc: WordEnc) -> String {
     if s.is_ascii() {
         return s.to_string();
     }
-    for prefix in ["Re: ", "RE: ", "AW: ", "Fwd: ", "Re : ", "Automatic reply: "] {
+    for prefix in [
+        "Re: ",
+        "RE: ",
+        "AW: ",
+        "Fwd: ",
+        "Re : ",
+        "Automatic reply: ",
+    ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             if !rest.is_empty() {
                 return format!("{prefix}{}", encoded_words(rest, enc));
@@ -267,10 +282,7 @@ impl TextPart {
             .as_bytes(),
         );
         let (name, body) = match self.cte {
-            Cte::Raw => (
-                if bytes.is_ascii() { "7bit" } else { "8bit" },
-                crlf(&bytes),
-            ),
+            Cte::Raw => (if bytes.is_ascii() { "7bit" } else { "8bit" }, crlf(&bytes)),
             Cte::Qp => ("quoted-printable", quoted_printable(&bytes)),
             Cte::Base64 => ("base64", base64_lines(&bytes)),
         };
@@ -294,7 +306,12 @@ pub struct Attachment {
 /// Writes the MIME headers and the body: one text part, or `multipart/alternative` for two,
 /// wrapped in `multipart/mixed` when there are attachments. `boundary` must be unique to
 /// the message; suffixes are added for nested parts.
-pub fn write_body(out: &mut Vec<u8>, parts: &[TextPart], attachments: &[Attachment], boundary: &str) {
+pub fn write_body(
+    out: &mut Vec<u8>,
+    parts: &[TextPart],
+    attachments: &[Attachment],
+    boundary: &str,
+) {
     out.extend_from_slice(b"MIME-Version: 1.0\r\n");
     if attachments.is_empty() {
         write_text(out, parts, boundary);
@@ -385,7 +402,11 @@ mod tests {
     #[test]
     fn encoded_words_decode() {
         let cases = [
-            ("José Álvarez", WordEnc::Latin1Q, "=?ISO-8859-1?Q?Jos=E9_=C1lvarez?="),
+            (
+                "José Álvarez",
+                WordEnc::Latin1Q,
+                "=?ISO-8859-1?Q?Jos=E9_=C1lvarez?=",
+            ),
             ("Zoë", WordEnc::Utf8Q, "=?UTF-8?Q?Zo=C3=AB?="),
             ("李雷", WordEnc::Utf8B, "=?UTF-8?B?5p2O6Zu3?="),
             // Not representable in Latin-1: falls back to UTF-8 B.
@@ -400,7 +421,10 @@ mod tests {
         let raw = format!("Subject: {words}");
         let parsed = mailparse::parse_header(raw.as_bytes()).unwrap().0;
         assert_eq!(parsed.get_value(), long);
-        assert_eq!(phrase("Alice Moreau (Northwind Talent)", WordEnc::Utf8B), "\"Alice Moreau (Northwind Talent)\"");
+        assert_eq!(
+            phrase("Alice Moreau (Northwind Talent)", WordEnc::Utf8B),
+            "\"Alice Moreau (Northwind Talent)\""
+        );
     }
 
     #[test]

@@ -400,7 +400,9 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         plans[i].two_address = true;
     }
     for &i in &phone_opt {
-        let day = clock::TEAM_TZ.local(anchor - rng.range(10, 70) * clock::DAY).days;
+        let day = clock::TEAM_TZ
+            .local(anchor - rng.range(10, 70) * clock::DAY)
+            .days;
         let day = clock::working_day_after(day, 1);
         let secs = rng.range(9 * clock::HOUR + 30 * clock::MINUTE, 17 * clock::HOUR);
         plans[i].phone_opt_out_at = Some(clock::TEAM_TZ.instant(day, secs));
@@ -457,7 +459,12 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
             budget = budget.clamp(2, 3);
         }
         plans[i].budget = budget;
-        let sim = Sim::new(&mut state, cand, &plans[i], Rng::stream(cfg.seed ^ 0x5eed, i as u64));
+        let sim = Sim::new(
+            &mut state,
+            cand,
+            &plans[i],
+            Rng::stream(cfg.seed ^ 0x5eed, i as u64),
+        );
         let res = sim.run();
         remaining -= res.produced as f64;
         remaining_w -= weights[i];
@@ -479,8 +486,9 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
                         direction: crate::core::model::Direction::Outbound,
                         outcome: crate::core::model::Outcome::Delivered,
                         at,
-                        note: "Sent a LinkedIn connection request with a short note before emailing."
-                            .to_string(),
+                        note:
+                            "Sent a LinkedIn connection request with a short note before emailing."
+                                .to_string(),
                         recorded_by: RECRUITERS[cand.owner].name.to_string(),
                     });
                 }
