@@ -139,7 +139,11 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
 #[test]
 fn a_crash_still_restores_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let tmux = start_with(dir.path(), "screen-256color", "RUST_BACKTRACE=0 RAPPORT_TEST_PANIC=1");
+    let tmux = start_with(
+        dir.path(),
+        "screen-256color",
+        "RUST_BACKTRACE=0 RAPPORT_TEST_PANIC=1",
+    );
     let screen = tmux.wait_for("rapport exited with", 30);
     assert!(screen.contains("rapport exited with 101"), "{screen}");
     assert!(

@@ -2,6 +2,7 @@
 //! same core. Errors are one line on stderr and a non-zero exit code.
 
 mod output;
+mod sync;
 
 use crate::core::store::Store;
 use crate::core::{demo_install, ingest, logging, paths};
@@ -76,6 +77,8 @@ pub enum Cmd {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Sync the shared mailbox once (INBOX and Sent) and exit
+    Sync,
     /// Counts of messages, candidates and folders, and the last sync
     Status {
         #[arg(long)]
@@ -100,6 +103,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Cmd::Demo { data_dir, no_tui }) => demo(data_dir.or(cli.data_dir), no_tui),
         None => open_inbox(cli.data_dir, cli.config),
+        Some(Cmd::Sync) => {
+            let dir = paths::data_dir(cli.data_dir);
+            let cfg = load_config(cli.config)?;
+            crate::core::store::create_private_dir(&dir)?;
+            logging::init(&dir);
+            sync::run(&cfg, &dir)
+        }
         Some(cmd) => {
             let dir = paths::data_dir(cli.data_dir);
             logging::init_if_exists(&dir);
@@ -142,6 +152,18 @@ fn demo_anchor() -> i64 {
     now - now % 3600
 }
 
+/// Loads the configuration, which must exist.
+fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::core::config::Config> {
+    let path = paths::config_file(explicit);
+    if !path.exists() {
+        bail!(
+            "no configuration at {}: copy config.example.toml there and fill it in (or try `rapport demo`)",
+            path.display()
+        );
+    }
+    Ok(crate::core::config::Config::load(&path)?)
+}
+
 fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dir = paths::data_dir(data_dir);
     let config = paths::config_file(config);
@@ -157,12 +179,37 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         );
         return Ok(ExitCode::from(2));
     }
+    crate::core::store::create_private_dir(&dir)?;
     logging::init(&dir);
-    let store = Store::open_in(&dir)?;
-    tui(store)
+    let mut store = Store::open_in(&dir)?;
+    let mut worker = None;
+    if config.exists() {
+        let cfg = crate::core::config::Config::load(&config)?;
+        store.set_team(&sync::team_of(&cfg))?;
+        store.set_meta("title", &cfg.identity.team)?;
+        if let Some(imap) = &cfg.imap {
+            // Resolved now: a password command may need the terminal before the TUI takes it.
+            let endpoint = sync::endpoint(&cfg)?;
+            worker = Some(crate::core::imap::worker::spawn(
+                crate::core::imap::worker::WorkerConfig {
+                    endpoint,
+                    folders: imap.get_ref().folders.clone(),
+                    data_dir: dir.clone(),
+                },
+            ));
+        }
+    }
+    tui_with(store, worker)
 }
 
 fn tui(store: Store) -> anyhow::Result<ExitCode> {
+    tui_with(store, None)
+}
+
+fn tui_with(
+    store: Store,
+    worker: Option<std::sync::mpsc::Receiver<crate::core::imap::worker::SyncEvent>>,
+) -> anyhow::Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
         bail!(
             "the inbox needs a terminal; use `rapport candidates`, `show` or `search` in scripts"
@@ -173,7 +220,7 @@ fn tui(store: Store) -> anyhow::Result<ExitCode> {
         .meta("title")?
         .unwrap_or_else(|| "shared inbox".into());
     let tz = jiff::tz::TimeZone::system();
-    let state = State::new(
+    let mut state = State::new(
         store,
         keymap,
         Theme::from_env(),
@@ -181,7 +228,10 @@ fn tui(store: Store) -> anyhow::Result<ExitCode> {
         tz,
         crate::core::store::now(),
     );
-    crate::ui::run::run(state)?;
+    if worker.is_some() {
+        state.sync = crate::ui::state::SyncStatus::Connecting;
+    }
+    crate::ui::run::run(state, worker)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -244,8 +294,13 @@ fn scripting(dir: &Path, cmd: Cmd) -> anyhow::Result<ExitCode> {
             output::search(&open_existing(dir)?, &query, json, limit)
         }
         Cmd::Status { json } => output::status(&open_existing(dir)?, json),
+        Cmd::Sync => unreachable_sync(),
         Cmd::Demo { data_dir, no_tui } => {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }
     }
+}
+
+fn unreachable_sync() -> anyhow::Result<ExitCode> {
+    bail!("sync is handled before scripting commands")
 }

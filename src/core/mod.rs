@@ -1,9 +1,11 @@
 //! The UI-free core. Nothing in here may depend on ratatui or crossterm.
 
 pub mod config;
+pub mod credentials;
 pub mod demo;
 pub mod demo_install;
 pub mod guard;
+pub mod imap;
 pub mod ingest;
 pub mod logging;
 pub mod maildir;
@@ -15,3 +17,4 @@ pub mod send;
 pub mod store;
 pub mod timefmt;
 pub mod timeline;
+pub mod tls;

@@ -90,4 +90,6 @@ pub enum Action {
     Resize(u16, u16),
     /// Periodic tick: refreshes relative times and picks up changes.
     Tick,
+    /// A report from the background sync.
+    Sync(crate::core::imap::worker::SyncEvent),
 }

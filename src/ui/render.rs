@@ -3,7 +3,7 @@
 use crate::core::timefmt::{duration, long_date, short_date};
 use crate::ui::action::{Bound, Context};
 use crate::ui::layout::{Panes, layout};
-use crate::ui::state::{Focus, Mode, State};
+use crate::ui::state::{Focus, Mode, State, SyncStatus};
 use crate::ui::text::{fit, truncate, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -55,15 +55,53 @@ fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
         ))
 }
 
+/// The sync state in a few words.
+pub fn sync_text(s: &State) -> Option<(String, Style)> {
+    let t = &s.theme;
+    Some(match &s.sync {
+        SyncStatus::Off => return None,
+        SyncStatus::Connecting => ("connecting…".into(), t.dim()),
+        SyncStatus::Syncing {
+            folder,
+            done,
+            total,
+        } => (format!("syncing {folder} {done}/{total}"), t.warn()),
+        SyncStatus::UpToDate { .. } => ("up to date".into(), t.dim()),
+        SyncStatus::Offline { reason, retry_at } => (
+            format!(
+                "offline: {reason} · retry in {}s",
+                (retry_at - s.now).max(0)
+            ),
+            t.danger(),
+        ),
+        SyncStatus::Stopped { reason } => (format!("sync stopped: {reason}"), t.danger()),
+    })
+}
+
 fn title_bar(s: &State, f: &mut Frame, r: Rect) {
-    let mut spans = vec![
-        Span::styled(" rapport ", s.theme.title()),
-        Span::raw(format!("· {} ", s.title)),
-    ];
+    let right = format!(" {} · {} ", s.filter.label(), s.total);
+    let mut left = vec![Span::styled(" rapport ", s.theme.title())];
+    let mut rest = format!("· {} ", s.title);
     if let Some(q) = &s.search {
-        spans.push(Span::styled(format!("· search: {q} "), s.theme.warn()));
+        rest.push_str(&format!("· search: {q} "));
     }
-    let right = format!("{} · {} ", s.filter.label(), s.total);
+    let sync = sync_text(s);
+    let avail = (r.width as usize).saturating_sub(9 + width(&right));
+    let sync_w = sync
+        .as_ref()
+        .map(|(t, _)| width(t) + 3)
+        .unwrap_or(0)
+        .min(avail / 2);
+    left.push(Span::raw(truncate(&rest, avail.saturating_sub(sync_w))));
+    let mut spans = left;
+    if let Some((text, style)) = sync {
+        spans.push(Span::raw("· "));
+        spans.push(Span::styled(
+            truncate(&text, sync_w.saturating_sub(3)),
+            style,
+        ));
+        spans.push(Span::raw(" "));
+    }
     let used: usize = spans.iter().map(|sp| width(&sp.content)).sum();
     let pad = (r.width as usize).saturating_sub(used + width(&right));
     spans.push(Span::raw(" ".repeat(pad)));

@@ -1,6 +1,7 @@
 //! The runner: owns the terminal, turns terminal events into actions, runs `update`, draws
 //! with `render`, and restores the terminal on quit, on error and on panic.
 
+use crate::core::imap::worker::SyncEvent;
 use crate::ui::action::{Action, Bound};
 use crate::ui::render::render;
 use crate::ui::state::{Command, Mode, State};
@@ -11,6 +12,7 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 /// How often relative times and the list refresh while idle.
@@ -21,7 +23,7 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Runs the TUI until the user quits. The terminal is restored however this returns, and on a
 /// panic (see `install_panic_hook`).
-pub fn run(mut state: State) -> anyhow::Result<()> {
+pub fn run(mut state: State, sync: Option<Receiver<SyncEvent>>) -> anyhow::Result<()> {
     install_panic_hook();
     crossterm::terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
@@ -29,7 +31,7 @@ pub fn run(mut state: State) -> anyhow::Result<()> {
     let result = match setup {
         Ok(()) => Terminal::new(CrosstermBackend::new(std::io::stdout()))
             .map_err(anyhow::Error::from)
-            .and_then(|mut t| event_loop(&mut t, &mut state)),
+            .and_then(|mut t| event_loop(&mut t, &mut state, sync.as_ref())),
         Err(e) => Err(e.into()),
     };
     let restored = restore();
@@ -68,6 +70,7 @@ pub fn install_panic_hook() {
 fn event_loop<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
+    sync: Option<&Receiver<SyncEvent>>,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -83,7 +86,19 @@ where
         if std::env::var_os("RAPPORT_TEST_PANIC").is_some() {
             panic!("RAPPORT_TEST_PANIC is set: crashing on purpose");
         }
-        let timeout = TICK.saturating_sub(last_tick.elapsed());
+        let mut timeout = TICK.saturating_sub(last_tick.elapsed());
+        if let Some(rx) = sync {
+            // Worker reports are picked up at least this often.
+            timeout = timeout.min(Duration::from_millis(200));
+            let mut got = false;
+            while let Ok(ev) = rx.try_recv() {
+                update(state, Action::Sync(ev));
+                got = true;
+            }
+            if got {
+                continue;
+            }
+        }
         if event::poll(timeout)? {
             let action = match event::read()? {
                 Event::Key(k) => translate(state, &k),

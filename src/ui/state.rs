@@ -29,6 +29,29 @@ pub enum Mode {
     },
 }
 
+/// The background sync as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncStatus {
+    /// No server configured (the demo, an imported Maildir).
+    Off,
+    Connecting,
+    Syncing {
+        folder: String,
+        done: usize,
+        total: usize,
+    },
+    UpToDate {
+        at: i64,
+    },
+    Offline {
+        reason: String,
+        retry_at: i64,
+    },
+    Stopped {
+        reason: String,
+    },
+}
+
 /// What the UI asks its runner to do after an update.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
@@ -78,6 +101,7 @@ pub struct State {
 
     /// A transient message for the status bar (errors included).
     pub notice: Option<String>,
+    pub sync: SyncStatus,
 }
 
 impl State {
@@ -114,6 +138,7 @@ impl State {
             profile: None,
             profile_scroll: 0,
             notice: None,
+            sync: SyncStatus::Off,
         }
     }
 

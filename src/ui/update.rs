@@ -2,11 +2,12 @@
 //! SQLite reads of what is on screen run here too (they are part of the keypress budget);
 //! rendering only reads the state.
 
+use crate::core::imap::worker::SyncEvent;
 use crate::core::store::{InboxFilter, StoreError};
 use crate::ui::action::{Action, Bound};
 use crate::ui::conversation;
 use crate::ui::layout::{Panes, layout};
-use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, WINDOW};
+use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStatus, WINDOW};
 
 pub fn update(s: &mut State, action: Action) -> Vec<Command> {
     match action {
@@ -48,8 +49,42 @@ pub fn update(s: &mut State, action: Action) -> Vec<Command> {
             }
         }
         Action::Key(b) => return key(s, b),
+        Action::Sync(ev) => sync_event(s, ev),
     }
     Vec::new()
+}
+
+fn sync_event(s: &mut State, ev: SyncEvent) {
+    s.now = crate::core::store::now();
+    match ev {
+        SyncEvent::Progress(p) => {
+            s.sync = SyncStatus::Syncing {
+                folder: p.folder,
+                done: p.done,
+                total: p.total,
+            };
+            // New mail shows while a long first sync is still running.
+            if p.done == p.total || p.done % 1000 < crate::core::imap::sync::FETCH_BATCH {
+                reload_list(s);
+            }
+        }
+        SyncEvent::UpToDate { new } => {
+            s.sync = SyncStatus::UpToDate { at: s.now };
+            // Colleagues' changes arrive with it too, so the list is read again either way.
+            let _ = new;
+            reload_list(s);
+        }
+        SyncEvent::Offline { reason, retry_in } => {
+            s.sync = SyncStatus::Offline {
+                reason,
+                retry_at: s.now + retry_in.as_secs() as i64,
+            }
+        }
+        SyncEvent::Stopped { reason } => {
+            s.notice = Some(format!("sync stopped: {reason}"));
+            s.sync = SyncStatus::Stopped { reason };
+        }
+    }
 }
 
 fn key(s: &mut State, b: Bound) -> Vec<Command> {

@@ -5,10 +5,12 @@
 mod read;
 mod relations;
 pub mod schema;
+mod sync_state;
 mod write;
 
 pub use read::*;
 pub use relations::*;
+pub use sync_state::*;
 pub use write::*;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};

@@ -92,7 +92,9 @@ CREATE TABLE messages (
   attachments TEXT NOT NULL DEFAULT '[]',
   automated INTEGER NOT NULL DEFAULT 0,
   headers TEXT NOT NULL DEFAULT '[]',
-  problems TEXT NOT NULL DEFAULT ''
+  problems TEXT NOT NULL DEFAULT '',
+  -- 'imap' (removed when expunged from every folder), 'import' (Maildir, demo) or 'outbox'.
+  origin TEXT NOT NULL DEFAULT 'import'
 );
 CREATE INDEX messages_candidate_date ON messages(candidate_id, date);
 CREATE INDEX messages_thread ON messages(thread_id);

@@ -164,9 +164,9 @@ fn write_one(
         "INSERT INTO messages(message_id, dedup_key, content_hash, thread_id, parent_message_id,
             candidate_id, direction, from_addr, from_name, sender, recruiter, to_addrs, cc_addrs,
             subject, date, date_missing, ingested_at, in_reply_to, refs, body, body_was_html,
-            snippet, attachments, automated, headers, problems)
+            snippet, attachments, automated, headers, problems, origin)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
     )?
     .execute(params![
         mid,
@@ -198,6 +198,11 @@ fn write_one(
         p.automated,
         headers,
         p.problems.join("; "),
+        if item.location.is_some() {
+            "imap"
+        } else {
+            "import"
+        },
     ])?;
     let id = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO message_raw(message_id, raw) VALUES (?1, ?2)")?
