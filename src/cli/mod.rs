@@ -1,6 +1,7 @@
 //! The command line: the TUI, the demo, Maildir import and scripting commands, all on the
 //! same core. Errors are one line on stderr and a non-zero exit code.
 
+mod doctor;
 mod output;
 mod sync;
 
@@ -79,6 +80,8 @@ pub enum Cmd {
     },
     /// Sync the shared mailbox once (INBOX and Sent) and exit
     Sync,
+    /// Check the configuration, the servers and the data dir, and say what to fix
+    Doctor,
     /// Counts of messages, candidates and folders, and the last sync
     Status {
         #[arg(long)]
@@ -103,6 +106,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Cmd::Demo { data_dir, no_tui }) => demo(data_dir.or(cli.data_dir), no_tui),
         None => open_inbox(cli.data_dir, cli.config),
+        Some(Cmd::Doctor) => doctor::run(&paths::config_file(cli.config), &paths::data_dir(cli.data_dir)),
         Some(Cmd::Sync) => {
             let dir = paths::data_dir(cli.data_dir);
             let cfg = load_config(cli.config)?;
@@ -294,13 +298,9 @@ fn scripting(dir: &Path, cmd: Cmd) -> anyhow::Result<ExitCode> {
             output::search(&open_existing(dir)?, &query, json, limit)
         }
         Cmd::Status { json } => output::status(&open_existing(dir)?, json),
-        Cmd::Sync => unreachable_sync(),
+        Cmd::Sync | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
         Cmd::Demo { data_dir, no_tui } => {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }
     }
-}
-
-fn unreachable_sync() -> anyhow::Result<ExitCode> {
-    bail!("sync is handled before scripting commands")
 }

@@ -297,3 +297,14 @@ password_command = "pass show imap"
         );
     }
 }
+
+#[cfg(test)]
+mod example {
+    #[test]
+    fn the_example_config_parses() {
+        let src = include_str!("../../config.example.toml");
+        let c = super::Config::parse("config.example.toml", src).unwrap();
+        assert_eq!(c.team.len(), 2);
+        assert!(c.imap.is_some() && c.smtp.is_some());
+    }
+}

@@ -14,6 +14,7 @@ pub mod parse;
 pub mod paths;
 pub mod sanitize;
 pub mod send;
+pub mod smtp;
 pub mod store;
 pub mod timefmt;
 pub mod timeline;

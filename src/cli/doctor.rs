@@ -1,0 +1,162 @@
+//! `rapport doctor`: one line per check, each failure saying what to fix.
+
+use crate::core::config::Config;
+use crate::core::imap::connect::{Endpoint, ImapError, connect};
+use crate::core::imap::sync::resolve_folders;
+use crate::core::store::Store;
+use std::net::ToSocketAddrs;
+use std::path::Path;
+use std::process::ExitCode;
+
+struct Report {
+    failed: bool,
+}
+
+impl Report {
+    fn ok(&mut self, check: &str, what: impl AsRef<str>) {
+        println!("ok    {check:<10} {}", what.as_ref());
+    }
+    fn fail(&mut self, check: &str, what: impl AsRef<str>) {
+        self.failed = true;
+        println!("FAIL  {check:<10} {}", what.as_ref());
+    }
+    fn skip(&mut self, check: &str, why: impl AsRef<str>) {
+        println!("skip  {check:<10} {}", why.as_ref());
+    }
+}
+
+pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
+    let mut r = Report { failed: false };
+    match Store::open_in(data_dir) {
+        Ok(s) => r.ok("data", format!("{} (schema v{})", s.path().display(), s.schema_version().unwrap_or(0))),
+        Err(e) => r.fail("data", e.to_string()),
+    }
+    let cfg = if !config_path.exists() {
+        r.fail("config", format!("{} does not exist: copy config.example.toml there", config_path.display()));
+        None
+    } else {
+        match Config::load(config_path) {
+            Ok(c) => {
+                r.ok("config", format!("{} (shared box {})", config_path.display(), c.shared_address()));
+                Some(c)
+            }
+            Err(e) => {
+                r.fail("config", e.to_string());
+                None
+            }
+        }
+    };
+    let Some(cfg) = cfg else {
+        r.skip("imap", "no usable configuration");
+        return Ok(if r.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+    };
+    imap_checks(&cfg, &mut r);
+    smtp_checks(&cfg, &mut r);
+    Ok(if r.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn reach(r: &mut Report, section: &str, host: &str, port: u16) -> bool {
+    match (host, port).to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            r.ok(&format!("{section}.dns"), format!("{host} → {}", addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")));
+            match addrs.iter().find_map(|a| std::net::TcpStream::connect_timeout(a, std::time::Duration::from_secs(10)).ok()) {
+                Some(_) => {
+                    r.ok(&format!("{section}.tcp"), format!("{host}:{port} accepts connections"));
+                    true
+                }
+                None => {
+                    r.fail(&format!("{section}.tcp"), format!("cannot connect to {host}:{port}: check the host, the port and the firewall"));
+                    false
+                }
+            }
+        }
+        Err(e) => {
+            r.fail(&format!("{section}.dns"), format!("cannot resolve {host}: {e}"));
+            false
+        }
+    }
+}
+
+fn imap_checks(cfg: &Config, r: &mut Report) {
+    let Some(imap) = &cfg.imap else {
+        r.skip("imap", "no [imap] section: nothing to sync");
+        return;
+    };
+    let ep = match Endpoint::from_config(imap.get_ref()) {
+        Ok(ep) => ep,
+        Err(e) => return r.fail("imap.auth", e.to_string()),
+    };
+    if !reach(r, "imap", &ep.host, ep.port) {
+        return;
+    }
+    match connect(&ep) {
+        Ok(mut s) => {
+            r.ok("imap.tls", format!("{:?}: certificate verified", ep.security).to_lowercase());
+            r.ok("imap.login", format!("logged in as {}", ep.username));
+            match resolve_folders(&mut s, &imap.get_ref().folders) {
+                Ok(folders) => {
+                    let mut missing = Vec::new();
+                    for f in &folders {
+                        if s.examine(&f.name).is_err() {
+                            missing.push(f.name.clone());
+                        }
+                    }
+                    if missing.is_empty() {
+                        let names: Vec<String> = folders.iter().map(|f| format!("{} ({})", f.name, f.role)).collect();
+                        if folders.iter().any(|f| f.role == "sent") {
+                            r.ok("folders", names.join(", "));
+                        } else {
+                            r.fail("folders", format!("{}; no Sent folder found: set imap.folders to include it", names.join(", ")));
+                        }
+                    } else {
+                        r.fail("folders", format!("{} cannot be opened: fix imap.folders", missing.join(", ")));
+                    }
+                }
+                Err(e) => r.fail("folders", e.to_string()),
+            }
+            let _ = s.logout();
+        }
+        Err(e @ (ImapError::Tls(_) | ImapError::StartTls { .. } | ImapError::Plaintext(_))) => {
+            r.fail("imap.tls", e.to_string());
+            r.skip("imap.login", "TLS failed");
+        }
+        Err(e @ ImapError::Auth { .. }) => {
+            r.ok("imap.tls", "certificate verified");
+            r.fail("imap.login", format!("{e}: check imap.username and the password source"));
+        }
+        Err(e) => r.fail("imap", e.to_string()),
+    }
+}
+
+fn smtp_checks(cfg: &Config, r: &mut Report) {
+    let Some(smtp) = &cfg.smtp else {
+        r.skip("smtp", "no [smtp] section: replies cannot be sent");
+        return;
+    };
+    let s = smtp.get_ref();
+    let secret = match crate::core::smtp::secret(s) {
+        Ok(sec) => sec,
+        Err(e) => return r.fail("smtp.auth", e.to_string()),
+    };
+    let transport = match crate::core::smtp::transport(s, &secret) {
+        Ok(t) => t,
+        Err(e) => return r.fail("smtp", e.to_string()),
+    };
+    let port = s.port.unwrap_or(match s.security.get_ref() {
+        crate::core::config::Security::Tls => 465,
+        crate::core::config::Security::Starttls => 587,
+        crate::core::config::Security::None => 25,
+    });
+    if !reach(r, "smtp", s.host.get_ref(), port) {
+        return;
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return r.fail("smtp", e.to_string()),
+    };
+    match rt.block_on(crate::core::smtp::check(&transport)) {
+        Ok(()) => r.ok("smtp.login", format!("TLS verified, logged in as {}", s.username)),
+        Err(e) => r.fail("smtp.login", e),
+    }
+}
