@@ -45,6 +45,8 @@ pub(super) struct Cand {
 #[derive(Debug, Default, Clone)]
 pub(super) struct Plan {
     pub budget: usize,
+    /// When their story starts.
+    pub start: i64,
     /// Their last message is inbound and unanswered, sent at this time.
     pub waiting_at: Option<i64>,
     /// Their last message asks to be removed, in this language (index into OPT_OUT).
@@ -120,6 +122,7 @@ enum K {
     AnswerApplication,
     ProposeCall,
     AcceptCallTime,
+    CallBooked,
     Return,
     Nudge,
     NudgeLate,
@@ -326,14 +329,13 @@ impl<'a> Sim<'a> {
         }
         self.budget = self.plan.budget.saturating_sub(reserve);
 
-        let span = (self.budget as i64 * 5 * DAY).clamp(14 * DAY, 120 * DAY);
         let earliest = period + 3 * DAY;
-        let latest = (anchor - span).min(self.cutoff - 2 * DAY).max(earliest + 1);
-        let mut t = if self.plan.two_address {
-            self.rng.range(earliest, earliest + 50 * DAY)
-        } else {
-            self.rng.range(earliest, latest)
-        };
+        let mut t = self
+            .plan
+            .start
+            .min(self.cutoff - 2 * DAY)
+            .max(earliest)
+            .min(anchor - DAY);
         let mut kind = if self.plan.inbound_first || self.plan.escape {
             K::Application
         } else {
@@ -370,7 +372,11 @@ impl<'a> Sim<'a> {
                 Some(K::AckNearMiss) => self.rng.range(30, 80),
                 _ => self.rng.range(25, 70),
             };
-            t = end_t + gap * DAY + self.rng.range(0, DAY);
+            // Leave room for the rest of the story: shorter gaps when much is left to tell.
+            let threads_left = (self.budget as i64 + 7) / 8 + 1;
+            let room = (self.cutoff - end_t) / threads_left;
+            let gap = (gap * DAY).min(room.max(10 * DAY));
+            t = end_t + gap + self.rng.range(0, DAY);
             kind = if self.story.replied && self.rng.chance(0.3) && end != Some(K::AckNotNow) {
                 K::Return
             } else {
@@ -585,6 +591,8 @@ impl<'a> Sim<'a> {
     fn transition(&mut self, th: &Thread, k: K) -> Option<K> {
         use K::*;
         let quiet = th.forced == Forced::Quiet;
+        // With plenty of story left to tell, conversations tend to keep going.
+        let eager = self.budget >= 6;
         let r = &mut self.rng;
         let next = match k {
             Outreach | CheckIn => match th.forced {
@@ -597,7 +605,11 @@ impl<'a> Sim<'a> {
                         return None;
                     }
                 }
-                Forced::Free => match r.weighted(&[22, 12, 7, 30, 9, 7, 8, 3]) {
+                Forced::Free => match r.weighted(if eager {
+                    &[6, 10, 7, 48, 15, 5, 5, 4]
+                } else {
+                    &[22, 12, 7, 30, 9, 7, 8, 3]
+                }) {
                     0 => return None,
                     1 => FollowUp,
                     2 => AutoReply,
@@ -612,14 +624,14 @@ impl<'a> Sim<'a> {
                 if quiet {
                     return None;
                 }
-                match r.weighted(&[45, 30, 10, 15]) {
+                match r.weighted(if eager { &[20, 55, 10, 15] } else { &[45, 30, 10, 15] }) {
                     0 => return None,
                     1 => Interested,
                     2 => NotNow,
                     _ => Decline,
                 }
             }
-            AutoReply => match r.weighted(&[50, 30, 20]) {
+            AutoReply => match r.weighted(if eager { &[65, 30, 5] } else { &[50, 30, 20] }) {
                 0 => Interested,
                 1 if !th.followed_up => FollowUp,
                 1 => Interested,
@@ -630,7 +642,7 @@ impl<'a> Sim<'a> {
                 if th.forced == Forced::Engaged {
                     ProposeTimes
                 } else {
-                    match r.weighted(&[70, 15, 15]) {
+                    match r.weighted(if eager { &[90, 5, 5] } else { &[70, 15, 15] }) {
                         0 => ProposeTimes,
                         1 => Decline,
                         _ => return None,
@@ -638,18 +650,18 @@ impl<'a> Sim<'a> {
                 }
             }
             ProposeTimes => ConfirmCall,
-            ConfirmCall | AcceptCallTime => AfterCall,
+            ConfirmCall => AfterCall,
             AfterCall => {
                 if th.cv_sent {
                     if r.chance(0.75) { InterviewInvite } else { FeedbackBad }
-                } else if r.chance(0.85) || th.forced == Forced::Engaged {
+                } else if eager || r.chance(0.85) || th.forced == Forced::Engaged {
                     SendCv
                 } else {
                     return None;
                 }
             }
             SendCv => ThanksCv,
-            ThanksCv => match r.weighted(&[65, 25, 10]) {
+            ThanksCv => match r.weighted(if eager { &[80, 15, 5] } else { &[65, 25, 10] }) {
                 0 => InterviewInvite,
                 1 => FeedbackBad,
                 _ => return None,
@@ -665,7 +677,13 @@ impl<'a> Sim<'a> {
                 if r.chance(0.65) { FeedbackGood } else { FeedbackBad }
             }
             FeedbackGood => {
-                if th.rounds >= 2 {
+                if eager && th.rounds < 3 {
+                    match r.weighted(&[70, 25, 5]) {
+                        0 => InterviewInvite,
+                        1 => Offer,
+                        _ => return None,
+                    }
+                } else if th.rounds >= 2 {
                     if r.chance(0.8) { Offer } else { return None }
                 } else {
                     match r.weighted(&[55, 25, 20]) {
@@ -682,7 +700,7 @@ impl<'a> Sim<'a> {
             OfferAnswer => Accept,
             Accept => Congrats,
             FeedbackBad => {
-                if r.chance(0.6) { Disappointed } else { return None }
+                if r.chance(if eager { 0.85 } else { 0.6 }) { Disappointed } else { return None }
             }
             Disappointed => StayInTouch,
             NotNow => AckNotNow,
@@ -693,6 +711,8 @@ impl<'a> Sim<'a> {
             AckApplication => AnswerApplication,
             AnswerApplication | Return => ProposeCall,
             ProposeCall => AcceptCallTime,
+            AcceptCallTime => CallBooked,
+            CallBooked => AfterCall,
             Nudge | NudgeLate => return None,
             _ => return None,
         };
@@ -772,8 +792,10 @@ impl<'a> Sim<'a> {
         };
         let r = &ROLES[role];
         let prev = &ROLES[self.roles.last().copied().unwrap_or(role)];
+        let a_role = corpus::with_article(r.title);
         let vars = [
             ("role", r.title),
+            ("a_role", &a_role),
             ("company", r.company),
             ("location", r.location),
             ("remote_short", r.remote_short),
@@ -951,7 +973,10 @@ impl<'a> Sim<'a> {
         let n = self.g.theirs;
         let r = &mut self.rng;
         match self.c.client {
-            Client::Gmail => format!("<CA{}{n:x}+{}@mail.gmail.example>", r.alnum(12), r.alnum(18)),
+            Client::Gmail => {
+                let host = if domain == "gmail.example" { "mail.gmail.example" } else { domain };
+                format!("<CA{}{n:x}+{}@{host}>", r.alnum(12), r.alnum(18))
+            }
             Client::Outlook => format!(
                 "<{}{n}.{}@{domain}>",
                 r.alnum(20).to_uppercase(),
@@ -1246,6 +1271,7 @@ impl<'a> Sim<'a> {
                 }
             }
             AcceptCallTime => self.rng.pick_str(corpus::ACCEPT_CALL_TIME),
+            CallBooked => self.rng.pick_str(corpus::CALL_BOOKED),
             Return => self.rng.pick_str(corpus::RETURN),
             Nudge => self.rng.pick_str(corpus::NUDGE),
             NudgeLate => self.rng.pick_str(corpus::NUDGE_LATE),
@@ -1283,6 +1309,7 @@ impl<'a> Sim<'a> {
             ("rfirst", rec.first.to_string()),
             ("rname", rec.name.to_string()),
             ("role", role.title.to_string()),
+            ("a_role", corpus::with_article(role.title)),
             ("company", role.company.to_string()),
             ("location", role.location.to_string()),
             ("remote", role.remote.to_string()),

@@ -290,6 +290,15 @@ pub const ROLES: &[Role] = &[
     },
 ];
 
+/// "an Analytics Engineer", "a Data Engineer".
+pub fn with_article(title: &str) -> String {
+    let vowel = title
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOU".contains(c));
+    format!("{} {title}", if vowel { "an" } else { "a" })
+}
+
 /// Replaces `{key}` placeholders. Unknown keys are left as they are.
 pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(template.len() + 256);
@@ -298,7 +307,12 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}') {
-            Some(close) if after[..close].bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
+            Some(close)
+                if !after[..close].is_empty()
+                    && after[..close]
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
+            {
                 let key = &after[..close];
                 match vars.iter().find(|(k, _)| *k == key) {
                     Some((_, v)) => out.push_str(v),
@@ -326,9 +340,9 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
 pub const OUTREACH_SUBJECTS: &[&str] = &[
     "{role} at {company}",
     "{role} at {company} — {remote_short}",
-    "Opportunity: {role} ({location})",
-    "Quick question about a {role} role",
-    "{company} is hiring a {role}",
+    "Opportunity: {role}, {location}",
+    "Quick question about {a_role} role",
+    "{company} is hiring {a_role}",
 ];
 
 pub const CHECKIN_SUBJECTS: &[&str] = &[
@@ -370,7 +384,7 @@ A few details up front:
 Would you be open to a 20-minute call in the next week or two? If the timing isn't right, no worries at all - just let me know and I won't chase.",
     "Hello {greet},
 
-I hope you're well. I'm reaching out because {company} is hiring a {role}, and your background stood out to me when I found you {source}.
+I hope you're well. I'm reaching out because {company} is hiring {a_role}, and your background stood out to me when I found you {source}.
 
 {pitch} The team is {teamsize} people and works with {stack}.
 
@@ -379,14 +393,14 @@ The role is {remote_short}, and the budget is {salary}. The interview process is
 Is this something you'd like to hear more about? Happy to send the full job description first if you prefer reading to talking.",
     "Hi {greet},
 
-Quick one: I'm working on a {role} search for {company} ({location}, {salary}).
+Quick one: I'm working on {a_role} search for {company} ({location}, {salary}).
 
 {pitch}
 
 Your experience looks like a strong match - I found you {source}. Interested in a chat?",
     "Dear {greet},
 
-My name is {rname} and I work with {company} on their engineering hiring. They are looking for a {role} and I think your experience could be very relevant.
+My name is {rname} and I work with {company} on their engineering hiring. They are looking for {a_role} and I think your experience could be very relevant.
 
 {pitch}
 
@@ -418,7 +432,7 @@ Hope all is well since we last spoke about the {prevrole} role at {prevcompany}.
 It's {remote_short}, paying {salary}. Worth a chat?",
     "Hi {greet},
 
-It's been a little while! {company} just asked us to find a {role} and you were the first person I thought of.
+It's been a little while! {company} just asked us to find {a_role} and you were the first person I thought of.
 
 {pitch}
 
@@ -591,6 +605,11 @@ pub const ACK_NEAR_MISS: &[&str] =
 pub const ACK_REFERRAL: &[&str] =
     &["That's really kind of you, {greet} - thank you! I'll reach out to {friend} today."];
 
+pub const CALL_BOOKED: &[&str] = &[
+    "Perfect - invite sent for {chosen}. Talk then!",
+    "Great, {chosen} it is. I'll call you on {phone}.",
+];
+
 pub const ACK_APPLICATION: &[&str] = &[
     "Hi {greet},
 
@@ -608,7 +627,7 @@ Thanks, that all fits. Let's have a proper chat - would any of these work?
 - {slot1}
 - {slot2}
 - {slot3}",
-    "Great to hear from you, {greet}! Yes - {company} is hiring and there's a {role} role that could suit you. Could we catch up on the phone? I'm free {slot1} or {slot2}.",
+    "Great to hear from you, {greet}! Yes - {company} is hiring and there's {a_role} role that could suit you. Could we catch up on the phone? I'm free {slot1} or {slot2}.",
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -977,6 +996,7 @@ mod tests {
     fn fill_replaces_known_keys_only() {
         assert_eq!(fill("Hi {greet}, {x} {", &[("greet", "Zoë")]), "Hi Zoë, {x} {");
         assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
+        assert_eq!(fill("{slot1} {}", &[("slot1", "Mon")]), "Mon {}");
     }
 
     #[test]

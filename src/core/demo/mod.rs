@@ -415,18 +415,32 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         plans[i].bounce = true;
     }
 
-    // Message budgets: a skewed share per candidate, re-balanced as we go so the total
+    // When each story starts, spread over the period, and message budgets: a skewed share
+    // per candidate, scaled by the time their story has, re-balanced as we go so the total
     // lands close to `cfg.messages` even when a story ends early.
+    let period_start = anchor - 180 * clock::DAY;
     let weights: Vec<f64> = (0..n)
         .map(|i| {
-            let p = &plans[i];
+            let p = &mut plans[i];
+            let first = period_start + 3 * clock::DAY;
+            p.start = if p.two_address {
+                rng.range(first, first + 50 * clock::DAY)
+            } else {
+                rng.range(first, anchor - 12 * clock::DAY)
+            };
+            let end = p
+                .waiting_at
+                .or(p.phone_opt_out_at)
+                .unwrap_or(anchor)
+                .min(anchor);
+            let room = ((end - p.start) as f64 / (60 * clock::DAY) as f64).clamp(0.12, 1.0);
             let w: f64 = [0.25, 1.0, 1.9][rng.weighted(&[18, 52, 30])];
             if p.opt_out_lang.is_some() {
                 0.2
             } else if p.two_address {
                 w.max(1.5)
             } else {
-                w
+                w * room
             }
         })
         .collect();
@@ -435,7 +449,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
 
     let mut state = Gen {
         anchor,
-        start: anchor - 180 * clock::DAY,
+        start: period_start,
         ours: 0,
         theirs: 0,
         seq: 0,
@@ -449,7 +463,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         } else {
             1.0
         };
-        let mut budget = share.round().max(1.0) as usize;
+        let mut budget = (share.round() as usize).clamp(1, 60);
         if plans[i].two_address {
             budget = budget.max(7);
         }
@@ -459,6 +473,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         plans[i].budget = budget;
         let sim = Sim::new(&mut state, cand, &plans[i], Rng::stream(cfg.seed ^ 0x5eed, i as u64));
         let res = sim.run();
+        if std::env::var("DEMO_DEBUG").is_ok() { eprintln!("DBG {i} budget {budget} produced {} threads? wait={:?} two={} opt={:?}", res.produced, plans[i].waiting_at.map(|t| (anchor - t)/3600), plans[i].two_address, plans[i].opt_out_lang); }
         remaining -= res.produced as f64;
         remaining_w -= weights[i];
 
