@@ -82,7 +82,7 @@ fn parse_all(m: &DemoMailbox) -> Vec<Msg> {
     {
         let p = parse_mail(raw).expect("message parses");
         let h = &p.headers;
-        let id = h.get_first_value("Message-ID").expect("Message-ID");
+        let id = h.get_first_value("Message-ID").unwrap_or_else(|| panic!("no Message-ID: {}", String::from_utf8_lossy(&raw[..raw.len().min(700)])));
         let date = h.get_first_value("Date").expect("Date");
         let date = dateparse(&date).expect("Date parses");
         let from_h = h.get_first_header("From").expect("From");

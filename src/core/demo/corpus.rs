@@ -299,30 +299,23 @@ pub fn with_article(title: &str) -> String {
     format!("{} {title}", if vowel { "an" } else { "a" })
 }
 
-/// Replaces `{key}` placeholders. Unknown keys are left as they are.
-pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
+/// Appends `template` to `out`, replacing `{key}` placeholders with `lookup(key)`.
+/// Unknown keys are left as they are.
+pub fn fill_into<'v>(out: &mut String, template: &str, lookup: impl Fn(&str) -> Option<&'v str>) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if !after[..close].is_empty()
-                    && after[..close]
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') =>
-            {
-                let key = &after[..close];
-                match vars.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(key);
-                        out.push('}');
-                    }
-                }
-                rest = &after[close + 1..];
+        let key = after.find('}').map(|close| &after[..close]).filter(|key| {
+            !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        });
+        match key.map(|key| (key, lookup(key))) {
+            Some((key, Some(value))) => {
+                out.push_str(value);
+                rest = &after[key.len() + 1..];
             }
             _ => {
                 out.push('{');
@@ -331,6 +324,27 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         }
     }
     out.push_str(rest);
+}
+
+/// The placeholder keys used in `template`.
+pub fn keys(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            out.push(&rest[..close]);
+        }
+    }
+    out
+}
+
+/// Replaces `{key}` placeholders from a list of pairs.
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 128);
+    fill_into(&mut out, template, |key| {
+        vars.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    });
     out
 }
 

@@ -174,8 +174,35 @@ struct Out {
     bytes: Vec<u8>,
 }
 
+/// Address headers of the team, written once.
+struct TeamHeaders {
+    /// "Alice Moreau (Northwind Talent)" <talent@...>, per recruiter.
+    personas: Vec<String>,
+    /// Alice Moreau <alice@...>, per recruiter.
+    recruiters: Vec<String>,
+    /// Northwind Talent <talent@...>.
+    shared: String,
+}
+
+impl TeamHeaders {
+    fn new() -> TeamHeaders {
+        TeamHeaders {
+            personas: RECRUITERS
+                .iter()
+                .map(|r| mime::mailbox(&format!("{} ({SHARED_NAME})", r.name), SHARED_ADDRESS, WordEnc::Utf8B))
+                .collect(),
+            recruiters: RECRUITERS
+                .iter()
+                .map(|r| mime::mailbox(r.name, &format!("{}@{DOMAIN}", r.local), WordEnc::Utf8B))
+                .collect(),
+            shared: mime::mailbox(SHARED_NAME, SHARED_ADDRESS, WordEnc::Utf8B),
+        }
+    }
+}
+
 /// Shared state while generating: output and id counters.
 struct Gen {
+    headers: TeamHeaders,
     anchor: i64,
     /// Start of the demo period (six months before the anchor).
     start: i64,
@@ -267,8 +294,14 @@ fn make_candidate(seed: u64, i: usize, used: &mut HashSet<String>) -> Cand {
         id.last_ascii.replace(' ', ""),
         r.hex(4)
     );
+    let addrs = vec![primary, second];
     Cand {
-        addrs: vec![primary, second],
+        from_headers: addrs.iter().map(|a| mime::mailbox(&id.full, a, enc)).collect(),
+        to_headers: addrs
+            .iter()
+            .map(|a| mime::mailbox(&id.full, a, WordEnc::Utf8B))
+            .collect(),
+        addrs,
         second_is_personal: work_first,
         enc,
         client,
@@ -448,6 +481,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
     let mut remaining = cfg.messages as f64;
 
     let mut state = Gen {
+        headers: TeamHeaders::new(),
         anchor,
         start: period_start,
         ours: 0,
@@ -473,7 +507,6 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         plans[i].budget = budget;
         let sim = Sim::new(&mut state, cand, &plans[i], Rng::stream(cfg.seed ^ 0x5eed, i as u64));
         let res = sim.run();
-        if std::env::var("DEMO_DEBUG").is_ok() { eprintln!("DBG {i} budget {budget} produced {} threads? wait={:?} two={} opt={:?}", res.produced, plans[i].waiting_at.map(|t| (anchor - t)/3600), plans[i].two_address, plans[i].opt_out_lang); }
         remaining -= res.produced as f64;
         remaining_w -= weights[i];
 
