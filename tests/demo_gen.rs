@@ -82,7 +82,12 @@ fn parse_all(m: &DemoMailbox) -> Vec<Msg> {
     {
         let p = parse_mail(raw).expect("message parses");
         let h = &p.headers;
-        let id = h.get_first_value("Message-ID").unwrap_or_else(|| panic!("no Message-ID: {}", String::from_utf8_lossy(&raw[..raw.len().min(700)])));
+        let id = h.get_first_value("Message-ID").unwrap_or_else(|| {
+            panic!(
+                "no Message-ID: {}",
+                String::from_utf8_lossy(&raw[..raw.len().min(700)])
+            )
+        });
         let date = h.get_first_value("Date").expect("Date");
         let date = dateparse(&date).expect("Date parses");
         let from_h = h.get_first_header("From").expect("From");
@@ -101,7 +106,9 @@ fn parse_all(m: &DemoMailbox) -> Vec<Msg> {
         out.push(Msg {
             inbound,
             id: id.trim().to_string(),
-            in_reply_to: h.get_first_value("In-Reply-To").map(|v| v.trim().to_string()),
+            in_reply_to: h
+                .get_first_value("In-Reply-To")
+                .map(|v| v.trim().to_string()),
             references: h
                 .get_first_value("References")
                 .map(|v| ids(&v))
@@ -207,9 +214,17 @@ fn check_structure(m: &DemoMailbox, msgs: &[Msg], anchor: i64) {
         if msg.from_addr == SHARED {
             let s = msg.sender.as_deref().expect("Sender on shared-box mail");
             assert!(recruiters.iter().any(|r| s.contains(r)), "{s}");
-            assert!(msg.from_name.ends_with("(Northwind Talent)"), "{}", msg.from_name);
+            assert!(
+                msg.from_name.ends_with("(Northwind Talent)"),
+                "{}",
+                msg.from_name
+            );
         } else {
-            assert!(recruiters.contains(msg.from_addr.as_str()), "{}", msg.from_addr);
+            assert!(
+                recruiters.contains(msg.from_addr.as_str()),
+                "{}",
+                msg.from_addr
+            );
             assert!(msg.cc_addrs.iter().any(|c| c == SHARED));
         }
     }
@@ -234,7 +249,10 @@ fn deterministic() {
     let a = generate(&cfg);
     let b = generate(&cfg);
     assert_eq!(a, b);
-    let other = generate(&DemoConfig { seed: 7, ..cfg.clone() });
+    let other = generate(&DemoConfig {
+        seed: 7,
+        ..cfg.clone()
+    });
     assert_ne!(a.inbox, other.inbox);
 }
 
@@ -249,12 +267,20 @@ fn standard_mailbox_is_realistic() {
     let total = m.inbox.len() + m.sent.len();
     assert!((1350..=1650).contains(&total), "{total} messages");
     let candidates: HashSet<String> = msgs.iter().filter_map(counterpart).collect();
-    assert!((150..=170).contains(&candidates.len()), "{} candidates", candidates.len());
+    assert!(
+        (150..=170).contains(&candidates.len()),
+        "{} candidates",
+        candidates.len()
+    );
 
     // Team.
     assert_eq!(m.team.len(), 5);
     assert_eq!(m.team.iter().filter(|t| t.shared).count(), 1);
-    assert!(m.team.iter().any(|t| t.address == SHARED && t.name == "Northwind Talent"));
+    assert!(
+        m.team
+            .iter()
+            .any(|t| t.address == SHARED && t.name == "Northwind Talent")
+    );
 
     let inbound: Vec<&Msg> = msgs.iter().filter(|x| x.inbound).collect();
     let replies: Vec<&&Msg> = inbound
@@ -265,26 +291,63 @@ fn standard_mailbox_is_realistic() {
     // HTML-only replies, around 8%.
     let html_only = replies.iter().filter(|x| x.top_type == "text/html").count();
     let share = html_only as f64 / replies.len() as f64;
-    assert!((0.03..=0.15).contains(&share), "{html_only} of {} replies HTML-only", replies.len());
+    assert!(
+        (0.03..=0.15).contains(&share),
+        "{html_only} of {} replies HTML-only",
+        replies.len()
+    );
     assert!(msgs.iter().any(|x| x.top_type == "multipart/alternative"));
     assert!(msgs.iter().any(|x| x.top_type == "multipart/mixed"));
     let raw_text = |x: &Msg| String::from_utf8_lossy(&x.raw).into_owned();
-    assert!(inbound.iter().any(|x| raw_text(x).contains("https://tracker.example/pixel.gif")));
+    assert!(
+        inbound
+            .iter()
+            .any(|x| raw_text(x).contains("https://tracker.example/pixel.gif"))
+    );
     assert!(inbound.iter().any(|x| {
         let r = raw_text(x);
         r.contains("charset=\"ISO-8859-1\"") && r.contains("quoted-printable")
     }));
-    assert!(inbound.iter().any(|x| raw_text(x).contains("application/pdf")));
+    assert!(
+        inbound
+            .iter()
+            .any(|x| raw_text(x).contains("application/pdf"))
+    );
 
     // Auto-replies.
     let autos: Vec<&&Msg> = inbound.iter().filter(|x| x.automated).collect();
-    assert!(autos.iter().any(|x| x.subject.starts_with("Automatic reply:")
-        || x.subject.starts_with("Abwesenheitsnotiz:")
-        || x.subject.starts_with("Out of Office:")));
+    assert!(
+        autos
+            .iter()
+            .any(|x| x.subject.starts_with("Automatic reply:")
+                || x.subject.starts_with("Abwesenheitsnotiz:")
+                || x.subject.starts_with("Out of Office:"))
+    );
     assert!(autos.len() >= 5, "{} auto-replies", autos.len());
 
+    // Some conversations start with the candidate writing first.
+    let inbound_starts = inbound
+        .iter()
+        .filter(|x| {
+            x.in_reply_to.is_none() && !x.automated && !x.from_addr.starts_with("mailer-daemon@")
+        })
+        .count();
+    assert!(
+        inbound_starts >= 12,
+        "{inbound_starts} conversations started by candidates"
+    );
+    assert!(
+        inbound
+            .iter()
+            .any(|x| x.subject.starts_with("Application") || x.subject.starts_with("Bewerbung"))
+    );
+
     // A bounce.
-    assert!(inbound.iter().any(|x| x.from_addr.starts_with("mailer-daemon@")));
+    assert!(
+        inbound
+            .iter()
+            .any(|x| x.from_addr.starts_with("mailer-daemon@"))
+    );
 
     // Non-ASCII names as encoded words, in several encodings.
     let encoded: Vec<&&Msg> = inbound
@@ -294,9 +357,26 @@ fn standard_mailbox_is_realistic() {
     assert!(encoded.len() > 50, "{}", encoded.len());
     assert!(encoded.iter().any(|x| x.raw_from.contains("?Q?")));
     assert!(encoded.iter().any(|x| x.raw_from.contains("?B?")));
-    assert!(encoded.iter().any(|x| x.raw_from.to_uppercase().contains("=?ISO-8859-1?")));
-    for name in ["José Álvarez", "Zoë Brontë", "Søren Kierkegaard-Nielsen", "Łukasz Wiśniewski", "李雷", "山田花子", "Ольга Петрова", "Nguyễn Thị Lan"] {
-        assert!(msgs.iter().any(|x| x.from_name == name || x.text.contains(name)), "{name}");
+    assert!(
+        encoded
+            .iter()
+            .any(|x| x.raw_from.to_uppercase().contains("=?ISO-8859-1?"))
+    );
+    for name in [
+        "José Álvarez",
+        "Zoë Brontë",
+        "Søren Kierkegaard-Nielsen",
+        "Łukasz Wiśniewski",
+        "李雷",
+        "山田花子",
+        "Ольга Петрова",
+        "Nguyễn Thị Lan",
+    ] {
+        assert!(
+            msgs.iter()
+                .any(|x| x.from_name == name || x.text.contains(name)),
+            "{name}"
+        );
     }
 
     // Two-address candidates: a reply from a second address to our message to the first.
@@ -308,7 +388,11 @@ fn standard_mailbox_is_realistic() {
             two.insert(x.from_name.clone());
         }
     }
-    assert!((5..=12).contains(&two.len()), "{} two-address candidates: {two:?}", two.len());
+    assert!(
+        (5..=12).contains(&two.len()),
+        "{} two-address candidates: {two:?}",
+        two.len()
+    );
 
     // Opt-out requests in several languages, and a near miss.
     let has = |needle: &str| inbound.iter().any(|x| x.text.contains(needle));
@@ -318,25 +402,37 @@ fn standard_mailbox_is_realistic() {
     assert!(has("not interested in this role, but keep me posted"));
 
     // A subject with terminal escapes.
-    assert!(m.inbox.iter().any(|r| r.windows(5).any(|w| w == b"\x1b[31m")));
+    assert!(
+        m.inbox
+            .iter()
+            .any(|r| r.windows(5).any(|w| w == b"\x1b[31m"))
+    );
 
     // Quoted replies.
-    assert!(inbound.iter().any(|x| x.text.contains(" wrote:\n> ") || x.text.contains(" wrote:\r\n> ")));
+    assert!(
+        inbound
+            .iter()
+            .any(|x| x.text.contains(" wrote:\n> ") || x.text.contains(" wrote:\r\n> "))
+    );
 
     // Candidates currently waiting: 20-30, a few for over three days, several within hours.
     let waiting = waiting_candidates(&msgs);
-    assert!((20..=32).contains(&waiting.len()), "{} waiting", waiting.len());
+    assert!(
+        (20..=32).contains(&waiting.len()),
+        "{} waiting",
+        waiting.len()
+    );
     assert!(waiting.iter().filter(|w| w.1 > 3 * DAY).count() >= 3);
     assert!(waiting.iter().filter(|w| w.1 < 6 * 3600).count() >= 4);
 
     // Response times tell a story: Alice is quick, Chen is slow.
     let mut delays: HashMap<String, Vec<i64>> = HashMap::new();
     for x in msgs.iter().filter(|x| !x.inbound) {
-        if let Some(parent) = x.in_reply_to.as_deref().map(|i| by_id[i]) {
-            if parent.inbound {
-                let who = x.sender.clone().unwrap_or_else(|| x.from_addr.clone());
-                delays.entry(who).or_default().push(x.date - parent.date);
-            }
+        if let Some(parent) = x.in_reply_to.as_deref().map(|i| by_id[i])
+            && parent.inbound
+        {
+            let who = x.sender.clone().unwrap_or_else(|| x.from_addr.clone());
+            delays.entry(who).or_default().push(x.date - parent.date);
         }
     }
     let median = |who: &str| {
@@ -348,7 +444,12 @@ fn standard_mailbox_is_realistic() {
         v.sort_unstable();
         v[v.len() / 2]
     };
-    assert!(median("alice@") < median("chen@"), "{} vs {}", median("alice@"), median("chen@"));
+    assert!(
+        median("alice@") < median("chen@"),
+        "{} vs {}",
+        median("alice@"),
+        median("chen@")
+    );
     // Few weekend replies from the team.
     let weekend = msgs
         .iter()
@@ -366,9 +467,15 @@ fn standard_mailbox_is_realistic() {
         .iter()
         .filter(|p| !p.preferences.channels.is_empty())
         .count();
-    assert!((30..=65).contains(&with_prefs), "{with_prefs} with preferences");
+    assert!(
+        (30..=65).contains(&with_prefs),
+        "{with_prefs} with preferences"
+    );
     let with_contacts = m.profiles.iter().filter(|p| !p.contacts.is_empty()).count();
-    assert!((18..=50).contains(&with_contacts), "{with_contacts} with contacts");
+    assert!(
+        (18..=50).contains(&with_contacts),
+        "{with_contacts} with contacts"
+    );
     let opted = m.profiles.iter().filter(|p| p.opted_out.is_some()).count();
     assert!((2..=3).contains(&opted), "{opted} opted out");
     for p in &m.profiles {
@@ -387,7 +494,53 @@ fn scaled_mailbox_holds_its_shape() {
     let total = m.inbox.len() + m.sent.len();
     assert!((18_000..=22_000).contains(&total), "{total} messages");
     let candidates: HashSet<String> = msgs.iter().filter_map(counterpart).collect();
-    assert!((2_000..=2_200).contains(&candidates.len()), "{} candidates", candidates.len());
+    assert!(
+        (2_000..=2_200).contains(&candidates.len()),
+        "{} candidates",
+        candidates.len()
+    );
     let waiting = waiting_candidates(&msgs);
-    assert!((260..=420).contains(&waiting.len()), "{} waiting", waiting.len());
+    assert!(
+        (260..=420).contains(&waiting.len()),
+        "{} waiting",
+        waiting.len()
+    );
+}
+
+#[test]
+fn other_anchors_and_seeds() {
+    // A DST-switch Sunday night, New Year's midnight, a summer afternoon.
+    for (anchor, seed) in [
+        (1_774_747_800, 1),
+        (1_798_761_600, 2),
+        (1_784_124_000, DemoConfig::SEED),
+    ] {
+        let cfg = DemoConfig {
+            seed,
+            ..DemoConfig::scaled(anchor, 300, 3_000)
+        };
+        let m = generate(&cfg);
+        let msgs = parse_all(&m);
+        check_structure(&m, &msgs, anchor);
+        let total = m.inbox.len() + m.sent.len();
+        assert!(
+            (2_700..=3_300).contains(&total),
+            "{total} messages at {anchor}"
+        );
+        let mut last: HashMap<String, (i64, bool)> = HashMap::new();
+        for x in msgs.iter().filter(|x| !x.automated) {
+            if let Some(who) = counterpart(x) {
+                let e = last.entry(who).or_insert((i64::MIN, false));
+                if x.date >= e.0 {
+                    *e = (x.date, x.inbound);
+                }
+            }
+        }
+        let waiting = last.values().filter(|v| v.1).count();
+        assert!(
+            (40..=65).contains(&waiting),
+            "{waiting} waiting at {anchor}"
+        );
+        assert!(m.profiles.iter().filter(|p| p.opted_out.is_some()).count() >= 2);
+    }
 }

@@ -345,7 +345,7 @@ impl<'a> Sim<'a> {
         } else {
             K::Outreach
         };
-        if self.plan.bounce && kind == K::Outreach && self.budget > 2 {
+        if self.plan.bounce && kind == K::Outreach {
             t = self.bounce(t);
         }
         while self.budget > 0 {
@@ -421,7 +421,8 @@ impl<'a> Sim<'a> {
             });
         }
         let limit = anchor - MINUTE;
-        self.contacts.retain(|e| e.at < limit && e.at > anchor - 189 * DAY);
+        self.contacts
+            .retain(|e| e.at < limit && e.at > anchor - 189 * DAY);
         self.contacts.sort_by_key(|e| e.at);
         SimResult {
             produced: self.produced,
@@ -443,7 +444,9 @@ impl<'a> Sim<'a> {
         while clock::weekday(d) >= 5 {
             d += 1;
         }
-        let secs = self.rng.range(9 * HOUR + 5 * MINUTE, 17 * HOUR + 40 * MINUTE);
+        let secs = self
+            .rng
+            .range(9 * HOUR + 5 * MINUTE, 17 * HOUR + 40 * MINUTE);
         let mut at = TEAM_TZ.instant(d, secs);
         if at < t {
             at = TEAM_TZ.instant(clock::working_day_after(d, 1), secs);
@@ -466,7 +469,9 @@ impl<'a> Sim<'a> {
         let wd = clock::weekday(days);
         if wd >= 5 && self.rng.chance(0.6) {
             days += 7 - wd;
-            secs = self.rng.range(7 * HOUR + 30 * MINUTE, 10 * HOUR + 30 * MINUTE);
+            secs = self
+                .rng
+                .range(7 * HOUR + 30 * MINUTE, 10 * HOUR + 30 * MINUTE);
         }
         tz.instant(days, secs).max(t) + self.rng.range(0, 60)
     }
@@ -529,7 +534,11 @@ impl<'a> Sim<'a> {
     fn business_days_later(&mut self, t: i64, lo: i64, hi: i64) -> i64 {
         let d = TEAM_TZ.local(t).days;
         let day = clock::working_day_after(d, self.rng.range(lo, hi));
-        TEAM_TZ.instant(day, self.rng.range(9 * HOUR + 10 * MINUTE, 17 * HOUR + 30 * MINUTE))
+        TEAM_TZ.instant(
+            day,
+            self.rng
+                .range(9 * HOUR + 10 * MINUTE, 17 * HOUR + 30 * MINUTE),
+        )
     }
 
     /// Three proposed times on working days 3-8 days after `t`, in order.
@@ -628,7 +637,11 @@ impl<'a> Sim<'a> {
                 if quiet {
                     return None;
                 }
-                match r.weighted(if eager { &[20, 55, 10, 15] } else { &[45, 30, 10, 15] }) {
+                match r.weighted(if eager {
+                    &[20, 55, 10, 15]
+                } else {
+                    &[45, 30, 10, 15]
+                }) {
                     0 => return None,
                     1 => Interested,
                     2 => NotNow,
@@ -657,7 +670,11 @@ impl<'a> Sim<'a> {
             ConfirmCall => AfterCall,
             AfterCall => {
                 if th.cv_sent {
-                    if r.chance(0.75) { InterviewInvite } else { FeedbackBad }
+                    if r.chance(0.75) {
+                        InterviewInvite
+                    } else {
+                        FeedbackBad
+                    }
                 } else if eager || r.chance(0.85) || th.forced == Forced::Engaged {
                     SendCv
                 } else {
@@ -678,7 +695,11 @@ impl<'a> Sim<'a> {
                 _ => FeedbackBad,
             },
             Debrief => {
-                if r.chance(0.65) { FeedbackGood } else { FeedbackBad }
+                if r.chance(0.65) {
+                    FeedbackGood
+                } else {
+                    FeedbackBad
+                }
             }
             FeedbackGood => {
                 if eager && th.rounds < 3 {
@@ -698,14 +719,17 @@ impl<'a> Sim<'a> {
                 }
             }
             Offer => {
-                if r.chance(0.55) { OfferQuestion } else { Accept }
+                if r.chance(0.55) {
+                    OfferQuestion
+                } else {
+                    Accept
+                }
             }
             OfferQuestion => OfferAnswer,
             OfferAnswer => Accept,
             Accept => Congrats,
-            FeedbackBad => {
-                if r.chance(if eager { 0.85 } else { 0.6 }) { Disappointed } else { return None }
-            }
+            FeedbackBad if r.chance(if eager { 0.85 } else { 0.6 }) => Disappointed,
+            FeedbackBad => return None,
             Disappointed => StayInTouch,
             NotNow => AckNotNow,
             Decline => AckDecline,
@@ -775,7 +799,11 @@ impl<'a> Sim<'a> {
                 .filter(|&i| i != prev && ROLES[i].tags.iter().any(|t| tags.contains(t)))
                 .collect();
             if kind == K::Return || related.is_empty() {
-                if kind == K::Return { prev } else { self.rng.index(ROLES.len()) }
+                if kind == K::Return {
+                    prev
+                } else {
+                    self.rng.index(ROLES.len())
+                }
             } else {
                 *self.rng.pick(&related)
             }
@@ -870,7 +898,11 @@ impl<'a> Sim<'a> {
                 let s = th.last().expect("usable").clone();
                 let k = match s.kind {
                     Outreach | CheckIn | FollowUp => {
-                        if self.rng.chance(0.7) { Interested } else { AskQuestions }
+                        if self.rng.chance(0.7) {
+                            Interested
+                        } else {
+                            AskQuestions
+                        }
                     }
                     AnswerQuestions => ProposeTimes,
                     ProposeCall => {
@@ -912,7 +944,11 @@ impl<'a> Sim<'a> {
     }
 
     fn fresh_waiting(&mut self, tf: i64) {
-        let k = if self.threads > 0 { K::Return } else { K::Application };
+        let k = if self.threads > 0 {
+            K::Return
+        } else {
+            K::Application
+        };
         let mut th = self.new_thread(k, tf);
         self.threads += 1;
         self.emit(&mut th, k, tf);
@@ -978,14 +1014,14 @@ impl<'a> Sim<'a> {
         let r = &mut self.rng;
         match self.c.client {
             Client::Gmail => {
-                let host = if domain == "gmail.example" { "mail.gmail.example" } else { domain };
+                let host = if domain == "gmail.example" {
+                    "mail.gmail.example"
+                } else {
+                    domain
+                };
                 format!("<CA{}{n:x}+{}@{host}>", r.alnum(12), r.alnum(18))
             }
-            Client::Outlook => format!(
-                "<{}{n}.{}@{domain}>",
-                r.alnum(20).to_uppercase(),
-                r.hex(8)
-            ),
+            Client::Outlook => format!("<{}{n}.{}@{domain}>", r.alnum(20).to_uppercase(), r.hex(8)),
             Client::Apple => format!(
                 "<{}-{}-{}-{:012X}@{domain}>",
                 r.hex(8).to_uppercase(),
@@ -1000,7 +1036,10 @@ impl<'a> Sim<'a> {
     }
 
     fn slot(&self, th: &Thread, i: usize) -> String {
-        th.slots.get(i).map(|&t| clock::slot_text(t)).unwrap_or_default()
+        th.slots
+            .get(i)
+            .map(|&t| clock::slot_text(t))
+            .unwrap_or_default()
     }
 
     fn month_word(&self, t: i64, spring: &mut bool) -> String {
@@ -1095,7 +1134,15 @@ impl<'a> Sim<'a> {
         }
     }
 
-    fn contact(&mut self, th: &Thread, channel: Channel, direction: Direction, outcome: Outcome, at: i64, note: String) {
+    fn contact(
+        &mut self,
+        th: &Thread,
+        channel: Channel,
+        direction: Direction,
+        outcome: Outcome,
+        at: i64,
+        note: String,
+    ) {
         self.contacts.push(ContactEntry {
             channel,
             direction,
@@ -1123,7 +1170,11 @@ impl<'a> Sim<'a> {
         match k {
             ProposeTimes | ProposeCall | InterviewInvite => th.slots = self.make_slots(t),
             ConfirmCall | PickSlot | AcceptCallTime => {
-                let n = if k == AcceptCallTime { 2 } else { th.slots.len() };
+                let n = if k == AcceptCallTime {
+                    2
+                } else {
+                    th.slots.len()
+                };
                 let n = n.min(th.slots.len());
                 th.chosen = if n == 0 {
                     t + 2 * DAY
@@ -1200,6 +1251,7 @@ impl<'a> Sim<'a> {
             AfterCall => r.pick_str(corpus::AFTER_CALL),
             SendCv => r.pick_str(corpus::SEND_CV),
             ThanksCv => r.pick_str(corpus::THANKS_CV),
+            InterviewInvite if th.rounds > 2 => r.pick_str(corpus::INTERVIEW_INVITE_FINAL),
             InterviewInvite if th.rounds > 1 => r.pick_str(corpus::INTERVIEW_INVITE_NEXT),
             InterviewInvite => r.pick_str(corpus::INTERVIEW_INVITE),
             PickSlot => r.pick_str(corpus::PICK_SLOT),
@@ -1270,7 +1322,10 @@ impl<'a> Sim<'a> {
                 self.rng.pick_str(corpus::WORK_RIGHT_EU).to_string()
             } else {
                 let country = names::country(c.id.tz);
-                fill(self.rng.pick_str(corpus::WORK_RIGHT_OTHER), &[("country", country)])
+                fill(
+                    self.rng.pick_str(corpus::WORK_RIGHT_OTHER),
+                    &[("country", country)],
+                )
             }
         });
         let friend = (need("friend") || need("friendmail")).then(|| {
@@ -1359,7 +1414,14 @@ impl<'a> Sim<'a> {
                     "Connected on LinkedIn and mentioned the {} role at {}; said I'd follow up by email.",
                     role.title, role.company
                 );
-                self.contact(th, Channel::Linkedin, Direction::Outbound, Outcome::Delivered, at, note);
+                self.contact(
+                    th,
+                    Channel::Linkedin,
+                    Direction::Outbound,
+                    Outcome::Delivered,
+                    at,
+                    note,
+                );
             }
             K::FollowUp if self.rng.chance(0.3) => {
                 let secs = self.rng.range(HOUR, 2 * 9 * HOUR);
@@ -1386,7 +1448,14 @@ impl<'a> Sim<'a> {
                 let mut at = th.chosen;
                 if channel == Channel::Phone && self.rng.chance(0.15) {
                     let note = "No answer at the agreed time; tried again ten minutes later.";
-                    self.contact(th, channel, Direction::Outbound, Outcome::NoAnswer, at, note.to_string());
+                    self.contact(
+                        th,
+                        channel,
+                        Direction::Outbound,
+                        Outcome::NoAnswer,
+                        at,
+                        note.to_string(),
+                    );
                     at += 10 * MINUTE;
                 }
                 let summary = match self.rng.index(3) {
@@ -1403,15 +1472,32 @@ impl<'a> Sim<'a> {
                         role.hm
                     ),
                 };
-                let what = if th.meeting { "Video call" } else { "Intro call" };
-                let note = format!("{what} about the {} role at {}. {summary}", role.title, role.company);
+                let what = if th.meeting {
+                    "Video call"
+                } else {
+                    "Intro call"
+                };
+                let note = format!(
+                    "{what} about the {} role at {}. {summary}",
+                    role.title, role.company
+                );
                 self.contact(th, channel, Direction::Outbound, Outcome::Talked, at, note);
             }
             K::Offer if self.rng.chance(0.4) => {
                 let secs = self.rng.range(2 * HOUR, 20 * HOUR);
                 let at = clock::add_business(t, secs);
-                let note = format!("Video call to go through {}'s offer ({}).", role.company, role.offer);
-                self.contact(th, Channel::Meeting, Direction::Outbound, Outcome::Talked, at, note);
+                let note = format!(
+                    "Video call to go through {}'s offer ({}).",
+                    role.company, role.offer
+                );
+                self.contact(
+                    th,
+                    Channel::Meeting,
+                    Direction::Outbound,
+                    Outcome::Talked,
+                    at,
+                    note,
+                );
             }
             K::Return if self.rng.chance(0.2) => {
                 let at = t + self.rng.range(HOUR, 4 * HOUR);
@@ -1420,7 +1506,14 @@ impl<'a> Sim<'a> {
                     c.id.greet,
                     corpus::interest_phrase(c.interest)
                 );
-                self.contact(th, Channel::Phone, Direction::Inbound, Outcome::Talked, at, note);
+                self.contact(
+                    th,
+                    Channel::Phone,
+                    Direction::Inbound,
+                    Outcome::Talked,
+                    at,
+                    note,
+                );
             }
             K::Application if self.rng.chance(0.1) => {
                 let at = t - self.rng.range(DAY, 2 * DAY);
@@ -1428,7 +1521,14 @@ impl<'a> Sim<'a> {
                     "Messaged on LinkedIn asking whether the {} role is still open; pointed them to email.",
                     role.title
                 );
-                self.contact(th, Channel::Linkedin, Direction::Inbound, Outcome::Delivered, at, note);
+                self.contact(
+                    th,
+                    Channel::Linkedin,
+                    Direction::Inbound,
+                    Outcome::Delivered,
+                    at,
+                    note,
+                );
             }
             _ => {}
         }
@@ -1436,27 +1536,51 @@ impl<'a> Sim<'a> {
 
     /// The MIME shape: the team's webmail, or the candidate's client.
     fn style(&mut self, th: &Thread, inbound: bool, automated: bool) -> Style {
-        let plain = |cte| Style::Plain { cte, latin1: false, flowed: false };
+        let plain = |cte| Style::Plain {
+            cte,
+            latin1: false,
+            flowed: false,
+        };
         if automated {
             return plain(Cte::Raw);
         }
         if !inbound {
             if th.own_addr {
-                return Style::Alt { text_cte: Cte::Qp, html_cte: Cte::Qp };
+                return Style::Alt {
+                    text_cte: Cte::Qp,
+                    html_cte: Cte::Qp,
+                };
             }
             return match self.rng.weighted(&[60, 28, 12]) {
                 0 => plain(Cte::Raw),
-                1 => Style::Alt { text_cte: Cte::Qp, html_cte: Cte::Qp },
+                1 => Style::Alt {
+                    text_cte: Cte::Qp,
+                    html_cte: Cte::Qp,
+                },
                 _ => plain(Cte::Qp),
             };
         }
         match self.c.client {
-            Client::Gmail => Style::Alt { text_cte: Cte::Qp, html_cte: Cte::Qp },
+            Client::Gmail => Style::Alt {
+                text_cte: Cte::Qp,
+                html_cte: Cte::Qp,
+            },
             Client::Outlook => Style::Html { cte: Cte::Qp },
             Client::Apple => plain(Cte::Qp),
-            Client::Thunderbird => Style::Plain { cte: Cte::Raw, latin1: false, flowed: true },
-            Client::Proton => Style::Alt { text_cte: Cte::Raw, html_cte: Cte::Base64 },
-            Client::Webmail => Style::Plain { cte: Cte::Qp, latin1: true, flowed: false },
+            Client::Thunderbird => Style::Plain {
+                cte: Cte::Raw,
+                latin1: false,
+                flowed: true,
+            },
+            Client::Proton => Style::Alt {
+                text_cte: Cte::Raw,
+                html_cte: Cte::Base64,
+            },
+            Client::Webmail => Style::Plain {
+                cte: Cte::Qp,
+                latin1: true,
+                flowed: false,
+            },
         }
     }
 
@@ -1500,7 +1624,8 @@ impl<'a> Sim<'a> {
         };
         let (fa, la) = (cap(&c.id.first_ascii), cap(&c.id.last_ascii));
         let filename = if c.id.lang == "de" && !c.id.full.is_ascii() && self.rng.chance(0.5) {
-            let words = mime::encoded_words(&format!("Lebenslauf {}.pdf", c.id.full), WordEnc::Utf8Q);
+            let words =
+                mime::encoded_words(&format!("Lebenslauf {}.pdf", c.id.full), WordEnc::Utf8Q);
             words.replace("\r\n ", "")
         } else if c.id.lang == "de" {
             format!("Lebenslauf_{fa}_{la}.pdf")
@@ -1529,7 +1654,11 @@ impl<'a> Sim<'a> {
             .to_override
             .clone()
             .unwrap_or_else(|| c.addrs[self.addr].clone());
-        let cand_domain = cand_addr.rsplit('@').next().unwrap_or("example").to_string();
+        let cand_domain = cand_addr
+            .rsplit('@')
+            .next()
+            .unwrap_or("example")
+            .to_string();
         let mut text = self.write_text(th, template, note, &cand_domain);
         if !inbound {
             text.push_str(&format!(
@@ -1581,14 +1710,19 @@ impl<'a> Sim<'a> {
                 mime::mailbox(&c.id.full, a, c.enc),
                 mime::mailbox(&c.id.full, a, WordEnc::Utf8B),
             ),
-            None => (c.from_headers[self.addr].clone(), c.to_headers[self.addr].clone()),
+            None => (
+                c.from_headers[self.addr].clone(),
+                c.to_headers[self.addr].clone(),
+            ),
         };
         let (from, from_name, from_addr, sender, to, cc) = if inbound {
             let from = cand_from;
             let (to, cc) = match &parent {
                 _ if th.own_addr => (rec_mb, Some(shared_mb)),
                 Some(p) if !p.inbound => (p.from_header.clone(), None),
-                _ if k == K::Application && self.rng.chance(0.5) => (SHARED_ADDRESS.to_string(), None),
+                _ if k == K::Application && self.rng.chance(0.5) => {
+                    (SHARED_ADDRESS.to_string(), None)
+                }
                 _ if k == K::Application => (shared_mb, None),
                 _ => (our_from, None),
             };
@@ -1596,10 +1730,24 @@ impl<'a> Sim<'a> {
         } else {
             let to = cand_to;
             if th.own_addr {
-                (our_from, rec.name.to_string(), r_addr, None, to, Some(shared_mb))
+                (
+                    our_from,
+                    rec.name.to_string(),
+                    r_addr,
+                    None,
+                    to,
+                    Some(shared_mb),
+                )
             } else {
                 let sender = Some(rec_mb);
-                (our_from, our_name, SHARED_ADDRESS.to_string(), sender, to, None)
+                (
+                    our_from,
+                    our_name,
+                    SHARED_ADDRESS.to_string(),
+                    sender,
+                    to,
+                    None,
+                )
             }
         };
         let message_id = if inbound {
@@ -1690,7 +1838,15 @@ impl<'a> Sim<'a> {
             _ => "------------",
         };
         let boundary = format!("{boundary_prefix}{}", self.rng.hex(20));
-        let bytes = render::render(&env, style, &text, quote.as_ref(), &decor, &attachments, &boundary);
+        let bytes = render::render(
+            &env,
+            style,
+            &text,
+            quote.as_ref(),
+            &decor,
+            &attachments,
+            &boundary,
+        );
         th.pending.push(Pending {
             t,
             automated,

@@ -27,8 +27,18 @@ pub struct Role {
 /// The vocabulary stored in preferences.
 #[cfg(test)]
 pub const INTERESTS: &[&str] = &[
-    "rust", "backend", "data", "ml", "design", "management", "remote", "berlin", "london",
-    "startups", "frontend", "sre",
+    "rust",
+    "backend",
+    "data",
+    "ml",
+    "design",
+    "management",
+    "remote",
+    "berlin",
+    "london",
+    "startups",
+    "frontend",
+    "sre",
 ];
 
 /// How a candidate would say an interest in a sentence.
@@ -292,10 +302,7 @@ pub const ROLES: &[Role] = &[
 
 /// "an Analytics Engineer", "a Data Engineer".
 pub fn with_article(title: &str) -> String {
-    let vowel = title
-        .chars()
-        .next()
-        .is_some_and(|c| "AEIOU".contains(c));
+    let vowel = title.chars().next().is_some_and(|c| "AEIOU".contains(c));
     format!("{} {title}", if vowel { "an" } else { "a" })
 }
 
@@ -371,7 +378,8 @@ pub const APPLICATION_SUBJECTS: &[&str] = &[
     "{role} position",
 ];
 
-pub const APPLICATION_SUBJECTS_DE: &[&str] = &["Bewerbung als {role}", "Bewerbung: {role} bei {company}"];
+pub const APPLICATION_SUBJECTS_DE: &[&str] =
+    &["Bewerbung als {role}", "Bewerbung: {role} bei {company}"];
 
 pub const RETURN_SUBJECTS: &[&str] = &[
     "Back on the market",
@@ -554,6 +562,26 @@ pub const INTERVIEW_INVITE_NEXT: &[&str] = &[
 - {slot3}
 
 Let me know which you prefer!",
+    "Hi {greet},
+
+Next step confirmed: {company} would like you to do their practical exercise and then discuss it with the team. They've blocked these times for the debrief:
+- {slot1}
+- {slot2}
+- {slot3}
+
+The exercise itself takes about three hours and they pay for your time.",
+];
+
+/// The last round before an offer.
+pub const INTERVIEW_INVITE_FINAL: &[&str] = &[
+    "Hi {greet},
+
+You're through to the final round! It's a relaxed conversation with {hm} and two people from the wider team about how you like to work - no more technical questions. They suggested:
+- {slot1}
+- {slot2}
+- {slot3}
+
+This is the last step before a decision, so fingers crossed.",
 ];
 
 pub const CONFIRM_INTERVIEW: &[&str] = &[
@@ -570,6 +598,12 @@ pub const FEEDBACK_GOOD: &[&str] = &[
 
 Great news: {hm} was very positive about your interview - they particularly liked how you talked about trade-offs. They'd like to move forward, and I'll be in touch with next steps shortly.",
     "Hi {greet}, quick update: the feedback from {company} is really good. They're keen to keep going!",
+    "Hi {greet},
+
+I just spoke to {hm}. The team enjoyed the session and would like to continue. To your question about on-call: it's a rotation of six people, one week at a time, with a paid allowance and a quiet period after any night-time page.",
+    "Hi {greet},
+
+Good news from {company}: they were impressed, especially with how you approached the {stackfirst} questions. Next steps coming shortly!",
 ];
 
 pub const FEEDBACK_BAD: &[&str] = &[
@@ -601,7 +635,8 @@ pub const CONGRATS: &[&str] = &[
     "Congratulations, {greet}! That's brilliant news. I'll check in after your first few weeks to see how it's going. Enjoy the rest of your notice period!",
 ];
 
-pub const STAY_IN_TOUCH: &[&str] = &["Will do, {greet} - thanks for being so gracious about it. Talk soon."];
+pub const STAY_IN_TOUCH: &[&str] =
+    &["Will do, {greet} - thanks for being so gracious about it. Talk soon."];
 
 pub const ACK_NOT_NOW: &[&str] = &[
     "Totally understood, {greet} - good luck with the project! I've made a note to check in with you in {month}.",
@@ -885,8 +920,7 @@ hiermit bewerbe ich mich auf die Stelle als {role} bei {company}. Ich habe {year
 Mit freundlichen Grüßen
 {full}"];
 
-pub const ANSWER_APPLICATION: &[&str] = &[
-    "Hi {rfirst},
+pub const ANSWER_APPLICATION: &[&str] = &["Hi {rfirst},
 
 Thanks for getting back to me so quickly.
 
@@ -894,8 +928,7 @@ Thanks for getting back to me so quickly.
 2. {notice}.
 3. {workright}
 
-{sign}",
-];
+{sign}"];
 
 pub const RETURN: &[&str] = &[
     "Hi {rfirst},
@@ -1008,7 +1041,10 @@ mod tests {
 
     #[test]
     fn fill_replaces_known_keys_only() {
-        assert_eq!(fill("Hi {greet}, {x} {", &[("greet", "Zoë")]), "Hi Zoë, {x} {");
+        assert_eq!(
+            fill("Hi {greet}, {x} {", &[("greet", "Zoë")]),
+            "Hi Zoë, {x} {"
+        );
         assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
         assert_eq!(fill("{slot1} {}", &[("slot1", "Mon")]), "Mon {}");
     }

@@ -12,9 +12,7 @@ pub enum WordEnc {
 
 /// `s` as ISO-8859-1 bytes, when every character fits.
 pub fn latin1(s: &str) -> Option<Vec<u8>> {
-    s.chars()
-        .map(|c| u8::try_from(u32::from(c)).ok())
-        .collect()
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -93,7 +91,9 @@ pub fn quoted_printable(data: &[u8]) -> Vec<u8> {
             i += 1;
             continue;
         }
-        let at_eol = i + 1 == n || data[i + 1] == b'\n' || (data[i + 1] == b'\r' && i + 2 < n && data[i + 2] == b'\n');
+        let at_eol = i + 1 == n
+            || data[i + 1] == b'\n'
+            || (data[i + 1] == b'\r' && i + 2 < n && data[i + 2] == b'\n');
         if b == b'\r' && i + 1 < n && data[i + 1] == b'\n' {
             i += 1;
             continue;
@@ -198,7 +198,10 @@ pub fn encoded_words(s: &str, enc: WordEnc) -> String {
             }
             String::from_utf8(q).unwrap_or_default()
         };
-        words.push(format!("=?{charset}?{}?{payload}?=", if b { 'B' } else { 'Q' }));
+        words.push(format!(
+            "=?{charset}?{}?{payload}?=",
+            if b { 'B' } else { 'Q' }
+        ));
         chunk.clear();
     };
     let mut buf = [0u8; 4];
@@ -214,7 +217,13 @@ pub fn encoded_words(s: &str, enc: WordEnc) -> String {
         } else {
             bytes
                 .iter()
-                .map(|&x| if x.is_ascii_alphanumeric() || x == b' ' { 1 } else { 3 })
+                .map(|&x| {
+                    if x.is_ascii_alphanumeric() || x == b' ' {
+                        1
+                    } else {
+                        3
+                    }
+                })
                 .sum()
         };
         let limit = if b { 45 } else { 58 };
@@ -234,10 +243,23 @@ pub fn phrase(name: &str, enc: WordEnc) -> String {
     if !name.is_ascii() {
         return encoded_words(name, enc);
     }
-    if name
-        .bytes()
-        .any(|b| matches!(b, b'(' | b')' | b'<' | b'>' | b'[' | b']' | b':' | b';' | b'@' | b'\\' | b',' | b'.' | b'"'))
-    {
+    if name.bytes().any(|b| {
+        matches!(
+            b,
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b':'
+                | b';'
+                | b'@'
+                | b'\\'
+                | b','
+                | b'.'
+                | b'"'
+        )
+    }) {
         let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
         format!("\"{escaped}\"")
     } else {
@@ -256,11 +278,18 @@ pub fn unstructured(s: &str, enc: WordEnc) -> String {
     if s.is_ascii() {
         return s.to_string();
     }
-    for prefix in ["Re: ", "RE: ", "AW: ", "Fwd: ", "Re : ", "Automatic reply: "] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            if !rest.is_empty() {
-                return format!("{prefix}{}", encoded_words(rest, enc));
-            }
+    for prefix in [
+        "Re: ",
+        "RE: ",
+        "AW: ",
+        "Fwd: ",
+        "Re : ",
+        "Automatic reply: ",
+    ] {
+        if let Some(rest) = s.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return format!("{prefix}{}", encoded_words(rest, enc));
         }
     }
     encoded_words(s, enc)
@@ -326,10 +355,7 @@ impl TextPart {
             .as_bytes(),
         );
         let (name, body) = match self.cte {
-            Cte::Raw => (
-                if bytes.is_ascii() { "7bit" } else { "8bit" },
-                crlf(&bytes),
-            ),
+            Cte::Raw => (if bytes.is_ascii() { "7bit" } else { "8bit" }, crlf(&bytes)),
             Cte::Qp => ("quoted-printable", quoted_printable(&bytes)),
             Cte::Base64 => ("base64", base64_lines(&bytes)),
         };
@@ -353,7 +379,12 @@ pub struct Attachment {
 /// Writes the MIME headers and the body: one text part, or `multipart/alternative` for two,
 /// wrapped in `multipart/mixed` when there are attachments. `boundary` must be unique to
 /// the message; suffixes are added for nested parts.
-pub fn write_body(out: &mut Vec<u8>, parts: &[TextPart], attachments: &[Attachment], boundary: &str) {
+pub fn write_body(
+    out: &mut Vec<u8>,
+    parts: &[TextPart],
+    attachments: &[Attachment],
+    boundary: &str,
+) {
     out.extend_from_slice(b"MIME-Version: 1.0\r\n");
     if attachments.is_empty() {
         write_text(out, parts, boundary);
@@ -463,7 +494,11 @@ mod tests {
     #[test]
     fn encoded_words_decode() {
         let cases = [
-            ("José Álvarez", WordEnc::Latin1Q, "=?ISO-8859-1?Q?Jos=E9_=C1lvarez?="),
+            (
+                "José Álvarez",
+                WordEnc::Latin1Q,
+                "=?ISO-8859-1?Q?Jos=E9_=C1lvarez?=",
+            ),
             ("Zoë", WordEnc::Utf8Q, "=?UTF-8?Q?Zo=C3=AB?="),
             ("李雷", WordEnc::Utf8B, "=?UTF-8?B?5p2O6Zu3?="),
             // Not representable in Latin-1: falls back to UTF-8 B.
@@ -478,7 +513,10 @@ mod tests {
         let raw = format!("Subject: {words}");
         let parsed = mailparse::parse_header(raw.as_bytes()).unwrap().0;
         assert_eq!(parsed.get_value(), long);
-        assert_eq!(phrase("Alice Moreau (Northwind Talent)", WordEnc::Utf8B), "\"Alice Moreau (Northwind Talent)\"");
+        assert_eq!(
+            phrase("Alice Moreau (Northwind Talent)", WordEnc::Utf8B),
+            "\"Alice Moreau (Northwind Talent)\""
+        );
     }
 
     #[test]
@@ -491,16 +529,29 @@ mod tests {
         let s = String::from_utf8(qp).unwrap();
         assert!(s.contains("Gr=FC=DFe"));
         assert_eq!(html_escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
-        assert_eq!(paragraphs_html("a\nb\n\n\nc<", "<p>"), "<p>a<br>\nb</p>\n<p>c&lt;</p>\n");
+        assert_eq!(
+            paragraphs_html("a\nb\n\n\nc<", "<p>"),
+            "<p>a<br>\nb</p>\n<p>c&lt;</p>\n"
+        );
         assert!(s.ends_with("end =3D\r\n"));
         assert_eq!(quoted_printable(b"a \nb\t\n"), b"a=20\r\nb=09\r\n");
         assert_eq!(crlf(b"a\nb"), b"a\r\nb\r\n");
         assert_eq!(crlf(b"a\n\n"), b"a\r\n\r\n");
         // Decodes back to the input, for long lines with every kind of byte.
-        let text = format!("{}\n\nline with trailing space \n{}", "x".repeat(200), "é=€ ".repeat(40));
-        let raw = format!("Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}", String::from_utf8(quoted_printable(text.as_bytes())).unwrap());
+        let text = format!(
+            "{}\n\nline with trailing space \n{}",
+            "x".repeat(200),
+            "é=€ ".repeat(40)
+        );
+        let raw = format!(
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
+            String::from_utf8(quoted_printable(text.as_bytes())).unwrap()
+        );
         let parsed = mailparse::parse_mail(raw.as_bytes()).unwrap();
-        assert_eq!(parsed.get_body().unwrap().replace("\r\n", "\n").trim_end(), text.trim_end());
+        assert_eq!(
+            parsed.get_body().unwrap().replace("\r\n", "\n").trim_end(),
+            text.trim_end()
+        );
         for line in quoted_printable(text.as_bytes()).split(|&b| b == b'\n') {
             assert!(line.len() <= 77);
         }

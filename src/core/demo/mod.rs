@@ -15,7 +15,7 @@ mod rng;
 
 use std::collections::HashSet;
 
-use crate::core::model::{Channel, ContactEntry, Frequency, Preferences};
+use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use convo::{Cand, Client, Plan, Sim};
 use mime::WordEnc;
 use rng::Rng;
@@ -189,7 +189,13 @@ impl TeamHeaders {
         TeamHeaders {
             personas: RECRUITERS
                 .iter()
-                .map(|r| mime::mailbox(&format!("{} ({SHARED_NAME})", r.name), SHARED_ADDRESS, WordEnc::Utf8B))
+                .map(|r| {
+                    mime::mailbox(
+                        &format!("{} ({SHARED_NAME})", r.name),
+                        SHARED_ADDRESS,
+                        WordEnc::Utf8B,
+                    )
+                })
                 .collect(),
             recruiters: RECRUITERS
                 .iter()
@@ -296,7 +302,10 @@ fn make_candidate(seed: u64, i: usize, used: &mut HashSet<String>) -> Cand {
     );
     let addrs = vec![primary, second];
     Cand {
-        from_headers: addrs.iter().map(|a| mime::mailbox(&id.full, a, enc)).collect(),
+        from_headers: addrs
+            .iter()
+            .map(|a| mime::mailbox(&id.full, a, enc))
+            .collect(),
         to_headers: addrs
             .iter()
             .map(|a| mime::mailbox(&id.full, a, WordEnc::Utf8B))
@@ -310,7 +319,7 @@ fn make_candidate(seed: u64, i: usize, used: &mut HashSet<String>) -> Cand {
         phone,
         city,
         years: r.range(2, 15),
-        notice: *r.pick(corpus::NOTICE),
+        notice: r.pick_str(corpus::NOTICE),
         interest,
         expect: r.index(3),
         vacation: r.range(26, 31),
@@ -433,7 +442,9 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         plans[i].two_address = true;
     }
     for &i in &phone_opt {
-        let day = clock::TEAM_TZ.local(anchor - rng.range(10, 70) * clock::DAY).days;
+        let day = clock::TEAM_TZ
+            .local(anchor - rng.range(10, 70) * clock::DAY)
+            .days;
         let day = clock::working_day_after(day, 1);
         let secs = rng.range(9 * clock::HOUR + 30 * clock::MINUTE, 17 * clock::HOUR);
         plans[i].phone_opt_out_at = Some(clock::TEAM_TZ.instant(day, secs));
@@ -468,6 +479,9 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
                 .min(anchor);
             let room = ((end - p.start) as f64 / (60 * clock::DAY) as f64).clamp(0.12, 1.0);
             let w: f64 = [0.25, 1.0, 1.9][rng.weighted(&[18, 52, 30])];
+            // Some conversations start with the candidate applying.
+            let ordinary = !(p.two_address || p.near_miss || p.bounce || p.opt_out_lang.is_some());
+            p.inbound_first = ordinary && rng.chance(0.12);
             if p.opt_out_lang.is_some() {
                 0.2
             } else if p.two_address {
@@ -501,37 +515,50 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         if plans[i].two_address {
             budget = budget.max(7);
         }
+        if plans[i].bounce || plans[i].escape {
+            budget = budget.max(4);
+        }
         if plans[i].opt_out_lang.is_some() {
             budget = budget.clamp(2, 3);
         }
         plans[i].budget = budget;
-        let sim = Sim::new(&mut state, cand, &plans[i], Rng::stream(cfg.seed ^ 0x5eed, i as u64));
+        let sim = Sim::new(
+            &mut state,
+            cand,
+            &plans[i],
+            Rng::stream(cfg.seed ^ 0x5eed, i as u64),
+        );
         let res = sim.run();
         remaining -= res.produced as f64;
         remaining_w -= weights[i];
 
         let mut pr = Rng::stream(cfg.seed ^ 0x9f0f_11e5, i as u64);
-        let wants_prefs = pr.chance(0.3) && plans[i].opt_out_lang.is_none();
+        // Nobody who asked not to be contacted has contact preferences on file.
+        let wants_prefs =
+            pr.chance(0.3) && plans[i].opt_out_lang.is_none() && res.opt_out.is_none();
         let wants_contacts = pr.chance(0.2);
         let mut contacts = if wants_contacts || res.opt_out.is_some() {
             res.contacts.clone()
         } else {
             Vec::new()
         };
-        if wants_contacts && contacts.is_empty() {
-            if let Some(first) = res.first_t {
-                let at = first - pr.range(clock::HOUR, 2 * clock::DAY);
-                if at > anchor - 189 * clock::DAY {
-                    contacts.push(ContactEntry {
-                        channel: Channel::Linkedin,
-                        direction: crate::core::model::Direction::Outbound,
-                        outcome: crate::core::model::Outcome::Delivered,
-                        at,
-                        note: "Sent a LinkedIn connection request with a short note before emailing."
-                            .to_string(),
-                        recorded_by: RECRUITERS[cand.owner].name.to_string(),
-                    });
-                }
+        // Someone whose contacts are logged has at least one entry: the connection request
+        // sent before the first email.
+        if wants_contacts
+            && contacts.is_empty()
+            && let Some(first) = res.first_t
+        {
+            let at = first - pr.range(clock::HOUR, 2 * clock::DAY);
+            if at > anchor - 189 * clock::DAY {
+                contacts.push(ContactEntry {
+                    channel: Channel::Linkedin,
+                    direction: Direction::Outbound,
+                    outcome: Outcome::Delivered,
+                    at,
+                    note: "Sent a LinkedIn connection request with a short note before emailing."
+                        .to_string(),
+                    recorded_by: RECRUITERS[cand.owner].name.to_string(),
+                });
             }
         }
         if contacts.len() > 4 {

@@ -21,7 +21,11 @@ pub struct Envelope {
 /// The MIME shape of the body.
 #[derive(Debug, Clone, Copy)]
 pub enum Style {
-    Plain { cte: Cte, latin1: bool, flowed: bool },
+    Plain {
+        cte: Cte,
+        latin1: bool,
+        flowed: bool,
+    },
     /// HTML only, as Outlook or a newsletter-ish signature tool sends it.
     Html { cte: Cte },
     /// multipart/alternative with a text and an HTML part.
@@ -79,11 +83,7 @@ pub fn plain_with_quote(text: &str, quote: Option<&Quote>) -> String {
     };
     match q.kind {
         QuoteKind::Standard => format!("{text}\n\n{}\n{}", q.attribution, quote_lines(&q.text)),
-        QuoteKind::Apple => format!(
-            "{text}\n\n> {}\n>\n{}",
-            q.attribution,
-            quote_lines(&q.text)
-        ),
+        QuoteKind::Apple => format!("{text}\n\n> {}\n>\n{}", q.attribution, quote_lines(&q.text)),
         QuoteKind::Outlook => format!(
             "{text}\n\n________________________________\n{}\n\n{}\n",
             q.attribution, q.text
@@ -92,7 +92,11 @@ pub fn plain_with_quote(text: &str, quote: Option<&Quote>) -> String {
 }
 
 fn html_body(text: &str, quote: Option<&Quote>, decor: &Decor, outlook: bool) -> String {
-    let open = if outlook { "<p class=\"MsoNormal\">" } else { "<p>" };
+    let open = if outlook {
+        "<p class=\"MsoNormal\">"
+    } else {
+        "<p>"
+    };
     let mut own = mime::paragraphs_html(text, open);
     if let Some(b) = &decor.bold {
         let escaped = mime::html_escape(b);
@@ -196,7 +200,11 @@ pub fn render(
     }
     let plain = plain_with_quote(text, quote);
     let parts: Vec<TextPart> = match style {
-        Style::Plain { cte, latin1, flowed } => vec![TextPart {
+        Style::Plain {
+            cte,
+            latin1,
+            flowed,
+        } => vec![TextPart {
             subtype: "plain",
             text: plain,
             latin1,
