@@ -26,6 +26,10 @@ pub(super) struct Cand {
     pub id: Identity,
     /// Primary address first; the second one is only used by two-address candidates.
     pub addrs: Vec<String>,
+    /// `From:` as their client writes it, per address.
+    pub from_headers: Vec<String>,
+    /// `To:` as the team's webmail writes it, per address.
+    pub to_headers: Vec<String>,
     pub second_is_personal: bool,
     pub enc: WordEnc,
     pub client: Client,
@@ -45,6 +49,8 @@ pub(super) struct Cand {
 #[derive(Debug, Default, Clone)]
 pub(super) struct Plan {
     pub budget: usize,
+    /// When their story starts.
+    pub start: i64,
     /// Their last message is inbound and unanswered, sent at this time.
     pub waiting_at: Option<i64>,
     /// Their last message asks to be removed, in this language (index into OPT_OUT).
@@ -120,6 +126,7 @@ enum K {
     AnswerApplication,
     ProposeCall,
     AcceptCallTime,
+    CallBooked,
     Return,
     Nudge,
     NudgeLate,
@@ -326,20 +333,19 @@ impl<'a> Sim<'a> {
         }
         self.budget = self.plan.budget.saturating_sub(reserve);
 
-        let span = (self.budget as i64 * 5 * DAY).clamp(14 * DAY, 120 * DAY);
         let earliest = period + 3 * DAY;
-        let latest = (anchor - span).min(self.cutoff - 2 * DAY).max(earliest + 1);
-        let mut t = if self.plan.two_address {
-            self.rng.range(earliest, earliest + 50 * DAY)
-        } else {
-            self.rng.range(earliest, latest)
-        };
+        let mut t = self
+            .plan
+            .start
+            .min(self.cutoff - 2 * DAY)
+            .max(earliest)
+            .min(anchor - DAY);
         let mut kind = if self.plan.inbound_first || self.plan.escape {
             K::Application
         } else {
             K::Outreach
         };
-        if self.plan.bounce && kind == K::Outreach && self.budget > 2 {
+        if self.plan.bounce && kind == K::Outreach {
             t = self.bounce(t);
         }
         while self.budget > 0 {
@@ -370,7 +376,11 @@ impl<'a> Sim<'a> {
                 Some(K::AckNearMiss) => self.rng.range(30, 80),
                 _ => self.rng.range(25, 70),
             };
-            t = end_t + gap * DAY + self.rng.range(0, DAY);
+            // Leave room for the rest of the story: shorter gaps when much is left to tell.
+            let threads_left = (self.budget as i64 + 7) / 8 + 1;
+            let room = (self.cutoff - end_t) / threads_left;
+            let gap = (gap * DAY).min(room.max(10 * DAY));
+            t = end_t + gap + self.rng.range(0, DAY);
             kind = if self.story.replied && self.rng.chance(0.3) && end != Some(K::AckNotNow) {
                 K::Return
             } else {
@@ -594,6 +604,8 @@ impl<'a> Sim<'a> {
     fn transition(&mut self, th: &Thread, k: K) -> Option<K> {
         use K::*;
         let quiet = th.forced == Forced::Quiet;
+        // With plenty of story left to tell, conversations tend to keep going.
+        let eager = self.budget >= 6;
         let r = &mut self.rng;
         let next = match k {
             Outreach | CheckIn => match th.forced {
@@ -606,7 +618,11 @@ impl<'a> Sim<'a> {
                         return None;
                     }
                 }
-                Forced::Free => match r.weighted(&[22, 12, 7, 30, 9, 7, 8, 3]) {
+                Forced::Free => match r.weighted(if eager {
+                    &[6, 10, 7, 48, 15, 5, 5, 4]
+                } else {
+                    &[22, 12, 7, 30, 9, 7, 8, 3]
+                }) {
                     0 => return None,
                     1 => FollowUp,
                     2 => AutoReply,
@@ -621,14 +637,18 @@ impl<'a> Sim<'a> {
                 if quiet {
                     return None;
                 }
-                match r.weighted(&[45, 30, 10, 15]) {
+                match r.weighted(if eager {
+                    &[20, 55, 10, 15]
+                } else {
+                    &[45, 30, 10, 15]
+                }) {
                     0 => return None,
                     1 => Interested,
                     2 => NotNow,
                     _ => Decline,
                 }
             }
-            AutoReply => match r.weighted(&[50, 30, 20]) {
+            AutoReply => match r.weighted(if eager { &[65, 30, 5] } else { &[50, 30, 20] }) {
                 0 => Interested,
                 1 if !th.followed_up => FollowUp,
                 1 => Interested,
@@ -639,7 +659,7 @@ impl<'a> Sim<'a> {
                 if th.forced == Forced::Engaged {
                     ProposeTimes
                 } else {
-                    match r.weighted(&[70, 15, 15]) {
+                    match r.weighted(if eager { &[90, 5, 5] } else { &[70, 15, 15] }) {
                         0 => ProposeTimes,
                         1 => Decline,
                         _ => return None,
@@ -647,7 +667,7 @@ impl<'a> Sim<'a> {
                 }
             }
             ProposeTimes => ConfirmCall,
-            ConfirmCall | AcceptCallTime => AfterCall,
+            ConfirmCall => AfterCall,
             AfterCall => {
                 if th.cv_sent {
                     if r.chance(0.75) {
@@ -655,14 +675,14 @@ impl<'a> Sim<'a> {
                     } else {
                         FeedbackBad
                     }
-                } else if r.chance(0.85) || th.forced == Forced::Engaged {
+                } else if eager || r.chance(0.85) || th.forced == Forced::Engaged {
                     SendCv
                 } else {
                     return None;
                 }
             }
             SendCv => ThanksCv,
-            ThanksCv => match r.weighted(&[65, 25, 10]) {
+            ThanksCv => match r.weighted(if eager { &[80, 15, 5] } else { &[65, 25, 10] }) {
                 0 => InterviewInvite,
                 1 => FeedbackBad,
                 _ => return None,
@@ -682,7 +702,13 @@ impl<'a> Sim<'a> {
                 }
             }
             FeedbackGood => {
-                if th.rounds >= 2 {
+                if eager && th.rounds < 3 {
+                    match r.weighted(&[70, 25, 5]) {
+                        0 => InterviewInvite,
+                        1 => Offer,
+                        _ => return None,
+                    }
+                } else if th.rounds >= 2 {
                     if r.chance(0.8) { Offer } else { return None }
                 } else {
                     match r.weighted(&[55, 25, 20]) {
@@ -702,13 +728,8 @@ impl<'a> Sim<'a> {
             OfferQuestion => OfferAnswer,
             OfferAnswer => Accept,
             Accept => Congrats,
-            FeedbackBad => {
-                if r.chance(0.6) {
-                    Disappointed
-                } else {
-                    return None;
-                }
-            }
+            FeedbackBad if r.chance(if eager { 0.85 } else { 0.6 }) => Disappointed,
+            FeedbackBad => return None,
             Disappointed => StayInTouch,
             NotNow => AckNotNow,
             Decline => AckDecline,
@@ -718,6 +739,8 @@ impl<'a> Sim<'a> {
             AckApplication => AnswerApplication,
             AnswerApplication | Return => ProposeCall,
             ProposeCall => AcceptCallTime,
+            AcceptCallTime => CallBooked,
+            CallBooked => AfterCall,
             Nudge | NudgeLate => return None,
             _ => return None,
         };
@@ -801,8 +824,10 @@ impl<'a> Sim<'a> {
         };
         let r = &ROLES[role];
         let prev = &ROLES[self.roles.last().copied().unwrap_or(role)];
+        let a_role = corpus::with_article(r.title);
         let vars = [
             ("role", r.title),
+            ("a_role", &a_role),
             ("company", r.company),
             ("location", r.location),
             ("remote_short", r.remote_short),
@@ -988,11 +1013,14 @@ impl<'a> Sim<'a> {
         let n = self.g.theirs;
         let r = &mut self.rng;
         match self.c.client {
-            Client::Gmail => format!(
-                "<CA{}{n:x}+{}@mail.gmail.example>",
-                r.alnum(12),
-                r.alnum(18)
-            ),
+            Client::Gmail => {
+                let host = if domain == "gmail.example" {
+                    "mail.gmail.example"
+                } else {
+                    domain
+                };
+                format!("<CA{}{n:x}+{}@{host}>", r.alnum(12), r.alnum(18))
+            }
             Client::Outlook => format!("<{}{n}.{}@{domain}>", r.alnum(20).to_uppercase(), r.hex(8)),
             Client::Apple => format!(
                 "<{}-{}-{}-{:012X}@{domain}>",
@@ -1125,13 +1153,12 @@ impl<'a> Sim<'a> {
         });
     }
 
-    fn emit(&mut self, th: &mut Thread, k: K, t: i64) {
+    /// Updates the thread for message `k` at `t`; returns a note to prepend when the
+    /// candidate switches address, and whether "spring" fits the season.
+    fn advance(&mut self, th: &mut Thread, k: K, t: i64) -> (&'static str, bool) {
         use K::*;
-        self.budget = self.budget.saturating_sub(1);
-        self.produced += 1;
         let inbound = k.inbound();
-        let automated = k == AutoReply;
-        if inbound && !automated {
+        if inbound && k != AutoReply {
             self.story.replied = true;
         }
         match k {
@@ -1140,8 +1167,6 @@ impl<'a> Sim<'a> {
             Accept => self.story.placed = true,
             _ => {}
         }
-
-        // State that the text refers to.
         match k {
             ProposeTimes | ProposeCall | InterviewInvite => th.slots = self.make_slots(t),
             ConfirmCall | PickSlot | AcceptCallTime => {
@@ -1163,246 +1188,227 @@ impl<'a> Sim<'a> {
             let day = clock::working_day_after(TEAM_TZ.local(t).days, self.rng.range(1, 3));
             th.chosen = TEAM_TZ.instant(day, self.rng.range(10, 16) * HOUR);
         }
-        if k == InterviewInvite {
-            th.rounds += 1;
-        }
-        if matches!(k, SendCv | Application) {
-            th.cv_sent = true;
-        }
-        if k == FollowUp {
-            th.followed_up = true;
-        }
-        if k == AutoReply {
-            th.auto_return = t + self.rng.range(3 * DAY, 12 * DAY);
+        match k {
+            InterviewInvite => th.rounds += 1,
+            SendCv | Application => th.cv_sent = true,
+            FollowUp => th.followed_up = true,
+            AutoReply => th.auto_return = t + self.rng.range(3 * DAY, 12 * DAY),
+            _ => {}
         }
         let mut spring = true;
         if k == NotNow {
             th.month = self.month_word(t, &mut spring);
         }
-        let mut note = "";
-        if inbound
-            && !automated
+        let switch = inbound
+            && k != AutoReply
             && self.plan.two_address
             && !self.switched
             && th.forced == Forced::Engaged
             && th.inbound_replies() >= 1
-            && self.c.addrs.len() > 1
-        {
-            self.switched = true;
-            self.addr = 1;
-            note = if self.c.second_is_personal {
-                "(Writing from my personal address - easier for me to keep track of things here.)\n\n"
-            } else {
-                "(Sending this from my work account, my phone is acting up.)\n\n"
-            };
+            && self.c.addrs.len() > 1;
+        if !switch {
+            return ("", spring);
         }
-
-        let c = self.c;
-        let rec = &RECRUITERS[th.rec];
-        let role = &ROLES[th.role];
-        let prev_role = &ROLES[self.roles.iter().rev().nth(1).copied().unwrap_or(th.role)];
-        let cand_addr = self
-            .to_override
-            .clone()
-            .unwrap_or_else(|| c.addrs[self.addr].clone());
-        let cand_domain = cand_addr
-            .rsplit('@')
-            .next()
-            .unwrap_or("example")
-            .to_string();
-
-        // Template.
-        let lang_idx = |lang: &str| match lang {
-            "de" => 1,
-            "fr" => 2,
-            "es" => 3,
-            _ => 0,
+        self.switched = true;
+        self.addr = 1;
+        let note = if self.c.second_is_personal {
+            "(Writing from my personal address - easier for me to keep track of things here.)\n\n"
+        } else {
+            "(Sending this from my work account, my phone is acting up.)\n\n"
         };
-        let mut subject_prefix_auto = "";
-        let template: &str = match k {
-            Outreach => self.rng.pick_str(corpus::OUTREACH),
-            CheckIn => self.rng.pick_str(corpus::CHECKIN),
-            FollowUp => self.rng.pick_str(corpus::FOLLOW_UP),
+        (note, spring)
+    }
+
+    /// The template for `k`, and for auto-replies the subject prefix.
+    fn template(&mut self, th: &mut Thread, k: K, spring: bool) -> (&'static str, &'static str) {
+        use K::*;
+        let c = self.c;
+        let r = &mut self.rng;
+        let t = match k {
+            Outreach => r.pick_str(corpus::OUTREACH),
+            CheckIn => r.pick_str(corpus::CHECKIN),
+            FollowUp => r.pick_str(corpus::FOLLOW_UP),
             AutoReply => {
                 let i = match c.id.lang {
                     "de" => 1,
                     "fr" => 2,
-                    _ => {
-                        if self.rng.chance(0.7) {
-                            0
-                        } else {
-                            3
-                        }
-                    }
+                    _ if r.chance(0.7) => 0,
+                    _ => 3,
                 };
-                subject_prefix_auto = corpus::AUTO_REPLY[i].0;
-                corpus::AUTO_REPLY[i].1
+                let (prefix, body) = corpus::AUTO_REPLY[i];
+                return (body, prefix);
             }
-            Interested => self.rng.pick_str(corpus::INTERESTED),
-            AskQuestions => self.rng.pick_str(corpus::ASK_QUESTIONS),
-            AnswerQuestions => self.rng.pick_str(corpus::ANSWER_QUESTIONS),
-            ProposeTimes => self.rng.pick_str(corpus::PROPOSE_TIMES),
+            Interested => r.pick_str(corpus::INTERESTED),
+            AskQuestions => r.pick_str(corpus::ASK_QUESTIONS),
+            AnswerQuestions => r.pick_str(corpus::ANSWER_QUESTIONS),
+            ProposeTimes => r.pick_str(corpus::PROPOSE_TIMES),
             ConfirmCall => {
-                let i = self.rng.index(corpus::CONFIRM_CALL.len());
+                let i = r.index(corpus::CONFIRM_CALL.len());
                 th.meeting = i == 1;
                 corpus::CONFIRM_CALL[i]
             }
-            AfterCall => {
-                if th.cv_sent {
-                    self.rng.pick_str(corpus::AFTER_CALL_HAVE_CV)
-                } else {
-                    self.rng.pick_str(corpus::AFTER_CALL)
-                }
-            }
-            SendCv => self.rng.pick_str(corpus::SEND_CV),
-            ThanksCv => self.rng.pick_str(corpus::THANKS_CV),
-            InterviewInvite => {
-                if th.rounds > 1 {
-                    self.rng.pick_str(corpus::INTERVIEW_INVITE_NEXT)
-                } else {
-                    self.rng.pick_str(corpus::INTERVIEW_INVITE)
-                }
-            }
-            PickSlot => self.rng.pick_str(corpus::PICK_SLOT),
-            ConfirmInterview => self.rng.pick_str(corpus::CONFIRM_INTERVIEW),
-            Debrief => self.rng.pick_str(corpus::DEBRIEF),
-            FeedbackGood => self.rng.pick_str(corpus::FEEDBACK_GOOD),
-            FeedbackBad => self.rng.pick_str(corpus::FEEDBACK_BAD),
-            Offer => self.rng.pick_str(corpus::OFFER),
-            OfferQuestion => self.rng.pick_str(corpus::OFFER_QUESTION),
-            OfferAnswer => self.rng.pick_str(corpus::OFFER_ANSWER),
-            Accept => self.rng.pick_str(corpus::ACCEPT),
-            Congrats => self.rng.pick_str(corpus::CONGRATS),
-            Disappointed => self.rng.pick_str(corpus::DISAPPOINTED),
-            StayInTouch => self.rng.pick_str(corpus::STAY_IN_TOUCH),
-            NotNow => {
-                if spring {
-                    self.rng.pick_str(corpus::NOT_NOW_SPRING)
-                } else {
-                    self.rng.pick_str(corpus::NOT_NOW_LATER)
-                }
-            }
-            AckNotNow => self.rng.pick_str(corpus::ACK_NOT_NOW),
-            Decline => self.rng.pick_str(corpus::DECLINE),
-            AckDecline => self.rng.pick_str(corpus::ACK_DECLINE),
-            NearMiss => self.rng.pick_str(corpus::NEAR_MISS),
-            AckNearMiss => self.rng.pick_str(corpus::ACK_NEAR_MISS),
-            Referral => self.rng.pick_str(corpus::REFERRAL),
-            AckReferral => self.rng.pick_str(corpus::ACK_REFERRAL),
+            AfterCall if th.cv_sent => r.pick_str(corpus::AFTER_CALL_HAVE_CV),
+            AfterCall => r.pick_str(corpus::AFTER_CALL),
+            SendCv => r.pick_str(corpus::SEND_CV),
+            ThanksCv => r.pick_str(corpus::THANKS_CV),
+            InterviewInvite if th.rounds > 2 => r.pick_str(corpus::INTERVIEW_INVITE_FINAL),
+            InterviewInvite if th.rounds > 1 => r.pick_str(corpus::INTERVIEW_INVITE_NEXT),
+            InterviewInvite => r.pick_str(corpus::INTERVIEW_INVITE),
+            PickSlot => r.pick_str(corpus::PICK_SLOT),
+            ConfirmInterview => r.pick_str(corpus::CONFIRM_INTERVIEW),
+            Debrief => r.pick_str(corpus::DEBRIEF),
+            FeedbackGood => r.pick_str(corpus::FEEDBACK_GOOD),
+            FeedbackBad => r.pick_str(corpus::FEEDBACK_BAD),
+            Offer => r.pick_str(corpus::OFFER),
+            OfferQuestion => r.pick_str(corpus::OFFER_QUESTION),
+            OfferAnswer => r.pick_str(corpus::OFFER_ANSWER),
+            Accept => r.pick_str(corpus::ACCEPT),
+            Congrats => r.pick_str(corpus::CONGRATS),
+            Disappointed => r.pick_str(corpus::DISAPPOINTED),
+            StayInTouch => r.pick_str(corpus::STAY_IN_TOUCH),
+            NotNow if spring => r.pick_str(corpus::NOT_NOW_SPRING),
+            NotNow => r.pick_str(corpus::NOT_NOW_LATER),
+            AckNotNow => r.pick_str(corpus::ACK_NOT_NOW),
+            Decline => r.pick_str(corpus::DECLINE),
+            AckDecline => r.pick_str(corpus::ACK_DECLINE),
+            NearMiss => r.pick_str(corpus::NEAR_MISS),
+            AckNearMiss => r.pick_str(corpus::ACK_NEAR_MISS),
+            Referral => r.pick_str(corpus::REFERRAL),
+            AckReferral => r.pick_str(corpus::ACK_REFERRAL),
             OptOut => {
-                corpus::OPT_OUT[self
-                    .plan
-                    .opt_out_lang
-                    .unwrap_or_else(|| lang_idx(c.id.lang))
-                    % corpus::OPT_OUT.len()]
+                let own = match c.id.lang {
+                    "de" => 1,
+                    "fr" => 2,
+                    "es" => 3,
+                    _ => 0,
+                };
+                corpus::OPT_OUT[self.plan.opt_out_lang.unwrap_or(own) % corpus::OPT_OUT.len()]
             }
-            Application => {
-                if c.id.lang == "de" && th.base.starts_with("Bewerbung") {
-                    self.rng.pick_str(corpus::APPLICATION_DE)
-                } else {
-                    self.rng.pick_str(corpus::APPLICATION)
-                }
+            Application if c.id.lang == "de" && th.base.starts_with("Bewerbung") => {
+                r.pick_str(corpus::APPLICATION_DE)
             }
-            AckApplication => self.rng.pick_str(corpus::ACK_APPLICATION),
-            AnswerApplication => self.rng.pick_str(corpus::ANSWER_APPLICATION),
-            ProposeCall => {
-                if th.base.contains("Application")
-                    || th.base.contains("Bewerbung")
-                    || th.base.contains("position")
-                {
-                    corpus::PROPOSE_CALL[0]
-                } else {
-                    self.rng.pick_str(corpus::PROPOSE_CALL)
-                }
-            }
-            AcceptCallTime => self.rng.pick_str(corpus::ACCEPT_CALL_TIME),
-            Return => self.rng.pick_str(corpus::RETURN),
-            Nudge => self.rng.pick_str(corpus::NUDGE),
-            NudgeLate => self.rng.pick_str(corpus::NUDGE_LATE),
+            Application => r.pick_str(corpus::APPLICATION),
+            AckApplication => r.pick_str(corpus::ACK_APPLICATION),
+            AnswerApplication => r.pick_str(corpus::ANSWER_APPLICATION),
+            ProposeCall if th.cv_sent => corpus::PROPOSE_CALL[0],
+            ProposeCall => r.pick_str(corpus::PROPOSE_CALL),
+            AcceptCallTime => r.pick_str(corpus::ACCEPT_CALL_TIME),
+            CallBooked => r.pick_str(corpus::CALL_BOOKED),
+            Return => r.pick_str(corpus::RETURN),
+            Nudge => r.pick_str(corpus::NUDGE),
+            NudgeLate => r.pick_str(corpus::NUDGE_LATE),
         };
+        (t, "")
+    }
 
-        // Variables.
-        let sign = if c.id.greet_ascii_differs() {
-            format!("{} ({})", c.id.greet, c.id.full)
-        } else {
-            c.id.greet.clone()
-        };
-        let workright = if names::in_eu(c.id.tz) {
-            self.rng.pick_str(corpus::WORK_RIGHT_EU).to_string()
-        } else {
-            fill(
-                self.rng.pick_str(corpus::WORK_RIGHT_OTHER),
-                &[("country", names::country(c.id.tz))],
-            )
-        };
-        let friend = if k == Referral || k == AckReferral {
+    /// The message's own text: the filled template, plus the signature for the team.
+    fn write_text(&mut self, th: &Thread, template: &str, note: &str, cand_domain: &str) -> String {
+        let c = self.c;
+        let rec = &RECRUITERS[th.rec];
+        let role = &ROLES[th.role];
+        let prev = &ROLES[self.roles.iter().rev().nth(1).copied().unwrap_or(th.role)];
+        let present = corpus::keys(template);
+        let need = |key: &str| present.contains(&key);
+        // Values that cost something to compute (or consume randomness) only when used.
+        let sign = need("sign").then(|| {
+            if c.id.full.contains(c.id.greet.as_str()) {
+                c.id.greet.clone()
+            } else {
+                format!("{} ({})", c.id.greet, c.id.full)
+            }
+        });
+        let workright = need("workright").then(|| {
+            if names::in_eu(c.id.tz) {
+                self.rng.pick_str(corpus::WORK_RIGHT_EU).to_string()
+            } else {
+                let country = names::country(c.id.tz);
+                fill(
+                    self.rng.pick_str(corpus::WORK_RIGHT_OTHER),
+                    &[("country", country)],
+                )
+            }
+        });
+        let friend = (need("friend") || need("friendmail")).then(|| {
             let mut fr = Rng::stream(self.rng.next_u64(), 0);
             let id = names::random_identity(&mut fr);
             let local = names::local_part(&id, &mut fr);
             (id.full, format!("{local}@gmail.example"))
+        });
+        let link = need("link")
+            .then(|| format!("https://meet.{DOMAIN}/{}-{}", rec.local, self.rng.hex(6)));
+        let source = need("source").then(|| self.rng.pick_str(corpus::SOURCES));
+        let slots: Vec<String> = if present.iter().any(|k| k.starts_with("slot")) {
+            (0..3).map(|i| self.slot(th, i)).collect()
         } else {
-            (String::new(), String::new())
+            Vec::new()
         };
-        let link = format!("https://meet.{DOMAIN}/{}-{}", rec.local, self.rng.hex(6));
-        let colleague = format!("office@{cand_domain}");
-        let vars_owned: Vec<(&str, String)> = vec![
-            ("greet", c.id.greet.clone()),
-            ("sign", sign),
-            ("full", c.id.full.clone()),
-            ("rfirst", rec.first.to_string()),
-            ("rname", rec.name.to_string()),
-            ("role", role.title.to_string()),
-            ("company", role.company.to_string()),
-            ("location", role.location.to_string()),
-            ("remote", role.remote.to_string()),
-            ("remote_short", role.remote_short.to_string()),
-            ("salary", role.salary.to_string()),
-            ("stack", role.stack.to_string()),
-            ("stackfirst", role.stack_first.to_string()),
-            ("pitch", role.pitch.to_string()),
-            ("teamsize", role.team_size.to_string()),
-            ("hm", role.hm.to_string()),
-            ("hmtitle", role.hm_title.to_string()),
-            (
-                "expect",
-                role.expect[c.expect % role.expect.len()].to_string(),
-            ),
-            ("offer", role.offer.to_string()),
-            ("vacation", c.vacation.to_string()),
-            ("notice", c.notice.to_string()),
-            ("years", c.years.to_string()),
-            ("city", c.city.to_string()),
-            ("country", names::country(c.id.tz).to_string()),
-            ("phone", c.phone.clone()),
-            ("interest", corpus::interest_phrase(c.interest).to_string()),
-            ("link", link),
-            ("slot1", self.slot(th, 0)),
-            ("slot2", self.slot(th, 1)),
-            ("slot3", self.slot(th, 2)),
-            ("chosen", clock::slot_text(th.chosen)),
-            ("month", th.month.clone()),
-            ("prevrole", prev_role.title.to_string()),
-            ("prevcompany", prev_role.company.to_string()),
-            ("source", self.rng.pick_str(corpus::SOURCES).to_string()),
-            ("friend", friend.0),
-            ("friendmail", friend.1),
-            ("returndate", self.return_date(th.auto_return)),
-            ("colleague", colleague),
-            ("workright", workright),
+        let chosen = need("chosen").then(|| clock::slot_text(th.chosen));
+        let returndate = need("returndate").then(|| self.return_date(th.auto_return));
+        let colleague = need("colleague").then(|| format!("office@{cand_domain}"));
+        let a_role = need("a_role").then(|| corpus::with_article(role.title));
+        let numbers = [
+            role.team_size.to_string(),
+            c.vacation.to_string(),
+            c.years.to_string(),
         ];
-        let vars: Vec<(&str, &str)> = vars_owned.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let mut text = String::from(note);
-        text.push_str(&fill(template, &vars));
-        if !inbound {
-            text.push_str(&format!(
-                "\n\n{},\n{}\n\n-- \n{}\n{} · Northwind Recruiting\n{} · https://{DOMAIN}",
-                rec.signoff, rec.first, rec.name, rec.title, rec.phone
-            ));
-        }
+        let mut text = String::with_capacity(template.len() + note.len() + 400);
+        text.push_str(note);
+        corpus::fill_into(&mut text, template, |key| {
+            Some(match key {
+                "greet" => c.id.greet.as_str(),
+                "sign" => sign.as_deref()?,
+                "full" => c.id.full.as_str(),
+                "rfirst" => rec.first,
+                "rname" => rec.name,
+                "role" => role.title,
+                "a_role" => a_role.as_deref()?,
+                "company" => role.company,
+                "location" => role.location,
+                "remote" => role.remote,
+                "remote_short" => role.remote_short,
+                "salary" => role.salary,
+                "stack" => role.stack,
+                "stackfirst" => role.stack_first,
+                "pitch" => role.pitch,
+                "teamsize" => numbers[0].as_str(),
+                "hm" => role.hm,
+                "hmtitle" => role.hm_title,
+                "expect" => role.expect[c.expect % role.expect.len()],
+                "offer" => role.offer,
+                "vacation" => numbers[1].as_str(),
+                "notice" => c.notice,
+                "years" => numbers[2].as_str(),
+                "city" => c.city,
+                "country" => names::country(c.id.tz),
+                "phone" => c.phone.as_str(),
+                "interest" => corpus::interest_phrase(c.interest),
+                "link" => link.as_deref()?,
+                "slot1" => slots.first()?.as_str(),
+                "slot2" => slots.get(1)?.as_str(),
+                "slot3" => slots.get(2)?.as_str(),
+                "chosen" => chosen.as_deref()?,
+                "month" => th.month.as_str(),
+                "prevrole" => prev.title,
+                "prevcompany" => prev.company,
+                "source" => source?,
+                "friend" => friend.as_ref()?.0.as_str(),
+                "friendmail" => friend.as_ref()?.1.as_str(),
+                "returndate" => returndate.as_deref()?,
+                "colleague" => colleague.as_deref()?,
+                "workright" => workright.as_deref()?,
+                _ => return None,
+            })
+        });
+        text
+    }
 
-        // Contacts logged around this message.
+    /// Calls, meetings and LinkedIn messages that go with message `k`.
+    fn log_contacts(&mut self, th: &Thread, k: K, t: i64) {
+        let c = self.c;
+        let role = &ROLES[th.role];
+        let expect = role.expect[c.expect % role.expect.len()];
         match k {
-            Outreach if self.threads == 0 && self.rng.chance(0.15) => {
+            K::Outreach if self.threads == 0 && self.rng.chance(0.15) => {
                 let at = t - self.rng.range(DAY, 3 * DAY);
                 let note = format!(
                     "Connected on LinkedIn and mentioned the {} role at {}; said I'd follow up by email.",
@@ -1417,7 +1423,7 @@ impl<'a> Sim<'a> {
                     note,
                 );
             }
-            FollowUp if self.rng.chance(0.3) => {
+            K::FollowUp if self.rng.chance(0.3) => {
                 let secs = self.rng.range(HOUR, 2 * 9 * HOUR);
                 let at = clock::add_business(t, secs);
                 let (outcome, note) = if self.rng.chance(0.5) {
@@ -1433,7 +1439,7 @@ impl<'a> Sim<'a> {
                 };
                 self.contact(th, Channel::Phone, Direction::Outbound, outcome, at, note);
             }
-            AfterCall => {
+            K::AfterCall => {
                 let channel = if th.meeting {
                     Channel::Meeting
                 } else {
@@ -1441,34 +1447,32 @@ impl<'a> Sim<'a> {
                 };
                 let mut at = th.chosen;
                 if channel == Channel::Phone && self.rng.chance(0.15) {
+                    let note = "No answer at the agreed time; tried again ten minutes later.";
                     self.contact(
                         th,
-                        Channel::Phone,
+                        channel,
                         Direction::Outbound,
                         Outcome::NoAnswer,
                         at,
-                        "No answer at the agreed time; tried again ten minutes later.".to_string(),
+                        note.to_string(),
                     );
                     at += 10 * MINUTE;
                 }
                 let summary = match self.rng.index(3) {
                     0 => format!(
-                        "Strong {} background, wants more ownership. Expects {}; notice {}.",
-                        role.stack_first,
-                        role.expect[c.expect % role.expect.len()],
-                        c.notice
+                        "Strong {} background, wants more ownership. Expects {expect}; notice {}.",
+                        role.stack_first, c.notice
                     ),
                     1 => format!(
-                        "Good call. Main motivation: {} and a smaller team. Expects {}.",
-                        role.remote_short,
-                        role.expect[c.expect % role.expect.len()]
+                        "Good call. Main motivation: {} and a smaller team. Expects {expect}.",
+                        role.remote_short
                     ),
                     _ => format!(
                         "Relaxed chat; a bit cautious about on-call. Happy to be introduced to {}.",
                         role.hm
                     ),
                 };
-                let what = if channel == Channel::Meeting {
+                let what = if th.meeting {
                     "Video call"
                 } else {
                     "Intro call"
@@ -1479,7 +1483,7 @@ impl<'a> Sim<'a> {
                 );
                 self.contact(th, channel, Direction::Outbound, Outcome::Talked, at, note);
             }
-            Offer if self.rng.chance(0.4) => {
+            K::Offer if self.rng.chance(0.4) => {
                 let secs = self.rng.range(2 * HOUR, 20 * HOUR);
                 let at = clock::add_business(t, secs);
                 let note = format!(
@@ -1495,7 +1499,7 @@ impl<'a> Sim<'a> {
                     note,
                 );
             }
-            Return if self.rng.chance(0.2) => {
+            K::Return if self.rng.chance(0.2) => {
                 let at = t + self.rng.range(HOUR, 4 * HOUR);
                 let note = format!(
                     "{} called the office: looking again, mostly interested in {} roles.",
@@ -1511,7 +1515,7 @@ impl<'a> Sim<'a> {
                     note,
                 );
             }
-            Application if self.rng.chance(0.1) => {
+            K::Application if self.rng.chance(0.1) => {
                 let at = t - self.rng.range(DAY, 2 * DAY);
                 let note = format!(
                     "Messaged on LinkedIn asking whether the {} role is still open; pointed them to email.",
@@ -1528,108 +1532,244 @@ impl<'a> Sim<'a> {
             }
             _ => {}
         }
+    }
 
-        // Envelope.
+    /// The MIME shape: the team's webmail, or the candidate's client.
+    fn style(&mut self, th: &Thread, inbound: bool, automated: bool) -> Style {
+        let plain = |cte| Style::Plain {
+            cte,
+            latin1: false,
+            flowed: false,
+        };
+        if automated {
+            return plain(Cte::Raw);
+        }
+        if !inbound {
+            if th.own_addr {
+                return Style::Alt {
+                    text_cte: Cte::Qp,
+                    html_cte: Cte::Qp,
+                };
+            }
+            return match self.rng.weighted(&[60, 28, 12]) {
+                0 => plain(Cte::Raw),
+                1 => Style::Alt {
+                    text_cte: Cte::Qp,
+                    html_cte: Cte::Qp,
+                },
+                _ => plain(Cte::Qp),
+            };
+        }
+        match self.c.client {
+            Client::Gmail => Style::Alt {
+                text_cte: Cte::Qp,
+                html_cte: Cte::Qp,
+            },
+            Client::Outlook => Style::Html { cte: Cte::Qp },
+            Client::Apple => plain(Cte::Qp),
+            Client::Thunderbird => Style::Plain {
+                cte: Cte::Raw,
+                latin1: false,
+                flowed: true,
+            },
+            Client::Proton => Style::Alt {
+                text_cte: Cte::Raw,
+                html_cte: Cte::Base64,
+            },
+            Client::Webmail => Style::Plain {
+                cte: Cte::Qp,
+                latin1: true,
+                flowed: false,
+            },
+        }
+    }
+
+    /// Sometimes the reply quotes its parent, the way the writer's client does it.
+    fn quote(&mut self, parent: Option<&Snap>, inbound: bool, automated: bool) -> Option<Quote> {
+        let p = parent?;
+        let chance = if automated {
+            0.0
+        } else if !inbound {
+            0.3
+        } else {
+            match self.c.client {
+                Client::Apple | Client::Thunderbird => 0.7,
+                Client::Gmail => 0.6,
+                Client::Proton => 0.5,
+                Client::Webmail | Client::Outlook => 0.8,
+            }
+        };
+        if !self.rng.chance(chance) {
+            return None;
+        }
+        let kind = match (inbound, self.c.client) {
+            (false, _) => QuoteKind::Standard,
+            (true, Client::Outlook) => QuoteKind::Outlook,
+            (true, Client::Apple) => QuoteKind::Apple,
+            _ => QuoteKind::Standard,
+        };
+        Some(Quote {
+            kind,
+            attribution: self.attribution(kind, p, !inbound, &p.subject),
+            text: p.text.clone(),
+        })
+    }
+
+    fn cv(&mut self, th: &Thread) -> Attachment {
+        let c = self.c;
+        let cap = |s: &str| {
+            let mut ch = s.chars();
+            ch.next()
+                .map_or(String::new(), |f| f.to_uppercase().chain(ch).collect())
+        };
+        let (fa, la) = (cap(&c.id.first_ascii), cap(&c.id.last_ascii));
+        let filename = if c.id.lang == "de" && !c.id.full.is_ascii() && self.rng.chance(0.5) {
+            let words =
+                mime::encoded_words(&format!("Lebenslauf {}.pdf", c.id.full), WordEnc::Utf8Q);
+            words.replace("\r\n ", "")
+        } else if c.id.lang == "de" {
+            format!("Lebenslauf_{fa}_{la}.pdf")
+        } else {
+            format!("CV_{fa}_{la}.pdf")
+        };
+        Attachment {
+            filename,
+            mime: "application/pdf",
+            data: corpus::fake_cv_pdf(&format!("{fa} {la}"), ROLES[th.role].title),
+        }
+    }
+
+    /// Writes message `k` at `t` into the thread.
+    fn emit(&mut self, th: &mut Thread, k: K, t: i64) {
+        self.budget = self.budget.saturating_sub(1);
+        self.produced += 1;
+        let inbound = k.inbound();
+        let automated = k == K::AutoReply;
+        let (note, spring) = self.advance(th, k, t);
+        let (template, auto_prefix) = self.template(th, k, spring);
+
+        let c = self.c;
+        let rec = &RECRUITERS[th.rec];
+        let cand_addr = self
+            .to_override
+            .clone()
+            .unwrap_or_else(|| c.addrs[self.addr].clone());
+        let cand_domain = cand_addr
+            .rsplit('@')
+            .next()
+            .unwrap_or("example")
+            .to_string();
+        let mut text = self.write_text(th, template, note, &cand_domain);
+        if !inbound {
+            text.push_str(&format!(
+                "\n\n{},\n{}\n\n-- \n{}\n{} · Northwind Recruiting\n{} · https://{DOMAIN}",
+                rec.signoff, rec.first, rec.name, rec.title, rec.phone
+            ));
+        }
+        self.log_contacts(th, k, t);
+
+        // Subject.
         let parent = if k.starts_thread() {
             None
         } else {
             th.last().cloned()
         };
-        let base_display = if inbound {
+        let base = if inbound || !th.base.bytes().any(|b| b < 0x20) {
             th.base.clone()
         } else {
             strip_controls(&th.base)
         };
         let subject = if k.starts_thread() {
-            base_display
+            base
         } else if automated {
-            let parent_subject = th
-                .pending
-                .last()
-                .map_or(th.base.clone(), |p| p.snap.subject.clone());
-            format!("{subject_prefix_auto}{parent_subject}")
+            let replied_to = th.pending.last().map_or(&th.base, |p| &p.snap.subject);
+            format!("{auto_prefix}{replied_to}")
         } else {
-            let prefix = if !inbound {
-                "Re: "
-            } else {
-                match c.client {
-                    Client::Outlook => "RE: ",
-                    Client::Webmail if c.id.lang == "de" => "AW: ",
-                    _ => "Re: ",
-                }
+            let prefix = match (inbound, c.client) {
+                (true, Client::Outlook) => "RE: ",
+                (true, Client::Webmail) if c.id.lang == "de" => "AW: ",
+                _ => "Re: ",
             };
-            format!("{prefix}{base_display}")
+            format!("{prefix}{base}")
         };
+
+        // Addresses.
         let enc = if inbound { c.enc } else { WordEnc::Utf8B };
         let our_name = our_display(th.rec);
         let r_addr = rec_addr(th.rec);
+        let headers = &self.g.headers;
+        let rec_mb = headers.recruiters[th.rec].clone();
         let our_from = if th.own_addr {
-            mime::mailbox(rec.name, &r_addr, WordEnc::Utf8B)
+            rec_mb.clone()
         } else {
-            mime::mailbox(&our_name, SHARED_ADDRESS, WordEnc::Utf8B)
+            headers.personas[th.rec].clone()
         };
-        let shared_mb = mime::mailbox(SHARED_NAME, SHARED_ADDRESS, WordEnc::Utf8B);
-        let message_id = if inbound {
-            self.cand_message_id(&cand_domain)
-        } else {
-            self.our_message_id()
+        let shared_mb = headers.shared.clone();
+        let (cand_from, cand_to) = match &self.to_override {
+            Some(a) => (
+                mime::mailbox(&c.id.full, a, c.enc),
+                mime::mailbox(&c.id.full, a, WordEnc::Utf8B),
+            ),
+            None => (
+                c.from_headers[self.addr].clone(),
+                c.to_headers[self.addr].clone(),
+            ),
         };
-        let tz = if inbound { c.id.tz } else { TEAM_TZ };
-        let date = clock::rfc5322(t, tz);
         let (from, from_name, from_addr, sender, to, cc) = if inbound {
-            let from = mime::mailbox(&c.id.full, &cand_addr, c.enc);
-            let (to, cc) = match (&parent, th.own_addr) {
-                (_, true) => (
-                    mime::mailbox(rec.name, &r_addr, enc),
-                    Some(shared_mb.clone()),
-                ),
-                (Some(p), false) if !p.inbound => (p.from_header.clone(), None),
-                (_, false) if k == Application => (
-                    if self.rng.chance(0.5) {
-                        SHARED_ADDRESS.to_string()
-                    } else {
-                        shared_mb.clone()
-                    },
-                    None,
-                ),
-                _ => (our_from.clone(), None),
+            let from = cand_from;
+            let (to, cc) = match &parent {
+                _ if th.own_addr => (rec_mb, Some(shared_mb)),
+                Some(p) if !p.inbound => (p.from_header.clone(), None),
+                _ if k == K::Application && self.rng.chance(0.5) => {
+                    (SHARED_ADDRESS.to_string(), None)
+                }
+                _ if k == K::Application => (shared_mb, None),
+                _ => (our_from, None),
             };
             (from, c.id.full.clone(), cand_addr.clone(), None, to, cc)
         } else {
-            let to = mime::mailbox(&c.id.full, &cand_addr, WordEnc::Utf8B);
+            let to = cand_to;
             if th.own_addr {
                 (
-                    our_from.clone(),
+                    our_from,
                     rec.name.to_string(),
-                    r_addr.clone(),
+                    r_addr,
                     None,
                     to,
-                    Some(shared_mb.clone()),
+                    Some(shared_mb),
                 )
             } else {
+                let sender = Some(rec_mb);
                 (
-                    our_from.clone(),
-                    our_name.clone(),
+                    our_from,
+                    our_name,
                     SHARED_ADDRESS.to_string(),
-                    Some(mime::mailbox(rec.name, &r_addr, WordEnc::Utf8B)),
+                    sender,
                     to,
                     None,
                 )
             }
         };
+        let message_id = if inbound {
+            self.cand_message_id(&cand_domain)
+        } else {
+            self.our_message_id()
+        };
         let (in_reply_to, references) = match &parent {
             Some(p) => (Some(p.id.clone()), th.chain()),
             None => (None, Vec::new()),
         };
+
+        // Trace and client headers.
         let mut extra: Vec<(&'static str, String)> = Vec::new();
         if inbound {
             let relay = self.rng.range(1, 254);
             let queue = self.rng.hex(10).to_uppercase();
+            let received_at = clock::rfc5322(t + self.rng.range(1, 9), TEAM_TZ);
             extra.push((
                 "Received",
                 format!(
-                    "from mail.{cand_domain} (mail.{cand_domain} [198.51.100.{relay}])\r\n\tby mx1.{DOMAIN} (Postfix) with ESMTPS id {queue}\r\n\tfor <{SHARED_ADDRESS}>; {}",
-                    clock::rfc5322(t + self.rng.range(1, 9), TEAM_TZ)
+                    "from mail.{cand_domain} (mail.{cand_domain} [198.51.100.{relay}])\r\n\tby mx1.{DOMAIN} (Postfix) with ESMTPS id {queue}\r\n\tfor <{SHARED_ADDRESS}>; {received_at}"
                 ),
             ));
             match c.client {
@@ -1648,123 +1788,34 @@ impl<'a> Sim<'a> {
             extra.push(("Auto-Submitted", "auto-replied".into()));
             extra.push(("X-Auto-Response-Suppress", "All".into()));
         }
-        let subject_header = mime::unstructured(&subject, enc);
         let env = Envelope {
-            date,
+            date: clock::rfc5322(t, if inbound { c.id.tz } else { TEAM_TZ }),
             from: from.clone(),
             sender,
             to,
             cc,
-            subject: subject_header,
+            subject: mime::unstructured(&subject, enc),
             message_id: message_id.clone(),
             in_reply_to,
             references,
             extra,
         };
 
-        // Body shape.
-        let style = if automated {
-            Style::Plain {
-                cte: Cte::Raw,
-                latin1: false,
-                flowed: false,
-            }
-        } else if !inbound {
-            if th.own_addr {
-                Style::Alt {
-                    text_cte: Cte::Qp,
-                    html_cte: Cte::Qp,
-                }
-            } else {
-                match self.rng.weighted(&[60, 28, 12]) {
-                    0 => Style::Plain {
-                        cte: Cte::Raw,
-                        latin1: false,
-                        flowed: false,
-                    },
-                    1 => Style::Alt {
-                        text_cte: Cte::Qp,
-                        html_cte: Cte::Qp,
-                    },
-                    _ => Style::Plain {
-                        cte: Cte::Qp,
-                        latin1: false,
-                        flowed: false,
-                    },
-                }
-            }
-        } else {
-            match c.client {
-                Client::Gmail => Style::Alt {
-                    text_cte: Cte::Qp,
-                    html_cte: Cte::Qp,
-                },
-                Client::Outlook => Style::Html { cte: Cte::Qp },
-                Client::Apple => Style::Plain {
-                    cte: Cte::Qp,
-                    latin1: false,
-                    flowed: false,
-                },
-                Client::Thunderbird => Style::Plain {
-                    cte: Cte::Raw,
-                    latin1: false,
-                    flowed: true,
-                },
-                Client::Proton => Style::Alt {
-                    text_cte: Cte::Raw,
-                    html_cte: Cte::Base64,
-                },
-                Client::Webmail => Style::Plain {
-                    cte: Cte::Qp,
-                    latin1: true,
-                    flowed: false,
-                },
-            }
-        };
-        let quote_chance = if automated || parent.is_none() {
-            0.0
-        } else if !inbound {
-            0.3
-        } else {
-            match c.client {
-                Client::Apple | Client::Thunderbird => 0.7,
-                Client::Gmail => 0.6,
-                Client::Proton => 0.5,
-                Client::Webmail | Client::Outlook => 0.8,
-            }
-        };
-        let quote = match &parent {
-            Some(p) if self.rng.chance(quote_chance) => {
-                let kind = if !inbound {
-                    QuoteKind::Standard
-                } else {
-                    match c.client {
-                        Client::Outlook => QuoteKind::Outlook,
-                        Client::Apple => QuoteKind::Apple,
-                        _ => QuoteKind::Standard,
-                    }
-                };
-                Some(Quote {
-                    kind,
-                    attribution: self.attribution(kind, p, !inbound, &p.subject),
-                    text: p.text.clone(),
-                })
-            }
-            _ => None,
-        };
+        // Body.
+        let style = self.style(th, inbound, automated);
+        let quote = self.quote(parent.as_ref(), inbound, automated);
         let decor = if inbound {
+            let outlook = c.client == Client::Outlook;
             Decor {
-                bold: Some(c.id.full.clone()).filter(|_| c.client == Client::Outlook),
-                link: if c.client == Client::Outlook || self.rng.chance(0.3) {
-                    Some((
+                bold: outlook.then(|| c.id.full.clone()),
+                link: (outlook || self.rng.chance(0.3)).then(|| {
+                    (
                         format!("https://www.linkedin.example/in/{}", c.slug),
                         format!("{} on LinkedIn", c.id.full),
-                    ))
-                } else {
-                    None
-                },
+                    )
+                }),
                 autolink: None,
-                tracker: c.client == Client::Outlook,
+                tracker: outlook,
             }
         } else {
             Decor {
@@ -1774,39 +1825,19 @@ impl<'a> Sim<'a> {
                 tracker: false,
             }
         };
-        let mut attachments = Vec::new();
-        if matches!(k, SendCv | Application) {
-            let (fa, la) = (&c.id.first_ascii, &c.id.last_ascii);
-            let cap = |s: &str| {
-                let mut ch = s.chars();
-                ch.next()
-                    .map_or(String::new(), |f| f.to_uppercase().chain(ch).collect())
-            };
-            let filename = if c.id.lang == "de" && !c.id.full.is_ascii() && self.rng.chance(0.5) {
-                mime::encoded_words(&format!("Lebenslauf {}.pdf", c.id.full), WordEnc::Utf8Q)
-                    .replace("\r\n ", "")
-            } else if c.id.lang == "de" {
-                format!("Lebenslauf_{}_{}.pdf", cap(fa), cap(la))
-            } else {
-                format!("CV_{}_{}.pdf", cap(fa), cap(la))
-            };
-            attachments.push(Attachment {
-                filename,
-                mime: "application/pdf",
-                data: corpus::fake_cv_pdf(&format!("{} {}", cap(fa), cap(la)), role.title),
-            });
-        }
-        let boundary = format!(
-            "{}{}",
-            match (inbound, c.client) {
-                (false, _) => "=_nw",
-                (true, Client::Gmail) => "000000000000",
-                (true, Client::Apple) => "Apple-Mail=_",
-                (true, Client::Outlook) => "_000_",
-                _ => "------------",
-            },
-            self.rng.hex(20)
-        );
+        let attachments = if matches!(k, K::SendCv | K::Application) {
+            vec![self.cv(th)]
+        } else {
+            Vec::new()
+        };
+        let boundary_prefix = match (inbound, c.client) {
+            (false, _) => "=_nw",
+            (true, Client::Gmail) => "000000000000",
+            (true, Client::Apple) => "Apple-Mail=_",
+            (true, Client::Outlook) => "_000_",
+            _ => "------------",
+        };
+        let boundary = format!("{boundary_prefix}{}", self.rng.hex(20));
         let bytes = render::render(
             &env,
             style,
@@ -1816,29 +1847,21 @@ impl<'a> Sim<'a> {
             &attachments,
             &boundary,
         );
-        let snap = Snap {
-            kind: k,
-            t,
-            inbound,
-            id: message_id,
-            text,
-            from_name,
-            from_addr,
-            from_header: from,
-            subject,
-        };
         th.pending.push(Pending {
             t,
             automated,
             bytes,
-            snap,
+            snap: Snap {
+                kind: k,
+                t,
+                inbound,
+                id: message_id,
+                text,
+                from_name,
+                from_addr,
+                from_header: from,
+                subject,
+            },
         });
-    }
-}
-
-impl Identity {
-    /// Whether the name people use ("Lei") differs from how it is written ("李雷").
-    fn greet_ascii_differs(&self) -> bool {
-        !self.full.contains(self.greet.as_str())
     }
 }

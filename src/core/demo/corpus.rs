@@ -300,29 +300,29 @@ pub const ROLES: &[Role] = &[
     },
 ];
 
-/// Replaces `{key}` placeholders. Unknown keys are left as they are.
-pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
+/// "an Analytics Engineer", "a Data Engineer".
+pub fn with_article(title: &str) -> String {
+    let vowel = title.chars().next().is_some_and(|c| "AEIOU".contains(c));
+    format!("{} {title}", if vowel { "an" } else { "a" })
+}
+
+/// Appends `template` to `out`, replacing `{key}` placeholders with `lookup(key)`.
+/// Unknown keys are left as they are.
+pub fn fill_into<'v>(out: &mut String, template: &str, lookup: impl Fn(&str) -> Option<&'v str>) {
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find('}') {
-            Some(close)
-                if after[..close]
+        let key = after.find('}').map(|close| &after[..close]).filter(|key| {
+            !key.is_empty()
+                && key
                     .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'_') =>
-            {
-                let key = &after[..close];
-                match vars.iter().find(|(k, _)| *k == key) {
-                    Some((_, v)) => out.push_str(v),
-                    None => {
-                        out.push('{');
-                        out.push_str(key);
-                        out.push('}');
-                    }
-                }
-                rest = &after[close + 1..];
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        });
+        match key.map(|key| (key, lookup(key))) {
+            Some((key, Some(value))) => {
+                out.push_str(value);
+                rest = &after[key.len() + 1..];
             }
             _ => {
                 out.push('{');
@@ -331,6 +331,27 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
         }
     }
     out.push_str(rest);
+}
+
+/// The placeholder keys used in `template`.
+pub fn keys(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        rest = &rest[open + 1..];
+        if let Some(close) = rest.find('}') {
+            out.push(&rest[..close]);
+        }
+    }
+    out
+}
+
+/// Replaces `{key}` placeholders from a list of pairs.
+pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 128);
+    fill_into(&mut out, template, |key| {
+        vars.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    });
     out
 }
 
@@ -340,9 +361,9 @@ pub fn fill(template: &str, vars: &[(&str, &str)]) -> String {
 pub const OUTREACH_SUBJECTS: &[&str] = &[
     "{role} at {company}",
     "{role} at {company} — {remote_short}",
-    "Opportunity: {role} ({location})",
-    "Quick question about a {role} role",
-    "{company} is hiring a {role}",
+    "Opportunity: {role}, {location}",
+    "Quick question about {a_role} role",
+    "{company} is hiring {a_role}",
 ];
 
 pub const CHECKIN_SUBJECTS: &[&str] = &[
@@ -385,7 +406,7 @@ A few details up front:
 Would you be open to a 20-minute call in the next week or two? If the timing isn't right, no worries at all - just let me know and I won't chase.",
     "Hello {greet},
 
-I hope you're well. I'm reaching out because {company} is hiring a {role}, and your background stood out to me when I found you {source}.
+I hope you're well. I'm reaching out because {company} is hiring {a_role}, and your background stood out to me when I found you {source}.
 
 {pitch} The team is {teamsize} people and works with {stack}.
 
@@ -394,14 +415,14 @@ The role is {remote_short}, and the budget is {salary}. The interview process is
 Is this something you'd like to hear more about? Happy to send the full job description first if you prefer reading to talking.",
     "Hi {greet},
 
-Quick one: I'm working on a {role} search for {company} ({location}, {salary}).
+Quick one: I'm working on {a_role} search for {company} ({location}, {salary}).
 
 {pitch}
 
 Your experience looks like a strong match - I found you {source}. Interested in a chat?",
     "Dear {greet},
 
-My name is {rname} and I work with {company} on their engineering hiring. They are looking for a {role} and I think your experience could be very relevant.
+My name is {rname} and I work with {company} on their engineering hiring. They are looking for {a_role} and I think your experience could be very relevant.
 
 {pitch}
 
@@ -433,7 +454,7 @@ Hope all is well since we last spoke about the {prevrole} role at {prevcompany}.
 It's {remote_short}, paying {salary}. Worth a chat?",
     "Hi {greet},
 
-It's been a little while! {company} just asked us to find a {role} and you were the first person I thought of.
+It's been a little while! {company} just asked us to find {a_role} and you were the first person I thought of.
 
 {pitch}
 
@@ -541,6 +562,26 @@ pub const INTERVIEW_INVITE_NEXT: &[&str] = &[
 - {slot3}
 
 Let me know which you prefer!",
+    "Hi {greet},
+
+Next step confirmed: {company} would like you to do their practical exercise and then discuss it with the team. They've blocked these times for the debrief:
+- {slot1}
+- {slot2}
+- {slot3}
+
+The exercise itself takes about three hours and they pay for your time.",
+];
+
+/// The last round before an offer.
+pub const INTERVIEW_INVITE_FINAL: &[&str] = &[
+    "Hi {greet},
+
+You're through to the final round! It's a relaxed conversation with {hm} and two people from the wider team about how you like to work - no more technical questions. They suggested:
+- {slot1}
+- {slot2}
+- {slot3}
+
+This is the last step before a decision, so fingers crossed.",
 ];
 
 pub const CONFIRM_INTERVIEW: &[&str] = &[
@@ -557,6 +598,12 @@ pub const FEEDBACK_GOOD: &[&str] = &[
 
 Great news: {hm} was very positive about your interview - they particularly liked how you talked about trade-offs. They'd like to move forward, and I'll be in touch with next steps shortly.",
     "Hi {greet}, quick update: the feedback from {company} is really good. They're keen to keep going!",
+    "Hi {greet},
+
+I just spoke to {hm}. The team enjoyed the session and would like to continue. To your question about on-call: it's a rotation of six people, one week at a time, with a paid allowance and a quiet period after any night-time page.",
+    "Hi {greet},
+
+Good news from {company}: they were impressed, especially with how you approached the {stackfirst} questions. Next steps coming shortly!",
 ];
 
 pub const FEEDBACK_BAD: &[&str] = &[
@@ -607,6 +654,11 @@ pub const ACK_NEAR_MISS: &[&str] =
 pub const ACK_REFERRAL: &[&str] =
     &["That's really kind of you, {greet} - thank you! I'll reach out to {friend} today."];
 
+pub const CALL_BOOKED: &[&str] = &[
+    "Perfect - invite sent for {chosen}. Talk then!",
+    "Great, {chosen} it is. I'll call you on {phone}.",
+];
+
 pub const ACK_APPLICATION: &[&str] = &[
     "Hi {greet},
 
@@ -624,7 +676,7 @@ Thanks, that all fits. Let's have a proper chat - would any of these work?
 - {slot1}
 - {slot2}
 - {slot3}",
-    "Great to hear from you, {greet}! Yes - {company} is hiring and there's a {role} role that could suit you. Could we catch up on the phone? I'm free {slot1} or {slot2}.",
+    "Great to hear from you, {greet}! Yes - {company} is hiring and there's {a_role} role that could suit you. Could we catch up on the phone? I'm free {slot1} or {slot2}.",
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -994,6 +1046,7 @@ mod tests {
             "Hi Zoë, {x} {"
         );
         assert_eq!(fill("{a}{b}", &[("a", "1"), ("b", "2")]), "12");
+        assert_eq!(fill("{slot1} {}", &[("slot1", "Mon")]), "Mon {}");
     }
 
     #[test]

@@ -61,49 +61,106 @@ fn push_hex(out: &mut Vec<u8>, b: u8) {
     out.push(HEX[usize::from(b & 15)]);
 }
 
-/// Quoted-printable body encoding (RFC 2045): LF-separated input lines become CRLF lines,
-/// soft breaks keep encoded lines at most 76 characters.
-pub fn quoted_printable(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len() + data.len() / 8);
-    for line in data.split(|&b| b == b'\n') {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let mut len = 0usize;
-        for (i, &b) in line.iter().enumerate() {
-            let last = i + 1 == line.len();
-            let literal =
-                (b'!'..=b'~').contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !last;
-            let width = if literal { 1 } else { 3 };
-            if len + width > 75 {
-                out.extend_from_slice(b"=\r\n");
-                len = 0;
-            }
-            if literal {
-                out.push(b);
-            } else {
-                push_hex(&mut out, b);
-            }
-            len += width;
-        }
-        out.extend_from_slice(b"\r\n");
+/// Bytes that quoted-printable may leave as they are (space and tab only mid-line).
+const fn qp_literal_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    let mut b = b'!';
+    while b <= b'~' {
+        t[b as usize] = b != b'=';
+        b += 1;
     }
-    // `split` yields a trailing empty line for input ending in '\n'; drop its CRLF.
-    if data.ends_with(b"\n") {
-        out.truncate(out.len() - 2);
+    t[b' ' as usize] = true;
+    t[b'\t' as usize] = true;
+    t
+}
+const QP_LITERAL: [bool; 256] = qp_literal_table();
+
+/// Quoted-printable body encoding (RFC 2045): LF-separated input lines become CRLF lines,
+/// soft breaks keep encoded lines at most 76 characters. Written as plain index loops
+/// copying runs, because this is the hot spot of generating large mailboxes.
+pub fn quoted_printable(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() + data.len() / 8 + 16);
+    let n = data.len();
+    let mut i = 0;
+    let mut col = 0usize;
+    while i < n {
+        let b = data[i];
+        if b == b'\n' {
+            out.extend_from_slice(b"\r\n");
+            col = 0;
+            i += 1;
+            continue;
+        }
+        let at_eol = i + 1 == n
+            || data[i + 1] == b'\n'
+            || (data[i + 1] == b'\r' && i + 2 < n && data[i + 2] == b'\n');
+        if b == b'\r' && i + 1 < n && data[i + 1] == b'\n' {
+            i += 1;
+            continue;
+        }
+        if QP_LITERAL[b as usize] && !((b == b' ' || b == b'\t') && at_eol) {
+            // A run of plain bytes up to the line limit, the end of the line or a byte that
+            // needs encoding (trailing whitespace is handled byte by byte above).
+            let mut j = i + 1;
+            let limit = i + (75 - col).max(1);
+            while j < n && j < limit {
+                let c = data[j];
+                if !QP_LITERAL[c as usize] || c == b' ' || c == b'\t' {
+                    break;
+                }
+                j += 1;
+            }
+            if col + (j - i) > 75 {
+                out.extend_from_slice(b"=\r\n");
+                col = 0;
+                continue;
+            }
+            out.extend_from_slice(&data[i..j]);
+            col += j - i;
+            i = j;
+        } else {
+            if col + 3 > 75 {
+                out.extend_from_slice(b"=\r\n");
+                col = 0;
+            }
+            push_hex(&mut out, b);
+            col += 3;
+            i += 1;
+        }
+        if col >= 75 && i < n && data[i] != b'\n' {
+            out.extend_from_slice(b"=\r\n");
+            col = 0;
+        }
+    }
+    if !data.ends_with(b"\n") && !data.is_empty() {
+        out.extend_from_slice(b"\r\n");
     }
     out
 }
 
-/// LF (or CRLF) text as CRLF bytes, ending with CRLF.
+/// LF text as CRLF bytes, ending with CRLF. (All generated text uses bare LF.)
 pub fn crlf(data: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(data.len() + data.len() / 30 + 2);
-    for line in data.split(|&b| b == b'\n') {
+    let mut rest = data;
+    while let Some(pos) = memchr_lf(rest) {
+        let line = &rest[..pos];
         out.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
         out.extend_from_slice(b"\r\n");
+        rest = &rest[pos + 1..];
     }
-    if data.ends_with(b"\n") {
-        out.truncate(out.len() - 2);
+    if !rest.is_empty() {
+        out.extend_from_slice(rest);
+        out.extend_from_slice(b"\r\n");
     }
     out
+}
+
+fn memchr_lf(data: &[u8]) -> Option<usize> {
+    // `str::find(char)` is backed by the precompiled memchr even in debug builds.
+    match std::str::from_utf8(data) {
+        Ok(s) => s.find('\n'),
+        Err(_) => data.iter().position(|&b| b == b'\n'),
+    }
 }
 
 /// RFC 2047 encoded words for `s`, folded with CRLF + space between words.
@@ -186,7 +243,23 @@ pub fn phrase(name: &str, enc: WordEnc) -> String {
     if !name.is_ascii() {
         return encoded_words(name, enc);
     }
-    if name.chars().any(|c| "()<>[]:;@\\,.\"".contains(c)) {
+    if name.bytes().any(|b| {
+        matches!(
+            b,
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b'['
+                | b']'
+                | b':'
+                | b';'
+                | b'@'
+                | b'\\'
+                | b','
+                | b'.'
+                | b'"'
+        )
+    }) {
         let escaped = name.replace('\\', "\\\\").replace('"', "\\\"");
         format!("\"{escaped}\"")
     } else {
@@ -213,10 +286,10 @@ pub fn unstructured(s: &str, enc: WordEnc) -> String {
         "Re : ",
         "Automatic reply: ",
     ] {
-        if let Some(rest) = s.strip_prefix(prefix) {
-            if !rest.is_empty() {
-                return format!("{prefix}{}", encoded_words(rest, enc));
-            }
+        if let Some(rest) = s.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            return format!("{prefix}{}", encoded_words(rest, enc));
         }
     }
     encoded_words(s, enc)
@@ -356,31 +429,50 @@ fn write_text(out: &mut Vec<u8>, parts: &[TextPart], boundary: &str) {
     }
 }
 
+/// Appends `s` escaped for HTML, copying runs between special characters.
+pub fn push_html_escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    // Single-character searches run on the precompiled memchr even in debug builds.
+    while let Some(pos) = ['&', '<', '>', '"']
+        .into_iter()
+        .filter_map(|c| rest.find(c))
+        .min()
+    {
+        out.push_str(&rest[..pos]);
+        out.push_str(match rest.as_bytes()[pos] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[pos + 1..];
+    }
+    out.push_str(rest);
+}
+
 /// Escapes text for HTML.
 pub fn html_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
+    push_html_escaped(&mut out, s);
     out
 }
 
-/// Plain text paragraphs as HTML `<p>` elements (single newlines become `<br>`).
-pub fn paragraphs_html(text: &str) -> String {
+/// Plain text paragraphs as HTML paragraphs opened with `open` (single newlines become
+/// `<br>`).
+pub fn paragraphs_html(text: &str, open: &str) -> String {
     let mut out = String::with_capacity(text.len() * 5 / 4 + 32);
     for para in text.split("\n\n") {
         let para = para.trim_matches('\n');
         if para.is_empty() {
             continue;
         }
-        out.push_str("<p>");
-        out.push_str(&html_escape(para).replace('\n', "<br>\n"));
+        out.push_str(open);
+        for (i, line) in para.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str("<br>\n");
+            }
+            push_html_escaped(&mut out, line);
+        }
         out.push_str("</p>\n");
     }
     out
@@ -436,6 +528,32 @@ mod tests {
         }
         let s = String::from_utf8(qp).unwrap();
         assert!(s.contains("Gr=FC=DFe"));
+        assert_eq!(html_escape("a<b>&\"c\""), "a&lt;b&gt;&amp;&quot;c&quot;");
+        assert_eq!(
+            paragraphs_html("a\nb\n\n\nc<", "<p>"),
+            "<p>a<br>\nb</p>\n<p>c&lt;</p>\n"
+        );
         assert!(s.ends_with("end =3D\r\n"));
+        assert_eq!(quoted_printable(b"a \nb\t\n"), b"a=20\r\nb=09\r\n");
+        assert_eq!(crlf(b"a\nb"), b"a\r\nb\r\n");
+        assert_eq!(crlf(b"a\n\n"), b"a\r\n\r\n");
+        // Decodes back to the input, for long lines with every kind of byte.
+        let text = format!(
+            "{}\n\nline with trailing space \n{}",
+            "x".repeat(200),
+            "é=€ ".repeat(40)
+        );
+        let raw = format!(
+            "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{}",
+            String::from_utf8(quoted_printable(text.as_bytes())).unwrap()
+        );
+        let parsed = mailparse::parse_mail(raw.as_bytes()).unwrap();
+        assert_eq!(
+            parsed.get_body().unwrap().replace("\r\n", "\n").trim_end(),
+            text.trim_end()
+        );
+        for line in quoted_printable(text.as_bytes()).split(|&b| b == b'\n') {
+            assert!(line.len() <= 77);
+        }
     }
 }

@@ -15,7 +15,7 @@ mod rng;
 
 use std::collections::HashSet;
 
-use crate::core::model::{Channel, ContactEntry, Frequency, Preferences};
+use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use convo::{Cand, Client, Plan, Sim};
 use mime::WordEnc;
 use rng::Rng;
@@ -174,8 +174,41 @@ struct Out {
     bytes: Vec<u8>,
 }
 
+/// Address headers of the team, written once.
+struct TeamHeaders {
+    /// "Alice Moreau (Northwind Talent)" <talent@...>, per recruiter.
+    personas: Vec<String>,
+    /// Alice Moreau <alice@...>, per recruiter.
+    recruiters: Vec<String>,
+    /// Northwind Talent <talent@...>.
+    shared: String,
+}
+
+impl TeamHeaders {
+    fn new() -> TeamHeaders {
+        TeamHeaders {
+            personas: RECRUITERS
+                .iter()
+                .map(|r| {
+                    mime::mailbox(
+                        &format!("{} ({SHARED_NAME})", r.name),
+                        SHARED_ADDRESS,
+                        WordEnc::Utf8B,
+                    )
+                })
+                .collect(),
+            recruiters: RECRUITERS
+                .iter()
+                .map(|r| mime::mailbox(r.name, &format!("{}@{DOMAIN}", r.local), WordEnc::Utf8B))
+                .collect(),
+            shared: mime::mailbox(SHARED_NAME, SHARED_ADDRESS, WordEnc::Utf8B),
+        }
+    }
+}
+
 /// Shared state while generating: output and id counters.
 struct Gen {
+    headers: TeamHeaders,
     anchor: i64,
     /// Start of the demo period (six months before the anchor).
     start: i64,
@@ -267,8 +300,17 @@ fn make_candidate(seed: u64, i: usize, used: &mut HashSet<String>) -> Cand {
         id.last_ascii.replace(' ', ""),
         r.hex(4)
     );
+    let addrs = vec![primary, second];
     Cand {
-        addrs: vec![primary, second],
+        from_headers: addrs
+            .iter()
+            .map(|a| mime::mailbox(&id.full, a, enc))
+            .collect(),
+        to_headers: addrs
+            .iter()
+            .map(|a| mime::mailbox(&id.full, a, WordEnc::Utf8B))
+            .collect(),
+        addrs,
         second_is_personal: work_first,
         enc,
         client,
@@ -277,7 +319,7 @@ fn make_candidate(seed: u64, i: usize, used: &mut HashSet<String>) -> Cand {
         phone,
         city,
         years: r.range(2, 15),
-        notice: *r.pick(corpus::NOTICE),
+        notice: r.pick_str(corpus::NOTICE),
         interest,
         expect: r.index(3),
         vacation: r.range(26, 31),
@@ -417,18 +459,35 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         plans[i].bounce = true;
     }
 
-    // Message budgets: a skewed share per candidate, re-balanced as we go so the total
+    // When each story starts, spread over the period, and message budgets: a skewed share
+    // per candidate, scaled by the time their story has, re-balanced as we go so the total
     // lands close to `cfg.messages` even when a story ends early.
+    let period_start = anchor - 180 * clock::DAY;
     let weights: Vec<f64> = (0..n)
         .map(|i| {
-            let p = &plans[i];
+            let p = &mut plans[i];
+            let first = period_start + 3 * clock::DAY;
+            p.start = if p.two_address {
+                rng.range(first, first + 50 * clock::DAY)
+            } else {
+                rng.range(first, anchor - 12 * clock::DAY)
+            };
+            let end = p
+                .waiting_at
+                .or(p.phone_opt_out_at)
+                .unwrap_or(anchor)
+                .min(anchor);
+            let room = ((end - p.start) as f64 / (60 * clock::DAY) as f64).clamp(0.12, 1.0);
             let w: f64 = [0.25, 1.0, 1.9][rng.weighted(&[18, 52, 30])];
+            // Some conversations start with the candidate applying.
+            let ordinary = !(p.two_address || p.near_miss || p.bounce || p.opt_out_lang.is_some());
+            p.inbound_first = ordinary && rng.chance(0.12);
             if p.opt_out_lang.is_some() {
                 0.2
             } else if p.two_address {
                 w.max(1.5)
             } else {
-                w
+                w * room
             }
         })
         .collect();
@@ -436,8 +495,9 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
     let mut remaining = cfg.messages as f64;
 
     let mut state = Gen {
+        headers: TeamHeaders::new(),
         anchor,
-        start: anchor - 180 * clock::DAY,
+        start: period_start,
         ours: 0,
         theirs: 0,
         seq: 0,
@@ -451,9 +511,12 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         } else {
             1.0
         };
-        let mut budget = share.round().max(1.0) as usize;
+        let mut budget = (share.round() as usize).clamp(1, 60);
         if plans[i].two_address {
             budget = budget.max(7);
+        }
+        if plans[i].bounce || plans[i].escape {
+            budget = budget.max(4);
         }
         if plans[i].opt_out_lang.is_some() {
             budget = budget.clamp(2, 3);
@@ -470,28 +533,32 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         remaining_w -= weights[i];
 
         let mut pr = Rng::stream(cfg.seed ^ 0x9f0f_11e5, i as u64);
-        let wants_prefs = pr.chance(0.3) && plans[i].opt_out_lang.is_none();
+        // Nobody who asked not to be contacted has contact preferences on file.
+        let wants_prefs =
+            pr.chance(0.3) && plans[i].opt_out_lang.is_none() && res.opt_out.is_none();
         let wants_contacts = pr.chance(0.2);
         let mut contacts = if wants_contacts || res.opt_out.is_some() {
             res.contacts.clone()
         } else {
             Vec::new()
         };
-        if wants_contacts && contacts.is_empty() {
-            if let Some(first) = res.first_t {
-                let at = first - pr.range(clock::HOUR, 2 * clock::DAY);
-                if at > anchor - 189 * clock::DAY {
-                    contacts.push(ContactEntry {
-                        channel: Channel::Linkedin,
-                        direction: crate::core::model::Direction::Outbound,
-                        outcome: crate::core::model::Outcome::Delivered,
-                        at,
-                        note:
-                            "Sent a LinkedIn connection request with a short note before emailing."
-                                .to_string(),
-                        recorded_by: RECRUITERS[cand.owner].name.to_string(),
-                    });
-                }
+        // Someone whose contacts are logged has at least one entry: the connection request
+        // sent before the first email.
+        if wants_contacts
+            && contacts.is_empty()
+            && let Some(first) = res.first_t
+        {
+            let at = first - pr.range(clock::HOUR, 2 * clock::DAY);
+            if at > anchor - 189 * clock::DAY {
+                contacts.push(ContactEntry {
+                    channel: Channel::Linkedin,
+                    direction: Direction::Outbound,
+                    outcome: Outcome::Delivered,
+                    at,
+                    note: "Sent a LinkedIn connection request with a short note before emailing."
+                        .to_string(),
+                    recorded_by: RECRUITERS[cand.owner].name.to_string(),
+                });
             }
         }
         if contacts.len() > 4 {

@@ -1030,6 +1030,36 @@ pub fn in_eu(tz: Tz) -> bool {
     )
 }
 
+fn country_code(tz: Tz) -> u32 {
+    match tz {
+        Tz::Berlin => 49,
+        Tz::Paris => 33,
+        Tz::Madrid => 34,
+        Tz::Vienna => 43,
+        Tz::Zurich => 41,
+        Tz::Brussels => 32,
+        Tz::Amsterdam => 31,
+        Tz::Copenhagen => 45,
+        Tz::Stockholm => 46,
+        Tz::Oslo => 47,
+        Tz::Warsaw => 48,
+        Tz::Prague => 420,
+        Tz::London => 44,
+        Tz::Dublin => 353,
+        Tz::Lisbon => 351,
+        Tz::Athens => 30,
+        Tz::Istanbul => 90,
+        Tz::Moscow => 7,
+        Tz::NewYork | Tz::Toronto => 1,
+        Tz::SaoPaulo => 55,
+        Tz::MexicoCity => 52,
+        Tz::Kolkata => 91,
+        Tz::Shanghai => 86,
+        Tz::Tokyo => 81,
+        Tz::HoChiMinh => 84,
+    }
+}
+
 /// A phone number in the local format of `tz`.
 pub fn phone(tz: Tz, rng: &mut Rng) -> String {
     match tz {
@@ -1051,6 +1081,6 @@ pub fn phone(tz: Tz, rng: &mut Rng) -> String {
         Tz::NewYork | Tz::Toronto => format!("+1 {} 555 {}", rng.range(201, 989), rng.digits(4)),
         Tz::Amsterdam => format!("+31 6 {} {}", rng.digits(4), rng.digits(4)),
         Tz::Warsaw => format!("+48 {} {} {}", rng.digits(3), rng.digits(3), rng.digits(3)),
-        _ => format!("+{} {} {}", rng.range(30, 99), rng.digits(3), rng.digits(6)),
+        _ => format!("+{} {} {}", country_code(tz), rng.digits(3), rng.digits(7)),
     }
 }

@@ -92,10 +92,12 @@ pub fn plain_with_quote(text: &str, quote: Option<&Quote>) -> String {
 }
 
 fn html_body(text: &str, quote: Option<&Quote>, decor: &Decor, outlook: bool) -> String {
-    let mut own = mime::paragraphs_html(text);
-    if outlook {
-        own = own.replace("<p>", "<p class=\"MsoNormal\">");
-    }
+    let open = if outlook {
+        "<p class=\"MsoNormal\">"
+    } else {
+        "<p>"
+    };
+    let mut own = mime::paragraphs_html(text, open);
     if let Some(b) = &decor.bold {
         let escaped = mime::html_escape(b);
         own = own.replace(&escaped, &format!("<b>{escaped}</b>"));
@@ -133,13 +135,13 @@ fn html_body(text: &str, quote: Option<&Quote>, decor: &Decor, outlook: bool) ->
                     }
                 }
                 html.push_str("</div>\n");
-                html.push_str(&mime::paragraphs_html(&q.text));
+                html.push_str(&mime::paragraphs_html(&q.text, "<p>"));
             }
             _ => {
                 html.push_str(&format!(
                     "<br>\n<div class=\"gmail_quote\">\n<div dir=\"ltr\" class=\"gmail_attr\">{}<br></div>\n<blockquote class=\"gmail_quote\" style=\"margin:0px 0px 0px 0.8ex;border-left:1px solid rgb(204,204,204);padding-left:1ex\">\n{}</blockquote>\n</div>\n",
                     mime::html_escape(&q.attribution),
-                    mime::paragraphs_html(&q.text)
+                    mime::paragraphs_html(&q.text, "<p>")
                 ));
             }
         }

@@ -1,0 +1,153 @@
+//! Real mail servers for a test: a private Dovecot + Postfix started by
+//! `scripts/mail/servers.sh up` in a temporary folder, stopped on drop.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub struct MailServers {
+    pub dir: tempfile::TempDir,
+    pub env: HashMap<String, String>,
+}
+
+pub const PASSWORD_ENV: &str = "RAPPORT_TEST_PASSWORD";
+
+impl MailServers {
+    pub fn start() -> MailServers {
+        let dir = tempfile::Builder::new().prefix("rapport-mail-").tempdir().unwrap();
+        // Dovecot runs mail as an unprivileged user that must reach the folder.
+        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mail/servers.sh");
+        let out = Command::new(&script).arg("up").arg(dir.path()).output().unwrap();
+        assert!(
+            out.status.success(),
+            "starting the mail servers failed (run scripts/test.sh, which installs them):\n{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(dir.path().join("env")).unwrap();
+        let env = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("export "))
+            .filter_map(|l| l.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.trim_matches(['"', '\'']).to_string()))
+            .collect();
+        MailServers { dir, env }
+    }
+
+    pub fn get(&self, k: &str) -> &str {
+        self.env.get(k).unwrap_or_else(|| panic!("{k} missing from the servers' env file"))
+    }
+    pub fn port(&self, k: &str) -> u16 {
+        self.get(k).parse().unwrap()
+    }
+    pub fn ca(&self) -> PathBuf {
+        PathBuf::from(self.get("RAPPORT_TEST_CA"))
+    }
+    pub fn password(&self) -> String {
+        self.get("RAPPORT_TEST_PASSWORD").to_string()
+    }
+
+    /// A rapport config for the shared box, with the password taken from the environment.
+    pub fn config(&self, security: &str, extra_imap: &str) -> String {
+        let port = if security == "tls" { self.port("RAPPORT_TEST_IMAPS_PORT") } else { self.port("RAPPORT_TEST_IMAP_PORT") };
+        format!(
+            r#"[identity]
+team = "Test Talent"
+address = "talent@example.test"
+
+[[team]]
+address = "alice@example.test"
+name = "Alice Recruiter"
+
+[imap]
+host = "localhost"
+port = {port}
+security = "{security}"
+username = "talent@example.test"
+password_env = "{PASSWORD_ENV}"
+{extra_imap}
+
+[smtp]
+host = "localhost"
+port = {}
+security = "starttls"
+username = "talent@example.test"
+password_env = "{PASSWORD_ENV}"
+ca_file = "{}"
+"#,
+            self.port("RAPPORT_TEST_SUBMISSION_PORT"),
+            self.ca().display()
+        )
+    }
+
+    /// Delivers a message through the real Postfix (no-auth port) → LMTP → Dovecot path.
+    pub fn deliver(&self, from: &str, to: &str, data: &str) {
+        let s = TcpStream::connect(("127.0.0.1", self.port("RAPPORT_TEST_SMTP_PORT"))).unwrap();
+        let mut r = BufReader::new(s.try_clone().unwrap());
+        let mut w = s;
+        let mut expect = |code: &str, r: &mut BufReader<TcpStream>| loop {
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            assert!(line.starts_with(code), "SMTP: expected {code}, got {line:?}");
+            if line.as_bytes().get(3) == Some(&b' ') {
+                break;
+            }
+        };
+        expect("220", &mut r);
+        for (cmd, code) in [
+            ("EHLO test.example".to_string(), "250"),
+            (format!("MAIL FROM:<{from}>"), "250"),
+            (format!("RCPT TO:<{to}>"), "250"),
+            ("DATA".to_string(), "354"),
+        ] {
+            write!(w, "{cmd}\r\n").unwrap();
+            expect(code, &mut r);
+        }
+        let body = data.replace("\r\n", "\n").replace('\n', "\r\n").replace("\r\n.", "\r\n..");
+        write!(w, "{body}\r\n.\r\n").unwrap();
+        expect("250", &mut r);
+        write!(w, "QUIT\r\n").unwrap();
+    }
+
+    /// Runs doveadm against this instance.
+    pub fn doveadm(&self, args: &[&str]) -> String {
+        let prefix = self.get("RAPPORT_TEST_DOVEADM");
+        let mut parts = prefix.split_whitespace();
+        let out = Command::new(parts.next().unwrap()).args(parts).args(args).output().unwrap();
+        assert!(out.status.success(), "doveadm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until `user`'s mailbox holds `n` messages (delivery is asynchronous).
+    pub fn wait_count(&self, user: &str, mailbox: &str, n: usize) {
+        let start = std::time::Instant::now();
+        loop {
+            let out = self.doveadm(&["-f", "flow", "mailbox", "status", "-u", user, "messages", mailbox]);
+            let count: usize = out.trim().trim_start_matches("messages=").parse().unwrap_or(0);
+            if count >= n {
+                return;
+            }
+            assert!(start.elapsed().as_secs() < 20, "{user} {mailbox} has {count} messages, expected {n}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for MailServers {
+    fn drop(&mut self) {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mail/servers.sh");
+        let _ = Command::new(script).arg("down").arg(self.dir.path()).output();
+    }
+}
+
+/// A simple message from a candidate to the shared box.
+pub fn candidate_mail(from: &str, name: &str, subject: &str, id: &str, body: &str) -> String {
+    format!(
+        "From: {name} <{from}>\nTo: talent@example.test\nSubject: {subject}\nMessage-ID: <{id}>\n\
+         Date: Mon, 02 Nov 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
+    )
+}
