@@ -19,7 +19,12 @@ impl Rapport {
         let dir = tempfile::tempdir().unwrap();
         let config_path = dir.path().join("config.toml");
         std::fs::write(&config_path, config).unwrap();
-        Rapport { data: dir.path().join("data"), config: config_path, password: servers.password(), _dir: dir }
+        Rapport {
+            data: dir.path().join("data"),
+            config: config_path,
+            password: servers.password(),
+            _dir: dir,
+        }
     }
     fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_rapport"))
@@ -32,17 +37,27 @@ impl Rapport {
     }
     fn sync(&self) -> String {
         let out = self.run(&["sync"]);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(out.status.success(), "rapport sync failed:\n{text}");
         text
     }
     fn json(&self, args: &[&str]) -> serde_json::Value {
         let out = self.run(args);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap()
     }
     fn messages(&self) -> i64 {
-        self.json(&["status", "--json"])["messages"].as_i64().unwrap()
+        self.json(&["status", "--json"])["messages"]
+            .as_i64()
+            .unwrap()
     }
     fn db(&self) -> rusqlite::Connection {
         rusqlite::Connection::open(self.data.join("rapport.db")).unwrap()
@@ -70,8 +85,28 @@ fn tls_config(s: &MailServers) -> String {
 #[test]
 fn initial_then_incremental_sync_without_marking_mail_read() {
     let s = MailServers::start();
-    s.deliver("jane@example.test", "talent@example.test", &candidate_mail("jane@example.test", "Jane Doe", "Rust role?", "j1@example.test", "Is the Rust role still open?"));
-    s.deliver("omar@example.test", "talent@example.test", &candidate_mail("omar@example.test", "Omar K", "Hello", "o1@example.test", "Hi there"));
+    s.deliver(
+        "jane@example.test",
+        "talent@example.test",
+        &candidate_mail(
+            "jane@example.test",
+            "Jane Doe",
+            "Rust role?",
+            "j1@example.test",
+            "Is the Rust role still open?",
+        ),
+    );
+    s.deliver(
+        "omar@example.test",
+        "talent@example.test",
+        &candidate_mail(
+            "omar@example.test",
+            "Omar K",
+            "Hello",
+            "o1@example.test",
+            "Hi there",
+        ),
+    );
     s.wait_count("talent@example.test", "INBOX", 2);
     // A recruiter answered Jane from another client: the copy sits in Sent.
     let mut c = other_client(&s, "talent@example.test");
@@ -82,24 +117,58 @@ fn initial_then_incremental_sync_without_marking_mail_read() {
 
     let r = Rapport::new(&s, &tls_config(&s));
     let out = r.sync();
-    assert!(out.contains("INBOX: 2 new") && out.contains("Sent: 1 new"), "{out}");
+    assert!(
+        out.contains("INBOX: 2 new") && out.contains("Sent: 1 new"),
+        "{out}"
+    );
     assert_eq!(r.messages(), 3);
     let jane = r.json(&["show", "jane@example.test", "--json"]);
     let tl = jane["timeline"].as_array().unwrap();
     assert_eq!(tl.len(), 2, "{jane}");
     assert_eq!(tl[1]["direction"], "outbound");
-    assert_eq!(tl[1]["thread"], tl[0]["thread"], "the reply from another client joins the thread");
-    assert_eq!(jane["waiting_since"], serde_json::Value::Null, "answered from Sent");
+    assert_eq!(
+        tl[1]["thread"], tl[0]["thread"],
+        "the reply from another client joins the thread"
+    );
+    assert_eq!(
+        jane["waiting_since"],
+        serde_json::Value::Null,
+        "answered from Sent"
+    );
 
     // Nothing was marked read by syncing.
-    let flags = s.doveadm(&["fetch", "-u", "talent@example.test", "flags", "mailbox", "INBOX", "all"]);
-    assert!(!flags.contains("\\Seen"), "sync marked mail as read:\n{flags}");
+    let flags = s.doveadm(&[
+        "fetch",
+        "-u",
+        "talent@example.test",
+        "flags",
+        "mailbox",
+        "INBOX",
+        "all",
+    ]);
+    assert!(
+        !flags.contains("\\Seen"),
+        "sync marked mail as read:\n{flags}"
+    );
 
     // Incremental: only the new mail is fetched.
-    s.deliver("li@example.test", "talent@example.test", &candidate_mail("li@example.test", "Li Wei", "CV", "l1@example.test", "Attached"));
+    s.deliver(
+        "li@example.test",
+        "talent@example.test",
+        &candidate_mail(
+            "li@example.test",
+            "Li Wei",
+            "CV",
+            "l1@example.test",
+            "Attached",
+        ),
+    );
     s.wait_count("talent@example.test", "INBOX", 3);
     let out = r.sync();
-    assert!(out.contains("INBOX: 1 new") && out.contains("Sent: 0 new"), "{out}");
+    assert!(
+        out.contains("INBOX: 1 new") && out.contains("Sent: 0 new"),
+        "{out}"
+    );
     assert_eq!(r.messages(), 4);
     let out = r.sync();
     assert!(out.contains("INBOX: 0 new"), "{out}");
@@ -110,7 +179,17 @@ fn initial_then_incremental_sync_without_marking_mail_read() {
 fn flag_changes_expunges_and_uidvalidity_changes_follow_the_server() {
     let s = MailServers::start();
     for i in 0..3 {
-        s.deliver("jane@example.test", "talent@example.test", &candidate_mail("jane@example.test", "Jane Doe", &format!("Note {i}"), &format!("n{i}@example.test"), "text"));
+        s.deliver(
+            "jane@example.test",
+            "talent@example.test",
+            &candidate_mail(
+                "jane@example.test",
+                "Jane Doe",
+                &format!("Note {i}"),
+                &format!("n{i}@example.test"),
+                "text",
+            ),
+        );
     }
     s.wait_count("talent@example.test", "INBOX", 3);
     let r = Rapport::new(&s, &tls_config(&s));
@@ -126,44 +205,85 @@ fn flag_changes_expunges_and_uidvalidity_changes_follow_the_server() {
     let out = r.sync();
     assert!(out.contains("1 expunged"), "{out}");
     assert_eq!(r.messages(), 2);
-    let flags: String = r.db().query_row("SELECT flags FROM message_locations WHERE uid = 1", [], |row| row.get(0)).unwrap();
+    let flags: String = r
+        .db()
+        .query_row(
+            "SELECT flags FROM message_locations WHERE uid = 1",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
     assert!(flags.contains("Flagged"), "{flags}");
 
     // What a recruiter recorded survives a UIDVALIDITY change.
     {
         let mut store = rapport::core::store::Store::open_in(&r.data).unwrap();
-        let cand = store.candidate_by_address("jane@example.test").unwrap().unwrap();
+        let cand = store
+            .candidate_by_address("jane@example.test")
+            .unwrap()
+            .unwrap();
         store
-            .log_contact(cand, &rapport::core::model::ContactEntry {
-                channel: rapport::core::model::Channel::Phone,
-                direction: rapport::core::model::Direction::Outbound,
-                outcome: rapport::core::model::Outcome::Talked,
-                at: 1_793_700_000,
-                note: "called".into(),
-                recorded_by: "alice".into(),
-            })
+            .log_contact(
+                cand,
+                &rapport::core::model::ContactEntry {
+                    channel: rapport::core::model::Channel::Phone,
+                    direction: rapport::core::model::Direction::Outbound,
+                    outcome: rapport::core::model::Outcome::Talked,
+                    at: 1_793_700_000,
+                    note: "called".into(),
+                    recorded_by: "alice".into(),
+                },
+            )
             .unwrap();
     }
-    s.doveadm(&["mailbox", "update", "-u", "talent@example.test", "--uid-validity", "4242", "INBOX"]);
+    s.doveadm(&[
+        "mailbox",
+        "update",
+        "-u",
+        "talent@example.test",
+        "--uid-validity",
+        "4242",
+        "INBOX",
+    ]);
     let out = r.sync();
     assert!(out.contains("fetched anew"), "{out}");
     assert_eq!(r.messages(), 2, "same messages, no duplicates");
     let jane = r.json(&["show", "jane@example.test", "--json"]);
-    assert!(jane["timeline"].as_array().unwrap().iter().any(|i| i["kind"] == "contact"), "{jane}");
-    let uv: i64 = r.db().query_row("SELECT uidvalidity FROM folders WHERE name = 'INBOX'", [], |row| row.get(0)).unwrap();
+    assert!(
+        jane["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "contact"),
+        "{jane}"
+    );
+    let uv: i64 = r
+        .db()
+        .query_row(
+            "SELECT uidvalidity FROM folders WHERE name = 'INBOX'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
     assert_eq!(uv, 4242);
 }
 
 #[test]
 fn starttls_works_and_a_certificate_without_ca_file_is_refused() {
     let s = MailServers::start();
-    let r = Rapport::new(&s, &s.config("starttls", &format!("ca_file = \"{}\"", s.ca().display())));
+    let r = Rapport::new(
+        &s,
+        &s.config("starttls", &format!("ca_file = \"{}\"", s.ca().display())),
+    );
     r.sync();
     let r = Rapport::new(&s, &s.config("tls", ""));
     let out = r.run(&["sync"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("not trusted") && err.contains("ca_file"), "{err}");
+    assert!(
+        err.contains("not trusted") && err.contains("ca_file"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     let r = Rapport::new(&s, &s.config("starttls", ""));
     let err = String::from_utf8_lossy(&r.run(&["sync"]).stderr).to_string();
@@ -171,7 +291,9 @@ fn starttls_works_and_a_certificate_without_ca_file_is_refused() {
 }
 
 fn file_contains(p: &Path, needle: &str) -> bool {
-    std::fs::read(p).map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes())).unwrap_or(false)
+    std::fs::read(p)
+        .map(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .unwrap_or(false)
 }
 
 #[test]
@@ -184,17 +306,26 @@ fn the_password_never_reaches_errors_logs_or_the_database() {
     let out = r.run(&["sync"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("login") && err.contains("talent@example.test"), "{err}");
+    assert!(
+        err.contains("login") && err.contains("talent@example.test"),
+        "{err}"
+    );
     for secret in [&good, "Wrong-Pass-987"] {
         assert!(!err.contains(secret), "password in the error: {err}");
         for f in ["rapport.db", "rapport.db-wal", "rapport.log"] {
-            assert!(!file_contains(&r.data.join(f), secret), "password found in {f}");
+            assert!(
+                !file_contains(&r.data.join(f), secret),
+                "password found in {f}"
+            );
         }
     }
     // The doctor says which check failed, without the password either.
     let out = r.run(&["doctor"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success() && text.contains("FAIL  imap.login"), "{text}");
+    assert!(
+        !out.status.success() && text.contains("FAIL  imap.login"),
+        "{text}"
+    );
     assert!(text.contains("ok    imap.tls"), "{text}");
     assert!(!text.contains("Wrong-Pass-987"));
 }
@@ -202,12 +333,18 @@ fn the_password_never_reaches_errors_logs_or_the_database() {
 #[test]
 fn a_no_reply_identity_is_refused() {
     let s = MailServers::start();
-    let cfg = tls_config(&s).replace("address = \"talent@example.test\"", "address = \"no-reply@example.test\"");
+    let cfg = tls_config(&s).replace(
+        "address = \"talent@example.test\"",
+        "address = \"no-reply@example.test\"",
+    );
     let r = Rapport::new(&s, &cfg);
     let out = r.run(&["sync"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("config.toml:3:") && err.contains("no-reply"), "{err}");
+    assert!(
+        err.contains("config.toml:3:") && err.contains("no-reply"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -218,7 +355,10 @@ fn doctor_passes_on_a_working_setup() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     for check in ["config", "imap.tls", "imap.login", "folders", "smtp.login"] {
-        assert!(text.contains(&format!("ok    {check}")), "{check} missing:\n{text}");
+        assert!(
+            text.contains(&format!("ok    {check}")),
+            "{check} missing:\n{text}"
+        );
     }
     assert!(text.contains("Sent (sent)"), "{text}");
 }

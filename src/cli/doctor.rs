@@ -28,16 +28,36 @@ impl Report {
 pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut r = Report { failed: false };
     match Store::open_in(data_dir) {
-        Ok(s) => r.ok("data", format!("{} (schema v{})", s.path().display(), s.schema_version().unwrap_or(0))),
+        Ok(s) => r.ok(
+            "data",
+            format!(
+                "{} (schema v{})",
+                s.path().display(),
+                s.schema_version().unwrap_or(0)
+            ),
+        ),
         Err(e) => r.fail("data", e.to_string()),
     }
     let cfg = if !config_path.exists() {
-        r.fail("config", format!("{} does not exist: copy config.example.toml there", config_path.display()));
+        r.fail(
+            "config",
+            format!(
+                "{} does not exist: copy config.example.toml there",
+                config_path.display()
+            ),
+        );
         None
     } else {
         match Config::load(config_path) {
             Ok(c) => {
-                r.ok("config", format!("{} (shared box {})", config_path.display(), c.shared_address()));
+                r.ok(
+                    "config",
+                    format!(
+                        "{} (shared box {})",
+                        config_path.display(),
+                        c.shared_address()
+                    ),
+                );
                 Some(c)
             }
             Err(e) => {
@@ -48,21 +68,44 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
     };
     let Some(cfg) = cfg else {
         r.skip("imap", "no usable configuration");
-        return Ok(if r.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        return Ok(if r.failed {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
     };
     imap_checks(&cfg, &mut r);
     smtp_checks(&cfg, &mut r);
-    Ok(if r.failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(if r.failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn reach(r: &mut Report, section: &str, host: &str, port: u16) -> bool {
     match (host, port).to_socket_addrs() {
         Ok(addrs) => {
             let addrs: Vec<_> = addrs.collect();
-            r.ok(&format!("{section}.dns"), format!("{host} → {}", addrs.iter().map(|a| a.ip().to_string()).collect::<Vec<_>>().join(", ")));
-            match addrs.iter().find_map(|a| std::net::TcpStream::connect_timeout(a, std::time::Duration::from_secs(10)).ok()) {
+            r.ok(
+                &format!("{section}.dns"),
+                format!(
+                    "{host} → {}",
+                    addrs
+                        .iter()
+                        .map(|a| a.ip().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            match addrs.iter().find_map(|a| {
+                std::net::TcpStream::connect_timeout(a, std::time::Duration::from_secs(10)).ok()
+            }) {
                 Some(_) => {
-                    r.ok(&format!("{section}.tcp"), format!("{host}:{port} accepts connections"));
+                    r.ok(
+                        &format!("{section}.tcp"),
+                        format!("{host}:{port} accepts connections"),
+                    );
                     true
                 }
                 None => {
@@ -72,7 +115,10 @@ fn reach(r: &mut Report, section: &str, host: &str, port: u16) -> bool {
             }
         }
         Err(e) => {
-            r.fail(&format!("{section}.dns"), format!("cannot resolve {host}: {e}"));
+            r.fail(
+                &format!("{section}.dns"),
+                format!("cannot resolve {host}: {e}"),
+            );
             false
         }
     }
@@ -92,7 +138,10 @@ fn imap_checks(cfg: &Config, r: &mut Report) {
     }
     match connect(&ep) {
         Ok(mut s) => {
-            r.ok("imap.tls", format!("{:?}: certificate verified", ep.security).to_lowercase());
+            r.ok(
+                "imap.tls",
+                format!("{:?}: certificate verified", ep.security).to_lowercase(),
+            );
             r.ok("imap.login", format!("logged in as {}", ep.username));
             match resolve_folders(&mut s, &imap.get_ref().folders) {
                 Ok(folders) => {
@@ -103,14 +152,26 @@ fn imap_checks(cfg: &Config, r: &mut Report) {
                         }
                     }
                     if missing.is_empty() {
-                        let names: Vec<String> = folders.iter().map(|f| format!("{} ({})", f.name, f.role)).collect();
+                        let names: Vec<String> = folders
+                            .iter()
+                            .map(|f| format!("{} ({})", f.name, f.role))
+                            .collect();
                         if folders.iter().any(|f| f.role == "sent") {
                             r.ok("folders", names.join(", "));
                         } else {
-                            r.fail("folders", format!("{}; no Sent folder found: set imap.folders to include it", names.join(", ")));
+                            r.fail(
+                                "folders",
+                                format!(
+                                    "{}; no Sent folder found: set imap.folders to include it",
+                                    names.join(", ")
+                                ),
+                            );
                         }
                     } else {
-                        r.fail("folders", format!("{} cannot be opened: fix imap.folders", missing.join(", ")));
+                        r.fail(
+                            "folders",
+                            format!("{} cannot be opened: fix imap.folders", missing.join(", ")),
+                        );
                     }
                 }
                 Err(e) => r.fail("folders", e.to_string()),
@@ -123,7 +184,10 @@ fn imap_checks(cfg: &Config, r: &mut Report) {
         }
         Err(e @ ImapError::Auth { .. }) => {
             r.ok("imap.tls", "certificate verified");
-            r.fail("imap.login", format!("{e}: check imap.username and the password source"));
+            r.fail(
+                "imap.login",
+                format!("{e}: check imap.username and the password source"),
+            );
         }
         Err(e) => r.fail("imap", e.to_string()),
     }
@@ -151,12 +215,18 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
     if !reach(r, "smtp", s.host.get_ref(), port) {
         return;
     }
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return r.fail("smtp", e.to_string()),
     };
     match rt.block_on(crate::core::smtp::check(&transport)) {
-        Ok(()) => r.ok("smtp.login", format!("TLS verified, logged in as {}", s.username)),
+        Ok(()) => r.ok(
+            "smtp.login",
+            format!("TLS verified, logged in as {}", s.username),
+        ),
         Err(e) => r.fail("smtp.login", e),
     }
 }

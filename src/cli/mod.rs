@@ -106,7 +106,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Cmd::Demo { data_dir, no_tui }) => demo(data_dir.or(cli.data_dir), no_tui),
         None => open_inbox(cli.data_dir, cli.config),
-        Some(Cmd::Doctor) => doctor::run(&paths::config_file(cli.config), &paths::data_dir(cli.data_dir)),
+        Some(Cmd::Doctor) => doctor::run(
+            &paths::config_file(cli.config),
+            &paths::data_dir(cli.data_dir),
+        ),
         Some(Cmd::Sync) => {
             let dir = paths::data_dir(cli.data_dir);
             let cfg = load_config(cli.config)?;

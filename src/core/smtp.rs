@@ -29,7 +29,11 @@ pub fn secret(s: &Server) -> Result<Secret, CredentialError> {
             "smtp.oauth2_token_command",
             s.oauth2_token_command.as_deref().unwrap_or_default(),
         ),
-        _ => credentials::password("smtp", s.password_command.as_deref(), s.password_env.as_deref()),
+        _ => credentials::password(
+            "smtp",
+            s.password_command.as_deref(),
+            s.password_env.as_deref(),
+        ),
     }
 }
 
@@ -40,11 +44,14 @@ pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupErro
     let tls_params = || -> Result<TlsParameters, SmtpSetupError> {
         let mut b = TlsParameters::builder(host.clone());
         if let Some(ca) = &s.ca_file {
-            let pem = std::fs::read(ca.get_ref()).map_err(|e| SmtpSetupError::Ca(format!("{}: {e}", ca.get_ref().display())))?;
-            let cert = Certificate::from_pem(&pem).map_err(|e| SmtpSetupError::Ca(e.to_string()))?;
+            let pem = std::fs::read(ca.get_ref())
+                .map_err(|e| SmtpSetupError::Ca(format!("{}: {e}", ca.get_ref().display())))?;
+            let cert =
+                Certificate::from_pem(&pem).map_err(|e| SmtpSetupError::Ca(e.to_string()))?;
             b = b.add_root_certificate(cert);
         }
-        b.build_rustls().map_err(|e| SmtpSetupError::Tls(e.to_string()))
+        b.build_rustls()
+            .map_err(|e| SmtpSetupError::Tls(e.to_string()))
     };
     let (tls, port) = match security {
         Security::Tls => (Tls::Wrapper(tls_params()?), 465),
@@ -61,13 +68,18 @@ pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupErro
         Auth::Plain => Mechanism::Plain,
         Auth::Xoauth2 => Mechanism::Xoauth2,
     };
-    Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(s.port.unwrap_or(port))
-        .tls(tls)
-        .credentials(Credentials::new(s.username.clone(), secret.expose().to_string()))
-        .authentication(vec![mechanism, Mechanism::Plain, Mechanism::Login])
-        .timeout(Some(Duration::from_secs(30)))
-        .build())
+    Ok(
+        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+            .port(s.port.unwrap_or(port))
+            .tls(tls)
+            .credentials(Credentials::new(
+                s.username.clone(),
+                secret.expose().to_string(),
+            ))
+            .authentication(vec![mechanism, Mechanism::Plain, Mechanism::Login])
+            .timeout(Some(Duration::from_secs(30)))
+            .build(),
+    )
 }
 
 /// Connects, secures and authenticates, then quits: the doctor's check.
@@ -88,7 +100,9 @@ pub fn explain(e: &lettre::transport::smtp::Error) -> String {
         src = s.source();
     }
     if text.contains("UnknownIssuer") || text.contains("invalid peer certificate") {
-        text.push_str(" (the certificate is not trusted: set smtp.ca_file to the CA that issued it)");
+        text.push_str(
+            " (the certificate is not trusted: set smtp.ca_file to the CA that issued it)",
+        );
     }
     crate::core::sanitize::sanitize_line(&text)
 }

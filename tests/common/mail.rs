@@ -89,7 +89,7 @@ ca_file = "{}"
         let s = TcpStream::connect(("127.0.0.1", self.port("RAPPORT_TEST_SMTP_PORT"))).unwrap();
         let mut r = BufReader::new(s.try_clone().unwrap());
         let mut w = s;
-        let mut expect = |code: &str, r: &mut BufReader<TcpStream>| loop {
+        let expect = |code: &str, r: &mut BufReader<TcpStream>| loop {
             let mut line = String::new();
             r.read_line(&mut line).unwrap();
             assert!(line.starts_with(code), "SMTP: expected {code}, got {line:?}");

@@ -1,6 +1,8 @@
 //! Shared test fixtures: the demo mailbox at a fixed moment, and UI state over it.
 #![allow(dead_code)]
 
+pub mod mail;
+
 use rapport::core::demo::{DemoConfig, generate};
 use rapport::core::demo_install::fill;
 use rapport::core::store::Store;
