@@ -22,6 +22,8 @@ WAIT_SECONDS=${RAPPORT_MAIL_WAIT_SECONDS:-20}
 # Postfix and Dovecot read these from the environment; never let a caller's leak in.
 unset MAIL_CONFIG MAIL_DEBUG MAIL_VERBOSE DOVECOT_CONFIG 2>/dev/null || true
 export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+# Daemons running as postfix, dovecot and mail must read what we write, whatever the caller's umask.
+umask 022
 
 log() { echo "servers.sh: $*" >&2; }
 die() {
@@ -38,7 +40,7 @@ usage() {
 need_root() {
 	[ "$(id -u)" -eq 0 ] && return 0
 	command -v sudo >/dev/null || die "must run as root (and sudo is not installed)"
-	exec sudo -E "$0" "$@"
+	exec sudo "$0" "$@"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -272,7 +274,7 @@ keyUsage = critical, keyCertSign, cRLSign
 subjectKeyIdentifier = hash
 [ server_ext ]
 basicConstraints = critical, CA:FALSE
-keyUsage = critical, digitalSignature, keyEncipherment
+keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:localhost, IP:127.0.0.1
 subjectKeyIdentifier = hash
@@ -546,7 +548,8 @@ write_env() {
 		echo "export RAPPORT_TEST_SHARED_USER=talent@$DOMAIN"
 		echo "export RAPPORT_TEST_USERS=\"$(printf "%s@$DOMAIN " "${USERS[@]}" | sed 's/ $//')\""
 		echo "export RAPPORT_TEST_MAIL_DIR=$dir"
-		echo "export RAPPORT_TEST_DOVEADM=\"doveadm -c $dir/dovecot/dovecot.conf\""
+		# doveadm needs root; a caller that came through sudo gets it through sudo too.
+		echo "export RAPPORT_TEST_DOVEADM=\"${SUDO_USER:+sudo }doveadm -c $dir/dovecot/dovecot.conf\""
 	} >"$tmp"
 	chmod 644 "$tmp"
 	mv "$tmp" "$dir/env"
@@ -706,6 +709,10 @@ cmd_down() {
 		short=$(dirname "$(readlink "$dir/dovecot/run")")
 		case "$short" in /tmp/rapport-sock.??????) rm -rf "$short" ;; esac
 		rm -f "$dir/dovecot/run" "$dir/postfix-spool"
+	fi
+	# A caller that came through sudo gets DIR back, so that it can delete it.
+	if [ -n "${SUDO_UID:-}" ] && [ "${SUDO_UID}" != 0 ]; then
+		chown -R "$SUDO_UID:${SUDO_GID:-$SUDO_UID}" "$dir"
 	fi
 	return 0
 }
