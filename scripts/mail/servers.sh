@@ -7,8 +7,9 @@
 #   scripts/mail/servers.sh status DIR  # exit 0 if both instances of DIR are running
 #
 # Everything (certificates, configs, queue, mail, logs, pid files) lives inside DIR, all
-# listeners are on 127.0.0.1 on ports picked at run time, and nothing in /etc is read or
-# changed (apart from installing the packages). See scripts/mail/README.md.
+# listeners are on 127.0.0.1 on ports picked at run time, and nothing in /etc is changed
+# (apart from installing the packages). Needs root (re-runs itself through sudo if not).
+# See scripts/mail/README.md.
 set -euo pipefail
 
 PACKAGES=(dovecot-imapd dovecot-lmtpd postfix openssl)
@@ -32,7 +33,7 @@ die() {
 }
 
 usage() {
-	sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -178,6 +179,7 @@ PY
 }
 
 port_open() {
+	# shellcheck disable=SC2016 # $1 is expanded by the inner bash
 	timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null
 }
 
@@ -212,8 +214,8 @@ elapsed() {
 }
 
 wait_gone() {
-	local pid=$1 i
-	for i in $(seq 1 100); do
+	local pid=$1
+	for _ in $(seq 1 100); do
 		kill -0 "$pid" 2>/dev/null || return 0
 		sleep 0.1
 	done
@@ -718,6 +720,7 @@ cmd_down() {
 }
 
 cmd_status() {
+	need_root status "$@"
 	local dir=${1:-}
 	[ -n "$dir" ] || usage
 	[ -d "$dir" ] || exit 1

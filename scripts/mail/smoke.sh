@@ -42,12 +42,12 @@ cleanup() {
 	local d
 	for d in "${dirs[@]}"; do
 		"$servers" down "$d" || true
-		[ $keep -eq 1 ] || rm -rf "$d"
+		[ "$keep" -eq 1 ] || rm -rf "$d"
 	done
 }
 trap cleanup EXIT
 
-for i in $(seq 1 "$instances"); do
+for _ in $(seq 1 "$instances"); do
 	dirs+=("$(mktemp -d "${TMPDIR:-/tmp}/rapport-mail-smoke.XXXXXX")")
 done
 

@@ -250,6 +250,42 @@ def _():
         c.logout()
 
 
+@check("7. IDLE: a mail delivered over SMTP is pushed as EXISTS; APPEND to Sent returns APPENDUID")
+def _():
+    c = imaps_login(TALENT)
+    try:
+        typ, data = c.select("INBOX")
+        before = int(data[0])
+        tag = c._new_tag().decode()
+        c.send(f"{tag} IDLE\r\n".encode())
+        line = c.readline()
+        assert line.startswith(b"+"), f"IDLE not accepted: {line!r}"
+        token = uuid.uuid4().hex
+        t0 = time.monotonic()
+        with smtplib.SMTP(SMTP_HOST, SMTP, timeout=TIMEOUT) as s:
+            s.send_message(message("someone@candidate.example.org", TALENT, token))
+        c.sock.settimeout(ARRIVAL_SECONDS)
+        while True:
+            line = c.readline()
+            m = re.match(rb"\* (\d+) EXISTS", line)
+            if m and int(m[1]) > before:
+                break
+        pushed = time.monotonic() - t0
+        c.send(b"DONE\r\n")
+        while not c.readline().startswith(tag.encode()):
+            pass
+        c.sock.settimeout(TIMEOUT)
+        msg = message(TALENT, JANE, uuid.uuid4().hex).as_bytes().replace(b"\n", b"\r\n")
+        typ, data = c.append("Sent", "(\\Seen)", None, msg)
+        assert typ == "OK" and b"APPENDUID" in data[0], f"APPEND: {typ} {data!r}"
+        return f"EXISTS {pushed:.2f}s after SMTP; {data[0].decode()}"
+    finally:
+        try:
+            c.logout()
+        except Exception:  # noqa: BLE001
+            pass
+
+
 failed = [r for r in results if not r[1]]
 print(f"smoke: {len(results) - len(failed)} passed, {len(failed)} failed")
 sys.exit(1 if failed else 0)
