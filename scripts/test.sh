@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine: installs the Debian packages the tests need
-# (as root, or through sudo), then runs formatting, lints and every test.
+# (as root, or through sudo; otherwise it says what to install), then runs formatting, lints
+# and every test. Tests that need mail servers start and stop their own.
 #
 #   scripts/test.sh            # everything
 #   scripts/test.sh --no-lint  # skip fmt/clippy (quicker while iterating)
@@ -15,16 +16,19 @@ if ! command -v cargo >/dev/null; then
   exit 1
 fi
 
-# Debian packages the tests use: tmux drives the real binary in a terminal.
-pkgs=()
-command -v tmux >/dev/null || pkgs+=(tmux)
-if [ ${#pkgs[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "test.sh: installing ${pkgs[*]}" >&2
+# Debian packages the tests use: tmux drives the real binary in a terminal; Dovecot and
+# Postfix are the real mail servers (each test starts its own private instance on loopback).
+need=()
+command -v tmux >/dev/null || need+=(tmux)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
+    echo "test.sh: please install: ${need[*]} (apt-get install ${need[*]})" >&2; exit 1
+  fi
+  echo "test.sh: installing ${need[*]}" >&2
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+scripts/mail/servers.sh install
 
 if [ $lint -eq 1 ]; then
   echo "== cargo fmt --check" >&2

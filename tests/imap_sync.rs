@@ -66,16 +66,7 @@ impl Rapport {
 
 /// An IMAP session as another mail client would open it.
 fn other_client(s: &MailServers, user: &str) -> imap::Session<rapport::core::imap::connect::Conn> {
-    let ep = rapport::core::imap::connect::Endpoint {
-        host: "localhost".into(),
-        port: s.port("RAPPORT_TEST_IMAPS_PORT"),
-        security: rapport::core::config::Security::Tls,
-        username: user.into(),
-        auth: rapport::core::config::Auth::Login,
-        ca_file: Some(s.ca()),
-        secret: rapport::core::credentials::Secret::new(s.password()),
-    };
-    rapport::core::imap::connect::connect(&ep).unwrap()
+    rapport::core::imap::connect::connect(&s.endpoint(user)).unwrap()
 }
 
 fn tls_config(s: &MailServers) -> String {

@@ -72,6 +72,9 @@ cmd_install() {
 		log "packages already installed: ${PACKAGES[*]}"
 		return 0
 	fi
+	if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+		die "not root and no sudo: install these Debian packages first: apt-get install ${missing[*]}"
+	fi
 	need_root install
 	log "installing ${missing[*]}"
 

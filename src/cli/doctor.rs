@@ -203,6 +203,15 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
         Ok(sec) => sec,
         Err(e) => return r.fail("smtp.auth", e.to_string()),
     };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => return r.fail("smtp", e.to_string()),
+    };
+    // lettre's connection pool needs the runtime while it is built and dropped.
+    let _rt_guard = rt.enter();
     let transport = match crate::core::smtp::transport(s, &secret) {
         Ok(t) => t,
         Err(e) => return r.fail("smtp", e.to_string()),

@@ -17,11 +17,22 @@ pub const PASSWORD_ENV: &str = "RAPPORT_TEST_PASSWORD";
 
 impl MailServers {
     pub fn start() -> MailServers {
-        let dir = tempfile::Builder::new().prefix("rapport-mail-").tempdir().unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("rapport-mail-")
+            .tempdir()
+            .unwrap();
         // Dovecot runs mail as an unprivileged user that must reach the folder.
-        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(
+            dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o755),
+        )
+        .unwrap();
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mail/servers.sh");
-        let out = Command::new(&script).arg("up").arg(dir.path()).output().unwrap();
+        let out = Command::new(&script)
+            .arg("up")
+            .arg(dir.path())
+            .output()
+            .unwrap();
         assert!(
             out.status.success(),
             "starting the mail servers failed (run scripts/test.sh, which installs them):\n{}\n{}",
@@ -39,7 +50,9 @@ impl MailServers {
     }
 
     pub fn get(&self, k: &str) -> &str {
-        self.env.get(k).unwrap_or_else(|| panic!("{k} missing from the servers' env file"))
+        self.env
+            .get(k)
+            .unwrap_or_else(|| panic!("{k} missing from the servers' env file"))
     }
     pub fn port(&self, k: &str) -> u16 {
         self.get(k).parse().unwrap()
@@ -53,7 +66,11 @@ impl MailServers {
 
     /// A rapport config for the shared box, with the password taken from the environment.
     pub fn config(&self, security: &str, extra_imap: &str) -> String {
-        let port = if security == "tls" { self.port("RAPPORT_TEST_IMAPS_PORT") } else { self.port("RAPPORT_TEST_IMAP_PORT") };
+        let port = if security == "tls" {
+            self.port("RAPPORT_TEST_IMAPS_PORT")
+        } else {
+            self.port("RAPPORT_TEST_IMAP_PORT")
+        };
         format!(
             r#"[identity]
 team = "Test Talent"
@@ -92,7 +109,10 @@ ca_file = "{}"
         let expect = |code: &str, r: &mut BufReader<TcpStream>| loop {
             let mut line = String::new();
             r.read_line(&mut line).unwrap();
-            assert!(line.starts_with(code), "SMTP: expected {code}, got {line:?}");
+            assert!(
+                line.starts_with(code),
+                "SMTP: expected {code}, got {line:?}"
+            );
             if line.as_bytes().get(3) == Some(&b' ') {
                 break;
             }
@@ -107,7 +127,10 @@ ca_file = "{}"
             write!(w, "{cmd}\r\n").unwrap();
             expect(code, &mut r);
         }
-        let body = data.replace("\r\n", "\n").replace('\n', "\r\n").replace("\r\n.", "\r\n..");
+        let body = data
+            .replace("\r\n", "\n")
+            .replace('\n', "\r\n")
+            .replace("\r\n.", "\r\n..");
         write!(w, "{body}\r\n.\r\n").unwrap();
         expect("250", &mut r);
         write!(w, "QUIT\r\n").unwrap();
@@ -117,8 +140,16 @@ ca_file = "{}"
     pub fn doveadm(&self, args: &[&str]) -> String {
         let prefix = self.get("RAPPORT_TEST_DOVEADM");
         let mut parts = prefix.split_whitespace();
-        let out = Command::new(parts.next().unwrap()).args(parts).args(args).output().unwrap();
-        assert!(out.status.success(), "doveadm {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(parts.next().unwrap())
+            .args(parts)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "doveadm {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -126,12 +157,21 @@ ca_file = "{}"
     pub fn wait_count(&self, user: &str, mailbox: &str, n: usize) {
         let start = std::time::Instant::now();
         loop {
-            let out = self.doveadm(&["-f", "flow", "mailbox", "status", "-u", user, "messages", mailbox]);
-            let count: usize = out.trim().trim_start_matches("messages=").parse().unwrap_or(0);
+            let out = self.doveadm(&[
+                "-f", "flow", "mailbox", "status", "-u", user, "messages", mailbox,
+            ]);
+            let count: usize = out
+                .split("messages=")
+                .nth(1)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
             if count >= n {
                 return;
             }
-            assert!(start.elapsed().as_secs() < 20, "{user} {mailbox} has {count} messages, expected {n}");
+            assert!(
+                start.elapsed().as_secs() < 20,
+                "{user} {mailbox} has {count} messages, expected {n}"
+            );
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
     }
@@ -140,7 +180,10 @@ ca_file = "{}"
 impl Drop for MailServers {
     fn drop(&mut self) {
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/mail/servers.sh");
-        let _ = Command::new(script).arg("down").arg(self.dir.path()).output();
+        let _ = Command::new(script)
+            .arg("down")
+            .arg(self.dir.path())
+            .output();
     }
 }
 
@@ -150,4 +193,79 @@ pub fn candidate_mail(from: &str, name: &str, subject: &str, id: &str, body: &st
         "From: {name} <{from}>\nTo: talent@example.test\nSubject: {subject}\nMessage-ID: <{id}>\n\
          Date: Mon, 02 Nov 2026 10:00:00 +0000\nContent-Type: text/plain; charset=utf-8\n\n{body}\n"
     )
+}
+
+impl MailServers {
+    fn dovecot_conf(&self) -> PathBuf {
+        self.dir.path().join("dovecot/dovecot.conf")
+    }
+
+    /// Stops Dovecot only (as a server restart or outage would).
+    pub fn stop_imap(&self) {
+        let _ = Command::new("doveadm")
+            .arg("-c")
+            .arg(self.dovecot_conf())
+            .arg("stop")
+            .output();
+        let port = self.port("RAPPORT_TEST_IMAPS_PORT");
+        let start = std::time::Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            assert!(start.elapsed().as_secs() < 10, "Dovecot did not stop");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Starts Dovecot again with the same configuration and ports.
+    pub fn start_imap(&self) {
+        // The daemon must not inherit our pipes, or waiting for its output never ends.
+        let st = Command::new("dovecot")
+            .arg("-c")
+            .arg(self.dovecot_conf())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success(), "dovecot did not start again");
+        let port = self.port("RAPPORT_TEST_IMAPS_PORT");
+        let start = std::time::Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed().as_secs() < 10, "Dovecot did not start");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// An endpoint for `user` over implicit TLS, trusting the test CA.
+    pub fn endpoint(&self, user: &str) -> rapport::core::imap::connect::Endpoint {
+        rapport::core::imap::connect::Endpoint {
+            host: "localhost".into(),
+            port: self.port("RAPPORT_TEST_IMAPS_PORT"),
+            security: rapport::core::config::Security::Tls,
+            username: user.into(),
+            auth: rapport::core::config::Auth::Login,
+            ca_file: Some(self.ca()),
+            secret: rapport::core::credentials::Secret::new(self.password()),
+        }
+    }
+
+    /// Appends `n` distinct candidate messages to `mailbox` of the shared box.
+    pub fn seed(&self, mailbox: &str, n: usize, tag: &str) {
+        let mut s =
+            rapport::core::imap::connect::connect(&self.endpoint("talent@example.test")).unwrap();
+        for i in 0..n {
+            let m = candidate_mail(
+                &format!("c{}@example.test", i % 97),
+                &format!("Candidate {}", i % 97),
+                &format!("Message {i}"),
+                &format!("{tag}.{i}@example.test"),
+                &format!(
+                    "Body of message {i}.\n{}",
+                    "Some realistic text. ".repeat(40)
+                ),
+            )
+            .replace('\n', "\r\n");
+            s.append(mailbox, m.as_bytes()).finish().unwrap();
+        }
+        let _ = s.logout();
+    }
 }
