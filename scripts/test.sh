@@ -37,4 +37,4 @@ if [ $lint -eq 1 ]; then
   cargo clippy --locked --all-targets -- -D warnings
 fi
 echo "== cargo test" >&2
-cargo test --locked --all-targets
+cargo test --locked --all-targets --no-fail-fast

@@ -158,3 +158,33 @@ fn sigkill_mid_sync_then_sync_again_gives_exactly_the_servers_messages() {
     let out = rapport(&["sync"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("INBOX: 0 new"));
 }
+
+#[test]
+fn a_server_restart_in_the_middle_of_a_sync_is_survived() {
+    let s = MailServers::start();
+    s.seed("INBOX", 1500, "r");
+    let dir = tempfile::tempdir().unwrap();
+    let rx = spawn(WorkerConfig {
+        endpoint: s.endpoint("talent@example.test"),
+        folders: vec![],
+        data_dir: dir.path().to_owned(),
+    });
+    wait_for(
+        &rx,
+        30,
+        "progress",
+        |e| matches!(e, SyncEvent::Progress(p) if p.done > 0 && p.done < p.total),
+    );
+    s.stop_imap();
+    wait_for(&rx, 30, "offline", |e| {
+        matches!(e, SyncEvent::Offline { .. })
+    });
+    s.start_imap();
+    wait_for(&rx, 90, "a completed sync", |e| {
+        matches!(e, SyncEvent::UpToDate { .. })
+    });
+    let db = rusqlite::Connection::open(dir.path().join("rapport.db")).unwrap();
+    let q = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(q("SELECT count(*) FROM messages"), 1500);
+    assert_eq!(q("SELECT count(DISTINCT message_id) FROM messages"), 1500);
+}

@@ -160,3 +160,40 @@ fn snapshot_two_panes_120x40_all() {
     key(&mut s, Bound::FilterAll);
     insta::assert_snapshot!(screen(&s));
 }
+
+#[test]
+fn sync_state_shows_in_the_title_bar() {
+    use rapport::core::imap::sync::Progress;
+    use rapport::core::imap::worker::SyncEvent;
+    let (_d, mut s) = demo_state(160, 48);
+    update(
+        &mut s,
+        Action::Sync(SyncEvent::Progress(Progress {
+            folder: "INBOX".into(),
+            done: 250,
+            total: 1000,
+        })),
+    );
+    assert!(screen(&s).contains("syncing INBOX 250/1000"));
+    update(
+        &mut s,
+        Action::Sync(SyncEvent::Offline {
+            reason: "cannot connect".into(),
+            retry_in: std::time::Duration::from_secs(8),
+        }),
+    );
+    let out = screen(&s);
+    assert!(
+        out.contains("offline: cannot connect · retry in 8s"),
+        "{out}"
+    );
+    update(&mut s, Action::Sync(SyncEvent::UpToDate { new: 0 }));
+    assert!(screen(&s).contains("up to date"));
+    update(
+        &mut s,
+        Action::Sync(SyncEvent::Stopped {
+            reason: "login failed".into(),
+        }),
+    );
+    assert!(screen(&s).contains("sync stopped: login failed"));
+}

@@ -280,18 +280,21 @@ impl imap::Authenticator for XOauth2<'_> {
     }
 }
 
+fn check_plaintext(ep: &Endpoint) -> Result<(), ImapError> {
+    if ep.security == Security::None && !is_loopback(&ep.host) {
+        return Err(ImapError::Plaintext(ep.host.clone()));
+    }
+    Ok(())
+}
+
 /// Connects, secures and logs in.
 pub fn connect(ep: &Endpoint) -> Result<Session, ImapError> {
+    check_plaintext(ep)?;
     let s = tcp(&ep.host, ep.port)?;
     let conn = match ep.security {
         Security::Tls => wrap_tls(&ep.host, s, ep.ca_file.as_deref())?,
         Security::Starttls => starttls(ep, s)?,
-        Security::None => {
-            if !is_loopback(&ep.host) {
-                return Err(ImapError::Plaintext(ep.host.clone()));
-            }
-            Conn::Plain(s)
-        }
+        Security::None => Conn::Plain(s),
     };
     let mut client = imap::Client::new(conn);
     if ep.security != Security::Starttls {
@@ -315,4 +318,67 @@ pub fn connect(ep: &Endpoint) -> Result<Session, ImapError> {
             .map_err(|(e, _)| auth_err(e))?,
     };
     Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpListener;
+
+    /// A fake server that greets, then refuses STARTTLS.
+    fn refusing_server() -> u16 {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut s, _) = l.accept().unwrap();
+            s.write_all(b"* OK fake IMAP ready\r\n").unwrap();
+            let mut r = BufReader::new(s.try_clone().unwrap());
+            let mut line = String::new();
+            r.read_line(&mut line).unwrap();
+            assert!(line.contains("STARTTLS"), "{line}");
+            s.write_all(b"r0 BAD STARTTLS not supported\r\n").unwrap();
+            // Anything sent after this would be a plaintext login attempt.
+            line.clear();
+            let n = r.read_line(&mut line).unwrap_or(0);
+            assert_eq!(n, 0, "the client kept talking in plaintext: {line:?}");
+        });
+        port
+    }
+
+    #[test]
+    fn starttls_refused_never_falls_back_to_plaintext() {
+        let port = refusing_server();
+        let ep = Endpoint {
+            host: "127.0.0.1".into(),
+            port,
+            security: Security::Starttls,
+            username: "u".into(),
+            auth: Auth::Login,
+            ca_file: None,
+            secret: Secret::new("pw-not-sent".into()),
+        };
+        let err = connect(&ep).unwrap_err();
+        assert!(matches!(err, ImapError::StartTls { .. }), "{err}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains("not continuing without encryption") && !msg.contains("pw-not-sent"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn plaintext_is_refused_for_remote_hosts() {
+        let ep = Endpoint {
+            host: "192.0.2.1".into(),
+            port: 1,
+            security: Security::None,
+            username: "u".into(),
+            auth: Auth::Login,
+            ca_file: None,
+            secret: Secret::new("x".into()),
+        };
+        // Refused before any connection is attempted.
+        assert!(matches!(check_plaintext(&ep), Err(ImapError::Plaintext(_))));
+    }
 }
