@@ -3,6 +3,7 @@
 
 mod doctor;
 mod output;
+mod people;
 mod sync;
 
 use crate::core::store::Store;
@@ -78,6 +79,36 @@ pub enum Cmd {
         #[arg(long, default_value_t = 50)]
         limit: usize,
     },
+    /// Show or change a candidate's preferences (every change goes to their ledger)
+    Prefs(people::PrefsArgs),
+    /// Log a call, meeting or message on another channel
+    LogContact(people::LogContactArgs),
+    /// Record an opt-out: mail it covers is refused and queued mail cancelled
+    OptOut(people::OptOutArgs),
+    /// End an opt-out, citing the candidate's own message asking for it
+    OptIn(people::OptInArgs),
+    /// Merge the second candidate into the first (undo with `unmerge`)
+    Merge { into: String, other: String },
+    /// Undo the last merge into this candidate
+    Unmerge { email: String },
+    /// Move an address (and its mail) off to a candidate of its own
+    Split { email: String },
+    /// Change a candidate's display name
+    Rename { email: String, name: String },
+    /// Write everything held about a person as one JSON document
+    Export {
+        email: String,
+        /// Write to this file (mode 0600) instead of standard output
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Erase everything held about a person; only keyed hashes of their addresses remain
+    Erase {
+        email: String,
+        /// Do not ask for the typed confirmation
+        #[arg(long)]
+        yes: bool,
+    },
     /// Sync the shared mailbox once (INBOX and Sent) and exit
     Sync,
     /// Check the configuration, the servers and the data dir, and say what to fix
@@ -120,7 +151,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(cmd) => {
             let dir = paths::data_dir(cli.data_dir);
             logging::init_if_exists(&dir);
-            scripting(&dir, cmd)
+            let cfg_path = paths::config_file(cli.config);
+            let cfg = if cfg_path.exists() {
+                Some(crate::core::config::Config::load(&cfg_path)?)
+            } else {
+                None
+            };
+            scripting(&dir, cmd, cfg.as_ref())
         }
     }
 }
@@ -254,8 +291,60 @@ fn open_existing(dir: &Path) -> anyhow::Result<Store> {
     Ok(Store::open_in(dir)?)
 }
 
-fn scripting(dir: &Path, cmd: Cmd) -> anyhow::Result<ExitCode> {
+fn scripting(
+    dir: &Path,
+    cmd: Cmd,
+    cfg: Option<&crate::core::config::Config>,
+) -> anyhow::Result<ExitCode> {
+    let who = people::actor(cfg);
     match cmd {
+        Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
+        Cmd::LogContact(a) => people::log_contact(&mut open_existing(dir)?, a, &who),
+        Cmd::OptOut(a) => people::opt_out(&mut open_existing(dir)?, a, &who),
+        Cmd::OptIn(a) => people::opt_in(&mut open_existing(dir)?, a, &who),
+        Cmd::Merge { into, other } => {
+            let mut store = open_existing(dir)?;
+            let (a, b) = (
+                people::candidate(&store, &into)?,
+                people::candidate(&store, &other)?,
+            );
+            let id = store.merge(a, b, &who)?;
+            println!("merged {other} into {into} (merge {id}; `rapport unmerge {into}` undoes it)");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Unmerge { email } => {
+            let mut store = open_existing(dir)?;
+            let c = people::candidate(&store, &email)?;
+            let m = store
+                .last_merge(c)?
+                .with_context(|| format!("nothing was merged into {email}"))?;
+            store.unmerge(m, &who)?;
+            println!("undid merge {m}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Split { email } => {
+            let mut store = open_existing(dir)?;
+            let id = store.split_address(&email, &who)?;
+            println!("{email} is now candidate {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Rename { email, name } => {
+            let mut store = open_existing(dir)?;
+            let c = people::candidate(&store, &email)?;
+            store.rename(c, &name, &who)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Export { email, output } => {
+            people::export(&open_existing(dir)?, &email, output.as_deref())
+        }
+        Cmd::Erase { email, yes } => {
+            let mut store = open_existing(dir)?;
+            let on_server = cfg.is_some_and(|c| c.erase_on_server);
+            if on_server {
+                erase_on_server(&store, cfg.expect("checked above"), &email)?;
+            }
+            people::erase(&mut store, &email, yes, &who, on_server)
+        }
         Cmd::ImportMaildir { path, team } => {
             let mut store = Store::open_in(dir)?;
             if !team.is_empty() {
@@ -306,4 +395,36 @@ fn scripting(dir: &Path, cmd: Cmd) -> anyhow::Result<ExitCode> {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }
     }
+}
+
+/// Deletes a person's messages from the IMAP mailbox (erase_on_server = true).
+fn erase_on_server(
+    store: &Store,
+    cfg: &crate::core::config::Config,
+    email: &str,
+) -> anyhow::Result<()> {
+    let c = people::candidate(store, email)?;
+    let locations = store.locations_of(c)?;
+    if locations.is_empty() {
+        return Ok(());
+    }
+    let ep = sync::endpoint(cfg)?;
+    let mut s = crate::core::imap::connect::connect(&ep)?;
+    let mut by_folder: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    for (f, uid) in locations {
+        by_folder.entry(f).or_default().push(uid);
+    }
+    for (folder, mut uids) in by_folder {
+        uids.sort_unstable();
+        let set = crate::core::imap::sync::uid_set(&uids);
+        s.select(&folder)?;
+        s.uid_store(&set, "+FLAGS.SILENT (\\Deleted)")?;
+        s.uid_expunge(&set)?;
+        println!(
+            "deleted {} message(s) from {folder} on the server",
+            uids.len()
+        );
+    }
+    let _ = s.logout();
+    Ok(())
 }

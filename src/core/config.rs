@@ -85,6 +85,12 @@ pub struct Config {
     pub team: Vec<Member>,
     pub imap: Option<Spanned<Server>>,
     pub smtp: Option<Spanned<Server>>,
+    /// `rapport erase` also deletes the person's messages from the IMAP mailbox.
+    #[serde(default)]
+    pub erase_on_server: bool,
+    /// Interest tags offered in the preference form (free tags are allowed too).
+    #[serde(default)]
+    pub interests: Vec<String>,
     #[serde(skip)]
     pub path: PathBuf,
 }

@@ -209,6 +209,8 @@ pub struct Preferences {
     pub interests: Vec<String>,
     pub language: Option<String>,
     pub timezone: Option<String>,
+    /// The candidate wants no contact on any channel ("none at all").
+    pub no_channel: bool,
 }
 
 /// A contact made outside email (a call, a meeting, a LinkedIn message).

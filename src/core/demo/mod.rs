@@ -385,6 +385,7 @@ fn preferences(cand: &Cand, res: &convo::SimResult, r: &mut Rng) -> Preferences 
         interests,
         language: Some(cand.id.lang.to_string()),
         timezone: Some(cand.id.tz.iana().to_string()),
+        no_channel: false,
     }
 }
 

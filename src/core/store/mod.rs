@@ -2,12 +2,16 @@
 //! answers or the change it makes, and returns plain `core::model`/`store` types, never SQL.
 //! A server database could implement the same methods later without touching the UI.
 
+mod outbox;
+mod people;
 mod read;
 mod relations;
 pub mod schema;
 mod sync_state;
 mod write;
 
+pub use outbox::*;
+pub use people::*;
 pub use read::*;
 pub use relations::*;
 pub use sync_state::*;
@@ -82,6 +86,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // Deleted content is overwritten, so an erased person does not linger in free pages.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut conn, path)?;
         Ok(Store {
             conn,

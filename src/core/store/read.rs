@@ -200,11 +200,12 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
 
 /// WHERE clause and its parameters for an inbox query.
 fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
-    let mut clauses = vec![match q.filter {
+    let mut clauses = vec!["c.merged_into IS NULL".to_string()];
+    clauses.push(match q.filter {
         InboxFilter::Awaiting => format!("c.inbox_rank < {RANK_AWAITING_BELOW}"),
         InboxFilter::All => "1".to_string(),
         InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
-    }];
+    });
     let mut args = Vec::new();
     if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let like = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
@@ -411,7 +412,7 @@ impl Store {
         let row = self
             .conn
             .prepare_cached(
-                "SELECT channels, preferred, frequency, language, timezone FROM preferences
+                "SELECT channels, preferred, frequency, language, timezone, no_channel FROM preferences
                  WHERE candidate_id = ?1",
             )?
             .query_row([candidate_id], |r| {
@@ -421,6 +422,7 @@ impl Store {
                     r.get::<_, Option<String>>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, bool>(5)?,
                 ))
             })
             .optional()?;
@@ -432,7 +434,8 @@ impl Store {
         if row.is_none() && interests.is_empty() {
             return Ok(None);
         }
-        let (channels, preferred, frequency, language, timezone) = row.unwrap_or_default();
+        let (channels, preferred, frequency, language, timezone, no_channel) =
+            row.unwrap_or_default();
         Ok(Some(Preferences {
             channels: channels.split(',').filter_map(Channel::parse).collect(),
             preferred: preferred.as_deref().and_then(Channel::parse),
@@ -440,6 +443,7 @@ impl Store {
             interests,
             language,
             timezone,
+            no_channel,
         }))
     }
 
@@ -493,7 +497,7 @@ impl Store {
             database: self.path.display().to_string(),
             schema_version: self.schema_version()?,
             messages: count("SELECT count(*) FROM messages")?,
-            candidates: count("SELECT count(*) FROM candidates")?,
+            candidates: count("SELECT count(*) FROM candidates WHERE merged_into IS NULL")?,
             threads: count("SELECT count(*) FROM threads")?,
             awaiting_reply: count(&format!(
                 "SELECT count(*) FROM candidates WHERE inbox_rank < {RANK_AWAITING_BELOW}"
@@ -502,5 +506,62 @@ impl Store {
             last_sync_at: folders.iter().filter_map(|f| f.last_sync_at).max(),
             folders,
         })
+    }
+}
+
+impl Store {
+    /// What decides whether and when we may contact a candidate (see `core::policy`).
+    pub fn contact_facts(&self, candidate_id: i64) -> Result<crate::core::policy::Facts> {
+        let profile = self.profile(candidate_id)?;
+        let (last_out_contact, last_in_contact): (Option<i64>, Option<i64>) = self
+            .conn
+            .prepare_cached(
+                "SELECT max(CASE WHEN direction = 'outbound' THEN at END), max(CASE WHEN direction = 'inbound' THEN at END)
+                 FROM contact_log WHERE candidate_id = ?1",
+            )?
+            .query_row([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let Some(p) = profile else {
+            return Ok(Default::default());
+        };
+        Ok(crate::core::policy::Facts {
+            preferences: p.preferences,
+            opt_outs: p
+                .opt_outs
+                .into_iter()
+                .filter(|o| o.revoked_at.is_none())
+                .collect(),
+            last_outbound: p.last_outbound_at.max(last_out_contact),
+            last_inbound: p.last_inbound_at.max(last_in_contact),
+            addresses: p.addresses,
+        })
+    }
+}
+
+impl Store {
+    /// Our row id and candidate of a message, by its Message-ID header (with or without <>).
+    pub fn message_by_message_id(
+        &self,
+        mid: &str,
+    ) -> Result<Option<(i64, Option<i64>, Direction)>> {
+        let mid = mid.trim().trim_start_matches('<').trim_end_matches('>');
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id, candidate_id, direction FROM messages WHERE message_id = ?1 ORDER BY id LIMIT 1")?
+            .query_row([mid], |r| Ok((r.get(0)?, r.get(1)?, Direction::parse(&r.get::<_, String>(2)?))))
+            .optional()?)
+    }
+}
+
+impl Store {
+    /// (folder, UID) of every synced message of a candidate.
+    pub fn locations_of(&self, candidate_id: i64) -> Result<Vec<(String, u32)>> {
+        let mut st = self.conn.prepare(
+            "SELECT f.name, l.uid FROM message_locations l JOIN messages m ON m.id = l.message_id
+             JOIN folders f ON f.id = l.folder_id WHERE m.candidate_id = ?1",
+        )?;
+        let rows = st.query_map([candidate_id], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }

@@ -35,6 +35,17 @@ pub struct LedgerEntry {
     pub note: String,
 }
 
+pub(crate) fn ledger_entry(
+    tx: &Transaction,
+    c: i64,
+    m: &ChangeMeta,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
+    ledger(tx, c, m, field, old, new)
+}
+
 fn ledger(
     tx: &Transaction,
     c: i64,
@@ -136,6 +147,17 @@ impl Store {
                 )?;
             }
         }
+        if old.no_channel != new.no_channel {
+            let v = |b: bool| Some(if b { "none at all" } else { "allowed" });
+            ledger(
+                &tx,
+                candidate_id,
+                meta,
+                "contact",
+                v(old.no_channel),
+                v(new.no_channel),
+            )?;
+        }
         let (oi, ni) = (old.interests.join(","), new.interests.join(","));
         if oi != ni {
             ledger(
@@ -148,12 +170,12 @@ impl Store {
             )?;
         }
         tx.execute(
-            "INSERT INTO preferences(candidate_id, channels, preferred, frequency, language, timezone, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO preferences(candidate_id, channels, preferred, frequency, language, timezone, updated_at, no_channel)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT(candidate_id) DO UPDATE SET channels = excluded.channels,
                 preferred = excluded.preferred, frequency = excluded.frequency,
                 language = excluded.language, timezone = excluded.timezone,
-                updated_at = excluded.updated_at",
+                updated_at = excluded.updated_at, no_channel = excluded.no_channel",
             params![
                 candidate_id,
                 fields[0].2,
@@ -161,7 +183,8 @@ impl Store {
                 new.frequency.map(|f| f.as_str()),
                 new.language,
                 new.timezone,
-                meta.at
+                meta.at,
+                new.no_channel
             ],
         )?;
         tx.execute(
@@ -254,6 +277,27 @@ impl Store {
         )?;
         let id = tx.last_insert_rowid();
         ledger(&tx, candidate_id, meta, "opt-out", None, Some(scope))?;
+        // Effect is immediate: queued mail the opt-out covers is cancelled, and a detected
+        // request is settled.
+        let cancelled = cancel_outbox(
+            &tx,
+            candidate_id,
+            scope,
+            &format!("cancelled: the candidate opted out ({scope})"),
+        )?;
+        tx.execute(
+            "UPDATE candidates SET optout_request = NULL WHERE id = ?1",
+            [candidate_id],
+        )?;
+        if cancelled > 0 {
+            audit(
+                &tx,
+                &meta.actor,
+                "outbox-cancel",
+                Some(candidate_id),
+                &format!("{cancelled} queued message(s)"),
+            )?;
+        }
         refresh_candidate(&tx, candidate_id)?;
         audit(
             &tx,
@@ -265,4 +309,31 @@ impl Store {
         tx.commit()?;
         Ok(id)
     }
+}
+
+/// Cancels queued or retrying mail to a candidate that `scope` covers. Returns how many.
+pub(crate) fn cancel_outbox(
+    tx: &Transaction,
+    candidate_id: i64,
+    scope: &str,
+    why: &str,
+) -> Result<usize> {
+    let covers_email = scope == "all" || scope == "channel:email";
+    let topic = scope.strip_prefix("topic:");
+    if !covers_email && topic.is_none() {
+        return Ok(0);
+    }
+    let n = tx.execute(
+        "UPDATE outbox SET state = 'cancelled', last_error = ?2, updated_at = ?3
+         WHERE candidate_id = ?1 AND state IN ('queued', 'failed')
+           AND (?4 OR (',' || lower(topics) || ',') LIKE ('%,' || lower(?5) || ',%'))",
+        params![
+            candidate_id,
+            why,
+            super::now(),
+            covers_email,
+            topic.unwrap_or("")
+        ],
+    )?;
+    Ok(n)
 }

@@ -38,7 +38,13 @@ CREATE TABLE candidates (
   last_snippet TEXT NOT NULL DEFAULT '',
   last_direction TEXT,
   opted_out INTEGER NOT NULL DEFAULT 0,
-  inbox_rank INTEGER NOT NULL DEFAULT 10000000000
+  inbox_rank INTEGER NOT NULL DEFAULT 10000000000,
+  -- Set when merged into another candidate (the merge can be undone).
+  merged_into INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
+  -- Mail arrived from an address erased on request earlier.
+  suppressed INTEGER NOT NULL DEFAULT 0,
+  -- An inbound message that reads as a request to stop contact, not yet acted on.
+  optout_request INTEGER REFERENCES messages(id) ON DELETE SET NULL
 );
 CREATE INDEX candidates_rank ON candidates(inbox_rank, id);
 CREATE INDEX candidates_opted_out ON candidates(opted_out, inbox_rank, id);
@@ -93,6 +99,8 @@ CREATE TABLE messages (
   automated INTEGER NOT NULL DEFAULT 0,
   headers TEXT NOT NULL DEFAULT '[]',
   problems TEXT NOT NULL DEFAULT '',
+  -- The evidence when the message reads as a request to stop contact.
+  optout_evidence TEXT,
   -- 'imap' (removed when expunged from every folder), 'import' (Maildir, demo) or 'outbox'.
   origin TEXT NOT NULL DEFAULT 'import'
 );
@@ -148,6 +156,8 @@ CREATE TABLE preferences (
   frequency TEXT,
   language TEXT,
   timezone TEXT,
+  -- The candidate wants no contact on any channel.
+  no_channel INTEGER NOT NULL DEFAULT 0,
   updated_at INTEGER NOT NULL
 );
 
@@ -209,6 +219,17 @@ CREATE TABLE suppressions (
   reason TEXT NOT NULL DEFAULT ''
 ) WITHOUT ROWID;
 
+-- Merges, with what moved, so that each can be undone.
+CREATE TABLE merges (
+  id INTEGER PRIMARY KEY,
+  target_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  source_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  moved TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  undone_at INTEGER
+);
+
 CREATE TABLE drafts (
   id INTEGER PRIMARY KEY,
   candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
@@ -227,6 +248,8 @@ CREATE TABLE outbox (
   raw BLOB NOT NULL,
   envelope_from TEXT NOT NULL,
   envelope_to TEXT NOT NULL,
+  -- Interests the message is about (a topic opt-out cancels it).
+  topics TEXT NOT NULL DEFAULT '',
   state TEXT NOT NULL DEFAULT 'queued',
   sent_copy_state TEXT NOT NULL DEFAULT 'pending',
   attempts INTEGER NOT NULL DEFAULT 0,

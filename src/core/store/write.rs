@@ -375,6 +375,10 @@ fn resolve_candidate(
         "INSERT INTO candidate_addresses(address, candidate_id, name, first_seen) VALUES (?1, ?2, ?3, ?4)",
     )?
     .execute(params![mb.address, id, name.unwrap_or_default(), now])?;
+    // Someone erased on request earlier writes again: flag them, never silently re-add.
+    if super::people::is_suppressed(tx, &mb.address)? {
+        tx.execute("UPDATE candidates SET suppressed = 1 WHERE id = ?1", [id])?;
+    }
     Ok(id)
 }
 

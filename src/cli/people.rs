@@ -1,0 +1,493 @@
+//! Relationship commands: preferences, contact log, opt-outs, merges and data rights.
+
+use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use crate::core::store::{ChangeMeta, Store};
+use crate::core::timefmt::rfc3339;
+use anyhow::{Context as _, bail};
+use clap::Args;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Who is acting: the configured display name of this OS user, else the OS user.
+pub fn actor(cfg: Option<&crate::core::config::Config>) -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    cfg.and_then(|c| {
+        c.team
+            .iter()
+            .find(|m| m.user.as_deref() == Some(user.as_str()))
+    })
+    .map(|m| {
+        if m.name.is_empty() {
+            m.address.clone()
+        } else {
+            m.name.clone()
+        }
+    })
+    .unwrap_or(user)
+}
+
+pub fn candidate(store: &Store, email: &str) -> anyhow::Result<i64> {
+    store
+        .candidate_by_address(email)?
+        .with_context(|| format!("no candidate has the address {email}"))
+}
+
+/// Parses "2026-11-20 14:30" (local time), "2026-11-20T14:30:00Z" or "now".
+pub fn parse_time(s: &str) -> anyhow::Result<i64> {
+    if s == "now" {
+        return Ok(crate::core::store::now());
+    }
+    if let Ok(t) = s.parse::<jiff::Timestamp>() {
+        return Ok(t.as_second());
+    }
+    let civil: jiff::civil::DateTime = s.replace(' ', "T").parse().with_context(|| {
+        format!("{s:?} is not a time: use \"YYYY-MM-DD HH:MM\" (local) or RFC 3339")
+    })?;
+    Ok(civil
+        .to_zoned_datetime(jiff::tz::TimeZone::system())?
+        .timestamp()
+        .as_second())
+}
+
+/// A candidate's own message given by its Message-ID.
+fn their_message(store: &Store, cand: i64, mid: &str) -> anyhow::Result<i64> {
+    match store.message_by_message_id(mid)? {
+        Some((id, Some(c), Direction::Inbound)) if c == cand => Ok(id),
+        Some(_) => bail!("message {mid} is not an inbound message from this candidate"),
+        None => bail!("no message has the Message-ID {mid}"),
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct PrefsArgs {
+    /// Any of the candidate's addresses
+    pub email: String,
+    /// An allowed channel (repeatable): email, phone, sms, linkedin
+    #[arg(long = "channel", value_name = "CHANNEL")]
+    pub channels: Vec<String>,
+    /// The candidate wants no contact on any channel
+    #[arg(long, conflicts_with = "channels")]
+    pub no_contact: bool,
+    /// The preferred channel
+    #[arg(long)]
+    pub preferred: Option<String>,
+    /// weekly, biweekly, monthly, quarterly, only-when-they-write, never
+    #[arg(long)]
+    pub frequency: Option<String>,
+    /// Add an interest (repeatable)
+    #[arg(long = "interest", value_name = "TAG")]
+    pub interests: Vec<String>,
+    /// Remove an interest (repeatable)
+    #[arg(long = "remove-interest", value_name = "TAG")]
+    pub remove_interests: Vec<String>,
+    #[arg(long)]
+    pub language: Option<String>,
+    /// IANA time zone, e.g. Europe/Berlin
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// The candidate said so in this message (its Message-ID); otherwise the recruiter records it
+    #[arg(long, value_name = "MESSAGE-ID")]
+    pub from_message: Option<String>,
+    /// consent or legitimate-interest
+    #[arg(long, default_value = "consent")]
+    pub basis: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+    /// Show the history of changes too
+    #[arg(long)]
+    pub history: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn channel(s: &str) -> anyhow::Result<Channel> {
+    Channel::parse(&s.to_lowercase())
+        .filter(|c| *c != Channel::Meeting)
+        .with_context(|| format!("unknown channel {s:?}: use email, phone, sms or linkedin"))
+}
+
+pub fn prefs(
+    store: &mut Store,
+    a: PrefsArgs,
+    who: &str,
+    tz_vocab: &[String],
+) -> anyhow::Result<ExitCode> {
+    let _ = tz_vocab;
+    let cand = candidate(store, &a.email)?;
+    let old = store.preferences(cand)?.unwrap_or_default();
+    let mut new = old.clone();
+    let mut changed = false;
+    if !a.channels.is_empty() {
+        new.channels = a
+            .channels
+            .iter()
+            .map(|c| channel(c))
+            .collect::<anyhow::Result<_>>()?;
+        new.no_channel = false;
+        changed = true;
+    }
+    if a.no_contact {
+        new.channels.clear();
+        new.preferred = None;
+        new.no_channel = true;
+        changed = true;
+    }
+    if let Some(p) = &a.preferred {
+        let c = channel(p)?;
+        if !new.channels.is_empty() && !new.channels.contains(&c) {
+            bail!("--preferred {p} is not one of the allowed channels");
+        }
+        new.preferred = Some(c);
+        changed = true;
+    }
+    if let Some(f) = &a.frequency {
+        new.frequency = Some(Frequency::parse(f).with_context(|| {
+            format!("unknown frequency {f:?}: use weekly, biweekly, monthly, quarterly, only-when-they-write or never")
+        })?);
+        changed = true;
+    }
+    for t in &a.interests {
+        let t = t.trim().to_lowercase();
+        if !t.is_empty() && !new.interests.contains(&t) {
+            new.interests.push(t);
+            changed = true;
+        }
+    }
+    for t in &a.remove_interests {
+        let before = new.interests.len();
+        new.interests.retain(|x| !x.eq_ignore_ascii_case(t));
+        changed |= before != new.interests.len();
+    }
+    new.interests.sort();
+    if let Some(l) = &a.language {
+        new.language = Some(l.clone());
+        changed = true;
+    }
+    if let Some(tz) = &a.timezone {
+        jiff::tz::TimeZone::get(tz).with_context(|| {
+            format!("unknown time zone {tz:?}: use an IANA name such as Europe/Berlin")
+        })?;
+        new.timezone = Some(tz.clone());
+        changed = true;
+    }
+    if !matches!(a.basis.as_str(), "consent" | "legitimate-interest") {
+        bail!("--basis must be consent or legitimate-interest");
+    }
+    if changed {
+        let (source, msg) = match &a.from_message {
+            Some(m) => ("candidate", Some(their_message(store, cand, m)?)),
+            None => ("recruiter", None),
+        };
+        let meta = ChangeMeta {
+            actor: who.into(),
+            at: crate::core::store::now(),
+            source: source.into(),
+            source_message_id: msg,
+            legal_basis: Some(a.basis.clone()),
+            note: a.note.clone(),
+        };
+        store.set_preferences(cand, &new, &meta)?;
+    }
+    let current = store.preferences(cand)?.unwrap_or_default();
+    let facts = store.contact_facts(cand)?;
+    let next = crate::core::policy::next_contact(&facts);
+    if a.json {
+        let mut v = serde_json::json!({ "preferences": current, "next_contact": next_json(next) });
+        if a.history {
+            v["history"] = serde_json::to_value(store.ledger(cand)?)?;
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_prefs(&current);
+    println!("next contact   {}", next_text(next));
+    if a.history {
+        println!();
+        for e in store.ledger(cand)? {
+            println!(
+                "{}  {:<18} {} → {}  by {}{}{}",
+                rfc3339(e.at),
+                e.field,
+                e.old_value.as_deref().unwrap_or("-"),
+                e.new_value.as_deref().unwrap_or("-"),
+                if e.source == "candidate" {
+                    "candidate said so, recorded by "
+                } else {
+                    ""
+                },
+                e.actor,
+                if e.note.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", e.note)
+                }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn next_json(n: crate::core::policy::Next) -> serde_json::Value {
+    use crate::core::policy::Next;
+    match n {
+        Next::Now => "now".into(),
+        Next::After(t) => rfc3339(t).into(),
+        Next::WhenTheyWrite => "when-they-write".into(),
+        Next::Never => "never".into(),
+    }
+}
+
+pub fn next_text(n: crate::core::policy::Next) -> String {
+    use crate::core::policy::Next;
+    match n {
+        Next::Now => "any time".into(),
+        Next::After(t) => format!("from {}", &rfc3339(t)[..10]),
+        Next::WhenTheyWrite => "when they write first".into(),
+        Next::Never => "never (they asked not to be contacted)".into(),
+    }
+}
+
+fn print_prefs(p: &Preferences) {
+    let list = |v: Vec<&str>| {
+        if v.is_empty() {
+            "-".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let channels = if p.no_channel {
+        "none at all".into()
+    } else {
+        list(p.channels.iter().map(|c| c.as_str()).collect())
+    };
+    println!("channels       {channels}");
+    println!(
+        "preferred      {}",
+        p.preferred.map(|c| c.as_str()).unwrap_or("-")
+    );
+    println!(
+        "frequency      {}",
+        p.frequency.map(|f| f.label()).unwrap_or("-")
+    );
+    println!(
+        "interests      {}",
+        list(p.interests.iter().map(String::as_str).collect())
+    );
+    println!("language       {}", p.language.as_deref().unwrap_or("-"));
+    println!("time zone      {}", p.timezone.as_deref().unwrap_or("-"));
+}
+
+#[derive(Args, Debug)]
+pub struct LogContactArgs {
+    pub email: String,
+    /// phone, sms, linkedin, meeting, email
+    #[arg(long)]
+    pub channel: String,
+    /// talked, voicemail, no-answer, delivered
+    #[arg(long)]
+    pub outcome: String,
+    /// outbound (we reached out) or inbound (they did)
+    #[arg(long, default_value = "outbound")]
+    pub direction: String,
+    /// When: "YYYY-MM-DD HH:MM" (local), RFC 3339, or now
+    #[arg(long, default_value = "now")]
+    pub at: String,
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+pub fn log_contact(store: &mut Store, a: LogContactArgs, who: &str) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, &a.email)?;
+    let channel = Channel::parse(&a.channel.to_lowercase()).with_context(|| {
+        format!(
+            "unknown channel {:?}: use phone, sms, linkedin, meeting or email",
+            a.channel
+        )
+    })?;
+    let outcome = Outcome::parse(&a.outcome.to_lowercase()).with_context(|| {
+        format!(
+            "unknown outcome {:?}: use talked, voicemail, no-answer or delivered",
+            a.outcome
+        )
+    })?;
+    let direction = match a.direction.as_str() {
+        "outbound" => Direction::Outbound,
+        "inbound" => Direction::Inbound,
+        d => bail!("unknown direction {d:?}: use outbound or inbound"),
+    };
+    let at = parse_time(&a.at)?;
+    let id = store.log_contact(
+        cand,
+        &ContactEntry {
+            channel,
+            direction,
+            outcome,
+            at,
+            note: a.note,
+            recorded_by: who.into(),
+        },
+    )?;
+    println!(
+        "logged contact {id}: {} {} at {}",
+        channel.as_str(),
+        outcome.as_str(),
+        rfc3339(at)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct OptOutArgs {
+    pub email: String,
+    /// all, email, phone, sms, linkedin, or topic:NAME
+    #[arg(long, default_value = "all")]
+    pub scope: String,
+    #[arg(long)]
+    pub reason: String,
+    /// The candidate's message that asked (its Message-ID); otherwise a recruiter's note of a call
+    #[arg(long, value_name = "MESSAGE-ID")]
+    pub from_message: Option<String>,
+}
+
+/// "email" → "channel:email"; "topic:x" and "all" as they are.
+pub fn scope(s: &str) -> anyhow::Result<String> {
+    let s = s.trim().to_lowercase();
+    if s == "all" {
+        return Ok(s);
+    }
+    if let Some(t) = s.strip_prefix("topic:") {
+        if t.is_empty() {
+            bail!("topic: needs a name, e.g. topic:ml");
+        }
+        return Ok(s);
+    }
+    Ok(format!("channel:{}", channel(&s)?.as_str()))
+}
+
+pub fn opt_out(store: &mut Store, a: OptOutArgs, who: &str) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, &a.email)?;
+    let scope = scope(&a.scope)?;
+    let (source, msg) = match &a.from_message {
+        Some(m) => ("message", Some(their_message(store, cand, m)?)),
+        None => ("call-note", None),
+    };
+    let meta = ChangeMeta {
+        actor: who.into(),
+        at: crate::core::store::now(),
+        source: source.into(),
+        source_message_id: msg,
+        legal_basis: None,
+        note: a.reason.clone(),
+    };
+    store.record_opt_out(cand, &scope, &a.reason, &meta)?;
+    println!("opt-out recorded ({scope}); mail covered by it will not be sent");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args, Debug)]
+pub struct OptInArgs {
+    pub email: String,
+    /// The candidate's own message asking to hear from us again (its Message-ID)
+    #[arg(long, value_name = "MESSAGE-ID")]
+    pub from_message: String,
+    /// Which opt-out ends (default: all of them)
+    #[arg(long)]
+    pub scope: Option<String>,
+}
+
+pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, &a.email)?;
+    let msg = their_message(store, cand, &a.from_message)?;
+    let want = a.scope.as_deref().map(scope).transpose()?;
+    let p = store.profile(cand)?.context("candidate vanished")?;
+    let active: Vec<_> = p
+        .opt_outs
+        .iter()
+        .filter(|o| o.revoked_at.is_none() && want.as_ref().is_none_or(|w| *w == o.scope))
+        .collect();
+    if active.is_empty() {
+        bail!(
+            "{} has no active opt-out{}",
+            a.email,
+            want.map(|w| format!(" for {w}")).unwrap_or_default()
+        );
+    }
+    for o in active {
+        let meta = ChangeMeta {
+            actor: who.into(),
+            at: crate::core::store::now(),
+            source: "candidate".into(),
+            source_message_id: Some(msg),
+            legal_basis: Some("consent".into()),
+            note: "the candidate asked to hear from us again".into(),
+        };
+        store.revoke_opt_out(o.id, &meta)?;
+        println!("opt-out ({}) ended", o.scope);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(
+    store: &Store,
+    email: &str,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, email)?;
+    let doc = serde_json::to_string_pretty(&store.export(cand)?)?;
+    match output {
+        Some(p) => {
+            let mut o = std::fs::OpenOptions::new();
+            o.write(true).create(true).truncate(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+            o.open(p)
+                .and_then(|mut f| f.write_all(doc.as_bytes()))
+                .with_context(|| format!("cannot write {}", p.display()))?;
+            eprintln!("wrote {}", p.display());
+        }
+        None => println!("{doc}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn erase(
+    store: &mut Store,
+    email: &str,
+    yes: bool,
+    who: &str,
+    on_server: bool,
+) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, email)?;
+    let p = store.profile(cand)?.context("candidate vanished")?;
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "erasing {} cannot be undone: pass --yes, or run it on a terminal to confirm",
+                p.name
+            );
+        }
+        eprint!(
+            "This erases {} ({}): {} messages, preferences, history and contact log. It cannot be undone.\nType the address {email} to confirm: ",
+            p.name,
+            p.addresses.join(", "),
+            p.message_count
+        );
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        if line.trim() != email {
+            bail!("not confirmed; nothing was erased");
+        }
+    }
+    let n = store.erase(cand, who, "")?;
+    println!(
+        "erased: {n} messages and everything else held about them; their addresses are kept only as keyed hashes so they are not contacted again"
+    );
+    if !on_server {
+        println!(
+            "their messages remain in the IMAP mailbox (set erase_on_server = true to delete them there too)"
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

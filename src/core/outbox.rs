@@ -1,0 +1,87 @@
+//! Queuing mail: the candidate's wishes are checked here, in the sending layer, before
+//! anything is written, so no caller (UI, CLI, script) can get around them.
+
+use crate::core::model::Channel;
+use crate::core::policy::{Conflict, Refusal, Verdict, check};
+use crate::core::store::{NewOutbox, Store, StoreError};
+
+/// A message to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub candidate_id: Option<i64>,
+    pub from: String,
+    pub to: Vec<String>,
+    pub message_id: String,
+    pub raw: Vec<u8>,
+    /// Interests the message is about (for topic opt-outs); may be empty.
+    pub topics: Vec<String>,
+    pub created_by: String,
+}
+
+/// A recruiter's explicit go-ahead despite conflicts, with their reason (recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    pub actor: String,
+    pub reason: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("not sent: {0}")]
+    Refused(Refusal),
+    #[error("needs confirmation: {}", .0.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("; "))]
+    NeedsConfirmation(Vec<Conflict>),
+    #[error("a confirmation needs a reason")]
+    EmptyReason,
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Checks the candidate's wishes and queues the message. Refusals are final; conflicts need
+/// `confirm`, whose reason is recorded in the candidate's ledger.
+pub fn enqueue(
+    store: &mut Store,
+    out: &Outgoing,
+    confirm: Option<&Confirmation>,
+    now: i64,
+) -> Result<i64, SendError> {
+    let verdict = check(
+        store,
+        out.candidate_id,
+        &out.to,
+        Channel::Email,
+        &out.topics,
+        now,
+    )?;
+    let note = match verdict {
+        Verdict::Refused(r) => return Err(SendError::Refused(r)),
+        Verdict::Allowed => None,
+        Verdict::Confirm(conflicts) => match confirm {
+            None => return Err(SendError::NeedsConfirmation(conflicts)),
+            Some(c) if c.reason.trim().is_empty() => return Err(SendError::EmptyReason),
+            Some(c) => Some((
+                c.actor.clone(),
+                conflicts
+                    .iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                c.reason.clone(),
+            )),
+        },
+    };
+    let id = store.insert_outbox(
+        &NewOutbox {
+            candidate_id: out.candidate_id,
+            message_id: &out.message_id,
+            raw: &out.raw,
+            envelope_from: &out.from,
+            envelope_to: &out.to,
+            topics: &out.topics,
+            created_by: &out.created_by,
+        },
+        note.as_ref()
+            .map(|(a, c, r)| (a.as_str(), c.as_str(), r.as_str())),
+    )?;
+    Ok(id)
+}

@@ -1,0 +1,606 @@
+//! Who is who: merging candidates (undoably), splitting an address off, renaming, opting
+//! back in, and the data rights: export everything about a person, or erase it and keep only a
+//! keyed hash of each address so the opt-out survives.
+
+use super::relations::{ChangeMeta, audit};
+use super::write::refresh_candidate;
+use super::{Result, Store, StoreError};
+use hmac::{KeyInit, Mac};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde_json::{Value, json};
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// Tables holding personal data, each covered by `export` (the schema test checks that every
+/// table is either here or in `NOT_PERSONAL`).
+pub const EXPORTED_TABLES: &[&str] = &[
+    "candidates",
+    "candidate_addresses",
+    "preferences",
+    "interests",
+    "ledger",
+    "contact_log",
+    "opt_outs",
+    "messages",
+    "message_raw",
+    "message_locations",
+    "drafts",
+    "outbox",
+    "audit_log",
+    "merges",
+];
+
+/// Tables without personal data (sync state, search index internals, threading ids).
+pub const NOT_PERSONAL: &[&str] = &[
+    "meta",
+    "folders",
+    "team_members",
+    "threads",
+    "thread_ids",
+    "suppressions",
+    "messages_fts",
+    "messages_fts_data",
+    "messages_fts_idx",
+    "messages_fts_docsize",
+    "messages_fts_config",
+];
+
+impl Store {
+    /// The key of the suppression hashes, made on first use and kept in the database.
+    fn suppression_key(&self) -> Result<Vec<u8>> {
+        if let Some(hex) = self.meta("suppression_key")? {
+            return Ok(hex_decode(&hex));
+        }
+        let mut key = vec![0u8; 32];
+        use std::io::Read;
+        std::fs::File::open("/dev/urandom")
+            .and_then(|mut f| f.read_exact(&mut key))
+            .map_err(|e| StoreError::Invalid(format!("cannot read /dev/urandom: {e}")))?;
+        self.set_meta("suppression_key", &hex_encode(&key))?;
+        Ok(key)
+    }
+
+    /// The keyed hash of an address, as kept after erasure.
+    pub fn address_hash(&self, address: &str) -> Result<String> {
+        let key = self.suppression_key()?;
+        let mut mac = HmacSha256::new_from_slice(&key).expect("HMAC takes any key length");
+        mac.update(address.trim().to_lowercase().as_bytes());
+        Ok(hex_encode(&mac.finalize().into_bytes()))
+    }
+
+    /// When `address` was erased on request, if it was.
+    pub fn suppressed_since(&self, address: &str) -> Result<Option<i64>> {
+        let h = self.address_hash(address)?;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT at FROM suppressions WHERE address_hash = ?1",
+                [h],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Merges `source` into `target`: addresses, mail, contacts, opt-outs and history move;
+    /// the newer preferences win and interests are joined. Returns the merge id for `unmerge`.
+    pub fn merge(&mut self, target: i64, source: i64, actor: &str) -> Result<i64> {
+        if target == source {
+            return Err(StoreError::Invalid(
+                "cannot merge a candidate with itself".into(),
+            ));
+        }
+        let tx = self.conn.transaction()?;
+        let ids = |tx: &Transaction, sql: &str| -> Result<Vec<i64>> {
+            let mut st = tx.prepare(sql)?;
+            let v = st
+                .query_map([source], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok(v)
+        };
+        let addresses: Vec<String> = {
+            let mut st =
+                tx.prepare("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
+            st.query_map([source], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        let moved = json!({
+            "addresses": addresses,
+            "messages": ids(&tx, "SELECT id FROM messages WHERE candidate_id = ?1")?,
+            "contacts": ids(&tx, "SELECT id FROM contact_log WHERE candidate_id = ?1")?,
+            "opt_outs": ids(&tx, "SELECT id FROM opt_outs WHERE candidate_id = ?1")?,
+            "ledger": ids(&tx, "SELECT id FROM ledger WHERE candidate_id = ?1")?,
+            "drafts": ids(&tx, "SELECT id FROM drafts WHERE candidate_id = ?1")?,
+            "outbox": ids(&tx, "SELECT id FROM outbox WHERE candidate_id = ?1")?,
+            "target_preferences": prefs_snapshot(&tx, target)?,
+            "target_interests": interests_of(&tx, target)?,
+        });
+        for table in [
+            "candidate_addresses",
+            "messages",
+            "contact_log",
+            "opt_outs",
+            "ledger",
+            "drafts",
+            "outbox",
+        ] {
+            tx.execute(
+                &format!("UPDATE {table} SET candidate_id = ?1 WHERE candidate_id = ?2"),
+                params![target, source],
+            )?;
+        }
+        // The newer answer wins; interests are joined.
+        let (t_at, s_at): (Option<i64>, Option<i64>) = (
+            tx.query_row(
+                "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
+                [target],
+                |r| r.get(0),
+            )
+            .optional()?,
+            tx.query_row(
+                "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
+                [source],
+                |r| r.get(0),
+            )
+            .optional()?,
+        );
+        if s_at.is_some() && (t_at.is_none() || s_at > t_at) {
+            tx.execute("DELETE FROM preferences WHERE candidate_id = ?1", [target])?;
+            tx.execute(
+                "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
+                params![target, source],
+            )?;
+        }
+        tx.execute(
+            "INSERT OR IGNORE INTO interests(candidate_id, tag) SELECT ?1, tag FROM interests WHERE candidate_id = ?2",
+            params![target, source],
+        )?;
+        tx.execute(
+            "UPDATE candidates SET merged_into = ?1, inbox_rank = ?3 WHERE id = ?2",
+            params![target, source, super::write::RANK_BASE * 2],
+        )?;
+        tx.execute(
+            "INSERT INTO merges(target_id, source_id, moved, at, actor) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![target, source, moved.to_string(), super::now(), actor],
+        )?;
+        let id = tx.last_insert_rowid();
+        refresh_candidate(&tx, target)?;
+        audit(
+            &tx,
+            actor,
+            "merge",
+            Some(target),
+            &format!("merged candidate {source} (merge {id})"),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Undoes a merge: what moved goes back, the source candidate reappears.
+    pub fn unmerge(&mut self, merge_id: i64, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let row: Option<(i64, i64, String, Option<i64>)> = tx
+            .query_row(
+                "SELECT target_id, source_id, moved, undone_at FROM merges WHERE id = ?1",
+                [merge_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()?;
+        let Some((target, source, moved, undone)) = row else {
+            return Err(StoreError::Invalid(format!("there is no merge {merge_id}")));
+        };
+        if undone.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "merge {merge_id} was already undone"
+            )));
+        }
+        let moved: Value =
+            serde_json::from_str(&moved).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        for a in moved["addresses"].as_array().into_iter().flatten() {
+            tx.execute(
+                "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2",
+                params![source, a.as_str()],
+            )?;
+        }
+        for (key, table) in [
+            ("messages", "messages"),
+            ("contacts", "contact_log"),
+            ("opt_outs", "opt_outs"),
+            ("ledger", "ledger"),
+            ("drafts", "drafts"),
+            ("outbox", "outbox"),
+        ] {
+            for id in moved[key].as_array().into_iter().flatten() {
+                tx.execute(
+                    &format!("UPDATE {table} SET candidate_id = ?1 WHERE id = ?2"),
+                    params![source, id.as_i64()],
+                )?;
+            }
+        }
+        // Preferences: the source gets back whatever the target has now only if it came from
+        // the source; the target gets its own snapshot back.
+        let target_prefs = &moved["target_preferences"];
+        let current_from_source = target_prefs.is_null()
+            || tx
+                .query_row(
+                    "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
+                    [target],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?
+                != target_prefs["updated_at"].as_i64();
+        if current_from_source {
+            tx.execute(
+                "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
+                params![source, target],
+            )?;
+        }
+        if !target_prefs.is_null() {
+            restore_prefs(&tx, target, target_prefs)?;
+        }
+        let interests: Vec<String> = moved["target_interests"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+        let all_now = interests_of(&tx, target)?;
+        tx.execute("DELETE FROM interests WHERE candidate_id = ?1", [target])?;
+        for t in &interests {
+            tx.execute(
+                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
+                params![target, t],
+            )?;
+        }
+        for t in all_now.iter().filter(|t| !interests.contains(t)) {
+            tx.execute(
+                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
+                params![source, t],
+            )?;
+        }
+        tx.execute(
+            "UPDATE candidates SET merged_into = NULL WHERE id = ?1",
+            [source],
+        )?;
+        tx.execute(
+            "UPDATE merges SET undone_at = ?2 WHERE id = ?1",
+            params![merge_id, super::now()],
+        )?;
+        refresh_candidate(&tx, target)?;
+        refresh_candidate(&tx, source)?;
+        audit(
+            &tx,
+            actor,
+            "unmerge",
+            Some(target),
+            &format!("undid merge {merge_id}: candidate {source} restored"),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The most recent merge into `target` that can still be undone.
+    pub fn last_merge(&self, target: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM merges WHERE target_id = ?1 AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+                [target],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Moves one address, and the mail from and to it, to a new candidate.
+    pub fn split_address(&mut self, address: &str, actor: &str) -> Result<i64> {
+        let address = address.trim().to_lowercase();
+        let tx = self.conn.transaction()?;
+        let (old, name): (i64, String) = tx
+            .query_row(
+                "SELECT a.candidate_id, coalesce(nullif(a.name, ''), c.name) FROM candidate_addresses a
+                 JOIN candidates c ON c.id = a.candidate_id WHERE a.address = ?1",
+                [&address],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::Invalid(format!("no candidate has the address {address}")))?;
+        let n: i64 = tx.query_row(
+            "SELECT count(*) FROM candidate_addresses WHERE candidate_id = ?1",
+            [old],
+            |r| r.get(0),
+        )?;
+        if n < 2 {
+            return Err(StoreError::Invalid(format!(
+                "{address} is the candidate's only address; nothing to split"
+            )));
+        }
+        tx.execute(
+            "INSERT INTO candidates(name, created_at) VALUES (?1, ?2)",
+            params![name, super::now()],
+        )?;
+        let new = tx.last_insert_rowid();
+        tx.execute(
+            "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2",
+            params![new, address],
+        )?;
+        let like = format!("%<{address}>%");
+        tx.execute(
+            "UPDATE messages SET candidate_id = ?1 WHERE candidate_id = ?2 AND
+               ((direction = 'inbound' AND from_addr = ?3) OR (direction = 'outbound' AND (to_addrs LIKE ?4 OR to_addrs = ?3)))",
+            params![new, old, address, like],
+        )?;
+        refresh_candidate(&tx, old)?;
+        refresh_candidate(&tx, new)?;
+        audit(
+            &tx,
+            actor,
+            "split",
+            Some(old),
+            &format!("address moved to candidate {new}"),
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    pub fn rename(&mut self, candidate_id: i64, name: &str, actor: &str) -> Result<()> {
+        let name = crate::core::sanitize::sanitize_line(name);
+        if name.is_empty() {
+            return Err(StoreError::Invalid("a name cannot be empty".into()));
+        }
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE candidates SET name = ?1 WHERE id = ?2",
+            params![name, candidate_id],
+        )?;
+        audit(&tx, actor, "rename", Some(candidate_id), "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be "candidate"
+    /// with `source_message_id` one of their own inbound messages.
+    pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let (cand, scope): (Option<i64>, String) = tx
+            .query_row(
+                "SELECT candidate_id, scope FROM opt_outs WHERE id = ?1 AND revoked_at IS NULL",
+                [opt_out_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or_else(|| {
+                StoreError::Invalid(format!("there is no active opt-out {opt_out_id}"))
+            })?;
+        let Some(cand) = cand else {
+            return Err(StoreError::Invalid(
+                "that opt-out belongs to an erased person".into(),
+            ));
+        };
+        let theirs: bool = match meta.source_message_id {
+            Some(m) if meta.source == "candidate" => tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound')",
+                params![m, cand],
+                |r| r.get(0),
+            )?,
+            _ => false,
+        };
+        if !theirs {
+            return Err(StoreError::Invalid(
+                "opting back in needs the candidate's own request: link the inbound message in which they asked".into(),
+            ));
+        }
+        tx.execute(
+            "UPDATE opt_outs SET revoked_at = ?2, revoked_by = ?3, revoke_source_message_id = ?4 WHERE id = ?1",
+            params![opt_out_id, meta.at, meta.actor, meta.source_message_id],
+        )?;
+        super::relations::ledger_entry(&tx, cand, meta, "opt-in", Some(&scope), None)?;
+        refresh_candidate(&tx, cand)?;
+        audit(&tx, &meta.actor, "opt-in", Some(cand), &scope)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Everything held about the person behind `candidate_id`, as one JSON document.
+    pub fn export(&self, candidate_id: i64) -> Result<Value> {
+        let q = |sql: &str| -> Result<Value> { rows_json(&self.conn, sql, candidate_id) };
+        Ok(json!({
+            "format": "rapport-export-1",
+            "exported_at": crate::core::timefmt::rfc3339(super::now()),
+            "candidates": q("SELECT * FROM candidates WHERE id = ?1 OR merged_into = ?1")?,
+            "candidate_addresses": q("SELECT * FROM candidate_addresses WHERE candidate_id = ?1")?,
+            "preferences": q("SELECT * FROM preferences WHERE candidate_id = ?1")?,
+            "interests": q("SELECT * FROM interests WHERE candidate_id = ?1")?,
+            "ledger": q("SELECT * FROM ledger WHERE candidate_id = ?1 ORDER BY at, id")?,
+            "contact_log": q("SELECT * FROM contact_log WHERE candidate_id = ?1 ORDER BY at, id")?,
+            "opt_outs": q("SELECT * FROM opt_outs WHERE candidate_id = ?1 ORDER BY at, id")?,
+            "messages": q("SELECT * FROM messages WHERE candidate_id = ?1 ORDER BY date, id")?,
+            "message_raw": q("SELECT r.message_id, CAST(r.raw AS TEXT) AS raw FROM message_raw r JOIN messages m ON m.id = r.message_id WHERE m.candidate_id = ?1")?,
+            "message_locations": q("SELECT l.* FROM message_locations l JOIN messages m ON m.id = l.message_id WHERE m.candidate_id = ?1")?,
+            "drafts": q("SELECT * FROM drafts WHERE candidate_id = ?1")?,
+            "outbox": q("SELECT id, candidate_id, message_id, CAST(raw AS TEXT) AS raw, envelope_from, envelope_to, state, sent_copy_state, attempts, last_error, created_by, created_at, updated_at FROM outbox WHERE candidate_id = ?1")?,
+            "audit_log": q("SELECT * FROM audit_log WHERE candidate_id = ?1 ORDER BY at, id")?,
+            "merges": q("SELECT * FROM merges WHERE target_id = ?1 OR source_id = ?1")?,
+        }))
+    }
+
+    /// Erases the person: every row about them, their mail and its search entries. Each address
+    /// stays only as a keyed hash, so new mail is flagged and sending is refused. Returns the
+    /// number of messages deleted.
+    pub fn erase(&mut self, candidate_id: i64, actor: &str, reason: &str) -> Result<usize> {
+        let ids: Vec<i64> = {
+            let mut st = self
+                .conn
+                .prepare("SELECT id FROM candidates WHERE id = ?1 OR merged_into = ?1")?;
+            st.query_map([candidate_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        if ids.is_empty() {
+            return Err(StoreError::Invalid(format!(
+                "there is no candidate {candidate_id}"
+            )));
+        }
+        let mut hashes = Vec::new();
+        for id in &ids {
+            let mut st = self
+                .conn
+                .prepare("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
+            let addrs: Vec<String> = st
+                .query_map([id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for a in addrs {
+                hashes.push(self.address_hash(&a)?);
+            }
+        }
+        let now = super::now();
+        let tx = self.conn.transaction()?;
+        let mut deleted = 0;
+        for id in &ids {
+            deleted += tx.execute("DELETE FROM messages WHERE candidate_id = ?1", [id])?;
+            for table in [
+                "ledger",
+                "contact_log",
+                "opt_outs",
+                "drafts",
+                "outbox",
+                "audit_log",
+                "preferences",
+                "interests",
+                "candidate_addresses",
+            ] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE candidate_id = ?1"),
+                    [id],
+                )?;
+            }
+            tx.execute(
+                "DELETE FROM merges WHERE target_id = ?1 OR source_id = ?1",
+                [id],
+            )?;
+        }
+        for id in ids.iter().rev() {
+            tx.execute(
+                "UPDATE candidates SET merged_into = NULL WHERE merged_into = ?1",
+                [id],
+            )?;
+            tx.execute("DELETE FROM candidates WHERE id = ?1", [id])?;
+        }
+        for h in &hashes {
+            tx.execute(
+                "INSERT INTO suppressions(address_hash, at, reason) VALUES (?1, ?2, 'erased on request')
+                 ON CONFLICT(address_hash) DO UPDATE SET at = excluded.at",
+                params![h, now],
+            )?;
+        }
+        audit(
+            &tx,
+            actor,
+            "erase",
+            None,
+            &format!(
+                "{} address(es), {deleted} message(s); {}",
+                hashes.len(),
+                if reason.is_empty() {
+                    "on request"
+                } else {
+                    "on request (reason kept with the request)"
+                }
+            ),
+        )?;
+        tx.commit()?;
+        // Make the deletion real on disk: merge the search index, rewrite the file, empty the WAL.
+        self.conn.execute(
+            "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
+            [],
+        )?;
+        self.conn.execute_batch("VACUUM")?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(deleted)
+    }
+}
+
+/// Whether `address` was erased on request (inside a write transaction; no key means nobody
+/// was ever erased).
+pub(crate) fn is_suppressed(tx: &Transaction, address: &str) -> Result<bool> {
+    let key: Option<String> = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'suppression_key'",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(key) = key else { return Ok(false) };
+    let mut mac = HmacSha256::new_from_slice(&hex_decode(&key)).expect("HMAC takes any key length");
+    mac.update(address.trim().to_lowercase().as_bytes());
+    let h = hex_encode(&mac.finalize().into_bytes());
+    Ok(tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM suppressions WHERE address_hash = ?1)",
+        [h],
+        |r| r.get(0),
+    )?)
+}
+
+fn rows_json(conn: &rusqlite::Connection, sql: &str, id: i64) -> Result<Value> {
+    let mut st = conn.prepare(sql)?;
+    let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+    let rows = st.query_map([id], |r| {
+        let mut obj = serde_json::Map::new();
+        for (i, n) in names.iter().enumerate() {
+            let v = match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Value::Null,
+                rusqlite::types::ValueRef::Integer(x) => json!(x),
+                rusqlite::types::ValueRef::Real(x) => json!(x),
+                rusqlite::types::ValueRef::Text(t) => json!(String::from_utf8_lossy(t)),
+                rusqlite::types::ValueRef::Blob(b) => json!(String::from_utf8_lossy(b)),
+            };
+            obj.insert(n.clone(), v);
+        }
+        Ok(Value::Object(obj))
+    })?;
+    Ok(Value::Array(rows.collect::<rusqlite::Result<_>>()?))
+}
+
+fn prefs_snapshot(tx: &Transaction, c: i64) -> Result<Value> {
+    let v = rows_json(tx, "SELECT * FROM preferences WHERE candidate_id = ?1", c)?;
+    Ok(v.as_array()
+        .and_then(|a| a.first().cloned())
+        .unwrap_or(Value::Null))
+}
+
+fn restore_prefs(tx: &Transaction, c: i64, p: &Value) -> Result<()> {
+    tx.execute(
+        "INSERT INTO preferences(candidate_id, channels, preferred, frequency, language, timezone, no_channel, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT(candidate_id) DO UPDATE SET channels = excluded.channels, preferred = excluded.preferred,
+            frequency = excluded.frequency, language = excluded.language, timezone = excluded.timezone,
+            no_channel = excluded.no_channel, updated_at = excluded.updated_at",
+        params![
+            c,
+            p["channels"].as_str().unwrap_or(""),
+            p["preferred"].as_str(),
+            p["frequency"].as_str(),
+            p["language"].as_str(),
+            p["timezone"].as_str(),
+            p["no_channel"].as_i64().unwrap_or(0),
+            p["updated_at"].as_i64().unwrap_or(0)
+        ],
+    )?;
+    Ok(())
+}
+
+fn interests_of(tx: &Transaction, c: i64) -> Result<Vec<String>> {
+    let mut st = tx.prepare("SELECT tag FROM interests WHERE candidate_id = ?1 ORDER BY tag")?;
+    let v = st
+        .query_map([c], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+fn hex_encode(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn hex_decode(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
+        .collect()
+}
