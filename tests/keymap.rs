@@ -67,7 +67,11 @@ fn vim_and_arrow_keys_move_in_the_inbox() {
         map.resolve(inbox, &press(KeyCode::Enter)),
         Some(Bound::Open)
     );
-    assert_eq!(map.resolve(inbox, &ch('l')), Some(Bound::Open));
+    assert_eq!(
+        map.resolve(inbox, &press(KeyCode::Right)),
+        Some(Bound::Open)
+    );
+    assert_eq!(map.resolve(inbox, &ch('l')), Some(Bound::LogContact));
     assert_eq!(
         map.resolve(inbox, &press(KeyCode::PageDown)),
         Some(Bound::PageDown)
@@ -193,11 +197,11 @@ fn help_lists_actions_in_bound_order() {
 
 #[test]
 fn override_adds_a_key_and_keeps_the_defaults() {
-    let map = with_user("[inbox]\nx = \"filter\"\n");
+    let map = with_user("[inbox]\nz = \"filter\"\n");
     let defaults = Keymap::defaults();
-    assert_eq!(map.resolve(Context::Inbox, &ch('x')), Some(Bound::Filter));
-    assert_eq!(map.resolve(Context::Conversation, &ch('x')), None);
-    assert_eq!(map.keys_for(Context::Inbox, Bound::Filter), ["x", "f"]);
+    assert_eq!(map.resolve(Context::Inbox, &ch('z')), Some(Bound::Filter));
+    assert_eq!(map.resolve(Context::Conversation, &ch('z')), None);
+    assert_eq!(map.keys_for(Context::Inbox, Bound::Filter), ["z", "f"]);
     for ctx in Context::ALL {
         for &b in Bound::ALL {
             if (ctx, b) != (Context::Inbox, Bound::Filter) {

@@ -227,6 +227,7 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
     logging::init(&dir);
     let mut store = Store::open_in(&dir)?;
     let mut worker = None;
+    let mut loaded: Option<crate::core::config::Config> = None;
     if config.exists() {
         let cfg = crate::core::config::Config::load(&config)?;
         store.set_team(&sync::team_of(&cfg))?;
@@ -242,17 +243,19 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
                 },
             ));
         }
+        loaded = Some(cfg);
     }
-    tui_with(store, worker)
+    tui_with(store, worker, loaded.as_ref())
 }
 
 fn tui(store: Store) -> anyhow::Result<ExitCode> {
-    tui_with(store, None)
+    tui_with(store, None, None)
 }
 
 fn tui_with(
     store: Store,
     worker: Option<std::sync::mpsc::Receiver<crate::core::imap::worker::SyncEvent>>,
+    cfg: Option<&crate::core::config::Config>,
 ) -> anyhow::Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
         bail!(
@@ -275,6 +278,8 @@ fn tui_with(
     if worker.is_some() {
         state.sync = crate::ui::state::SyncStatus::Connecting;
     }
+    state.actor = people::actor(cfg);
+    state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     crate::ui::run::run(state, worker)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -9,15 +9,18 @@ pub enum Context {
     Conversation,
     Profile,
     Help,
+    /// A form or confirmation dialog.
+    Form,
 }
 
 impl Context {
-    pub const ALL: [Context; 5] = [
+    pub const ALL: [Context; 6] = [
         Context::Global,
         Context::Inbox,
         Context::Conversation,
         Context::Profile,
         Context::Help,
+        Context::Form,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -26,6 +29,7 @@ impl Context {
             Context::Conversation => "conversation",
             Context::Profile => "profile",
             Context::Help => "help",
+            Context::Form => "form",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {
@@ -72,6 +76,24 @@ bindable! {
     FilterAll => "filter-all", "Show all candidates";
     FilterOptedOut => "filter-opted-out", "Show candidates who opted out";
     ToggleProfile => "toggle-profile", "Show or hide the candidate profile";
+    EditPreferences => "edit-preferences", "Edit the candidate's preferences";
+    LogContact => "log-contact", "Log a call, meeting or message";
+    OptOut => "opt-out", "Record an opt-out";
+    AcceptOptOut => "accept-opt-out", "Record the opt-out the candidate asked for (banner)";
+    DismissOptOut => "dismiss-opt-out", "Not an opt-out: dismiss the banner";
+    History => "history", "Show or hide the preference and consent history";
+    Merge => "merge", "Mark for merging, then merge into the selected candidate";
+    UndoMerge => "undo-merge", "Undo the last merge into this candidate";
+    Split => "split", "Split an address off into its own candidate";
+    Rename => "rename", "Edit the candidate's name";
+    Erase => "erase", "Erase everything about the candidate (asks to type the address)";
+    NextField => "next-field", "Next field";
+    PrevField => "prev-field", "Previous field";
+    NextOption => "next-option", "Next choice";
+    PrevOption => "prev-option", "Previous choice";
+    Toggle => "toggle", "Tick or untick";
+    Submit => "submit", "Save / confirm";
+    Cancel => "cancel", "Cancel";
     Help => "help", "Show this help";
     Quit => "quit", "Quit rapport";
 }
@@ -90,6 +112,9 @@ pub enum Action {
     Resize(u16, u16),
     /// Periodic tick: refreshes relative times and picks up changes.
     Tick,
+    /// Text typed into a form's text field.
+    FormInput(char),
+    FormBackspace,
     /// A report from the background sync.
     Sync(crate::core::imap::worker::SyncEvent),
 }

@@ -3,9 +3,12 @@
 
 pub mod action;
 pub mod conversation;
+pub mod form;
+pub mod forms;
 pub mod keymap;
 pub mod layout;
 pub mod render;
+pub mod render_form;
 pub mod run;
 pub mod state;
 pub mod text;

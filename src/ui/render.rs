@@ -39,6 +39,9 @@ pub fn render(s: &State, f: &mut Frame) {
     if let Mode::Help { scroll } = s.mode {
         help(s, f, area, scroll);
     }
+    if let Mode::Form(form) = &s.mode {
+        crate::ui::render_form::render(s, f, area, form);
+    }
 }
 
 fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
@@ -138,14 +141,33 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
             lines.push(Line::raw(""));
             continue;
         };
+        let later = row.next_contact.is_some_and(|n| n < 0 || n > s.now);
         let marker = if row.opted_out {
             Span::styled("⊘ ", s.theme.danger())
+        } else if row.suppressed {
+            Span::styled("⊗ ", s.theme.danger())
+        } else if row.optout_request {
+            Span::styled("! ", s.theme.danger())
         } else if row.waiting_since.is_some() {
             Span::styled("← ", s.theme.inbound())
+        } else if later {
+            Span::styled("◷ ", s.theme.dim())
         } else {
             Span::styled("→ ", s.theme.dim())
         };
         let right = match (row.waiting_since, row.last_activity) {
+            (None, _) if later => Span::styled(
+                format!(
+                    "{:>8}",
+                    match row.next_contact {
+                        Some(-1) => "if asked".to_string(),
+                        Some(-2) => "never".to_string(),
+                        Some(t) => short_date(t, s.now, &s.tz),
+                        None => String::new(),
+                    }
+                ),
+                s.theme.dim(),
+            ),
             (Some(w), _) => Span::styled(
                 format!("{:>8}", duration(s.now - w)),
                 if s.now - w > 3 * 86_400 {
@@ -193,7 +215,62 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
         ));
     }
     f.render_widget(block, r);
-    let inner = Panes::inner(r);
+    let mut inner = Panes::inner(r);
+    if let Some(p) = &s.profile {
+        let mut banner: Vec<Line> = Vec::new();
+        let w = inner.width as usize;
+        if let Some((_, evidence)) = &p.optout_request {
+            let k = |b| {
+                s.keymap
+                    .keys_for(s.context(), b)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            banner.push(Line::styled(
+                truncate(&format!("⚠ Asked to stop: “{evidence}”"), w),
+                s.theme.danger(),
+            ));
+            banner.push(Line::styled(
+                truncate(
+                    &format!(
+                        "  {} records the opt-out · {} not an opt-out",
+                        k(Bound::AcceptOptOut),
+                        k(Bound::DismissOptOut)
+                    ),
+                    w,
+                ),
+                s.theme.warn(),
+            ));
+        }
+        if p.suppressed {
+            banner.push(Line::styled(
+                truncate(
+                    "⊗ Erased on request earlier: do not re-add without their consent",
+                    w,
+                ),
+                s.theme.danger(),
+            ));
+        }
+        if p.opted_out() {
+            banner.push(Line::styled(
+                truncate("⊘ Opted out: mail to them is refused", w),
+                s.theme.danger(),
+            ));
+        }
+        if !banner.is_empty() {
+            let n = banner.len() as u16;
+            f.render_widget(
+                Paragraph::new(banner),
+                Rect {
+                    height: n.min(inner.height),
+                    ..inner
+                },
+            );
+            inner.y += n;
+            inner.height = inner.height.saturating_sub(n);
+        }
+    }
     let h = inner.height as usize;
     let total = s.conv_lines.len();
     let end = total.saturating_sub(s.conv_scroll);
@@ -209,8 +286,8 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
     let t = &s.theme;
     let kv = |k: &str, v: String| {
         Line::from(vec![
-            Span::styled(format!("{k:<11}"), t.dim()),
-            Span::raw(truncate(&v, w.saturating_sub(11))),
+            Span::styled(format!("{k:<13}"), t.dim()),
+            Span::raw(truncate(&v, w.saturating_sub(13))),
         ])
     };
     let mut out = vec![Line::styled(truncate(&p.name, w), t.heading())];
@@ -253,6 +330,14 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
         )),
         None => out.push(kv("Waiting", "no".into())),
     }
+    let next = match p.next_contact {
+        None => "any time".to_string(),
+        Some(-1) => "only when they write".to_string(),
+        Some(-2) => "never".to_string(),
+        Some(t) if t <= s.now => "any time".to_string(),
+        Some(t) => format!("from {}", short_date(t, s.now, &s.tz)),
+    };
+    out.push(kv("Next contact", next));
     out.push(kv("Messages", p.message_count.to_string()));
     let when = |at: Option<i64>| {
         at.map(|a| short_date(a, s.now, &s.tz))
@@ -265,7 +350,9 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
     match &p.preferences {
         None => out.push(Line::styled("  none recorded", t.dim())),
         Some(pr) => {
-            let channels = if pr.channels.is_empty() {
+            let channels = if pr.no_channel {
+                "none at all".to_string()
+            } else if pr.channels.is_empty() {
                 "not recorded".to_string()
             } else {
                 pr.channels
@@ -301,6 +388,44 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
             if !lang.is_empty() {
                 out.push(kv("Language", lang));
             }
+        }
+    }
+    if s.show_history {
+        out.push(Line::raw(""));
+        out.push(Line::styled("History (newest last)", t.heading()));
+        if s.ledger.is_empty() {
+            out.push(Line::styled("  nothing recorded", t.dim()));
+        }
+        for e in &s.ledger {
+            let who = if e.source == "candidate" {
+                format!("candidate said so; {}", e.actor)
+            } else {
+                e.actor.clone()
+            };
+            out.push(Line::raw(truncate(
+                &format!(
+                    "{} {}: {} → {}",
+                    short_date(e.at, s.now, &s.tz),
+                    e.field,
+                    e.old_value.as_deref().unwrap_or("-"),
+                    e.new_value.as_deref().unwrap_or("-")
+                ),
+                w,
+            )));
+            let basis = e
+                .legal_basis
+                .as_deref()
+                .map(|b| format!(" · {b}"))
+                .unwrap_or_default();
+            let note = if e.note.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", e.note)
+            };
+            out.push(Line::styled(
+                truncate(&format!("  by {who}{basis}{note}"), w),
+                t.dim(),
+            ));
         }
     }
     out.push(Line::raw(""));
@@ -373,9 +498,12 @@ fn status_bar(s: &State, f: &mut Frame, r: Rect) {
             (Bound::Open, "open"),
             (Bound::Search, "search"),
             (Bound::Filter, "filter"),
-            (Bound::ToggleProfile, "profile"),
             (Bound::Help, "help"),
             (Bound::Quit, "quit"),
+            (Bound::EditPreferences, "prefs"),
+            (Bound::LogContact, "log"),
+            (Bound::OptOut, "opt-out"),
+            (Bound::ToggleProfile, "profile"),
         ],
         Context::Profile => &[
             (Bound::Next, "scroll"),
@@ -388,9 +516,16 @@ fn status_bar(s: &State, f: &mut Frame, r: Rect) {
             (Bound::Prev, "older"),
             (Bound::Next, "newer"),
             (Bound::Back, "back"),
-            (Bound::ToggleProfile, "profile"),
             (Bound::Help, "help"),
             (Bound::Quit, "quit"),
+            (Bound::EditPreferences, "prefs"),
+            (Bound::LogContact, "log"),
+            (Bound::OptOut, "opt-out"),
+        ],
+        Context::Form => &[
+            (Bound::Submit, "save"),
+            (Bound::Cancel, "cancel"),
+            (Bound::NextField, "next field"),
         ],
         _ => &[(Bound::Back, "close"), (Bound::Next, "scroll")],
     };
@@ -400,7 +535,7 @@ fn status_bar(s: &State, f: &mut Frame, r: Rect) {
         if let Some(h) = hint(*b, label) {
             let w: usize = h.iter().map(|sp| width(&sp.content)).sum();
             if used + w > r.width as usize {
-                break;
+                continue;
             }
             used += w;
             spans.extend(h);

@@ -137,5 +137,17 @@ pub fn translate(state: &State, k: &KeyEvent) -> Option<Action> {
             _ => None,
         };
     }
+    if let Mode::Form(f) = &state.mode {
+        let plain = !k
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if f.focused_is_text() {
+            match k.code {
+                KeyCode::Char(c) if plain => return Some(Action::FormInput(c)),
+                KeyCode::Backspace => return Some(Action::FormBackspace),
+                _ => {}
+            }
+        }
+    }
     state.keymap.resolve(state.context(), k).map(Action::Key)
 }

@@ -27,6 +27,8 @@ pub enum Mode {
     Help {
         scroll: u16,
     },
+    /// A form or confirmation dialog.
+    Form(crate::ui::form::Form),
 }
 
 /// The background sync as the status bar shows it.
@@ -102,6 +104,15 @@ pub struct State {
     /// A transient message for the status bar (errors included).
     pub notice: Option<String>,
     pub sync: SyncStatus,
+    /// Who is acting (recorded with every change).
+    pub actor: String,
+    /// Interest tags offered in the preference form (from the config).
+    pub interest_vocabulary: Vec<String>,
+    /// A candidate marked with `m`, to merge into the next one `m` is pressed on.
+    pub merge_mark: Option<(i64, String)>,
+    /// The profile shows the preference and consent history.
+    pub show_history: bool,
+    pub ledger: Vec<crate::core::store::LedgerEntry>,
 }
 
 impl State {
@@ -139,6 +150,11 @@ impl State {
             profile_scroll: 0,
             notice: None,
             sync: SyncStatus::Off,
+            actor: "recruiter".into(),
+            interest_vocabulary: Vec::new(),
+            merge_mark: None,
+            show_history: false,
+            ledger: Vec::new(),
         }
     }
 
@@ -153,6 +169,7 @@ impl State {
     pub fn context(&self) -> Context {
         match (&self.mode, self.focus) {
             (Mode::Help { .. }, _) => Context::Help,
+            (Mode::Form(_), _) => Context::Form,
             (_, Focus::Inbox) => Context::Inbox,
             (_, Focus::Conversation) => Context::Conversation,
             (_, Focus::Profile) => Context::Profile,

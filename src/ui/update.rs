@@ -48,6 +48,16 @@ pub fn update(s: &mut State, action: Action) -> Vec<Command> {
                 set_search(s, previous);
             }
         }
+        Action::FormInput(c) => {
+            if let Mode::Form(f) = &mut s.mode {
+                f.input(c);
+            }
+        }
+        Action::FormBackspace => {
+            if let Mode::Form(f) = &mut s.mode {
+                f.backspace();
+            }
+        }
         Action::Key(b) => return key(s, b),
         Action::Sync(ev) => sync_event(s, ev),
     }
@@ -87,7 +97,171 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
     }
 }
 
+fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
+    let Mode::Form(f) = &mut s.mode else {
+        return Vec::new();
+    };
+    match b {
+        Bound::NextField => f.next_field(),
+        Bound::PrevField => f.prev_field(),
+        Bound::NextOption => f.step(true),
+        Bound::PrevOption => f.step(false),
+        Bound::Toggle => f.toggle(),
+        Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
+        Bound::Quit => return vec![Command::Quit],
+        Bound::Submit => {
+            let form = f.clone();
+            match crate::ui::forms::submit(s, &form) {
+                Ok(done) => {
+                    s.mode = Mode::Normal;
+                    s.notice = Some(done);
+                    reload_keeping(s, form_candidate(&form));
+                }
+                Err(e) => {
+                    if let Mode::Form(f) = &mut s.mode {
+                        f.error = Some(e);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
+    use crate::ui::form::Purpose as P;
+    match &f.purpose {
+        P::Preferences { candidate, .. }
+        | P::LogContact { candidate }
+        | P::OptOut { candidate, .. }
+        | P::Rename { candidate }
+        | P::Split { candidate, .. } => Some(*candidate),
+        P::Merge { target, .. } => Some(*target),
+        P::Erase { .. } => None,
+    }
+}
+
+/// Reloads the list after a change, keeping the same candidate selected when it is still
+/// listed near where it was.
+fn reload_keeping(s: &mut State, candidate: Option<i64>) {
+    reload_list(s);
+    let Some(c) = candidate else { return };
+    if s.selected_row().map(|r| r.id) == Some(c) {
+        return;
+    }
+    if let Some(i) = s.rows.iter().position(|r| r.id == c) {
+        let idx = s.window_start + i;
+        select(s, idx);
+    }
+}
+
+fn relationship_key(s: &mut State, b: Bound) -> bool {
+    use crate::ui::forms;
+    if s.profile.is_none() && !matches!(b, Bound::Merge) {
+        return false;
+    }
+    match b {
+        Bound::EditPreferences => forms::open_preferences(s),
+        Bound::LogContact => forms::open_log_contact(s),
+        Bound::OptOut => forms::open_opt_out(s, false),
+        Bound::AcceptOptOut => accept_opt_out(s),
+        Bound::DismissOptOut => dismiss_opt_out(s),
+        Bound::History => {
+            s.show_history = !s.show_history;
+            load_ledger(s);
+        }
+        Bound::Merge => forms::merge_key(s),
+        Bound::UndoMerge => undo_merge(s),
+        Bound::Split => forms::open_split(s),
+        Bound::Rename => forms::open_rename(s),
+        Bound::Erase => forms::open_erase(s),
+        _ => return false,
+    }
+    true
+}
+
+/// The banner's one key: records the opt-out the candidate asked for, with their message as
+/// the source and their words as the reason.
+fn accept_opt_out(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    let Some((msg, evidence)) = p.optout_request.clone() else {
+        s.notice =
+            Some("no opt-out request is waiting on this candidate (o records one by hand)".into());
+        return;
+    };
+    let c = p.id;
+    let meta = crate::core::store::ChangeMeta {
+        actor: s.actor.clone(),
+        at: crate::core::store::now(),
+        source: "message".into(),
+        source_message_id: Some(msg),
+        legal_basis: None,
+        note: evidence.clone(),
+    };
+    match s.store.record_opt_out(c, "all", &evidence, &meta) {
+        Ok(_) => {
+            s.notice =
+                Some("opt-out recorded from their message: no more mail will be sent".into());
+            reload_keeping(s, Some(c));
+        }
+        Err(e) => report(s, e),
+    }
+}
+
+fn dismiss_opt_out(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    if p.optout_request.is_none() {
+        return;
+    }
+    let c = p.id;
+    match s.store.dismiss_optout_request(c, &s.actor.clone()) {
+        Ok(()) => {
+            s.notice = Some("banner dismissed: not an opt-out".into());
+            reload_keeping(s, Some(c));
+        }
+        Err(e) => report(s, e),
+    }
+}
+
+fn undo_merge(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    let c = p.id;
+    let actor = s.actor.clone();
+    let result = s.store.last_merge(c).and_then(|m| match m {
+        Some(m) => s.store.unmerge(m, &actor).map(|_| true),
+        None => Ok(false),
+    });
+    match result {
+        Ok(true) => {
+            s.notice = Some("merge undone".into());
+            reload_keeping(s, Some(c));
+        }
+        Ok(false) => s.notice = Some("nothing was merged into this candidate".into()),
+        Err(e) => report(s, e),
+    }
+}
+
+fn load_ledger(s: &mut State) {
+    s.ledger.clear();
+    if !s.show_history {
+        return;
+    }
+    if let Some(p) = &s.profile {
+        match s.store.ledger(p.id) {
+            Ok(l) => s.ledger = l,
+            Err(e) => report(s, e),
+        }
+    }
+}
+
 fn key(s: &mut State, b: Bound) -> Vec<Command> {
+    if let Mode::Form(_) = s.mode {
+        return form_key(s, b);
+    }
+    if relationship_key(s, b) {
+        return Vec::new();
+    }
     if let Mode::Help { scroll } = &mut s.mode {
         match b {
             Bound::Back | Bound::Help => s.mode = Mode::Normal,
@@ -311,6 +485,7 @@ fn load_selected(s: &mut State) {
         Ok(p) => s.profile = p,
         Err(e) => return report(s, e),
     }
+    load_ledger(s);
     relayout(s);
 }
 

@@ -57,6 +57,12 @@ pub struct InboxRow {
     pub last_direction: Option<Direction>,
     pub message_count: i64,
     pub opted_out: bool,
+    /// See `candidates.next_contact`: None any time, >0 a time, -1 when they write, -2 never.
+    pub next_contact: Option<i64>,
+    /// Mail came from an address erased on request earlier.
+    pub suppressed: bool,
+    /// A message of theirs reads as a request to stop contact.
+    pub optout_request: bool,
 }
 
 /// One email in a conversation.
@@ -124,6 +130,11 @@ pub struct Profile {
     pub last_contact_at: Option<i64>,
     pub waiting_since: Option<i64>,
     pub recent_contacts: Vec<ContactView>,
+    /// See `InboxRow::next_contact`.
+    pub next_contact: Option<i64>,
+    pub suppressed: bool,
+    /// A message of theirs that reads as a request to stop contact: (message id, evidence).
+    pub optout_request: Option<(i64, String)>,
 }
 
 impl Profile {
@@ -182,7 +193,8 @@ pub fn fts_query(text: &str) -> Option<String> {
 
 const INBOX_COLUMNS: &str = "c.id, c.name,
     (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id ORDER BY first_seen, address LIMIT 1),
-    c.last_snippet, c.waiting_since, c.last_message_at, c.last_direction, c.message_count, c.opted_out";
+    c.last_snippet, c.waiting_since, c.last_message_at, c.last_direction, c.message_count, c.opted_out,
+    c.next_contact, c.suppressed, c.optout_request IS NOT NULL";
 
 fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
     Ok(InboxRow {
@@ -195,6 +207,9 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
         last_direction: r.get::<_, Option<String>>(6)?.map(|d| Direction::parse(&d)),
         message_count: r.get(7)?,
         opted_out: r.get(8)?,
+        next_contact: r.get(9)?,
+        suppressed: r.get(10)?,
+        optout_request: r.get(11)?,
     })
 }
 
@@ -344,8 +359,9 @@ impl Store {
         let head = self
             .conn
             .prepare_cached(
-                "SELECT name, message_count, last_inbound_at, last_outbound_at, waiting_since
-                 FROM candidates WHERE id = ?1",
+                "SELECT c.name, c.message_count, c.last_inbound_at, c.last_outbound_at, c.waiting_since,
+                        c.next_contact, c.suppressed, c.optout_request, m.optout_evidence
+                 FROM candidates c LEFT JOIN messages m ON m.id = c.optout_request WHERE c.id = ?1",
             )?
             .query_row([candidate_id], |r| {
                 Ok((
@@ -354,10 +370,25 @@ impl Store {
                     r.get::<_, Option<i64>>(2)?,
                     r.get::<_, Option<i64>>(3)?,
                     r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, Option<i64>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
                 ))
             })
             .optional()?;
-        let Some((name, message_count, last_in, last_out, waiting)) = head else {
+        let Some((
+            name,
+            message_count,
+            last_in,
+            last_out,
+            waiting,
+            next_contact,
+            suppressed,
+            req,
+            evidence,
+        )) = head
+        else {
             return Ok(None);
         };
         let addresses: Vec<String> = self
@@ -404,6 +435,9 @@ impl Store {
             last_contact_at: last_out.max(last_logged),
             waiting_since: waiting,
             recent_contacts,
+            next_contact,
+            suppressed,
+            optout_request: req.map(|id| (id, evidence.unwrap_or_default())),
         }))
     }
 

@@ -337,3 +337,23 @@ pub(crate) fn cancel_outbox(
     )?;
     Ok(n)
 }
+
+impl Store {
+    /// The detected request to stop was not one: the banner goes, and the decision is audited.
+    pub fn dismiss_optout_request(&mut self, candidate_id: i64, actor: &str) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE candidates SET optout_request = NULL WHERE id = ?1",
+            [candidate_id],
+        )?;
+        audit(
+            &tx,
+            actor,
+            "dismiss-opt-out-request",
+            Some(candidate_id),
+            "",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

@@ -43,6 +43,9 @@ CREATE TABLE candidates (
   merged_into INTEGER REFERENCES candidates(id) ON DELETE SET NULL,
   -- Mail arrived from an address erased on request earlier.
   suppressed INTEGER NOT NULL DEFAULT 0,
+  -- When we may next contact them (see core::policy): NULL any time, a unix time, -1 only
+  -- when they write first, -2 never.
+  next_contact INTEGER,
   -- An inbound message that reads as a request to stop contact, not yet acted on.
   optout_request INTEGER REFERENCES messages(id) ON DELETE SET NULL
 );

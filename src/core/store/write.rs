@@ -452,6 +452,7 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
         )?
         .query_row([c], |r| r.get(0))?;
     let activity = last_at.max(last_contact);
+    let next = next_contact_code(tx, c, last_out, last_in)?;
     let rank = match waiting {
         Some(w) => w,
         None => RANK_BASE - activity.unwrap_or(0),
@@ -459,10 +460,50 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
     tx.prepare_cached(
         "UPDATE candidates SET message_count = ?2, last_message_at = ?3, last_inbound_at = ?4,
             last_outbound_at = ?5, waiting_since = ?6, last_snippet = ?7, last_direction = ?8,
-            opted_out = ?9, inbox_rank = ?10 WHERE id = ?1",
+            opted_out = ?9, inbox_rank = ?10, next_contact = ?11 WHERE id = ?1",
     )?
     .execute(params![
-        c, count, activity, last_in, last_out, waiting, snippet, dir, opted_out, rank
+        c, count, activity, last_in, last_out, waiting, snippet, dir, opted_out, rank, next
     ])?;
     Ok(())
+}
+
+/// `next_contact` as stored: NULL any time, a unix time, -1 when they write, -2 never.
+fn next_contact_code(
+    tx: &Transaction,
+    c: i64,
+    last_out: Option<i64>,
+    last_in: Option<i64>,
+) -> Result<Option<i64>> {
+    use crate::core::model::{Frequency, Preferences};
+    use crate::core::policy::{Facts, Next, next_contact};
+    let prefs: Option<(Option<String>, bool)> = tx
+        .prepare_cached("SELECT frequency, no_channel FROM preferences WHERE candidate_id = ?1")?
+        .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((freq, no_channel)) = prefs else {
+        return Ok(None);
+    };
+    let (out_c, in_c): (Option<i64>, Option<i64>) = tx
+        .prepare_cached(
+            "SELECT max(CASE WHEN direction = 'outbound' THEN at END), max(CASE WHEN direction = 'inbound' THEN at END)
+             FROM contact_log WHERE candidate_id = ?1",
+        )?
+        .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let facts = Facts {
+        preferences: Some(Preferences {
+            frequency: freq.as_deref().and_then(Frequency::parse),
+            no_channel,
+            ..Default::default()
+        }),
+        last_outbound: last_out.max(out_c),
+        last_inbound: last_in.max(in_c),
+        ..Default::default()
+    };
+    Ok(match next_contact(&facts) {
+        Next::Now => None,
+        Next::After(t) => Some(t),
+        Next::WhenTheyWrite => Some(-1),
+        Next::Never => Some(-2),
+    })
 }

@@ -1,0 +1,483 @@
+//! Opening the relationship forms from the selected candidate, and carrying them out when
+//! submitted. Every change goes through the store with the acting recruiter recorded.
+
+use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use crate::core::store::ChangeMeta;
+use crate::core::timefmt::short_date;
+use crate::ui::form::{Field, Form, Purpose};
+use crate::ui::state::{Mode, State};
+
+const CHANNELS: [Channel; 4] = [
+    Channel::Email,
+    Channel::Phone,
+    Channel::Sms,
+    Channel::Linkedin,
+];
+const NONE_AT_ALL: &str = "none at all";
+
+fn frequency_options() -> Vec<String> {
+    std::iter::once("not recorded".to_string())
+        .chain(Frequency::ALL.iter().map(|f| f.label().to_string()))
+        .collect()
+}
+
+/// The candidate's newest inbound message in the loaded conversation (a source for "the
+/// candidate said so").
+fn their_latest(s: &State) -> Option<(i64, i64)> {
+    s.conversation
+        .as_ref()?
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.direction == Direction::Inbound && !m.automated)
+        .map(|m| (m.id, m.date))
+}
+
+pub fn open_preferences(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    let prefs = p.preferences.clone().unwrap_or_default();
+    let mut options: Vec<String> = CHANNELS.iter().map(|c| c.as_str().to_string()).collect();
+    options.push(NONE_AT_ALL.into());
+    let mut checked: Vec<bool> = CHANNELS
+        .iter()
+        .map(|c| prefs.channels.contains(c))
+        .collect();
+    checked.push(prefs.no_channel);
+    let preferred = prefs
+        .preferred
+        .and_then(|c| CHANNELS.iter().position(|x| *x == c))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let freq = prefs
+        .frequency
+        .and_then(|f| Frequency::ALL.iter().position(|x| *x == f))
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let latest = their_latest(s);
+    let mut sources = vec!["a recruiter's note".to_string()];
+    if let Some((_, at)) = latest {
+        sources.push(format!(
+            "the candidate said so (their message of {})",
+            short_date(at, s.now, &s.tz)
+        ));
+    }
+    let vocab = if s.interest_vocabulary.is_empty() {
+        String::new()
+    } else {
+        format!("e.g. {}", s.interest_vocabulary.join(", "))
+    };
+    let mut form = Form::new(
+        &format!("Preferences of {}", p.name),
+        Purpose::Preferences {
+            candidate: p.id,
+            their_message: latest.map(|(id, _)| id),
+        },
+        vec![
+            Field::multi("Channels", options, checked),
+            Field::choice(
+                "Preferred",
+                std::iter::once("-".to_string())
+                    .chain(CHANNELS.iter().map(|c| c.as_str().to_string()))
+                    .collect(),
+                preferred,
+            ),
+            Field::choice("Frequency", frequency_options(), freq),
+            Field::text("Interests", &prefs.interests.join(", "), &vocab),
+            Field::text(
+                "Language",
+                prefs.language.as_deref().unwrap_or(""),
+                "e.g. en, de",
+            ),
+            Field::text(
+                "Time zone",
+                prefs.timezone.as_deref().unwrap_or(""),
+                "e.g. Europe/Berlin",
+            ),
+            Field::choice("Source", sources, 0),
+            Field::choice(
+                "Legal basis",
+                vec!["consent".into(), "legitimate interest".into()],
+                0,
+            ),
+            Field::text("Note", "", "why, in a few words"),
+        ],
+    );
+    form.intro
+        .push("Every change is kept in the candidate's history (H shows it).".into());
+    s.mode = Mode::Form(form);
+}
+
+pub fn open_log_contact(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    let now = jiff::Timestamp::from_second(s.now)
+        .map(|t| {
+            t.to_zoned_datetime(s.tz.clone())
+                .strftime("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    let form = Form::new(
+        &format!("Log a contact with {}", p.name),
+        Purpose::LogContact { candidate: p.id },
+        vec![
+            Field::choice(
+                "Channel",
+                ["phone", "meeting", "linkedin", "sms", "email"]
+                    .map(String::from)
+                    .to_vec(),
+                0,
+            ),
+            Field::choice(
+                "Direction",
+                vec!["we contacted them".into(), "they contacted us".into()],
+                0,
+            ),
+            Field::choice(
+                "Outcome",
+                vec![
+                    "talked".into(),
+                    "voicemail".into(),
+                    "no answer".into(),
+                    "message delivered".into(),
+                ],
+                0,
+            ),
+            Field::text("When", &now, "YYYY-MM-DD HH:MM"),
+            Field::text("Note", "", "what was said"),
+        ],
+    );
+    s.mode = Mode::Form(form);
+}
+
+/// The opt-out form; from the banner it starts with the candidate's message as the source.
+pub fn open_opt_out(s: &mut State, from_banner: bool) {
+    let Some(p) = &s.profile else { return };
+    let mut scopes = vec!["all".to_string()];
+    scopes.extend(CHANNELS.iter().map(|c| format!("channel:{}", c.as_str())));
+    if let Some(pr) = &p.preferences {
+        scopes.extend(pr.interests.iter().map(|t| format!("topic:{t}")));
+    }
+    let labels: Vec<String> = scopes
+        .iter()
+        .map(|sc| match sc.as_str() {
+            "all" => "everything".to_string(),
+            x => x
+                .replace("channel:", "only ")
+                .replace("topic:", "only the topic "),
+        })
+        .collect();
+    let banner = p.optout_request.clone();
+    let latest = their_latest(s);
+    let message = if from_banner {
+        banner.as_ref().map(|(id, _)| *id)
+    } else {
+        latest.map(|(id, _)| id)
+    };
+    let mut sources = vec!["a recruiter's note of a call".to_string()];
+    if message.is_some() {
+        sources.push("the candidate's message".into());
+    }
+    let reason = if from_banner {
+        banner.map(|(_, e)| e).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let mut form = Form::new(
+        &format!("Opt-out for {}", p.name),
+        Purpose::OptOut {
+            candidate: p.id,
+            message,
+            scopes,
+        },
+        vec![
+            Field::choice("Scope", labels, 0),
+            Field::text("Reason", &reason, "what they asked"),
+            Field::choice(
+                "Source",
+                sources,
+                if from_banner && message.is_some() {
+                    1
+                } else {
+                    0
+                },
+            ),
+        ],
+    );
+    form.intro
+        .push("Takes effect at once: covered mail is refused and queued mail cancelled.".into());
+    s.mode = Mode::Form(form);
+}
+
+pub fn open_rename(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    s.mode = Mode::Form(Form::new(
+        "Edit the name",
+        Purpose::Rename { candidate: p.id },
+        vec![Field::text("Name", &p.name, "")],
+    ));
+}
+
+pub fn open_split(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    if p.addresses.len() < 2 {
+        s.notice = Some(format!("{} has only one address; nothing to split", p.name));
+        return;
+    }
+    let mut form = Form::new(
+        "Split an address off",
+        Purpose::Split {
+            candidate: p.id,
+            addresses: p.addresses.clone(),
+        },
+        vec![Field::choice(
+            "Address",
+            p.addresses.clone(),
+            p.addresses.len() - 1,
+        )],
+    );
+    form.intro
+        .push("The address and its mail become a candidate of their own.".into());
+    s.mode = Mode::Form(form);
+}
+
+pub fn open_erase(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    let address = p.addresses.first().cloned().unwrap_or_default();
+    let mut form = Form::new(
+        &format!("Erase {}", p.name),
+        Purpose::Erase {
+            candidate: p.id,
+            address: address.clone(),
+        },
+        vec![Field::text("Confirm", "", &format!("type {address}"))],
+    );
+    form.intro = vec![
+        format!(
+            "Deletes everything about {}: {} messages, preferences, history, contacts.",
+            p.name, p.message_count
+        ),
+        "Only keyed hashes of their addresses remain, so they are not contacted again.".into(),
+        "This cannot be undone. Type the address to confirm.".into(),
+    ];
+    s.mode = Mode::Form(form);
+}
+
+/// `m` marks the selected candidate; `m` on another asks to merge the marked one into it.
+pub fn merge_key(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    match s.merge_mark.clone() {
+        None => {
+            s.merge_mark = Some((p.id, p.name.clone()));
+            s.notice = Some(format!(
+                "{} marked: select the candidate to merge into and press m again (m on this one cancels)",
+                p.name
+            ));
+        }
+        Some((id, _)) if id == p.id => {
+            s.merge_mark = None;
+            s.notice = Some("merge cancelled".into());
+        }
+        Some((source, source_name)) => {
+            let mut form = Form::new(
+                "Merge candidates",
+                Purpose::Merge {
+                    target: p.id,
+                    source,
+                },
+                Vec::new(),
+            );
+            form.intro = vec![
+                format!("Merge {source_name} into {}?", p.name),
+                "Addresses, mail, contacts and opt-outs move; the newer preferences win.".into(),
+                "Enter merges, esc cancels. U undoes a merge later.".into(),
+            ];
+            s.mode = Mode::Form(form);
+        }
+    }
+}
+
+/// Carries out a submitted form. Returns an error to show in the form when it is refused.
+pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
+    let now = crate::core::store::now();
+    let actor = s.actor.clone();
+    let meta = |source: &str, message: Option<i64>, basis: Option<&str>, note: String| ChangeMeta {
+        actor: actor.clone(),
+        at: now,
+        source: source.into(),
+        source_message_id: message,
+        legal_basis: basis.map(String::from),
+        note,
+    };
+    let err = |e: crate::core::store::StoreError| e.to_string();
+    match &form.purpose {
+        Purpose::Preferences {
+            candidate,
+            their_message,
+        } => {
+            let ticked = form.ticked("Channels");
+            let no_channel = ticked.iter().any(|t| t == NONE_AT_ALL);
+            if no_channel && ticked.len() > 1 {
+                return Err("\"none at all\" cannot be ticked with a channel".into());
+            }
+            let channels: Vec<Channel> = ticked.iter().filter_map(|t| Channel::parse(t)).collect();
+            let preferred = match form.choice("Preferred") {
+                0 => None,
+                i => CHANNELS.get(i - 1).copied(),
+            };
+            if let Some(c) = preferred
+                && !channels.is_empty()
+                && !channels.contains(&c)
+            {
+                return Err(format!(
+                    "the preferred channel {} is not ticked",
+                    c.as_str()
+                ));
+            }
+            let frequency = match form.choice("Frequency") {
+                0 => None,
+                i => Frequency::ALL.get(i - 1).copied(),
+            };
+            let tz = form.text("Time zone");
+            if !tz.is_empty() && jiff::tz::TimeZone::get(&tz).is_err() {
+                return Err(format!(
+                    "unknown time zone {tz:?}: use an IANA name such as Europe/Berlin"
+                ));
+            }
+            let mut interests: Vec<String> = form
+                .text("Interests")
+                .split(',')
+                .map(|t| t.trim().to_lowercase())
+                .filter(|t| !t.is_empty())
+                .collect();
+            interests.sort();
+            interests.dedup();
+            let language = Some(form.text("Language")).filter(|l| !l.is_empty());
+            let prefs = Preferences {
+                channels,
+                preferred,
+                frequency,
+                interests,
+                language,
+                timezone: Some(tz).filter(|t| !t.is_empty()),
+                no_channel,
+            };
+            let (source, msg) = if form.choice("Source") == 1 {
+                ("candidate", *their_message)
+            } else {
+                ("recruiter", None)
+            };
+            let basis = if form.choice("Legal basis") == 0 {
+                "consent"
+            } else {
+                "legitimate-interest"
+            };
+            s.store
+                .set_preferences(
+                    *candidate,
+                    &prefs,
+                    &meta(source, msg, Some(basis), form.text("Note")),
+                )
+                .map_err(err)?;
+            Ok("preferences saved".into())
+        }
+        Purpose::LogContact { candidate } => {
+            let channel = [
+                Channel::Phone,
+                Channel::Meeting,
+                Channel::Linkedin,
+                Channel::Sms,
+                Channel::Email,
+            ][form.choice("Channel").min(4)];
+            let direction = if form.choice("Direction") == 0 {
+                Direction::Outbound
+            } else {
+                Direction::Inbound
+            };
+            let outcome = [
+                Outcome::Talked,
+                Outcome::Voicemail,
+                Outcome::NoAnswer,
+                Outcome::Delivered,
+            ][form.choice("Outcome").min(3)];
+            let when = form.text("When");
+            let civil: jiff::civil::DateTime = when
+                .replace(' ', "T")
+                .parse()
+                .map_err(|_| format!("{when:?} is not a time: use YYYY-MM-DD HH:MM"))?;
+            let at = civil
+                .to_zoned_datetime(s.tz.clone())
+                .map_err(|e| e.to_string())?
+                .timestamp()
+                .as_second();
+            if at > now + 300 {
+                return Err("a contact cannot be in the future".into());
+            }
+            let entry = ContactEntry {
+                channel,
+                direction,
+                outcome,
+                at,
+                note: form.text("Note"),
+                recorded_by: actor.clone(),
+            };
+            s.store.log_contact(*candidate, &entry).map_err(err)?;
+            Ok(format!("logged: {} {}", channel.as_str(), outcome.as_str()))
+        }
+        Purpose::OptOut {
+            candidate,
+            message,
+            scopes,
+        } => {
+            let scope = scopes
+                .get(form.choice("Scope"))
+                .cloned()
+                .unwrap_or_else(|| "all".into());
+            let reason = form.text("Reason");
+            if reason.is_empty() {
+                return Err("give a reason (what they asked)".into());
+            }
+            let (source, msg) = if form.choice("Source") == 1 {
+                ("message", *message)
+            } else {
+                ("call-note", None)
+            };
+            s.store
+                .record_opt_out(
+                    *candidate,
+                    &scope,
+                    &reason,
+                    &meta(source, msg, None, reason.clone()),
+                )
+                .map_err(err)?;
+            Ok(format!("opt-out recorded ({scope})"))
+        }
+        Purpose::Rename { candidate } => {
+            s.store
+                .rename(*candidate, &form.text("Name"), &actor)
+                .map_err(err)?;
+            Ok("name saved".into())
+        }
+        Purpose::Split { addresses, .. } => {
+            let a = addresses
+                .get(form.choice("Address"))
+                .cloned()
+                .unwrap_or_default();
+            s.store.split_address(&a, &actor).map_err(err)?;
+            Ok(format!("{a} is now a candidate of its own"))
+        }
+        Purpose::Erase { candidate, address } => {
+            if form.text("Confirm") != *address {
+                return Err(format!("type {address} exactly to confirm"));
+            }
+            let n = s.store.erase(*candidate, &actor, "").map_err(err)?;
+            Ok(format!(
+                "erased ({n} messages); their messages remain on the IMAP server"
+            ))
+        }
+        Purpose::Merge { target, source } => {
+            let id = s.store.merge(*target, *source, &actor).map_err(err)?;
+            s.merge_mark = None;
+            Ok(format!("merged (merge {id}; U undoes it)"))
+        }
+    }
+}

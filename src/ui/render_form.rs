@@ -1,0 +1,130 @@
+//! Drawing a form or confirmation as a centred dialog.
+
+use crate::ui::form::{FieldKind, Form};
+use crate::ui::state::State;
+use crate::ui::text::{truncate, width};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+const LABEL: usize = 12;
+
+pub fn render(s: &State, f: &mut Frame, area: Rect, form: &Form) {
+    let t = &s.theme;
+    let w = area.width.saturating_sub(4).min(76);
+    let inner_w = w.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = form
+        .intro
+        .iter()
+        .map(|l| Line::styled(truncate(l, inner_w), t.dim()))
+        .collect();
+    if !form.intro.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let label = Span::styled(
+            format!("{:<LABEL$}", truncate(&field.label, LABEL - 1)),
+            if focused { t.key() } else { t.dim() },
+        );
+        let mut spans = vec![Span::raw(if focused { "▸ " } else { "  " }), label];
+        match &field.kind {
+            FieldKind::Choice { options, selected } => {
+                let v = options.get(*selected).cloned().unwrap_or_default();
+                let room = inner_w.saturating_sub(LABEL + 6);
+                let text = format!("‹ {} ›", truncate(&v, room));
+                spans.push(Span::styled(
+                    text,
+                    if focused { t.selected() } else { t.heading() },
+                ));
+            }
+            FieldKind::Multi {
+                options,
+                checked,
+                cursor,
+            } => {
+                for (j, (o, c)) in options.iter().zip(checked).enumerate() {
+                    let mark = if *c { "[x]" } else { "[ ]" };
+                    let style = if focused && j == *cursor {
+                        t.selected()
+                    } else {
+                        t.heading()
+                    };
+                    spans.push(Span::styled(format!("{mark} {o}"), style));
+                    spans.push(Span::raw(" "));
+                }
+            }
+            FieldKind::Text { value, hint } => {
+                let room = inner_w.saturating_sub(LABEL + 3);
+                if value.is_empty() && !focused {
+                    spans.push(Span::styled(truncate(hint, room), t.dim()));
+                } else {
+                    // Show the end of long text, where the cursor is.
+                    let mut shown = value.clone();
+                    while width(&shown) + 1 > room && !shown.is_empty() {
+                        shown.remove(0);
+                    }
+                    spans.push(Span::styled(shown, t.heading()));
+                    if focused {
+                        spans.push(Span::styled("▏", t.key()));
+                        if value.is_empty() && !hint.is_empty() {
+                            spans.push(Span::styled(
+                                format!(" {}", truncate(hint, room.saturating_sub(2))),
+                                t.dim(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(e) = &form.error {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            truncate(&format!("✗ {e}"), inner_w),
+            t.danger(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    let k = |b| {
+        s.keymap
+            .keys_for(crate::ui::action::Context::Form, b)
+            .first()
+            .cloned()
+            .unwrap_or_default()
+    };
+    use crate::ui::action::Bound;
+    lines.push(Line::styled(
+        truncate(
+            &format!(
+                "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
+                k(Bound::NextField),
+                k(Bound::PrevOption),
+                k(Bound::NextOption),
+                k(Bound::Toggle),
+                k(Bound::Submit),
+                k(Bound::Cancel)
+            ),
+            inner_w,
+        ),
+        t.dim(),
+    ));
+    let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let r = Rect::new(
+        (area.width.saturating_sub(w)) / 2,
+        (area.height.saturating_sub(h)) / 2,
+        w,
+        h,
+    );
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border(true))
+        .title(Span::styled(
+            format!(" {} ", truncate(&form.title, inner_w.saturating_sub(2))),
+            t.title(),
+        ));
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}

@@ -1,0 +1,202 @@
+//! The relationship forms and banners in the TUI, over the demo mailbox.
+
+mod common;
+
+use common::*;
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::state::{Mode, State};
+use rapport::ui::update::update;
+
+fn key(s: &mut State, b: Bound) {
+    update(s, Action::Key(b));
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, Action::FormInput(c));
+    }
+}
+
+fn clear_text(s: &mut State) {
+    for _ in 0..80 {
+        update(s, Action::FormBackspace);
+    }
+}
+
+fn focus_field(s: &mut State, label: &str) {
+    for _ in 0..20 {
+        if let Mode::Form(f) = &s.mode
+            && f.fields[f.focus].label == label
+        {
+            return;
+        }
+        key(s, Bound::NextField);
+    }
+    panic!("no field {label}");
+}
+
+fn form_error(s: &State) -> Option<String> {
+    match &s.mode {
+        Mode::Form(f) => f.error.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn preferences_form_saves_and_the_history_shows_who_changed_what() {
+    let (_d, mut s) = demo_state(80, 24);
+    s.actor = "Alice Moreau".into();
+    // Someone with nothing recorded yet.
+    while s.profile.as_ref().is_some_and(|p| p.preferences.is_some()) {
+        key(&mut s, Bound::Next);
+    }
+    key(&mut s, Bound::EditPreferences);
+    assert!(matches!(s.mode, Mode::Form(_)));
+    insta::assert_snapshot!("preferences_form_80x24", screen(&s));
+    // Channels: tick email (cursor on it) and phone.
+    focus_field(&mut s, "Channels");
+    key(&mut s, Bound::Toggle);
+    key(&mut s, Bound::NextOption);
+    key(&mut s, Bound::Toggle);
+    focus_field(&mut s, "Frequency");
+    for _ in 0..3 {
+        key(&mut s, Bound::NextOption);
+    }
+    focus_field(&mut s, "Interests");
+    clear_text(&mut s);
+    type_text(&mut s, "Rust, remote");
+    focus_field(&mut s, "Note");
+    type_text(&mut s, "asked on the phone");
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.mode, Mode::Normal, "{:?}", form_error(&s));
+    let p = s.profile.clone().unwrap().preferences.unwrap();
+    assert_eq!(p.interests, vec!["remote", "rust"]);
+    assert_eq!(p.frequency, Some(rapport::core::model::Frequency::Monthly));
+    key(&mut s, Bound::History);
+    assert!(s.ledger.iter().any(|e| e.field == "interests"
+        && e.actor == "Alice Moreau"
+        && e.note == "asked on the phone"));
+    key(&mut s, Bound::ToggleProfile);
+    key(&mut s, Bound::Open);
+    let out = screen(&s);
+    assert!(
+        out.contains("History") && out.contains("frequency: - → monthly"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_bad_time_zone_is_refused_in_the_form() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::EditPreferences);
+    focus_field(&mut s, "Time zone");
+    clear_text(&mut s);
+    type_text(&mut s, "Mars/Olympus");
+    key(&mut s, Bound::Submit);
+    let e = form_error(&s).expect("refused");
+    assert!(e.contains("Mars/Olympus"), "{e}");
+    assert!(screen(&s).contains("unknown time zone"));
+    key(&mut s, Bound::Cancel);
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn logging_a_call_puts_it_in_the_timeline_and_a_talk_ends_the_wait() {
+    let (_d, mut s) = demo_state(80, 24);
+    let waiting_before = s.total;
+    let who = s.selected_row().unwrap().id;
+    key(&mut s, Bound::LogContact);
+    focus_field(&mut s, "Note");
+    type_text(&mut s, "Discussed the Rust role");
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.mode, Mode::Normal, "{:?}", form_error(&s));
+    // A call where we talked answers them: they leave "awaiting reply".
+    assert_eq!(s.total, waiting_before - 1);
+    rapport::ui::update::update(&mut s, Action::Key(Bound::FilterAll));
+    let i = s.rows.iter().position(|r| r.id == who).unwrap();
+    for _ in 0..i {
+        key(&mut s, Bound::Next);
+    }
+    let text: String = s.conv_lines.iter().map(|l| l.to_string() + "\n").collect();
+    assert!(
+        text.contains("◆ phone → · talked") && text.contains("Discussed the Rust role"),
+        "{text}"
+    );
+}
+
+#[test]
+fn opt_out_needs_a_reason_then_marks_the_candidate() {
+    let (_d, mut s) = demo_state(80, 24);
+    let name = s.profile.clone().unwrap().name;
+    key(&mut s, Bound::OptOut);
+    key(&mut s, Bound::Submit);
+    assert!(form_error(&s).unwrap().contains("reason"));
+    focus_field(&mut s, "Reason");
+    type_text(&mut s, "asked on the phone");
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.mode, Mode::Normal);
+    key(&mut s, Bound::FilterOptedOut);
+    assert!(s.rows.iter().any(|r| r.name == name && r.opted_out));
+    assert!(screen(&s).contains(&format!("⊘ {name}")));
+}
+
+#[test]
+fn merge_and_undo_from_the_keyboard() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::FilterAll);
+    let total = s.total;
+    let a = s.selected_row().unwrap().clone();
+    key(&mut s, Bound::Merge);
+    assert!(s.notice.as_deref().unwrap().contains("marked"));
+    key(&mut s, Bound::Next);
+    let b = s.selected_row().unwrap().clone();
+    key(&mut s, Bound::Merge);
+    assert!(
+        matches!(&s.mode, Mode::Form(f) if f.intro[0].contains(&a.name) && f.intro[0].contains(&b.name))
+    );
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.total, total - 1);
+    let p = s.profile.clone().unwrap();
+    assert_eq!(p.id, b.id);
+    assert!(p.addresses.contains(&a.address) && p.addresses.contains(&b.address));
+    key(&mut s, Bound::UndoMerge);
+    assert_eq!(s.total, total);
+    assert!(!s.profile.clone().unwrap().addresses.contains(&a.address));
+}
+
+#[test]
+fn erase_needs_the_typed_address() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::FilterAll);
+    let total = s.total;
+    let row = s.selected_row().unwrap().clone();
+    key(&mut s, Bound::Erase);
+    type_text(&mut s, "wrong@example.test");
+    key(&mut s, Bound::Submit);
+    assert!(form_error(&s).unwrap().contains(&row.address));
+    clear_text(&mut s);
+    type_text(&mut s, &row.address);
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.total, total - 1);
+    assert!(
+        s.store
+            .candidate_by_address(&row.address)
+            .unwrap()
+            .is_none()
+    );
+    assert!(s.store.suppressed_since(&row.address).unwrap().is_some());
+}
+
+#[test]
+fn snapshot_profile_with_history_80x24() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::FilterAll);
+    while s.profile.as_ref().is_some_and(|p| p.preferences.is_none()) && s.selected + 1 < s.total {
+        key(&mut s, Bound::Next);
+    }
+    key(&mut s, Bound::History);
+    key(&mut s, Bound::ToggleProfile);
+    key(&mut s, Bound::Open);
+    insta::assert_snapshot!(screen(&s));
+}
