@@ -3,7 +3,8 @@
 
 mod doctor;
 mod output;
-mod people;
+pub mod people;
+mod send;
 mod sync;
 
 use crate::core::store::Store;
@@ -108,6 +109,17 @@ pub enum Cmd {
         /// Do not ask for the typed confirmation
         #[arg(long)]
         yes: bool,
+    },
+    /// Reply to the candidate's latest message (checked against their wishes, then sent)
+    Reply(send::ReplyArgs),
+    /// Write a new message to a candidate
+    Send(send::SendArgs),
+    /// List the outbox, or retry / cancel a message in it
+    Outbox {
+        #[command(subcommand)]
+        cmd: Option<send::OutboxCmd>,
+        #[arg(long)]
+        json: bool,
     },
     /// Sync the shared mailbox once (INBOX and Sent) and exit
     Sync,
@@ -302,7 +314,16 @@ fn scripting(
     cfg: Option<&crate::core::config::Config>,
 ) -> anyhow::Result<ExitCode> {
     let who = people::actor(cfg);
+    let ctx = |store: Store| send::Ctx {
+        store,
+        cfg,
+        data_dir: dir,
+        actor: who.clone(),
+    };
     match cmd {
+        Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
+        Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
+        Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
         Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
         Cmd::LogContact(a) => people::log_contact(&mut open_existing(dir)?, a, &who),
         Cmd::OptOut(a) => people::opt_out(&mut open_existing(dir)?, a, &who),

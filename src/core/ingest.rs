@@ -42,6 +42,7 @@ pub fn ingest_batch(store: &mut Store, batch: Vec<RawMessage>) -> Result<BatchOu
             raw: m.bytes,
             location: m.location,
             received_at: m.received_at,
+            from_outbox: false,
         })
         .collect();
     store.write_batch(&incoming)

@@ -1,7 +1,9 @@
 //! The UI-free core. Nothing in here may depend on ratatui or crossterm.
 
+pub mod compose;
 pub mod config;
 pub mod credentials;
+pub mod delivery;
 pub mod demo;
 pub mod demo_install;
 pub mod guard;

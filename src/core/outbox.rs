@@ -83,5 +83,21 @@ pub fn enqueue(
         note.as_ref()
             .map(|(a, c, r)| (a.as_str(), c.as_str(), r.as_str())),
     )?;
+    // Shown in the conversation at once (as queued). The outbox row above is the truth; if
+    // this is lost to a crash, delivery's recovery puts it back.
+    show_queued(store, &out.raw, now)?;
     Ok(id)
+}
+
+/// Puts a queued message into the conversation (idempotent).
+pub fn show_queued(store: &mut Store, raw: &[u8], now: i64) -> Result<(), StoreError> {
+    let incoming = crate::core::store::Incoming {
+        parsed: crate::core::parse::parse_message(raw),
+        raw: raw.to_vec(),
+        location: None,
+        received_at: now,
+        from_outbox: true,
+    };
+    store.write_batch(&[incoming])?;
+    Ok(())
 }

@@ -109,3 +109,262 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// A queued message the delivery worker works on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxJob {
+    pub id: i64,
+    pub candidate_id: Option<i64>,
+    pub message_id: String,
+    pub raw: Vec<u8>,
+    pub envelope_from: String,
+    pub envelope_to: Vec<String>,
+    pub topics: Vec<String>,
+    pub attempts: i64,
+}
+
+/// How an outbox message is doing, as the conversation shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub state: String,
+    pub sent_copy_state: String,
+    pub attempts: i64,
+    pub next_attempt_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+fn job(r: &rusqlite::Row) -> rusqlite::Result<OutboxJob> {
+    let split = |s: String| {
+        s.split(',')
+            .map(|x| x.trim().to_string())
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    Ok(OutboxJob {
+        id: r.get(0)?,
+        candidate_id: r.get(1)?,
+        message_id: r.get(2)?,
+        raw: r.get(3)?,
+        envelope_from: r.get(4)?,
+        envelope_to: split(r.get(5)?),
+        topics: split(r.get(6)?),
+        attempts: r.get(7)?,
+    })
+}
+
+const JOB_COLUMNS: &str =
+    "id, candidate_id, message_id, raw, envelope_from, envelope_to, topics, attempts";
+
+impl Store {
+    /// Queued messages whose time has come, oldest first.
+    pub fn due_outbox(&self, now: i64) -> Result<Vec<OutboxJob>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM outbox WHERE state = 'queued' AND coalesce(next_attempt_at, 0) <= ?1 ORDER BY id"
+        ))?;
+        let rows = st.query_map([now], job)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Messages left in 'sending' by a process that died: their SMTP outcome is unknown.
+    pub fn interrupted_outbox(&self) -> Result<Vec<OutboxJob>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM outbox WHERE state = 'sending' ORDER BY id"
+        ))?;
+        let rows = st.query_map([], job)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Sent messages whose copy in the Sent folder is still to be made.
+    pub fn pending_sent_copies(&self) -> Result<Vec<OutboxJob>> {
+        let mut st = self.conn.prepare(&format!(
+            "SELECT {JOB_COLUMNS} FROM outbox WHERE state = 'sent' AND sent_copy_state = 'pending' ORDER BY id"
+        ))?;
+        let rows = st.query_map([], job)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn set_outbox(&mut self, id: i64, sql_set: &str, args: &[&dyn rusqlite::ToSql]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id];
+        params.extend_from_slice(args);
+        tx.execute(
+            &format!(
+                "UPDATE outbox SET {sql_set}, updated_at = strftime('%s','now') WHERE id = ?1"
+            ),
+            params.as_slice(),
+        )?;
+        let cand: Option<i64> =
+            tx.query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })?;
+        if let Some(c) = cand {
+            // A reply counts as an answer once it is sent (or no longer, if cancelled).
+            super::write::refresh_candidate(&tx, c)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Committed before the SMTP conversation starts.
+    pub fn outbox_sending(&mut self, id: i64) -> Result<()> {
+        self.set_outbox(id, "state = 'sending', attempts = attempts + 1", &[])
+    }
+    pub fn outbox_sent(&mut self, id: i64, copy_state: &str) -> Result<()> {
+        self.set_outbox(
+            id,
+            "state = 'sent', last_error = NULL, next_attempt_at = NULL, sent_copy_state = ?2",
+            &[&copy_state],
+        )
+    }
+    /// A temporary failure: tried again at `next`.
+    pub fn outbox_retry(&mut self, id: i64, error: &str, next: i64) -> Result<()> {
+        self.set_outbox(
+            id,
+            "state = 'queued', last_error = ?2, next_attempt_at = ?3",
+            &[&error, &next],
+        )
+    }
+    /// A permanent failure: stays until a recruiter retries or cancels it.
+    pub fn outbox_failed(&mut self, id: i64, error: &str) -> Result<()> {
+        self.set_outbox(
+            id,
+            "state = 'failed', last_error = ?2, next_attempt_at = NULL",
+            &[&error],
+        )
+    }
+    pub fn outbox_copy(&mut self, id: i64, state: &str, error: Option<&str>) -> Result<()> {
+        self.set_outbox(
+            id,
+            "sent_copy_state = ?2, last_error = coalesce(?3, last_error)",
+            &[&state, &error],
+        )
+    }
+
+    /// `rapport outbox retry`: a failed (or waiting) message is queued for now.
+    pub fn outbox_requeue(&mut self, id: i64, actor: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = strftime('%s','now')
+             WHERE id = ?1 AND state IN ('failed', 'queued')",
+            [id],
+        )?;
+        if n == 0 {
+            return Err(super::StoreError::Invalid(format!(
+                "outbox message {id} is not failed or queued"
+            )));
+        }
+        self.conn.execute(
+            "INSERT INTO audit_log(at, actor, action, candidate_id, detail) SELECT strftime('%s','now'), ?2, 'outbox-retry', candidate_id, message_id FROM outbox WHERE id = ?1",
+            rusqlite::params![id, actor],
+        )?;
+        Ok(())
+    }
+
+    /// `rapport outbox cancel`: only what has not been handed to the server can be cancelled.
+    pub fn outbox_cancel(&mut self, id: i64, actor: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'cancelled', last_error = 'cancelled by ' || ?2, updated_at = strftime('%s','now')
+             WHERE id = ?1 AND state IN ('failed', 'queued')",
+            rusqlite::params![id, actor],
+        )?;
+        if n == 0 {
+            return Err(super::StoreError::Invalid(format!(
+                "outbox message {id} cannot be cancelled (only queued or failed messages can)"
+            )));
+        }
+        let cand: Option<i64> =
+            self.conn
+                .query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })?;
+        if let Some(c) = cand {
+            self.refresh_candidate(c)?;
+        }
+        Ok(())
+    }
+
+    /// The delivery state of one of our messages, by Message-ID.
+    pub fn delivery(&self, message_id: &str) -> Result<Option<Delivery>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT state, sent_copy_state, attempts, next_attempt_at, last_error FROM outbox WHERE message_id = ?1")?
+            .query_row([message_id], |r| {
+                Ok(Delivery { state: r.get(0)?, sent_copy_state: r.get(1)?, attempts: r.get(2)?, next_attempt_at: r.get(3)?, last_error: r.get(4)? })
+            })
+            .optional()?)
+    }
+
+    /// Saves a draft (new when `id` is None); drafts are never lost to a crash or a refusal.
+    pub fn save_draft(
+        &mut self,
+        id: Option<i64>,
+        candidate_id: i64,
+        in_reply_to: Option<i64>,
+        text: &str,
+        author: &str,
+    ) -> Result<i64> {
+        let now = super::now();
+        match id {
+            Some(id) => {
+                self.conn.execute(
+                    "UPDATE drafts SET text = ?2, updated_at = ?3 WHERE id = ?1",
+                    params![id, text, now],
+                )?;
+                Ok(id)
+            }
+            None => {
+                self.conn.execute(
+                    "INSERT INTO drafts(candidate_id, in_reply_to, text, author, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+                    params![candidate_id, in_reply_to, text, author, now],
+                )?;
+                Ok(self.conn.last_insert_rowid())
+            }
+        }
+    }
+
+    pub fn delete_draft(&mut self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
+    /// The newest draft for a candidate: (id, replying to, text).
+    pub fn latest_draft(&self, candidate_id: i64) -> Result<Option<(i64, Option<i64>, String)>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, in_reply_to, text FROM drafts WHERE candidate_id = ?1 ORDER BY updated_at DESC, id DESC LIMIT 1",
+                [candidate_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
+    }
+
+    /// References and In-Reply-To of a stored message (for replying to it).
+    pub fn threading_of(&self, id: i64) -> Result<(Vec<String>, Vec<String>)> {
+        let (refs, irt): (String, String) = self.conn.query_row(
+            "SELECT refs, in_reply_to FROM messages WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let split = |s: String| s.split_whitespace().map(String::from).collect();
+        Ok((split(refs), split(irt)))
+    }
+}
+
+impl Store {
+    /// The raw message of an outbox entry.
+    pub fn outbox_raw(&self, id: i64) -> Result<Option<Vec<u8>>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT raw FROM outbox WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Marks a message refused at delivery time as cancelled (the reason is already set).
+    pub(crate) fn conn_cancel(&mut self, id: i64) -> Result<()> {
+        self.set_outbox(id, "state = 'cancelled'", &[])
+    }
+}

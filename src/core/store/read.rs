@@ -83,6 +83,8 @@ pub struct MessageView {
     pub attachments: Vec<Attachment>,
     pub automated: bool,
     pub recruiter: Option<String>,
+    /// For mail written in rapport: how its delivery is going.
+    pub delivery: Option<super::Delivery>,
 }
 
 /// A logged contact with its row id.
@@ -279,9 +281,11 @@ impl Store {
     /// The newest `limit` messages of a candidate and their logged contacts, oldest first.
     pub fn conversation(&self, candidate_id: i64, limit: usize) -> Result<Conversation> {
         let mut st = self.conn.prepare_cached(
-            "SELECT id, message_id, thread_id, parent_message_id, direction, from_name, from_addr,
-                    to_addrs, cc_addrs, subject, date, body, attachments, automated, recruiter
-             FROM messages WHERE candidate_id = ?1 ORDER BY date DESC, id DESC LIMIT ?2",
+            "SELECT m.id, m.message_id, m.thread_id, m.parent_message_id, m.direction, m.from_name, m.from_addr,
+                    m.to_addrs, m.cc_addrs, m.subject, m.date, m.body, m.attachments, m.automated, m.recruiter,
+                    o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error
+             FROM messages m LEFT JOIN outbox o ON o.message_id = m.message_id
+             WHERE m.candidate_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2",
         )?;
         let mut messages: Vec<MessageView> = st
             .query_map(params![candidate_id, limit as i64], |r| {
@@ -301,6 +305,16 @@ impl Store {
                     attachments: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
                     automated: r.get(13)?,
                     recruiter: r.get(14)?,
+                    delivery: match r.get::<_, Option<String>>(15)? {
+                        Some(state) => Some(super::Delivery {
+                            state,
+                            sent_copy_state: r.get(16)?,
+                            attempts: r.get(17)?,
+                            next_attempt_at: r.get(18)?,
+                            last_error: r.get(19)?,
+                        }),
+                        None => None,
+                    },
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

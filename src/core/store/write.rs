@@ -21,6 +21,8 @@ pub struct Incoming {
     pub location: Option<Location>,
     /// When rapport received it; the date when the message has no usable Date header.
     pub received_at: i64,
+    /// Written by rapport itself and queued in the outbox.
+    pub from_outbox: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -418,7 +420,8 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
         .prepare_cached(
             "SELECT count(*), max(date),
                 max(CASE WHEN direction = 'inbound' AND automated = 0 THEN date END),
-                max(CASE WHEN direction = 'outbound' THEN date END)
+                max(CASE WHEN direction = 'outbound' AND NOT EXISTS (SELECT 1 FROM outbox o
+                    WHERE o.message_id = messages.message_id AND o.state != 'sent') THEN date END)
              FROM messages WHERE candidate_id = ?1",
         )?
         .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;

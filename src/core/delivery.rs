@@ -1,0 +1,254 @@
+//! Delivering the outbox: SMTP (or the demo's folder of .eml files), then a copy in the Sent
+//! folder over IMAP. Delivery and the Sent copy are separate states: a failed copy is retried
+//! on its own and never sends the mail again.
+//!
+//! Exactly once: a message is marked `sending` (committed) before the SMTP conversation and
+//! `sent` right after the server accepts it. A message found in `sending` at start-up had its
+//! outcome cut off; it is looked up in the Sent folder by Message-ID before any resend. The one
+//! window left: a crash after the server accepted the message and before `sent` was committed,
+//! with the Sent copy not yet made; that message is sent again (a duplicate, never a loss).
+
+use crate::core::imap::connect::{Endpoint, connect};
+use crate::core::policy::{Verdict, check};
+use crate::core::smtp;
+use crate::core::store::{OutboxJob, Store, StoreError};
+use lettre::AsyncTransport;
+use lettre::address::Envelope;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where mail goes.
+pub enum Transport {
+    /// The demo: .eml files in a folder.
+    File(PathBuf),
+    Smtp(smtp::Transport),
+}
+
+/// Delivery settings: the transport, and the IMAP account whose Sent folder gets copies.
+pub struct Deliverer {
+    pub transport: Transport,
+    pub sent: Option<Endpoint>,
+    pub sent_folders: Vec<String>,
+}
+
+/// Backoff for temporary failures: 30 s, 1 min, 2 min ... at most 30 min.
+pub fn retry_delay(attempts: i64) -> Duration {
+    Duration::from_secs((30u64 << attempts.clamp(0, 6) as u32).min(1800))
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    pub cancelled: usize,
+    pub copies: usize,
+}
+
+enum Outcome {
+    Sent,
+    Temporary(String),
+    Permanent(String),
+}
+
+async fn send(t: &Transport, job: &OutboxJob) -> Outcome {
+    let parse = |a: &str| a.parse::<lettre::Address>();
+    let from = match parse(&job.envelope_from) {
+        Ok(a) => a,
+        Err(e) => return Outcome::Permanent(format!("invalid sender {}: {e}", job.envelope_from)),
+    };
+    let to: Result<Vec<_>, _> = job.envelope_to.iter().map(|a| parse(a)).collect();
+    let envelope = match to
+        .map_err(|e| e.to_string())
+        .and_then(|to| Envelope::new(Some(from), to).map_err(|e| e.to_string()))
+    {
+        Ok(e) => e,
+        Err(e) => return Outcome::Permanent(format!("invalid recipients: {e}")),
+    };
+    match t {
+        Transport::File(dir) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return Outcome::Temporary(e.to_string());
+            }
+            match lettre::AsyncFileTransport::<lettre::Tokio1Executor>::new(dir)
+                .send_raw(&envelope, &job.raw)
+                .await
+            {
+                Ok(_) => Outcome::Sent,
+                Err(e) => Outcome::Temporary(e.to_string()),
+            }
+        }
+        Transport::Smtp(s) => match s.send_raw(&envelope, &job.raw).await {
+            Ok(_) => Outcome::Sent,
+            Err(e) if e.is_permanent() => Outcome::Permanent(smtp::explain(&e)),
+            Err(e) => Outcome::Temporary(smtp::explain(&e)),
+        },
+    }
+}
+
+fn sent_folder(
+    s: &mut crate::core::imap::connect::Session,
+    configured: &[String],
+) -> Result<String, String> {
+    let folders =
+        crate::core::imap::sync::resolve_folders(s, configured).map_err(|e| e.to_string())?;
+    folders
+        .into_iter()
+        .find(|f| f.role == "sent")
+        .map(|f| f.name)
+        .ok_or_else(|| "no Sent folder found".to_string())
+}
+
+/// Start-up recovery: messages cut off in `sending` are looked up in Sent; found ones are sent,
+/// the rest go back to the queue. Queued messages missing from the conversation are shown.
+pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
+    let now = crate::core::store::now();
+    for job in store.outbox()? {
+        if matches!(job.state.as_str(), "queued" | "sending" | "failed")
+            && let Some(raw) = store.outbox_raw(job.id)?
+        {
+            crate::core::outbox::show_queued(store, &raw, now)?;
+        }
+    }
+    let interrupted = store.interrupted_outbox()?;
+    if interrupted.is_empty() {
+        return Ok(());
+    }
+    let mut found = std::collections::BTreeSet::new();
+    if let Some(ep) = &d.sent {
+        match connect(ep) {
+            Ok(mut s) => {
+                if let Ok(folder) = sent_folder(&mut s, &d.sent_folders)
+                    && s.examine(&folder).is_ok()
+                {
+                    for job in &interrupted {
+                        let q = format!(
+                            "HEADER Message-ID \"{}\"",
+                            job.message_id.replace(['"', '\\'], "")
+                        );
+                        if s.uid_search(q).map(|u| !u.is_empty()).unwrap_or(false) {
+                            found.insert(job.id);
+                        }
+                    }
+                }
+                let _ = s.logout();
+            }
+            Err(e) => {
+                // Without the Sent folder we cannot tell: wait rather than risk a duplicate.
+                tracing::warn!("recovery postponed, cannot reach IMAP: {e}");
+                return Ok(());
+            }
+        }
+    }
+    for job in interrupted {
+        if found.contains(&job.id) {
+            store.outbox_sent(job.id, "done")?;
+        } else {
+            tracing::warn!(
+                "message {} was cut off while sending and is not in Sent: sending it again",
+                job.message_id
+            );
+            store.outbox_retry(job.id, "interrupted while sending; sending again", now)?;
+        }
+    }
+    Ok(())
+}
+
+/// One pass: every due message is checked against the candidate's wishes again (an opt-out may
+/// have come in since it was queued), sent, and copied to Sent.
+pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+    let mut r = Report::default();
+    let now = crate::core::store::now();
+    for job in store.due_outbox(now)? {
+        if let Verdict::Refused(why) = check(
+            store,
+            job.candidate_id,
+            &job.envelope_to,
+            crate::core::model::Channel::Email,
+            &job.topics,
+            now,
+        )? {
+            store.outbox_failed(job.id, &format!("not sent: {why}"))?;
+            store.conn_cancel(job.id)?;
+            r.cancelled += 1;
+            continue;
+        }
+        store.outbox_sending(job.id)?;
+        match send(&d.transport, &job).await {
+            Outcome::Sent => {
+                let copy = if d.sent.is_some() { "pending" } else { "local" };
+                store.outbox_sent(job.id, copy)?;
+                r.sent += 1;
+            }
+            Outcome::Temporary(e) => {
+                let next = now + retry_delay(job.attempts).as_secs() as i64;
+                store.outbox_retry(job.id, &e, next)?;
+                r.retrying += 1;
+            }
+            Outcome::Permanent(e) => {
+                store.outbox_failed(job.id, &e)?;
+                r.failed += 1;
+            }
+        }
+    }
+    r.copies = copy_to_sent(store, d)?;
+    Ok(r)
+}
+
+/// Appends sent messages to the Sent folder (\Seen). Failures leave them pending.
+fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
+    let jobs = store.pending_sent_copies()?;
+    let Some(ep) = &d.sent else { return Ok(0) };
+    if jobs.is_empty() {
+        return Ok(0);
+    }
+    let mut s = match connect(ep) {
+        Ok(s) => s,
+        Err(e) => {
+            for j in &jobs {
+                store.outbox_copy(
+                    j.id,
+                    "pending",
+                    Some(&format!("Sent copy not made yet: {e}")),
+                )?;
+            }
+            return Ok(0);
+        }
+    };
+    let folder = match sent_folder(&mut s, &d.sent_folders) {
+        Ok(f) => f,
+        Err(e) => {
+            for j in &jobs {
+                store.outbox_copy(
+                    j.id,
+                    "pending",
+                    Some(&format!("Sent copy not made yet: {e}")),
+                )?;
+            }
+            return Ok(0);
+        }
+    };
+    let mut done = 0;
+    for j in jobs {
+        match s
+            .append(&folder, &j.raw)
+            .flag(imap::types::Flag::Seen)
+            .finish()
+        {
+            Ok(_) => {
+                store.outbox_copy(j.id, "done", None)?;
+                done += 1;
+            }
+            Err(e) => store.outbox_copy(
+                j.id,
+                "pending",
+                Some(&format!(
+                    "Sent copy not made yet: {}",
+                    crate::core::imap::connect::describe(&e)
+                )),
+            )?,
+        }
+    }
+    let _ = s.logout();
+    Ok(done)
+}
