@@ -199,7 +199,7 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    tui(store)
+    tui_with(store, None, None, &dir)
 }
 
 /// The demo's "now": the current hour, so waits look live yet the mailbox is the same all hour.
@@ -257,17 +257,14 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         }
         loaded = Some(cfg);
     }
-    tui_with(store, worker, loaded.as_ref())
-}
-
-fn tui(store: Store) -> anyhow::Result<ExitCode> {
-    tui_with(store, None, None)
+    tui_with(store, worker, loaded.as_ref(), &dir)
 }
 
 fn tui_with(
     store: Store,
     worker: Option<std::sync::mpsc::Receiver<crate::core::imap::worker::SyncEvent>>,
     cfg: Option<&crate::core::config::Config>,
+    data_dir: &Path,
 ) -> anyhow::Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
         bail!(
@@ -292,7 +289,18 @@ fn tui_with(
     }
     state.actor = people::actor(cfg);
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
-    crate::ui::run::run(state, worker)?;
+    state.editor = ["VISUAL", "EDITOR"].iter().find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
+    let mut workers = crate::ui::run::Workers { sync: worker, delivery: None, drafts_dir: Some(data_dir.to_owned()) };
+    // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
+    // inbox still works and says why it cannot send.
+    match (send::identity(&state.store, cfg, &state.actor), send::deliverer(&state.store, cfg, data_dir)) {
+        (Ok(identity), Ok(d)) => {
+            state.identity = Some(identity);
+            workers.delivery = Some(crate::core::delivery::spawn_worker(data_dir.to_owned(), d));
+        }
+        (Err(e), _) | (_, Err(e)) => tracing::info!("sending is off: {e:#}"),
+    }
+    crate::ui::run::run(state, workers)?;
     Ok(ExitCode::SUCCESS)
 }
 

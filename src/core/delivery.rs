@@ -252,3 +252,66 @@ fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
     let _ = s.logout();
     Ok(done)
 }
+
+/// What the delivery worker reports to the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryEvent {
+    /// Something in the outbox changed: the conversation should be read again.
+    Changed(Report),
+    Error(String),
+}
+
+/// How often the worker looks at the outbox when nobody wakes it.
+pub const OUTBOX_POLL: Duration = Duration::from_secs(15);
+
+/// Starts the delivery worker. Send `()` on the returned sender to wake it (a new message).
+pub fn spawn_worker(
+    data_dir: PathBuf,
+    deliverer: Deliverer,
+) -> (std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<DeliveryEvent>) {
+    let (wake, wakeups) = std::sync::mpsc::channel::<()>();
+    let (events, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("rapport-outbox".into())
+        .spawn(move || {
+            let ev = events.clone();
+            let run = crate::core::guard::guarded(move || {
+                let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                    Ok(rt) => rt,
+                    Err(e) => return events.send(DeliveryEvent::Error(e.to_string())).unwrap_or(()),
+                };
+                let _guard = rt.enter();
+                let mut store = match Store::open_in(&data_dir) {
+                    Ok(s) => s,
+                    Err(e) => return events.send(DeliveryEvent::Error(e.to_string())).unwrap_or(()),
+                };
+                if let Err(e) = recover(&mut store, &deliverer) {
+                    let _ = events.send(DeliveryEvent::Error(e.to_string()));
+                }
+                loop {
+                    match rt.block_on(run_once(&mut store, &deliverer)) {
+                        Ok(r) if r != Report::default() => {
+                            if events.send(DeliveryEvent::Changed(r)).is_err() {
+                                return;
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => {
+                            if events.send(DeliveryEvent::Error(e.to_string())).is_err() {
+                                return;
+                            }
+                        }
+                    }
+                    match wakeups.recv_timeout(OUTBOX_POLL) {
+                        Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => while wakeups.try_recv().is_ok() {},
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                    }
+                }
+            });
+            if run.is_err() {
+                let _ = ev.send(DeliveryEvent::Error("the outbox worker stopped unexpectedly".into()));
+            }
+        })
+        .expect("spawning a thread");
+    (wake, rx)
+}

@@ -11,16 +11,19 @@ pub enum Context {
     Help,
     /// A form or confirmation dialog.
     Form,
+    /// The built-in editor.
+    Compose,
 }
 
 impl Context {
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 7] = [
         Context::Global,
         Context::Inbox,
         Context::Conversation,
         Context::Profile,
         Context::Help,
         Context::Form,
+        Context::Compose,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +33,7 @@ impl Context {
             Context::Profile => "profile",
             Context::Help => "help",
             Context::Form => "form",
+            Context::Compose => "compose",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {
@@ -76,6 +80,8 @@ bindable! {
     FilterAll => "filter-all", "Show all candidates";
     FilterOptedOut => "filter-opted-out", "Show candidates who opted out";
     ToggleProfile => "toggle-profile", "Show or hide the candidate profile";
+    Reply => "reply", "Reply to the selected message (in $VISUAL/$EDITOR, or the built-in editor)";
+    Compose => "compose", "Write a new message to the candidate";
     EditPreferences => "edit-preferences", "Edit the candidate's preferences";
     LogContact => "log-contact", "Log a call, meeting or message";
     OptOut => "opt-out", "Record an opt-out";
@@ -115,6 +121,12 @@ pub enum Action {
     /// Text typed into a form's text field.
     FormInput(char),
     FormBackspace,
+    /// A key for the built-in editor.
+    ComposeKey(crossterm::event::KeyEvent),
+    /// The external editor finished: the draft file's text, or why it could not run.
+    EditorDone(Result<String, String>),
+    /// A report from the outbox worker.
+    Delivery(crate::core::delivery::DeliveryEvent),
     /// A report from the background sync.
     Sync(crate::core::imap::worker::SyncEvent),
 }

@@ -16,6 +16,12 @@ const QUOTE_KEEP: usize = 3;
 const OUT_INDENT: &str = "    ";
 
 pub fn lines(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
+    lines_with_anchors(conv, w, theme, tz).0
+}
+
+/// The lines, and the line of each message's header (to know which message is selected).
+pub fn lines_with_anchors(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> (Vec<Line<'static>>, Vec<(usize, i64)>) {
+    let mut anchors = Vec::new();
     let w = w.max(20);
     let mut out: Vec<Line<'static>> = Vec::new();
     if conv.older_omitted > 0 {
@@ -43,6 +49,7 @@ pub fn lines(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> Vec
                     let fill = "─".repeat(w.saturating_sub(width(&head)));
                     out.push(Line::styled(format!("{head}{fill}"), theme.dim()));
                 }
+                anchors.push((out.len(), msg.id));
                 message(&mut out, msg, w, theme, tz);
             }
             TimelineItem::Contact(c) => {
@@ -70,7 +77,25 @@ pub fn lines(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> Vec
             }
         }
     }
-    out
+    (out, anchors)
+}
+
+/// "queued", "sent", "failed: reason" … for mail written in rapport.
+fn delivery_text(d: &crate::core::store::Delivery, tz: &TimeZone) -> String {
+    let err = d.last_error.as_deref().unwrap_or("");
+    match d.state.as_str() {
+        "queued" if d.attempts > 0 => {
+            let at = d.next_attempt_at.map(|t| crate::core::timefmt::long_date(t, tz)).unwrap_or_default();
+            format!("[failed: {err} · retry {at}]")
+        }
+        "queued" => "[queued]".into(),
+        "sending" => "[sending…]".into(),
+        "sent" if d.sent_copy_state == "pending" => "[sent · Sent copy pending]".into(),
+        "sent" => "[sent]".into(),
+        "failed" => format!("[failed: {err}]"),
+        "cancelled" => format!("[not sent: {err}]"),
+        other => format!("[{other}]"),
+    }
 }
 
 fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Theme, tz: &TimeZone) {
@@ -87,8 +112,9 @@ fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Them
         m.from_name.clone()
     };
     let date = long_date(m.date, tz);
-    let auto = if m.automated { " [auto]" } else { "" };
-    let left = format!("{indent}{mark} {who}{auto}");
+    let auto = if m.automated { " [auto]".to_string() } else { String::new() };
+    let status = m.delivery.as_ref().map(|d| format!(" {}", delivery_text(d, tz))).unwrap_or_default();
+    let left = format!("{indent}{mark} {who}{auto}{status}");
     let room = w.saturating_sub(width(&date) + 1);
     let left = truncate(&left, room);
     let pad = " ".repeat(w.saturating_sub(width(&left) + width(&date)));

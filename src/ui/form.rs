@@ -86,6 +86,10 @@ pub enum Purpose {
         target: i64,
         source: i64,
     },
+    /// Send a draft with no text of its own.
+    SendEmpty,
+    /// Send despite conflicts with the candidate's wishes (needs a reason).
+    SendConfirm,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -202,7 +202,7 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
 }
 
 fn conversation(s: &State, f: &mut Frame, r: Rect) {
-    let focused = s.focus == Focus::Conversation;
+    let focused = s.focus == Focus::Conversation || matches!(s.mode, Mode::Compose(_));
     let title = match &s.profile {
         Some(p) => format!(" {} ", p.name),
         None => " Conversation ".into(),
@@ -271,11 +271,32 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
             inner.height = inner.height.saturating_sub(n);
         }
     }
+    if let Mode::Compose(ta) = &s.mode {
+        // The built-in editor takes the conversation's place.
+        let hint = s.keymap.keys_for(Context::Compose, Bound::Submit).first().cloned().unwrap_or_default();
+        let cancel = s.keymap.keys_for(Context::Compose, Bound::Cancel).first().cloned().unwrap_or_default();
+        let head = Line::styled(format!("Writing · {hint} sends · {cancel} keeps the draft"), s.theme.warn());
+        f.render_widget(Paragraph::new(head), Rect { height: 1, ..inner });
+        let area = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+        f.render_widget(&**ta, area);
+        return;
+    }
     let h = inner.height as usize;
     let total = s.conv_lines.len();
     let end = total.saturating_sub(s.conv_scroll);
     let start = end.saturating_sub(h);
-    let lines: Vec<Line> = s.conv_lines[start..end].to_vec();
+    let selected_line = s.conv_anchors.iter().find(|(_, id)| Some(*id) == s.selected_message).map(|(l, _)| *l);
+    let lines: Vec<Line> = s.conv_lines[start..end]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            if focused && Some(start + i) == selected_line {
+                l.clone().patch_style(s.theme.selected())
+            } else {
+                l.clone()
+            }
+        })
+        .collect();
     f.render_widget(Paragraph::new(lines), inner);
 }
 

@@ -1,6 +1,7 @@
 //! The runner: owns the terminal, turns terminal events into actions, runs `update`, draws
 //! with `render`, and restores the terminal on quit, on error and on panic.
 
+use crate::core::delivery::DeliveryEvent;
 use crate::core::imap::worker::SyncEvent;
 use crate::ui::action::{Action, Bound};
 use crate::ui::render::render;
@@ -23,7 +24,16 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Runs the TUI until the user quits. The terminal is restored however this returns, and on a
 /// panic (see `install_panic_hook`).
-pub fn run(mut state: State, sync: Option<Receiver<SyncEvent>>) -> anyhow::Result<()> {
+/// Background workers the UI listens to.
+#[derive(Default)]
+pub struct Workers {
+    pub sync: Option<Receiver<SyncEvent>>,
+    pub delivery: Option<(std::sync::mpsc::Sender<()>, Receiver<DeliveryEvent>)>,
+    /// Where draft files for the external editor go (the data dir).
+    pub drafts_dir: Option<std::path::PathBuf>,
+}
+
+pub fn run(mut state: State, workers: Workers) -> anyhow::Result<()> {
     install_panic_hook();
     crossterm::terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
@@ -31,7 +41,7 @@ pub fn run(mut state: State, sync: Option<Receiver<SyncEvent>>) -> anyhow::Resul
     let result = match setup {
         Ok(()) => Terminal::new(CrosstermBackend::new(std::io::stdout()))
             .map_err(anyhow::Error::from)
-            .and_then(|mut t| event_loop(&mut t, &mut state, sync.as_ref())),
+            .and_then(|mut t| event_loop(&mut t, &mut state, &workers)),
         Err(e) => Err(e.into()),
     };
     let restored = restore();
@@ -70,7 +80,7 @@ pub fn install_panic_hook() {
 fn event_loop<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     state: &mut State,
-    sync: Option<&Receiver<SyncEvent>>,
+    workers: &Workers,
 ) -> anyhow::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -87,7 +97,13 @@ where
             panic!("RAPPORT_TEST_PANIC is set: crashing on purpose");
         }
         let mut timeout = TICK.saturating_sub(last_tick.elapsed());
-        if let Some(rx) = sync {
+        if let Some((_, rx)) = &workers.delivery {
+            timeout = timeout.min(Duration::from_millis(200));
+            while let Ok(ev) = rx.try_recv() {
+                update(state, Action::Delivery(ev));
+            }
+        }
+        if let Some(rx) = &workers.sync {
             // Worker reports are picked up at least this often.
             timeout = timeout.min(Duration::from_millis(200));
             let mut got = false;
@@ -109,8 +125,25 @@ where
                 if matches!(a, Action::Key(_)) {
                     state.notice = None;
                 }
-                if update(state, a).contains(&Command::Quit) {
-                    return Ok(());
+                for c in update(state, a) {
+                    match c {
+                        Command::Quit => return Ok(()),
+                        Command::Deliver => {
+                            if let Some((wake, _)) = &workers.delivery {
+                                let _ = wake.send(());
+                            }
+                        }
+                        Command::Edit(text) => {
+                            let done = edit_externally(terminal, state, workers, &text);
+                            for c in update(state, Action::EditorDone(done)) {
+                                if c == Command::Deliver
+                                    && let Some((wake, _)) = &workers.delivery
+                                {
+                                    let _ = wake.send(());
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -118,6 +151,44 @@ where
             last_tick = Instant::now();
             update(state, Action::Tick);
         }
+    }
+}
+
+/// Hands the terminal to $VISUAL/$EDITOR on a private draft file, then takes it back: leave
+/// the alternate screen and raw mode, run the editor, restore both and redraw everything.
+fn edit_externally<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    state: &State,
+    workers: &Workers,
+    text: &str,
+) -> Result<String, String>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let editor = state.editor.clone().ok_or("no editor configured")?;
+    let dir = workers.drafts_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let file = tempfile::Builder::new()
+        .prefix("rapport-draft-")
+        .suffix(".txt")
+        .tempfile_in(&dir)
+        .map_err(|e| format!("cannot create a draft file in {}: {e}", dir.display()))?;
+    std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+    let _ = restore();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("rapport-editor")
+        .arg(file.path())
+        .status();
+    // Take the terminal back whatever happened.
+    let _ = crossterm::terminal::enable_raw_mode();
+    ACTIVE.store(true, Ordering::SeqCst);
+    let _ = crossterm::execute!(std::io::stdout(), EnterAlternateScreen, Hide);
+    let _ = terminal.clear();
+    match status {
+        Ok(st) if st.success() => std::fs::read_to_string(file.path()).map_err(|e| e.to_string()),
+        Ok(st) => Err(format!("{editor} exited with {st}")),
+        Err(e) => Err(format!("cannot run {editor}: {e}")),
     }
 }
 
@@ -135,6 +206,13 @@ pub fn translate(state: &State, k: &KeyEvent) -> Option<Action> {
             KeyCode::Backspace => Some(Action::SearchBackspace),
             KeyCode::Char(c) if !ctrl => Some(Action::SearchInput(c)),
             _ => None,
+        };
+    }
+    if let Mode::Compose(_) = &state.mode {
+        // Only the editor's own two keys are actions; everything else is typing.
+        return match state.keymap.resolve(crate::ui::action::Context::Compose, k) {
+            Some(b @ (Bound::Submit | Bound::Cancel)) => Some(Action::Key(b)),
+            _ => Some(Action::ComposeKey(*k)),
         };
     }
     if let Mode::Form(f) = &state.mode {

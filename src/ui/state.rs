@@ -16,7 +16,7 @@ pub enum Focus {
 }
 
 /// Overlays and prompts on top of the panes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Mode {
     Normal,
     /// Typing a search; `previous` is restored on cancel.
@@ -29,6 +29,8 @@ pub enum Mode {
     },
     /// A form or confirmation dialog.
     Form(crate::ui::form::Form),
+    /// The built-in editor.
+    Compose(Box<ratatui_textarea::TextArea<'static>>),
 }
 
 /// The background sync as the status bar shows it.
@@ -58,6 +60,10 @@ pub enum SyncStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Quit,
+    /// Hand the terminal to $VISUAL/$EDITOR with this text; answer with `Action::EditorDone`.
+    Edit(String),
+    /// Wake the outbox worker.
+    Deliver,
 }
 
 /// How many inbox rows are kept in memory around the selection; the rest stays in SQLite.
@@ -113,6 +119,31 @@ pub struct State {
     /// The profile shows the preference and consent history.
     pub show_history: bool,
     pub ledger: Vec<crate::core::store::LedgerEntry>,
+    /// $VISUAL or $EDITOR; None means the built-in editor.
+    pub editor: Option<String>,
+    /// From whom mail is sent (None: this data dir cannot send).
+    pub identity: Option<crate::core::compose::Identity>,
+    /// The draft being written.
+    pub compose: Option<crate::ui::compose::Session>,
+    /// The message `r` replies to: the newest one at or above the bottom of the view.
+    pub selected_message: Option<i64>,
+    /// (line, message id) of each message header in `conv_lines`.
+    pub conv_anchors: Vec<(usize, i64)>,
+    /// Commands produced inside nested handlers, returned by `update`.
+    pub pending: Vec<Command>,
+}
+
+impl PartialEq for Mode {
+    fn eq(&self, other: &Mode) -> bool {
+        match (self, other) {
+            (Mode::Normal, Mode::Normal) => true,
+            (Mode::Search { input: a, previous: b }, Mode::Search { input: c, previous: d }) => a == c && b == d,
+            (Mode::Help { scroll: a }, Mode::Help { scroll: b }) => a == b,
+            (Mode::Form(a), Mode::Form(b)) => a == b,
+            (Mode::Compose(a), Mode::Compose(b)) => a.lines() == b.lines(),
+            _ => false,
+        }
+    }
 }
 
 impl State {
@@ -155,6 +186,12 @@ impl State {
             merge_mark: None,
             show_history: false,
             ledger: Vec::new(),
+            editor: None,
+            identity: None,
+            compose: None,
+            selected_message: None,
+            conv_anchors: Vec::new(),
+            pending: Vec::new(),
         }
     }
 
@@ -170,6 +207,7 @@ impl State {
         match (&self.mode, self.focus) {
             (Mode::Help { .. }, _) => Context::Help,
             (Mode::Form(_), _) => Context::Form,
+            (Mode::Compose(_), _) => Context::Compose,
             (_, Focus::Inbox) => Context::Inbox,
             (_, Focus::Conversation) => Context::Conversation,
             (_, Focus::Profile) => Context::Profile,

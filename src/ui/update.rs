@@ -10,6 +10,12 @@ use crate::ui::layout::{Panes, layout};
 use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStatus, WINDOW};
 
 pub fn update(s: &mut State, action: Action) -> Vec<Command> {
+    let mut out = update_inner(s, action);
+    out.append(&mut s.pending);
+    out
+}
+
+fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
     match action {
         Action::Resize(w, h) => {
             s.width = w;
@@ -59,6 +65,27 @@ pub fn update(s: &mut State, action: Action) -> Vec<Command> {
             }
         }
         Action::Key(b) => return key(s, b),
+        Action::ComposeKey(k) => {
+            if let Mode::Compose(ta) = &mut s.mode {
+                ta.input(k);
+            }
+        }
+        Action::EditorDone(Ok(text)) => {
+            let out = crate::ui::compose::finish(s, text);
+            reload_keeping(s, s.profile.as_ref().map(|p| p.id));
+            return out;
+        }
+        Action::EditorDone(Err(e)) => {
+            s.compose = None;
+            s.notice = Some(format!("the editor failed: {e}; the draft is kept"));
+        }
+        Action::Delivery(ev) => match ev {
+            crate::core::delivery::DeliveryEvent::Changed(_) => {
+                let c = s.profile.as_ref().map(|p| p.id);
+                reload_keeping(s, c);
+            }
+            crate::core::delivery::DeliveryEvent::Error(e) => s.notice = Some(format!("outbox: {e}")),
+        },
         Action::Sync(ev) => sync_event(s, ev),
     }
     Vec::new()
@@ -97,10 +124,37 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
     }
 }
 
+fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
+    let Mode::Compose(ta) = &s.mode else { return Vec::new() };
+    let text = ta.lines().join("\n");
+    match b {
+        Bound::Submit => {
+            let out = crate::ui::compose::finish(s, text);
+            let c = s.profile.as_ref().map(|p| p.id);
+            reload_keeping(s, c);
+            out
+        }
+        Bound::Cancel => {
+            // Closing keeps what was written as the draft.
+            if let Some(sess) = s.compose.take() {
+                let actor = s.actor.clone();
+                let _ = s.store.save_draft(Some(sess.draft_id), sess.candidate, sess.parent, &text, &actor);
+            }
+            s.mode = Mode::Normal;
+            s.notice = Some("draft kept, not sent (r or c reopens it)".into());
+            Vec::new()
+        }
+        _ => Vec::new(),
+    }
+}
+
 fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
     let Mode::Form(f) = &mut s.mode else {
         return Vec::new();
     };
+    if matches!(f.purpose, crate::ui::form::Purpose::SendEmpty | crate::ui::form::Purpose::SendConfirm) {
+        return send_form_key(s, b);
+    }
     match b {
         Bound::NextField => f.next_field(),
         Bound::PrevField => f.prev_field(),
@@ -129,6 +183,43 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
     Vec::new()
 }
 
+/// The empty-message and conflict confirmations of the compose flow.
+fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
+    let Mode::Form(f) = &mut s.mode else { return Vec::new() };
+    match b {
+        Bound::NextField => f.next_field(),
+        Bound::PrevField => f.prev_field(),
+        Bound::Toggle => f.toggle(),
+        Bound::Quit => return vec![Command::Quit],
+        Bound::Cancel | Bound::Back => {
+            s.mode = Mode::Normal;
+            s.compose = None;
+            s.notice = Some("not sent; the draft is kept (r or c reopens it)".into());
+        }
+        Bound::Submit => {
+            let form = f.clone();
+            let confirm = match form.purpose {
+                crate::ui::form::Purpose::SendConfirm => {
+                    let reason = form.text("Reason");
+                    if reason.is_empty() {
+                        f.error = Some("give a reason: it is recorded in the candidate's history".into());
+                        return Vec::new();
+                    }
+                    Some(crate::core::outbox::Confirmation { actor: s.actor.clone(), reason })
+                }
+                _ => None,
+            };
+            s.mode = Mode::Normal;
+            let out = crate::ui::compose::send(s, confirm);
+            let c = s.profile.as_ref().map(|p| p.id);
+            reload_keeping(s, c);
+            return out;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
 fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
     use crate::ui::form::Purpose as P;
     match &f.purpose {
@@ -138,7 +229,7 @@ fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
         | P::Rename { candidate }
         | P::Split { candidate, .. } => Some(*candidate),
         P::Merge { target, .. } => Some(*target),
-        P::Erase { .. } => None,
+        P::Erase { .. } | P::SendEmpty | P::SendConfirm => None,
     }
 }
 
@@ -259,6 +350,16 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
     if let Mode::Form(_) = s.mode {
         return form_key(s, b);
     }
+    if let Mode::Compose(_) = s.mode {
+        return compose_key(s, b);
+    }
+    if s.profile.is_some() {
+        match b {
+            Bound::Reply => return crate::ui::compose::start_reply(s),
+            Bound::Compose => return crate::ui::compose::start_new(s),
+            _ => {}
+        }
+    }
     if relationship_key(s, b) {
         return Vec::new();
     }
@@ -372,6 +473,11 @@ fn conv_max_scroll(s: &State) -> usize {
 }
 
 fn conversation_key(s: &mut State, b: Bound) {
+    conversation_scroll(s, b);
+    select_message(s);
+}
+
+fn conversation_scroll(s: &mut State, b: Bound) {
     let page = conv_height(s).saturating_sub(2).max(1);
     let max = conv_max_scroll(s);
     match b {
@@ -496,13 +602,25 @@ fn relayout(s: &mut State) {
         .conversation
         .map(|r| Panes::inner(r).width)
         .unwrap_or(s.width.saturating_sub(2));
-    s.conv_lines = match &s.conversation {
-        Some(c) => conversation::lines(c, w as usize, &s.theme, &s.tz),
-        None => Vec::new(),
+    (s.conv_lines, s.conv_anchors) = match &s.conversation {
+        Some(c) => conversation::lines_with_anchors(c, w as usize, &s.theme, &s.tz),
+        None => (Vec::new(), Vec::new()),
     };
     let h = list_height(s);
     if s.selected >= s.list_top + h {
         s.list_top = s.selected + 1 - h;
     }
     s.conv_scroll = s.conv_scroll.min(conv_max_scroll(s));
+    select_message(s);
+}
+
+/// The selected message is the newest one whose header is in view or above it.
+fn select_message(s: &mut State) {
+    let end = s.conv_lines.len().saturating_sub(s.conv_scroll);
+    s.selected_message = s
+        .conv_anchors
+        .iter()
+        .rev()
+        .find(|(line, _)| *line < end)
+        .map(|(_, id)| *id);
 }

@@ -1,0 +1,204 @@
+//! Replying and writing from the TUI: the draft is saved first (never lost), edited in
+//! $VISUAL/$EDITOR or the built-in editor, then checked and queued through the sending layer.
+
+use crate::core::compose::{self, Draft};
+use crate::core::model::Direction;
+use crate::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use crate::ui::form::{Field, Form, Purpose};
+use crate::ui::state::{Command, Mode, State};
+
+/// A draft being written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub candidate: i64,
+    pub parent: Option<i64>,
+    pub draft_id: i64,
+    pub draft: Draft,
+    /// The text as first handed to the editor: unchanged means "do not send".
+    pub original: String,
+    /// Built and waiting for a confirmation: (message id, raw, recipients).
+    pub pending: Option<(String, Vec<u8>, Vec<String>)>,
+}
+
+/// The message `r` answers: the one at the bottom of the conversation view.
+pub fn selected_message(s: &State) -> Option<&crate::core::store::MessageView> {
+    let conv = s.conversation.as_ref()?;
+    let id = s.selected_message?;
+    conv.messages.iter().find(|m| m.id == id)
+}
+
+pub fn start_reply(s: &mut State) -> Vec<Command> {
+    let Some(p) = s.profile.clone() else { return Vec::new() };
+    let Some(parent) = selected_message(s).cloned() else {
+        s.notice = Some("no message to reply to: c writes a new one".into());
+        return Vec::new();
+    };
+    if let Ok(Some((id, Some(reply_to), text))) = s.store.latest_draft(p.id)
+        && reply_to == parent.id
+    {
+        return reopen(s, p.id, Some(parent.id), id, &text);
+    }
+    let (refs, irt) = s.store.threading_of(parent.id).unwrap_or_default();
+    let when = crate::core::timefmt::long_date(parent.date, &s.tz);
+    let mut draft = compose::reply_draft(&parent, &refs, &irt, &when);
+    if parent.direction == Direction::Outbound {
+        draft.to = p.addresses.first().cloned().unwrap_or_default();
+    }
+    begin(s, p.id, Some(parent.id), draft)
+}
+
+pub fn start_new(s: &mut State) -> Vec<Command> {
+    let Some(p) = s.profile.clone() else { return Vec::new() };
+    if let Ok(Some((id, None, text))) = s.store.latest_draft(p.id) {
+        return reopen(s, p.id, None, id, &text);
+    }
+    let draft = Draft {
+        to: p.addresses.first().cloned().unwrap_or_default(),
+        cc: String::new(),
+        subject: String::new(),
+        body: "\n".into(),
+        in_reply_to: None,
+        references: vec![],
+    };
+    begin(s, p.id, None, draft)
+}
+
+fn reopen(s: &mut State, candidate: i64, parent: Option<i64>, draft_id: i64, text: &str) -> Vec<Command> {
+    // Threading comes from the parent again; the text is the saved one.
+    let base = match parent.and_then(|pid| s.conversation.as_ref()?.messages.iter().find(|m| m.id == pid).cloned()) {
+        Some(pm) => {
+            let (refs, irt) = s.store.threading_of(pm.id).unwrap_or_default();
+            compose::reply_draft(&pm, &refs, &irt, "")
+        }
+        None => Draft { to: String::new(), cc: String::new(), subject: String::new(), body: String::new(), in_reply_to: None, references: vec![] },
+    };
+    let draft = compose::parse_editor_text(text, &base).unwrap_or(base);
+    s.notice = Some("reopened your saved draft".into());
+    open_editor(s, Session { candidate, parent, draft_id, draft, original: text.to_string(), pending: None })
+}
+
+fn begin(s: &mut State, candidate: i64, parent: Option<i64>, draft: Draft) -> Vec<Command> {
+    let text = compose::editor_text(&draft);
+    let actor = s.actor.clone();
+    let draft_id = match s.store.save_draft(None, candidate, parent, &text, &actor) {
+        Ok(id) => id,
+        Err(e) => {
+            s.notice = Some(format!("cannot save the draft: {e}"));
+            return Vec::new();
+        }
+    };
+    open_editor(s, Session { candidate, parent, draft_id, draft, original: text, pending: None })
+}
+
+fn open_editor(s: &mut State, session: Session) -> Vec<Command> {
+    let text = compose::editor_text(&session.draft);
+    let text = if session.original.is_empty() { text } else { session.original.clone() };
+    s.compose = Some(session);
+    match &s.editor {
+        Some(_) => vec![Command::Edit(text)],
+        None => {
+            let mut ta = ratatui_textarea::TextArea::from(text.lines().map(String::from).collect::<Vec<_>>());
+            // Start typing above the quote, on the first body line.
+            let first_body = text.lines().position(|l| l.is_empty()).map(|i| i + 1).unwrap_or(0);
+            ta.move_cursor(ratatui_textarea::CursorMove::Jump(first_body as u16, 0));
+            s.mode = Mode::Compose(Box::new(ta));
+            s.focus = crate::ui::state::Focus::Conversation;
+            s.show_profile = false;
+            Vec::new()
+        }
+    }
+}
+
+/// The editor is done (external, or the built-in one submitted) with `text`.
+pub fn finish(s: &mut State, text: String) -> Vec<Command> {
+    let Some(mut session) = s.compose.take() else { return Vec::new() };
+    s.mode = Mode::Normal;
+    if text.trim_end() == session.original.trim_end() {
+        s.notice = Some("nothing changed: nothing sent, the draft is kept (r or c reopens it)".into());
+        return Vec::new();
+    }
+    let actor = s.actor.clone();
+    if let Err(e) = s.store.save_draft(Some(session.draft_id), session.candidate, session.parent, &text, &actor) {
+        s.notice = Some(format!("cannot save the draft: {e}"));
+        return Vec::new();
+    }
+    session.original = text.clone();
+    match compose::parse_editor_text(&text, &session.draft) {
+        Ok(d) => session.draft = d,
+        Err(e) => {
+            s.notice = Some(format!("not sent: {e}; the draft is kept"));
+            return Vec::new();
+        }
+    }
+    let own_words: String = session
+        .draft
+        .body
+        .lines()
+        .filter(|l| !l.starts_with('>') && !(l.starts_with("On ") && l.ends_with("wrote:")))
+        .collect();
+    if own_words.trim().is_empty() {
+        let mut form = Form::new("Send an empty message?", Purpose::SendEmpty, Vec::new());
+        form.intro = vec!["The message has no text of your own.".into(), "Enter sends it anyway; esc keeps the draft.".into()];
+        s.compose = Some(session);
+        s.mode = Mode::Form(form);
+        return Vec::new();
+    }
+    s.compose = Some(session);
+    send(s, None)
+}
+
+/// Builds, checks and queues the draft. Conflicts open a confirmation asking for a reason.
+pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
+    let Some(mut session) = s.compose.take() else { return Vec::new() };
+    let Some(identity) = s.identity.clone() else {
+        s.notice = Some("not sent: no sending identity is configured (see config.example.toml); the draft is kept".into());
+        return Vec::new();
+    };
+    let (mid, raw, to) = match session.pending.clone() {
+        Some(p) => p,
+        None => {
+            let mid = compose::new_message_id(&identity.shared_address);
+            let raw = match compose::build(&identity, &session.draft, &mid, std::time::SystemTime::now()) {
+                Ok(r) => r,
+                Err(e) => {
+                    s.notice = Some(format!("not sent: {e}; the draft is kept"));
+                    return Vec::new();
+                }
+            };
+            let to = compose::addresses("To", &session.draft.to)
+                .and_then(|a| Ok(a.into_iter().chain(compose::addresses("Cc", &session.draft.cc)?).collect::<Vec<_>>()))
+                .map(|v| v.into_iter().map(|m| m.email.to_string().to_lowercase()).collect())
+                .unwrap_or_default();
+            (mid, raw, to)
+        }
+    };
+    let out = Outgoing {
+        candidate_id: Some(session.candidate),
+        from: identity.shared_address.clone(),
+        to: to.clone(),
+        message_id: mid.clone(),
+        raw: raw.clone(),
+        topics: vec![],
+        created_by: s.actor.clone(),
+    };
+    match enqueue(&mut s.store, &out, confirm.as_ref(), crate::core::store::now()) {
+        Ok(_) => {
+            let _ = s.store.delete_draft(session.draft_id);
+            s.notice = Some("queued: sending now (the conversation shows its progress)".into());
+            vec![Command::Deliver]
+        }
+        Err(SendError::NeedsConfirmation(conflicts)) => {
+            session.pending = Some((mid, raw, to));
+            let mut form = Form::new("Send anyway?", Purpose::SendConfirm, vec![Field::text("Reason", "", "why this is right (recorded in their history)")]);
+            form.intro = conflicts.iter().map(|c| format!("⚠ {c}")).collect();
+            form.intro.push("Enter sends with your reason; esc keeps the draft.".into());
+            s.compose = Some(session);
+            s.mode = Mode::Form(form);
+            Vec::new()
+        }
+        Err(e) => {
+            s.notice = Some(format!("{e}; the draft is kept"));
+            Vec::new()
+        }
+    }
+}

@@ -1,0 +1,164 @@
+//! Replying from the TUI: built-in editor, external editor hand-over, unchanged drafts,
+//! refusals, and the delivery state in the conversation.
+
+mod common;
+
+use common::*;
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::state::{Command, Mode, State};
+use rapport::ui::update::update;
+
+fn sender(s: &mut State) {
+    s.actor = "Tess Tester".into();
+    s.identity = Some(rapport::core::compose::Identity {
+        team: "Northwind Talent".into(),
+        shared_address: rapport::core::demo::SHARED_ADDRESS.into(),
+        recruiter_name: "Tess Tester".into(),
+    });
+}
+
+fn key(s: &mut State, b: Bound) -> Vec<Command> {
+    update(s, Action::Key(b))
+}
+
+fn type_in_editor(s: &mut State, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' { crossterm::event::KeyCode::Enter } else { crossterm::event::KeyCode::Char(c) };
+        update(s, Action::ComposeKey(crossterm::event::KeyEvent::from(code)));
+    }
+}
+
+fn conversation_text(s: &State) -> String {
+    s.conv_lines.iter().map(|l| l.to_string() + "\n").collect()
+}
+
+#[test]
+fn built_in_editor_reply_is_queued_and_shown_at_once() {
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    let who = s.selected_row().unwrap().clone();
+    assert!(key(&mut s, Bound::Reply).is_empty());
+    let Mode::Compose(ta) = &s.mode else { panic!("built-in editor expected") };
+    assert!(ta.lines()[0].starts_with("To: "), "{:?}", ta.lines());
+    assert!(ta.lines().iter().any(|l| l.starts_with("Subject: Re: ")));
+    assert!(ta.lines().iter().any(|l| l.starts_with("> ")), "the parent is quoted");
+    insta::assert_snapshot!("compose_80x24", screen(&s));
+    type_in_editor(&mut s, "Thanks, Tuesday at 10 works for me.\n");
+    let out = key(&mut s, Bound::Submit);
+    assert_eq!(out, vec![Command::Deliver], "{:?}", s.notice);
+    assert_eq!(s.mode, Mode::Normal);
+    let outbox = s.store.outbox().unwrap();
+    assert_eq!(outbox.len(), 1);
+    assert_eq!(outbox[0].to, who.address);
+    assert_eq!(outbox[0].state, "queued");
+    // Back to the same candidate (now answered, so shown under "all").
+    key(&mut s, Bound::FilterAll);
+    let i = s.rows.iter().position(|r| r.id == who.id).unwrap();
+    for _ in 0..i {
+        key(&mut s, Bound::Next);
+    }
+    let text = conversation_text(&s);
+    assert!(text.contains("Tess Tester (Northwind Talent) [queued]"), "{text}");
+    assert!(text.contains("Thanks, Tuesday at 10 works for me."), "{text}");
+}
+
+#[test]
+fn external_editor_unchanged_sends_nothing_and_keeps_the_draft() {
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    s.editor = Some("vi".into());
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(text)] = out.as_slice() else { panic!("{out:?}") };
+    let text = text.clone();
+    update(&mut s, Action::EditorDone(Ok(text.clone())));
+    assert!(s.notice.as_deref().unwrap().contains("nothing changed"));
+    assert!(s.store.outbox().unwrap().is_empty());
+    // r reopens the saved draft; an edit then sends it.
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(again)] = out.as_slice() else { panic!("{out:?}") };
+    assert_eq!(*again, text);
+    let edited = text.replacen("\n\n", "\n\nSee you Tuesday!\n", 1);
+    let out = update(&mut s, Action::EditorDone(Ok(edited)));
+    assert_eq!(out, vec![Command::Deliver], "{:?}", s.notice);
+    assert_eq!(s.store.outbox().unwrap().len(), 1);
+}
+
+#[test]
+fn an_empty_reply_asks_first() {
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    s.editor = Some("vi".into());
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(text)] = out.as_slice() else { panic!() };
+    // Only the To line changed; no words of our own.
+    let edited = text.replacen("Cc: ", "Cc:  ", 1);
+    update(&mut s, Action::EditorDone(Ok(edited)));
+    assert!(matches!(&s.mode, Mode::Form(f) if f.title.contains("empty")));
+    key(&mut s, Bound::Cancel);
+    assert!(s.store.outbox().unwrap().is_empty());
+    assert!(s.notice.as_deref().unwrap().contains("draft is kept"));
+}
+
+#[test]
+fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    let c = s.selected_row().unwrap().id;
+    let meta = rapport::core::store::ChangeMeta {
+        actor: "t".into(),
+        at: ANCHOR,
+        source: "call-note".into(),
+        source_message_id: None,
+        legal_basis: None,
+        note: String::new(),
+    };
+    s.store.record_opt_out(c, "all", "asked on the phone", &meta).unwrap();
+    rapport::ui::update::reload_list(&mut s);
+    s.editor = Some("vi".into());
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(text)] = out.as_slice() else { panic!() };
+    let edited = text.replacen("\n\n", "\n\nHello again\n", 1);
+    update(&mut s, Action::EditorDone(Ok(edited)));
+    let n = s.notice.clone().unwrap();
+    assert!(n.contains("opted out of all contact") && n.contains("draft is kept"), "{n}");
+    assert!(s.store.outbox().unwrap().is_empty());
+    assert!(s.store.latest_draft(c).unwrap().is_some());
+}
+
+#[test]
+fn a_too_soon_message_needs_a_reason() {
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    key(&mut s, Bound::FilterAll);
+    // Someone we wrote to last, with a weekly frequency recorded now.
+    while s.selected_row().unwrap().waiting_since.is_some() || s.selected_row().unwrap().opted_out {
+        key(&mut s, Bound::Next);
+    }
+    let c = s.selected_row().unwrap().id;
+    let meta = rapport::core::store::ChangeMeta {
+        actor: "t".into(),
+        at: ANCHOR,
+        source: "recruiter".into(),
+        source_message_id: None,
+        legal_basis: Some("consent".into()),
+        note: String::new(),
+    };
+    let prefs = rapport::core::model::Preferences { frequency: Some(rapport::core::model::Frequency::Quarterly), ..Default::default() };
+    s.store.set_preferences(c, &prefs, &meta).unwrap();
+    rapport::ui::update::reload_list(&mut s);
+    s.editor = Some("vi".into());
+    let out = key(&mut s, Bound::Compose);
+    let [Command::Edit(text)] = out.as_slice() else { panic!("{out:?}") };
+    let edited = text.replacen("Subject: ", "Subject: A new role", 1).replacen("\n\n", "\n\nA role you might like.\n", 1);
+    update(&mut s, Action::EditorDone(Ok(edited)));
+    let Mode::Form(f) = &s.mode else { panic!("{:?}", s.notice) };
+    assert!(f.intro[0].contains("too soon"), "{:?}", f.intro);
+    key(&mut s, Bound::Submit);
+    assert!(matches!(&s.mode, Mode::Form(f) if f.error.as_deref().unwrap_or("").contains("reason")));
+    for ch in "they asked about it".chars() {
+        update(&mut s, Action::FormInput(ch));
+    }
+    assert_eq!(key(&mut s, Bound::Submit), vec![Command::Deliver]);
+    let ledger = s.store.ledger(c).unwrap();
+    assert!(ledger.iter().any(|e| e.field == "contact-override" && e.note == "they asked about it"));
+}
