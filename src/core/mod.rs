@@ -10,6 +10,7 @@ pub mod ingest;
 pub mod logging;
 pub mod maildir;
 pub mod model;
+pub mod optout;
 pub mod parse;
 pub mod paths;
 pub mod sanitize;
