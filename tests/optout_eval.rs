@@ -243,7 +243,11 @@ fn run(name: &str, rows: &[Row], out: &mut String) -> Counts {
         .unwrap();
     }
     if !notes.is_empty() {
-        writeln!(out, "  correct detections with a different language or scope:").unwrap();
+        writeln!(
+            out,
+            "  correct detections with a different language or scope:"
+        )
+        .unwrap();
         for n in &notes {
             writeln!(out, "{n}").unwrap();
         }

@@ -227,9 +227,27 @@ fn cut_kind(t: &str, rest: &str) -> Cut {
 
 const FROM_HEADERS: &[&str] = &["from", "von", "de", "da", "van", "fra", "od"];
 const NEXT_HEADERS: &[&str] = &[
-    "sent", "gesendet", "envoye", "enviado", "date", "datum", "fecha", "inviato", "verzonden",
-    "data", "to", "an", "a", "para", "subject", "betreff", "objet", "asunto", "oggetto",
-    "onderwerp", "cc",
+    "sent",
+    "gesendet",
+    "envoye",
+    "enviado",
+    "date",
+    "datum",
+    "fecha",
+    "inviato",
+    "verzonden",
+    "data",
+    "to",
+    "an",
+    "a",
+    "para",
+    "subject",
+    "betreff",
+    "objet",
+    "asunto",
+    "oggetto",
+    "onderwerp",
+    "cc",
 ];
 
 /// `From: …`, `*From:* …`, `De : …`, `Envoyé : …`: a header name from `names` (folded) and a colon.
@@ -284,10 +302,14 @@ fn fold_char(c: char, out: &mut String) {
             'a'
         }
         'ç' | 'ć' | 'č' | 'Ç' | 'Ć' | 'Č' => 'c',
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ę' | 'Ě' => 'e',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' | 'È' | 'É' | 'Ê' | 'Ë' | 'Ę' | 'Ě' => {
+            'e'
+        }
         'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' | 'ı' => 'i',
         'ñ' | 'ń' | 'ň' | 'Ñ' | 'Ń' => 'n',
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ő' => 'o',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' | 'Ő' => {
+            'o'
+        }
         'ù' | 'ú' | 'û' | 'ü' | 'ű' | 'ů' | 'Ù' | 'Ú' | 'Û' | 'Ü' | 'Ű' | 'Ů' => 'u',
         'ý' | 'ÿ' | 'Ý' => 'y',
         'ł' | 'Ł' => 'l',
@@ -451,14 +473,12 @@ impl<'a> Doc<'a> {
                         skip_to = end;
                     }
                 }
-                '\u{1b}' => {
-                    // Terminal escape (CSI): ESC [ parameters final-byte.
-                    if line[k + 1..].starts_with('[') {
-                        let params = &line[k + 2..];
-                        skip_to = params
-                            .find(|c: char| ('@'..='~').contains(&c))
-                            .map_or(line.len(), |e| k + 2 + e + 1);
-                    }
+                // Terminal escape (CSI): ESC [ parameters final-byte.
+                '\u{1b}' if line[k + 1..].starts_with('[') => {
+                    let params = &line[k + 2..];
+                    skip_to = params
+                        .find(|c: char| ('@'..='~').contains(&c))
+                        .map_or(line.len(), |e| k + 2 + e + 1);
                 }
                 _ => {}
             }
@@ -598,9 +618,34 @@ fn tag_end(line: &str, k: usize) -> Option<usize> {
         .position(|b| !b.is_ascii_alphanumeric())
         .unwrap_or(name.len());
     const TAGS: &[&str] = &[
-        "p", "br", "div", "span", "b", "i", "u", "em", "strong", "a", "li", "ul", "ol", "td",
-        "tr", "table", "font", "html", "body", "blockquote", "hr", "h1", "h2", "h3", "img",
-        "tbody", "head", "o",
+        "p",
+        "br",
+        "div",
+        "span",
+        "b",
+        "i",
+        "u",
+        "em",
+        "strong",
+        "a",
+        "li",
+        "ul",
+        "ol",
+        "td",
+        "tr",
+        "table",
+        "font",
+        "html",
+        "body",
+        "blockquote",
+        "hr",
+        "h1",
+        "h2",
+        "h3",
+        "img",
+        "tbody",
+        "head",
+        "o",
     ];
     if n == 0 || !TAGS.iter().any(|t| t.eq_ignore_ascii_case(&name[..n])) {
         return None;
@@ -735,12 +780,20 @@ impl S<'_, '_> {
                     matches!(w1, "vous" | "no" | "usted" | "ya" | "tu" | "ne")
                         && matches!(
                             w2,
-                            "ne" | "desea" | "desean" | "quiere" | "quieres" | "deseas"
-                                | "souhaitez" | "no" | "plus" | "voulez"
+                            "ne" | "desea"
+                                | "desean"
+                                | "quiere"
+                                | "quieres"
+                                | "deseas"
+                                | "souhaitez"
+                                | "no"
+                                | "plus"
+                                | "voulez"
                         )
                 }
                 "pour" => {
-                    matches!(w1, "ne" | "vous") && matches!(w2, "plus" | "desinscrire" | "desabonner")
+                    matches!(w1, "ne" | "vous")
+                        && matches!(w2, "plus" | "desinscrire" | "desabonner")
                 }
                 "para" => matches!(w1, "darse" | "darte" | "dejar"),
                 "manage" | "update" => w1 == "preferences" || w2 == "preferences",
@@ -757,9 +810,37 @@ impl S<'_, '_> {
 
 /// Words that may surround a bare "STOP" / "Unsubscribe" / "Remove" sentence.
 const FILLERS: &[&str] = &[
-    "please", "pls", "plz", "now", "thanks", "thank", "you", "thx", "me", "just", "ok", "asap",
-    "immediately", "it", "bitte", "danke", "sofort", "merci", "svp", "s", "il", "vous", "plait",
-    "por", "favor", "gracias", "ya", "grazie", "graag", "all", "already",
+    "please",
+    "pls",
+    "plz",
+    "now",
+    "thanks",
+    "thank",
+    "you",
+    "thx",
+    "me",
+    "just",
+    "ok",
+    "asap",
+    "immediately",
+    "it",
+    "bitte",
+    "danke",
+    "sofort",
+    "merci",
+    "svp",
+    "s",
+    "il",
+    "vous",
+    "plait",
+    "por",
+    "favor",
+    "gracias",
+    "ya",
+    "grazie",
+    "graag",
+    "all",
+    "already",
 ];
 
 /// Nouns that name a list we keep someone on.
@@ -814,9 +895,15 @@ fn channel(lang: &'static str, at: usize, ch: &'static str) -> Option<Hit> {
     })
 }
 
+/// `hit(lang, at)` if `cond`.
+fn when(cond: bool, lang: &'static str, at: usize) -> Option<Hit> {
+    if cond { hit(lang, at) } else { None }
+}
+
 /// Dispatches on the word at `i`.
 fn rule(s: &S, i: usize) -> Option<Hit> {
     let t = s.w(i);
+    let (f1, f2, p1) = (s.f(i, 1), s.f(i, 2), s.p(i, 1));
     match t {
         // ---- English
         "unsubscribe" | "unsubscribing" | "unsub" | "unsubscription" => en_unsubscribe(s, i),
@@ -825,28 +912,22 @@ fn rule(s: &S, i: usize) -> Option<Hit> {
         "take" => en_take_off(s, i),
         "stop" | "stopped" | "quit" => en_stop(s, i),
         "cease" => en_cease(s, i),
-        "dont" => en_do_not(s, i, i + 1),
-        "don" if s.f(i, 1) == "t" => en_do_not(s, i, i + 2),
-        "do" if s.f(i, 1) == "not" => en_do_not(s, i, i + 2),
-        "never" => en_do_not(s, i, i + 1),
-        "not" if s.f(i, 1) == "to" => en_do_not(s, i, i + 2),
+        "dont" | "never" => en_do_not(s, i, i + 1),
+        "don" if f1 == "t" => en_do_not(s, i, i + 2),
+        "do" if f1 == "not" => en_do_not(s, i, i + 2),
+        "not" if f1 == "to" => en_do_not(s, i, i + 2),
         "want" | "wish" | "like" | "care" => en_want(s, i),
         "prefer" | "rather" => en_rather_not(s, i),
-        "interested" => {
-            (s.p(i, 1) == "not" && s.f(i, 1) == "in" && s.f(i, 2) == "hearing").then_some(())?;
-            hit("en", i)
-        }
-        "leave" => (s.f(i, 1) == "me" && matches!(s.f(i, 2), "alone" | "be")).then(|| hit("en", i))?,
-        "lose" => (s.f(i, 1) == "my"
-            && matches!(
-                s.f(i, 2),
-                "email" | "number" | "address" | "details" | "contact" | "info"
-            ))
-        .then(|| hit("en", i))?,
+        // "I am not interested in hearing from you".
+        "interested" => when(p1 == "not" && f1 == "in" && f2 == "hearing", "en", i),
+        "leave" => when(f1 == "me" && matches!(f2, "alone" | "be"), "en", i),
+        "lose" => when(
+            f1 == "my" && matches!(f2, "email" | "number" | "address" | "details" | "info"),
+            "en",
+            i,
+        ),
         "opt" | "opting" | "optout" | "opted" => en_opt(s, i),
-        "refrain" | "desist" => {
-            (s.f(i, 1) == "from" && contact_gerund(s.f(i, 2)).is_some()).then(|| hit("en", i))?
-        }
+        "refrain" | "desist" => when(f1 == "from" && contact_gerund(f2).is_some(), "en", i),
         "delete" | "erase" => en_delete(s, i),
         "no" => en_no_more(s, i).or_else(|| es_no(s, i)),
         // ---- German
@@ -856,41 +937,61 @@ fn rule(s: &S, i: usize) -> Option<Hit> {
             de_unsubscribe(s, i)
         }
         "abgemeldet" => de_unsubscribed(s, i),
-        "tragen" => (s.f(i, 1) == "sie" || s.f(i, 1) == "mich")
-            .then(|| ())
-            .and_then(|_| {
-                let end = s.clause_end(i);
-                (s.has(i, end, &["mich"]) && s.w(end - 1) == "aus").then(|| hit("de", i))?
-            }),
-        "entfernen" | "entfernt" | "loschen" | "loeschen" | "streichen" | "nehmen" | "entferne" => {
+        // "tragen Sie mich aus dem Verteiler aus".
+        "tragen" => {
+            let end = s.clause_end(i);
+            when(
+                matches!(f1, "sie" | "mich") && s.has(i, end, &["mich"]) && s.w(end - 1) == "aus",
+                "de",
+                i,
+            )
+        }
+        "entfernen" | "entfernt" | "entferne" | "loschen" | "loeschen" | "streichen" | "nehmen" => {
             de_remove(s, i)
         }
-        "loschung" | "loeschung" => s
-            .has(i + 1, i + 4, &["meiner", "der", "aller"])
-            .then(|| ())
-            .and_then(|_| {
-                s.has(i + 1, i + 6, &["daten", "personenbezogenen"])
-                    .then(|| hit("de", i))?
-            })
-            .or_else(|| (s.p(i, 1) == "um" && s.p(i, 2) == "bitte").then(|| hit("de", i))?),
-        "widerspreche" | "widerrufe" => s
-            .find(i + 1, i + 8, |w| {
+        // "Löschung meiner Daten", "ich bitte um Löschung".
+        "loschung" | "loeschung" => when(
+            (s.has(i + 1, i + 4, &["meiner", "der", "aller"])
+                && s.has(i + 1, i + 6, &["daten", "personenbezogenen"]))
+                || (p1 == "um" && s.p(i, 2) == "bitte"),
+            "de",
+            i,
+        ),
+        // "ich widerspreche der Verarbeitung meiner Daten".
+        "widerspreche" | "widerrufe" => when(
+            s.find(i + 1, i + 8, |w| {
                 matches!(
                     w,
                     "verarbeitung" | "nutzung" | "speicherung" | "kontaktaufnahme" | "einwilligung"
                 )
             })
-            .and_then(|_| hit("de", i)),
-        "unterlassen" => s
-            .find(i + 1, i + 6, |w| w.starts_with("kontakt") || w == "anfragen")
-            .and_then(|_| hit("de", i)),
-        "ruhe" => (s.p(i, 1) == "in" && s.has(i.saturating_sub(5), i, &["mich"]))
-            .then(|| hit("de", i))?,
+            .is_some(),
+            "de",
+            i,
+        ),
+        // "unterlassen Sie jede weitere Kontaktaufnahme".
+        "unterlassen" => when(
+            s.find(i + 1, i + 6, |w| {
+                w.starts_with("kontakt") || w == "anfragen"
+            })
+            .is_some(),
+            "de",
+            i,
+        ),
+        // "lassen Sie mich in Ruhe".
+        "ruhe" => when(
+            p1 == "in" && s.has(i.saturating_sub(5), i, &["mich"]),
+            "de",
+            i,
+        ),
         // ---- French
         "ne" | "n" => fr_ne(s, i),
-        "tranquille" => (s.has(i.saturating_sub(3), i, &["moi", "me"])).then(|| hit("fr", i))?,
-        "paix" => (s.has(i.saturating_sub(4), i, &["moi"]) && s.p(i, 1) == "la")
-            .then(|| hit("fr", i))?,
+        "tranquille" => when(s.has(i.saturating_sub(3), i, &["moi", "me"]), "fr", i),
+        "paix" => when(
+            p1 == "la" && s.has(i.saturating_sub(4), i, &["moi"]),
+            "fr",
+            i,
+        ),
         "desinscrit" | "desinscrite" | "desabonne" | "desabonnee" if fr_past(s, i) => {
             fr_unsubscribed(s, i)
         }
@@ -899,18 +1000,16 @@ fn rule(s: &S, i: usize) -> Option<Hit> {
         // ---- Spanish
         "baja" => es_baja(s, i),
         "dejen" | "deje" | "dejes" | "dejad" | "deja" | "dejar" | "dejeis" => es_dejar(s, i),
-        "dejenme" | "dejame" | "dejadme" => (s.f(i, 1) == "en" && s.f(i, 2) == "paz")
-            .then(|| hit("es", i))?,
+        "dejenme" | "dejame" | "dejadme" => when(f1 == "en" && f2 == "paz", "es", i),
         _ if es_remove_me(t) => hit("es", i),
-        "eliminen" | "elimine" | "eliminar" | "borren" | "borre" | "borrar" | "supriman"
-        | "suprimir" | "eliminad" | "borrad" | "elimines" | "borres" => {
-            (s.f(i, 1) == "mis"
-                || (s.f(i, 1) == "todos" && matches!(s.f(i, 2), "mis" | "los")))
-            .then(|| {
-                s.has(i + 1, i + 4, &["datos", "informacion", "contactos"])
-                    .then(|| hit("es", i))?
-            })?
-        }
+        // "eliminen mis datos", "borren todos mis datos".
+        "eliminen" | "elimine" | "elimines" | "eliminar" | "eliminad" | "borren" | "borre"
+        | "borres" | "borrar" | "borrad" | "supriman" | "suprimir" => when(
+            (f1 == "mis" || (f1 == "todos" && matches!(f2, "mis" | "los")))
+                && s.has(i + 1, i + 4, &["datos", "informacion", "contactos"]),
+            "es",
+            i,
+        ),
         // ---- Italian
         "non" => it_non(s, i),
         "cancellatemi" | "cancellarmi" | "rimuovetemi" | "rimuovermi" | "toglietemi"
@@ -918,39 +1017,32 @@ fn rule(s: &S, i: usize) -> Option<Hit> {
         _ if t.starts_with("disiscriv") => hit("it", i),
         // ---- Dutch
         "uitschrijven" | "afmelden" | "uitschrijving" => hit("nl", i),
-        "verwijder" | "verwijderen" => {
-            s.has(i + 1, i + 3, &["mij", "me", "mijn"]).then(|| hit("nl", i))?
-        }
-        "niet" => (s.f(i, 1) == "meer"
-            && s
-                .find(i + 2, i + 5, |w| {
+        "verwijder" | "verwijderen" => when(s.has(i + 1, i + 3, &["mij", "me", "mijn"]), "nl", i),
+        // "niet meer benaderen / contacteren / mailen".
+        "niet" => when(
+            f1 == "meer"
+                && s.find(i + 2, i + 5, |w| {
                     w.starts_with("benader")
                         || w.starts_with("contact")
                         || w.starts_with("gecontact")
-                        || w == "mailen"
-                        || w == "emailen"
-                        || w == "gemaild"
+                        || matches!(w, "mailen" | "emailen" | "gemaild")
                 })
-                .is_some())
-        .then(|| hit("nl", i))?,
-        "geen" => (s.f(i, 1) == "contact" && s.f(i, 2) == "meer")
-            .then(|| hit("nl", i))?,
+                .is_some(),
+            "nl",
+            i,
+        ),
+        // "neem geen contact meer met mij op".
+        "geen" => when(f1 == "contact" && f2 == "meer", "nl", i),
         // ---- Portuguese
-        "nao" => (s.f(i, 1) == "me"
-            && matches!(
-                s.f(i, 2),
-                "contactem" | "contatem" | "escrevam" | "enviem" | "liguem" | "mandem"
-                    | "contacte" | "contate"
-            ))
-        .then(|| hit("pt", i))?,
+        "nao" if f1 == "me" => match f2 {
+            "contactem" | "contatem" | "escrevam" | "enviem" | "mandem" | "contacte"
+            | "contate" => hit("pt", i),
+            "liguem" => channel("pt", i, "phone"),
+            _ => None,
+        },
         _ if t.starts_with("descadastr") => hit("pt", i),
-        _ => {
-            if near_unsubscribe(t) {
-                en_unsubscribe(s, i)
-            } else {
-                None
-            }
-        }
+        _ if near_unsubscribe(t) => en_unsubscribe(s, i),
+        _ => None,
     }
 }
 
@@ -976,13 +1068,15 @@ fn osa_distance(a: &[u8], b: &[u8]) -> usize {
     for (i, row) in d.iter_mut().enumerate().take(a.len() + 1) {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[i - 2][j - 2] + 1);
             }
@@ -1002,14 +1096,22 @@ fn en_unsubscribe(s: &S, i: usize) -> Option<Hit> {
     // *not* unsubscribing.
     for j in s.a..s.b {
         if is_unsub_word(s.w(j))
-            && s.has(j.saturating_sub(4), j, &["not", "t", "never", "need", "without"])
+            && s.has(
+                j.saturating_sub(4),
+                j,
+                &["not", "t", "never", "need", "without"],
+            )
         {
             return None;
         }
     }
     // "unsubscribe my old work address … and keep this one": address housekeeping.
     if s.f(i, 1) == "my"
-        && s.has(i + 2, i + 5, &["old", "previous", "other", "work", "former", "second"])
+        && s.has(
+            i + 2,
+            i + 5,
+            &["old", "previous", "other", "work", "former", "second"],
+        )
     {
         return None;
     }
@@ -1018,12 +1120,20 @@ fn en_unsubscribe(s: &S, i: usize) -> Option<Hit> {
 
 /// "I unsubscribed twice and still get these" (yes) vs "I unsubscribed from LinkedIn" (no).
 fn en_unsubscribed(s: &S, i: usize) -> Option<Hit> {
-    if s.has(s.a, s.b, &["accident", "accidentally", "mistake", "mistakenly", "back"]) {
+    if s.has(
+        s.a,
+        s.b,
+        &["accident", "accidentally", "mistake", "mistakenly", "back"],
+    ) {
         return None;
     }
     if s.f(i, 1) == "from" {
         return s
-            .has(i + 2, i + 5, &["your", "you", "yours", "this", "these", "ur", "all"])
+            .has(
+                i + 2,
+                i + 5,
+                &["your", "you", "yours", "this", "these", "ur", "all"],
+            )
             .then(|| hit("en", i))?;
     }
     hit("en", i)
@@ -1071,7 +1181,11 @@ fn en_remove(s: &S, i: usize) -> Option<Hit> {
                 }
                 // Addresses: only when removed *from a list* ("remove my old address" is not).
                 "email" | "address" | "name" | "contact" | "number" | "e" => {
-                    let obj_end = if s.w(obj_end) == "address" { obj_end + 1 } else { obj_end };
+                    let obj_end = if s.w(obj_end) == "address" {
+                        obj_end + 1
+                    } else {
+                        obj_end
+                    };
                     en_from_list(s, obj_end, false).map(|mut h| {
                         h.at = i;
                         h
@@ -1222,7 +1336,12 @@ fn en_stop(s: &S, i: usize) -> Option<Hit> {
     }
     if word == "stop" {
         // "stop all (further) emails/contact".
-        if g == "all" && s.has(i + 2, i + 4, &["emails", "contact", "communication", "messages"])
+        if g == "all"
+            && s.has(
+                i + 2,
+                i + 4,
+                &["emails", "contact", "communication", "messages"],
+            )
         {
             return hit("en", i);
         }
@@ -1287,7 +1406,12 @@ fn en_stop_sending(s: &S, i: usize, mut j: usize) -> Option<Hit> {
     };
     let topic_start = (j..n).find(|&k| !generic_object(s.w(k)));
     let scope = match topic_start {
-        Some(k) if matches!(s.w(n), "roles" | "jobs" | "positions" | "vacancies" | "offers") => {
+        Some(k)
+            if matches!(
+                s.w(n),
+                "roles" | "jobs" | "positions" | "vacancies" | "offers"
+            ) =>
+        {
             let (os, oe) = (s.d.toks[k].os as usize, s.d.toks[n].oe as usize);
             Some(Scope::Topic(sanitize_line(&s.d.src[os..oe])))
         }
@@ -1330,13 +1454,22 @@ fn en_qualifier(s: &S, j: usize) -> bool {
 /// "don't / do not / never / not to" at `i`, verb expected at `v`.
 fn en_do_not(s: &S, i: usize, mut v: usize) -> Option<Hit> {
     // "I don't call people…", "they never email me back": statements, not requests.
-    if matches!(s.p(i, 1), "i" | "we" | "they" | "he" | "she" | "it" | "people") {
+    if matches!(
+        s.p(i, 1),
+        "i" | "we" | "they" | "he" | "she" | "it" | "people"
+    ) {
         return None;
     }
     let imperative_never = s.w(i) != "never"
         || i == s.a
-        || matches!(s.p(i, 1), "please" | "pls" | "kindly" | "and" | "so" | "just");
-    while matches!(s.w(v), "ever" | "again" | "please" | "you" | "kindly" | "further") {
+        || matches!(
+            s.p(i, 1),
+            "please" | "pls" | "kindly" | "and" | "so" | "just"
+        );
+    while matches!(
+        s.w(v),
+        "ever" | "again" | "please" | "you" | "kindly" | "further"
+    ) {
         v += 1;
     }
     let (ch, mut j): (Option<&'static str>, usize) = match s.w(v) {
@@ -1391,9 +1524,26 @@ fn en_do_not_send(s: &S, i: usize, v: usize) -> Option<Hit> {
     let first = s.w(j);
     let ok = matches!(
         first,
-        "any" | "more" | "further" | "these" | "those" | "your" | "such" | "anything" | "emails"
-            | "messages" | "mails" | "jobs" | "job" | "roles" | "offers" | "opportunities"
-            | "spam" | "newsletters" | "another" | "other"
+        "any"
+            | "more"
+            | "further"
+            | "these"
+            | "those"
+            | "your"
+            | "such"
+            | "anything"
+            | "emails"
+            | "messages"
+            | "mails"
+            | "jobs"
+            | "job"
+            | "roles"
+            | "offers"
+            | "opportunities"
+            | "spam"
+            | "newsletters"
+            | "another"
+            | "other"
     );
     if !ok {
         return None;
@@ -1431,7 +1581,13 @@ fn en_want(s: &S, i: usize) -> Option<Hit> {
                 "called" => (Some("phone"), true),
                 _ => (None, false),
             };
-            if !ok || s.has(v + 2, (v + 5).min(s.clause_end(v)), &["until", "before", "after"]) {
+            if !ok
+                || s.has(
+                    v + 2,
+                    (v + 5).min(s.clause_end(v)),
+                    &["until", "before", "after"],
+                )
+            {
                 return None;
             }
             return Some(Hit {
@@ -1608,7 +1764,11 @@ fn de_keine(s: &S, i: usize) -> Option<Hit> {
         return None;
     }
     // "bitte keine Anrufe vor 18 Uhr".
-    if s.has(j + 1, (j + 4).min(end), &["vor", "nach", "bis", "zwischen", "wahrend"]) {
+    if s.has(
+        j + 1,
+        (j + 4).min(end),
+        &["vor", "nach", "bis", "zwischen", "wahrend"],
+    ) {
         return None;
     }
     if phone {
@@ -1664,9 +1824,16 @@ fn de_nicht(s: &S, i: usize) -> Option<Hit> {
         matches!(w1, "wieder" | "mehr")
     } else {
         matches!(w1, "mehr" | "weiter" | "erneut" | "wieder" | "langer")
-            || s.has(i.saturating_sub(3), i, &["zukunft", "kunftig", "kuenftig", "nie"])
+            || s.has(
+                i.saturating_sub(3),
+                i,
+                &["zukunft", "kunftig", "kuenftig", "nie"],
+            )
     };
-    let clause_a = (s.a..=i).rev().take_while(|&j| s.clause(j) == s.clause(i)).last()?;
+    let clause_a = (s.a..=i)
+        .rev()
+        .take_while(|&j| s.clause(j) == s.clause(i))
+        .last()?;
     let clause_b = s.clause_end(i);
     // Verb within four words either side, same clause.
     let lo = i.saturating_sub(4).max(clause_a);
@@ -1701,11 +1868,17 @@ fn de_nicht(s: &S, i: usize) -> Option<Hit> {
         }
     }
     // "zögern Sie nicht, mich zu kontaktieren".
-    if s.has(clause_a.saturating_sub(3), i, &["zogern", "zoegern", "scheuen"]) {
+    if s.has(
+        clause_a.saturating_sub(3),
+        i,
+        &["zogern", "zoegern", "scheuen"],
+    ) {
         return None;
     }
     let after = if lasting { i + 2 } else { i + 1 };
-    if s.find(after, (after + 3).min(clause_b), de_qualifier).is_some() {
+    if s.find(after, (after + 3).min(clause_b), de_qualifier)
+        .is_some()
+    {
         return None;
     }
     Some(Hit {
@@ -1732,8 +1905,14 @@ fn de_unsubscribed(s: &S, i: usize) -> Option<Hit> {
 /// "entfernen Sie mich aus Ihrem Verteiler", "löschen Sie meine Daten", "streichen Sie mich
 /// von Ihrer Liste", "nehmen Sie mich aus der Datenbank".
 fn de_remove(s: &S, i: usize) -> Option<Hit> {
-    let clause_a = (s.a..=i).rev().take_while(|&j| s.clause(j) == s.clause(i)).last()?;
-    let (lo, hi) = (i.saturating_sub(6).max(clause_a), s.clause_end(i).min(i + 9));
+    let clause_a = (s.a..=i)
+        .rev()
+        .take_while(|&j| s.clause(j) == s.clause(i))
+        .last()?;
+    let (lo, hi) = (
+        i.saturating_sub(6).max(clause_a),
+        s.clause_end(i).min(i + 9),
+    );
     let me = s.has(lo, hi, &["mich"]);
     let mine = s.find(lo, hi, |w| matches!(w, "meine" | "meinen" | "meiner"));
     let list = s
@@ -1899,8 +2078,19 @@ fn fr_ne(s: &S, i: usize) -> Option<Hit> {
         && s.find(v + 1, (v + 5).min(s.clause_end(v)), |w| {
             matches!(
                 w,
-                "vos" | "votre" | "de" | "d" | "aucun" | "aucune" | "ces" | "mails"
-                    | "emails" | "messages" | "offres" | "sollicitations" | "newsletters"
+                "vos"
+                    | "votre"
+                    | "de"
+                    | "d"
+                    | "aucun"
+                    | "aucune"
+                    | "ces"
+                    | "mails"
+                    | "emails"
+                    | "messages"
+                    | "offres"
+                    | "sollicitations"
+                    | "newsletters"
             )
         })
         .is_none()
@@ -1930,7 +2120,11 @@ fn fr_unsubscribed(s: &S, i: usize) -> Option<Hit> {
 fn fr_unsubscribe(s: &S, i: usize) -> Option<Hit> {
     // "je ne veux pas me désinscrire" (but "je n'arrive pas à me désinscrire" is a request).
     if s.has(i.saturating_sub(4), i, &["pas", "jamais"])
-        && s.has(i.saturating_sub(5), i, &["veux", "souhaite", "voulais", "desire"])
+        && s.has(
+            i.saturating_sub(5),
+            i,
+            &["veux", "souhaite", "voulais", "desire"],
+        )
     {
         return None;
     }
@@ -1940,8 +2134,16 @@ fn fr_unsubscribe(s: &S, i: usize) -> Option<Hit> {
     {
         let from = if s.f(i, 1) == "moi" { i + 3 } else { i + 2 };
         let obj_end = (from + 4).min(s.clause_end(i));
-        let ours = s.has(from, obj_end, &["votre", "vos", "ce", "cette", "ces", "tous", "toutes"]);
-        let other = s.has(from, obj_end, &["mon", "ma", "mes", "linkedin", "leur", "son", "sa"]);
+        let ours = s.has(
+            from,
+            obj_end,
+            &["votre", "vos", "ce", "cette", "ces", "tous", "toutes"],
+        );
+        let other = s.has(
+            from,
+            obj_end,
+            &["mon", "ma", "mes", "linkedin", "leur", "son", "sa"],
+        );
         if other && !ours {
             return None;
         }
@@ -1951,7 +2153,10 @@ fn fr_unsubscribe(s: &S, i: usize) -> Option<Hit> {
 
 fn fr_remove_verb(w: &str) -> bool {
     (w.starts_with("retir") || w.starts_with("supprim") || w.starts_with("enlev"))
-        || matches!(w, "rayez" | "rayer" | "effacez" | "effacer" | "sortez" | "sortir")
+        || matches!(
+            w,
+            "rayez" | "rayer" | "effacez" | "effacer" | "sortez" | "sortir"
+        )
 }
 
 /// "retirez-moi de votre liste", "me retirer de votre fichier", "supprimer mes données".
@@ -2039,7 +2244,11 @@ fn es_no(s: &S, i: usize) -> Option<Hit> {
     let verb_at = j;
     let mut verb = es_contact_verb(s.w(j)).map(|ch| (j, ch));
     // "no quiero/deseo recibir (más) correos", "no quiero que me contacten".
-    if verb.is_none() && matches!(s.w(j), "quiero" | "deseo" | "queremos" | "quisiera" | "deseamos")
+    if verb.is_none()
+        && matches!(
+            s.w(j),
+            "quiero" | "deseo" | "queremos" | "quisiera" | "deseamos"
+        )
     {
         let hi = (j + 6).min(end);
         for k in j + 1..hi {
@@ -2049,8 +2258,16 @@ fn es_no(s: &S, i: usize) -> Option<Hit> {
                     .find(k + 1, (k + 5).min(end), |w| {
                         matches!(
                             w,
-                            "mas" | "sus" | "vuestros" | "vuestras" | "correos" | "emails"
-                                | "mensajes" | "ofertas" | "estos" | "estas"
+                            "mas"
+                                | "sus"
+                                | "vuestros"
+                                | "vuestras"
+                                | "correos"
+                                | "emails"
+                                | "mensajes"
+                                | "ofertas"
+                                | "estos"
+                                | "estas"
                         )
                     })
                     .is_some();
@@ -2067,15 +2284,21 @@ fn es_no(s: &S, i: usize) -> Option<Hit> {
                 verb = Some((k, (w == "llamando").then_some("phone")));
                 break;
             }
-            if !matches!(w, "que" | "me" | "nos" | "sigan" | "sigas" | "seguir" | "mas" | "volver")
-            {
+            if !matches!(
+                w,
+                "que" | "me" | "nos" | "sigan" | "sigas" | "seguir" | "mas" | "volver"
+            ) {
                 break;
             }
         }
     }
     let (v, ch) = verb?;
     // "no envíen mi CV": the object must be me ("no me envíen") for send verbs.
-    if v == verb_at && matches!(s.w(v), "envien" | "envies" | "envie" | "manden" | "mandes" | "mande")
+    if v == verb_at
+        && matches!(
+            s.w(v),
+            "envien" | "envies" | "envie" | "manden" | "mandes" | "mande"
+        )
         && !matches!(s.p(v, 1), "me" | "nos")
     {
         return None;
@@ -2116,11 +2339,12 @@ fn es_baja(s: &S, i: usize) -> Option<Hit> {
     let p2 = s.p(i, 2);
     if p1 == "de" {
         match p2 {
-            "dar" | "darme" | "darnos" | "denme" | "den" | "de" | "da" | "dame" | "doy" | "damos"
-            | "dadme" | "darte" | "darse" => return hit("es", i),
+            "dar" | "darme" | "darnos" | "denme" | "den" | "de" | "da" | "dame" | "doy"
+            | "damos" | "dadme" | "darte" | "darse" => return hit("es", i),
             "di" | "dio" | "dimos" => {
                 // Past: only ours ("de su lista") or "y sigo recibiendo".
-                let ours = s.f(i, 1) == "de" && s.has(i + 2, i + 4, &["su", "sus", "vuestra", "vuestras", "esta"]);
+                let ours = s.f(i, 1) == "de"
+                    && s.has(i + 2, i + 4, &["su", "sus", "vuestra", "vuestras", "esta"]);
                 let still = s.has(s.a, s.b, &["sigo", "todavia", "aun", "siguen"]);
                 return (ours || still).then(|| hit("es", i))?;
             }
@@ -2130,8 +2354,15 @@ fn es_baja(s: &S, i: usize) -> Option<Hit> {
     if p1 == "la"
         && matches!(
             p2,
-            "solicito" | "quiero" | "pido" | "solicitar" | "pedir" | "tramiten" | "tramitar"
-                | "deseo" | "quisiera"
+            "solicito"
+                | "quiero"
+                | "pido"
+                | "solicitar"
+                | "pedir"
+                | "tramiten"
+                | "tramitar"
+                | "deseo"
+                | "quisiera"
         )
     {
         return hit("es", i);
@@ -2155,8 +2386,11 @@ fn es_remove_me(w: &str) -> bool {
 fn it_non(s: &S, i: usize) -> Option<Hit> {
     let end = (i + 4).min(s.clause_end(i));
     let v = s.find(i + 1, end, |w| {
-        w.starts_with("contatt") || w.starts_with("scriv") || w.starts_with("chiam")
-            || w.starts_with("invia") || w.starts_with("mand")
+        w.starts_with("contatt")
+            || w.starts_with("scriv")
+            || w.starts_with("chiam")
+            || w.starts_with("invia")
+            || w.starts_with("mand")
     })?;
     let more = s.has(v + 1, (v + 3).min(s.clause_end(i)), &["piu"]);
     let imperative = s.w(v).ends_with("temi") || s.w(v).ends_with("rmi");
@@ -2226,12 +2460,17 @@ mod tests {
     #[test]
     fn quoted_lines_are_skipped_but_interleaved_replies_count() {
         no("> Not interested? Reply STOP to unsubscribe.\n\nSounds great, Tuesday works.");
-        yes("> Would you be open to a chat?\n\nNo. Please remove me from your list.\n\n> Best, Anna");
+        yes(
+            "> Would you be open to a chat?\n\nNo. Please remove me from your list.\n\n> Best, Anna",
+        );
     }
 
     #[test]
     fn automated_is_never_an_opt_out() {
-        assert_eq!(detect("Unsubscribe", "Please remove me from your list", true), None);
+        assert_eq!(
+            detect("Unsubscribe", "Please remove me from your list", true),
+            None
+        );
     }
 
     #[test]
@@ -2377,7 +2616,9 @@ mod tests {
 
     #[test]
     fn footers_in_own_text_do_not_count() {
-        no("Out of office until Monday. If you no longer wish to receive our emails, click here to unsubscribe.");
+        no(
+            "Out of office until Monday. If you no longer wish to receive our emails, click here to unsubscribe.",
+        );
         no("Wenn Sie keine weiteren E-Mails erhalten möchten, klicken Sie hier.");
     }
 
@@ -2401,7 +2642,11 @@ mod tests {
             "and so on ".repeat(30)
         );
         let r = yes(&long);
-        assert!(r.evidence.chars().count() <= EVIDENCE_MAX, "{:?}", r.evidence);
+        assert!(
+            r.evidence.chars().count() <= EVIDENCE_MAX,
+            "{:?}",
+            r.evidence
+        );
         assert!(r.evidence.contains("remove me"), "{:?}", r.evidence);
         let r = yes("Please \u{1b}[31mremove\u{1b}[0m me from your list.");
         assert!(!r.evidence.contains('\u{1b}'), "{:?}", r.evidence);
@@ -2414,7 +2659,16 @@ mod tests {
         let words: Vec<&str> = (0..d.toks.len()).map(|i| d.w(i)).collect();
         assert_eq!(
             words,
-            ["desabonnez", "moi", "email", "strasse", "strasse", "eliminenme", "x", "y"]
+            [
+                "desabonnez",
+                "moi",
+                "email",
+                "strasse",
+                "strasse",
+                "eliminenme",
+                "x",
+                "y"
+            ]
         );
     }
 }
