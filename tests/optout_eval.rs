@@ -7,7 +7,9 @@
 //!
 //! `fresh.tsv` was written after the detector was frozen, with phrasings chosen not to match
 //! the rules' examples, as an out-of-sample check (the holdout was split off before the
-//! detector existed, but the rule author had read all of it). It is reported, not asserted.
+//! detector existed, but the rule author had read all of it). Its first run scored precision
+//! 0.893 / recall 0.806; the gaps it showed were fixed afterwards, so it is no longer
+//! out-of-sample. It is reported, not asserted. See `fixtures/optout/README.md`.
 //!
 //! Run with `cargo test --test optout_eval -- --nocapture` to see the report.
 
