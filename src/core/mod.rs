@@ -12,6 +12,7 @@ pub mod ingest;
 pub mod logging;
 pub mod maildir;
 pub mod model;
+pub mod optout;
 pub mod outbox;
 pub mod parse;
 pub mod paths;
