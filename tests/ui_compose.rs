@@ -23,8 +23,15 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
 
 fn type_in_editor(s: &mut State, text: &str) {
     for c in text.chars() {
-        let code = if c == '\n' { crossterm::event::KeyCode::Enter } else { crossterm::event::KeyCode::Char(c) };
-        update(s, Action::ComposeKey(crossterm::event::KeyEvent::from(code)));
+        let code = if c == '\n' {
+            crossterm::event::KeyCode::Enter
+        } else {
+            crossterm::event::KeyCode::Char(c)
+        };
+        update(
+            s,
+            Action::ComposeKey(crossterm::event::KeyEvent::from(code)),
+        );
     }
 }
 
@@ -38,10 +45,15 @@ fn built_in_editor_reply_is_queued_and_shown_at_once() {
     sender(&mut s);
     let who = s.selected_row().unwrap().clone();
     assert!(key(&mut s, Bound::Reply).is_empty());
-    let Mode::Compose(ta) = &s.mode else { panic!("built-in editor expected") };
+    let Mode::Compose(ta) = &s.mode else {
+        panic!("built-in editor expected")
+    };
     assert!(ta.lines()[0].starts_with("To: "), "{:?}", ta.lines());
     assert!(ta.lines().iter().any(|l| l.starts_with("Subject: Re: ")));
-    assert!(ta.lines().iter().any(|l| l.starts_with("> ")), "the parent is quoted");
+    assert!(
+        ta.lines().iter().any(|l| l.starts_with("> ")),
+        "the parent is quoted"
+    );
     insta::assert_snapshot!("compose_80x24", screen(&s));
     type_in_editor(&mut s, "Thanks, Tuesday at 10 works for me.\n");
     let out = key(&mut s, Bound::Submit);
@@ -58,8 +70,14 @@ fn built_in_editor_reply_is_queued_and_shown_at_once() {
         key(&mut s, Bound::Next);
     }
     let text = conversation_text(&s);
-    assert!(text.contains("Tess Tester (Northwind Talent) [queued]"), "{text}");
-    assert!(text.contains("Thanks, Tuesday at 10 works for me."), "{text}");
+    assert!(
+        text.contains("Tess Tester (Northwind Talent) [queued]"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Thanks, Tuesday at 10 works for me."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -68,14 +86,18 @@ fn external_editor_unchanged_sends_nothing_and_keeps_the_draft() {
     sender(&mut s);
     s.editor = Some("vi".into());
     let out = key(&mut s, Bound::Reply);
-    let [Command::Edit(text)] = out.as_slice() else { panic!("{out:?}") };
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
     let text = text.clone();
     update(&mut s, Action::EditorDone(Ok(text.clone())));
     assert!(s.notice.as_deref().unwrap().contains("nothing changed"));
     assert!(s.store.outbox().unwrap().is_empty());
     // r reopens the saved draft; an edit then sends it.
     let out = key(&mut s, Bound::Reply);
-    let [Command::Edit(again)] = out.as_slice() else { panic!("{out:?}") };
+    let [Command::Edit(again)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
     assert_eq!(*again, text);
     let edited = text.replacen("\n\n", "\n\nSee you Tuesday!\n", 1);
     let out = update(&mut s, Action::EditorDone(Ok(edited)));
@@ -89,7 +111,9 @@ fn an_empty_reply_asks_first() {
     sender(&mut s);
     s.editor = Some("vi".into());
     let out = key(&mut s, Bound::Reply);
-    let [Command::Edit(text)] = out.as_slice() else { panic!() };
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!()
+    };
     // Only the To line changed; no words of our own.
     let edited = text.replacen("Cc: ", "Cc:  ", 1);
     update(&mut s, Action::EditorDone(Ok(edited)));
@@ -112,15 +136,22 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
         legal_basis: None,
         note: String::new(),
     };
-    s.store.record_opt_out(c, "all", "asked on the phone", &meta).unwrap();
+    s.store
+        .record_opt_out(c, "all", "asked on the phone", &meta)
+        .unwrap();
     rapport::ui::update::reload_list(&mut s);
     s.editor = Some("vi".into());
     let out = key(&mut s, Bound::Reply);
-    let [Command::Edit(text)] = out.as_slice() else { panic!() };
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!()
+    };
     let edited = text.replacen("\n\n", "\n\nHello again\n", 1);
     update(&mut s, Action::EditorDone(Ok(edited)));
     let n = s.notice.clone().unwrap();
-    assert!(n.contains("opted out of all contact") && n.contains("draft is kept"), "{n}");
+    assert!(
+        n.contains("opted out of all contact") && n.contains("draft is kept"),
+        "{n}"
+    );
     assert!(s.store.outbox().unwrap().is_empty());
     assert!(s.store.latest_draft(c).unwrap().is_some());
 }
@@ -143,22 +174,37 @@ fn a_too_soon_message_needs_a_reason() {
         legal_basis: Some("consent".into()),
         note: String::new(),
     };
-    let prefs = rapport::core::model::Preferences { frequency: Some(rapport::core::model::Frequency::Quarterly), ..Default::default() };
+    let prefs = rapport::core::model::Preferences {
+        frequency: Some(rapport::core::model::Frequency::Quarterly),
+        ..Default::default()
+    };
     s.store.set_preferences(c, &prefs, &meta).unwrap();
     rapport::ui::update::reload_list(&mut s);
     s.editor = Some("vi".into());
     let out = key(&mut s, Bound::Compose);
-    let [Command::Edit(text)] = out.as_slice() else { panic!("{out:?}") };
-    let edited = text.replacen("Subject: ", "Subject: A new role", 1).replacen("\n\n", "\n\nA role you might like.\n", 1);
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    let edited = text
+        .replacen("Subject: ", "Subject: A new role", 1)
+        .replacen("\n\n", "\n\nA role you might like.\n", 1);
     update(&mut s, Action::EditorDone(Ok(edited)));
-    let Mode::Form(f) = &s.mode else { panic!("{:?}", s.notice) };
+    let Mode::Form(f) = &s.mode else {
+        panic!("{:?}", s.notice)
+    };
     assert!(f.intro[0].contains("too soon"), "{:?}", f.intro);
     key(&mut s, Bound::Submit);
-    assert!(matches!(&s.mode, Mode::Form(f) if f.error.as_deref().unwrap_or("").contains("reason")));
+    assert!(
+        matches!(&s.mode, Mode::Form(f) if f.error.as_deref().unwrap_or("").contains("reason"))
+    );
     for ch in "they asked about it".chars() {
         update(&mut s, Action::FormInput(ch));
     }
     assert_eq!(key(&mut s, Bound::Submit), vec![Command::Deliver]);
     let ledger = s.store.ledger(c).unwrap();
-    assert!(ledger.iter().any(|e| e.field == "contact-override" && e.note == "they asked about it"));
+    assert!(
+        ledger
+            .iter()
+            .any(|e| e.field == "contact-override" && e.note == "they asked about it")
+    );
 }

@@ -200,3 +200,43 @@ fn snapshot_profile_with_history_80x24() {
     key(&mut s, Bound::Open);
     insta::assert_snapshot!(screen(&s));
 }
+
+#[test]
+fn an_unsubscribe_reply_shows_a_banner_and_one_key_records_it() {
+    let (_d, mut s) = demo_state(80, 24);
+    let i = s
+        .rows
+        .iter()
+        .position(|r| r.optout_request)
+        .expect("the demo has an unsubscribe reply waiting");
+    for _ in 0..i {
+        key(&mut s, Bound::Next);
+    }
+    assert!(screen(&s).contains("! "), "the inbox marks the request");
+    key(&mut s, Bound::Open);
+    let out = screen(&s);
+    assert!(out.contains("⚠ Asked to stop"), "{out}");
+    insta::assert_snapshot!("optout_banner_80x24", out);
+    let c = s.profile.clone().unwrap();
+    key(&mut s, Bound::AcceptOptOut);
+    let p = s.store.profile(c.id).unwrap().unwrap();
+    assert!(p.opted_out(), "recorded");
+    assert_eq!(p.optout_request, None, "banner settled");
+    let o = &p.opt_outs[0];
+    assert_eq!(o.source, "message");
+    assert_eq!(o.reason, c.optout_request.unwrap().1);
+    assert!(screen(&s).contains("⊘ Opted out"));
+}
+
+#[test]
+fn dismissing_the_banner_keeps_them_contactable() {
+    let (_d, mut s) = demo_state(80, 24);
+    let i = s.rows.iter().position(|r| r.optout_request).unwrap();
+    for _ in 0..i {
+        key(&mut s, Bound::Next);
+    }
+    let c = s.profile.clone().unwrap().id;
+    key(&mut s, Bound::DismissOptOut);
+    let p = s.store.profile(c).unwrap().unwrap();
+    assert!(!p.opted_out() && p.optout_request.is_none());
+}

@@ -289,11 +289,20 @@ fn tui_with(
     }
     state.actor = people::actor(cfg);
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
-    state.editor = ["VISUAL", "EDITOR"].iter().find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
-    let mut workers = crate::ui::run::Workers { sync: worker, delivery: None, drafts_dir: Some(data_dir.to_owned()) };
+    state.editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
+    let mut workers = crate::ui::run::Workers {
+        sync: worker,
+        delivery: None,
+        drafts_dir: Some(data_dir.to_owned()),
+    };
     // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
     // inbox still works and says why it cannot send.
-    match (send::identity(&state.store, cfg, &state.actor), send::deliverer(&state.store, cfg, data_dir)) {
+    match (
+        send::identity(&state.store, cfg, &state.actor),
+        send::deliverer(&state.store, cfg, data_dir),
+    ) {
         (Ok(identity), Ok(d)) => {
             state.identity = Some(identity);
             workers.delivery = Some(crate::core::delivery::spawn_worker(data_dir.to_owned(), d));

@@ -268,7 +268,10 @@ pub const OUTBOX_POLL: Duration = Duration::from_secs(15);
 pub fn spawn_worker(
     data_dir: PathBuf,
     deliverer: Deliverer,
-) -> (std::sync::mpsc::Sender<()>, std::sync::mpsc::Receiver<DeliveryEvent>) {
+) -> (
+    std::sync::mpsc::Sender<()>,
+    std::sync::mpsc::Receiver<DeliveryEvent>,
+) {
     let (wake, wakeups) = std::sync::mpsc::channel::<()>();
     let (events, rx) = std::sync::mpsc::channel();
     std::thread::Builder::new()
@@ -276,14 +279,25 @@ pub fn spawn_worker(
         .spawn(move || {
             let ev = events.clone();
             let run = crate::core::guard::guarded(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     Ok(rt) => rt,
-                    Err(e) => return events.send(DeliveryEvent::Error(e.to_string())).unwrap_or(()),
+                    Err(e) => {
+                        return events
+                            .send(DeliveryEvent::Error(e.to_string()))
+                            .unwrap_or(());
+                    }
                 };
                 let _guard = rt.enter();
                 let mut store = match Store::open_in(&data_dir) {
                     Ok(s) => s,
-                    Err(e) => return events.send(DeliveryEvent::Error(e.to_string())).unwrap_or(()),
+                    Err(e) => {
+                        return events
+                            .send(DeliveryEvent::Error(e.to_string()))
+                            .unwrap_or(());
+                    }
                 };
                 if let Err(e) = recover(&mut store, &deliverer) {
                     let _ = events.send(DeliveryEvent::Error(e.to_string()));
@@ -303,13 +317,17 @@ pub fn spawn_worker(
                         }
                     }
                     match wakeups.recv_timeout(OUTBOX_POLL) {
-                        Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => while wakeups.try_recv().is_ok() {},
+                        Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            while wakeups.try_recv().is_ok() {}
+                        }
                         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
                     }
                 }
             });
             if run.is_err() {
-                let _ = ev.send(DeliveryEvent::Error("the outbox worker stopped unexpectedly".into()));
+                let _ = ev.send(DeliveryEvent::Error(
+                    "the outbox worker stopped unexpectedly".into(),
+                ));
             }
         })
         .expect("spawning a thread");

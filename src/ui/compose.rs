@@ -28,7 +28,9 @@ pub fn selected_message(s: &State) -> Option<&crate::core::store::MessageView> {
 }
 
 pub fn start_reply(s: &mut State) -> Vec<Command> {
-    let Some(p) = s.profile.clone() else { return Vec::new() };
+    let Some(p) = s.profile.clone() else {
+        return Vec::new();
+    };
     let Some(parent) = selected_message(s).cloned() else {
         s.notice = Some("no message to reply to: c writes a new one".into());
         return Vec::new();
@@ -48,7 +50,9 @@ pub fn start_reply(s: &mut State) -> Vec<Command> {
 }
 
 pub fn start_new(s: &mut State) -> Vec<Command> {
-    let Some(p) = s.profile.clone() else { return Vec::new() };
+    let Some(p) = s.profile.clone() else {
+        return Vec::new();
+    };
     if let Ok(Some((id, None, text))) = s.store.latest_draft(p.id) {
         return reopen(s, p.id, None, id, &text);
     }
@@ -63,18 +67,48 @@ pub fn start_new(s: &mut State) -> Vec<Command> {
     begin(s, p.id, None, draft)
 }
 
-fn reopen(s: &mut State, candidate: i64, parent: Option<i64>, draft_id: i64, text: &str) -> Vec<Command> {
+fn reopen(
+    s: &mut State,
+    candidate: i64,
+    parent: Option<i64>,
+    draft_id: i64,
+    text: &str,
+) -> Vec<Command> {
     // Threading comes from the parent again; the text is the saved one.
-    let base = match parent.and_then(|pid| s.conversation.as_ref()?.messages.iter().find(|m| m.id == pid).cloned()) {
+    let base = match parent.and_then(|pid| {
+        s.conversation
+            .as_ref()?
+            .messages
+            .iter()
+            .find(|m| m.id == pid)
+            .cloned()
+    }) {
         Some(pm) => {
             let (refs, irt) = s.store.threading_of(pm.id).unwrap_or_default();
             compose::reply_draft(&pm, &refs, &irt, "")
         }
-        None => Draft { to: String::new(), cc: String::new(), subject: String::new(), body: String::new(), in_reply_to: None, references: vec![] },
+        None => Draft {
+            to: String::new(),
+            cc: String::new(),
+            subject: String::new(),
+            body: String::new(),
+            in_reply_to: None,
+            references: vec![],
+        },
     };
     let draft = compose::parse_editor_text(text, &base).unwrap_or(base);
     s.notice = Some("reopened your saved draft".into());
-    open_editor(s, Session { candidate, parent, draft_id, draft, original: text.to_string(), pending: None })
+    open_editor(
+        s,
+        Session {
+            candidate,
+            parent,
+            draft_id,
+            draft,
+            original: text.to_string(),
+            pending: None,
+        },
+    )
 }
 
 fn begin(s: &mut State, candidate: i64, parent: Option<i64>, draft: Draft) -> Vec<Command> {
@@ -87,19 +121,39 @@ fn begin(s: &mut State, candidate: i64, parent: Option<i64>, draft: Draft) -> Ve
             return Vec::new();
         }
     };
-    open_editor(s, Session { candidate, parent, draft_id, draft, original: text, pending: None })
+    open_editor(
+        s,
+        Session {
+            candidate,
+            parent,
+            draft_id,
+            draft,
+            original: text,
+            pending: None,
+        },
+    )
 }
 
 fn open_editor(s: &mut State, session: Session) -> Vec<Command> {
     let text = compose::editor_text(&session.draft);
-    let text = if session.original.is_empty() { text } else { session.original.clone() };
+    let text = if session.original.is_empty() {
+        text
+    } else {
+        session.original.clone()
+    };
     s.compose = Some(session);
     match &s.editor {
         Some(_) => vec![Command::Edit(text)],
         None => {
-            let mut ta = ratatui_textarea::TextArea::from(text.lines().map(String::from).collect::<Vec<_>>());
+            let mut ta = ratatui_textarea::TextArea::from(
+                text.lines().map(String::from).collect::<Vec<_>>(),
+            );
             // Start typing above the quote, on the first body line.
-            let first_body = text.lines().position(|l| l.is_empty()).map(|i| i + 1).unwrap_or(0);
+            let first_body = text
+                .lines()
+                .position(|l| l.is_empty())
+                .map(|i| i + 1)
+                .unwrap_or(0);
             ta.move_cursor(ratatui_textarea::CursorMove::Jump(first_body as u16, 0));
             s.mode = Mode::Compose(Box::new(ta));
             s.focus = crate::ui::state::Focus::Conversation;
@@ -111,14 +165,23 @@ fn open_editor(s: &mut State, session: Session) -> Vec<Command> {
 
 /// The editor is done (external, or the built-in one submitted) with `text`.
 pub fn finish(s: &mut State, text: String) -> Vec<Command> {
-    let Some(mut session) = s.compose.take() else { return Vec::new() };
+    let Some(mut session) = s.compose.take() else {
+        return Vec::new();
+    };
     s.mode = Mode::Normal;
     if text.trim_end() == session.original.trim_end() {
-        s.notice = Some("nothing changed: nothing sent, the draft is kept (r or c reopens it)".into());
+        s.notice =
+            Some("nothing changed: nothing sent, the draft is kept (r or c reopens it)".into());
         return Vec::new();
     }
     let actor = s.actor.clone();
-    if let Err(e) = s.store.save_draft(Some(session.draft_id), session.candidate, session.parent, &text, &actor) {
+    if let Err(e) = s.store.save_draft(
+        Some(session.draft_id),
+        session.candidate,
+        session.parent,
+        &text,
+        &actor,
+    ) {
         s.notice = Some(format!("cannot save the draft: {e}"));
         return Vec::new();
     }
@@ -134,11 +197,14 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
         .draft
         .body
         .lines()
-        .filter(|l| !l.starts_with('>') && !(l.starts_with("On ") && l.ends_with("wrote:")))
+        .filter(|l| !(l.starts_with('>') || (l.starts_with("On ") && l.ends_with("wrote:"))))
         .collect();
     if own_words.trim().is_empty() {
         let mut form = Form::new("Send an empty message?", Purpose::SendEmpty, Vec::new());
-        form.intro = vec!["The message has no text of your own.".into(), "Enter sends it anyway; esc keeps the draft.".into()];
+        form.intro = vec![
+            "The message has no text of your own.".into(),
+            "Enter sends it anyway; esc keeps the draft.".into(),
+        ];
         s.compose = Some(session);
         s.mode = Mode::Form(form);
         return Vec::new();
@@ -149,7 +215,9 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
 
 /// Builds, checks and queues the draft. Conflicts open a confirmation asking for a reason.
 pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
-    let Some(mut session) = s.compose.take() else { return Vec::new() };
+    let Some(mut session) = s.compose.take() else {
+        return Vec::new();
+    };
     let Some(identity) = s.identity.clone() else {
         s.notice = Some("not sent: no sending identity is configured (see config.example.toml); the draft is kept".into());
         return Vec::new();
@@ -158,7 +226,12 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         Some(p) => p,
         None => {
             let mid = compose::new_message_id(&identity.shared_address);
-            let raw = match compose::build(&identity, &session.draft, &mid, std::time::SystemTime::now()) {
+            let raw = match compose::build(
+                &identity,
+                &session.draft,
+                &mid,
+                std::time::SystemTime::now(),
+            ) {
                 Ok(r) => r,
                 Err(e) => {
                     s.notice = Some(format!("not sent: {e}; the draft is kept"));
@@ -166,8 +239,16 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
                 }
             };
             let to = compose::addresses("To", &session.draft.to)
-                .and_then(|a| Ok(a.into_iter().chain(compose::addresses("Cc", &session.draft.cc)?).collect::<Vec<_>>()))
-                .map(|v| v.into_iter().map(|m| m.email.to_string().to_lowercase()).collect())
+                .and_then(|a| {
+                    Ok(a.into_iter()
+                        .chain(compose::addresses("Cc", &session.draft.cc)?)
+                        .collect::<Vec<_>>())
+                })
+                .map(|v| {
+                    v.into_iter()
+                        .map(|m| m.email.to_string().to_lowercase())
+                        .collect()
+                })
                 .unwrap_or_default();
             (mid, raw, to)
         }
@@ -181,7 +262,12 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         topics: vec![],
         created_by: s.actor.clone(),
     };
-    match enqueue(&mut s.store, &out, confirm.as_ref(), crate::core::store::now()) {
+    match enqueue(
+        &mut s.store,
+        &out,
+        confirm.as_ref(),
+        crate::core::store::now(),
+    ) {
         Ok(_) => {
             let _ = s.store.delete_draft(session.draft_id);
             s.notice = Some("queued: sending now (the conversation shows its progress)".into());
@@ -189,9 +275,18 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         }
         Err(SendError::NeedsConfirmation(conflicts)) => {
             session.pending = Some((mid, raw, to));
-            let mut form = Form::new("Send anyway?", Purpose::SendConfirm, vec![Field::text("Reason", "", "why this is right (recorded in their history)")]);
+            let mut form = Form::new(
+                "Send anyway?",
+                Purpose::SendConfirm,
+                vec![Field::text(
+                    "Reason",
+                    "",
+                    "why this is right (recorded in their history)",
+                )],
+            );
             form.intro = conflicts.iter().map(|c| format!("⚠ {c}")).collect();
-            form.intro.push("Enter sends with your reason; esc keeps the draft.".into());
+            form.intro
+                .push("Enter sends with your reason; esc keeps the draft.".into());
             s.compose = Some(session);
             s.mode = Mode::Form(form);
             Vec::new()

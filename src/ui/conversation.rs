@@ -20,7 +20,12 @@ pub fn lines(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> Vec
 }
 
 /// The lines, and the line of each message's header (to know which message is selected).
-pub fn lines_with_anchors(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> (Vec<Line<'static>>, Vec<(usize, i64)>) {
+pub fn lines_with_anchors(
+    conv: &Conversation,
+    w: usize,
+    theme: &Theme,
+    tz: &TimeZone,
+) -> (Vec<Line<'static>>, Vec<(usize, i64)>) {
     let mut anchors = Vec::new();
     let w = w.max(20);
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -85,7 +90,10 @@ fn delivery_text(d: &crate::core::store::Delivery, tz: &TimeZone) -> String {
     let err = d.last_error.as_deref().unwrap_or("");
     match d.state.as_str() {
         "queued" if d.attempts > 0 => {
-            let at = d.next_attempt_at.map(|t| crate::core::timefmt::long_date(t, tz)).unwrap_or_default();
+            let at = d
+                .next_attempt_at
+                .map(|t| crate::core::timefmt::long_date(t, tz))
+                .unwrap_or_default();
             format!("[failed: {err} · retry {at}]")
         }
         "queued" => "[queued]".into(),
@@ -112,8 +120,16 @@ fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Them
         m.from_name.clone()
     };
     let date = long_date(m.date, tz);
-    let auto = if m.automated { " [auto]".to_string() } else { String::new() };
-    let status = m.delivery.as_ref().map(|d| format!(" {}", delivery_text(d, tz))).unwrap_or_default();
+    let auto = if m.automated {
+        " [auto]".to_string()
+    } else {
+        String::new()
+    };
+    let status = m
+        .delivery
+        .as_ref()
+        .map(|d| format!(" {}", delivery_text(d, tz)))
+        .unwrap_or_default();
     let left = format!("{indent}{mark} {who}{auto}{status}");
     let room = w.saturating_sub(width(&date) + 1);
     let left = truncate(&left, room);

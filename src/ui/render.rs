@@ -273,11 +273,28 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
     }
     if let Mode::Compose(ta) = &s.mode {
         // The built-in editor takes the conversation's place.
-        let hint = s.keymap.keys_for(Context::Compose, Bound::Submit).first().cloned().unwrap_or_default();
-        let cancel = s.keymap.keys_for(Context::Compose, Bound::Cancel).first().cloned().unwrap_or_default();
-        let head = Line::styled(format!("Writing · {hint} sends · {cancel} keeps the draft"), s.theme.warn());
+        let hint = s
+            .keymap
+            .keys_for(Context::Compose, Bound::Submit)
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let cancel = s
+            .keymap
+            .keys_for(Context::Compose, Bound::Cancel)
+            .first()
+            .cloned()
+            .unwrap_or_default();
+        let head = Line::styled(
+            format!("Writing · {hint} sends · {cancel} keeps the draft"),
+            s.theme.warn(),
+        );
         f.render_widget(Paragraph::new(head), Rect { height: 1, ..inner });
-        let area = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+        let area = Rect {
+            y: inner.y + 1,
+            height: inner.height.saturating_sub(1),
+            ..inner
+        };
         f.render_widget(&**ta, area);
         return;
     }
@@ -285,7 +302,11 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
     let total = s.conv_lines.len();
     let end = total.saturating_sub(s.conv_scroll);
     let start = end.saturating_sub(h);
-    let selected_line = s.conv_anchors.iter().find(|(_, id)| Some(*id) == s.selected_message).map(|(l, _)| *l);
+    let selected_line = s
+        .conv_anchors
+        .iter()
+        .find(|(_, id)| Some(*id) == s.selected_message)
+        .map(|(l, _)| *l);
     let lines: Vec<Line> = s.conv_lines[start..end]
         .iter()
         .enumerate()

@@ -166,7 +166,10 @@ where
     B::Error: Send + Sync + 'static,
 {
     let editor = state.editor.clone().ok_or("no editor configured")?;
-    let dir = workers.drafts_dir.clone().unwrap_or_else(std::env::temp_dir);
+    let dir = workers
+        .drafts_dir
+        .clone()
+        .unwrap_or_else(std::env::temp_dir);
     let file = tempfile::Builder::new()
         .prefix("rapport-draft-")
         .suffix(".txt")

@@ -137,7 +137,16 @@ impl PartialEq for Mode {
     fn eq(&self, other: &Mode) -> bool {
         match (self, other) {
             (Mode::Normal, Mode::Normal) => true,
-            (Mode::Search { input: a, previous: b }, Mode::Search { input: c, previous: d }) => a == c && b == d,
+            (
+                Mode::Search {
+                    input: a,
+                    previous: b,
+                },
+                Mode::Search {
+                    input: c,
+                    previous: d,
+                },
+            ) => a == c && b == d,
             (Mode::Help { scroll: a }, Mode::Help { scroll: b }) => a == b,
             (Mode::Form(a), Mode::Form(b)) => a == b,
             (Mode::Compose(a), Mode::Compose(b)) => a.lines() == b.lines(),

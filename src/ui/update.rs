@@ -84,7 +84,9 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
                 let c = s.profile.as_ref().map(|p| p.id);
                 reload_keeping(s, c);
             }
-            crate::core::delivery::DeliveryEvent::Error(e) => s.notice = Some(format!("outbox: {e}")),
+            crate::core::delivery::DeliveryEvent::Error(e) => {
+                s.notice = Some(format!("outbox: {e}"))
+            }
         },
         Action::Sync(ev) => sync_event(s, ev),
     }
@@ -125,7 +127,9 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
 }
 
 fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
-    let Mode::Compose(ta) = &s.mode else { return Vec::new() };
+    let Mode::Compose(ta) = &s.mode else {
+        return Vec::new();
+    };
     let text = ta.lines().join("\n");
     match b {
         Bound::Submit => {
@@ -138,7 +142,13 @@ fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
             // Closing keeps what was written as the draft.
             if let Some(sess) = s.compose.take() {
                 let actor = s.actor.clone();
-                let _ = s.store.save_draft(Some(sess.draft_id), sess.candidate, sess.parent, &text, &actor);
+                let _ = s.store.save_draft(
+                    Some(sess.draft_id),
+                    sess.candidate,
+                    sess.parent,
+                    &text,
+                    &actor,
+                );
             }
             s.mode = Mode::Normal;
             s.notice = Some("draft kept, not sent (r or c reopens it)".into());
@@ -152,7 +162,10 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
     let Mode::Form(f) = &mut s.mode else {
         return Vec::new();
     };
-    if matches!(f.purpose, crate::ui::form::Purpose::SendEmpty | crate::ui::form::Purpose::SendConfirm) {
+    if matches!(
+        f.purpose,
+        crate::ui::form::Purpose::SendEmpty | crate::ui::form::Purpose::SendConfirm
+    ) {
         return send_form_key(s, b);
     }
     match b {
@@ -185,7 +198,9 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
 
 /// The empty-message and conflict confirmations of the compose flow.
 fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
-    let Mode::Form(f) = &mut s.mode else { return Vec::new() };
+    let Mode::Form(f) = &mut s.mode else {
+        return Vec::new();
+    };
     match b {
         Bound::NextField => f.next_field(),
         Bound::PrevField => f.prev_field(),
@@ -202,10 +217,14 @@ fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
                 crate::ui::form::Purpose::SendConfirm => {
                     let reason = form.text("Reason");
                     if reason.is_empty() {
-                        f.error = Some("give a reason: it is recorded in the candidate's history".into());
+                        f.error =
+                            Some("give a reason: it is recorded in the candidate's history".into());
                         return Vec::new();
                     }
-                    Some(crate::core::outbox::Confirmation { actor: s.actor.clone(), reason })
+                    Some(crate::core::outbox::Confirmation {
+                        actor: s.actor.clone(),
+                        reason,
+                    })
                 }
                 _ => None,
             };
@@ -282,6 +301,18 @@ fn accept_opt_out(s: &mut State) {
         return;
     };
     let c = p.id;
+    // The scope they asked for ("don't call me" is about the phone only).
+    let scope = s
+        .conversation
+        .as_ref()
+        .and_then(|conv| conv.messages.iter().find(|m| m.id == msg))
+        .and_then(|m| crate::core::optout::detect(&m.subject, &m.body, m.automated))
+        .and_then(|r| r.scope)
+        .map(|sc| match sc {
+            crate::core::optout::Scope::Channel(ch) => format!("channel:{ch}"),
+            crate::core::optout::Scope::Topic(t) => format!("topic:{t}"),
+        })
+        .unwrap_or_else(|| "all".into());
     let meta = crate::core::store::ChangeMeta {
         actor: s.actor.clone(),
         at: crate::core::store::now(),
@@ -290,7 +321,7 @@ fn accept_opt_out(s: &mut State) {
         legal_basis: None,
         note: evidence.clone(),
     };
-    match s.store.record_opt_out(c, "all", &evidence, &meta) {
+    match s.store.record_opt_out(c, &scope, &evidence, &meta) {
         Ok(_) => {
             s.notice =
                 Some("opt-out recorded from their message: no more mail will be sent".into());

@@ -209,6 +209,19 @@ fn write_one(
     let id = tx.last_insert_rowid();
     tx.prepare_cached("INSERT INTO message_raw(message_id, raw) VALUES (?1, ?2)")?
         .execute(params![id, item.raw])?;
+    // A candidate asking us to stop: the conversation gets a banner until someone acts on it.
+    if direction == Direction::Inbound
+        && let Some(c) = candidate_id
+        && let Some(req) = crate::core::optout::detect(&p.subject, &p.body, p.automated)
+    {
+        tx.prepare_cached("UPDATE messages SET optout_evidence = ?2 WHERE id = ?1")?
+            .execute(params![id, req.evidence])?;
+        tx.prepare_cached(
+            "UPDATE candidates SET optout_request = ?2 WHERE id = ?1 AND NOT EXISTS
+               (SELECT 1 FROM opt_outs WHERE candidate_id = ?1 AND scope = 'all' AND revoked_at IS NULL AND at >= ?3)",
+        )?
+        .execute(params![c, id, date])?;
+    }
     add_location(tx, id, item)?;
     Ok(Some((id, candidate_id)))
 }
