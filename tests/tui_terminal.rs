@@ -161,3 +161,63 @@ fn a_crash_still_restores_the_terminal() {
         "terminal left in raw mode:\n{modes}"
     );
 }
+
+#[test]
+fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    // An "editor" that writes a line of its own, like a recruiter would.
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf 'Hello from the editor\\n' > \"$1.new\"\ncat \"$1\" | sed '1,/^$/!d' > \"$1.head\"\n\
+         { cat \"$1.head\"; cat \"$1.new\"; sed '1,/^$/d' \"$1\"; } > \"$1.out\" && mv \"$1.out\" \"$1\"\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let tmux = start_with(
+        dir.path(),
+        "xterm-256color",
+        &format!("EDITOR={}", editor.display()),
+    );
+    tmux.wait_for("Awaiting reply", 30);
+    tmux.cmd(&["send-keys", "-t", "t", "r"]);
+    let s = tmux.wait_for("queued", 10);
+    assert!(
+        s.contains("Awaiting reply"),
+        "the inbox is drawn again after the editor:\n{s}"
+    );
+    assert_eq!(
+        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on}"])
+            .trim(),
+        "1"
+    );
+    // The demo's outbox delivers to its folder of .eml files.
+    let outgoing = dir.path().join("data/outgoing");
+    let start = Instant::now();
+    let eml = loop {
+        if let Some(f) = std::fs::read_dir(&outgoing)
+            .ok()
+            .and_then(|mut d| d.find_map(|e| e.ok()))
+        {
+            break f.path();
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "no .eml was written"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let sent = std::fs::read_to_string(eml).unwrap();
+    assert!(
+        sent.contains("Hello from the editor") && sent.contains("Subject: Re: "),
+        "{sent}"
+    );
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    let screen = tmux.wait_for("rapport exited with", 10);
+    assert!(screen.contains("rapport exited with 0"), "{screen}");
+    assert_eq!(
+        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
+            .trim(),
+        "0 1"
+    );
+}
