@@ -181,6 +181,9 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
     );
     tmux.wait_for("Awaiting reply", 30);
     tmux.cmd(&["send-keys", "-t", "t", "r"]);
+    // The demo has snippets: the picker comes first; no snippet.
+    tmux.wait_for("Start from a snippet?", 10);
+    tmux.cmd(&["send-keys", "-t", "t", "Enter"]);
     let s = tmux.wait_for("queued", 10);
     assert!(
         s.contains("Awaiting reply"),

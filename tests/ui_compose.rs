@@ -208,3 +208,73 @@ fn a_too_soon_message_needs_a_reason() {
             .any(|e| e.field == "contact-override" && e.note == "they asked about it")
     );
 }
+
+#[test]
+fn snippets_matching_their_interests_come_first_and_fill_placeholders() {
+    use rapport::core::templates::parse;
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    s.editor = Some("vi".into());
+    s.templates = vec![
+        parse("general", "Hello {first_name}!\n"),
+        parse(
+            "rust roles",
+            "tags: rust\nHi {first_name}, Rust roles from {recruiter}.\n",
+        ),
+    ];
+    key(&mut s, Bound::FilterAll);
+    while !s
+        .profile
+        .as_ref()
+        .unwrap()
+        .preferences
+        .as_ref()
+        .is_some_and(|p| p.interests.iter().any(|i| i == "rust"))
+    {
+        key(&mut s, Bound::Next);
+    }
+    let first = s
+        .profile
+        .as_ref()
+        .unwrap()
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    key(&mut s, Bound::Compose);
+    let Mode::Form(f) = &s.mode else {
+        panic!("picker expected")
+    };
+    let rapport::ui::form::FieldKind::Choice { options, .. } = &f.fields[0].kind else {
+        panic!()
+    };
+    assert_eq!(options[1], "rust roles [rust]", "{options:?}");
+    key(&mut s, Bound::NextOption);
+    let out = key(&mut s, Bound::Submit);
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    assert!(
+        text.contains(&format!("Hi {first}, Rust roles from Tess Tester.")),
+        "{text}"
+    );
+}
+
+#[test]
+fn reply_through_the_snippet_picker_without_choosing_one() {
+    use rapport::core::templates::parse;
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    s.editor = Some("vi".into());
+    s.templates = vec![parse("general", "Hello {first_name}!\n")];
+    key(&mut s, Bound::Reply);
+    assert!(matches!(&s.mode, Mode::Form(_)));
+    let out = key(&mut s, Bound::Submit);
+    assert!(
+        matches!(out.as_slice(), [Command::Edit(_)]),
+        "{out:?} {:?} {:?}",
+        s.notice,
+        s.mode
+    );
+}

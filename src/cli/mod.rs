@@ -289,6 +289,12 @@ fn tui_with(
     }
     state.actor = people::actor(cfg);
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
+    let templates_dir = cfg
+        .and_then(|c| c.templates_dir.clone())
+        .or_else(|| cfg.map(|c| c.path.parent().unwrap_or(Path::new(".")).join("templates")))
+        .unwrap_or_else(|| data_dir.join("templates"));
+    state.templates = crate::core::templates::load(&templates_dir)
+        .with_context(|| format!("cannot read the snippets in {}", templates_dir.display()))?;
     state.editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));

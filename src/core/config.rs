@@ -88,6 +88,9 @@ pub struct Config {
     /// `rapport erase` also deletes the person's messages from the IMAP mailbox.
     #[serde(default)]
     pub erase_on_server: bool,
+    /// Reply snippets (default: the `templates` folder next to this file).
+    #[serde(default)]
+    pub templates_dir: Option<PathBuf>,
     /// Interest tags offered in the preference form (free tags are allowed too).
     #[serde(default)]
     pub interests: Vec<String>,

@@ -96,7 +96,31 @@ pub fn fill(
         .find(|m| m.shared)
         .map(|m| m.name.clone())
         .unwrap_or_default();
+    write_templates(&data_dir.join("templates"))?;
     store.set_meta("title", &format!("{shared} (demo)"))?;
     store.set_meta("demo", "1")?;
+    Ok(())
+}
+
+/// A few reply snippets, so the demo's picker has something to offer.
+fn write_templates(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let files = [
+        (
+            "call_proposal.txt",
+            "Hi {first_name},\n\nThanks for getting back to me. Would a 20-minute call this week work for you?\nTuesday or Thursday afternoon are open on my side.\n\nBest,\n{recruiter_first_name}\n",
+        ),
+        (
+            "rust_roles.txt",
+            "tags: rust, backend\nHi {first_name},\n\nA few Rust roles opened up this month that match what you told us. Shall I send the details?\n\nBest,\n{recruiter_first_name}\n",
+        ),
+        (
+            "not_now.txt",
+            "Hi {first_name},\n\nUnderstood, thanks for letting me know. I'll only get back to you when something fits what you asked for.\n\nBest,\n{recruiter_first_name}\n",
+        ),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text)?;
+    }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod send;
 pub mod smtp;
 pub mod store;
+pub mod templates;
 pub mod timefmt;
 pub mod timeline;
 pub mod tls;

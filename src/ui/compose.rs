@@ -27,6 +27,64 @@ pub fn selected_message(s: &State) -> Option<&crate::core::store::MessageView> {
     conv.messages.iter().find(|m| m.id == id)
 }
 
+/// `r` / `c`: with snippets configured, a picker comes first (those matching the candidate's
+/// interests on top); a saved draft is reopened without asking.
+pub fn start(s: &mut State, reply: bool) -> Vec<Command> {
+    let Some(p) = s.profile.clone() else {
+        return Vec::new();
+    };
+    let has_draft =
+        matches!(s.store.latest_draft(p.id), Ok(Some((_, parent, _))) if parent.is_some() == reply);
+    if s.templates.is_empty() || has_draft {
+        return start_with_template(s, reply, None);
+    }
+    let interests = p.preferences.map(|x| x.interests).unwrap_or_default();
+    let names: Vec<String> = crate::core::templates::ranked(&s.templates, &interests)
+        .into_iter()
+        .map(|t| t.name.clone())
+        .collect();
+    let mut options = vec!["(no snippet)".to_string()];
+    options.extend(names.iter().map(|n| {
+        let t = s.templates.iter().find(|t| &t.name == n);
+        match t.map(|t| &t.tags) {
+            Some(tags) if !tags.is_empty() => format!("{n} [{}]", tags.join(", ")),
+            _ => n.clone(),
+        }
+    }));
+    let mut form = Form::new(
+        "Start from a snippet?",
+        Purpose::PickTemplate { names, reply },
+        vec![Field::choice("Template", options, 0)],
+    );
+    form.intro
+        .push("Snippets for their interests come first.".into());
+    s.mode = Mode::Form(form);
+    Vec::new()
+}
+
+/// Starts the reply or new message, with the chosen snippet's text at the top.
+pub fn start_with_template(s: &mut State, reply: bool, template: Option<String>) -> Vec<Command> {
+    s.template_text = template.and_then(|name| {
+        let t = s.templates.iter().find(|t| t.name == name)?;
+        let p = s.profile.as_ref()?;
+        let vars = crate::core::templates::Vars {
+            name: p.name.clone(),
+            recruiter: s
+                .identity
+                .as_ref()
+                .map(|i| i.recruiter_name.clone())
+                .unwrap_or_else(|| s.actor.clone()),
+            team: s
+                .identity
+                .as_ref()
+                .map(|i| i.team.clone())
+                .unwrap_or_default(),
+        };
+        Some(crate::core::templates::render(t, &vars))
+    });
+    if reply { start_reply(s) } else { start_new(s) }
+}
+
 pub fn start_reply(s: &mut State) -> Vec<Command> {
     let Some(p) = s.profile.clone() else {
         return Vec::new();
@@ -111,7 +169,14 @@ fn reopen(
     )
 }
 
-fn begin(s: &mut State, candidate: i64, parent: Option<i64>, draft: Draft) -> Vec<Command> {
+fn begin(s: &mut State, candidate: i64, parent: Option<i64>, mut draft: Draft) -> Vec<Command> {
+    if let Some(t) = s.template_text.take() {
+        draft.body = format!(
+            "{}{}",
+            t.trim_end_matches('\n').to_string() + "\n",
+            draft.body
+        );
+    }
     let text = compose::editor_text(&draft);
     let actor = s.actor.clone();
     let draft_id = match s.store.save_draft(None, candidate, parent, &text, &actor) {

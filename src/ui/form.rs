@@ -86,6 +86,11 @@ pub enum Purpose {
         target: i64,
         source: i64,
     },
+    /// Choose a snippet before writing: the names in offered order, and whether it is a reply.
+    PickTemplate {
+        names: Vec<String>,
+        reply: bool,
+    },
     /// Send a draft with no text of its own.
     SendEmpty,
     /// Send despite conflicts with the candidate's wishes (needs a reason).

@@ -474,7 +474,9 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 "erased ({n} messages); their messages remain on the IMAP server"
             ))
         }
-        Purpose::SendEmpty | Purpose::SendConfirm => Err("handled by the compose flow".into()),
+        Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {
+            Err("handled by the compose flow".into())
+        }
         Purpose::Merge { target, source } => {
             let id = s.store.merge(*target, *source, &actor).map_err(err)?;
             s.merge_mark = None;

@@ -129,6 +129,10 @@ pub struct State {
     pub selected_message: Option<i64>,
     /// (line, message id) of each message header in `conv_lines`.
     pub conv_anchors: Vec<(usize, i64)>,
+    /// Reply snippets offered when writing.
+    pub templates: Vec<crate::core::templates::Template>,
+    /// The chosen snippet's text, waiting to go into the next draft.
+    pub template_text: Option<String>,
     /// Commands produced inside nested handlers, returned by `update`.
     pub pending: Vec<Command>,
 }
@@ -201,6 +205,8 @@ impl State {
             selected_message: None,
             conv_anchors: Vec::new(),
             pending: Vec::new(),
+            templates: Vec::new(),
+            template_text: None,
         }
     }
 

@@ -168,6 +168,23 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
     ) {
         return send_form_key(s, b);
     }
+    if let crate::ui::form::Purpose::PickTemplate { names, reply } = &f.purpose {
+        let (names, reply) = (names.clone(), *reply);
+        match b {
+            Bound::NextOption | Bound::NextField | Bound::Toggle => f.step(true),
+            Bound::PrevOption | Bound::PrevField => f.step(false),
+            Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
+            Bound::Quit => return vec![Command::Quit],
+            Bound::Submit => {
+                let i = f.choice("Template");
+                s.mode = Mode::Normal;
+                let chosen = i.checked_sub(1).and_then(|j| names.get(j)).cloned();
+                return crate::ui::compose::start_with_template(s, reply, chosen);
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     match b {
         Bound::NextField => f.next_field(),
         Bound::PrevField => f.prev_field(),
@@ -248,7 +265,7 @@ fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
         | P::Rename { candidate }
         | P::Split { candidate, .. } => Some(*candidate),
         P::Merge { target, .. } => Some(*target),
-        P::Erase { .. } | P::SendEmpty | P::SendConfirm => None,
+        P::Erase { .. } | P::SendEmpty | P::SendConfirm | P::PickTemplate { .. } => None,
     }
 }
 
@@ -386,8 +403,8 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
     }
     if s.profile.is_some() {
         match b {
-            Bound::Reply => return crate::ui::compose::start_reply(s),
-            Bound::Compose => return crate::ui::compose::start_new(s),
+            Bound::Reply => return crate::ui::compose::start(s, true),
+            Bound::Compose => return crate::ui::compose::start(s, false),
             _ => {}
         }
     }
