@@ -1,0 +1,231 @@
+//! The scripting CLI over the demo data dir: JSON output, errors on stderr with a non-zero
+//! exit, and the relationship commands.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rapport(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .env("RAPPORT_DATA_DIR", dir)
+        .env("RAPPORT_CONFIG", dir.join("no-config.toml"))
+        .env("USER", "cli-tester")
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = rapport(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn json(dir: &Path, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(dir, args)).unwrap()
+}
+
+fn fail(dir: &Path, args: &[&str]) -> String {
+    let o = rapport(dir, args);
+    assert!(!o.status.success(), "{args:?} should fail");
+    let e = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(e.trim().lines().count(), 1, "one line: {e}");
+    assert!(e.starts_with("rapport: error: "), "{e}");
+    e
+}
+
+fn demo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["demo", "--no-tui", "--data-dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    d
+}
+
+#[test]
+fn scripting_commands_answer_in_json() {
+    let d = demo();
+    let st = json(d.path(), &["status", "--json"]);
+    assert!(
+        st["messages"].as_i64().unwrap() > 1000 && st["candidates"].as_i64().unwrap() > 100,
+        "{st}"
+    );
+    let cands = json(d.path(), &["candidates", "--json"]);
+    let list = cands.as_array().unwrap();
+    assert_eq!(list.len() as i64, st["candidates"].as_i64().unwrap());
+    // Awaiting reply first, longest wait first.
+    let waits: Vec<i64> = list
+        .iter()
+        .map_while(|c| c["waiting_seconds"].as_i64())
+        .collect();
+    assert!(
+        waits.len() >= 5 && waits.windows(2).all(|w| w[0] >= w[1]),
+        "{waits:?}"
+    );
+    let email = list[0]["address"].as_str().unwrap();
+    let show = json(d.path(), &["show", email, "--json"]);
+    assert_eq!(show["name"], list[0]["name"]);
+    let tl = show["timeline"].as_array().unwrap();
+    assert!(
+        tl.iter().any(|i| i["direction"] == "inbound")
+            && tl.iter().any(|i| i["direction"] == "outbound")
+    );
+    let hits = json(d.path(), &["search", "unsubscribe", "--json"]);
+    assert!(!hits.as_array().unwrap().is_empty());
+    assert!(ok(d.path(), &["--help"]).contains("demo"));
+    assert!(ok(d.path(), &["show", "--help"]).contains("EMAIL"));
+}
+
+#[test]
+fn errors_are_one_line_with_a_non_zero_exit() {
+    let d = demo();
+    let e = fail(d.path(), &["show", "nobody@nowhere.example"]);
+    assert!(e.contains("nobody@nowhere.example"), "{e}");
+    let empty = tempfile::tempdir().unwrap();
+    let e = fail(empty.path(), &["candidates"]);
+    assert!(e.contains("no rapport database"), "{e}");
+    // Without config or data, plain `rapport` says what to do next.
+    let o = rapport(&empty.path().join("fresh"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rapport demo"));
+}
+
+#[test]
+fn relationship_commands_change_and_record() {
+    let d = demo();
+    let list = json(d.path(), &["candidates", "--json"]);
+    let a = list[0]["address"].as_str().unwrap().to_string();
+    let b = list[1]["address"].as_str().unwrap().to_string();
+    let p = json(
+        d.path(),
+        &[
+            "prefs",
+            &a,
+            "--channel",
+            "email",
+            "--channel",
+            "phone",
+            "--frequency",
+            "monthly",
+            "--interest",
+            "Rust",
+            "--note",
+            "call on Monday",
+            "--history",
+            "--json",
+        ],
+    );
+    assert_eq!(p["preferences"]["frequency"], "monthly");
+    assert!(
+        p["preferences"]["interests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i == "rust"),
+        "{p}"
+    );
+    let h = p["history"].as_array().unwrap();
+    assert!(
+        h.iter().any(|e| e["field"] == "frequency"
+            && e["actor"] == "cli-tester"
+            && e["note"] == "call on Monday"),
+        "{h:?}"
+    );
+    let e = fail(d.path(), &["prefs", &a, "--frequency", "hourly"]);
+    assert!(e.contains("hourly"), "{e}");
+    let e = fail(d.path(), &["prefs", &a, "--timezone", "Mars/Base"]);
+    assert!(e.contains("Mars/Base"), "{e}");
+
+    ok(
+        d.path(),
+        &[
+            "log-contact",
+            &a,
+            "--channel",
+            "phone",
+            "--outcome",
+            "talked",
+            "--at",
+            "2026-11-20 10:30",
+            "--note",
+            "good chat",
+        ],
+    );
+    let show = json(d.path(), &["show", &a, "--json"]);
+    assert!(
+        show["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "contact" && i["note"] == "good chat")
+    );
+    assert_eq!(
+        show["waiting_since"],
+        Value::Null,
+        "a talked call answers them"
+    );
+
+    ok(
+        d.path(),
+        &[
+            "opt-out",
+            &a,
+            "--scope",
+            "email",
+            "--reason",
+            "asked on the phone",
+        ],
+    );
+    assert_eq!(json(d.path(), &["show", &a, "--json"])["opted_out"], true);
+    std::fs::write(d.path().join("body.txt"), "Hello again").unwrap();
+    let e = fail(
+        d.path(),
+        &[
+            "send",
+            &a,
+            "--subject",
+            "Hi",
+            "--body-file",
+            d.path().join("body.txt").to_str().unwrap(),
+        ],
+    );
+    assert!(e.contains("opted out"), "{e}");
+
+    ok(d.path(), &["merge", &a, &b]);
+    assert_eq!(
+        json(d.path(), &["show", &b, "--json"])["name"],
+        json(d.path(), &["show", &a, "--json"])["name"]
+    );
+    ok(d.path(), &["unmerge", &a]);
+    assert_ne!(
+        json(d.path(), &["show", &b, "--json"])["name"],
+        json(d.path(), &["show", &a, "--json"])["name"]
+    );
+
+    let export = json(d.path(), &["export", &a]);
+    for key in [
+        "candidates",
+        "preferences",
+        "ledger",
+        "contact_log",
+        "opt_outs",
+        "messages",
+    ] {
+        assert!(
+            !export[key].as_array().unwrap().is_empty(),
+            "{key} is empty in the export"
+        );
+    }
+    let e = fail(d.path(), &["erase", &a]);
+    assert!(e.contains("--yes"), "{e}");
+    ok(d.path(), &["erase", &a, "--yes"]);
+    let e = fail(d.path(), &["show", &a]);
+    assert!(e.contains(&a), "{e}");
+}
