@@ -229,3 +229,42 @@ fn relationship_commands_change_and_record() {
     let e = fail(d.path(), &["show", &a]);
     assert!(e.contains(&a), "{e}");
 }
+
+#[test]
+fn import_maildir_reads_folders_and_is_idempotent() {
+    let d = tempfile::tempdir().unwrap();
+    let md = d.path().join("Mail");
+    let inbox = vec![
+        b"From: Jane Doe <jane@x.example>\r\nTo: team@co.example\r\nSubject: Hello\r\nMessage-ID: <j1@x>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nIs the role open?\r\n".to_vec(),
+        b"garbage without headers \x00\x1b[31m".to_vec(),
+    ];
+    let sent = vec![b"From: Team <team@co.example>\r\nTo: jane@x.example\r\nSubject: Re: Hello\r\nMessage-ID: <t1@co>\r\nIn-Reply-To: <j1@x>\r\nDate: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\nYes!\r\n".to_vec()];
+    rapport::core::maildir::write_folder(&md, "i", &inbox).unwrap();
+    rapport::core::maildir::write_folder(&md.join(".Sent"), "s", &sent).unwrap();
+    let data = d.path().join("data");
+    let out = ok(
+        &data,
+        &[
+            "import-maildir",
+            md.to_str().unwrap(),
+            "--team-address",
+            "team@co.example",
+        ],
+    );
+    assert!(
+        out.contains("INBOX: 2 new") && out.contains("Sent: 1 new"),
+        "{out}"
+    );
+    let out = ok(&data, &["import-maildir", md.to_str().unwrap()]);
+    assert!(out.contains("INBOX: 0 new, 2 already stored"), "{out}");
+    let jane = json(&data, &["show", "jane@x.example", "--json"]);
+    let tl = jane["timeline"].as_array().unwrap();
+    assert_eq!(tl.len(), 2);
+    assert_eq!(tl[1]["direction"], "outbound");
+    assert_eq!(jane["waiting_since"], Value::Null);
+    let e = fail(
+        &data,
+        &["import-maildir", d.path().join("nope").to_str().unwrap()],
+    );
+    assert!(e.contains("nope"), "{e}");
+}
