@@ -7,6 +7,12 @@
 //! outcome cut off; it is looked up in the Sent folder by Message-ID before any resend. The one
 //! window left: a crash after the server accepted the message and before `sent` was committed,
 //! with the Sent copy not yet made; that message is sent again (a duplicate, never a loss).
+//!
+//! One delivery pass at a time per data dir: `recover` and `run_once` hold an exclusive lock
+//! on a file beside the database (released by the OS if the process dies). Without it, a second
+//! process (a CLI `reply` while the TUI's worker sends) would take the first one's in-flight
+//! `sending` message for an interrupted one and send it again, or both would send the same
+//! queued message.
 
 use crate::core::imap::connect::{Endpoint, connect};
 use crate::core::policy::{Verdict, check};
@@ -99,9 +105,30 @@ fn sent_folder(
         .ok_or_else(|| "no Sent folder found".to_string())
 }
 
+/// Held while a delivery pass runs; dropping it releases the lock.
+pub struct PassLock(#[allow(dead_code)] std::fs::File);
+
+/// Waits for the data dir's delivery lock (see the module documentation).
+pub fn lock(store: &Store) -> Result<PassLock, StoreError> {
+    let path = store.path().with_extension("outbox-lock");
+    let io = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let f = o.open(&path).map_err(io)?;
+    f.lock().map_err(io)?;
+    Ok(PassLock(f))
+}
+
 /// Start-up recovery: messages cut off in `sending` are looked up in Sent; found ones are sent,
 /// the rest go back to the queue. Queued messages missing from the conversation are shown.
 pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
+    // Under the lock, a message in `sending` belongs to no running pass: it was cut off.
+    let _lock = lock(store)?;
     let now = crate::core::store::now();
     for job in store.outbox()? {
         if matches!(job.state.as_str(), "queued" | "sending" | "failed")
@@ -157,6 +184,7 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
 /// One pass: every due message is checked against the candidate's wishes again (an opt-out may
 /// have come in since it was queued), sent, and copied to Sent.
 pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+    let _lock = lock(store)?;
     let mut r = Report::default();
     let now = crate::core::store::now();
     for job in store.due_outbox(now)? {
@@ -173,7 +201,9 @@ pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreE
             r.cancelled += 1;
             continue;
         }
-        store.outbox_sending(job.id)?;
+        if !store.outbox_sending(job.id)? {
+            continue;
+        }
         match send(&d.transport, &job).await {
             Outcome::Sent => {
                 let copy = if d.sent.is_some() { "pending" } else { "local" };
