@@ -455,6 +455,69 @@ fn a_message_cut_off_while_sending_is_delivered_once() {
     assert!(out.starts_with("0 sent"), "{out}");
     assert_inbox(&s, JANE, 2);
     assert!(r.outbox().iter().all(|x| x["state"] == "sent"));
+
+    // (c) Sent and copied, but the process died before the copy was recorded: the next pass
+    // must not put a second copy in Sent.
+    let row = queue_reply_while_smtp_is_down(&s, &r, "Third answer.\n");
+    let id = row["id"].as_i64().unwrap();
+    let raw = raw_of(&r, id);
+    s.deliver(TALENT, JANE, &String::from_utf8(raw.clone()).unwrap());
+    let mut c = rapport::core::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
+    c.append("Sent", &raw)
+        .flag(imap::types::Flag::Seen)
+        .finish()
+        .unwrap();
+    let _ = c.logout();
+    r.db()
+        .execute(
+            "UPDATE outbox SET state = 'sent', sent_copy_state = 'pending', next_attempt_at = NULL WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
+    let out = r.ok(&["outbox", "flush"]);
+    println!("(c) flush: {out}");
+    assert_inbox(&s, JANE, 3);
+    let mid = row["message_id"].as_str().unwrap();
+    let sent = message_ids(&s, TALENT, "Sent");
+    assert_eq!(
+        sent.iter().filter(|m| *m == mid).count(),
+        1,
+        "one Sent copy: {sent:?}"
+    );
+    let row = r.outbox().into_iter().find(|x| x["id"] == id).unwrap();
+    assert_eq!(row["sent_copy"], "done", "{row:#}");
+
+    // (d) Cut off while sending, and IMAP is down at the next start: without the Sent folder
+    // rapport cannot tell, so it waits instead of risking a duplicate.
+    let row = queue_reply_while_smtp_is_down(&s, &r, "Fourth answer.\n");
+    let id = row["id"].as_i64().unwrap();
+    let raw = raw_of(&r, id);
+    s.deliver(TALENT, JANE, &String::from_utf8(raw.clone()).unwrap());
+    let mut c = rapport::core::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
+    c.append("Sent", &raw)
+        .flag(imap::types::Flag::Seen)
+        .finish()
+        .unwrap();
+    let _ = c.logout();
+    r.db()
+        .execute("UPDATE outbox SET state = 'sending' WHERE id = ?1", [id])
+        .unwrap();
+    assert_inbox(&s, JANE, 4);
+    s.stop_imap();
+    let out = r.ok(&["outbox", "flush"]);
+    println!("(d) flush with IMAP down: {out}");
+    assert!(out.starts_with("0 sent"), "{out}");
+    // A resend would wait in Postfix's queue (LMTP is down too): the queue must stay empty.
+    settle(&s);
+    let row = r.outbox().into_iter().find(|x| x["id"] == id).unwrap();
+    assert_eq!(row["state"], "sending", "still undecided: {row:#}");
+    s.start_imap();
+    let out = r.ok(&["outbox", "flush"]);
+    println!("(d) flush with IMAP back: {out}");
+    assert_inbox(&s, JANE, 4);
+    let row = r.outbox().into_iter().find(|x| x["id"] == id).unwrap();
+    assert_eq!((&row["state"], &row["sent_copy"]), (&"sent".into(), &"done".into()));
+    assert_eq!(count(&s, TALENT, "Sent"), 4);
 }
 
 #[test]
@@ -595,6 +658,183 @@ fn concurrent_delivery_passes_send_each_message_once() {
     let sent = message_ids(&s, TALENT, "Sent");
     let unique: std::collections::BTreeSet<_> = sent.iter().collect();
     assert_eq!((sent.len(), unique.len()), (4, 4), "Sent copies: {sent:?}");
+}
+
+#[test]
+fn a_refused_recipient_fails_for_good_and_can_be_cancelled() {
+    let s = MailServers::start();
+    let r = Rapport::new(&s);
+    // Someone writes from an address of the domain that does not exist (a typo, a leaver).
+    let ghost = "ghost@example.test";
+    s.deliver(
+        ghost,
+        TALENT,
+        &candidate_mail(ghost, "Ghost", "Hi", "g1@example.test", "Boo"),
+    );
+    s.wait_count(TALENT, "INBOX", 1);
+    r.sync();
+    let e = r.err(&["reply", ghost, "--body-file", &r.body("Hello?\n")]);
+    assert!(
+        e.contains("not sent (failed)") && e.contains("550") && e.contains("outbox retry"),
+        "{e}"
+    );
+    assert!(!e.contains(&s.password()));
+    let rows = r.outbox();
+    assert_eq!(rows[0]["state"], "failed", "{rows:#?}");
+    assert_eq!(rows[0]["attempts"], 1);
+    // A permanent failure is not retried on its own.
+    let out = r.ok(&["outbox", "flush"]);
+    assert!(out.starts_with("0 sent, 0 to retry, 0 failed"), "{out}");
+    assert_eq!(r.outbox()[0]["attempts"], 1);
+    // The candidate is still waiting for an answer; nothing is in Sent.
+    let g = r.json(&["show", ghost, "--json"]);
+    assert!(g["waiting_since"].is_string(), "{g:#}");
+    assert_eq!(count(&s, TALENT, "Sent"), 0);
+    // Retried by hand it fails again; then it is cancelled and stays so.
+    let id = rows[0]["id"].to_string();
+    r.ok(&["outbox", "retry", &id]);
+    let out = r.ok(&["outbox", "flush"]);
+    assert!(out.contains("1 failed"), "{out}");
+    assert_eq!(r.outbox()[0]["attempts"], 2);
+    r.ok(&["outbox", "cancel", &id]);
+    assert_eq!(r.outbox()[0]["state"], "cancelled");
+    assert!(r.err(&["outbox", "retry", &id]).contains("not failed or queued"));
+    assert!(r.ok(&["outbox", "flush"]).starts_with("0 sent"));
+}
+
+#[test]
+fn a_wrong_smtp_password_fails_then_a_retry_delivers_once() {
+    let s = MailServers::start();
+    let mut r = Rapport::new(&s);
+    jane_writes(&s, &r, "Rust role?", "j1@example.test");
+    let good = r.password.clone();
+    // IMAP shares the password: break SMTP alone by giving it its own variable.
+    let cfg = std::fs::read_to_string(&r.config).unwrap();
+    let (imap, smtp) = cfg.split_once("[smtp]").unwrap();
+    std::fs::write(
+        &r.config,
+        format!(
+            "{imap}[smtp]{}",
+            smtp.replace(PASSWORD_ENV, "RAPPORT_TEST_SMTP_PASSWORD")
+        ),
+    )
+    .unwrap();
+    let run = |r: &Rapport, smtp_pass: &str, args: &[&str]| {
+        r.command(args)
+            .env("RAPPORT_TEST_SMTP_PASSWORD", smtp_pass)
+            .output()
+            .unwrap()
+    };
+    let out = run(
+        &r,
+        "Wrong-Pass-987",
+        &["reply", JANE, "--body-file", &r.body("Hi Jane\n")],
+    );
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    println!("wrong password: {o}{e}");
+    assert!(!format!("{o}{e}").contains("Wrong-Pass-987"));
+    assert!(
+        !out.status.success() && e.contains("535") && e.contains("outbox retry"),
+        "{e}"
+    );
+    assert_eq!(
+        e.matches("authentication failed").count(),
+        1,
+        "said once: {e}"
+    );
+    let row = &r.outbox()[0];
+    assert_ne!(row["state"], "sent", "{row:#}");
+    assert!(
+        row["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_lowercase()
+            .contains("auth"),
+        "{row:#}"
+    );
+    assert_inbox(&s, JANE, 0);
+    let id = row["id"].to_string();
+    r.password = good.clone();
+    assert!(run(&r, &good, &["outbox", "retry", &id]).status.success());
+    let out = run(&r, &good, &["outbox", "flush"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("1 sent"),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_inbox(&s, JANE, 1);
+    let out = run(&r, &good, &["outbox", "flush"]);
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("0 sent"));
+    assert_inbox(&s, JANE, 1);
+}
+
+#[test]
+fn an_untrusted_smtp_certificate_keeps_the_message_queued_with_a_hint() {
+    let s = MailServers::start();
+    let r = Rapport::new(&s);
+    jane_writes(&s, &r, "Rust role?", "j1@example.test");
+    let cfg = std::fs::read_to_string(&r.config).unwrap();
+    let (imap, smtp) = cfg.split_once("[smtp]").unwrap();
+    let smtp: String = smtp
+        .lines()
+        .filter(|l| !l.starts_with("ca_file"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&r.config, format!("{imap}[smtp]{smtp}")).unwrap();
+    let out = r.ok(&["reply", JANE, "--body-file", &r.body("Hi\n")]);
+    assert!(
+        out.contains("not sent yet") && out.contains("smtp.ca_file"),
+        "{out}"
+    );
+    assert_eq!(r.outbox()[0]["state"], "queued");
+    assert_inbox(&s, JANE, 0);
+}
+
+#[test]
+fn an_opt_out_or_erasure_while_a_message_waits_stops_it() {
+    let s = MailServers::start();
+    let r = Rapport::new(&s);
+    jane_writes(&s, &r, "Rust role?", "j1@example.test");
+    s.deliver(
+        "omar@example.test",
+        TALENT,
+        &candidate_mail(
+            "omar@example.test",
+            "Omar K",
+            "Hello",
+            "o1@example.test",
+            "Hi there",
+        ),
+    );
+    s.wait_count(TALENT, "INBOX", 2);
+    r.sync();
+    s.stop_smtp();
+    r.ok(&["reply", JANE, "--body-file", &r.body("Hi Jane\n")]);
+    r.ok(&[
+        "reply",
+        "omar@example.test",
+        "--body-file",
+        &r.body("Hi Omar\n"),
+    ]);
+    s.start_smtp();
+    r.ok(&["opt-out", JANE, "--reason", "wrote: please stop"]);
+    r.ok(&["erase", "omar@example.test", "--yes"]);
+    for row in r.outbox() {
+        let _ = r.run(&["outbox", "retry", &row["id"].to_string()]);
+    }
+    let out = r.ok(&["outbox", "flush"]);
+    assert!(out.starts_with("0 sent"), "{out}");
+    let rows = r.outbox();
+    assert!(
+        rows.iter().all(|x| x["state"] == "cancelled"),
+        "{rows:#?}"
+    );
+    assert_inbox(&s, JANE, 0);
+    assert_inbox(&s, "omar@example.test", 0);
 }
 
 #[test]
@@ -829,11 +1069,14 @@ fn non_ascii_names_subjects_and_bodies_survive() {
     let show = r.json(&["show", li, "--json"]);
     assert_eq!(show["name"], "José Álvarez", "{show:#}");
 
+    let long = "ß".repeat(700);
     r.ok(&[
         "reply",
         li,
         "--body-file",
-        &r.body("¡Sí, José! Schöne Grüße 🎉 — 谢谢\n"),
+        &r.body(&format!(
+            "¡Sí, José! Schöne Grüße 🎉 — 谢谢\n.\n..two dots\nFrom the team\n{long}\n"
+        )),
     ]);
     assert_inbox(&s, li, 1);
     let (raw, _) = mailbox(&s, li, "INBOX").remove(0);
@@ -844,7 +1087,12 @@ fn non_ascii_names_subjects_and_bodies_survive() {
     );
     let p = parse_message(&raw);
     assert_eq!(p.subject, "Re: Grüße – 李雷");
-    assert!(p.body.contains("¡Sí, José! Schöne Grüße 🎉 — 谢谢"), "{}", p.body);
+    assert!(
+        p.body.contains("¡Sí, José! Schöne Grüße 🎉 — 谢谢\n.\n..two dots\nFrom the team\n"),
+        "{}",
+        p.body
+    );
+    assert!(p.body.contains(&long), "a 1400-byte line survives");
     assert!(p.body.contains("> ¿Sigue abierto el puesto? 你好"), "{}", p.body);
     assert!(p.body.contains("José Álvarez wrote:"), "{}", p.body);
     assert_eq!(p.to[0].address, li);

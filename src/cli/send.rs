@@ -190,7 +190,10 @@ fn queue_and_deliver(
             "not sent yet ({}); it stays queued and is retried by rapport (`rapport outbox` shows it)",
             state.last_error.unwrap_or_default()
         ),
-        other => bail!("{other}: {}", state.last_error.unwrap_or_default()),
+        other => bail!(
+            "not sent ({other}): {}; it stays in the outbox: `rapport outbox retry {id}` sends it again, `rapport outbox cancel {id}` drops it",
+            state.last_error.unwrap_or_default()
+        ),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -92,17 +92,52 @@ async fn send(t: &Transport, job: &OutboxJob) -> Outcome {
     }
 }
 
+/// The account's Sent folder; `None` when it has none.
 fn sent_folder(
     s: &mut crate::core::imap::connect::Session,
     configured: &[String],
-) -> Result<String, String> {
+) -> Result<Option<String>, String> {
     let folders =
         crate::core::imap::sync::resolve_folders(s, configured).map_err(|e| e.to_string())?;
-    folders
+    Ok(folders
         .into_iter()
         .find(|f| f.role == "sent")
-        .map(|f| f.name)
-        .ok_or_else(|| "no Sent folder found".to_string())
+        .map(|f| f.name))
+}
+
+/// Whether the examined folder holds a message with this Message-ID (only we make ours).
+fn holds(
+    s: &mut crate::core::imap::connect::Session,
+    message_id: &str,
+) -> Result<bool, String> {
+    let q = format!(
+        "HEADER Message-ID \"{}\"",
+        message_id.replace(['"', '\\'], "")
+    );
+    s.uid_search(q)
+        .map(|u| !u.is_empty())
+        .map_err(|e| crate::core::imap::connect::describe(&e))
+}
+
+/// Looks the interrupted messages up in Sent. `Err` when Sent could not be searched.
+fn look_in_sent(
+    s: &mut crate::core::imap::connect::Session,
+    d: &Deliverer,
+    jobs: &[OutboxJob],
+    found: &mut std::collections::BTreeSet<i64>,
+) -> Result<(), String> {
+    let Some(folder) = sent_folder(s, &d.sent_folders)? else {
+        tracing::warn!("the account has no Sent folder: messages cut off while sending cannot be checked");
+        return Ok(());
+    };
+    s.examine(&folder)
+        .map_err(|e| crate::core::imap::connect::describe(&e))?;
+    for job in jobs {
+        if holds(s, &job.message_id)? {
+            found.insert(job.id);
+        }
+    }
+    Ok(())
 }
 
 /// Held while a delivery pass runs; dropping it releases the lock.
@@ -143,28 +178,19 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
     }
     let mut found = std::collections::BTreeSet::new();
     if let Some(ep) = &d.sent {
-        match connect(ep) {
-            Ok(mut s) => {
-                if let Ok(folder) = sent_folder(&mut s, &d.sent_folders)
-                    && s.examine(&folder).is_ok()
-                {
-                    for job in &interrupted {
-                        let q = format!(
-                            "HEADER Message-ID \"{}\"",
-                            job.message_id.replace(['"', '\\'], "")
-                        );
-                        if s.uid_search(q).map(|u| !u.is_empty()).unwrap_or(false) {
-                            found.insert(job.id);
-                        }
-                    }
-                }
-                let _ = s.logout();
-            }
+        // Without the Sent folder we cannot tell: wait rather than risk a duplicate.
+        let mut s = match connect(ep) {
+            Ok(s) => s,
             Err(e) => {
-                // Without the Sent folder we cannot tell: wait rather than risk a duplicate.
                 tracing::warn!("recovery postponed, cannot reach IMAP: {e}");
                 return Ok(());
             }
+        };
+        let looked = look_in_sent(&mut s, d, &interrupted, &mut found);
+        let _ = s.logout();
+        if let Err(e) = looked {
+            tracing::warn!("recovery postponed, cannot search the Sent folder: {e}");
+            return Ok(());
         }
     }
     for job in interrupted {
@@ -246,6 +272,14 @@ fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
         }
     };
     let folder = match sent_folder(&mut s, &d.sent_folders) {
+        Ok(Some(f)) => s
+            .examine(&f)
+            .map(|_| f)
+            .map_err(|e| crate::core::imap::connect::describe(&e)),
+        Ok(None) => Err("no Sent folder found".to_string()),
+        Err(e) => Err(e),
+    };
+    let folder = match folder {
         Ok(f) => f,
         Err(e) => {
             for j in &jobs {
@@ -255,27 +289,32 @@ fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
                     Some(&format!("Sent copy not made yet: {e}")),
                 )?;
             }
+            let _ = s.logout();
             return Ok(0);
         }
     };
     let mut done = 0;
     for j in jobs {
-        match s
-            .append(&folder, &j.raw)
-            .flag(imap::types::Flag::Seen)
-            .finish()
-        {
-            Ok(_) => {
+        // A copy made by a pass that died before recording it: never a second one.
+        let made = match holds(&mut s, &j.message_id) {
+            Ok(true) => Ok(()),
+            Ok(false) => s
+                .append(&folder, &j.raw)
+                .flag(imap::types::Flag::Seen)
+                .finish()
+                .map(|_| ())
+                .map_err(|e| crate::core::imap::connect::describe(&e)),
+            Err(e) => Err(e),
+        };
+        match made {
+            Ok(()) => {
                 store.outbox_copy(j.id, "done", None)?;
                 done += 1;
             }
             Err(e) => store.outbox_copy(
                 j.id,
                 "pending",
-                Some(&format!(
-                    "Sent copy not made yet: {}",
-                    crate::core::imap::connect::describe(&e)
-                )),
+                Some(&format!("Sent copy not made yet: {e}")),
             )?,
         }
     }

@@ -96,7 +96,11 @@ pub fn explain(e: &lettre::transport::smtp::Error) -> String {
     let mut text = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        text = format!("{text}: {s}");
+        // lettre's message often repeats its source's (the server's response): say it once.
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text = format!("{text}: {part}");
+        }
         src = s.source();
     }
     if text.contains("UnknownIssuer") || text.contains("invalid peer certificate") {
