@@ -183,7 +183,10 @@ fn header_names(raw: &[u8]) -> Vec<String> {
     header_block(raw)
         .lines()
         .filter(|l| !l.starts_with([' ', '\t']))
-        .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim().to_ascii_lowercase()))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, _)| k.trim().to_ascii_lowercase())
+        })
         .collect()
 }
 
@@ -191,7 +194,11 @@ fn b64(data: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for i in 0..4 {
             if i <= chunk.len() {
@@ -240,7 +247,9 @@ fn queue_reply_while_smtp_is_down(s: &MailServers, r: &Rapport, text: &str) -> V
 
 fn raw_of(r: &Rapport, id: i64) -> Vec<u8> {
     r.db()
-        .query_row("SELECT raw FROM outbox WHERE id = ?1", [id], |row| row.get(0))
+        .query_row("SELECT raw FROM outbox WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
         .unwrap()
 }
 
@@ -273,16 +282,26 @@ fn a_reply_arrives_threaded_with_a_sent_copy_and_shows_once() {
     let from = p.from.clone().unwrap();
     assert_eq!(from.address, TALENT);
     assert!(
-        from.name.as_deref().unwrap_or_default().contains("Test Talent"),
+        from.name
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Test Talent"),
         "{from:?}"
     );
     assert_eq!(p.to.len(), 1);
     assert_eq!(p.to[0].address, JANE);
     assert_eq!(p.subject, "Re: Rust role?");
     assert_eq!(p.in_reply_to, vec!["j1@example.test".to_string()]);
-    assert_eq!(p.references.last().map(String::as_str), Some("j1@example.test"));
+    assert_eq!(
+        p.references.last().map(String::as_str),
+        Some("j1@example.test")
+    );
     assert!(p.body.contains("Shall we talk on Monday?"), "{}", p.body);
-    assert!(p.body.contains("> Hello! Is the Rust role still open?"), "{}", p.body);
+    assert!(
+        p.body.contains("> Hello! Is the Rust role still open?"),
+        "{}",
+        p.body
+    );
     assert!(p.cc.is_empty());
     assert!(!header_names(&raw).contains(&"bcc".to_string()));
     let ours = p.message_id.clone().unwrap();
@@ -291,7 +310,10 @@ fn a_reply_arrives_threaded_with_a_sent_copy_and_shows_once() {
     // The copy in the shared box's Sent folder, marked read.
     let sent = mailbox(&s, TALENT, "Sent");
     assert_eq!(sent.len(), 1, "one copy in Sent");
-    assert_eq!(parse_message(&sent[0].0).message_id.as_deref(), Some(&*ours));
+    assert_eq!(
+        parse_message(&sent[0].0).message_id.as_deref(),
+        Some(&*ours)
+    );
     assert!(
         sent[0].1.iter().any(|f| f.contains("Seen")),
         "Sent copy flags: {:?}",
@@ -394,7 +416,10 @@ fn smtp_down_queues_and_the_message_is_delivered_exactly_once() {
     // Nothing more goes out, however often the loop runs.
     let out = r.ok(&["outbox", "flush"]);
     assert!(out.starts_with("0 sent"), "{out}");
-    assert!(r.err(&["outbox", "retry", &id]).contains("not failed or queued"));
+    assert!(
+        r.err(&["outbox", "retry", &id])
+            .contains("not failed or queued")
+    );
     assert_inbox(&s, JANE, 1);
     assert_eq!(count(&s, TALENT, "Sent"), 1);
 }
@@ -516,7 +541,10 @@ fn a_message_cut_off_while_sending_is_delivered_once() {
     println!("(d) flush with IMAP back: {out}");
     assert_inbox(&s, JANE, 4);
     let row = r.outbox().into_iter().find(|x| x["id"] == id).unwrap();
-    assert_eq!((&row["state"], &row["sent_copy"]), (&"sent".into(), &"done".into()));
+    assert_eq!(
+        (&row["state"], &row["sent_copy"]),
+        (&"sent".into(), &"done".into())
+    );
     assert_eq!(count(&s, TALENT, "Sent"), 4);
 }
 
@@ -537,9 +565,18 @@ fn a_reply_killed_at_any_moment_is_delivered_at_least_once_and_at_most_twice() {
     let mut seen = std::collections::BTreeMap::new();
     for i in 0..8u32 {
         let delay = full * i / 7;
-        let before: Vec<i64> = r.outbox().iter().map(|x| x["id"].as_i64().unwrap()).collect();
+        let before: Vec<i64> = r
+            .outbox()
+            .iter()
+            .map(|x| x["id"].as_i64().unwrap())
+            .collect();
         let mut child = r
-            .command(&["reply", JANE, "--body-file", &r.body(&format!("Run {i}.\n"))])
+            .command(&[
+                "reply",
+                JANE,
+                "--body-file",
+                &r.body(&format!("Run {i}.\n")),
+            ])
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
@@ -612,7 +649,12 @@ fn concurrent_delivery_passes_send_each_message_once() {
     // Three replies queued while Postfix is down, then made due at once.
     s.stop_smtp();
     for i in 0..3 {
-        let out = r.ok(&["reply", JANE, "--body-file", &r.body(&format!("Answer {i}.\n"))]);
+        let out = r.ok(&[
+            "reply",
+            JANE,
+            "--body-file",
+            &r.body(&format!("Answer {i}.\n")),
+        ]);
         assert!(out.contains("not sent yet"), "{out}");
     }
     s.start_smtp();
@@ -652,7 +694,8 @@ fn concurrent_delivery_passes_send_each_message_once() {
     assert_eq!(unique.len(), 4, "a message was sent twice: {ids:?}");
     let rows = r.outbox();
     assert!(
-        rows.iter().all(|x| x["state"] == "sent" && x["sent_copy"] == "done"),
+        rows.iter()
+            .all(|x| x["state"] == "sent" && x["sent_copy"] == "done"),
         "{rows:#?}"
     );
     let sent = message_ids(&s, TALENT, "Sent");
@@ -698,7 +741,10 @@ fn a_refused_recipient_fails_for_good_and_can_be_cancelled() {
     assert_eq!(r.outbox()[0]["attempts"], 2);
     r.ok(&["outbox", "cancel", &id]);
     assert_eq!(r.outbox()[0]["state"], "cancelled");
-    assert!(r.err(&["outbox", "retry", &id]).contains("not failed or queued"));
+    assert!(
+        r.err(&["outbox", "retry", &id])
+            .contains("not failed or queued")
+    );
     assert!(r.ok(&["outbox", "flush"]).starts_with("0 sent"));
 }
 
@@ -829,10 +875,7 @@ fn an_opt_out_or_erasure_while_a_message_waits_stops_it() {
     let out = r.ok(&["outbox", "flush"]);
     assert!(out.starts_with("0 sent"), "{out}");
     let rows = r.outbox();
-    assert!(
-        rows.iter().all(|x| x["state"] == "cancelled"),
-        "{rows:#?}"
-    );
+    assert!(rows.iter().all(|x| x["state"] == "cancelled"), "{rows:#?}");
     assert_inbox(&s, JANE, 0);
     assert_inbox(&s, "omar@example.test", 0);
 }
@@ -871,7 +914,10 @@ fn opt_outs_and_erasures_refuse_and_nothing_is_sent() {
         "--reason",
         "I insist",
     ]);
-    assert!(e.contains("opted out"), "a confirmation does not lift an opt-out: {e}");
+    assert!(
+        e.contains("opted out"),
+        "a confirmation does not lift an opt-out: {e}"
+    );
 
     r.ok(&["erase", "omar@example.test", "--yes"]);
     let e = r.err(&[
@@ -998,7 +1044,10 @@ fn too_soon_needs_a_confirmation_with_a_reason() {
         .iter()
         .map(|(raw, _)| parse_message(raw).subject)
         .collect();
-    assert!(subjects.contains(&"One more thing".to_string()), "{subjects:?}");
+    assert!(
+        subjects.contains(&"One more thing".to_string()),
+        "{subjects:?}"
+    );
 
     let h = r.json(&["prefs", JANE, "--history", "--json"]);
     let over: Vec<&Value> = h["history"]
@@ -1010,7 +1059,10 @@ fn too_soon_needs_a_confirmation_with_a_reason() {
     assert_eq!(over.len(), 1, "{h:#}");
     assert_eq!(over[0]["note"], "she asked", "{h:#}");
     assert!(
-        over[0]["new_value"].as_str().unwrap_or_default().contains("too soon"),
+        over[0]["new_value"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("too soon"),
         "{h:#}"
     );
 }
@@ -1088,12 +1140,17 @@ fn non_ascii_names_subjects_and_bodies_survive() {
     let p = parse_message(&raw);
     assert_eq!(p.subject, "Re: Grüße – 李雷");
     assert!(
-        p.body.contains("¡Sí, José! Schöne Grüße 🎉 — 谢谢\n.\n..two dots\nFrom the team\n"),
+        p.body
+            .contains("¡Sí, José! Schöne Grüße 🎉 — 谢谢\n.\n..two dots\nFrom the team\n"),
         "{}",
         p.body
     );
     assert!(p.body.contains(&long), "a 1400-byte line survives");
-    assert!(p.body.contains("> ¿Sigue abierto el puesto? 你好"), "{}", p.body);
+    assert!(
+        p.body.contains("> ¿Sigue abierto el puesto? 你好"),
+        "{}",
+        p.body
+    );
     assert!(p.body.contains("José Álvarez wrote:"), "{}", p.body);
     assert_eq!(p.to[0].address, li);
 }
@@ -1130,9 +1187,8 @@ fn the_demo_replies_into_its_outgoing_folder() {
         .map(|c| c["address"].as_str().unwrap().to_string())
         .find_map(|a| {
             let show: Value = serde_json::from_str(&run(&["show", &a, "--json"])).unwrap();
-            (show["preferences"].is_null()
-                || show["preferences"]["frequency"].is_null())
-            .then_some((a, show))
+            (show["preferences"].is_null() || show["preferences"]["frequency"].is_null())
+                .then_some((a, show))
         })
         .expect("a waiting demo candidate without a frequency");
     let n_before = before["timeline"].as_array().unwrap().len();

@@ -106,10 +106,7 @@ fn sent_folder(
 }
 
 /// Whether the examined folder holds a message with this Message-ID (only we make ours).
-fn holds(
-    s: &mut crate::core::imap::connect::Session,
-    message_id: &str,
-) -> Result<bool, String> {
+fn holds(s: &mut crate::core::imap::connect::Session, message_id: &str) -> Result<bool, String> {
     let q = format!(
         "HEADER Message-ID \"{}\"",
         message_id.replace(['"', '\\'], "")
@@ -127,7 +124,9 @@ fn look_in_sent(
     found: &mut std::collections::BTreeSet<i64>,
 ) -> Result<(), String> {
     let Some(folder) = sent_folder(s, &d.sent_folders)? else {
-        tracing::warn!("the account has no Sent folder: messages cut off while sending cannot be checked");
+        tracing::warn!(
+            "the account has no Sent folder: messages cut off while sending cannot be checked"
+        );
         return Ok(());
     };
     s.examine(&folder)
