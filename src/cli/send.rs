@@ -105,6 +105,8 @@ pub enum OutboxCmd {
     Retry { id: i64 },
     /// Cancel a queued or failed message
     Cancel { id: i64 },
+    /// Deliver what is due now: recover messages cut off while sending, then send once
+    Flush,
 }
 
 fn read_body(p: &Path) -> anyhow::Result<String> {
@@ -170,13 +172,7 @@ fn queue_and_deliver(
         Err(e) => return Err(e.into()),
     };
     println!("queued as outbox message {id} ({mid})");
-    let d = deliverer(&ctx.store, ctx.cfg, ctx.data_dir)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let _guard = rt.enter();
-    crate::core::delivery::recover(&mut ctx.store, &d)?;
-    let report = rt.block_on(crate::core::delivery::run_once(&mut ctx.store, &d))?;
+    let report = deliver_now(ctx)?;
     let state = ctx
         .store
         .delivery(&mid)?
@@ -194,8 +190,38 @@ fn queue_and_deliver(
             "not sent yet ({}); it stays queued and is retried by rapport (`rapport outbox` shows it)",
             state.last_error.unwrap_or_default()
         ),
-        other => bail!("{other}: {}", state.last_error.unwrap_or_default()),
+        other => bail!(
+            "not sent ({other}): {}; it stays in the outbox: `rapport outbox retry {id}` sends it again, `rapport outbox cancel {id}` drops it",
+            state.last_error.unwrap_or_default()
+        ),
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Start-up recovery, then one delivery pass. The SMTP transport is built and dropped inside
+/// the runtime: lettre's connection pool spawns tasks on both, and panics outside one.
+fn deliver_now(ctx: &mut Ctx) -> anyhow::Result<crate::core::delivery::Report> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let d = deliverer(&ctx.store, ctx.cfg, ctx.data_dir)?;
+        crate::core::delivery::recover(&mut ctx.store, &d)?;
+        let report = crate::core::delivery::run_once(&mut ctx.store, &d).await?;
+        drop(d);
+        // Lets the pool's shutdown task close the connection politely.
+        tokio::task::yield_now().await;
+        Ok(report)
+    })
+}
+
+/// `rapport outbox flush`: one pass of the delivery loop (the CLI has no daemon).
+fn flush(ctx: &mut Ctx) -> anyhow::Result<ExitCode> {
+    let r = deliver_now(ctx)?;
+    println!(
+        "{} sent, {} to retry, {} failed, {} cancelled, {} copied to Sent",
+        r.sent, r.retrying, r.failed, r.cancelled, r.copies
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -245,6 +271,7 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
             println!("outbox message {id} cancelled");
             return Ok(ExitCode::SUCCESS);
         }
+        Some(OutboxCmd::Flush) => return flush(&mut ctx),
         None => {}
     }
     let rows = ctx.store.outbox()?;

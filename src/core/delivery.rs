@@ -7,6 +7,12 @@
 //! outcome cut off; it is looked up in the Sent folder by Message-ID before any resend. The one
 //! window left: a crash after the server accepted the message and before `sent` was committed,
 //! with the Sent copy not yet made; that message is sent again (a duplicate, never a loss).
+//!
+//! One delivery pass at a time per data dir: `recover` and `run_once` hold an exclusive lock
+//! on a file beside the database (released by the OS if the process dies). Without it, a second
+//! process (a CLI `reply` while the TUI's worker sends) would take the first one's in-flight
+//! `sending` message for an interrupted one and send it again, or both would send the same
+//! queued message.
 
 use crate::core::imap::connect::{Endpoint, connect};
 use crate::core::policy::{Verdict, check};
@@ -86,22 +92,77 @@ async fn send(t: &Transport, job: &OutboxJob) -> Outcome {
     }
 }
 
+/// The account's Sent folder; `None` when it has none.
 fn sent_folder(
     s: &mut crate::core::imap::connect::Session,
     configured: &[String],
-) -> Result<String, String> {
+) -> Result<Option<String>, String> {
     let folders =
         crate::core::imap::sync::resolve_folders(s, configured).map_err(|e| e.to_string())?;
-    folders
+    Ok(folders
         .into_iter()
         .find(|f| f.role == "sent")
-        .map(|f| f.name)
-        .ok_or_else(|| "no Sent folder found".to_string())
+        .map(|f| f.name))
+}
+
+/// Whether the examined folder holds a message with this Message-ID (only we make ours).
+fn holds(s: &mut crate::core::imap::connect::Session, message_id: &str) -> Result<bool, String> {
+    let q = format!(
+        "HEADER Message-ID \"{}\"",
+        message_id.replace(['"', '\\'], "")
+    );
+    s.uid_search(q)
+        .map(|u| !u.is_empty())
+        .map_err(|e| crate::core::imap::connect::describe(&e))
+}
+
+/// Looks the interrupted messages up in Sent. `Err` when Sent could not be searched.
+fn look_in_sent(
+    s: &mut crate::core::imap::connect::Session,
+    d: &Deliverer,
+    jobs: &[OutboxJob],
+    found: &mut std::collections::BTreeSet<i64>,
+) -> Result<(), String> {
+    let Some(folder) = sent_folder(s, &d.sent_folders)? else {
+        tracing::warn!(
+            "the account has no Sent folder: messages cut off while sending cannot be checked"
+        );
+        return Ok(());
+    };
+    s.examine(&folder)
+        .map_err(|e| crate::core::imap::connect::describe(&e))?;
+    for job in jobs {
+        if holds(s, &job.message_id)? {
+            found.insert(job.id);
+        }
+    }
+    Ok(())
+}
+
+/// Held while a delivery pass runs; dropping it releases the lock.
+pub struct PassLock(#[allow(dead_code)] std::fs::File);
+
+/// Waits for the data dir's delivery lock (see the module documentation).
+pub fn lock(store: &Store) -> Result<PassLock, StoreError> {
+    let path = store.path().with_extension("outbox-lock");
+    let io = |source| StoreError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let f = o.open(&path).map_err(io)?;
+    f.lock().map_err(io)?;
+    Ok(PassLock(f))
 }
 
 /// Start-up recovery: messages cut off in `sending` are looked up in Sent; found ones are sent,
 /// the rest go back to the queue. Queued messages missing from the conversation are shown.
 pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
+    // Under the lock, a message in `sending` belongs to no running pass: it was cut off.
+    let _lock = lock(store)?;
     let now = crate::core::store::now();
     for job in store.outbox()? {
         if matches!(job.state.as_str(), "queued" | "sending" | "failed")
@@ -116,28 +177,19 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
     }
     let mut found = std::collections::BTreeSet::new();
     if let Some(ep) = &d.sent {
-        match connect(ep) {
-            Ok(mut s) => {
-                if let Ok(folder) = sent_folder(&mut s, &d.sent_folders)
-                    && s.examine(&folder).is_ok()
-                {
-                    for job in &interrupted {
-                        let q = format!(
-                            "HEADER Message-ID \"{}\"",
-                            job.message_id.replace(['"', '\\'], "")
-                        );
-                        if s.uid_search(q).map(|u| !u.is_empty()).unwrap_or(false) {
-                            found.insert(job.id);
-                        }
-                    }
-                }
-                let _ = s.logout();
-            }
+        // Without the Sent folder we cannot tell: wait rather than risk a duplicate.
+        let mut s = match connect(ep) {
+            Ok(s) => s,
             Err(e) => {
-                // Without the Sent folder we cannot tell: wait rather than risk a duplicate.
                 tracing::warn!("recovery postponed, cannot reach IMAP: {e}");
                 return Ok(());
             }
+        };
+        let looked = look_in_sent(&mut s, d, &interrupted, &mut found);
+        let _ = s.logout();
+        if let Err(e) = looked {
+            tracing::warn!("recovery postponed, cannot search the Sent folder: {e}");
+            return Ok(());
         }
     }
     for job in interrupted {
@@ -157,6 +209,7 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
 /// One pass: every due message is checked against the candidate's wishes again (an opt-out may
 /// have come in since it was queued), sent, and copied to Sent.
 pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+    let _lock = lock(store)?;
     let mut r = Report::default();
     let now = crate::core::store::now();
     for job in store.due_outbox(now)? {
@@ -173,7 +226,9 @@ pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreE
             r.cancelled += 1;
             continue;
         }
-        store.outbox_sending(job.id)?;
+        if !store.outbox_sending(job.id)? {
+            continue;
+        }
         match send(&d.transport, &job).await {
             Outcome::Sent => {
                 let copy = if d.sent.is_some() { "pending" } else { "local" };
@@ -216,6 +271,14 @@ fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
         }
     };
     let folder = match sent_folder(&mut s, &d.sent_folders) {
+        Ok(Some(f)) => s
+            .examine(&f)
+            .map(|_| f)
+            .map_err(|e| crate::core::imap::connect::describe(&e)),
+        Ok(None) => Err("no Sent folder found".to_string()),
+        Err(e) => Err(e),
+    };
+    let folder = match folder {
         Ok(f) => f,
         Err(e) => {
             for j in &jobs {
@@ -225,27 +288,32 @@ fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
                     Some(&format!("Sent copy not made yet: {e}")),
                 )?;
             }
+            let _ = s.logout();
             return Ok(0);
         }
     };
     let mut done = 0;
     for j in jobs {
-        match s
-            .append(&folder, &j.raw)
-            .flag(imap::types::Flag::Seen)
-            .finish()
-        {
-            Ok(_) => {
+        // A copy made by a pass that died before recording it: never a second one.
+        let made = match holds(&mut s, &j.message_id) {
+            Ok(true) => Ok(()),
+            Ok(false) => s
+                .append(&folder, &j.raw)
+                .flag(imap::types::Flag::Seen)
+                .finish()
+                .map(|_| ())
+                .map_err(|e| crate::core::imap::connect::describe(&e)),
+            Err(e) => Err(e),
+        };
+        match made {
+            Ok(()) => {
                 store.outbox_copy(j.id, "done", None)?;
                 done += 1;
             }
             Err(e) => store.outbox_copy(
                 j.id,
                 "pending",
-                Some(&format!(
-                    "Sent copy not made yet: {}",
-                    crate::core::imap::connect::describe(&e)
-                )),
+                Some(&format!("Sent copy not made yet: {e}")),
             )?,
         }
     }

@@ -68,18 +68,27 @@ pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupErro
         Auth::Plain => Mechanism::Plain,
         Auth::Xoauth2 => Mechanism::Xoauth2,
     };
-    Ok(
-        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-            .port(s.port.unwrap_or(port))
-            .tls(tls)
-            .credentials(Credentials::new(
-                s.username.clone(),
-                secret.expose().to_string(),
-            ))
-            .authentication(vec![mechanism, Mechanism::Plain, Mechanism::Login])
-            .timeout(Some(Duration::from_secs(30)))
-            .build(),
-    )
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(s.port.unwrap_or(port))
+        .tls(tls)
+        .credentials(Credentials::new(
+            s.username.clone(),
+            secret.expose().to_string(),
+        ))
+        .authentication(vec![mechanism, Mechanism::Plain, Mechanism::Login])
+        .timeout(Some(Duration::from_secs(30)));
+    // lettre's connection pool spawns a Tokio task as it is built, and panics outside a
+    // runtime (the TUI builds its deliverer on the main thread). Outside one, a throwaway
+    // runtime takes that task: only the pool's idle-connection cleanup is lost with it.
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Ok(builder.build());
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SmtpSetupError::Tls(format!("cannot start the async runtime: {e}")))?;
+    let _guard = rt.enter();
+    Ok(builder.build())
 }
 
 /// Connects, secures and authenticates, then quits: the doctor's check.
@@ -96,7 +105,11 @@ pub fn explain(e: &lettre::transport::smtp::Error) -> String {
     let mut text = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
-        text = format!("{text}: {s}");
+        // lettre's message often repeats its source's (the server's response): say it once.
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text = format!("{text}: {part}");
+        }
         src = s.source();
     }
     if text.contains("UnknownIssuer") || text.contains("invalid peer certificate") {

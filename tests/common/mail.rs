@@ -269,3 +269,43 @@ impl MailServers {
         let _ = s.logout();
     }
 }
+
+impl MailServers {
+    fn postfix(&self, action: &str) {
+        // The daemon must not inherit our pipes, or waiting for its output never ends.
+        let st = Command::new("postfix")
+            .arg("-c")
+            .arg(self.dir.path().join("postfix"))
+            .arg(action)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(st.success(), "postfix {action} failed");
+    }
+
+    /// Stops Postfix only (an SMTP outage); returns once submission refuses connections.
+    pub fn stop_smtp(&self) {
+        self.postfix("stop");
+        let port = self.port("RAPPORT_TEST_SUBMISSION_PORT");
+        let start = std::time::Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            assert!(start.elapsed().as_secs() < 15, "Postfix did not stop");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Starts Postfix again with the same configuration and ports.
+    pub fn start_smtp(&self) {
+        self.postfix("start");
+        let start = std::time::Instant::now();
+        for k in ["RAPPORT_TEST_SUBMISSION_PORT", "RAPPORT_TEST_SMTP_PORT"] {
+            let port = self.port(k);
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(start.elapsed().as_secs() < 15, "Postfix did not start");
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+}

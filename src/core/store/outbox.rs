@@ -205,9 +205,16 @@ impl Store {
         Ok(())
     }
 
-    /// Committed before the SMTP conversation starts.
-    pub fn outbox_sending(&mut self, id: i64) -> Result<()> {
-        self.set_outbox(id, "state = 'sending', attempts = attempts + 1", &[])
+    /// Claims a queued message for sending; committed before the SMTP conversation starts.
+    /// False when it is no longer queued (another delivery pass took it, or it was cancelled
+    /// since it was listed): the caller must then leave it alone.
+    pub fn outbox_sending(&mut self, id: i64) -> Result<bool> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = strftime('%s','now')
+             WHERE id = ?1 AND state = 'queued'",
+            [id],
+        )?;
+        Ok(n == 1)
     }
     pub fn outbox_sent(&mut self, id: i64, copy_state: &str) -> Result<()> {
         self.set_outbox(
