@@ -359,6 +359,8 @@ pub fn spawn_worker(
                     }
                 };
                 let _guard = rt.enter();
+                // Owned inside the runtime's scope: lettre's pool must be dropped before it.
+                let deliverer = deliverer;
                 let mut store = match Store::open_in(&data_dir) {
                     Ok(s) => s,
                     Err(e) => {
