@@ -1,0 +1,276 @@
+//! Turning a raw RFC 5322 message into a [`ParsedMessage`].
+//!
+//! [`parse_message`] never panics and never fails: whatever it cannot read is described in
+//! `problems` and the message is still stored with what could be recovered. Every text field
+//! it returns has gone through [`sanitize_line`] or [`sanitize_text`], so it is safe to draw.
+//! Nothing here fetches anything: HTML is rendered to text offline and images are dropped.
+//!
+//! [`sanitize_text`]: crate::core::sanitize::sanitize_text
+
+mod automated;
+mod body;
+mod decode;
+mod headers;
+mod html;
+mod snippet;
+
+use crate::core::guard::guarded;
+use std::borrow::Cow;
+
+use mailparse::{parse_headers, parse_mail};
+use sha2::{Digest, Sha256};
+
+use crate::core::model::ParsedMessage;
+use crate::core::sanitize::sanitize_line;
+
+use automated::is_automated;
+use body::{clean_body, read_content};
+use decode::decode_lenient;
+use headers::read_headers;
+pub use snippet::snippet;
+
+/// Parses a raw message. Never panics; see the module documentation.
+pub fn parse_message(raw: &[u8]) -> ParsedMessage {
+    match guarded(|| parse_inner(raw)) {
+        Ok(msg) => msg,
+        Err(payload) => {
+            let problem = format!(
+                "the message could not be parsed ({}); showing it as raw text",
+                panic_text(payload.as_ref())
+            );
+            // Second chance: the header block alone, the rest as text.
+            let recovered = guarded(|| {
+                let mut msg = ParsedMessage::default();
+                headers_and_raw_body(raw, &mut msg);
+                msg
+            });
+            let mut msg = recovered.unwrap_or_else(|_| ParsedMessage {
+                body: clean_body(&String::from_utf8_lossy(raw)),
+                ..ParsedMessage::default()
+            });
+            msg.problems.insert(0, problem);
+            for p in &mut msg.problems {
+                *p = sanitize_line(p);
+            }
+            msg.content_hash = content_hash(&msg);
+            msg
+        }
+    }
+}
+
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let why = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown error".to_string());
+    short(&sanitize_line(&why))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Top level
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+thread_local! {
+    /// Makes `parse_inner` panic, to test the recovery path.
+    static FORCE_PANIC: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn parse_inner(raw: &[u8]) -> ParsedMessage {
+    #[cfg(test)]
+    if FORCE_PANIC.with(|f| f.get()) {
+        panic!("forced for a test");
+    }
+    let mut msg = ParsedMessage::default();
+    let input = prepare_input(raw, &mut msg.problems);
+    let input: &[u8] = &input;
+
+    let repaired: Vec<u8>;
+    let parsed = match parse_mail(input) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            repaired = repair(input);
+            match parse_mail(&repaired) {
+                Ok(m) => {
+                    msg.problems.push(format!(
+                        "the header block is malformed ({e}); it was read leniently"
+                    ));
+                    Some(m)
+                }
+                Err(e) => {
+                    msg.problems.push(format!(
+                        "the MIME structure could not be read ({e}); showing the body as raw text"
+                    ));
+                    None
+                }
+            }
+        }
+    };
+
+    match &parsed {
+        Some(mail) => {
+            read_headers(&mail.headers, &mut msg);
+            read_content(mail, &mut msg);
+        }
+        None => headers_and_raw_body(input, &mut msg),
+    }
+
+    msg.automated = is_automated(&msg, parsed.as_ref().map(|m| m.ctype.mimetype.as_str()));
+    msg.content_hash = content_hash(&msg);
+    // Problems quote message content (types, values); they are shown too.
+    for p in &mut msg.problems {
+        *p = sanitize_line(p);
+    }
+    msg
+}
+
+/// Fallback when the MIME structure cannot be read: what the header block gives, and the rest
+/// of the message as plain text.
+fn headers_and_raw_body(input: &[u8], msg: &mut ParsedMessage) {
+    let fixed = repair(input);
+    match parse_headers(&fixed) {
+        Ok((headers, ix)) => {
+            read_headers(&headers, msg);
+            msg.body = clean_body(&decode_lenient(&fixed[ix.min(fixed.len())..]));
+        }
+        Err(_) => msg.body = clean_body(&decode_lenient(input)),
+    }
+}
+
+/// Drops an mbox `From ` line, leading blank lines before a header block, and turns old
+/// Mac CR-only line ends into LF.
+fn prepare_input<'a>(raw: &'a [u8], problems: &mut Vec<String>) -> Cow<'a, [u8]> {
+    let mut s = raw;
+    // Leading whitespace before what looks like a header line.
+    let ws = s
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        .count();
+    if ws > 0 && looks_like_header_line(&s[ws..]) {
+        s = &s[ws..];
+    }
+    if s.starts_with(b"From ") && !looks_like_header_line(s) {
+        let end = s
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(s.len(), |i| i + 1);
+        s = &s[end..];
+    }
+    if !s.contains(&b'\n') && s.contains(&b'\r') {
+        problems.push("the message uses CR-only line ends".to_string());
+        return Cow::Owned(
+            s.iter()
+                .map(|&b| if b == b'\r' { b'\n' } else { b })
+                .collect(),
+        );
+    }
+    Cow::Borrowed(s)
+}
+
+/// "Name: …" where Name is a run of printable non-space ASCII.
+fn looks_like_header_line(s: &[u8]) -> bool {
+    let name_len = s
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && b != b':')
+        .count();
+    name_len > 0 && s.get(name_len) == Some(&b':')
+}
+
+/// A copy mailparse accepts: no leading spaces, lone CRs turned into LFs.
+fn repair(input: &[u8]) -> Vec<u8> {
+    let start = input
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    let s = &input[start..];
+    let mut out = Vec::with_capacity(s.len());
+    for (i, &b) in s.iter().enumerate() {
+        if b == b'\r' && s.get(i + 1) != Some(&b'\n') {
+            out.push(b'\n');
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+// ---------------------------------------------------------------------------------------------
+// Content hash and small helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Hex SHA-256 over sender address, date, subject, body and the attachment list: equal for
+/// copies of one message in several folders, different for another message reusing its id.
+fn content_hash(msg: &ParsedMessage) -> String {
+    const SEP: &[u8] = b"\x1f"; // cannot occur in sanitized text
+    let mut h = Sha256::new();
+    h.update(b"rapport-content-v1");
+    h.update(SEP);
+    h.update(
+        msg.from
+            .as_ref()
+            .map_or("", |m| m.address.as_str())
+            .as_bytes(),
+    );
+    h.update(SEP);
+    h.update(
+        msg.date
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+            .as_bytes(),
+    );
+    h.update(SEP);
+    h.update(msg.subject.as_bytes());
+    h.update(SEP);
+    h.update(msg.body.as_bytes());
+    for a in &msg.attachments {
+        h.update(SEP);
+        h.update(format!("{}\x1e{}\x1e{}", a.name, a.mime, a.size).as_bytes());
+    }
+    let digest = h.finalize();
+    let mut hex = String::with_capacity(64);
+    for b in digest.iter() {
+        hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
+        hex.push(char::from_digit((b & 0xf) as u32, 16).unwrap_or('0'));
+    }
+    hex
+}
+
+/// At most 80 characters of a value quoted in a problem.
+fn short(s: &str) -> String {
+    truncate_chars(s, 80)
+}
+
+fn truncate_chars(s: &str, max_chars: usize) -> String {
+    match s.char_indices().nth(max_chars) {
+        None => s.to_string(),
+        Some(_) => {
+            let keep = max_chars.saturating_sub(1);
+            let end = s.char_indices().nth(keep).map_or(s.len(), |(i, _)| i);
+            let mut out = s[..end].trim_end().to_string();
+            out.push('…');
+            out
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_turned_into_a_problem_and_headers_survive() {
+        FORCE_PANIC.with(|f| f.set(true));
+        let m = parse_message(b"Subject: still here\r\nFrom: a@example.com\r\n\r\n\x1b[31mbody");
+        FORCE_PANIC.with(|f| f.set(false));
+        assert_eq!(m.problems.len(), 1);
+        assert!(
+            m.problems[0].contains("forced for a test"),
+            "{:?}",
+            m.problems
+        );
+        assert_eq!(m.subject, "still here");
+        assert_eq!(m.from.map(|f| f.address), Some("a@example.com".into()));
+        assert_eq!(m.body, "body");
+        assert_eq!(m.content_hash.len(), 64);
+    }
+}
