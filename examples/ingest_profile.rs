@@ -5,30 +5,74 @@ use rapport::core::store::{Incoming, Store, TeamMember};
 use std::time::Instant;
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(10_000);
     let mb = generate(&DemoConfig::scaled(1_795_186_800, n / 10, n));
     let raws: Vec<Vec<u8>> = mb.inbox.iter().chain(mb.sent.iter()).cloned().collect();
     let bytes: usize = raws.iter().map(|r| r.len()).sum();
     let t = Instant::now();
-    let parsed: Vec<_> = raws.iter().map(|r| rapport::core::parse::parse_message(r)).collect();
+    let parsed: Vec<_> = raws
+        .iter()
+        .map(|r| rapport::core::parse::parse_message(r))
+        .collect();
     let parse = t.elapsed().as_secs_f64();
     let t = Instant::now();
     for p in &parsed {
-        std::hint::black_box(rapport::core::optout::detect(&p.subject, &p.body, p.automated));
+        std::hint::black_box(rapport::core::optout::detect(
+            &p.subject,
+            &p.body,
+            p.automated,
+        ));
     }
     let detect = t.elapsed().as_secs_f64();
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open_in(dir.path()).unwrap();
-    let team: Vec<TeamMember> = mb.team.iter().map(|m| TeamMember { address: m.address.clone(), name: m.name.clone(), shared: m.shared }).collect();
+    let team: Vec<TeamMember> = mb
+        .team
+        .iter()
+        .map(|m| TeamMember {
+            address: m.address.clone(),
+            name: m.name.clone(),
+            shared: m.shared,
+        })
+        .collect();
     store.set_team(&team).unwrap();
-    let incoming: Vec<Incoming> = parsed.into_iter().zip(raws).map(|(parsed, raw)| Incoming { parsed, raw, location: None, received_at: 0, from_outbox: false }).collect();
+    if std::env::var_os("FTS_OFF").is_some() {
+        rusqlite::Connection::open(dir.path().join("rapport.db"))
+            .unwrap()
+            .execute_batch("DROP TRIGGER messages_fts_insert")
+            .unwrap();
+    }
+    if let Ok(sql) = std::env::var("PRAGMAS") {
+        rusqlite::Connection::open(dir.path().join("rapport.db"))
+            .unwrap()
+            .execute_batch(&sql)
+            .unwrap();
+    }
+    let incoming: Vec<Incoming> = parsed
+        .into_iter()
+        .zip(raws)
+        .map(|(parsed, raw)| Incoming {
+            parsed,
+            raw,
+            location: None,
+            received_at: 0,
+            from_outbox: false,
+        })
+        .collect();
     let t = Instant::now();
     for chunk in incoming.chunks(500) {
         store.write_batch(chunk).unwrap();
     }
     let write = t.elapsed().as_secs_f64();
     let m = incoming.len() as f64;
-    println!("{} messages, {:.1} MiB", incoming.len(), bytes as f64 / 1048576.0);
+    println!(
+        "{} messages, {:.1} MiB",
+        incoming.len(),
+        bytes as f64 / 1048576.0
+    );
     println!("parse  {parse:.2} s ({:.0}/s)", m / parse);
     println!("detect {detect:.3} s (inside write)");
     println!("write  {write:.2} s ({:.0}/s)", m / write);

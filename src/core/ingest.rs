@@ -33,9 +33,9 @@ impl IngestStats {
 /// which the next run ingests again.
 pub const BATCH: usize = 500;
 
-/// Parses and stores one batch in a single transaction.
-pub fn ingest_batch(store: &mut Store, batch: Vec<RawMessage>) -> Result<BatchOutcome> {
-    let incoming: Vec<Incoming> = batch
+/// Parses a batch (no storage: this can run on another thread than the writer).
+pub fn parse_batch(batch: Vec<RawMessage>) -> Vec<Incoming> {
+    batch
         .into_iter()
         .map(|m| Incoming {
             parsed: parse_message(&m.bytes),
@@ -44,8 +44,12 @@ pub fn ingest_batch(store: &mut Store, batch: Vec<RawMessage>) -> Result<BatchOu
             received_at: m.received_at,
             from_outbox: false,
         })
-        .collect();
-    store.write_batch(&incoming)
+        .collect()
+}
+
+/// Parses and stores one batch in a single transaction.
+pub fn ingest_batch(store: &mut Store, batch: Vec<RawMessage>) -> Result<BatchOutcome> {
+    store.write_batch(&parse_batch(batch))
 }
 
 /// Ingests everything from an iterator, committing every `BATCH` messages. `progress` is

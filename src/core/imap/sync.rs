@@ -5,7 +5,7 @@
 //! crash at any point loses nothing and duplicates nothing.
 
 use super::connect::{ImapError, Session, describe};
-use crate::core::ingest::{RawMessage, ingest_batch};
+use crate::core::ingest::RawMessage;
 use crate::core::store::{Location, Store, StoreError};
 use imap_proto::NameAttribute;
 use std::collections::BTreeSet;
@@ -246,7 +246,8 @@ fn fetch_new(
     uids: &[u32],
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(usize, usize), SyncError> {
-    let (tx, rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
+    // Fetching and parsing run on one thread, storing on this one: the two overlap.
+    let (tx, rx) = sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(2);
     let total = uids.len();
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -274,7 +275,8 @@ fn fetch_new(
                                 })
                             })
                             .collect::<Vec<_>>()
-                    });
+                    })
+                    .map(crate::core::ingest::parse_batch);
                 let failed = batch.is_err();
                 if tx.send(batch).is_err() || failed {
                     return;
@@ -285,7 +287,7 @@ fn fetch_new(
         for batch in rx {
             let batch = batch?;
             done += batch.len();
-            let out = ingest_batch(store, batch)?;
+            let out = store.write_batch(&batch)?;
             new += out.inserted;
             known += out.duplicates;
             progress(&Progress {

@@ -111,7 +111,8 @@ CREATE INDEX messages_candidate_date ON messages(candidate_id, date);
 CREATE INDEX messages_thread ON messages(thread_id);
 CREATE INDEX messages_message_id ON messages(message_id);
 
--- Raw source, kept apart so message rows stay small.
+-- Raw source of mail with no other copy (imports, the demo, the outbox), kept apart so
+-- message rows stay small. Synced mail is fetched again by folder and UID when needed.
 CREATE TABLE message_raw (
   message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
   raw BLOB NOT NULL
