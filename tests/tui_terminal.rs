@@ -224,3 +224,30 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
         "0 1"
     );
 }
+
+#[test]
+fn no_color_draws_without_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start_with(dir.path(), "xterm-256color", "NO_COLOR=1");
+    tmux.wait_for("Awaiting reply", 30);
+    // With escape sequences: only attributes (bold, reverse, dim) may appear, never colours.
+    let raw = tmux.cmd(&["capture-pane", "-e", "-p", "-t", "t"]);
+    for code in ["[3", "[9", ";3", "38;", "48;"] {
+        let colour = raw.match_indices(code).any(|(i, _)| {
+            let rest = &raw[i + code.len()..];
+            code.contains("38;")
+                || code.contains("48;")
+                || rest.starts_with(|c: char| c.is_ascii_digit() && c != '9')
+        });
+        assert!(
+            !colour,
+            "colour code {code:?} drawn under NO_COLOR:\n{raw:?}"
+        );
+    }
+    assert!(
+        raw.contains("\u{1b}[7m") || raw.contains(";7m"),
+        "the selection is still shown (reverse video)"
+    );
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.wait_for("rapport exited with 0", 10);
+}
