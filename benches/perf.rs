@@ -76,9 +76,14 @@ fn big_db() -> std::path::PathBuf {
     } else {
         (10_000, 100_000)
     };
+    // Keyed by the schema's text, so a cached database never outlives a schema change.
+    let schema = include_str!("../src/core/store/schema.rs");
+    let key = schema.bytes().fold(0u64, |h, b| {
+        h.wrapping_mul(1_099_511_628_211).wrapping_add(b as u64)
+    });
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
-        .join(format!("bench-db-{m}"));
+        .join(format!("bench-db-{m}-{key:016x}"));
     let done = dir.join("complete");
     if done.exists() {
         return dir;
