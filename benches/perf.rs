@@ -126,6 +126,11 @@ fn child(dir: &Path) {
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
     draw(&mut term, &s);
     let first = start.elapsed();
+    assert!(
+        s.total > 1000,
+        "the benchmark database did not open as expected: {:?}",
+        s.notice
+    );
     println!(
         "first frame: {:.1} ms (open database, load the inbox window and the selected conversation, render 160x48)",
         first.as_secs_f64() * 1e3
