@@ -98,11 +98,22 @@ impl Store {
         meta: &ChangeMeta,
     ) -> Result<()> {
         let old = self.preferences(candidate_id)?.unwrap_or_default();
+        // Channels and interests are sets: listing them in another order is no change (and
+        // no ledger entry). Interests come back from the store sorted; channels are kept so.
+        let mut new = new.clone();
+        new.channels.sort();
+        new.channels.dedup();
+        new.interests.sort();
+        new.interests.dedup();
+        let new = &new;
+        let mut old_channels = old.channels.clone();
+        old_channels.sort();
+        old_channels.dedup();
         let tx = self.conn.transaction()?;
         let fields: [(&str, String, String); 5] = [
             (
                 "channels",
-                join(&old.channels, |c| c.as_str()),
+                join(&old_channels, |c| c.as_str()),
                 join(&new.channels, |c| c.as_str()),
             ),
             (

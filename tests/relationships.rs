@@ -1,0 +1,413 @@
+//! Candidate relationships through the public core API: the consent ledger, merge and undo,
+//! split and rename, opting back in, contact policy enforced by the outbox, export and erasure.
+//! Where a check must not trust the code under test it reads the database with its own SQL.
+
+use rapport::core::ingest::{RawMessage, ingest_batch};
+use rapport::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use rapport::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport::core::policy::{Conflict, Refusal};
+use rapport::core::store::{
+    ChangeMeta, EXPORTED_TABLES, InboxFilter, InboxQuery, LedgerEntry, NOT_PERSONAL, Store,
+    TeamMember,
+};
+
+const TEAM: &str = "talent@team.example";
+const ALICE: &str = "alice@team.example";
+const DAY: i64 = 86_400;
+/// Fri, 20 Nov 2026 15:00:00 UTC.
+const T0: i64 = 1_795_186_800;
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_in(dir.path()).unwrap();
+    s.set_team(&[
+        TeamMember {
+            address: TEAM.into(),
+            name: "Team".into(),
+            shared: true,
+        },
+        TeamMember {
+            address: ALICE.into(),
+            name: "Alice".into(),
+            shared: false,
+        },
+    ])
+    .unwrap();
+    (dir, s)
+}
+
+/// A message to ingest; `to`/`cc` are header values as written.
+#[derive(Debug, Clone)]
+struct Mail {
+    from: String,
+    to: String,
+    cc: String,
+    subject: String,
+    id: String,
+    refs: String,
+    date: i64,
+    body: String,
+}
+
+impl Mail {
+    fn new(from: &str, to: &str, id: &str, date: i64) -> Mail {
+        Mail {
+            from: from.into(),
+            to: to.into(),
+            cc: String::new(),
+            subject: "Hello".into(),
+            id: id.into(),
+            refs: String::new(),
+            date,
+            body: "Hi there".into(),
+        }
+    }
+    fn subject(mut self, s: &str) -> Mail {
+        self.subject = s.into();
+        self
+    }
+    fn body(mut self, s: &str) -> Mail {
+        self.body = s.into();
+        self
+    }
+    fn refs(mut self, s: &str) -> Mail {
+        self.refs = s.into();
+        self
+    }
+    fn cc(mut self, s: &str) -> Mail {
+        self.cc = s.into();
+        self
+    }
+}
+
+fn rfc2822(t: i64) -> String {
+    jiff::Timestamp::from_second(t)
+        .unwrap()
+        .strftime("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string()
+}
+
+fn raw(m: &Mail) -> Vec<u8> {
+    let mut s = format!(
+        "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{}>\r\n",
+        m.from,
+        m.to,
+        m.subject,
+        rfc2822(m.date),
+        m.id
+    );
+    if !m.cc.is_empty() {
+        s += &format!("Cc: {}\r\n", m.cc);
+    }
+    if !m.refs.is_empty() {
+        s += &format!(
+            "References: {}\r\nIn-Reply-To: {}\r\n",
+            m.refs,
+            m.refs.split_whitespace().last().unwrap()
+        );
+    }
+    s += "Content-Type: text/plain; charset=utf-8\r\n\r\n";
+    s += &m.body;
+    s += "\r\n";
+    s.into_bytes()
+}
+
+/// Ingests the mails as one batch; returns the new message row ids in order.
+fn ingest(s: &mut Store, mails: &[Mail]) -> Vec<i64> {
+    let batch = mails
+        .iter()
+        .map(|m| RawMessage {
+            bytes: raw(m),
+            location: None,
+            received_at: T0,
+        })
+        .collect();
+    let out = ingest_batch(s, batch).unwrap();
+    assert_eq!(out.inserted, mails.len(), "every test mail is new");
+    out.new_ids
+}
+
+fn cand(s: &Store, addr: &str) -> i64 {
+    s.candidate_by_address(addr)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no candidate for {addr}"))
+}
+
+fn meta(
+    actor: &str,
+    at: i64,
+    source: &str,
+    msg: Option<i64>,
+    basis: Option<&str>,
+    note: &str,
+) -> ChangeMeta {
+    ChangeMeta {
+        actor: actor.into(),
+        at,
+        source: source.into(),
+        source_message_id: msg,
+        legal_basis: basis.map(String::from),
+        note: note.into(),
+    }
+}
+
+fn recruiter(at: i64) -> ChangeMeta {
+    meta("alice", at, "recruiter", None, None, "")
+}
+
+fn contact(channel: Channel, direction: Direction, outcome: Outcome, at: i64, note: &str) -> ContactEntry {
+    ContactEntry {
+        channel,
+        direction,
+        outcome,
+        at,
+        note: note.into(),
+        recorded_by: "alice".into(),
+    }
+}
+
+fn outgoing(c: Option<i64>, to: &[&str], topics: &[&str], mid: &str) -> Outgoing {
+    Outgoing {
+        candidate_id: c,
+        from: TEAM.into(),
+        to: to.iter().map(|s| s.to_string()).collect(),
+        message_id: mid.into(),
+        raw: format!(
+            "From: {TEAM}\r\nTo: {}\r\nSubject: An opening\r\nMessage-ID: <{mid}>\r\n\r\nHello\r\n",
+            to.join(", ")
+        )
+        .into_bytes(),
+        topics: topics.iter().map(|s| s.to_string()).collect(),
+        created_by: "alice".into(),
+    }
+}
+
+fn confirmation() -> Confirmation {
+    Confirmation {
+        actor: "alice".into(),
+        reason: "checked with the hiring manager".into(),
+    }
+}
+
+fn all() -> InboxQuery {
+    InboxQuery {
+        filter: InboxFilter::All,
+        search: None,
+    }
+}
+
+/// A read-only connection of our own, for checks that must not go through the store.
+fn sql(s: &Store) -> rusqlite::Connection {
+    rusqlite::Connection::open_with_flags(s.path(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .unwrap()
+}
+
+fn prefs(
+    channels: &[Channel],
+    preferred: Option<Channel>,
+    frequency: Option<Frequency>,
+    interests: &[&str],
+    language: Option<&str>,
+    timezone: Option<&str>,
+    no_channel: bool,
+) -> Preferences {
+    Preferences {
+        channels: channels.to_vec(),
+        preferred,
+        frequency,
+        interests: interests.iter().map(|s| s.to_string()).collect(),
+        language: language.map(String::from),
+        timezone: timezone.map(String::from),
+        no_channel,
+    }
+}
+
+fn entry(m: &ChangeMeta, field: &str, old: Option<&str>, new: Option<&str>) -> LedgerEntry {
+    LedgerEntry {
+        at: m.at,
+        actor: m.actor.clone(),
+        source: m.source.clone(),
+        source_message_id: m.source_message_id,
+        field: field.into(),
+        old_value: old.map(String::from),
+        new_value: new.map(String::from),
+        legal_basis: m.legal_basis.clone(),
+        note: m.note.clone(),
+    }
+}
+
+/// The ledger entries written at `at`, by field (the order within one change is not promised).
+fn entries_at(ledger: &[LedgerEntry], at: i64) -> Vec<LedgerEntry> {
+    let mut v: Vec<_> = ledger.iter().filter(|e| e.at == at).cloned().collect();
+    v.sort_by(|a, b| a.field.cmp(&b.field));
+    v
+}
+
+fn sorted(mut v: Vec<LedgerEntry>) -> Vec<LedgerEntry> {
+    v.sort_by(|a, b| a.field.cmp(&b.field));
+    v
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. The ledger
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
+    let (_d, mut s) = store();
+    let ids = ingest(
+        &mut s,
+        &[
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", T0 - 9 * DAY)
+                .body("Phone is better for me, and please no more than monthly."),
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j2@mail.example", T0 + 6 * DAY)
+                .body("Happy to hear about phone roles again."),
+        ],
+    );
+    let jane = cand(&s, "jane@mail.example");
+
+    // 1: a recruiter records what Jane said on a call.
+    let m1 = meta(
+        "alice",
+        T0,
+        "recruiter",
+        None,
+        Some("legitimate-interest"),
+        "intro call",
+    );
+    s.set_preferences(
+        jane,
+        &prefs(
+            &[Channel::Email, Channel::Phone],
+            Some(Channel::Email),
+            Some(Frequency::Monthly),
+            &["ml", "rust"],
+            Some("en"),
+            Some("Europe/Berlin"),
+            false,
+        ),
+        &m1,
+    )
+    .unwrap();
+
+    // 2: another recruiter changes frequency, language and interests (same channels, listed
+    // in another order, and the same time zone: no entries for those).
+    let m2 = meta("bob", T0 + DAY, "recruiter", None, Some("consent"), "follow-up");
+    s.set_preferences(
+        jane,
+        &prefs(
+            &[Channel::Phone, Channel::Email],
+            Some(Channel::Email),
+            Some(Frequency::Quarterly),
+            &["rust", "ml", "go"],
+            Some("de"),
+            Some("Europe/Berlin"),
+            false,
+        ),
+        &m2,
+    )
+    .unwrap();
+
+    // 3: Jane wrote that she wants no contact at all; her message is the source.
+    let m3 = meta(
+        "carol",
+        T0 + 2 * DAY,
+        "candidate",
+        Some(ids[0]),
+        Some("consent"),
+        "her email of the 11th",
+    );
+    s.set_preferences(
+        jane,
+        &prefs(
+            &[],
+            Some(Channel::Phone),
+            Some(Frequency::Quarterly),
+            &["go", "ml", "rust"],
+            Some("de"),
+            None,
+            true,
+        ),
+        &m3,
+    )
+    .unwrap();
+
+    // 4: saving the same preferences again (interests in another order) changes nothing.
+    let m4 = meta("dave", T0 + 3 * DAY, "recruiter", None, None, "no-op");
+    s.set_preferences(
+        jane,
+        &prefs(
+            &[],
+            Some(Channel::Phone),
+            Some(Frequency::Quarterly),
+            &["rust", "go", "ml"],
+            Some("de"),
+            None,
+            true,
+        ),
+        &m4,
+    )
+    .unwrap();
+
+    // An opt-out and, on her own later request, the opt-in.
+    let m5 = meta("alice", T0 + 4 * DAY, "call-note", None, None, "said so on the phone");
+    let opt = s.record_opt_out(jane, "channel:phone", "too many calls", &m5).unwrap();
+    let m6 = meta(
+        "bob",
+        T0 + 7 * DAY,
+        "candidate",
+        Some(ids[1]),
+        Some("consent"),
+        "she asked to hear from us again",
+    );
+    s.revoke_opt_out(opt, &m6).unwrap();
+
+    let ledger = s.ledger(jane).unwrap();
+    assert_eq!(
+        entries_at(&ledger, m1.at),
+        sorted(vec![
+            entry(&m1, "channels", None, Some("email,phone")),
+            entry(&m1, "preferred-channel", None, Some("email")),
+            entry(&m1, "frequency", None, Some("monthly")),
+            entry(&m1, "language", None, Some("en")),
+            entry(&m1, "timezone", None, Some("Europe/Berlin")),
+            entry(&m1, "interests", None, Some("ml,rust")),
+        ])
+    );
+    assert_eq!(
+        entries_at(&ledger, m2.at),
+        sorted(vec![
+            entry(&m2, "frequency", Some("monthly"), Some("quarterly")),
+            entry(&m2, "language", Some("en"), Some("de")),
+            entry(&m2, "interests", Some("ml,rust"), Some("go,ml,rust")),
+        ])
+    );
+    assert_eq!(
+        entries_at(&ledger, m3.at),
+        sorted(vec![
+            entry(&m3, "channels", Some("email,phone"), None),
+            entry(&m3, "preferred-channel", Some("email"), Some("phone")),
+            entry(&m3, "timezone", Some("Europe/Berlin"), None),
+            entry(&m3, "contact", Some("allowed"), Some("none at all")),
+        ])
+    );
+    assert_eq!(entries_at(&ledger, m4.at), vec![], "nothing changed");
+    assert_eq!(
+        entries_at(&ledger, m5.at),
+        vec![entry(&m5, "opt-out", None, Some("channel:phone"))]
+    );
+    assert_eq!(
+        entries_at(&ledger, m6.at),
+        vec![entry(&m6, "opt-in", Some("channel:phone"), None)]
+    );
+    // Oldest first, and nothing else.
+    assert_eq!(ledger.len(), 6 + 3 + 4 + 1 + 1);
+    assert!(ledger.windows(2).all(|w| w[0].at <= w[1].at));
+
+    // What is current is the last call.
+    let p = s.preferences(jane).unwrap().unwrap();
+    assert!(p.no_channel);
+    assert_eq!(p.frequency, Some(Frequency::Quarterly));
+    assert_eq!(p.interests, vec!["go", "ml", "rust"]);
+    assert_eq!(p.timezone, None);
+}
