@@ -411,3 +411,231 @@ fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
     assert_eq!(p.interests, vec!["go", "ml", "rust"]);
     assert_eq!(p.timezone, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2. Merge and undo
+// ---------------------------------------------------------------------------------------------
+
+/// Everything a user sees of one candidate.
+#[derive(Debug, Clone, PartialEq)]
+struct Seen {
+    profile: rapport::core::store::Profile,
+    messages: Vec<i64>,
+    contacts: Vec<i64>,
+    ledger: Vec<LedgerEntry>,
+    inbox: Option<rapport::core::store::InboxRow>,
+}
+
+fn seen(s: &Store, c: i64) -> Seen {
+    let conv = s.conversation(c, 10_000).unwrap();
+    let mut messages: Vec<i64> = conv.messages.iter().map(|m| m.id).collect();
+    messages.sort();
+    Seen {
+        profile: s.profile(c).unwrap().unwrap(),
+        messages,
+        contacts: conv.contacts.iter().map(|c| c.id).collect(),
+        ledger: s.ledger(c).unwrap(),
+        inbox: s
+            .inbox_page(&all(), 0, 1000)
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == c),
+    }
+}
+
+/// Ann (ann@a.example) and Annie (annie@b.example), the same person under two addresses.
+fn two_candidates(s: &mut Store) -> (i64, i64) {
+    ingest(
+        s,
+        &[
+            Mail::new("Ann Lee <ann@a.example>", TEAM, "a1@a.example", T0 - 20 * DAY)
+                .subject("Rust role"),
+            Mail::new(ALICE, "Ann Lee <ann@a.example>", "a2@team.example", T0 - 19 * DAY)
+                .subject("Re: Rust role")
+                .refs("<a1@a.example>"),
+            Mail::new("Annie L <annie@b.example>", TEAM, "b1@b.example", T0 - 15 * DAY)
+                .subject("ML role"),
+            Mail::new("Annie L <annie@b.example>", TEAM, "b2@b.example", T0 - 3 * DAY)
+                .subject("Re: ML role")
+                .refs("<b1@b.example>"),
+        ],
+    );
+    let (a, b) = (cand(s, "ann@a.example"), cand(s, "annie@b.example"));
+    assert_ne!(a, b);
+    s.log_contact(
+        a,
+        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, T0 - 18 * DAY, "Rust role call"),
+    )
+    .unwrap();
+    s.log_contact(
+        b,
+        &contact(Channel::Linkedin, Direction::Inbound, Outcome::Delivered, T0 - 14 * DAY, "CV on LinkedIn"),
+    )
+    .unwrap();
+    s.set_preferences(
+        a,
+        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &["go", "rust"], None, None, false),
+        &recruiter(T0 - 10 * DAY),
+    )
+    .unwrap();
+    s.set_preferences(
+        b,
+        &prefs(
+            &[Channel::Email, Channel::Phone],
+            Some(Channel::Phone),
+            Some(Frequency::Quarterly),
+            &["ml", "rust"],
+            Some("fr"),
+            None,
+            false,
+        ),
+        &recruiter(T0 - 2 * DAY),
+    )
+    .unwrap();
+    s.record_opt_out(b, "topic:sales", "not interested in sales roles", &recruiter(T0 - DAY))
+        .unwrap();
+    (a, b)
+}
+
+#[test]
+fn merging_joins_everything_and_undo_restores_both_exactly() {
+    let (_d, mut s) = store();
+    let (a, b) = two_candidates(&mut s);
+    let (before_a, before_b) = (seen(&s, a), seen(&s, b));
+    assert_eq!(s.inbox_count(&all()).unwrap(), 2);
+
+    let m = s.merge(a, b, "alice").unwrap();
+    assert_eq!(s.last_merge(a).unwrap(), Some(m));
+    let rows = s.inbox_page(&all(), 0, 100).unwrap();
+    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![a], "one candidate listed");
+    assert_eq!(s.inbox_count(&all()).unwrap(), 1);
+    let now = seen(&s, a);
+    let mut addrs = now.profile.addresses.clone();
+    addrs.sort();
+    assert_eq!(addrs, vec!["ann@a.example", "annie@b.example"]);
+    let mut msgs = [before_a.messages.clone(), before_b.messages.clone()].concat();
+    msgs.sort();
+    assert_eq!(now.messages, msgs);
+    let mut contacts = [before_a.contacts.clone(), before_b.contacts.clone()].concat();
+    contacts.sort();
+    let mut got = now.contacts.clone();
+    got.sort();
+    assert_eq!(got, contacts);
+    assert!(
+        now.profile
+            .opt_outs
+            .iter()
+            .any(|o| o.scope == "topic:sales" && o.revoked_at.is_none())
+    );
+    // Annie's answers are newer: they win; the interests are joined.
+    let mut want = before_b.profile.preferences.clone().unwrap();
+    want.interests = vec!["go".into(), "ml".into(), "rust".into()];
+    assert_eq!(now.profile.preferences, Some(want));
+    assert_eq!(now.inbox.as_ref().unwrap().message_count, 4);
+    assert_eq!(now.profile.waiting_since, Some(T0 - 15 * DAY));
+    assert_eq!(s.candidate_by_address("annie@b.example").unwrap(), Some(a));
+    // Annie's opt-out now protects Ann's address too.
+    let err = enqueue(
+        &mut s,
+        &outgoing(Some(a), &["ann@a.example"], &["sales"], "q1@team.example"),
+        Some(&confirmation()),
+        T0,
+    )
+    .unwrap_err();
+    assert!(matches!(err, SendError::Refused(Refusal::OptedOut { .. })), "{err}");
+
+    // Undo: both exactly as before.
+    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice").unwrap();
+    assert_eq!(seen(&s, a), before_a);
+    assert_eq!(seen(&s, b), before_b);
+    assert_eq!(s.inbox_count(&all()).unwrap(), 2);
+    assert_eq!(s.candidate_by_address("annie@b.example").unwrap(), Some(b));
+    assert_eq!(s.last_merge(a).unwrap(), None);
+    assert!(s.unmerge(m, "alice").is_err(), "a merge is undone once");
+    assert!(s.merge(a, a, "alice").is_err(), "a candidate cannot absorb itself");
+    assert_eq!(seen(&s, a), before_a);
+}
+
+#[test]
+fn mail_to_a_merged_address_goes_to_the_merged_candidate_and_back_on_undo() {
+    let (_d, mut s) = store();
+    let (a, b) = two_candidates(&mut s);
+    let before_a = seen(&s, a);
+    s.merge(a, b, "alice").unwrap();
+    let new = ingest(
+        &mut s,
+        &[
+            Mail::new("Annie L <annie@b.example>", TEAM, "b3@b.example", T0 - 12 * 3600)
+                .subject("Any news?"),
+            Mail::new(ALICE, "Annie L <annie@b.example>", "b4@team.example", T0 - 3600)
+                .subject("Re: Any news?")
+                .refs("<b3@b.example>"),
+        ],
+    );
+    let conv = s.conversation(a, 1000).unwrap();
+    for id in &new {
+        assert!(conv.messages.iter().any(|m| m.id == *id), "new mail joins the merged candidate");
+    }
+    assert_eq!(s.inbox_count(&all()).unwrap(), 1);
+
+    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice").unwrap();
+    assert_eq!(seen(&s, a), before_a, "Ann gets back exactly what she had");
+    let conv_b = s.conversation(b, 1000).unwrap();
+    for id in &new {
+        assert!(
+            conv_b.messages.iter().any(|m| m.id == *id),
+            "mail from and to Annie's address goes back with her address"
+        );
+    }
+    assert_eq!(s.profile(b).unwrap().unwrap().message_count, 4);
+}
+
+#[test]
+fn preferences_edited_while_merged_survive_the_undo() {
+    let (_d, mut s) = store();
+    let (a, b) = two_candidates(&mut s);
+    // Merge the older answers (Ann's) into Annie: Annie keeps hers.
+    let before_a = seen(&s, a);
+    s.merge(b, a, "alice").unwrap();
+    let edited = prefs(&[Channel::Email], None, Some(Frequency::Weekly), &["ml"], Some("fr"), None, false);
+    s.set_preferences(b, &edited, &recruiter(T0)).unwrap();
+    s.unmerge(s.last_merge(b).unwrap().unwrap(), "alice").unwrap();
+    assert_eq!(s.preferences(b).unwrap(), Some(edited.clone()), "the edit made on Annie stays hers");
+    assert_eq!(seen(&s, a).profile.preferences, before_a.profile.preferences);
+
+    // Merge the newer answers (Annie's, now the edited ones) into Ann, edit, undo.
+    let before_b = seen(&s, b);
+    s.merge(a, b, "alice").unwrap();
+    assert_eq!(s.preferences(a).unwrap().unwrap().frequency, Some(Frequency::Weekly));
+    let edited_a = prefs(&[Channel::Phone], None, Some(Frequency::Never), &["go"], None, None, false);
+    s.set_preferences(a, &edited_a, &recruiter(T0 + DAY)).unwrap();
+    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice").unwrap();
+    assert_eq!(s.preferences(a).unwrap(), Some(edited_a), "the edit made on Ann stays hers");
+    assert_eq!(seen(&s, b).profile.preferences, before_b.profile.preferences);
+}
+
+#[test]
+fn merged_candidates_cannot_be_merged_again_and_undo_goes_newest_first() {
+    let (_d, mut s) = store();
+    let (a, b) = two_candidates(&mut s);
+    ingest(
+        &mut s,
+        &[Mail::new("Cy <cy@c.example>", TEAM, "c1@c.example", T0 - 5 * DAY)],
+    );
+    let c = cand(&s, "cy@c.example");
+    let (before_a, before_b, before_c) = (seen(&s, a), seen(&s, b), seen(&s, c));
+    let m1 = s.merge(a, b, "alice").unwrap();
+    assert!(s.merge(b, c, "alice").is_err(), "Annie was merged into Ann: merge into Ann");
+    assert!(s.merge(c, b, "alice").is_err(), "Annie was merged already");
+    let m2 = s.merge(c, a, "alice").unwrap();
+    assert_eq!(s.candidate_by_address("annie@b.example").unwrap(), Some(c));
+    assert!(
+        s.unmerge(m1, "alice").is_err(),
+        "Ann is merged into Cy: undo that first"
+    );
+    s.unmerge(m2, "alice").unwrap();
+    s.unmerge(m1, "alice").unwrap();
+    assert_eq!(seen(&s, a), before_a);
+    assert_eq!(seen(&s, b), before_b);
+    assert_eq!(seen(&s, c), before_c);
+}

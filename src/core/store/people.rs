@@ -90,6 +90,21 @@ impl Store {
             ));
         }
         let tx = self.conn.transaction()?;
+        // Only candidates the inbox lists can be merged: merging into (or from) one that was
+        // merged away would hide the mail, or take it from the candidate that has it now.
+        for c in [target, source] {
+            match merged_into(&tx, c)? {
+                None => {
+                    return Err(StoreError::Invalid(format!("there is no candidate {c}")));
+                }
+                Some(Some(into)) => {
+                    return Err(StoreError::Invalid(format!(
+                        "candidate {c} was merged into candidate {into}; use that one"
+                    )));
+                }
+                Some(None) => {}
+            }
+        }
         let ids = |tx: &Transaction, sql: &str| -> Result<Vec<i64>> {
             let mut st = tx.prepare(sql)?;
             let v = st
@@ -113,7 +128,9 @@ impl Store {
             "outbox": ids(&tx, "SELECT id FROM outbox WHERE candidate_id = ?1")?,
             "target_preferences": prefs_snapshot(&tx, target)?,
             "target_interests": interests_of(&tx, target)?,
+            "source_preferences": prefs_snapshot(&tx, source)?,
         });
+        let mut moved = moved;
         for table in [
             "candidate_addresses",
             "messages",
@@ -143,7 +160,9 @@ impl Store {
             )
             .optional()?,
         );
-        if s_at.is_some() && (t_at.is_none() || s_at > t_at) {
+        let source_prefs_win = s_at.is_some() && (t_at.is_none() || s_at > t_at);
+        moved["source_preferences_moved"] = json!(source_prefs_win);
+        if source_prefs_win {
             tx.execute("DELETE FROM preferences WHERE candidate_id = ?1", [target])?;
             tx.execute(
                 "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
@@ -175,7 +194,9 @@ impl Store {
         Ok(id)
     }
 
-    /// Undoes a merge: what moved goes back, the source candidate reappears.
+    /// Undoes a merge: what moved goes back, the source candidate reappears. Mail that
+    /// arrived for the source's addresses while merged goes with them. Preferences edited on
+    /// the merged candidate stay with it; otherwise both get back what they had.
     pub fn unmerge(&mut self, merge_id: i64, actor: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         let row: Option<(i64, i64, String, Option<i64>)> = tx
@@ -193,12 +214,34 @@ impl Store {
                 "merge {merge_id} was already undone"
             )));
         }
+        // The target was merged on into another candidate since: what moved is there now.
+        if let Some(Some(into)) = merged_into(&tx, target)? {
+            let later: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM merges WHERE source_id = ?1 AND target_id = ?2 AND undone_at IS NULL
+                     ORDER BY id DESC LIMIT 1",
+                    params![target, into],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            return Err(StoreError::Invalid(format!(
+                "candidate {target} was merged into candidate {into} since{}; undo that first",
+                later.map(|m| format!(" (merge {m})")).unwrap_or_default()
+            )));
+        }
         let moved: Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        for a in moved["addresses"].as_array().into_iter().flatten() {
+        let addresses: Vec<String> = moved["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str().map(String::from))
+            .collect();
+        // Only what the target still has goes back (an address split off since stays put).
+        for a in &addresses {
             tx.execute(
-                "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2",
-                params![source, a.as_str()],
+                "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2 AND candidate_id = ?3",
+                params![source, a, target],
             )?;
         }
         for (key, table) in [
@@ -211,51 +254,74 @@ impl Store {
         ] {
             for id in moved[key].as_array().into_iter().flatten() {
                 tx.execute(
-                    &format!("UPDATE {table} SET candidate_id = ?1 WHERE id = ?2"),
-                    params![source, id.as_i64()],
+                    &format!("UPDATE {table} SET candidate_id = ?1 WHERE id = ?2 AND candidate_id = ?3"),
+                    params![source, id.as_i64(), target],
                 )?;
             }
         }
-        // Preferences: the source gets back whatever the target has now only if it came from
-        // the source; the target gets its own snapshot back.
+        // Mail from or to the source's addresses that arrived while merged, and opt-outs the
+        // source asked for in it, go back with the addresses.
+        move_mail_of_addresses(&tx, target, source, &addresses)?;
+        tx.execute(
+            "UPDATE opt_outs SET candidate_id = ?1 WHERE candidate_id = ?2
+               AND source_message_id IN (SELECT id FROM messages WHERE candidate_id = ?1)",
+            params![source, target],
+        )?;
+
+        // Preferences and interests.
         let target_prefs = &moved["target_preferences"];
-        let current_from_source = target_prefs.is_null()
-            || tx
-                .query_row(
-                    "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
-                    [target],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-                != target_prefs["updated_at"].as_i64();
-        if current_from_source {
-            tx.execute(
-                "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
-                params![source, target],
-            )?;
-        }
-        if !target_prefs.is_null() {
-            restore_prefs(&tx, target, target_prefs)?;
-        }
-        let interests: Vec<String> = moved["target_interests"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect();
-        let all_now = interests_of(&tx, target)?;
-        tx.execute("DELETE FROM interests WHERE candidate_id = ?1", [target])?;
-        for t in &interests {
-            tx.execute(
-                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
-                params![target, t],
-            )?;
-        }
-        for t in all_now.iter().filter(|t| !interests.contains(t)) {
-            tx.execute(
-                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
-                params![source, t],
-            )?;
+        let source_prefs = &moved["source_preferences"];
+        let current: Option<i64> = tx
+            .query_row(
+                "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
+                [target],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let source_moved = moved["source_preferences_moved"]
+            .as_bool()
+            // Merges recorded before this was kept: the target's row is the source's when it
+            // is not the target's own snapshot.
+            .unwrap_or_else(|| {
+                current.is_some() && current != target_prefs["updated_at"].as_i64()
+            });
+        let expected = if source_moved {
+            source_prefs["updated_at"].as_i64()
+        } else {
+            target_prefs["updated_at"].as_i64()
+        };
+        let edited_since = expected.is_some() && current != expected
+            || expected.is_none() && current.is_some() && !source_moved;
+        if !edited_since {
+            if source_moved {
+                // The source's row goes back; the target gets its own snapshot.
+                tx.execute("DELETE FROM preferences WHERE candidate_id = ?1", [source])?;
+                tx.execute(
+                    "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
+                    params![source, target],
+                )?;
+                if !target_prefs.is_null() {
+                    restore_prefs(&tx, target, target_prefs)?;
+                }
+            }
+            // The source kept its own interests; the target gets back what it had.
+            let interests: Vec<String> = moved["target_interests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
+            tx.execute("DELETE FROM interests WHERE candidate_id = ?1", [target])?;
+            for t in &interests {
+                tx.execute(
+                    "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
+                    params![target, t],
+                )?;
+            }
+        } else if source_moved && source_prefs.is_object() {
+            // Edited on the merged candidate: that stays the target's, the source gets back
+            // its own answers.
+            restore_prefs(&tx, source, source_prefs)?;
         }
         tx.execute(
             "UPDATE candidates SET merged_into = NULL WHERE id = ?1",
@@ -322,12 +388,7 @@ impl Store {
             "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2",
             params![new, address],
         )?;
-        let like = format!("%<{address}>%");
-        tx.execute(
-            "UPDATE messages SET candidate_id = ?1 WHERE candidate_id = ?2 AND
-               ((direction = 'inbound' AND from_addr = ?3) OR (direction = 'outbound' AND (to_addrs LIKE ?4 OR to_addrs = ?3)))",
-            params![new, old, address, like],
-        )?;
+        move_mail_of_addresses(&tx, old, new, std::slice::from_ref(&address))?;
         refresh_candidate(&tx, old)?;
         refresh_candidate(&tx, new)?;
         audit(
@@ -537,6 +598,73 @@ pub(crate) fn is_suppressed(tx: &Transaction, address: &str) -> Result<bool> {
         [h],
         |r| r.get(0),
     )?)
+}
+
+/// `Some(merged_into)` of a candidate, `None` when there is no such candidate.
+fn merged_into(tx: &Transaction, c: i64) -> Result<Option<Option<i64>>> {
+    Ok(tx
+        .query_row(
+            "SELECT merged_into FROM candidates WHERE id = ?1",
+            [c],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The addresses in a stored recipient list ("Name <a@x>, b@y"), lower-cased.
+fn addresses_in(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.split(',').filter_map(|part| {
+        let part = part.trim();
+        let a = match (part.rfind('<'), part.rfind('>')) {
+            (Some(i), Some(j)) if i < j => &part[i + 1..j],
+            _ => part,
+        };
+        let a = a.trim().to_lowercase();
+        a.contains('@').then_some(a)
+    })
+}
+
+/// Moves from `from` to `to` the messages that belong to `addresses`: inbound mail from one of
+/// them, and our mail to one of them unless it also went to an address `from` keeps.
+fn move_mail_of_addresses(
+    tx: &Transaction,
+    from: i64,
+    to: i64,
+    addresses: &[String],
+) -> Result<usize> {
+    let kept: Vec<String> = {
+        let mut st =
+            tx.prepare("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
+        st.query_map([from], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let rows: Vec<(i64, String, String, String, String)> = {
+        let mut st = tx.prepare(
+            "SELECT id, direction, from_addr, to_addrs, cc_addrs FROM messages WHERE candidate_id = ?1",
+        )?;
+        st.query_map([from], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?
+    };
+    let mut n = 0;
+    for (id, direction, from_addr, to_addrs, cc_addrs) in rows {
+        let theirs = if direction == "inbound" {
+            addresses.contains(&from_addr.to_lowercase())
+        } else {
+            let rcpt: Vec<String> = addresses_in(&to_addrs)
+                .chain(addresses_in(&cc_addrs))
+                .collect();
+            rcpt.iter().any(|a| addresses.contains(a)) && !rcpt.iter().any(|a| kept.contains(a))
+        };
+        if theirs {
+            n += tx.execute(
+                "UPDATE messages SET candidate_id = ?1 WHERE id = ?2",
+                params![to, id],
+            )?;
+        }
+    }
+    Ok(n)
 }
 
 fn rows_json(conn: &rusqlite::Connection, sql: &str, id: i64) -> Result<Value> {
