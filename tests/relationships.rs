@@ -639,3 +639,106 @@ fn merged_candidates_cannot_be_merged_again_and_undo_goes_newest_first() {
     assert_eq!(seen(&s, b), before_b);
     assert_eq!(seen(&s, c), before_c);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. Split and rename
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn splitting_an_address_takes_its_mail_along() {
+    let (_d, mut s) = store();
+    let ids = ingest(
+        &mut s,
+        &[
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", T0 - 10 * DAY)
+                .subject("Backend role"),
+            // Her second address, replying in the same thread with the same name.
+            Mail::new("Jane Doe <jane@work.example>", TEAM, "j2@work.example", T0 - 9 * DAY)
+                .subject("Re: Backend role")
+                .refs("<j1@mail.example>")
+                .body("Please stop writing to this work address."),
+            // Our answer to the work address, with a hiring manager in copy (no display names).
+            Mail::new(ALICE, "jane@work.example", "r1@team.example", T0 - 8 * DAY)
+                .cc("hm@client.example")
+                .subject("Re: Backend role")
+                .refs("<j1@mail.example> <j2@work.example>"),
+            // To the work address and a colleague, both bare.
+            Mail::new(ALICE, "jane@work.example, tom@work.example", "r2@team.example", T0 - 7 * DAY)
+                .subject("Team lunch"),
+            // To both of her addresses: stays with the address she keeps.
+            Mail::new(ALICE, "jane@mail.example, jane@work.example", "r3@team.example", T0 - 6 * DAY)
+                .subject("Re: Backend role")
+                .refs("<j1@mail.example>"),
+            Mail::new(ALICE, "Jane Doe <jane@mail.example>", "r4@team.example", T0 - 5 * DAY)
+                .subject("Re: Backend role")
+                .refs("<j1@mail.example>"),
+        ],
+    );
+    let jane = cand(&s, "jane@mail.example");
+    assert_eq!(cand(&s, "jane@work.example"), jane, "one candidate, two addresses");
+    assert_eq!(s.profile(jane).unwrap().unwrap().message_count, 6);
+    // The opt-out she sent from the work address.
+    s.record_opt_out(
+        jane,
+        "channel:email",
+        "asked from her work address",
+        &meta("alice", T0 - 9 * DAY, "message", Some(ids[1]), None, ""),
+    )
+    .unwrap();
+
+    let work = s.split_address("Jane@Work.example ", "alice").unwrap();
+    assert_ne!(work, jane);
+    assert_eq!(cand(&s, "jane@work.example"), work);
+    let ids_of = |s: &Store, c: i64| {
+        let mut v: Vec<i64> = s
+            .conversation(c, 100)
+            .unwrap()
+            .messages
+            .iter()
+            .map(|m| m.id)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(ids_of(&s, work), vec![ids[1], ids[2], ids[3]]);
+    assert_eq!(ids_of(&s, jane), vec![ids[0], ids[4], ids[5]]);
+    let (pj, pw) = (s.profile(jane).unwrap().unwrap(), s.profile(work).unwrap().unwrap());
+    assert_eq!(pj.addresses, vec!["jane@mail.example"]);
+    assert_eq!(pw.addresses, vec!["jane@work.example"]);
+    assert_eq!((pj.message_count, pw.message_count), (3, 3));
+    assert_eq!(pw.name, "Jane Doe");
+    // The opt-out came from the work address: it goes with it.
+    assert!(pw.opted_out(), "the opt-out follows the message it came from");
+    assert!(!pj.opted_out());
+    assert_eq!(s.inbox_count(&all()).unwrap(), 2);
+
+    // New mail from the split address goes to the new candidate.
+    let new = ingest(
+        &mut s,
+        &[Mail::new("Jane Doe <jane@work.example>", TEAM, "j3@work.example", T0 - DAY)],
+    );
+    assert!(ids_of(&s, work).contains(&new[0]));
+
+    // Each now has one address: nothing left to split.
+    let err = s.split_address("jane@mail.example", "alice").unwrap_err();
+    assert!(err.to_string().contains("only address"), "{err}");
+    assert!(s.split_address("nobody@x.example", "alice").is_err());
+    assert_eq!(s.inbox_count(&all()).unwrap(), 2);
+}
+
+#[test]
+fn renaming_sanitizes_and_refuses_empty_names() {
+    let (_d, mut s) = store();
+    ingest(&mut s, &[Mail::new("jdoe@mail.example", TEAM, "n1@mail.example", T0)]);
+    let c = cand(&s, "jdoe@mail.example");
+    s.rename(c, "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n", "alice")
+        .unwrap();
+    assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
+    let row = &s.inbox_page(&all(), 0, 10).unwrap()[0];
+    assert_eq!(row.name, "Jane Doe");
+    for bad in ["", "   ", "\u{1b}[2J\u{1b}[H", "\u{200b}\t\n"] {
+        assert!(s.rename(c, bad, "alice").is_err(), "{bad:?} is no name");
+    }
+    assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
+    assert!(s.rename(c + 100, "Someone", "alice").is_err(), "no such candidate");
+}

@@ -262,11 +262,7 @@ impl Store {
         // Mail from or to the source's addresses that arrived while merged, and opt-outs the
         // source asked for in it, go back with the addresses.
         move_mail_of_addresses(&tx, target, source, &addresses)?;
-        tx.execute(
-            "UPDATE opt_outs SET candidate_id = ?1 WHERE candidate_id = ?2
-               AND source_message_id IN (SELECT id FROM messages WHERE candidate_id = ?1)",
-            params![source, target],
-        )?;
+        follow_source_messages(&tx, target, source)?;
 
         // Preferences and interests.
         let target_prefs = &moved["target_preferences"];
@@ -389,6 +385,9 @@ impl Store {
             params![new, address],
         )?;
         move_mail_of_addresses(&tx, old, new, std::slice::from_ref(&address))?;
+        // What the person at that address asked for in their mail goes with it: an opt-out
+        // sent from the address must keep protecting it.
+        follow_source_messages(&tx, old, new)?;
         refresh_candidate(&tx, old)?;
         refresh_candidate(&tx, new)?;
         audit(
@@ -408,10 +407,15 @@ impl Store {
             return Err(StoreError::Invalid("a name cannot be empty".into()));
         }
         let tx = self.conn.transaction()?;
-        tx.execute(
+        let n = tx.execute(
             "UPDATE candidates SET name = ?1 WHERE id = ?2",
             params![name, candidate_id],
         )?;
+        if n == 0 {
+            return Err(StoreError::Invalid(format!(
+                "there is no candidate {candidate_id}"
+            )));
+        }
         audit(&tx, actor, "rename", Some(candidate_id), "")?;
         tx.commit()?;
         Ok(())
@@ -665,6 +669,21 @@ fn move_mail_of_addresses(
         }
     }
     Ok(n)
+}
+
+/// Moves from `from` to `to` the opt-outs and ledger entries whose source is a message that
+/// `to` has now.
+fn follow_source_messages(tx: &Transaction, from: i64, to: i64) -> Result<()> {
+    for table in ["opt_outs", "ledger"] {
+        tx.execute(
+            &format!(
+                "UPDATE {table} SET candidate_id = ?1 WHERE candidate_id = ?2
+                   AND source_message_id IN (SELECT id FROM messages WHERE candidate_id = ?1)"
+            ),
+            params![to, from],
+        )?;
+    }
+    Ok(())
 }
 
 fn rows_json(conn: &rusqlite::Connection, sql: &str, id: i64) -> Result<Value> {
