@@ -742,3 +742,95 @@ fn renaming_sanitizes_and_refuses_empty_names() {
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
     assert!(s.rename(c + 100, "Someone", "alice").is_err(), "no such candidate");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. Opting back in
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn only_the_candidates_own_later_request_ends_an_opt_out() {
+    let (_d, mut s) = store();
+    let now = rapport::core::store::now();
+    let ids = ingest(
+        &mut s,
+        &[
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "stop@mail.example", now - 10 * DAY)
+                .body("Please stop emailing me."),
+            Mail::new(ALICE, "jane@mail.example", "sorry@team.example", now - 9 * DAY)
+                .refs("<stop@mail.example>")
+                .body("Sorry, we will not write again."),
+            Mail::new("Bob Roe <bob@mail.example>", TEAM, "bob@mail.example", now - 2 * DAY)
+                .body("Keep me posted!"),
+        ],
+    );
+    let (stop, ours, bobs) = (ids[0], ids[1], ids[2]);
+    let jane = cand(&s, "jane@mail.example");
+    let older = ingest(
+        &mut s,
+        &[Mail::new("Jane Doe <jane@mail.example>", TEAM, "first@mail.example", now - 30 * DAY)
+            .body("Yes, send me roles!")],
+    )[0];
+    let opt = s
+        .record_opt_out(
+            jane,
+            "all",
+            "asked to stop",
+            &meta("alice", now - 10 * DAY + 3600, "message", Some(stop), None, ""),
+        )
+        .unwrap();
+    let send = |s: &mut Store, n: usize| {
+        enqueue(
+            s,
+            &outgoing(Some(jane), &["jane@mail.example"], &[], &format!("o{n}@team.example")),
+            Some(&confirmation()),
+            now,
+        )
+    };
+    assert!(matches!(send(&mut s, 1), Err(SendError::Refused(Refusal::OptedOut { .. }))));
+
+    let attempts = [
+        ("a recruiter's say-so", meta("alice", now, "recruiter", None, Some("consent"), "")),
+        (
+            "a recruiter citing her message",
+            meta("alice", now, "recruiter", Some(stop), Some("consent"), ""),
+        ),
+        ("no message", meta("alice", now, "candidate", None, Some("consent"), "")),
+        (
+            "another candidate's message",
+            meta("alice", now, "candidate", Some(bobs), Some("consent"), ""),
+        ),
+        ("our own message", meta("alice", now, "candidate", Some(ours), Some("consent"), "")),
+        (
+            "the very message in which she asked to stop",
+            meta("alice", now, "candidate", Some(stop), Some("consent"), ""),
+        ),
+        (
+            "a message she wrote before opting out",
+            meta("alice", now, "candidate", Some(older), Some("consent"), ""),
+        ),
+        ("a message that does not exist", meta("alice", now, "candidate", Some(9999), None, "")),
+    ];
+    for (what, m) in &attempts {
+        assert!(s.revoke_opt_out(opt, m).is_err(), "{what} must not opt her back in");
+    }
+    assert!(s.profile(jane).unwrap().unwrap().opted_out());
+    assert!(!s.ledger(jane).unwrap().iter().any(|e| e.field == "opt-in"));
+    assert!(matches!(send(&mut s, 2), Err(SendError::Refused(_))));
+
+    // She writes again and asks to hear from us.
+    let again = ingest(
+        &mut s,
+        &[Mail::new("Jane Doe <jane@mail.example>", TEAM, "again@mail.example", now - DAY)
+            .body("I am looking again, feel free to send roles.")],
+    )[0];
+    let m = meta("bob", now, "candidate", Some(again), Some("consent"), "she asked");
+    s.revoke_opt_out(opt, &m).unwrap();
+    let p = s.profile(jane).unwrap().unwrap();
+    assert!(!p.opted_out());
+    assert_eq!(p.opt_outs[0].revoked_at, Some(now));
+    let l = s.ledger(jane).unwrap();
+    assert_eq!(l.last().unwrap(), &entry(&m, "opt-in", Some("all"), None));
+    assert!(!s.inbox_page(&all(), 0, 10).unwrap().iter().any(|r| r.id == jane && r.opted_out));
+    assert!(s.revoke_opt_out(opt, &m).is_err(), "already ended");
+    send(&mut s, 3).expect("she may be written to again");
+}

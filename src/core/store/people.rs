@@ -425,11 +425,12 @@ impl Store {
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let (cand, scope): (Option<i64>, String) = tx
+        let (cand, scope, opted_out_at, opted_out_with): (Option<i64>, String, i64, Option<i64>) = tx
             .query_row(
-                "SELECT candidate_id, scope FROM opt_outs WHERE id = ?1 AND revoked_at IS NULL",
+                "SELECT candidate_id, scope, at, source_message_id FROM opt_outs
+                 WHERE id = ?1 AND revoked_at IS NULL",
                 [opt_out_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?
             .ok_or_else(|| {
@@ -440,17 +441,33 @@ impl Store {
                 "that opt-out belongs to an erased person".into(),
             ));
         };
-        let theirs: bool = match meta.source_message_id {
-            Some(m) if meta.source == "candidate" => tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound')",
-                params![m, cand],
-                |r| r.get(0),
-            )?,
-            _ => false,
+        let request_date: Option<i64> = match meta.source_message_id {
+            Some(m) if meta.source == "candidate" => tx
+                .query_row(
+                    "SELECT date FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound'",
+                    params![m, cand],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            _ => None,
         };
-        if !theirs {
+        let Some(request_date) = request_date else {
             return Err(StoreError::Invalid(
                 "opting back in needs the candidate's own request: link the inbound message in which they asked".into(),
+            ));
+        };
+        // The request must come after the opt-out: the message they opted out with, or one
+        // written before it, asks for nothing of the kind.
+        let opted_out_on: i64 = match opted_out_with {
+            Some(m) => tx
+                .query_row("SELECT date FROM messages WHERE id = ?1", [m], |r| r.get(0))
+                .optional()?
+                .unwrap_or(opted_out_at),
+            None => opted_out_at,
+        };
+        if meta.source_message_id == opted_out_with || request_date <= opted_out_on {
+            return Err(StoreError::Invalid(
+                "that message is not a request to hear from us again: it is the opt-out itself or older than it; link the candidate's later message".into(),
             ));
         }
         tx.execute(
