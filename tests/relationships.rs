@@ -834,3 +834,173 @@ fn only_the_candidates_own_later_request_ends_an_opt_out() {
     assert!(s.revoke_opt_out(opt, &m).is_err(), "already ended");
     send(&mut s, 3).expect("she may be written to again");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. An opt-out cancels the queued mail it covers
+// ---------------------------------------------------------------------------------------------
+
+fn states(s: &Store) -> std::collections::BTreeMap<String, (String, Option<String>)> {
+    s.outbox()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.message_id, (e.state, e.last_error)))
+        .collect()
+}
+
+#[test]
+fn an_opt_out_cancels_exactly_the_queued_mail_it_covers() {
+    let (_d, mut s) = store();
+    let now = rapport::core::store::now();
+    ingest(
+        &mut s,
+        &[
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", now - DAY),
+            Mail::new("Bob Roe <bob@mail.example>", TEAM, "b1@mail.example", now - DAY),
+        ],
+    );
+    let (jane, bob) = (cand(&s, "jane@mail.example"), cand(&s, "bob@mail.example"));
+    let q = |s: &mut Store, c: Option<i64>, to: &[&str], topics: &[&str], mid: &str| {
+        enqueue(s, &outgoing(c, to, topics, mid), None, now).unwrap_or_else(|e| panic!("{mid}: {e}"));
+    };
+    q(&mut s, Some(jane), &["jane@mail.example"], &["ML"], "ml@team.example");
+    q(&mut s, Some(jane), &["jane@mail.example"], &["rust"], "rust@team.example");
+    // Written to her address without picking the candidate first.
+    q(&mut s, None, &["Jane@Mail.example"], &[], "bare@team.example");
+    // To Bob, with Jane in copy (confirmed: she is not Bob's address).
+    enqueue(
+        &mut s,
+        &outgoing(Some(bob), &["bob@mail.example", "jane@mail.example"], &[], "both@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
+    q(&mut s, Some(bob), &["bob@mail.example"], &["ml"], "bob@team.example");
+    assert!(states(&s).values().all(|(st, _)| st == "queued"));
+
+    s.record_opt_out(jane, "topic:ml", "no ML roles", &recruiter(now)).unwrap();
+    let st = states(&s);
+    assert_eq!(st["ml@team.example"].0, "cancelled");
+    let why = st["ml@team.example"].1.clone().unwrap_or_default();
+    assert!(why.contains("opted out") && why.contains("topic:ml"), "{why}");
+    for mid in ["rust@team.example", "bare@team.example", "both@team.example", "bob@team.example"] {
+        assert_eq!(st[mid].0, "queued", "{mid} is not about ML or not to Jane");
+    }
+
+    s.record_opt_out(jane, "channel:phone", "no calls", &recruiter(now)).unwrap();
+    assert_eq!(states(&s), st, "a phone opt-out cancels no email");
+
+    s.record_opt_out(jane, "all", "no contact at all", &recruiter(now)).unwrap();
+    let st = states(&s);
+    for mid in ["ml@team.example", "rust@team.example", "bare@team.example", "both@team.example"] {
+        assert_eq!(st[mid].0, "cancelled", "{mid} would reach Jane");
+        assert!(st[mid].1.as_deref().unwrap_or("").contains("opted out"), "{mid}: {:?}", st[mid].1);
+    }
+    assert_eq!(st["bob@team.example"].0, "queued", "Bob's own mail is not Jane's business");
+    let cancelled = s.outbox().unwrap().iter().filter(|e| e.state == "cancelled").count();
+    assert_eq!(cancelled, 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Frequency, from what the store knows
+// ---------------------------------------------------------------------------------------------
+
+fn plus_one_month(t: i64) -> i64 {
+    use jiff::ToSpan;
+    jiff::Timestamp::from_second(t)
+        .unwrap()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .checked_add(1.month())
+        .unwrap()
+        .timestamp()
+        .as_second()
+}
+
+#[test]
+fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
+    let (_d, mut s) = store();
+    let now = rapport::core::store::now();
+    ingest(
+        &mut s,
+        &[
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", now - 40 * DAY),
+            Mail::new(ALICE, "Jane Doe <jane@mail.example>", "r1@team.example", now - 10 * DAY)
+                .refs("<j1@mail.example>"),
+        ],
+    );
+    let jane = cand(&s, "jane@mail.example");
+    s.set_preferences(
+        jane,
+        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &[], None, None, false),
+        &recruiter(now - 50 * DAY),
+    )
+    .unwrap();
+    let mut n = 0;
+    let mut try_send = |s: &mut Store| {
+        n += 1;
+        enqueue(
+            s,
+            &outgoing(Some(jane), &["jane@mail.example"], &[], &format!("f{n}@team.example")),
+            None,
+            now,
+        )
+    };
+    let too_soon = |r: Result<i64, SendError>| match r {
+        Err(SendError::NeedsConfirmation(c)) => match c.as_slice() {
+            [Conflict::TooSoon { next, frequency: Frequency::Monthly }] => *next,
+            other => panic!("expected only TooSoon, got {other:?}"),
+        },
+        other => panic!("expected TooSoon, got {other:?}"),
+    };
+    assert_eq!(too_soon(try_send(&mut s)), plus_one_month(now - 10 * DAY));
+    // With a recorded reason it may go anyway; the override is in the ledger.
+    enqueue(
+        &mut s,
+        &outgoing(Some(jane), &["jane@mail.example"], &[], "override@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
+    assert!(
+        s.ledger(jane)
+            .unwrap()
+            .iter()
+            .any(|e| e.field == "contact-override" && e.note == confirmation().reason)
+    );
+    let empty_reason = Confirmation {
+        actor: "alice".into(),
+        reason: "  ".into(),
+    };
+    assert!(matches!(
+        enqueue(
+            &mut s,
+            &outgoing(Some(jane), &["jane@mail.example"], &[], "empty@team.example"),
+            Some(&empty_reason),
+            now
+        ),
+        Err(SendError::EmptyReason)
+    ));
+
+    // She writes: answering her is not unsolicited.
+    ingest(
+        &mut s,
+        &[Mail::new("Jane Doe <jane@mail.example>", TEAM, "j2@mail.example", now - 2 * DAY)
+            .refs("<r1@team.example>")],
+    );
+    try_send(&mut s).expect("answering someone who wrote");
+
+    // A call we logged after her message is contact too.
+    s.log_contact(
+        jane,
+        &contact(Channel::Phone, Direction::Outbound, Outcome::Voicemail, now - DAY, "left a voicemail"),
+    )
+    .unwrap();
+    assert_eq!(too_soon(try_send(&mut s)), plus_one_month(now - DAY));
+
+    // Logged inbound contact (she called back) lets us answer again.
+    s.log_contact(
+        jane,
+        &contact(Channel::Phone, Direction::Inbound, Outcome::Talked, now - 3600, "she called back"),
+    )
+    .unwrap();
+    try_send(&mut s).expect("she called us after our last contact");
+}
