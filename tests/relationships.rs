@@ -47,6 +47,7 @@ struct Mail {
     refs: String,
     date: i64,
     body: String,
+    headers: String,
 }
 
 impl Mail {
@@ -60,6 +61,7 @@ impl Mail {
             refs: String::new(),
             date,
             body: "Hi there".into(),
+            headers: String::new(),
         }
     }
     fn subject(mut self, s: &str) -> Mail {
@@ -76,6 +78,12 @@ impl Mail {
     }
     fn cc(mut self, s: &str) -> Mail {
         self.cc = s.into();
+        self
+    }
+    /// An extra header line (without CRLF).
+    fn header(mut self, h: &str) -> Mail {
+        self.headers += h;
+        self.headers += "\r\n";
         self
     }
 }
@@ -106,6 +114,7 @@ fn raw(m: &Mail) -> Vec<u8> {
             m.refs.split_whitespace().last().unwrap()
         );
     }
+    s += &m.headers;
     s += "Content-Type: text/plain; charset=utf-8\r\n\r\n";
     s += &m.body;
     s += "\r\n";
@@ -1003,4 +1012,153 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     )
     .unwrap();
     try_send(&mut s).expect("she called us after our last contact");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Export
+// ---------------------------------------------------------------------------------------------
+
+fn tables(s: &Store) -> Vec<String> {
+    let conn = sql(s);
+    let mut st = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn every_table_is_either_exported_or_declared_impersonal() {
+    let (_d, s) = store();
+    let tables = tables(&s);
+    assert!(tables.len() > 10, "{tables:?}");
+    for t in &tables {
+        assert!(
+            EXPORTED_TABLES.contains(&t.as_str()) || NOT_PERSONAL.contains(&t.as_str()),
+            "table {t} is neither exported (EXPORTED_TABLES, with a section in Store::export) \
+             nor declared free of personal data (NOT_PERSONAL)"
+        );
+        assert!(
+            !(EXPORTED_TABLES.contains(&t.as_str()) && NOT_PERSONAL.contains(&t.as_str())),
+            "{t} is in both lists"
+        );
+    }
+    for t in EXPORTED_TABLES.iter().chain(NOT_PERSONAL) {
+        assert!(tables.iter().any(|x| x == t), "{t} is listed but no such table exists");
+    }
+}
+
+#[test]
+fn an_export_holds_everything_about_the_person() {
+    let (_d, mut s) = store();
+    let now = rapport::core::store::now();
+    let ids = ingest(
+        &mut s,
+        &[
+            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", now - 10 * DAY)
+                .header("X-Raw-Only: rawmarker4417")
+                .body("bodymarker1 I would like to hear about platform roles."),
+            Mail::new(ALICE, "jane@mail.example", "r1@team.example", now - 9 * DAY)
+                .refs("<j1@mail.example>")
+                .body("bodymarker2 Here are two platform roles."),
+            // Her old address, found to be her later and merged.
+            Mail::new("J. Doe <jd@old.example>", TEAM, "old1@old.example", now - 400 * DAY)
+                .body("bodymarker3 from the old address"),
+            Mail::new("Somebody Else <else@x.example>", TEAM, "e1@x.example", now - DAY)
+                .body("othermarker9 not hers"),
+        ],
+    );
+    let jane = cand(&s, "jane@mail.example");
+    let old = cand(&s, "jd@old.example");
+    s.set_preferences(
+        old,
+        &prefs(&[], None, None, &["oldinterest"], Some("tlh"), Some("Antarctica/Troll"), false),
+        &meta("bob", now - 300 * DAY, "recruiter", None, None, "oldledgernote5"),
+    )
+    .unwrap();
+    s.log_contact(
+        jane,
+        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, now - 8 * DAY, "contactnote7 call about roles"),
+    )
+    .unwrap();
+    s.set_preferences(
+        jane,
+        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &["platform"], None, None, false),
+        &meta("alice", now - 8 * DAY, "candidate", Some(ids[0]), Some("consent"), "ledgernote8"),
+    )
+    .unwrap();
+    enqueue(
+        &mut s,
+        &outgoing(Some(jane), &["jane@mail.example"], &["platform"], "outboxmarker6@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
+    // Written to her address without picking the candidate.
+    enqueue(
+        &mut s,
+        &outgoing(None, &["Jane@Mail.example"], &[], "bareoutbox@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
+    s.record_opt_out(jane, "topic:sales", "optoutreason3", &recruiter(now)).unwrap();
+    s.merge(jane, old, "alice").unwrap();
+
+    let export = s.export(jane).unwrap();
+    for t in EXPORTED_TABLES {
+        assert!(export.get(*t).is_some_and(|v| v.is_array()), "no section {t}");
+    }
+    let text = export.to_string();
+    for needle in [
+        "bodymarker1",
+        "bodymarker2",
+        "bodymarker3",
+        "rawmarker4417",
+        "contactnote7",
+        "ledgernote8",
+        "oldledgernote5",
+        "optoutreason3",
+        "outboxmarker6",
+        "bareoutbox",
+        "jane@mail.example",
+        "jd@old.example",
+        "Antarctica/Troll",
+        "oldinterest",
+    ] {
+        assert!(text.contains(needle), "the export lacks {needle}");
+    }
+    assert!(!text.contains("othermarker9"), "someone else's mail is not hers");
+    assert!(!text.contains("else@x.example"));
+    let section = |k: &str| export[k].as_array().unwrap().len();
+    assert_eq!(section("messages"), 3);
+    assert_eq!(section("message_raw"), 3);
+    assert_eq!(section("contact_log"), 1);
+    assert_eq!(section("opt_outs"), 1);
+    assert_eq!(section("outbox"), 2);
+    assert_eq!(section("merges"), 1);
+    assert_eq!(section("candidates"), 2);
+    // Her old record keeps its own (older) answers after the merge: they are hers too.
+    assert!(
+        export["preferences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["timezone"] == "Antarctica/Troll"),
+        "preferences of the merged record: {}",
+        export["preferences"]
+    );
+    assert!(
+        export["audit_log"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["candidate_id"] == old && a["action"] == "set-preferences"),
+        "history of the merged record: {}",
+        export["audit_log"]
+    );
+    // What the outbox row was about is hers too.
+    assert_eq!(export["outbox"][0]["topics"], "platform");
 }

@@ -45,6 +45,14 @@ pub const NOT_PERSONAL: &[&str] = &[
     "messages_fts_config",
 ];
 
+/// `person`: the candidate `?1` and every record merged into it, however deep.
+const PERSON: &str = "WITH RECURSIVE person(id) AS (SELECT ?1 UNION SELECT c.id FROM candidates c JOIN person p ON c.merged_into = p.id)";
+
+/// Outbox rows (`o`) of the person: queued for them, or to one of their addresses.
+const OUTBOX_OF_PERSON: &str = "(o.candidate_id IN person OR EXISTS (SELECT 1 FROM candidate_addresses a
+    WHERE a.candidate_id IN person
+      AND instr(',' || replace(lower(o.envelope_to), ' ', '') || ',', ',' || a.address || ',') > 0))";
+
 impl Store {
     /// The key of the suppression hashes, made on first use and kept in the database.
     fn suppression_key(&self) -> Result<Vec<u8>> {
@@ -481,26 +489,29 @@ impl Store {
         Ok(())
     }
 
-    /// Everything held about the person behind `candidate_id`, as one JSON document.
+    /// Everything held about the person behind `candidate_id` (with every record merged
+    /// into it), as one JSON document.
     pub fn export(&self, candidate_id: i64) -> Result<Value> {
-        let q = |sql: &str| -> Result<Value> { rows_json(&self.conn, sql, candidate_id) };
+        let q = |sql: &str| -> Result<Value> {
+            rows_json(&self.conn, &format!("{PERSON} {sql}"), candidate_id)
+        };
         Ok(json!({
             "format": "rapport-export-1",
             "exported_at": crate::core::timefmt::rfc3339(super::now()),
-            "candidates": q("SELECT * FROM candidates WHERE id = ?1 OR merged_into = ?1")?,
-            "candidate_addresses": q("SELECT * FROM candidate_addresses WHERE candidate_id = ?1")?,
-            "preferences": q("SELECT * FROM preferences WHERE candidate_id = ?1")?,
-            "interests": q("SELECT * FROM interests WHERE candidate_id = ?1")?,
-            "ledger": q("SELECT * FROM ledger WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "contact_log": q("SELECT * FROM contact_log WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "opt_outs": q("SELECT * FROM opt_outs WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "messages": q("SELECT * FROM messages WHERE candidate_id = ?1 ORDER BY date, id")?,
-            "message_raw": q("SELECT r.message_id, CAST(r.raw AS TEXT) AS raw FROM message_raw r JOIN messages m ON m.id = r.message_id WHERE m.candidate_id = ?1")?,
-            "message_locations": q("SELECT l.* FROM message_locations l JOIN messages m ON m.id = l.message_id WHERE m.candidate_id = ?1")?,
-            "drafts": q("SELECT * FROM drafts WHERE candidate_id = ?1")?,
-            "outbox": q("SELECT id, candidate_id, message_id, CAST(raw AS TEXT) AS raw, envelope_from, envelope_to, state, sent_copy_state, attempts, last_error, created_by, created_at, updated_at FROM outbox WHERE candidate_id = ?1")?,
-            "audit_log": q("SELECT * FROM audit_log WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "merges": q("SELECT * FROM merges WHERE target_id = ?1 OR source_id = ?1")?,
+            "candidates": q("SELECT * FROM candidates WHERE id IN person")?,
+            "candidate_addresses": q("SELECT * FROM candidate_addresses WHERE candidate_id IN person")?,
+            "preferences": q("SELECT * FROM preferences WHERE candidate_id IN person")?,
+            "interests": q("SELECT * FROM interests WHERE candidate_id IN person")?,
+            "ledger": q("SELECT * FROM ledger WHERE candidate_id IN person ORDER BY at, id")?,
+            "contact_log": q("SELECT * FROM contact_log WHERE candidate_id IN person ORDER BY at, id")?,
+            "opt_outs": q("SELECT * FROM opt_outs WHERE candidate_id IN person ORDER BY at, id")?,
+            "messages": q("SELECT * FROM messages WHERE candidate_id IN person ORDER BY date, id")?,
+            "message_raw": q("SELECT r.message_id, CAST(r.raw AS TEXT) AS raw FROM message_raw r JOIN messages m ON m.id = r.message_id WHERE m.candidate_id IN person")?,
+            "message_locations": q("SELECT l.* FROM message_locations l JOIN messages m ON m.id = l.message_id WHERE m.candidate_id IN person")?,
+            "drafts": q("SELECT * FROM drafts WHERE candidate_id IN person")?,
+            "outbox": q(&format!("SELECT o.id, o.candidate_id, o.message_id, CAST(o.raw AS TEXT) AS raw, o.envelope_from, o.envelope_to, o.topics, o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error, o.created_by, o.created_at, o.updated_at FROM outbox o WHERE {OUTBOX_OF_PERSON} ORDER BY o.id"))?,
+            "audit_log": q("SELECT * FROM audit_log WHERE candidate_id IN person ORDER BY at, id")?,
+            "merges": q("SELECT * FROM merges WHERE target_id IN person OR source_id IN person")?,
         }))
     }
 
