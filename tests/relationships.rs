@@ -1162,3 +1162,196 @@ fn an_export_holds_everything_about_the_person() {
     // What the outbox row was about is hers too.
     assert_eq!(export["outbox"][0]["topics"], "platform");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. Erasure
+// ---------------------------------------------------------------------------------------------
+
+/// Every file of the database, lower-cased.
+fn db_bytes(s: &Store) -> Vec<(String, Vec<u8>)> {
+    let mut v = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{}{suffix}", s.path().display());
+        if let Ok(b) = std::fs::read(&p) {
+            v.push((p, b.to_ascii_lowercase()));
+        }
+    }
+    v
+}
+
+fn find(files: &[(String, Vec<u8>)], needle: &str) -> Option<String> {
+    let n = needle.to_ascii_lowercase().into_bytes();
+    files
+        .iter()
+        .find(|(_, b)| b.windows(n.len()).any(|w| w == n.as_slice()))
+        .map(|(p, _)| p.clone())
+}
+
+#[test]
+fn erasing_leaves_nothing_but_a_keyed_hash() {
+    let (_d, mut s) = store();
+    let now = rapport::core::store::now();
+    const HOME: &str = "zebulon.quxworthy@quxmail.example";
+    const WORK: &str = "zq.vendelmoor@plinkcorp.example";
+    ingest(
+        &mut s,
+        &[
+            Mail::new(&format!("Zebulon Quxworthy <{HOME}>"), TEAM, "m-801@quxmail.example", now - 20 * DAY)
+                .subject("Zebulon Quxworthy: application")
+                .body("Hello, I am Zebulon Quxworthy and I would like the SRE role."),
+            Mail::new(ALICE, &format!("Zebulon Quxworthy <{HOME}>"), "m-802@team.example", now - 19 * DAY)
+                .subject("Re: Zebulon Quxworthy: application")
+                .refs("<m-801@quxmail.example>")
+                .body("Dear Zebulon Quxworthy, thanks for applying."),
+            Mail::new(&format!("Zebulon Quxworthy <{WORK}>"), TEAM, "m-803@plinkcorp.example", now - 18 * DAY)
+                .subject("Re: Zebulon Quxworthy: application")
+                .refs("<m-801@quxmail.example> <m-802@team.example>")
+                .body("Zebulon Quxworthy here again, from work."),
+            Mail::new(ALICE, WORK, "m-804@team.example", now - 17 * DAY)
+                .subject("Quick question")
+                .body("Hi Zebulon, are you free on Monday?"),
+            // Someone else, in a thread of their own.
+            Mail::new("Olga Ortiz <olga@ortiz.example>", TEAM, "o-1@ortiz.example", now - 5 * DAY)
+                .subject("Data role")
+                .body("Olga here."),
+        ],
+    );
+    let zeb = cand(&s, HOME);
+    assert_eq!(cand(&s, WORK), zeb, "second address joined by name in the thread");
+    let olga = cand(&s, "olga@ortiz.example");
+    s.log_contact(
+        zeb,
+        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, now - 16 * DAY, "Zebulon Quxworthy wants remote"),
+    )
+    .unwrap();
+    s.set_preferences(
+        zeb,
+        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &["sre"], Some("en"), None, false),
+        &meta("alice", now - 16 * DAY, "recruiter", None, Some("consent"), "per call with Zebulon Quxworthy"),
+    )
+    .unwrap();
+    enqueue(
+        &mut s,
+        &outgoing(Some(zeb), &[HOME], &["sre"], "q-1@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
+    enqueue(
+        &mut s,
+        &outgoing(None, &[WORK], &[], "q-2@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
+    s.record_opt_out(zeb, "topic:sales", "Zebulon Quxworthy hates sales", &recruiter(now))
+        .unwrap();
+    s.log_contact(
+        olga,
+        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, now - 4 * DAY, "Olga call"),
+    )
+    .unwrap();
+    let olga_before = seen(&s, olga);
+    let olga_export = s.export(olga).unwrap();
+    let erased_ids = ["m-801@quxmail.example", "m-802@team.example", "m-803@plinkcorp.example", "m-804@team.example"];
+    let before = db_bytes(&s);
+    assert!(find(&before, "Quxworthy").is_some(), "the needle search works");
+    assert!(find(&before, "zq.vendelmoor").is_some());
+
+    let n = s.erase(zeb, "alice", "GDPR art. 17 request").unwrap();
+    assert_eq!(n, 4);
+
+    let after = db_bytes(&s);
+    for needle in [
+        "Zebulon Quxworthy",
+        "Zebulon",
+        "Quxworthy",
+        HOME,
+        WORK,
+        "zebulon.quxworthy",
+        "zq.vendelmoor",
+        "wants remote",
+        "hates sales",
+        "GDPR art. 17",
+    ] {
+        assert_eq!(find(&after, needle), None, "{needle:?} is still in the database files");
+    }
+    for mid in erased_ids.iter().chain(&["q-1@team.example", "q-2@team.example"]) {
+        assert_eq!(find(&after, mid), None, "the id of erased mail {mid} is still stored");
+    }
+    for a in [HOME, WORK, "Zebulon.Quxworthy@QuxMail.example", " zq.vendelmoor@plinkcorp.example "] {
+        assert!(s.suppressed_since(a).unwrap().is_some(), "{a} is remembered as erased");
+    }
+    assert_eq!(s.suppressed_since("olga@ortiz.example").unwrap(), None);
+    assert!(s.search_messages("Quxworthy", 10).unwrap().is_empty());
+    assert!(s.search_messages("Zebulon", 10).unwrap().is_empty());
+    let q = InboxQuery {
+        filter: InboxFilter::All,
+        search: Some("Zebulon".into()),
+    };
+    assert_eq!(s.inbox_count(&q).unwrap(), 0);
+    assert!(s.outbox().unwrap().is_empty(), "queued mail to them is gone");
+
+    // Someone else is untouched.
+    assert_eq!(seen(&s, olga), olga_before);
+    let mut e = s.export(olga).unwrap();
+    e["exported_at"] = olga_export["exported_at"].clone();
+    assert_eq!(e, olga_export);
+    assert_eq!(s.inbox_count(&all()).unwrap(), 1);
+
+    // They write again: the mail is kept, the candidate flagged.
+    ingest(
+        &mut s,
+        &[Mail::new(&format!("Z Q <{WORK}>"), TEAM, "m-900@plinkcorp.example", now - 3600)],
+    );
+    let again = cand(&s, WORK);
+    let flagged: i64 = sql(&s)
+        .query_row("SELECT suppressed FROM candidates WHERE id = ?1", [again], |r| r.get(0))
+        .unwrap();
+    assert_eq!(flagged, 1);
+    let (_, olga_flag): (i64, i64) = sql(&s)
+        .query_row("SELECT id, suppressed FROM candidates WHERE id = ?1", [olga], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(olga_flag, 0);
+    for (c, to) in [(Some(again), WORK), (None, HOME), (None, "ZEBULON.QUXWORTHY@quxmail.example")] {
+        let err = enqueue(
+            &mut s,
+            &outgoing(c, &[to], &[], &format!("again-{to}@team.example")),
+            Some(&confirmation()),
+            now,
+        )
+        .unwrap_err();
+        assert!(matches!(err, SendError::Refused(Refusal::Erased { .. })), "{to}: {err}");
+    }
+}
+
+#[test]
+fn erasing_a_person_erases_every_record_merged_into_them() {
+    let (_d, mut s) = store();
+    let (a, b) = two_candidates(&mut s);
+    ingest(
+        &mut s,
+        &[Mail::new("Cy <cy@c.example>", TEAM, "c1@c.example", T0 - 5 * DAY)],
+    );
+    let c = cand(&s, "cy@c.example");
+    s.merge(a, b, "alice").unwrap();
+    s.merge(c, a, "alice").unwrap();
+    s.erase(c, "alice", "").unwrap();
+    let conn = sql(&s);
+    for table in ["candidates", "candidate_addresses", "preferences", "interests", "ledger", "opt_outs", "contact_log", "messages", "merges", "threads"] {
+        let n: i64 = conn
+            .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0, "{table} still has rows");
+    }
+    drop(conn);
+    for addr in ["ann@a.example", "annie@b.example", "cy@c.example"] {
+        assert!(s.suppressed_since(addr).unwrap().is_some(), "{addr}");
+    }
+    let files = db_bytes(&s);
+    for needle in ["Annie L", "Ann Lee", "annie@b", "ann@a.example"] {
+        assert_eq!(find(&files, needle), None, "{needle:?} survived");
+    }
+}

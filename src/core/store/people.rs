@@ -519,10 +519,11 @@ impl Store {
     /// stays only as a keyed hash, so new mail is flagged and sending is refused. Returns the
     /// number of messages deleted.
     pub fn erase(&mut self, candidate_id: i64, actor: &str, reason: &str) -> Result<usize> {
+        // The person: the candidate and every record merged into it, however deep.
         let ids: Vec<i64> = {
-            let mut st = self
-                .conn
-                .prepare("SELECT id FROM candidates WHERE id = ?1 OR merged_into = ?1")?;
+            let mut st = self.conn.prepare(&format!(
+                "{PERSON} SELECT p.id FROM person p JOIN candidates c ON c.id = p.id"
+            ))?;
             st.query_map([candidate_id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -545,6 +546,26 @@ impl Store {
         }
         let now = super::now();
         let tx = self.conn.transaction()?;
+        let list = |sql: &str| -> Result<Vec<(i64, String)>> {
+            let mut st = tx.prepare(&format!("{PERSON} {sql}"))?;
+            let v = st
+                .query_map([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(v)
+        };
+        // Mail queued for them or to one of their addresses, whoever it was queued for.
+        let outbox = list(&format!(
+            "SELECT o.id, o.message_id FROM outbox o WHERE {OUTBOX_OF_PERSON}"
+        ))?;
+        // Their mail's ids and threads: the threading index must forget them too.
+        let threaded = list("SELECT thread_id, message_id FROM messages WHERE candidate_id IN person")?;
+        for (id, mid) in &outbox {
+            tx.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM audit_log WHERE action = 'queue-mail' AND detail = ?1",
+                [mid],
+            )?;
+        }
         let mut deleted = 0;
         for id in &ids {
             deleted += tx.execute("DELETE FROM messages WHERE candidate_id = ?1", [id])?;
@@ -568,6 +589,22 @@ impl Store {
                 "DELETE FROM merges WHERE target_id = ?1 OR source_id = ?1",
                 [id],
             )?;
+        }
+        for (thread, mid) in &threaded {
+            tx.execute(
+                "DELETE FROM thread_ids WHERE message_id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?1)",
+                [mid],
+            )?;
+            // A thread left without mail goes entirely: its subject and every id in it.
+            if !tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM messages WHERE thread_id = ?1)",
+                [thread],
+                |r| r.get::<_, bool>(0),
+            )? {
+                tx.execute("DELETE FROM thread_ids WHERE thread_id = ?1", [thread])?;
+                tx.execute("DELETE FROM threads WHERE id = ?1", [thread])?;
+            }
         }
         for id in ids.iter().rev() {
             tx.execute(
