@@ -1355,3 +1355,486 @@ fn erasing_a_person_erases_every_record_merged_into_them() {
         assert_eq!(find(&files, needle), None, "{needle:?} survived");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. Property: no mail is queued against an opt-out or to an erased address
+// ---------------------------------------------------------------------------------------------
+
+/// splitmix64: small, seedable, good enough to shuffle operations.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+    fn pick<T: Clone>(&mut self, v: &[T]) -> T {
+        v[self.below(v.len())].clone()
+    }
+}
+
+const PEOPLE: usize = 5;
+const TOPICS: [&str; 4] = ["ml", "rust", "sales", "go"];
+const SCOPES: [&str; 7] = [
+    "all",
+    "channel:email",
+    "channel:phone",
+    "channel:sms",
+    "topic:ml",
+    "topic:sales",
+    "topic:rust",
+];
+
+/// Addresses mail comes from or goes to, with the display name they write under.
+fn address_pool() -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for i in 0..PEOPLE {
+        v.push((format!("c{i}@p{i}.example"), format!("Person {i}")));
+        // A second address of the same person, joining by name when replying in their thread.
+        v.push((format!("c{i}.alt@q.example"), format!("Person {i}")));
+    }
+    for k in 0..3 {
+        v.push((format!("s{k}@x.example"), format!("Stranger {k}")));
+    }
+    v
+}
+
+/// The candidate and every candidate it was merged into, by our own SQL.
+fn chain(conn: &rusqlite::Connection, start: i64) -> Vec<i64> {
+    let mut v = vec![start];
+    loop {
+        let next: Option<i64> = conn
+            .query_row(
+                "SELECT merged_into FROM candidates WHERE id = ?1",
+                [*v.last().unwrap()],
+                |r| r.get(0),
+            )
+            .ok()
+            .flatten();
+        match next {
+            Some(n) if !v.contains(&n) => v.push(n),
+            _ => return v,
+        }
+    }
+}
+
+/// Active opt-outs that forbid an email about `topics` to any of `candidates`.
+fn covering_opt_outs(conn: &rusqlite::Connection, candidates: &[i64], topics: &[String]) -> Vec<(i64, String)> {
+    let mut found = Vec::new();
+    for c in candidates {
+        let mut st = conn
+            .prepare("SELECT id, scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL")
+            .unwrap();
+        let rows: Vec<(i64, String)> = st
+            .query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        for (id, scope) in rows {
+            let scope_l = scope.to_lowercase();
+            if scope_l == "all"
+                || scope_l == "channel:email"
+                || topics.iter().any(|t| scope_l == format!("topic:{}", t.to_lowercase()))
+            {
+                found.push((*c, format!("opt-out {id} ({scope})")));
+            }
+        }
+    }
+    found
+}
+
+/// Every candidate a mail concerns: the owners of its recipients and the candidate it is
+/// queued for, each with whatever they were merged into.
+fn concerned(conn: &rusqlite::Connection, candidate: Option<i64>, recipients: &[String]) -> Vec<i64> {
+    let mut v = Vec::new();
+    for r in recipients {
+        let owner: Option<i64> = conn
+            .query_row(
+                "SELECT candidate_id FROM candidate_addresses WHERE address = ?1",
+                [r.trim().to_lowercase()],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(o) = owner {
+            v.extend(chain(conn, o));
+        }
+    }
+    if let Some(c) = candidate {
+        v.extend(chain(conn, c));
+    }
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn suppressed(s: &Store, conn: &rusqlite::Connection, r: &str) -> bool {
+    let h = s.address_hash(r).unwrap();
+    conn.query_row(
+        "SELECT EXISTS(SELECT 1 FROM suppressions WHERE address_hash = ?1)",
+        [h],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn ids_where(conn: &rusqlite::Connection, q: &str) -> Vec<i64> {
+    let mut st = conn.prepare(q).unwrap();
+    st.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// The rows that matter to the property, for the failure message.
+fn dump(conn: &rusqlite::Connection) -> String {
+    let mut out = String::new();
+    for q in [
+        "SELECT id, merged_into, suppressed FROM candidates",
+        "SELECT address, candidate_id FROM candidate_addresses ORDER BY candidate_id",
+        "SELECT id, candidate_id, scope, revoked_at IS NULL FROM opt_outs",
+        "SELECT id, candidate_id, envelope_to, topics, state FROM outbox",
+        "SELECT id, target_id, source_id, undone_at IS NULL FROM merges",
+    ] {
+        let mut st = conn.prepare(q).unwrap();
+        let n = st.column_count();
+        let rows: Vec<String> = st
+            .query_map([], |r| {
+                Ok((0..n)
+                    .map(|i| match r.get_ref(i).unwrap() {
+                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                        rusqlite::types::ValueRef::Integer(i) => i.to_string(),
+                        v => format!("{v:?}"),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" | "))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        out += &format!("\n{q}:\n    {}", rows.join("\n    "));
+    }
+    out
+}
+
+/// No queued mail concerns someone with an opt-out covering it.
+fn check_queue(s: &Store, conn: &rusqlite::Connection) -> Result<(), String> {
+    let mut st = conn
+        .prepare("SELECT id, candidate_id, envelope_to, topics FROM outbox WHERE state IN ('queued', 'failed')")
+        .unwrap();
+    let rows: Vec<(i64, Option<i64>, String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (id, c, to, topics) in rows {
+        let recipients: Vec<String> = to.split(',').map(|a| a.trim().to_lowercase()).collect();
+        let topics: Vec<String> = topics.split(',').filter(|t| !t.is_empty()).map(String::from).collect();
+        let who = concerned(conn, c, &recipients);
+        let cover = covering_opt_outs(conn, &who, &topics);
+        if !cover.is_empty() {
+            return Err(format!(
+                "outbox {id} (for {c:?}, to {to}, topics {topics:?}) is still queued despite {cover:?}{}",
+                dump(conn)
+            ));
+        }
+        if let Some(r) = recipients.iter().find(|r| suppressed(s, conn, r)) {
+            return Err(format!("outbox {id} is still queued to the erased address {r}"));
+        }
+    }
+    Ok(())
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    s: Store,
+    /// Our own connection, for reading what the store did.
+    db: rusqlite::Connection,
+    rng: Rng,
+    clock: i64,
+    now: i64,
+    n: u64,
+    log: Vec<String>,
+}
+
+impl World {
+    fn conn(&self) -> &rusqlite::Connection {
+        &self.db
+    }
+    fn tick(&mut self) {
+        self.clock += 3600 * (1 + self.rng.below(30) as i64);
+        assert!(self.clock < self.now);
+    }
+    fn mid(&mut self) -> String {
+        self.n += 1;
+        format!("g{}@gen.example", self.n)
+    }
+    fn all_candidates(&self) -> Vec<i64> {
+        ids_where(self.conn(), "SELECT id FROM candidates ORDER BY id")
+    }
+    fn roots(&self) -> Vec<i64> {
+        ids_where(self.conn(), "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id")
+    }
+    fn is_root(&self, c: i64) -> bool {
+        self.conn()
+            .query_row("SELECT merged_into IS NULL FROM candidates WHERE id = ?1", [c], |r| r.get(0))
+            .unwrap_or(false)
+    }
+    fn ingest_one(&mut self, m: Mail) -> i64 {
+        ingest(&mut self.s, &[m])[0]
+    }
+    fn recipient(&mut self) -> String {
+        let (a, _) = self.rng.pick(&address_pool());
+        match self.rng.below(4) {
+            0 => a.to_uppercase(),
+            1 => format!(" {a} "),
+            _ => a,
+        }
+    }
+    fn topics(&mut self) -> Vec<String> {
+        (0..self.rng.below(3)).map(|_| self.rng.pick(&TOPICS).to_string()).collect()
+    }
+
+    fn step(&mut self) -> Result<(), String> {
+        self.tick();
+        let roots = self.roots();
+        let all_ids = self.all_candidates();
+        match self.rng.below(20) {
+            0..=2 => {
+                let c = self.rng.pick(&roots);
+                let mut channels: Vec<Channel> = [Channel::Email, Channel::Phone, Channel::Sms, Channel::Linkedin]
+                    .into_iter()
+                    .filter(|_| self.rng.chance(50))
+                    .collect();
+                channels.dedup();
+                let frequency = if self.rng.chance(25) {
+                    None
+                } else {
+                    Some(self.rng.pick(&Frequency::ALL))
+                };
+                let interests: Vec<&str> = TOPICS.iter().copied().filter(|_| self.rng.chance(40)).collect();
+                let no_channel = self.rng.chance(10);
+                let p = prefs(&channels, None, frequency, &interests, None, None, no_channel);
+                self.log.push(format!("prefs {c} {p:?}"));
+                self.s.set_preferences(c, &p, &recruiter(self.clock)).map_err(|e| e.to_string())?;
+            }
+            3..=5 => {
+                let c = self.rng.pick(&roots);
+                let scope = self.rng.pick(&SCOPES);
+                let theirs = ids_where(
+                    self.conn(),
+                    &format!("SELECT id FROM messages WHERE candidate_id = {c} AND direction = 'inbound'"),
+                );
+                let m = if !theirs.is_empty() && self.rng.chance(50) {
+                    meta("alice", self.clock, "message", Some(self.rng.pick(&theirs)), None, "")
+                } else {
+                    meta("alice", self.clock, "call-note", None, None, "")
+                };
+                self.log.push(format!("opt-out {c} {scope}"));
+                self.s.record_opt_out(c, scope, "random", &m).map_err(|e| e.to_string())?;
+            }
+            6..=7 => {
+                let active = {
+                    let conn = self.conn();
+                    let mut st = conn
+                        .prepare("SELECT id, candidate_id FROM opt_outs WHERE revoked_at IS NULL AND candidate_id IS NOT NULL")
+                        .unwrap();
+                    st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+                        .unwrap()
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                        .unwrap()
+                };
+                if active.is_empty() {
+                    return Ok(());
+                }
+                let (opt, c) = self.rng.pick(&active);
+                let addrs: Vec<String> = {
+                    let conn = self.conn();
+                    let mut st = conn
+                        .prepare("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")
+                        .unwrap();
+                    st.query_map([c], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+                };
+                if addrs.is_empty() {
+                    return Ok(());
+                }
+                let a = self.rng.pick(&addrs);
+                let mid = self.mid();
+                let clock = self.clock;
+                let m = self.ingest_one(Mail::new(&a, TEAM, &mid, clock).body("Please write to me again."));
+                self.log.push(format!("opt-in {opt} of {c} with message {m} from {a}"));
+                self.s
+                    .revoke_opt_out(opt, &meta("bob", self.clock, "candidate", Some(m), Some("consent"), ""))
+                    .map_err(|e| format!("a valid opt-in was refused: {e}"))?;
+            }
+            8..=9 => {
+                let (a, b) = (self.rng.pick(&all_ids), self.rng.pick(&all_ids));
+                let ok = a != b && self.is_root(a) && self.is_root(b);
+                self.log.push(format!("merge {b} into {a} (expected ok: {ok})"));
+                let r = self.s.merge(a, b, "alice");
+                if r.is_ok() != ok {
+                    return Err(format!("merge {b} into {a}: {r:?}, expected ok: {ok}"));
+                }
+            }
+            10 => {
+                let c = self.rng.pick(&all_ids);
+                if let Some(m) = self.s.last_merge(c).unwrap() {
+                    let ok = self.is_root(c);
+                    self.log.push(format!("unmerge {m} of {c} (expected ok: {ok})"));
+                    let r = self.s.unmerge(m, "alice");
+                    if r.is_ok() != ok {
+                        return Err(format!("unmerge {m}: {r:?}, expected ok: {ok}"));
+                    }
+                }
+            }
+            11 => {
+                let c = self.rng.pick(&roots);
+                let e = contact(
+                    self.rng.pick(&[Channel::Phone, Channel::Linkedin, Channel::Sms]),
+                    self.rng.pick(&[Direction::Inbound, Direction::Outbound]),
+                    self.rng.pick(&[Outcome::Talked, Outcome::Voicemail, Outcome::Delivered]),
+                    self.clock,
+                    "",
+                );
+                self.log.push(format!("contact {c} {e:?}"));
+                self.s.log_contact(c, &e).map_err(|e| e.to_string())?;
+            }
+            12..=13 => {
+                let (a, name) = self.rng.pick(&address_pool());
+                let mid = self.mid();
+                let earlier = ids_where(self.conn(), "SELECT id FROM messages");
+                let refs = if !earlier.is_empty() && self.rng.chance(60) {
+                    let id = self.rng.pick(&earlier);
+                    let m: String = self
+                        .conn()
+                        .query_row("SELECT message_id FROM messages WHERE id = ?1", [id], |r| r.get(0))
+                        .unwrap();
+                    format!("<{m}>")
+                } else {
+                    String::new()
+                };
+                let clock = self.clock;
+                let m = if self.rng.chance(70) {
+                    Mail::new(&format!("{name} <{a}>"), TEAM, &mid, clock)
+                } else {
+                    Mail::new(ALICE, &format!("{name} <{a}>"), &mid, clock)
+                };
+                let line = format!("mail {} -> {} refs {refs:?}", m.from, m.to);
+                let id = self.ingest_one(m.refs(&refs));
+                let c: Option<i64> = self
+                    .conn()
+                    .query_row("SELECT candidate_id FROM messages WHERE id = ?1", [id], |r| r.get(0))
+                    .unwrap();
+                self.log.push(format!("{line}: message {id} of candidate {c:?}"));
+            }
+            14..=18 => {
+                let c = if self.rng.chance(20) { None } else { Some(self.rng.pick(&all_ids)) };
+                let to: Vec<String> = (0..1 + self.rng.below(2)).map(|_| self.recipient()).collect();
+                let topics = self.topics();
+                let mid = self.mid();
+                let out = Outgoing {
+                    candidate_id: c,
+                    from: TEAM.into(),
+                    to: to.clone(),
+                    message_id: mid.clone(),
+                    raw: format!("From: {TEAM}\r\nTo: {}\r\nMessage-ID: <{mid}>\r\n\r\nHi\r\n", to.join(", ")).into_bytes(),
+                    topics: topics.clone(),
+                    created_by: "alice".into(),
+                };
+                let r = enqueue(&mut self.s, &out, Some(&confirmation()), self.now);
+                self.log.push(format!("send for {c:?} to {to:?} about {topics:?}: {r:?}"));
+                let conn = self.conn();
+                let who = concerned(conn, c, &to);
+                let cover = covering_opt_outs(conn, &who, &topics);
+                let erased: Vec<&String> = to.iter().filter(|r| suppressed(&self.s, conn, r)).collect();
+                match r {
+                    Ok(_) => {
+                        if !cover.is_empty() {
+                            return Err(format!("queued despite {cover:?}"));
+                        }
+                        if !erased.is_empty() {
+                            return Err(format!("queued to erased {erased:?}"));
+                        }
+                    }
+                    Err(SendError::Refused(why)) => {
+                        if cover.is_empty() && erased.is_empty() {
+                            return Err(format!("refused without cause: {why:?}"));
+                        }
+                    }
+                    Err(e) => return Err(format!("send failed: {e}")),
+                }
+            }
+            _ => {
+                let with_addr = ids_where(
+                    self.conn(),
+                    "SELECT DISTINCT c.id FROM candidates c JOIN candidate_addresses a ON a.candidate_id = c.id WHERE c.merged_into IS NULL",
+                );
+                if with_addr.is_empty() || !self.rng.chance(30) {
+                    return Ok(());
+                }
+                let c = self.rng.pick(&with_addr);
+                self.log.push(format!("erase {c}"));
+                self.s.erase(c, "alice", "").map_err(|e| e.to_string())?;
+            }
+        }
+        check_queue(&self.s, self.conn())
+    }
+}
+
+fn run_seed(seed: u64, ops: usize, log: &std::cell::RefCell<Vec<String>>) {
+    let (dir, s) = store();
+    let now = rapport::core::store::now();
+    let mut w = World {
+        _dir: dir,
+        db: sql(&s),
+        s,
+        rng: Rng(seed),
+        clock: now - 90 * DAY,
+        now,
+        n: 0,
+        log: Vec::new(),
+    };
+    for i in 0..PEOPLE {
+        let clock = w.clock;
+        w.ingest_one(Mail::new(
+            &format!("Person {i} <c{i}@p{i}.example>"),
+            TEAM,
+            &format!("init-{i}@p{i}.example"),
+            clock,
+        ));
+    }
+    for op in 0..ops {
+        let r = w.step();
+        log.borrow_mut().clone_from(&w.log);
+        if let Err(e) = r {
+            panic!("seed {seed}, operation {op}: {e}");
+        }
+    }
+}
+
+#[test]
+fn property_no_mail_is_queued_against_an_opt_out_or_to_an_erased_address() {
+    let seeds: Vec<u64> = match std::env::var("RELTEST_SEED") {
+        Ok(s) => vec![s.parse().expect("RELTEST_SEED is a number")],
+        Err(_) => (1..=300).collect(),
+    };
+    for seed in seeds {
+        let log = std::cell::RefCell::new(Vec::new());
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_seed(seed, std::env::var("RELTEST_OPS").map(|v| v.parse().unwrap()).unwrap_or(40), &log)));
+        if r.is_err() {
+            let log = log.borrow();
+            panic!(
+                "property failed for seed {seed} (rerun: RELTEST_SEED={seed} cargo test --test relationships property); operations:\n  {}",
+                log.join("\n  ")
+            );
+        }
+    }
+}

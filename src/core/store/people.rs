@@ -190,6 +190,17 @@ impl Store {
             params![target, source, moved.to_string(), super::now(), actor],
         )?;
         let id = tx.last_insert_rowid();
+        // One person now: each one's opt-outs cover the mail queued to the other.
+        let cancelled = cancel_for_opt_outs(&tx, target)?;
+        if cancelled > 0 {
+            audit(
+                &tx,
+                actor,
+                "outbox-cancel",
+                Some(target),
+                &format!("{cancelled} queued message(s)"),
+            )?;
+        }
         refresh_candidate(&tx, target)?;
         audit(
             &tx,
@@ -667,6 +678,27 @@ pub(crate) fn is_suppressed(tx: &Transaction, address: &str) -> Result<bool> {
         [h],
         |r| r.get(0),
     )?)
+}
+
+/// Cancels queued mail that any active opt-out of the candidate covers. Returns how many.
+pub(crate) fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
+    let scopes: Vec<String> = {
+        let mut st = tx.prepare_cached(
+            "SELECT DISTINCT scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",
+        )?;
+        st.query_map([c], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut n = 0;
+    for scope in scopes {
+        n += super::relations::cancel_outbox(
+            tx,
+            c,
+            &scope,
+            &format!("cancelled: the candidate opted out ({scope})"),
+        )?;
+    }
+    Ok(n)
 }
 
 /// `Some(merged_into)` of a candidate, `None` when there is no such candidate.
