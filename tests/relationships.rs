@@ -1838,3 +1838,36 @@ fn property_no_mail_is_queued_against_an_opt_out_or_to_an_erased_address() {
         }
     }
 }
+
+#[test]
+fn queued_mail_follows_the_person_through_merges_and_new_addresses() {
+    let (_d, mut s) = store();
+    let now = rapport::core::store::now();
+    let (a, b) = two_candidates(&mut s);
+    s.record_opt_out(a, "all", "no contact", &recruiter(T0)).unwrap();
+    // Queued to Annie before anyone knew she is Ann.
+    enqueue(&mut s, &outgoing(Some(b), &["annie@b.example"], &[], "x1@team.example"), None, now)
+        .unwrap();
+    // Queued to an address nobody knows yet.
+    enqueue(&mut s, &outgoing(None, &["ann.lee@c.example"], &[], "x2@team.example"), Some(&confirmation()), now)
+        .unwrap();
+    assert!(states(&s).values().all(|(st, _)| st == "queued"));
+
+    s.merge(a, b, "alice").unwrap();
+    assert_eq!(states(&s)["x1@team.example"].0, "cancelled", "Ann's opt-out covers Annie now");
+
+    // A screen still holding Annie's old id cannot get around Ann's opt-out.
+    let err = enqueue(&mut s, &outgoing(Some(b), &["someone@else.example"], &[], "x3@team.example"), Some(&confirmation()), now)
+        .unwrap_err();
+    assert!(matches!(err, SendError::Refused(Refusal::OptedOut { .. })), "{err}");
+
+    // The unknown address turns out to be Ann's: she replies from it in her thread.
+    ingest(
+        &mut s,
+        &[Mail::new("Ann Lee <ann.lee@c.example>", TEAM, "a3@c.example", T0 - 3600)
+            .subject("Re: Rust role")
+            .refs("<a1@a.example> <a2@team.example>")],
+    );
+    assert_eq!(cand(&s, "ann.lee@c.example"), a);
+    assert_eq!(states(&s)["x2@team.example"].0, "cancelled", "mail queued to her new address");
+}
