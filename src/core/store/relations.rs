@@ -208,6 +208,8 @@ impl Store {
                 params![candidate_id, tag],
             )?;
         }
+        // The inbox summary shows when they may next be contacted: it depends on these.
+        refresh_candidate(&tx, candidate_id)?;
         audit(
             &tx,
             &meta.actor,
