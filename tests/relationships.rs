@@ -164,7 +164,13 @@ fn recruiter(at: i64) -> ChangeMeta {
     meta("alice", at, "recruiter", None, None, "")
 }
 
-fn contact(channel: Channel, direction: Direction, outcome: Outcome, at: i64, note: &str) -> ContactEntry {
+fn contact(
+    channel: Channel,
+    direction: Direction,
+    outcome: Outcome,
+    at: i64,
+    note: &str,
+) -> ContactEntry {
     ContactEntry {
         channel,
         direction,
@@ -267,10 +273,20 @@ fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
     let ids = ingest(
         &mut s,
         &[
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", T0 - 9 * DAY)
-                .body("Phone is better for me, and please no more than monthly."),
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j2@mail.example", T0 + 6 * DAY)
-                .body("Happy to hear about phone roles again."),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "j1@mail.example",
+                T0 - 9 * DAY,
+            )
+            .body("Phone is better for me, and please no more than monthly."),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "j2@mail.example",
+                T0 + 6 * DAY,
+            )
+            .body("Happy to hear about phone roles again."),
         ],
     );
     let jane = cand(&s, "jane@mail.example");
@@ -301,7 +317,14 @@ fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
 
     // 2: another recruiter changes frequency, language and interests (same channels, listed
     // in another order, and the same time zone: no entries for those).
-    let m2 = meta("bob", T0 + DAY, "recruiter", None, Some("consent"), "follow-up");
+    let m2 = meta(
+        "bob",
+        T0 + DAY,
+        "recruiter",
+        None,
+        Some("consent"),
+        "follow-up",
+    );
     s.set_preferences(
         jane,
         &prefs(
@@ -359,8 +382,17 @@ fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
     .unwrap();
 
     // An opt-out and, on her own later request, the opt-in.
-    let m5 = meta("alice", T0 + 4 * DAY, "call-note", None, None, "said so on the phone");
-    let opt = s.record_opt_out(jane, "channel:phone", "too many calls", &m5).unwrap();
+    let m5 = meta(
+        "alice",
+        T0 + 4 * DAY,
+        "call-note",
+        None,
+        None,
+        "said so on the phone",
+    );
+    let opt = s
+        .record_opt_out(jane, "channel:phone", "too many calls", &m5)
+        .unwrap();
     let m6 = meta(
         "bob",
         T0 + 7 * DAY,
@@ -457,33 +489,73 @@ fn two_candidates(s: &mut Store) -> (i64, i64) {
     ingest(
         s,
         &[
-            Mail::new("Ann Lee <ann@a.example>", TEAM, "a1@a.example", T0 - 20 * DAY)
-                .subject("Rust role"),
-            Mail::new(ALICE, "Ann Lee <ann@a.example>", "a2@team.example", T0 - 19 * DAY)
-                .subject("Re: Rust role")
-                .refs("<a1@a.example>"),
-            Mail::new("Annie L <annie@b.example>", TEAM, "b1@b.example", T0 - 15 * DAY)
-                .subject("ML role"),
-            Mail::new("Annie L <annie@b.example>", TEAM, "b2@b.example", T0 - 3 * DAY)
-                .subject("Re: ML role")
-                .refs("<b1@b.example>"),
+            Mail::new(
+                "Ann Lee <ann@a.example>",
+                TEAM,
+                "a1@a.example",
+                T0 - 20 * DAY,
+            )
+            .subject("Rust role"),
+            Mail::new(
+                ALICE,
+                "Ann Lee <ann@a.example>",
+                "a2@team.example",
+                T0 - 19 * DAY,
+            )
+            .subject("Re: Rust role")
+            .refs("<a1@a.example>"),
+            Mail::new(
+                "Annie L <annie@b.example>",
+                TEAM,
+                "b1@b.example",
+                T0 - 15 * DAY,
+            )
+            .subject("ML role"),
+            Mail::new(
+                "Annie L <annie@b.example>",
+                TEAM,
+                "b2@b.example",
+                T0 - 3 * DAY,
+            )
+            .subject("Re: ML role")
+            .refs("<b1@b.example>"),
         ],
     );
     let (a, b) = (cand(s, "ann@a.example"), cand(s, "annie@b.example"));
     assert_ne!(a, b);
     s.log_contact(
         a,
-        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, T0 - 18 * DAY, "Rust role call"),
+        &contact(
+            Channel::Phone,
+            Direction::Outbound,
+            Outcome::Talked,
+            T0 - 18 * DAY,
+            "Rust role call",
+        ),
     )
     .unwrap();
     s.log_contact(
         b,
-        &contact(Channel::Linkedin, Direction::Inbound, Outcome::Delivered, T0 - 14 * DAY, "CV on LinkedIn"),
+        &contact(
+            Channel::Linkedin,
+            Direction::Inbound,
+            Outcome::Delivered,
+            T0 - 14 * DAY,
+            "CV on LinkedIn",
+        ),
     )
     .unwrap();
     s.set_preferences(
         a,
-        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &["go", "rust"], None, None, false),
+        &prefs(
+            &[Channel::Email],
+            None,
+            Some(Frequency::Monthly),
+            &["go", "rust"],
+            None,
+            None,
+            false,
+        ),
         &recruiter(T0 - 10 * DAY),
     )
     .unwrap();
@@ -501,8 +573,13 @@ fn two_candidates(s: &mut Store) -> (i64, i64) {
         &recruiter(T0 - 2 * DAY),
     )
     .unwrap();
-    s.record_opt_out(b, "topic:sales", "not interested in sales roles", &recruiter(T0 - DAY))
-        .unwrap();
+    s.record_opt_out(
+        b,
+        "topic:sales",
+        "not interested in sales roles",
+        &recruiter(T0 - DAY),
+    )
+    .unwrap();
     (a, b)
 }
 
@@ -516,7 +593,11 @@ fn merging_joins_everything_and_undo_restores_both_exactly() {
     let m = s.merge(a, b, "alice").unwrap();
     assert_eq!(s.last_merge(a).unwrap(), Some(m));
     let rows = s.inbox_page(&all(), 0, 100).unwrap();
-    assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![a], "one candidate listed");
+    assert_eq!(
+        rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![a],
+        "one candidate listed"
+    );
     assert_eq!(s.inbox_count(&all()).unwrap(), 1);
     let now = seen(&s, a);
     let mut addrs = now.profile.addresses.clone();
@@ -551,17 +632,24 @@ fn merging_joins_everything_and_undo_restores_both_exactly() {
         T0,
     )
     .unwrap_err();
-    assert!(matches!(err, SendError::Refused(Refusal::OptedOut { .. })), "{err}");
+    assert!(
+        matches!(err, SendError::Refused(Refusal::OptedOut { .. })),
+        "{err}"
+    );
 
     // Undo: both exactly as before.
-    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice").unwrap();
+    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice")
+        .unwrap();
     assert_eq!(seen(&s, a), before_a);
     assert_eq!(seen(&s, b), before_b);
     assert_eq!(s.inbox_count(&all()).unwrap(), 2);
     assert_eq!(s.candidate_by_address("annie@b.example").unwrap(), Some(b));
     assert_eq!(s.last_merge(a).unwrap(), None);
     assert!(s.unmerge(m, "alice").is_err(), "a merge is undone once");
-    assert!(s.merge(a, a, "alice").is_err(), "a candidate cannot absorb itself");
+    assert!(
+        s.merge(a, a, "alice").is_err(),
+        "a candidate cannot absorb itself"
+    );
     assert_eq!(seen(&s, a), before_a);
 }
 
@@ -574,20 +662,34 @@ fn mail_to_a_merged_address_goes_to_the_merged_candidate_and_back_on_undo() {
     let new = ingest(
         &mut s,
         &[
-            Mail::new("Annie L <annie@b.example>", TEAM, "b3@b.example", T0 - 12 * 3600)
-                .subject("Any news?"),
-            Mail::new(ALICE, "Annie L <annie@b.example>", "b4@team.example", T0 - 3600)
-                .subject("Re: Any news?")
-                .refs("<b3@b.example>"),
+            Mail::new(
+                "Annie L <annie@b.example>",
+                TEAM,
+                "b3@b.example",
+                T0 - 12 * 3600,
+            )
+            .subject("Any news?"),
+            Mail::new(
+                ALICE,
+                "Annie L <annie@b.example>",
+                "b4@team.example",
+                T0 - 3600,
+            )
+            .subject("Re: Any news?")
+            .refs("<b3@b.example>"),
         ],
     );
     let conv = s.conversation(a, 1000).unwrap();
     for id in &new {
-        assert!(conv.messages.iter().any(|m| m.id == *id), "new mail joins the merged candidate");
+        assert!(
+            conv.messages.iter().any(|m| m.id == *id),
+            "new mail joins the merged candidate"
+        );
     }
     assert_eq!(s.inbox_count(&all()).unwrap(), 1);
 
-    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice").unwrap();
+    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice")
+        .unwrap();
     assert_eq!(seen(&s, a), before_a, "Ann gets back exactly what she had");
     let conv_b = s.conversation(b, 1000).unwrap();
     for id in &new {
@@ -606,21 +708,57 @@ fn preferences_edited_while_merged_survive_the_undo() {
     // Merge the older answers (Ann's) into Annie: Annie keeps hers.
     let before_a = seen(&s, a);
     s.merge(b, a, "alice").unwrap();
-    let edited = prefs(&[Channel::Email], None, Some(Frequency::Weekly), &["ml"], Some("fr"), None, false);
+    let edited = prefs(
+        &[Channel::Email],
+        None,
+        Some(Frequency::Weekly),
+        &["ml"],
+        Some("fr"),
+        None,
+        false,
+    );
     s.set_preferences(b, &edited, &recruiter(T0)).unwrap();
-    s.unmerge(s.last_merge(b).unwrap().unwrap(), "alice").unwrap();
-    assert_eq!(s.preferences(b).unwrap(), Some(edited.clone()), "the edit made on Annie stays hers");
-    assert_eq!(seen(&s, a).profile.preferences, before_a.profile.preferences);
+    s.unmerge(s.last_merge(b).unwrap().unwrap(), "alice")
+        .unwrap();
+    assert_eq!(
+        s.preferences(b).unwrap(),
+        Some(edited.clone()),
+        "the edit made on Annie stays hers"
+    );
+    assert_eq!(
+        seen(&s, a).profile.preferences,
+        before_a.profile.preferences
+    );
 
     // Merge the newer answers (Annie's, now the edited ones) into Ann, edit, undo.
     let before_b = seen(&s, b);
     s.merge(a, b, "alice").unwrap();
-    assert_eq!(s.preferences(a).unwrap().unwrap().frequency, Some(Frequency::Weekly));
-    let edited_a = prefs(&[Channel::Phone], None, Some(Frequency::Never), &["go"], None, None, false);
-    s.set_preferences(a, &edited_a, &recruiter(T0 + DAY)).unwrap();
-    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice").unwrap();
-    assert_eq!(s.preferences(a).unwrap(), Some(edited_a), "the edit made on Ann stays hers");
-    assert_eq!(seen(&s, b).profile.preferences, before_b.profile.preferences);
+    assert_eq!(
+        s.preferences(a).unwrap().unwrap().frequency,
+        Some(Frequency::Weekly)
+    );
+    let edited_a = prefs(
+        &[Channel::Phone],
+        None,
+        Some(Frequency::Never),
+        &["go"],
+        None,
+        None,
+        false,
+    );
+    s.set_preferences(a, &edited_a, &recruiter(T0 + DAY))
+        .unwrap();
+    s.unmerge(s.last_merge(a).unwrap().unwrap(), "alice")
+        .unwrap();
+    assert_eq!(
+        s.preferences(a).unwrap(),
+        Some(edited_a),
+        "the edit made on Ann stays hers"
+    );
+    assert_eq!(
+        seen(&s, b).profile.preferences,
+        before_b.profile.preferences
+    );
 }
 
 #[test]
@@ -629,12 +767,20 @@ fn merged_candidates_cannot_be_merged_again_and_undo_goes_newest_first() {
     let (a, b) = two_candidates(&mut s);
     ingest(
         &mut s,
-        &[Mail::new("Cy <cy@c.example>", TEAM, "c1@c.example", T0 - 5 * DAY)],
+        &[Mail::new(
+            "Cy <cy@c.example>",
+            TEAM,
+            "c1@c.example",
+            T0 - 5 * DAY,
+        )],
     );
     let c = cand(&s, "cy@c.example");
     let (before_a, before_b, before_c) = (seen(&s, a), seen(&s, b), seen(&s, c));
     let m1 = s.merge(a, b, "alice").unwrap();
-    assert!(s.merge(b, c, "alice").is_err(), "Annie was merged into Ann: merge into Ann");
+    assert!(
+        s.merge(b, c, "alice").is_err(),
+        "Annie was merged into Ann: merge into Ann"
+    );
     assert!(s.merge(c, b, "alice").is_err(), "Annie was merged already");
     let m2 = s.merge(c, a, "alice").unwrap();
     assert_eq!(s.candidate_by_address("annie@b.example").unwrap(), Some(c));
@@ -659,32 +805,61 @@ fn splitting_an_address_takes_its_mail_along() {
     let ids = ingest(
         &mut s,
         &[
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", T0 - 10 * DAY)
-                .subject("Backend role"),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "j1@mail.example",
+                T0 - 10 * DAY,
+            )
+            .subject("Backend role"),
             // Her second address, replying in the same thread with the same name.
-            Mail::new("Jane Doe <jane@work.example>", TEAM, "j2@work.example", T0 - 9 * DAY)
-                .subject("Re: Backend role")
-                .refs("<j1@mail.example>")
-                .body("Please stop writing to this work address."),
+            Mail::new(
+                "Jane Doe <jane@work.example>",
+                TEAM,
+                "j2@work.example",
+                T0 - 9 * DAY,
+            )
+            .subject("Re: Backend role")
+            .refs("<j1@mail.example>")
+            .body("Please stop writing to this work address."),
             // Our answer to the work address, with a hiring manager in copy (no display names).
             Mail::new(ALICE, "jane@work.example", "r1@team.example", T0 - 8 * DAY)
                 .cc("hm@client.example")
                 .subject("Re: Backend role")
                 .refs("<j1@mail.example> <j2@work.example>"),
             // To the work address and a colleague, both bare.
-            Mail::new(ALICE, "jane@work.example, tom@work.example", "r2@team.example", T0 - 7 * DAY)
-                .subject("Team lunch"),
+            Mail::new(
+                ALICE,
+                "jane@work.example, tom@work.example",
+                "r2@team.example",
+                T0 - 7 * DAY,
+            )
+            .subject("Team lunch"),
             // To both of her addresses: stays with the address she keeps.
-            Mail::new(ALICE, "jane@mail.example, jane@work.example", "r3@team.example", T0 - 6 * DAY)
-                .subject("Re: Backend role")
-                .refs("<j1@mail.example>"),
-            Mail::new(ALICE, "Jane Doe <jane@mail.example>", "r4@team.example", T0 - 5 * DAY)
-                .subject("Re: Backend role")
-                .refs("<j1@mail.example>"),
+            Mail::new(
+                ALICE,
+                "jane@mail.example, jane@work.example",
+                "r3@team.example",
+                T0 - 6 * DAY,
+            )
+            .subject("Re: Backend role")
+            .refs("<j1@mail.example>"),
+            Mail::new(
+                ALICE,
+                "Jane Doe <jane@mail.example>",
+                "r4@team.example",
+                T0 - 5 * DAY,
+            )
+            .subject("Re: Backend role")
+            .refs("<j1@mail.example>"),
         ],
     );
     let jane = cand(&s, "jane@mail.example");
-    assert_eq!(cand(&s, "jane@work.example"), jane, "one candidate, two addresses");
+    assert_eq!(
+        cand(&s, "jane@work.example"),
+        jane,
+        "one candidate, two addresses"
+    );
     assert_eq!(s.profile(jane).unwrap().unwrap().message_count, 6);
     // The opt-out she sent from the work address.
     s.record_opt_out(
@@ -711,20 +886,31 @@ fn splitting_an_address_takes_its_mail_along() {
     };
     assert_eq!(ids_of(&s, work), vec![ids[1], ids[2], ids[3]]);
     assert_eq!(ids_of(&s, jane), vec![ids[0], ids[4], ids[5]]);
-    let (pj, pw) = (s.profile(jane).unwrap().unwrap(), s.profile(work).unwrap().unwrap());
+    let (pj, pw) = (
+        s.profile(jane).unwrap().unwrap(),
+        s.profile(work).unwrap().unwrap(),
+    );
     assert_eq!(pj.addresses, vec!["jane@mail.example"]);
     assert_eq!(pw.addresses, vec!["jane@work.example"]);
     assert_eq!((pj.message_count, pw.message_count), (3, 3));
     assert_eq!(pw.name, "Jane Doe");
     // The opt-out came from the work address: it goes with it.
-    assert!(pw.opted_out(), "the opt-out follows the message it came from");
+    assert!(
+        pw.opted_out(),
+        "the opt-out follows the message it came from"
+    );
     assert!(!pj.opted_out());
     assert_eq!(s.inbox_count(&all()).unwrap(), 2);
 
     // New mail from the split address goes to the new candidate.
     let new = ingest(
         &mut s,
-        &[Mail::new("Jane Doe <jane@work.example>", TEAM, "j3@work.example", T0 - DAY)],
+        &[Mail::new(
+            "Jane Doe <jane@work.example>",
+            TEAM,
+            "j3@work.example",
+            T0 - DAY,
+        )],
     );
     assert!(ids_of(&s, work).contains(&new[0]));
 
@@ -738,10 +924,17 @@ fn splitting_an_address_takes_its_mail_along() {
 #[test]
 fn renaming_sanitizes_and_refuses_empty_names() {
     let (_d, mut s) = store();
-    ingest(&mut s, &[Mail::new("jdoe@mail.example", TEAM, "n1@mail.example", T0)]);
+    ingest(
+        &mut s,
+        &[Mail::new("jdoe@mail.example", TEAM, "n1@mail.example", T0)],
+    );
     let c = cand(&s, "jdoe@mail.example");
-    s.rename(c, "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n", "alice")
-        .unwrap();
+    s.rename(
+        c,
+        "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n",
+        "alice",
+    )
+    .unwrap();
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
     let row = &s.inbox_page(&all(), 0, 10).unwrap()[0];
     assert_eq!(row.name, "Jane Doe");
@@ -749,7 +942,10 @@ fn renaming_sanitizes_and_refuses_empty_names() {
         assert!(s.rename(c, bad, "alice").is_err(), "{bad:?} is no name");
     }
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
-    assert!(s.rename(c + 100, "Someone", "alice").is_err(), "no such candidate");
+    assert!(
+        s.rename(c + 100, "Someone", "alice").is_err(),
+        "no such candidate"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,52 +959,96 @@ fn only_the_candidates_own_later_request_ends_an_opt_out() {
     let ids = ingest(
         &mut s,
         &[
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "stop@mail.example", now - 10 * DAY)
-                .body("Please stop emailing me."),
-            Mail::new(ALICE, "jane@mail.example", "sorry@team.example", now - 9 * DAY)
-                .refs("<stop@mail.example>")
-                .body("Sorry, we will not write again."),
-            Mail::new("Bob Roe <bob@mail.example>", TEAM, "bob@mail.example", now - 2 * DAY)
-                .body("Keep me posted!"),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "stop@mail.example",
+                now - 10 * DAY,
+            )
+            .body("Please stop emailing me."),
+            Mail::new(
+                ALICE,
+                "jane@mail.example",
+                "sorry@team.example",
+                now - 9 * DAY,
+            )
+            .refs("<stop@mail.example>")
+            .body("Sorry, we will not write again."),
+            Mail::new(
+                "Bob Roe <bob@mail.example>",
+                TEAM,
+                "bob@mail.example",
+                now - 2 * DAY,
+            )
+            .body("Keep me posted!"),
         ],
     );
     let (stop, ours, bobs) = (ids[0], ids[1], ids[2]);
     let jane = cand(&s, "jane@mail.example");
     let older = ingest(
         &mut s,
-        &[Mail::new("Jane Doe <jane@mail.example>", TEAM, "first@mail.example", now - 30 * DAY)
-            .body("Yes, send me roles!")],
+        &[Mail::new(
+            "Jane Doe <jane@mail.example>",
+            TEAM,
+            "first@mail.example",
+            now - 30 * DAY,
+        )
+        .body("Yes, send me roles!")],
     )[0];
     let opt = s
         .record_opt_out(
             jane,
             "all",
             "asked to stop",
-            &meta("alice", now - 10 * DAY + 3600, "message", Some(stop), None, ""),
+            &meta(
+                "alice",
+                now - 10 * DAY + 3600,
+                "message",
+                Some(stop),
+                None,
+                "",
+            ),
         )
         .unwrap();
     let send = |s: &mut Store, n: usize| {
         enqueue(
             s,
-            &outgoing(Some(jane), &["jane@mail.example"], &[], &format!("o{n}@team.example")),
+            &outgoing(
+                Some(jane),
+                &["jane@mail.example"],
+                &[],
+                &format!("o{n}@team.example"),
+            ),
             Some(&confirmation()),
             now,
         )
     };
-    assert!(matches!(send(&mut s, 1), Err(SendError::Refused(Refusal::OptedOut { .. }))));
+    assert!(matches!(
+        send(&mut s, 1),
+        Err(SendError::Refused(Refusal::OptedOut { .. }))
+    ));
 
     let attempts = [
-        ("a recruiter's say-so", meta("alice", now, "recruiter", None, Some("consent"), "")),
+        (
+            "a recruiter's say-so",
+            meta("alice", now, "recruiter", None, Some("consent"), ""),
+        ),
         (
             "a recruiter citing her message",
             meta("alice", now, "recruiter", Some(stop), Some("consent"), ""),
         ),
-        ("no message", meta("alice", now, "candidate", None, Some("consent"), "")),
+        (
+            "no message",
+            meta("alice", now, "candidate", None, Some("consent"), ""),
+        ),
         (
             "another candidate's message",
             meta("alice", now, "candidate", Some(bobs), Some("consent"), ""),
         ),
-        ("our own message", meta("alice", now, "candidate", Some(ours), Some("consent"), "")),
+        (
+            "our own message",
+            meta("alice", now, "candidate", Some(ours), Some("consent"), ""),
+        ),
         (
             "the very message in which she asked to stop",
             meta("alice", now, "candidate", Some(stop), Some("consent"), ""),
@@ -817,10 +1057,16 @@ fn only_the_candidates_own_later_request_ends_an_opt_out() {
             "a message she wrote before opting out",
             meta("alice", now, "candidate", Some(older), Some("consent"), ""),
         ),
-        ("a message that does not exist", meta("alice", now, "candidate", Some(9999), None, "")),
+        (
+            "a message that does not exist",
+            meta("alice", now, "candidate", Some(9999), None, ""),
+        ),
     ];
     for (what, m) in &attempts {
-        assert!(s.revoke_opt_out(opt, m).is_err(), "{what} must not opt her back in");
+        assert!(
+            s.revoke_opt_out(opt, m).is_err(),
+            "{what} must not opt her back in"
+        );
     }
     assert!(s.profile(jane).unwrap().unwrap().opted_out());
     assert!(!s.ledger(jane).unwrap().iter().any(|e| e.field == "opt-in"));
@@ -829,17 +1075,34 @@ fn only_the_candidates_own_later_request_ends_an_opt_out() {
     // She writes again and asks to hear from us.
     let again = ingest(
         &mut s,
-        &[Mail::new("Jane Doe <jane@mail.example>", TEAM, "again@mail.example", now - DAY)
-            .body("I am looking again, feel free to send roles.")],
+        &[Mail::new(
+            "Jane Doe <jane@mail.example>",
+            TEAM,
+            "again@mail.example",
+            now - DAY,
+        )
+        .body("I am looking again, feel free to send roles.")],
     )[0];
-    let m = meta("bob", now, "candidate", Some(again), Some("consent"), "she asked");
+    let m = meta(
+        "bob",
+        now,
+        "candidate",
+        Some(again),
+        Some("consent"),
+        "she asked",
+    );
     s.revoke_opt_out(opt, &m).unwrap();
     let p = s.profile(jane).unwrap().unwrap();
     assert!(!p.opted_out());
     assert_eq!(p.opt_outs[0].revoked_at, Some(now));
     let l = s.ledger(jane).unwrap();
     assert_eq!(l.last().unwrap(), &entry(&m, "opt-in", Some("all"), None));
-    assert!(!s.inbox_page(&all(), 0, 10).unwrap().iter().any(|r| r.id == jane && r.opted_out));
+    assert!(
+        !s.inbox_page(&all(), 0, 10)
+            .unwrap()
+            .iter()
+            .any(|r| r.id == jane && r.opted_out)
+    );
     assert!(s.revoke_opt_out(opt, &m).is_err(), "already ended");
     send(&mut s, 3).expect("she may be written to again");
 }
@@ -863,49 +1126,117 @@ fn an_opt_out_cancels_exactly_the_queued_mail_it_covers() {
     ingest(
         &mut s,
         &[
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", now - DAY),
-            Mail::new("Bob Roe <bob@mail.example>", TEAM, "b1@mail.example", now - DAY),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "j1@mail.example",
+                now - DAY,
+            ),
+            Mail::new(
+                "Bob Roe <bob@mail.example>",
+                TEAM,
+                "b1@mail.example",
+                now - DAY,
+            ),
         ],
     );
     let (jane, bob) = (cand(&s, "jane@mail.example"), cand(&s, "bob@mail.example"));
     let q = |s: &mut Store, c: Option<i64>, to: &[&str], topics: &[&str], mid: &str| {
-        enqueue(s, &outgoing(c, to, topics, mid), None, now).unwrap_or_else(|e| panic!("{mid}: {e}"));
+        enqueue(s, &outgoing(c, to, topics, mid), None, now)
+            .unwrap_or_else(|e| panic!("{mid}: {e}"));
     };
-    q(&mut s, Some(jane), &["jane@mail.example"], &["ML"], "ml@team.example");
-    q(&mut s, Some(jane), &["jane@mail.example"], &["rust"], "rust@team.example");
+    q(
+        &mut s,
+        Some(jane),
+        &["jane@mail.example"],
+        &["ML"],
+        "ml@team.example",
+    );
+    q(
+        &mut s,
+        Some(jane),
+        &["jane@mail.example"],
+        &["rust"],
+        "rust@team.example",
+    );
     // Written to her address without picking the candidate first.
-    q(&mut s, None, &["Jane@Mail.example"], &[], "bare@team.example");
+    q(
+        &mut s,
+        None,
+        &["Jane@Mail.example"],
+        &[],
+        "bare@team.example",
+    );
     // To Bob, with Jane in copy (confirmed: she is not Bob's address).
     enqueue(
         &mut s,
-        &outgoing(Some(bob), &["bob@mail.example", "jane@mail.example"], &[], "both@team.example"),
+        &outgoing(
+            Some(bob),
+            &["bob@mail.example", "jane@mail.example"],
+            &[],
+            "both@team.example",
+        ),
         Some(&confirmation()),
         now,
     )
     .unwrap();
-    q(&mut s, Some(bob), &["bob@mail.example"], &["ml"], "bob@team.example");
+    q(
+        &mut s,
+        Some(bob),
+        &["bob@mail.example"],
+        &["ml"],
+        "bob@team.example",
+    );
     assert!(states(&s).values().all(|(st, _)| st == "queued"));
 
-    s.record_opt_out(jane, "topic:ml", "no ML roles", &recruiter(now)).unwrap();
+    s.record_opt_out(jane, "topic:ml", "no ML roles", &recruiter(now))
+        .unwrap();
     let st = states(&s);
     assert_eq!(st["ml@team.example"].0, "cancelled");
     let why = st["ml@team.example"].1.clone().unwrap_or_default();
-    assert!(why.contains("opted out") && why.contains("topic:ml"), "{why}");
-    for mid in ["rust@team.example", "bare@team.example", "both@team.example", "bob@team.example"] {
+    assert!(
+        why.contains("opted out") && why.contains("topic:ml"),
+        "{why}"
+    );
+    for mid in [
+        "rust@team.example",
+        "bare@team.example",
+        "both@team.example",
+        "bob@team.example",
+    ] {
         assert_eq!(st[mid].0, "queued", "{mid} is not about ML or not to Jane");
     }
 
-    s.record_opt_out(jane, "channel:phone", "no calls", &recruiter(now)).unwrap();
+    s.record_opt_out(jane, "channel:phone", "no calls", &recruiter(now))
+        .unwrap();
     assert_eq!(states(&s), st, "a phone opt-out cancels no email");
 
-    s.record_opt_out(jane, "all", "no contact at all", &recruiter(now)).unwrap();
+    s.record_opt_out(jane, "all", "no contact at all", &recruiter(now))
+        .unwrap();
     let st = states(&s);
-    for mid in ["ml@team.example", "rust@team.example", "bare@team.example", "both@team.example"] {
+    for mid in [
+        "ml@team.example",
+        "rust@team.example",
+        "bare@team.example",
+        "both@team.example",
+    ] {
         assert_eq!(st[mid].0, "cancelled", "{mid} would reach Jane");
-        assert!(st[mid].1.as_deref().unwrap_or("").contains("opted out"), "{mid}: {:?}", st[mid].1);
+        assert!(
+            st[mid].1.as_deref().unwrap_or("").contains("opted out"),
+            "{mid}: {:?}",
+            st[mid].1
+        );
     }
-    assert_eq!(st["bob@team.example"].0, "queued", "Bob's own mail is not Jane's business");
-    let cancelled = s.outbox().unwrap().iter().filter(|e| e.state == "cancelled").count();
+    assert_eq!(
+        st["bob@team.example"].0, "queued",
+        "Bob's own mail is not Jane's business"
+    );
+    let cancelled = s
+        .outbox()
+        .unwrap()
+        .iter()
+        .filter(|e| e.state == "cancelled")
+        .count();
     assert_eq!(cancelled, 4);
 }
 
@@ -931,15 +1262,33 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     ingest(
         &mut s,
         &[
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", now - 40 * DAY),
-            Mail::new(ALICE, "Jane Doe <jane@mail.example>", "r1@team.example", now - 10 * DAY)
-                .refs("<j1@mail.example>"),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "j1@mail.example",
+                now - 40 * DAY,
+            ),
+            Mail::new(
+                ALICE,
+                "Jane Doe <jane@mail.example>",
+                "r1@team.example",
+                now - 10 * DAY,
+            )
+            .refs("<j1@mail.example>"),
         ],
     );
     let jane = cand(&s, "jane@mail.example");
     s.set_preferences(
         jane,
-        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &[], None, None, false),
+        &prefs(
+            &[Channel::Email],
+            None,
+            Some(Frequency::Monthly),
+            &[],
+            None,
+            None,
+            false,
+        ),
         &recruiter(now - 50 * DAY),
     )
     .unwrap();
@@ -948,21 +1297,36 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
         n += 1;
         enqueue(
             s,
-            &outgoing(Some(jane), &["jane@mail.example"], &[], &format!("f{n}@team.example")),
+            &outgoing(
+                Some(jane),
+                &["jane@mail.example"],
+                &[],
+                &format!("f{n}@team.example"),
+            ),
             None,
             now,
         )
     };
     let too_soon = |r: Result<i64, SendError>| match r {
         Err(SendError::NeedsConfirmation(c)) => match c.as_slice() {
-            [Conflict::TooSoon { next, frequency: Frequency::Monthly }] => *next,
+            [
+                Conflict::TooSoon {
+                    next,
+                    frequency: Frequency::Monthly,
+                },
+            ] => *next,
             other => panic!("expected only TooSoon, got {other:?}"),
         },
         other => panic!("expected TooSoon, got {other:?}"),
     };
     assert_eq!(too_soon(try_send(&mut s)), plus_one_month(now - 10 * DAY));
     // The inbox and the profile say so as soon as the frequency is recorded.
-    let row = s.inbox_page(&all(), 0, 10).unwrap().into_iter().find(|r| r.id == jane).unwrap();
+    let row = s
+        .inbox_page(&all(), 0, 10)
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == jane)
+        .unwrap();
     assert_eq!(row.next_contact, Some(plus_one_month(now - 10 * DAY)));
     assert_eq!(
         s.profile(jane).unwrap().unwrap().next_contact,
@@ -971,7 +1335,12 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     // With a recorded reason it may go anyway; the override is in the ledger.
     enqueue(
         &mut s,
-        &outgoing(Some(jane), &["jane@mail.example"], &[], "override@team.example"),
+        &outgoing(
+            Some(jane),
+            &["jane@mail.example"],
+            &[],
+            "override@team.example",
+        ),
         Some(&confirmation()),
         now,
     )
@@ -989,7 +1358,12 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     assert!(matches!(
         enqueue(
             &mut s,
-            &outgoing(Some(jane), &["jane@mail.example"], &[], "empty@team.example"),
+            &outgoing(
+                Some(jane),
+                &["jane@mail.example"],
+                &[],
+                "empty@team.example"
+            ),
             Some(&empty_reason),
             now
         ),
@@ -999,15 +1373,26 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     // She writes: answering her is not unsolicited.
     ingest(
         &mut s,
-        &[Mail::new("Jane Doe <jane@mail.example>", TEAM, "j2@mail.example", now - 2 * DAY)
-            .refs("<r1@team.example>")],
+        &[Mail::new(
+            "Jane Doe <jane@mail.example>",
+            TEAM,
+            "j2@mail.example",
+            now - 2 * DAY,
+        )
+        .refs("<r1@team.example>")],
     );
     try_send(&mut s).expect("answering someone who wrote");
 
     // A call we logged after her message is contact too.
     s.log_contact(
         jane,
-        &contact(Channel::Phone, Direction::Outbound, Outcome::Voicemail, now - DAY, "left a voicemail"),
+        &contact(
+            Channel::Phone,
+            Direction::Outbound,
+            Outcome::Voicemail,
+            now - DAY,
+            "left a voicemail",
+        ),
     )
     .unwrap();
     assert_eq!(too_soon(try_send(&mut s)), plus_one_month(now - DAY));
@@ -1015,7 +1400,13 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     // Logged inbound contact (she called back) lets us answer again.
     s.log_contact(
         jane,
-        &contact(Channel::Phone, Direction::Inbound, Outcome::Talked, now - 3600, "she called back"),
+        &contact(
+            Channel::Phone,
+            Direction::Inbound,
+            Outcome::Talked,
+            now - 3600,
+            "she called back",
+        ),
     )
     .unwrap();
     try_send(&mut s).expect("she called us after our last contact");
@@ -1053,7 +1444,10 @@ fn every_table_is_either_exported_or_declared_impersonal() {
         );
     }
     for t in EXPORTED_TABLES.iter().chain(NOT_PERSONAL) {
-        assert!(tables.iter().any(|x| x == t), "{t} is listed but no such table exists");
+        assert!(
+            tables.iter().any(|x| x == t),
+            "{t} is listed but no such table exists"
+        );
     }
 }
 
@@ -1064,41 +1458,97 @@ fn an_export_holds_everything_about_the_person() {
     let ids = ingest(
         &mut s,
         &[
-            Mail::new("Jane Doe <jane@mail.example>", TEAM, "j1@mail.example", now - 10 * DAY)
-                .header("X-Raw-Only: rawmarker4417")
-                .body("bodymarker1 I would like to hear about platform roles."),
+            Mail::new(
+                "Jane Doe <jane@mail.example>",
+                TEAM,
+                "j1@mail.example",
+                now - 10 * DAY,
+            )
+            .header("X-Raw-Only: rawmarker4417")
+            .body("bodymarker1 I would like to hear about platform roles."),
             Mail::new(ALICE, "jane@mail.example", "r1@team.example", now - 9 * DAY)
                 .refs("<j1@mail.example>")
                 .body("bodymarker2 Here are two platform roles."),
             // Her old address, found to be her later and merged.
-            Mail::new("J. Doe <jd@old.example>", TEAM, "old1@old.example", now - 400 * DAY)
-                .body("bodymarker3 from the old address"),
-            Mail::new("Somebody Else <else@x.example>", TEAM, "e1@x.example", now - DAY)
-                .body("othermarker9 not hers"),
+            Mail::new(
+                "J. Doe <jd@old.example>",
+                TEAM,
+                "old1@old.example",
+                now - 400 * DAY,
+            )
+            .body("bodymarker3 from the old address"),
+            Mail::new(
+                "Somebody Else <else@x.example>",
+                TEAM,
+                "e1@x.example",
+                now - DAY,
+            )
+            .body("othermarker9 not hers"),
         ],
     );
     let jane = cand(&s, "jane@mail.example");
     let old = cand(&s, "jd@old.example");
     s.set_preferences(
         old,
-        &prefs(&[], None, None, &["oldinterest"], Some("tlh"), Some("Antarctica/Troll"), false),
-        &meta("bob", now - 300 * DAY, "recruiter", None, None, "oldledgernote5"),
+        &prefs(
+            &[],
+            None,
+            None,
+            &["oldinterest"],
+            Some("tlh"),
+            Some("Antarctica/Troll"),
+            false,
+        ),
+        &meta(
+            "bob",
+            now - 300 * DAY,
+            "recruiter",
+            None,
+            None,
+            "oldledgernote5",
+        ),
     )
     .unwrap();
     s.log_contact(
         jane,
-        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, now - 8 * DAY, "contactnote7 call about roles"),
+        &contact(
+            Channel::Phone,
+            Direction::Outbound,
+            Outcome::Talked,
+            now - 8 * DAY,
+            "contactnote7 call about roles",
+        ),
     )
     .unwrap();
     s.set_preferences(
         jane,
-        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &["platform"], None, None, false),
-        &meta("alice", now - 8 * DAY, "candidate", Some(ids[0]), Some("consent"), "ledgernote8"),
+        &prefs(
+            &[Channel::Email],
+            None,
+            Some(Frequency::Monthly),
+            &["platform"],
+            None,
+            None,
+            false,
+        ),
+        &meta(
+            "alice",
+            now - 8 * DAY,
+            "candidate",
+            Some(ids[0]),
+            Some("consent"),
+            "ledgernote8",
+        ),
     )
     .unwrap();
     enqueue(
         &mut s,
-        &outgoing(Some(jane), &["jane@mail.example"], &["platform"], "outboxmarker6@team.example"),
+        &outgoing(
+            Some(jane),
+            &["jane@mail.example"],
+            &["platform"],
+            "outboxmarker6@team.example",
+        ),
         Some(&confirmation()),
         now,
     )
@@ -1111,12 +1561,16 @@ fn an_export_holds_everything_about_the_person() {
         now,
     )
     .unwrap();
-    s.record_opt_out(jane, "topic:sales", "optoutreason3", &recruiter(now)).unwrap();
+    s.record_opt_out(jane, "topic:sales", "optoutreason3", &recruiter(now))
+        .unwrap();
     s.merge(jane, old, "alice").unwrap();
 
     let export = s.export(jane).unwrap();
     for t in EXPORTED_TABLES {
-        assert!(export.get(*t).is_some_and(|v| v.is_array()), "no section {t}");
+        assert!(
+            export.get(*t).is_some_and(|v| v.is_array()),
+            "no section {t}"
+        );
     }
     let text = export.to_string();
     for needle in [
@@ -1137,7 +1591,10 @@ fn an_export_holds_everything_about_the_person() {
     ] {
         assert!(text.contains(needle), "the export lacks {needle}");
     }
-    assert!(!text.contains("othermarker9"), "someone else's mail is not hers");
+    assert!(
+        !text.contains("othermarker9"),
+        "someone else's mail is not hers"
+    );
     assert!(!text.contains("else@x.example"));
     let section = |k: &str| export[k].as_array().unwrap().len();
     // Three received or sent, and the two queued ones (shown in her conversation).
@@ -1204,38 +1661,83 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     ingest(
         &mut s,
         &[
-            Mail::new(&format!("Zebulon Quxworthy <{HOME}>"), TEAM, "m-801@quxmail.example", now - 20 * DAY)
-                .subject("Zebulon Quxworthy: application")
-                .body("Hello, I am Zebulon Quxworthy and I would like the SRE role."),
-            Mail::new(ALICE, &format!("Zebulon Quxworthy <{HOME}>"), "m-802@team.example", now - 19 * DAY)
-                .subject("Re: Zebulon Quxworthy: application")
-                .refs("<m-801@quxmail.example>")
-                .body("Dear Zebulon Quxworthy, thanks for applying."),
-            Mail::new(&format!("Zebulon Quxworthy <{WORK}>"), TEAM, "m-803@plinkcorp.example", now - 18 * DAY)
-                .subject("Re: Zebulon Quxworthy: application")
-                .refs("<m-801@quxmail.example> <m-802@team.example>")
-                .body("Zebulon Quxworthy here again, from work."),
+            Mail::new(
+                &format!("Zebulon Quxworthy <{HOME}>"),
+                TEAM,
+                "m-801@quxmail.example",
+                now - 20 * DAY,
+            )
+            .subject("Zebulon Quxworthy: application")
+            .body("Hello, I am Zebulon Quxworthy and I would like the SRE role."),
+            Mail::new(
+                ALICE,
+                &format!("Zebulon Quxworthy <{HOME}>"),
+                "m-802@team.example",
+                now - 19 * DAY,
+            )
+            .subject("Re: Zebulon Quxworthy: application")
+            .refs("<m-801@quxmail.example>")
+            .body("Dear Zebulon Quxworthy, thanks for applying."),
+            Mail::new(
+                &format!("Zebulon Quxworthy <{WORK}>"),
+                TEAM,
+                "m-803@plinkcorp.example",
+                now - 18 * DAY,
+            )
+            .subject("Re: Zebulon Quxworthy: application")
+            .refs("<m-801@quxmail.example> <m-802@team.example>")
+            .body("Zebulon Quxworthy here again, from work."),
             Mail::new(ALICE, WORK, "m-804@team.example", now - 17 * DAY)
                 .subject("Quick question")
                 .body("Hi Zebulon, are you free on Monday?"),
             // Someone else, in a thread of their own.
-            Mail::new("Olga Ortiz <olga@ortiz.example>", TEAM, "o-1@ortiz.example", now - 5 * DAY)
-                .subject("Data role")
-                .body("Olga here."),
+            Mail::new(
+                "Olga Ortiz <olga@ortiz.example>",
+                TEAM,
+                "o-1@ortiz.example",
+                now - 5 * DAY,
+            )
+            .subject("Data role")
+            .body("Olga here."),
         ],
     );
     let zeb = cand(&s, HOME);
-    assert_eq!(cand(&s, WORK), zeb, "second address joined by name in the thread");
+    assert_eq!(
+        cand(&s, WORK),
+        zeb,
+        "second address joined by name in the thread"
+    );
     let olga = cand(&s, "olga@ortiz.example");
     s.log_contact(
         zeb,
-        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, now - 16 * DAY, "Zebulon Quxworthy wants remote"),
+        &contact(
+            Channel::Phone,
+            Direction::Outbound,
+            Outcome::Talked,
+            now - 16 * DAY,
+            "Zebulon Quxworthy wants remote",
+        ),
     )
     .unwrap();
     s.set_preferences(
         zeb,
-        &prefs(&[Channel::Email], None, Some(Frequency::Monthly), &["sre"], Some("en"), None, false),
-        &meta("alice", now - 16 * DAY, "recruiter", None, Some("consent"), "per call with Zebulon Quxworthy"),
+        &prefs(
+            &[Channel::Email],
+            None,
+            Some(Frequency::Monthly),
+            &["sre"],
+            Some("en"),
+            None,
+            false,
+        ),
+        &meta(
+            "alice",
+            now - 16 * DAY,
+            "recruiter",
+            None,
+            Some("consent"),
+            "per call with Zebulon Quxworthy",
+        ),
     )
     .unwrap();
     enqueue(
@@ -1252,18 +1754,37 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
         now,
     )
     .unwrap();
-    s.record_opt_out(zeb, "topic:sales", "Zebulon Quxworthy hates sales", &recruiter(now))
-        .unwrap();
+    s.record_opt_out(
+        zeb,
+        "topic:sales",
+        "Zebulon Quxworthy hates sales",
+        &recruiter(now),
+    )
+    .unwrap();
     s.log_contact(
         olga,
-        &contact(Channel::Phone, Direction::Outbound, Outcome::Talked, now - 4 * DAY, "Olga call"),
+        &contact(
+            Channel::Phone,
+            Direction::Outbound,
+            Outcome::Talked,
+            now - 4 * DAY,
+            "Olga call",
+        ),
     )
     .unwrap();
     let olga_before = seen(&s, olga);
     let olga_export = s.export(olga).unwrap();
-    let erased_ids = ["m-801@quxmail.example", "m-802@team.example", "m-803@plinkcorp.example", "m-804@team.example"];
+    let erased_ids = [
+        "m-801@quxmail.example",
+        "m-802@team.example",
+        "m-803@plinkcorp.example",
+        "m-804@team.example",
+    ];
     let before = db_bytes(&s);
-    assert!(find(&before, "Quxworthy").is_some(), "the needle search works");
+    assert!(
+        find(&before, "Quxworthy").is_some(),
+        "the needle search works"
+    );
     assert!(find(&before, "zq.vendelmoor").is_some());
 
     let n = s.erase(zeb, "alice", "GDPR art. 17 request").unwrap();
@@ -1282,13 +1803,32 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
         "hates sales",
         "GDPR art. 17",
     ] {
-        assert_eq!(find(&after, needle), None, "{needle:?} is still in the database files");
+        assert_eq!(
+            find(&after, needle),
+            None,
+            "{needle:?} is still in the database files"
+        );
     }
-    for mid in erased_ids.iter().chain(&["q-1@team.example", "q-2@team.example"]) {
-        assert_eq!(find(&after, mid), None, "the id of erased mail {mid} is still stored");
+    for mid in erased_ids
+        .iter()
+        .chain(&["q-1@team.example", "q-2@team.example"])
+    {
+        assert_eq!(
+            find(&after, mid),
+            None,
+            "the id of erased mail {mid} is still stored"
+        );
     }
-    for a in [HOME, WORK, "Zebulon.Quxworthy@QuxMail.example", " zq.vendelmoor@plinkcorp.example "] {
-        assert!(s.suppressed_since(a).unwrap().is_some(), "{a} is remembered as erased");
+    for a in [
+        HOME,
+        WORK,
+        "Zebulon.Quxworthy@QuxMail.example",
+        " zq.vendelmoor@plinkcorp.example ",
+    ] {
+        assert!(
+            s.suppressed_since(a).unwrap().is_some(),
+            "{a} is remembered as erased"
+        );
     }
     assert_eq!(s.suppressed_since("olga@ortiz.example").unwrap(), None);
     assert!(s.search_messages("Quxworthy", 10).unwrap().is_empty());
@@ -1298,7 +1838,10 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
         search: Some("Zebulon".into()),
     };
     assert_eq!(s.inbox_count(&q).unwrap(), 0);
-    assert!(s.outbox().unwrap().is_empty(), "queued mail to them is gone");
+    assert!(
+        s.outbox().unwrap().is_empty(),
+        "queued mail to them is gone"
+    );
 
     // Someone else is untouched.
     assert_eq!(seen(&s, olga), olga_before);
@@ -1310,20 +1853,35 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     // They write again: the mail is kept, the candidate flagged.
     ingest(
         &mut s,
-        &[Mail::new(&format!("Z Q <{WORK}>"), TEAM, "m-900@plinkcorp.example", now - 3600)],
+        &[Mail::new(
+            &format!("Z Q <{WORK}>"),
+            TEAM,
+            "m-900@plinkcorp.example",
+            now - 3600,
+        )],
     );
     let again = cand(&s, WORK);
     let flagged: i64 = sql(&s)
-        .query_row("SELECT suppressed FROM candidates WHERE id = ?1", [again], |r| r.get(0))
+        .query_row(
+            "SELECT suppressed FROM candidates WHERE id = ?1",
+            [again],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(flagged, 1);
     let (_, olga_flag): (i64, i64) = sql(&s)
-        .query_row("SELECT id, suppressed FROM candidates WHERE id = ?1", [olga], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .query_row(
+            "SELECT id, suppressed FROM candidates WHERE id = ?1",
+            [olga],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .unwrap();
     assert_eq!(olga_flag, 0);
-    for (c, to) in [(Some(again), WORK), (None, HOME), (None, "ZEBULON.QUXWORTHY@quxmail.example")] {
+    for (c, to) in [
+        (Some(again), WORK),
+        (None, HOME),
+        (None, "ZEBULON.QUXWORTHY@quxmail.example"),
+    ] {
         let err = enqueue(
             &mut s,
             &outgoing(c, &[to], &[], &format!("again-{to}@team.example")),
@@ -1331,7 +1889,10 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
             now,
         )
         .unwrap_err();
-        assert!(matches!(err, SendError::Refused(Refusal::Erased { .. })), "{to}: {err}");
+        assert!(
+            matches!(err, SendError::Refused(Refusal::Erased { .. })),
+            "{to}: {err}"
+        );
     }
 }
 
@@ -1341,14 +1902,30 @@ fn erasing_a_person_erases_every_record_merged_into_them() {
     let (a, b) = two_candidates(&mut s);
     ingest(
         &mut s,
-        &[Mail::new("Cy <cy@c.example>", TEAM, "c1@c.example", T0 - 5 * DAY)],
+        &[Mail::new(
+            "Cy <cy@c.example>",
+            TEAM,
+            "c1@c.example",
+            T0 - 5 * DAY,
+        )],
     );
     let c = cand(&s, "cy@c.example");
     s.merge(a, b, "alice").unwrap();
     s.merge(c, a, "alice").unwrap();
     s.erase(c, "alice", "").unwrap();
     let conn = sql(&s);
-    for table in ["candidates", "candidate_addresses", "preferences", "interests", "ledger", "opt_outs", "contact_log", "messages", "merges", "threads"] {
+    for table in [
+        "candidates",
+        "candidate_addresses",
+        "preferences",
+        "interests",
+        "ledger",
+        "opt_outs",
+        "contact_log",
+        "messages",
+        "merges",
+        "threads",
+    ] {
         let n: i64 = conn
             .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
             .unwrap();
@@ -1436,11 +2013,17 @@ fn chain(conn: &rusqlite::Connection, start: i64) -> Vec<i64> {
 }
 
 /// Active opt-outs that forbid an email about `topics` to any of `candidates`.
-fn covering_opt_outs(conn: &rusqlite::Connection, candidates: &[i64], topics: &[String]) -> Vec<(i64, String)> {
+fn covering_opt_outs(
+    conn: &rusqlite::Connection,
+    candidates: &[i64],
+    topics: &[String],
+) -> Vec<(i64, String)> {
     let mut found = Vec::new();
     for c in candidates {
         let mut st = conn
-            .prepare("SELECT id, scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL")
+            .prepare(
+                "SELECT id, scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",
+            )
             .unwrap();
         let rows: Vec<(i64, String)> = st
             .query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -1451,7 +2034,9 @@ fn covering_opt_outs(conn: &rusqlite::Connection, candidates: &[i64], topics: &[
             let scope_l = scope.to_lowercase();
             if scope_l == "all"
                 || scope_l == "channel:email"
-                || topics.iter().any(|t| scope_l == format!("topic:{}", t.to_lowercase()))
+                || topics
+                    .iter()
+                    .any(|t| scope_l == format!("topic:{}", t.to_lowercase()))
             {
                 found.push((*c, format!("opt-out {id} ({scope})")));
             }
@@ -1462,7 +2047,11 @@ fn covering_opt_outs(conn: &rusqlite::Connection, candidates: &[i64], topics: &[
 
 /// Every candidate a mail concerns: the owners of its recipients and the candidate it is
 /// queued for, each with whatever they were merged into.
-fn concerned(conn: &rusqlite::Connection, candidate: Option<i64>, recipients: &[String]) -> Vec<i64> {
+fn concerned(
+    conn: &rusqlite::Connection,
+    candidate: Option<i64>,
+    recipients: &[String],
+) -> Vec<i64> {
     let mut v = Vec::new();
     for r in recipients {
         let owner: Option<i64> = conn
@@ -1518,7 +2107,9 @@ fn dump(conn: &rusqlite::Connection) -> String {
             .query_map([], |r| {
                 Ok((0..n)
                     .map(|i| match r.get_ref(i).unwrap() {
-                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                        rusqlite::types::ValueRef::Text(t) => {
+                            String::from_utf8_lossy(t).into_owned()
+                        }
                         rusqlite::types::ValueRef::Integer(i) => i.to_string(),
                         v => format!("{v:?}"),
                     })
@@ -1545,7 +2136,11 @@ fn check_queue(s: &Store, conn: &rusqlite::Connection) -> Result<(), String> {
         .unwrap();
     for (id, c, to, topics) in rows {
         let recipients: Vec<String> = to.split(',').map(|a| a.trim().to_lowercase()).collect();
-        let topics: Vec<String> = topics.split(',').filter(|t| !t.is_empty()).map(String::from).collect();
+        let topics: Vec<String> = topics
+            .split(',')
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+            .collect();
         let who = concerned(conn, c, &recipients);
         let cover = covering_opt_outs(conn, &who, &topics);
         if !cover.is_empty() {
@@ -1555,7 +2150,9 @@ fn check_queue(s: &Store, conn: &rusqlite::Connection) -> Result<(), String> {
             ));
         }
         if let Some(r) = recipients.iter().find(|r| suppressed(s, conn, r)) {
-            return Err(format!("outbox {id} is still queued to the erased address {r}"));
+            return Err(format!(
+                "outbox {id} is still queued to the erased address {r}"
+            ));
         }
     }
     Ok(())
@@ -1589,11 +2186,18 @@ impl World {
         ids_where(self.conn(), "SELECT id FROM candidates ORDER BY id")
     }
     fn roots(&self) -> Vec<i64> {
-        ids_where(self.conn(), "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id")
+        ids_where(
+            self.conn(),
+            "SELECT id FROM candidates WHERE merged_into IS NULL ORDER BY id",
+        )
     }
     fn is_root(&self, c: i64) -> bool {
         self.conn()
-            .query_row("SELECT merged_into IS NULL FROM candidates WHERE id = ?1", [c], |r| r.get(0))
+            .query_row(
+                "SELECT merged_into IS NULL FROM candidates WHERE id = ?1",
+                [c],
+                |r| r.get(0),
+            )
             .unwrap_or(false)
     }
     fn ingest_one(&mut self, m: Mail) -> i64 {
@@ -1608,7 +2212,9 @@ impl World {
         }
     }
     fn topics(&mut self) -> Vec<String> {
-        (0..self.rng.below(3)).map(|_| self.rng.pick(&TOPICS).to_string()).collect()
+        (0..self.rng.below(3))
+            .map(|_| self.rng.pick(&TOPICS).to_string())
+            .collect()
     }
 
     fn step(&mut self) -> Result<(), String> {
@@ -1618,36 +2224,60 @@ impl World {
         match self.rng.below(20) {
             0..=2 => {
                 let c = self.rng.pick(&roots);
-                let mut channels: Vec<Channel> = [Channel::Email, Channel::Phone, Channel::Sms, Channel::Linkedin]
-                    .into_iter()
-                    .filter(|_| self.rng.chance(50))
-                    .collect();
+                let mut channels: Vec<Channel> = [
+                    Channel::Email,
+                    Channel::Phone,
+                    Channel::Sms,
+                    Channel::Linkedin,
+                ]
+                .into_iter()
+                .filter(|_| self.rng.chance(50))
+                .collect();
                 channels.dedup();
                 let frequency = if self.rng.chance(25) {
                     None
                 } else {
                     Some(self.rng.pick(&Frequency::ALL))
                 };
-                let interests: Vec<&str> = TOPICS.iter().copied().filter(|_| self.rng.chance(40)).collect();
+                let interests: Vec<&str> = TOPICS
+                    .iter()
+                    .copied()
+                    .filter(|_| self.rng.chance(40))
+                    .collect();
                 let no_channel = self.rng.chance(10);
-                let p = prefs(&channels, None, frequency, &interests, None, None, no_channel);
+                let p = prefs(
+                    &channels, None, frequency, &interests, None, None, no_channel,
+                );
                 self.log.push(format!("prefs {c} {p:?}"));
-                self.s.set_preferences(c, &p, &recruiter(self.clock)).map_err(|e| e.to_string())?;
+                self.s
+                    .set_preferences(c, &p, &recruiter(self.clock))
+                    .map_err(|e| e.to_string())?;
             }
             3..=5 => {
                 let c = self.rng.pick(&roots);
                 let scope = self.rng.pick(&SCOPES);
                 let theirs = ids_where(
                     self.conn(),
-                    &format!("SELECT id FROM messages WHERE candidate_id = {c} AND direction = 'inbound'"),
+                    &format!(
+                        "SELECT id FROM messages WHERE candidate_id = {c} AND direction = 'inbound'"
+                    ),
                 );
                 let m = if !theirs.is_empty() && self.rng.chance(50) {
-                    meta("alice", self.clock, "message", Some(self.rng.pick(&theirs)), None, "")
+                    meta(
+                        "alice",
+                        self.clock,
+                        "message",
+                        Some(self.rng.pick(&theirs)),
+                        None,
+                        "",
+                    )
                 } else {
                     meta("alice", self.clock, "call-note", None, None, "")
                 };
                 self.log.push(format!("opt-out {c} {scope}"));
-                self.s.record_opt_out(c, scope, "random", &m).map_err(|e| e.to_string())?;
+                self.s
+                    .record_opt_out(c, scope, "random", &m)
+                    .map_err(|e| e.to_string())?;
             }
             6..=7 => {
                 let active = {
@@ -1669,7 +2299,10 @@ impl World {
                     let mut st = conn
                         .prepare("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")
                         .unwrap();
-                    st.query_map([c], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+                    st.query_map([c], |r| r.get(0))
+                        .unwrap()
+                        .collect::<rusqlite::Result<_>>()
+                        .unwrap()
                 };
                 if addrs.is_empty() {
                     return Ok(());
@@ -1677,16 +2310,22 @@ impl World {
                 let a = self.rng.pick(&addrs);
                 let mid = self.mid();
                 let clock = self.clock;
-                let m = self.ingest_one(Mail::new(&a, TEAM, &mid, clock).body("Please write to me again."));
-                self.log.push(format!("opt-in {opt} of {c} with message {m} from {a}"));
+                let m = self
+                    .ingest_one(Mail::new(&a, TEAM, &mid, clock).body("Please write to me again."));
+                self.log
+                    .push(format!("opt-in {opt} of {c} with message {m} from {a}"));
                 self.s
-                    .revoke_opt_out(opt, &meta("bob", self.clock, "candidate", Some(m), Some("consent"), ""))
+                    .revoke_opt_out(
+                        opt,
+                        &meta("bob", self.clock, "candidate", Some(m), Some("consent"), ""),
+                    )
                     .map_err(|e| format!("a valid opt-in was refused: {e}"))?;
             }
             8..=9 => {
                 let (a, b) = (self.rng.pick(&all_ids), self.rng.pick(&all_ids));
                 let ok = a != b && self.is_root(a) && self.is_root(b);
-                self.log.push(format!("merge {b} into {a} (expected ok: {ok})"));
+                self.log
+                    .push(format!("merge {b} into {a} (expected ok: {ok})"));
                 let r = self.s.merge(a, b, "alice");
                 if r.is_ok() != ok {
                     return Err(format!("merge {b} into {a}: {r:?}, expected ok: {ok}"));
@@ -1696,7 +2335,8 @@ impl World {
                 let c = self.rng.pick(&all_ids);
                 if let Some(m) = self.s.last_merge(c).unwrap() {
                     let ok = self.is_root(c);
-                    self.log.push(format!("unmerge {m} of {c} (expected ok: {ok})"));
+                    self.log
+                        .push(format!("unmerge {m} of {c} (expected ok: {ok})"));
                     let r = self.s.unmerge(m, "alice");
                     if r.is_ok() != ok {
                         return Err(format!("unmerge {m}: {r:?}, expected ok: {ok}"));
@@ -1706,9 +2346,11 @@ impl World {
             11 => {
                 let c = self.rng.pick(&roots);
                 let e = contact(
-                    self.rng.pick(&[Channel::Phone, Channel::Linkedin, Channel::Sms]),
+                    self.rng
+                        .pick(&[Channel::Phone, Channel::Linkedin, Channel::Sms]),
                     self.rng.pick(&[Direction::Inbound, Direction::Outbound]),
-                    self.rng.pick(&[Outcome::Talked, Outcome::Voicemail, Outcome::Delivered]),
+                    self.rng
+                        .pick(&[Outcome::Talked, Outcome::Voicemail, Outcome::Delivered]),
                     self.clock,
                     "",
                 );
@@ -1723,7 +2365,9 @@ impl World {
                     let id = self.rng.pick(&earlier);
                     let m: String = self
                         .conn()
-                        .query_row("SELECT message_id FROM messages WHERE id = ?1", [id], |r| r.get(0))
+                        .query_row("SELECT message_id FROM messages WHERE id = ?1", [id], |r| {
+                            r.get(0)
+                        })
                         .unwrap();
                     format!("<{m}>")
                 } else {
@@ -1739,13 +2383,24 @@ impl World {
                 let id = self.ingest_one(m.refs(&refs));
                 let c: Option<i64> = self
                     .conn()
-                    .query_row("SELECT candidate_id FROM messages WHERE id = ?1", [id], |r| r.get(0))
+                    .query_row(
+                        "SELECT candidate_id FROM messages WHERE id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )
                     .unwrap();
-                self.log.push(format!("{line}: message {id} of candidate {c:?}"));
+                self.log
+                    .push(format!("{line}: message {id} of candidate {c:?}"));
             }
             14..=18 => {
-                let c = if self.rng.chance(20) { None } else { Some(self.rng.pick(&all_ids)) };
-                let to: Vec<String> = (0..1 + self.rng.below(2)).map(|_| self.recipient()).collect();
+                let c = if self.rng.chance(20) {
+                    None
+                } else {
+                    Some(self.rng.pick(&all_ids))
+                };
+                let to: Vec<String> = (0..1 + self.rng.below(2))
+                    .map(|_| self.recipient())
+                    .collect();
                 let topics = self.topics();
                 let mid = self.mid();
                 let out = Outgoing {
@@ -1753,16 +2408,22 @@ impl World {
                     from: TEAM.into(),
                     to: to.clone(),
                     message_id: mid.clone(),
-                    raw: format!("From: {TEAM}\r\nTo: {}\r\nMessage-ID: <{mid}>\r\n\r\nHi\r\n", to.join(", ")).into_bytes(),
+                    raw: format!(
+                        "From: {TEAM}\r\nTo: {}\r\nMessage-ID: <{mid}>\r\n\r\nHi\r\n",
+                        to.join(", ")
+                    )
+                    .into_bytes(),
                     topics: topics.clone(),
                     created_by: "alice".into(),
                 };
                 let r = enqueue(&mut self.s, &out, Some(&confirmation()), self.now);
-                self.log.push(format!("send for {c:?} to {to:?} about {topics:?}: {r:?}"));
+                self.log
+                    .push(format!("send for {c:?} to {to:?} about {topics:?}: {r:?}"));
                 let conn = self.conn();
                 let who = concerned(conn, c, &to);
                 let cover = covering_opt_outs(conn, &who, &topics);
-                let erased: Vec<&String> = to.iter().filter(|r| suppressed(&self.s, conn, r)).collect();
+                let erased: Vec<&String> =
+                    to.iter().filter(|r| suppressed(&self.s, conn, r)).collect();
                 match r {
                     Ok(_) => {
                         if !cover.is_empty() {
@@ -1836,7 +2497,15 @@ fn property_no_mail_is_queued_against_an_opt_out_or_to_an_erased_address() {
     };
     for seed in seeds {
         let log = std::cell::RefCell::new(Vec::new());
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_seed(seed, std::env::var("RELTEST_OPS").map(|v| v.parse().unwrap()).unwrap_or(40), &log)));
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_seed(
+                seed,
+                std::env::var("RELTEST_OPS")
+                    .map(|v| v.parse().unwrap())
+                    .unwrap_or(40),
+                &log,
+            )
+        }));
         if r.is_err() {
             let log = log.borrow();
             panic!(
@@ -1852,27 +2521,54 @@ fn queued_mail_follows_the_person_through_merges() {
     let (_d, mut s) = store();
     let now = rapport::core::store::now();
     let (a, b) = two_candidates(&mut s);
-    s.record_opt_out(a, "all", "no contact", &recruiter(T0)).unwrap();
+    s.record_opt_out(a, "all", "no contact", &recruiter(T0))
+        .unwrap();
     // Queued to Annie before anyone knew she is Ann.
-    enqueue(&mut s, &outgoing(Some(b), &["annie@b.example"], &[], "x1@team.example"), None, now)
-        .unwrap();
+    enqueue(
+        &mut s,
+        &outgoing(Some(b), &["annie@b.example"], &[], "x1@team.example"),
+        None,
+        now,
+    )
+    .unwrap();
     // Queued to an address nobody knew: it gets a conversation of its own.
-    enqueue(&mut s, &outgoing(None, &["ann.lee@c.example"], &[], "x2@team.example"), Some(&confirmation()), now)
-        .unwrap();
+    enqueue(
+        &mut s,
+        &outgoing(None, &["ann.lee@c.example"], &[], "x2@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap();
     let c = cand(&s, "ann.lee@c.example");
     assert_ne!(c, a);
     assert!(states(&s).values().all(|(st, _)| st == "queued"));
 
     s.merge(a, b, "alice").unwrap();
-    assert_eq!(states(&s)["x1@team.example"].0, "cancelled", "Ann's opt-out covers Annie now");
+    assert_eq!(
+        states(&s)["x1@team.example"].0,
+        "cancelled",
+        "Ann's opt-out covers Annie now"
+    );
     assert_eq!(states(&s)["x2@team.example"].0, "queued");
 
     // A screen still holding Annie's old id cannot get around Ann's opt-out.
-    let err = enqueue(&mut s, &outgoing(Some(b), &["someone@else.example"], &[], "x3@team.example"), Some(&confirmation()), now)
-        .unwrap_err();
-    assert!(matches!(err, SendError::Refused(Refusal::OptedOut { .. })), "{err}");
+    let err = enqueue(
+        &mut s,
+        &outgoing(Some(b), &["someone@else.example"], &[], "x3@team.example"),
+        Some(&confirmation()),
+        now,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, SendError::Refused(Refusal::OptedOut { .. })),
+        "{err}"
+    );
 
     // The unknown address turns out to be Ann's too.
     s.merge(a, c, "alice").unwrap();
-    assert_eq!(states(&s)["x2@team.example"].0, "cancelled", "mail queued to her new address");
+    assert_eq!(
+        states(&s)["x2@team.example"].0,
+        "cancelled",
+        "mail queued to her new address"
+    );
 }

@@ -273,7 +273,9 @@ impl Store {
         ] {
             for id in moved[key].as_array().into_iter().flatten() {
                 tx.execute(
-                    &format!("UPDATE {table} SET candidate_id = ?1 WHERE id = ?2 AND candidate_id = ?3"),
+                    &format!(
+                        "UPDATE {table} SET candidate_id = ?1 WHERE id = ?2 AND candidate_id = ?3"
+                    ),
                     params![source, id.as_i64(), target],
                 )?;
             }
@@ -297,9 +299,7 @@ impl Store {
             .as_bool()
             // Merges recorded before this was kept: the target's row is the source's when it
             // is not the target's own snapshot.
-            .unwrap_or_else(|| {
-                current.is_some() && current != target_prefs["updated_at"].as_i64()
-            });
+            .unwrap_or_else(|| current.is_some() && current != target_prefs["updated_at"].as_i64());
         let expected = if source_moved {
             source_prefs["updated_at"].as_i64()
         } else {
@@ -444,8 +444,8 @@ impl Store {
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let (cand, scope, opted_out_at, opted_out_with): (Option<i64>, String, i64, Option<i64>) = tx
-            .query_row(
+        let (cand, scope, opted_out_at, opted_out_with): (Option<i64>, String, i64, Option<i64>) =
+            tx.query_row(
                 "SELECT candidate_id, scope, at, source_message_id FROM opt_outs
                  WHERE id = ?1 AND revoked_at IS NULL",
                 [opt_out_id],
@@ -569,7 +569,8 @@ impl Store {
             "SELECT o.id, o.message_id FROM outbox o WHERE {OUTBOX_OF_PERSON}"
         ))?;
         // Their mail's ids and threads: the threading index must forget them too.
-        let threaded = list("SELECT thread_id, message_id FROM messages WHERE candidate_id IN person")?;
+        let threaded =
+            list("SELECT thread_id, message_id FROM messages WHERE candidate_id IN person")?;
         for (id, mid) in &outbox {
             tx.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
             tx.execute(

@@ -339,8 +339,8 @@ pub(crate) fn cancel_outbox(
         return Ok(0);
     }
     let addresses: Vec<String> = {
-        let mut st = tx
-            .prepare_cached("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
+        let mut st =
+            tx.prepare_cached("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
         st.query_map([candidate_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
     };
