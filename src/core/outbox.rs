@@ -70,9 +70,15 @@ pub fn enqueue(
             )),
         },
     };
+    // Queued for the person as they are now (a merged candidate lives on in another), so
+    // that a later opt-out of theirs finds it.
+    let candidate_id = match out.candidate_id {
+        Some(c) => Some(store.merged_root(c)?),
+        None => None,
+    };
     let id = store.insert_outbox(
         &NewOutbox {
-            candidate_id: out.candidate_id,
+            candidate_id,
             message_id: &out.message_id,
             raw: &out.raw,
             envelope_from: &out.from,

@@ -45,6 +45,14 @@ pub const NOT_PERSONAL: &[&str] = &[
     "messages_fts_config",
 ];
 
+/// `person`: the candidate `?1` and every record merged into it, however deep.
+const PERSON: &str = "WITH RECURSIVE person(id) AS (SELECT ?1 UNION SELECT c.id FROM candidates c JOIN person p ON c.merged_into = p.id)";
+
+/// Outbox rows (`o`) of the person: queued for them, or to one of their addresses.
+const OUTBOX_OF_PERSON: &str = "(o.candidate_id IN person OR EXISTS (SELECT 1 FROM candidate_addresses a
+    WHERE a.candidate_id IN person
+      AND instr(',' || replace(lower(o.envelope_to), ' ', '') || ',', ',' || a.address || ',') > 0))";
+
 impl Store {
     /// The key of the suppression hashes, made on first use and kept in the database.
     fn suppression_key(&self) -> Result<Vec<u8>> {
@@ -90,6 +98,21 @@ impl Store {
             ));
         }
         let tx = self.conn.transaction()?;
+        // Only candidates the inbox lists can be merged: merging into (or from) one that was
+        // merged away would hide the mail, or take it from the candidate that has it now.
+        for c in [target, source] {
+            match merged_into(&tx, c)? {
+                None => {
+                    return Err(StoreError::Invalid(format!("there is no candidate {c}")));
+                }
+                Some(Some(into)) => {
+                    return Err(StoreError::Invalid(format!(
+                        "candidate {c} was merged into candidate {into}; use that one"
+                    )));
+                }
+                Some(None) => {}
+            }
+        }
         let ids = |tx: &Transaction, sql: &str| -> Result<Vec<i64>> {
             let mut st = tx.prepare(sql)?;
             let v = st
@@ -113,7 +136,9 @@ impl Store {
             "outbox": ids(&tx, "SELECT id FROM outbox WHERE candidate_id = ?1")?,
             "target_preferences": prefs_snapshot(&tx, target)?,
             "target_interests": interests_of(&tx, target)?,
+            "source_preferences": prefs_snapshot(&tx, source)?,
         });
+        let mut moved = moved;
         for table in [
             "candidate_addresses",
             "messages",
@@ -143,7 +168,9 @@ impl Store {
             )
             .optional()?,
         );
-        if s_at.is_some() && (t_at.is_none() || s_at > t_at) {
+        let source_prefs_win = s_at.is_some() && (t_at.is_none() || s_at > t_at);
+        moved["source_preferences_moved"] = json!(source_prefs_win);
+        if source_prefs_win {
             tx.execute("DELETE FROM preferences WHERE candidate_id = ?1", [target])?;
             tx.execute(
                 "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
@@ -163,6 +190,17 @@ impl Store {
             params![target, source, moved.to_string(), super::now(), actor],
         )?;
         let id = tx.last_insert_rowid();
+        // One person now: each one's opt-outs cover the mail queued to the other.
+        let cancelled = cancel_for_opt_outs(&tx, target)?;
+        if cancelled > 0 {
+            audit(
+                &tx,
+                actor,
+                "outbox-cancel",
+                Some(target),
+                &format!("{cancelled} queued message(s)"),
+            )?;
+        }
         refresh_candidate(&tx, target)?;
         audit(
             &tx,
@@ -175,7 +213,9 @@ impl Store {
         Ok(id)
     }
 
-    /// Undoes a merge: what moved goes back, the source candidate reappears.
+    /// Undoes a merge: what moved goes back, the source candidate reappears. Mail that
+    /// arrived for the source's addresses while merged goes with them. Preferences edited on
+    /// the merged candidate stay with it; otherwise both get back what they had.
     pub fn unmerge(&mut self, merge_id: i64, actor: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         let row: Option<(i64, i64, String, Option<i64>)> = tx
@@ -193,12 +233,34 @@ impl Store {
                 "merge {merge_id} was already undone"
             )));
         }
+        // The target was merged on into another candidate since: what moved is there now.
+        if let Some(Some(into)) = merged_into(&tx, target)? {
+            let later: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM merges WHERE source_id = ?1 AND target_id = ?2 AND undone_at IS NULL
+                     ORDER BY id DESC LIMIT 1",
+                    params![target, into],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            return Err(StoreError::Invalid(format!(
+                "candidate {target} was merged into candidate {into} since{}; undo that first",
+                later.map(|m| format!(" (merge {m})")).unwrap_or_default()
+            )));
+        }
         let moved: Value =
             serde_json::from_str(&moved).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        for a in moved["addresses"].as_array().into_iter().flatten() {
+        let addresses: Vec<String> = moved["addresses"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str().map(String::from))
+            .collect();
+        // Only what the target still has goes back (an address split off since stays put).
+        for a in &addresses {
             tx.execute(
-                "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2",
-                params![source, a.as_str()],
+                "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2 AND candidate_id = ?3",
+                params![source, a, target],
             )?;
         }
         for (key, table) in [
@@ -211,51 +273,70 @@ impl Store {
         ] {
             for id in moved[key].as_array().into_iter().flatten() {
                 tx.execute(
-                    &format!("UPDATE {table} SET candidate_id = ?1 WHERE id = ?2"),
-                    params![source, id.as_i64()],
+                    &format!(
+                        "UPDATE {table} SET candidate_id = ?1 WHERE id = ?2 AND candidate_id = ?3"
+                    ),
+                    params![source, id.as_i64(), target],
                 )?;
             }
         }
-        // Preferences: the source gets back whatever the target has now only if it came from
-        // the source; the target gets its own snapshot back.
+        // Mail from or to the source's addresses that arrived while merged, and opt-outs the
+        // source asked for in it, go back with the addresses.
+        move_mail_of_addresses(&tx, target, source, &addresses)?;
+        follow_source_messages(&tx, target, source)?;
+
+        // Preferences and interests.
         let target_prefs = &moved["target_preferences"];
-        let current_from_source = target_prefs.is_null()
-            || tx
-                .query_row(
-                    "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
-                    [target],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-                != target_prefs["updated_at"].as_i64();
-        if current_from_source {
-            tx.execute(
-                "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
-                params![source, target],
-            )?;
-        }
-        if !target_prefs.is_null() {
-            restore_prefs(&tx, target, target_prefs)?;
-        }
-        let interests: Vec<String> = moved["target_interests"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str().map(String::from))
-            .collect();
-        let all_now = interests_of(&tx, target)?;
-        tx.execute("DELETE FROM interests WHERE candidate_id = ?1", [target])?;
-        for t in &interests {
-            tx.execute(
-                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
-                params![target, t],
-            )?;
-        }
-        for t in all_now.iter().filter(|t| !interests.contains(t)) {
-            tx.execute(
-                "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
-                params![source, t],
-            )?;
+        let source_prefs = &moved["source_preferences"];
+        let current: Option<i64> = tx
+            .query_row(
+                "SELECT updated_at FROM preferences WHERE candidate_id = ?1",
+                [target],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let source_moved = moved["source_preferences_moved"]
+            .as_bool()
+            // Merges recorded before this was kept: the target's row is the source's when it
+            // is not the target's own snapshot.
+            .unwrap_or_else(|| current.is_some() && current != target_prefs["updated_at"].as_i64());
+        let expected = if source_moved {
+            source_prefs["updated_at"].as_i64()
+        } else {
+            target_prefs["updated_at"].as_i64()
+        };
+        let edited_since = expected.is_some() && current != expected
+            || expected.is_none() && current.is_some() && !source_moved;
+        if !edited_since {
+            if source_moved {
+                // The source's row goes back; the target gets its own snapshot.
+                tx.execute("DELETE FROM preferences WHERE candidate_id = ?1", [source])?;
+                tx.execute(
+                    "UPDATE preferences SET candidate_id = ?1 WHERE candidate_id = ?2",
+                    params![source, target],
+                )?;
+                if !target_prefs.is_null() {
+                    restore_prefs(&tx, target, target_prefs)?;
+                }
+            }
+            // The source kept its own interests; the target gets back what it had.
+            let interests: Vec<String> = moved["target_interests"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
+            tx.execute("DELETE FROM interests WHERE candidate_id = ?1", [target])?;
+            for t in &interests {
+                tx.execute(
+                    "INSERT OR IGNORE INTO interests(candidate_id, tag) VALUES (?1, ?2)",
+                    params![target, t],
+                )?;
+            }
+        } else if source_moved && source_prefs.is_object() {
+            // Edited on the merged candidate: that stays the target's, the source gets back
+            // its own answers.
+            restore_prefs(&tx, source, source_prefs)?;
         }
         tx.execute(
             "UPDATE candidates SET merged_into = NULL WHERE id = ?1",
@@ -322,12 +403,10 @@ impl Store {
             "UPDATE candidate_addresses SET candidate_id = ?1 WHERE address = ?2",
             params![new, address],
         )?;
-        let like = format!("%<{address}>%");
-        tx.execute(
-            "UPDATE messages SET candidate_id = ?1 WHERE candidate_id = ?2 AND
-               ((direction = 'inbound' AND from_addr = ?3) OR (direction = 'outbound' AND (to_addrs LIKE ?4 OR to_addrs = ?3)))",
-            params![new, old, address, like],
-        )?;
+        move_mail_of_addresses(&tx, old, new, std::slice::from_ref(&address))?;
+        // What the person at that address asked for in their mail goes with it: an opt-out
+        // sent from the address must keep protecting it.
+        follow_source_messages(&tx, old, new)?;
         refresh_candidate(&tx, old)?;
         refresh_candidate(&tx, new)?;
         audit(
@@ -347,10 +426,15 @@ impl Store {
             return Err(StoreError::Invalid("a name cannot be empty".into()));
         }
         let tx = self.conn.transaction()?;
-        tx.execute(
+        let n = tx.execute(
             "UPDATE candidates SET name = ?1 WHERE id = ?2",
             params![name, candidate_id],
         )?;
+        if n == 0 {
+            return Err(StoreError::Invalid(format!(
+                "there is no candidate {candidate_id}"
+            )));
+        }
         audit(&tx, actor, "rename", Some(candidate_id), "")?;
         tx.commit()?;
         Ok(())
@@ -360,11 +444,12 @@ impl Store {
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
         let tx = self.conn.transaction()?;
-        let (cand, scope): (Option<i64>, String) = tx
-            .query_row(
-                "SELECT candidate_id, scope FROM opt_outs WHERE id = ?1 AND revoked_at IS NULL",
+        let (cand, scope, opted_out_at, opted_out_with): (Option<i64>, String, i64, Option<i64>) =
+            tx.query_row(
+                "SELECT candidate_id, scope, at, source_message_id FROM opt_outs
+                 WHERE id = ?1 AND revoked_at IS NULL",
                 [opt_out_id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .optional()?
             .ok_or_else(|| {
@@ -375,17 +460,33 @@ impl Store {
                 "that opt-out belongs to an erased person".into(),
             ));
         };
-        let theirs: bool = match meta.source_message_id {
-            Some(m) if meta.source == "candidate" => tx.query_row(
-                "SELECT EXISTS(SELECT 1 FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound')",
-                params![m, cand],
-                |r| r.get(0),
-            )?,
-            _ => false,
+        let request_date: Option<i64> = match meta.source_message_id {
+            Some(m) if meta.source == "candidate" => tx
+                .query_row(
+                    "SELECT date FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound'",
+                    params![m, cand],
+                    |r| r.get(0),
+                )
+                .optional()?,
+            _ => None,
         };
-        if !theirs {
+        let Some(request_date) = request_date else {
             return Err(StoreError::Invalid(
                 "opting back in needs the candidate's own request: link the inbound message in which they asked".into(),
+            ));
+        };
+        // The request must come after the opt-out: the message they opted out with, or one
+        // written before it, asks for nothing of the kind.
+        let opted_out_on: i64 = match opted_out_with {
+            Some(m) => tx
+                .query_row("SELECT date FROM messages WHERE id = ?1", [m], |r| r.get(0))
+                .optional()?
+                .unwrap_or(opted_out_at),
+            None => opted_out_at,
+        };
+        if meta.source_message_id == opted_out_with || request_date <= opted_out_on {
+            return Err(StoreError::Invalid(
+                "that message is not a request to hear from us again: it is the opt-out itself or older than it; link the candidate's later message".into(),
             ));
         }
         tx.execute(
@@ -399,26 +500,29 @@ impl Store {
         Ok(())
     }
 
-    /// Everything held about the person behind `candidate_id`, as one JSON document.
+    /// Everything held about the person behind `candidate_id` (with every record merged
+    /// into it), as one JSON document.
     pub fn export(&self, candidate_id: i64) -> Result<Value> {
-        let q = |sql: &str| -> Result<Value> { rows_json(&self.conn, sql, candidate_id) };
+        let q = |sql: &str| -> Result<Value> {
+            rows_json(&self.conn, &format!("{PERSON} {sql}"), candidate_id)
+        };
         Ok(json!({
             "format": "rapport-export-1",
             "exported_at": crate::core::timefmt::rfc3339(super::now()),
-            "candidates": q("SELECT * FROM candidates WHERE id = ?1 OR merged_into = ?1")?,
-            "candidate_addresses": q("SELECT * FROM candidate_addresses WHERE candidate_id = ?1")?,
-            "preferences": q("SELECT * FROM preferences WHERE candidate_id = ?1")?,
-            "interests": q("SELECT * FROM interests WHERE candidate_id = ?1")?,
-            "ledger": q("SELECT * FROM ledger WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "contact_log": q("SELECT * FROM contact_log WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "opt_outs": q("SELECT * FROM opt_outs WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "messages": q("SELECT * FROM messages WHERE candidate_id = ?1 ORDER BY date, id")?,
-            "message_raw": q("SELECT r.message_id, CAST(r.raw AS TEXT) AS raw FROM message_raw r JOIN messages m ON m.id = r.message_id WHERE m.candidate_id = ?1")?,
-            "message_locations": q("SELECT l.* FROM message_locations l JOIN messages m ON m.id = l.message_id WHERE m.candidate_id = ?1")?,
-            "drafts": q("SELECT * FROM drafts WHERE candidate_id = ?1")?,
-            "outbox": q("SELECT id, candidate_id, message_id, CAST(raw AS TEXT) AS raw, envelope_from, envelope_to, state, sent_copy_state, attempts, last_error, created_by, created_at, updated_at FROM outbox WHERE candidate_id = ?1")?,
-            "audit_log": q("SELECT * FROM audit_log WHERE candidate_id = ?1 ORDER BY at, id")?,
-            "merges": q("SELECT * FROM merges WHERE target_id = ?1 OR source_id = ?1")?,
+            "candidates": q("SELECT * FROM candidates WHERE id IN person")?,
+            "candidate_addresses": q("SELECT * FROM candidate_addresses WHERE candidate_id IN person")?,
+            "preferences": q("SELECT * FROM preferences WHERE candidate_id IN person")?,
+            "interests": q("SELECT * FROM interests WHERE candidate_id IN person")?,
+            "ledger": q("SELECT * FROM ledger WHERE candidate_id IN person ORDER BY at, id")?,
+            "contact_log": q("SELECT * FROM contact_log WHERE candidate_id IN person ORDER BY at, id")?,
+            "opt_outs": q("SELECT * FROM opt_outs WHERE candidate_id IN person ORDER BY at, id")?,
+            "messages": q("SELECT * FROM messages WHERE candidate_id IN person ORDER BY date, id")?,
+            "message_raw": q("SELECT r.message_id, CAST(r.raw AS TEXT) AS raw FROM message_raw r JOIN messages m ON m.id = r.message_id WHERE m.candidate_id IN person")?,
+            "message_locations": q("SELECT l.* FROM message_locations l JOIN messages m ON m.id = l.message_id WHERE m.candidate_id IN person")?,
+            "drafts": q("SELECT * FROM drafts WHERE candidate_id IN person")?,
+            "outbox": q(&format!("SELECT o.id, o.candidate_id, o.message_id, CAST(o.raw AS TEXT) AS raw, o.envelope_from, o.envelope_to, o.topics, o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error, o.created_by, o.created_at, o.updated_at FROM outbox o WHERE {OUTBOX_OF_PERSON} ORDER BY o.id"))?,
+            "audit_log": q("SELECT * FROM audit_log WHERE candidate_id IN person ORDER BY at, id")?,
+            "merges": q("SELECT * FROM merges WHERE target_id IN person OR source_id IN person")?,
         }))
     }
 
@@ -426,10 +530,11 @@ impl Store {
     /// stays only as a keyed hash, so new mail is flagged and sending is refused. Returns the
     /// number of messages deleted.
     pub fn erase(&mut self, candidate_id: i64, actor: &str, reason: &str) -> Result<usize> {
+        // The person: the candidate and every record merged into it, however deep.
         let ids: Vec<i64> = {
-            let mut st = self
-                .conn
-                .prepare("SELECT id FROM candidates WHERE id = ?1 OR merged_into = ?1")?;
+            let mut st = self.conn.prepare(&format!(
+                "{PERSON} SELECT p.id FROM person p JOIN candidates c ON c.id = p.id"
+            ))?;
             st.query_map([candidate_id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?
         };
@@ -452,6 +557,27 @@ impl Store {
         }
         let now = super::now();
         let tx = self.conn.transaction()?;
+        let list = |sql: &str| -> Result<Vec<(i64, String)>> {
+            let mut st = tx.prepare(&format!("{PERSON} {sql}"))?;
+            let v = st
+                .query_map([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(v)
+        };
+        // Mail queued for them or to one of their addresses, whoever it was queued for.
+        let outbox = list(&format!(
+            "SELECT o.id, o.message_id FROM outbox o WHERE {OUTBOX_OF_PERSON}"
+        ))?;
+        // Their mail's ids and threads: the threading index must forget them too.
+        let threaded =
+            list("SELECT thread_id, message_id FROM messages WHERE candidate_id IN person")?;
+        for (id, mid) in &outbox {
+            tx.execute("DELETE FROM outbox WHERE id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM audit_log WHERE action = 'queue-mail' AND detail = ?1",
+                [mid],
+            )?;
+        }
         let mut deleted = 0;
         for id in &ids {
             deleted += tx.execute("DELETE FROM messages WHERE candidate_id = ?1", [id])?;
@@ -475,6 +601,22 @@ impl Store {
                 "DELETE FROM merges WHERE target_id = ?1 OR source_id = ?1",
                 [id],
             )?;
+        }
+        for (thread, mid) in &threaded {
+            tx.execute(
+                "DELETE FROM thread_ids WHERE message_id = ?1
+                   AND NOT EXISTS (SELECT 1 FROM messages WHERE message_id = ?1)",
+                [mid],
+            )?;
+            // A thread left without mail goes entirely: its subject and every id in it.
+            if !tx.query_row(
+                "SELECT EXISTS(SELECT 1 FROM messages WHERE thread_id = ?1)",
+                [thread],
+                |r| r.get::<_, bool>(0),
+            )? {
+                tx.execute("DELETE FROM thread_ids WHERE thread_id = ?1", [thread])?;
+                tx.execute("DELETE FROM threads WHERE id = ?1", [thread])?;
+            }
         }
         for id in ids.iter().rev() {
             tx.execute(
@@ -537,6 +679,109 @@ pub(crate) fn is_suppressed(tx: &Transaction, address: &str) -> Result<bool> {
         [h],
         |r| r.get(0),
     )?)
+}
+
+/// Cancels queued mail that any active opt-out of the candidate covers. Returns how many.
+fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
+    let scopes: Vec<String> = {
+        let mut st = tx.prepare_cached(
+            "SELECT DISTINCT scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",
+        )?;
+        st.query_map([c], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut n = 0;
+    for scope in scopes {
+        n += super::relations::cancel_outbox(
+            tx,
+            c,
+            &scope,
+            &format!("cancelled: the candidate opted out ({scope})"),
+        )?;
+    }
+    Ok(n)
+}
+
+/// `Some(merged_into)` of a candidate, `None` when there is no such candidate.
+fn merged_into(tx: &Transaction, c: i64) -> Result<Option<Option<i64>>> {
+    Ok(tx
+        .query_row(
+            "SELECT merged_into FROM candidates WHERE id = ?1",
+            [c],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The addresses in a stored recipient list ("Name <a@x>, b@y"), lower-cased.
+fn addresses_in(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.split(',').filter_map(|part| {
+        let part = part.trim();
+        let a = match (part.rfind('<'), part.rfind('>')) {
+            (Some(i), Some(j)) if i < j => &part[i + 1..j],
+            _ => part,
+        };
+        let a = a.trim().to_lowercase();
+        a.contains('@').then_some(a)
+    })
+}
+
+/// Moves from `from` to `to` the messages that belong to `addresses`: inbound mail from one of
+/// them, and our mail to one of them unless it also went to an address `from` keeps.
+fn move_mail_of_addresses(
+    tx: &Transaction,
+    from: i64,
+    to: i64,
+    addresses: &[String],
+) -> Result<usize> {
+    let kept: Vec<String> = {
+        let mut st =
+            tx.prepare("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
+        st.query_map([from], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let rows: Vec<(i64, String, String, String, String)> = {
+        let mut st = tx.prepare(
+            "SELECT id, direction, from_addr, to_addrs, cc_addrs FROM messages WHERE candidate_id = ?1",
+        )?;
+        st.query_map([from], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?
+    };
+    let mut n = 0;
+    for (id, direction, from_addr, to_addrs, cc_addrs) in rows {
+        let theirs = if direction == "inbound" {
+            addresses.contains(&from_addr.to_lowercase())
+        } else {
+            let rcpt: Vec<String> = addresses_in(&to_addrs)
+                .chain(addresses_in(&cc_addrs))
+                .collect();
+            rcpt.iter().any(|a| addresses.contains(a)) && !rcpt.iter().any(|a| kept.contains(a))
+        };
+        if theirs {
+            n += tx.execute(
+                "UPDATE messages SET candidate_id = ?1 WHERE id = ?2",
+                params![to, id],
+            )?;
+        }
+    }
+    Ok(n)
+}
+
+/// Moves from `from` to `to` the opt-outs and ledger entries whose source is a message that
+/// `to` has now.
+fn follow_source_messages(tx: &Transaction, from: i64, to: i64) -> Result<()> {
+    for table in ["opt_outs", "ledger"] {
+        tx.execute(
+            &format!(
+                "UPDATE {table} SET candidate_id = ?1 WHERE candidate_id = ?2
+                   AND source_message_id IN (SELECT id FROM messages WHERE candidate_id = ?1)"
+            ),
+            params![to, from],
+        )?;
+    }
+    Ok(())
 }
 
 fn rows_json(conn: &rusqlite::Connection, sql: &str, id: i64) -> Result<Value> {

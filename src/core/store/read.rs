@@ -558,8 +558,29 @@ impl Store {
 }
 
 impl Store {
-    /// What decides whether and when we may contact a candidate (see `core::policy`).
+    /// The candidate a merged candidate now lives on in (itself when not merged, or unknown).
+    pub fn merged_root(&self, candidate_id: i64) -> Result<i64> {
+        let mut id = candidate_id;
+        // A merge chain is short; the bound only guards against a cycle in a damaged file.
+        for _ in 0..64 {
+            let next: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT merged_into FROM candidates WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .flatten();
+            match next {
+                Some(n) if n != id => id = n,
+                _ => break,
+            }
+        }
+        Ok(id)
+    }
+
+    /// What decides whether and when we may contact a candidate (see `core::policy`). A
+    /// candidate merged into another is that other person: their wishes apply.
     pub fn contact_facts(&self, candidate_id: i64) -> Result<crate::core::policy::Facts> {
+        let candidate_id = self.merged_root(candidate_id)?;
         let profile = self.profile(candidate_id)?;
         let (last_out_contact, last_in_contact): (Option<i64>, Option<i64>) = self
             .conn

@@ -98,11 +98,22 @@ impl Store {
         meta: &ChangeMeta,
     ) -> Result<()> {
         let old = self.preferences(candidate_id)?.unwrap_or_default();
+        // Channels and interests are sets: listing them in another order is no change (and
+        // no ledger entry). Interests come back from the store sorted; channels are kept so.
+        let mut new = new.clone();
+        new.channels.sort();
+        new.channels.dedup();
+        new.interests.sort();
+        new.interests.dedup();
+        let new = &new;
+        let mut old_channels = old.channels.clone();
+        old_channels.sort();
+        old_channels.dedup();
         let tx = self.conn.transaction()?;
         let fields: [(&str, String, String); 5] = [
             (
                 "channels",
-                join(&old.channels, |c| c.as_str()),
+                join(&old_channels, |c| c.as_str()),
                 join(&new.channels, |c| c.as_str()),
             ),
             (
@@ -197,6 +208,8 @@ impl Store {
                 params![candidate_id, tag],
             )?;
         }
+        // The inbox summary shows when they may next be contacted: it depends on these.
+        refresh_candidate(&tx, candidate_id)?;
         audit(
             &tx,
             &meta.actor,
@@ -311,7 +324,9 @@ impl Store {
     }
 }
 
-/// Cancels queued or retrying mail to a candidate that `scope` covers. Returns how many.
+/// Cancels queued or retrying mail that `scope` covers: mail queued for the candidate, and
+/// mail to any of their addresses queued for someone else or for no candidate. Returns how
+/// many.
 pub(crate) fn cancel_outbox(
     tx: &Transaction,
     candidate_id: i64,
@@ -323,18 +338,35 @@ pub(crate) fn cancel_outbox(
     if !covers_email && topic.is_none() {
         return Ok(0);
     }
-    let n = tx.execute(
-        "UPDATE outbox SET state = 'cancelled', last_error = ?2, updated_at = ?3
-         WHERE candidate_id = ?1 AND state IN ('queued', 'failed')
-           AND (?4 OR (',' || lower(topics) || ',') LIKE ('%,' || lower(?5) || ',%'))",
-        params![
-            candidate_id,
-            why,
-            super::now(),
-            covers_email,
-            topic.unwrap_or("")
-        ],
-    )?;
+    let addresses: Vec<String> = {
+        let mut st =
+            tx.prepare_cached("SELECT address FROM candidate_addresses WHERE candidate_id = ?1")?;
+        st.query_map([candidate_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let queued: Vec<(i64, Option<i64>, String, String)> = {
+        let mut st = tx.prepare_cached(
+            "SELECT id, candidate_id, envelope_to, topics FROM outbox WHERE state IN ('queued', 'failed')",
+        )?;
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    let mut n = 0;
+    for (id, cand, to, topics) in queued {
+        let to_them = cand == Some(candidate_id)
+            || to.split(',').any(|a| {
+                let a = a.trim().trim_start_matches('<').trim_end_matches('>');
+                addresses.iter().any(|x| x.eq_ignore_ascii_case(a))
+            });
+        let covered = covers_email
+            || topic.is_some_and(|t| topics.split(',').any(|x| x.trim().eq_ignore_ascii_case(t)));
+        if to_them && covered {
+            n += tx.execute(
+                "UPDATE outbox SET state = 'cancelled', last_error = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, why, super::now()],
+            )?;
+        }
+    }
     Ok(n)
 }
 
