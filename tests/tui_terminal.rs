@@ -126,8 +126,9 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
     let tmux = start(dir.path(), "tmux-256color");
     tmux.wait_for("Awaiting reply", 30);
     tmux.cmd(&["send-keys", "-t", "t", "?"]);
-    let help = tmux.wait_for("Help", 5);
-    assert!(help.contains("Next item"), "{help}");
+    // Drawn from the keymap (the screen may be caught mid-draw: wait for the line).
+    let help = tmux.wait_for("Next item", 5);
+    assert!(help.contains("Help · esc closes"), "{help}");
     tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
     tmux.cmd(&["send-keys", "-t", "t", "2", "/", "unsubscribe", "Enter"]);
     let s = tmux.wait_for("search: unsubscribe", 5);
