@@ -139,6 +139,7 @@ timed_rss() {
 	timed "$out" /usr/bin/time -v "$@" || return 1
 	RSS_KB=$(sed -n 's/^[[:space:]]*Maximum resident set size (kbytes): *//p' "$out" | tail -n 1)
 	[ -n "$RSS_KB" ] || die "no 'Maximum resident set size' in $out"
+	CPU_S=$(awk -F': ' '/^[[:space:]]*(User|System) time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$out")
 }
 
 # fresh_dir PATH: empty it (untimed), create it
@@ -309,7 +310,7 @@ bench_size() {
 	write_mbsyncrc "$rc_fsync" "$mdir" yes
 	write_mbsyncrc "$rc_nofsync" "$mdir" no
 
-	local r_init=() r_noop=() r_rss=() m_init=() m_noop=() mn_init=() raw=() imp=() imp_rss=()
+	local r_init=() r_noop=() r_rss=() r_cpu=() imp_cpu=() m_init=() m_noop=() mn_init=() raw=() imp=() imp_rss=()
 	for i in $(seq 1 "$RUNS"); do
 		log "[$n] run $i/$RUNS: rapport sync"
 		fresh_dir "$data"
@@ -317,6 +318,7 @@ bench_size() {
 			"$RAPPORT" sync
 		r_init+=("$T")
 		r_rss+=("$RSS_KB")
+		r_cpu+=("$CPU_S")
 		check_rapport_report "$base/rapport-init.log" "$N_INBOX" "$N_SENT"
 		timed "$base/rapport-noop.log" env RAPPORT_CONFIG="$cfg" RAPPORT_DATA_DIR="$data" \
 			"$RAPPORT" sync
@@ -352,6 +354,7 @@ bench_size() {
 			"$RAPPORT" import-maildir "$gen"
 		imp+=("$T")
 		imp_rss+=("$RSS_KB")
+		imp_cpu+=("$CPU_S")
 	done
 	rm -rf "$mdir" "$base/import-data"
 	local db_bytes
@@ -376,6 +379,8 @@ bench_size() {
 	R[$n:raw]=$(median "${raw[@]}")
 	R[$n:imp]=$(median "${imp[@]}")
 	R[$n:imp_rss]=$(median "${imp_rss[@]}")
+	R[$n:r_cpu]=$(median "${r_cpu[@]}")
+	R[$n:imp_cpu]=$(median "${imp_cpu[@]}")
 	R[$n:all_r_init]="${r_init[*]}"
 	R[$n:all_r_noop]="${r_noop[*]}"
 	R[$n:all_m_init]="${m_init[*]}"
@@ -400,6 +405,7 @@ print_table() {
 		-v r_rss="${R[$n:r_rss]}" -v r_rss_max="${R[$n:r_rss_max]}" \
 		-v m_init="${R[$n:m_init]}" -v m_noop="${R[$n:m_noop]}" -v mn_init="${R[$n:mn_init]}" \
 		-v raw="${R[$n:raw]}" -v imp="${R[$n:imp]}" -v imp_rss="${R[$n:imp_rss]}" \
+		-v r_cpu="${R[$n:r_cpu]}" -v imp_cpu="${R[$n:imp_cpu]}" \
 		-v a_r_init="${R[$n:all_r_init]}" -v a_r_noop="${R[$n:all_r_noop]}" \
 		-v a_m_init="${R[$n:all_m_init]}" -v a_mn_init="${R[$n:all_mn_init]}" \
 		-v a_raw="${R[$n:all_raw]}" -v a_imp="${R[$n:all_imp]}" '
@@ -422,6 +428,8 @@ print_table() {
 		printf "\n"
 		printf "  rapport sync peak RSS: %.1f MB (%.1f MiB) median, %.1f MB max; import-maildir: %.1f MB\n",
 			r_rss * 1024 / 1e6, r_rss / 1024, r_rss_max * 1024 / 1e6, imp_rss * 1024 / 1e6
+		printf "  rapport CPU time (user + sys, all threads): sync %.2f s (%.0f%% of its wall time), import-maildir %.2f s\n",
+			r_cpu, 100 * r_cpu / r_init, imp_cpu
 		printf "  rapport data dir after sync: %.1f MiB\n\n", db / 1048576
 		note = (n == 50000) ? "" : "  (target set for 50,000)"
 		printf "  %-44s %8.2f   target <= 0.50   %s\n", "initial: rapport / mbsync (FSync yes)", r_init / m_init, verdict(r_init / m_init, 0.5)
