@@ -682,7 +682,7 @@ pub(crate) fn is_suppressed(tx: &Transaction, address: &str) -> Result<bool> {
 }
 
 /// Cancels queued mail that any active opt-out of the candidate covers. Returns how many.
-fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
+pub(crate) fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
     let scopes: Vec<String> = {
         let mut st = tx.prepare_cached(
             "SELECT DISTINCT scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",

@@ -64,6 +64,20 @@ impl Store {
         }
         for &c in &out.candidates_touched {
             refresh_candidate(&tx, c)?;
+            // An address joining someone who opted out (a reply from their second address):
+            // mail queued to it is covered now.
+            let cancelled = super::people::cancel_for_opt_outs(&tx, c)?;
+            if cancelled > 0 {
+                super::relations::audit(
+                    &tx,
+                    "rapport",
+                    "outbox-cancel",
+                    Some(c),
+                    &format!(
+                        "{cancelled} queued message(s) to an address that joined the candidate"
+                    ),
+                )?;
+            }
         }
         tx.commit()?;
         Ok(out)
