@@ -63,7 +63,11 @@ fn main() {
         })
         .collect();
     let t = Instant::now();
-    for chunk in incoming.chunks(500) {
+    let bs: usize = std::env::var("BS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    for chunk in incoming.chunks(bs) {
         store.write_batch(chunk).unwrap();
     }
     let write = t.elapsed().as_secs_f64();

@@ -86,6 +86,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
+        // 32 MiB of page cache: ingest and the search index touch many pages per batch.
+        conn.pragma_update(None, "cache_size", -32768)?;
         // Deleted content is overwritten, so an erased person does not linger in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut conn, path)?;
