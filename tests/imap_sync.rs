@@ -353,3 +353,72 @@ fn doctor_passes_on_a_working_setup() {
     }
     assert!(text.contains("Sent (sent)"), "{text}");
 }
+
+#[test]
+fn erase_on_server_deletes_the_persons_mail_from_the_mailbox() {
+    let s = MailServers::start();
+    s.deliver(
+        "jane@example.test",
+        "talent@example.test",
+        &candidate_mail(
+            "jane@example.test",
+            "Jane Doe",
+            "CV",
+            "e1@example.test",
+            "Here is my CV",
+        ),
+    );
+    s.deliver(
+        "omar@example.test",
+        "talent@example.test",
+        &candidate_mail(
+            "omar@example.test",
+            "Omar K",
+            "Hi",
+            "e2@example.test",
+            "Hello",
+        ),
+    );
+    s.wait_count("talent@example.test", "INBOX", 2);
+    let cfg = format!("erase_on_server = true\n{}", tls_config(&s));
+    let r = Rapport::new(&s, &cfg);
+    r.sync();
+    let out = r.run(&["erase", "jane@example.test", "--yes"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("deleted 1 message(s) from INBOX on the server"),
+        "{text}"
+    );
+    let left = s.doveadm(&[
+        "-f",
+        "flow",
+        "mailbox",
+        "status",
+        "-u",
+        "talent@example.test",
+        "messages",
+        "INBOX",
+    ]);
+    assert!(left.contains("messages=1"), "{left}");
+    // Without the option, rapport says the mail stays on the server.
+    let r2 = Rapport::new(&s, &tls_config(&s));
+    r2.sync();
+    let out = r2.run(&["erase", "omar@example.test", "--yes"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("remain in the IMAP mailbox"));
+    let left = s.doveadm(&[
+        "-f",
+        "flow",
+        "mailbox",
+        "status",
+        "-u",
+        "talent@example.test",
+        "messages",
+        "INBOX",
+    ]);
+    assert!(left.contains("messages=1"), "{left}");
+}
