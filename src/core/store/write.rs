@@ -175,7 +175,9 @@ fn write_one(
     };
     let snippet = crate::core::parse::snippet(&p.body, 160);
     let attachments = serde_json::to_string(&p.attachments).unwrap_or_else(|_| "[]".into());
-    let headers = serde_json::to_string(&p.headers).unwrap_or_else(|_| "[]".into());
+    // The header block is not kept apart: the raw message (stored, or re-fetchable by UID) has
+    // it, and duplicating it cost a quarter of the message table.
+    let headers = "[]";
     tx.prepare_cached(
         "INSERT INTO messages(message_id, dedup_key, content_hash, thread_id, parent_message_id,
             candidate_id, direction, from_addr, from_name, sender, recruiter, to_addrs, cc_addrs,
