@@ -550,7 +550,9 @@ impl Store {
             awaiting_reply: count(&format!(
                 "SELECT count(*) FROM candidates WHERE inbox_rank < {RANK_AWAITING_BELOW}"
             ))?,
-            opted_out: count("SELECT count(*) FROM candidates WHERE opted_out = 1")?,
+            opted_out: count(
+                "SELECT count(*) FROM candidates WHERE opted_out = 1 AND merged_into IS NULL",
+            )?,
             last_sync_at: folders.iter().filter_map(|f| f.last_sync_at).max(),
             folders,
         })
