@@ -41,7 +41,6 @@ pub const NOT_PERSONAL: &[&str] = &[
     "messages_fts",
     "messages_fts_data",
     "messages_fts_idx",
-    "messages_fts_docsize",
     "messages_fts_config",
 ];
 
