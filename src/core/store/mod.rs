@@ -2,6 +2,7 @@
 //! answers or the change it makes, and returns plain `core::model`/`store` types, never SQL.
 //! A server database could implement the same methods later without touching the UI.
 
+mod data_rights;
 mod outbox;
 mod people;
 mod read;
@@ -10,8 +11,8 @@ pub mod schema;
 mod sync_state;
 mod write;
 
+pub use data_rights::*;
 pub use outbox::*;
-pub use people::*;
 pub use read::*;
 pub use relations::*;
 pub use sync_state::*;

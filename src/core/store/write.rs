@@ -411,7 +411,7 @@ fn resolve_candidate(
     )?
     .execute(params![mb.address, id, name.unwrap_or_default(), now])?;
     // Someone erased on request earlier writes again: flag them, never silently re-add.
-    if super::people::is_suppressed(tx, &mb.address)? {
+    if super::data_rights::is_suppressed(tx, &mb.address)? {
         tx.execute("UPDATE candidates SET suppressed = 1 WHERE id = ?1", [id])?;
     }
     Ok(id)
