@@ -36,19 +36,8 @@ pub fn candidate(store: &Store, email: &str) -> anyhow::Result<i64> {
 
 /// Parses "2026-11-20 14:30" (local time), "2026-11-20T14:30:00Z" or "now".
 pub fn parse_time(s: &str) -> anyhow::Result<i64> {
-    if s == "now" {
-        return Ok(crate::core::store::now());
-    }
-    if let Ok(t) = s.parse::<jiff::Timestamp>() {
-        return Ok(t.as_second());
-    }
-    let civil: jiff::civil::DateTime = s.replace(' ', "T").parse().with_context(|| {
-        format!("{s:?} is not a time: use \"YYYY-MM-DD HH:MM\" (local) or RFC 3339")
-    })?;
-    Ok(civil
-        .to_zoned_datetime(jiff::tz::TimeZone::system())?
-        .timestamp()
-        .as_second())
+    crate::core::timefmt::parse_time(s, &jiff::tz::TimeZone::system(), crate::core::store::now())
+        .map_err(anyhow::Error::msg)
 }
 
 /// A candidate's own message given by its Message-ID.

@@ -81,3 +81,41 @@ mod tests {
         assert_eq!(short_date(now - 400 * 86_400, now, &tz), "20 Oct 2024");
     }
 }
+
+/// Reads a time as people type it: "now", RFC 3339, or "YYYY-MM-DD HH:MM" in `tz`.
+pub fn parse_time(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
+    let s = s.trim();
+    if s == "now" {
+        return Ok(now);
+    }
+    if let Ok(t) = s.parse::<Timestamp>() {
+        return Ok(t.as_second());
+    }
+    let bad = || format!("{s:?} is not a time: use \"YYYY-MM-DD HH:MM\" (local) or RFC 3339");
+    let civil: jiff::civil::DateTime = s.replace(' ', "T").parse().map_err(|_| bad())?;
+    civil
+        .to_zoned_datetime(tz.clone())
+        .map(|z| z.timestamp().as_second())
+        .map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod parse_tests {
+    use super::*;
+
+    #[test]
+    fn typed_times_parse_in_the_zone() {
+        let tz = TimeZone::UTC;
+        assert_eq!(parse_time("now", &tz, 42), Ok(42));
+        assert_eq!(parse_time("2026-11-20 15:00", &tz, 0), Ok(1_795_186_800));
+        assert_eq!(
+            parse_time("2026-11-20T15:00:00Z", &tz, 0),
+            Ok(1_795_186_800)
+        );
+        assert!(
+            parse_time("tuesday", &tz, 0)
+                .unwrap_err()
+                .contains("tuesday")
+        );
+    }
+}

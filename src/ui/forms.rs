@@ -400,15 +400,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 Outcome::Delivered,
             ][form.choice("Outcome").min(3)];
             let when = form.text("When");
-            let civil: jiff::civil::DateTime = when
-                .replace(' ', "T")
-                .parse()
-                .map_err(|_| format!("{when:?} is not a time: use YYYY-MM-DD HH:MM"))?;
-            let at = civil
-                .to_zoned_datetime(s.tz.clone())
-                .map_err(|e| e.to_string())?
-                .timestamp()
-                .as_second();
+            let at = crate::core::timefmt::parse_time(&when, &s.tz, now)?;
             if at > now + 300 {
                 return Err("a contact cannot be in the future".into());
             }
