@@ -130,6 +130,15 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
     let help = tmux.wait_for("Next item", 5);
     assert!(help.contains("Help · esc closes"), "{help}");
     tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
+    // Wait for the overlay to close: keys sent right after ESC would read as alt-keys.
+    let start = Instant::now();
+    while tmux.screen().contains("Help · esc closes") {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "esc did not close the help"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     tmux.cmd(&["send-keys", "-t", "t", "2", "/", "unsubscribe", "Enter"]);
     let s = tmux.wait_for("search: unsubscribe", 5);
     assert!(s.contains("All ("), "{s}");
