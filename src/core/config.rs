@@ -94,8 +94,30 @@ pub struct Config {
     /// Interest tags offered in the preference form (free tags are allowed too).
     #[serde(default)]
     pub interests: Vec<String>,
+    /// Business hours and the response-time target, for reports.
+    #[serde(default)]
+    pub reports: Option<Spanned<Reports>>,
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// `[reports]`: the team's working week and the response-time target.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Reports {
+    /// IANA zone ("Europe/Berlin"); default: the system's.
+    pub timezone: Option<Spanned<String>>,
+    /// Default Monday to Friday.
+    pub working_days: Option<Spanned<Vec<String>>>,
+    /// "09:00-17:00" by default.
+    pub working_hours: Option<Spanned<String>>,
+    /// Dates ("2026-12-25") with no business hours.
+    #[serde(default)]
+    pub holidays: Vec<Spanned<String>>,
+    /// The response-time target, e.g. "24h", "2d", "90m" (default 24h).
+    pub target: Option<Spanned<String>>,
+    /// Whether the target counts "business" hours (default) or "calendar" time.
+    pub target_clock: Option<Spanned<String>>,
 }
 
 /// Local parts that look like a box nobody reads: candidates must be able to answer.
@@ -209,11 +231,113 @@ impl Config {
                 ));
             }
         }
+        if let Some(r) = &cfg.reports {
+            let r = r.get_ref();
+            r.schedule().map_err(|(span, m)| err(span, m))?;
+            r.target().map_err(|(span, m)| err(span, m))?;
+        }
         Ok(cfg)
+    }
+
+    /// The team's working week (the system zone, Monday to Friday 09:00-17:00 by default).
+    pub fn schedule(&self) -> crate::core::hours::Schedule {
+        match &self.reports {
+            Some(r) => r.get_ref().schedule().unwrap_or_else(|_| default_schedule()),
+            None => default_schedule(),
+        }
+    }
+
+    /// The response-time target (24 business hours by default).
+    pub fn target(&self) -> crate::core::report::Target {
+        self.reports
+            .as_ref()
+            .and_then(|r| r.get_ref().target().ok())
+            .unwrap_or_default()
     }
 
     pub fn shared_address(&self) -> String {
         self.identity.address.get_ref().trim().to_lowercase()
+    }
+}
+
+fn default_schedule() -> crate::core::hours::Schedule {
+    crate::core::hours::Schedule::office(jiff::tz::TimeZone::system())
+}
+
+type SpanError = (Range<usize>, String);
+
+impl Reports {
+    /// Validated; errors carry the span of the offending value.
+    pub fn schedule(&self) -> Result<crate::core::hours::Schedule, SpanError> {
+        use crate::core::hours::Schedule;
+        let mut s = match &self.timezone {
+            Some(tz) => Schedule::office(jiff::tz::TimeZone::get(tz.get_ref()).map_err(|_| {
+                (
+                    tz.span(),
+                    format!(
+                        "reports.timezone {:?} is not a time zone name like \"Europe/Berlin\"",
+                        tz.get_ref()
+                    ),
+                )
+            })?),
+            None => default_schedule(),
+        };
+        if let Some(days) = &self.working_days {
+            s.working_days = [false; 7];
+            for d in days.get_ref() {
+                let i = Schedule::parse_day(d)
+                    .map_err(|m| (days.span(), format!("reports.working_days: {m}")))?;
+                s.working_days[i] = true;
+            }
+        }
+        if let Some(h) = &self.working_hours {
+            (s.open, s.close) = Schedule::parse_hours(h.get_ref())
+                .map_err(|m| (h.span(), format!("reports.working_hours: {m}")))?;
+        }
+        for h in &self.holidays {
+            let d: jiff::civil::Date = h.get_ref().parse().map_err(|_| {
+                (
+                    h.span(),
+                    format!(
+                        "reports.holidays: {:?} is not a date like \"2026-12-25\"",
+                        h.get_ref()
+                    ),
+                )
+            })?;
+            s.holidays.insert(d);
+        }
+        Ok(s)
+    }
+
+    pub fn target(&self) -> Result<crate::core::report::Target, SpanError> {
+        use crate::core::report::{Clock, Target};
+        let mut t = Target::default();
+        if let Some(v) = &self.target {
+            t.secs = crate::core::timefmt::parse_duration(v.get_ref()).ok_or_else(|| {
+                (
+                    v.span(),
+                    format!(
+                        "reports.target {:?} is not a duration like \"24h\", \"2d\" or \"90m\"",
+                        v.get_ref()
+                    ),
+                )
+            })?;
+        }
+        if let Some(c) = &self.target_clock {
+            t.clock = match c.get_ref().as_str() {
+                "business" => Clock::Business,
+                "calendar" => Clock::Calendar,
+                other => {
+                    return Err((
+                        c.span(),
+                        format!(
+                            "reports.target_clock {other:?} must be \"business\" or \"calendar\""
+                        ),
+                    ));
+                }
+            };
+        }
+        Ok(t)
     }
 }
 

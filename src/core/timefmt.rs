@@ -99,6 +99,56 @@ pub fn parse_time(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
         .map_err(|_| bad())
 }
 
+/// A typed duration: "90m", "24h", "2d", "1w", "1d 4h" (seconds); `None` when unreadable.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let s = s.trim().to_lowercase();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total = 0i64;
+    for part in s.split_whitespace() {
+        let split = part.find(|c: char| !c.is_ascii_digit())?;
+        let (n, unit) = part.split_at(split);
+        let n: i64 = n.parse().ok()?;
+        let mult = match unit {
+            "m" | "min" | "mins" => 60,
+            "h" | "hour" | "hours" => 3600,
+            "d" | "day" | "days" => 86_400,
+            "w" | "week" | "weeks" => 7 * 86_400,
+            _ => return None,
+        };
+        total = total.checked_add(n.checked_mul(mult)?)?;
+    }
+    Some(total)
+}
+
+/// The start of a report period: "30d" (ago), a date "2026-11-01" (its local midnight) or a
+/// time as [`parse_time`] reads it.
+pub fn parse_since(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
+    if let Some(d) = parse_duration(s) {
+        return Ok(now - d);
+    }
+    end_of_date_or_time(s, tz, now, false)
+}
+
+/// The end of a report period: a date means the end of that day.
+pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
+    end_of_date_or_time(s, tz, now, true)
+}
+
+fn end_of_date_or_time(s: &str, tz: &TimeZone, now: i64, end: bool) -> Result<i64, String> {
+    if let Ok(d) = s.trim().parse::<jiff::civil::Date>() {
+        let d = if end { d.tomorrow().unwrap_or(d) } else { d };
+        return d
+            .to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp().as_second())
+            .map_err(|e| format!("{s:?}: {e}"));
+    }
+    parse_time(s, tz, now).map_err(|_| {
+        format!("{s:?} is neither a duration like \"30d\" nor a date like \"2026-11-01\"")
+    })
+}
+
 #[cfg(test)]
 mod parse_tests {
     use super::*;
@@ -117,5 +167,19 @@ mod parse_tests {
                 .unwrap_err()
                 .contains("tuesday")
         );
+    }
+
+    #[test]
+    fn durations_and_periods() {
+        assert_eq!(parse_duration("24h"), Some(86_400));
+        assert_eq!(parse_duration("1d 4h"), Some(28 * 3600));
+        assert_eq!(parse_duration("90m"), Some(5400));
+        assert_eq!(parse_duration("2 days"), None);
+        assert_eq!(parse_duration("soon"), None);
+        let tz = TimeZone::UTC;
+        assert_eq!(parse_since("7d", &tz, 1_000_000), Ok(1_000_000 - 7 * 86_400));
+        assert_eq!(parse_since("2026-11-20", &tz, 0), Ok(1_795_132_800));
+        assert_eq!(parse_until("2026-11-20", &tz, 0), Ok(1_795_132_800 + 86_400));
+        assert!(parse_since("lately", &tz, 0).unwrap_err().contains("30d"));
     }
 }

@@ -5,7 +5,7 @@
 //! Same [`DemoConfig`] in, byte-identical [`DemoMailbox`] out: all randomness comes from a
 //! small seeded PRNG and all dates derive from `anchor`.
 
-mod clock;
+pub mod clock;
 mod convo;
 mod corpus;
 mod mime;

@@ -9,6 +9,7 @@ mod read;
 mod relations;
 pub mod schema;
 mod sync_state;
+mod waits;
 mod write;
 
 pub use data_rights::*;
@@ -16,6 +17,7 @@ pub use outbox::*;
 pub use read::*;
 pub use relations::*;
 pub use sync_state::*;
+pub use waits::*;
 pub use write::*;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
@@ -91,11 +93,16 @@ impl Store {
         conn.pragma_update(None, "cache_size", -32768)?;
         // Deleted content is overwritten, so an erased person does not linger in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        migrate(&mut conn, path)?;
-        Ok(Store {
+        let found = migrate(&mut conn, path)?;
+        let mut store = Store {
             conn,
             path: path.to_owned(),
-        })
+        };
+        // Waits are derived data: a database from before they existed gets them built once.
+        if (1..3).contains(&found) {
+            store.recompute_all_waits()?;
+        }
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -177,7 +184,8 @@ pub struct TeamMember {
     pub shared: bool,
 }
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+/// Migrates to the latest schema; returns the version found.
+fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if found as usize > schema::LATEST {
         return Err(StoreError::TooNew {
@@ -191,7 +199,8 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
         .map_err(|e| StoreError::Migration {
             path: path.to_owned(),
             message: e.to_string(),
-        })
+        })?;
+    Ok(found as usize)
 }
 
 /// Creates `dir` (and parents) readable only by the user, unless it already exists.

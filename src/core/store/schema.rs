@@ -278,9 +278,36 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_candidate ON audit_log(candidate_id, at);
 "#;
 
+/// v3: waits, for response-time reports. Derived from messages and contacts, rewritten per
+/// candidate on every change (see store::waits).
+const V3_WAITS: &str = r#"
+CREATE TABLE waits (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  started_at INTEGER NOT NULL,
+  start_message INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+  -- Started by the candidate's first message: a first response time.
+  first INTEGER NOT NULL DEFAULT 0,
+  -- NULL while the candidate is still waiting.
+  ended_at INTEGER,
+  -- 'mail' (an outbound message id) or 'talked' (a contact_log id).
+  ended_by TEXT,
+  end_id INTEGER,
+  -- The credited recruiter: an address, or the name of who queued it in rapport.
+  responder TEXT
+);
+CREATE INDEX waits_candidate ON waits(candidate_id);
+CREATE INDEX waits_started ON waits(started_at);
+CREATE INDEX waits_open ON waits(started_at) WHERE ended_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1_MAIL), M::up(V2_RELATIONSHIPS)])
+    Migrations::new(vec![
+        M::up(V1_MAIL),
+        M::up(V2_RELATIONSHIPS),
+        M::up(V3_WAITS),
+    ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 2;
+pub const LATEST: usize = 3;

@@ -458,21 +458,11 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
              FROM messages WHERE candidate_id = ?1",
         )?
         .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    let talked: Option<i64> = tx
-        .prepare_cached(
-            "SELECT max(at) FROM contact_log WHERE candidate_id = ?1 AND outcome = 'talked'",
-        )?
-        .query_row([c], |r| r.get(0))?;
     let last_contact: Option<i64> = tx
         .prepare_cached("SELECT max(at) FROM contact_log WHERE candidate_id = ?1")?
         .query_row([c], |r| r.get(0))?;
-    let responded = last_out.max(talked).unwrap_or(i64::MIN);
-    let waiting: Option<i64> = tx
-        .prepare_cached(
-            "SELECT min(date) FROM messages WHERE candidate_id = ?1 AND direction = 'inbound'
-             AND automated = 0 AND date > ?2",
-        )?
-        .query_row(params![c, responded], |r| r.get(0))?;
+    // One definition of a wait for the inbox and the reports.
+    let waiting = super::waits::rewrite_waits(tx, c)?;
     let (snippet, dir): (String, Option<String>) = tx
         .prepare_cached(
             "SELECT snippet, direction FROM messages WHERE candidate_id = ?1

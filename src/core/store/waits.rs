@@ -1,0 +1,173 @@
+//! Waits as stored: rewritten for a candidate whenever their mail, contacts or outbox change
+//! (the same moment the inbox summary is refreshed), so reports read finished rows and never
+//! replay mail. `recompute_all_waits` rebuilds every row from scratch; both must agree.
+
+use super::{Result, Store};
+use crate::core::waits::{EndKind, Inbound, Response, Wait, compute};
+use rusqlite::{Transaction, params};
+
+/// A stored wait, as reports read it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WaitRow {
+    pub candidate_id: i64,
+    pub started_at: i64,
+    pub first: bool,
+    pub ended_at: Option<i64>,
+    /// "mail" or "talked"; `None` while waiting.
+    pub ended_by: Option<String>,
+    /// The credited recruiter (address or name); `None` when unknown.
+    pub responder: Option<String>,
+}
+
+/// A candidate waiting right now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OpenWait {
+    pub candidate_id: i64,
+    pub name: String,
+    pub address: String,
+    pub since: i64,
+    pub first: bool,
+}
+
+/// Recomputes one candidate's waits; returns when their open wait started, if any.
+pub(crate) fn rewrite_waits(tx: &Transaction, c: i64) -> Result<Option<i64>> {
+    let inbound: Vec<Inbound> = tx
+        .prepare_cached(
+            "SELECT id, date FROM messages WHERE candidate_id = ?1 AND direction = 'inbound'
+             AND automated = 0",
+        )?
+        .query_map([c], |r| {
+            Ok(Inbound {
+                message: r.get(0)?,
+                at: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    // Mail still in the outbox has not reached anyone; the sending recruiter is credited from
+    // the message (Sender/From of a recruiter) or else from who queued it in rapport.
+    let mut responses: Vec<Response> = tx
+        .prepare_cached(
+            "SELECT m.id, m.date, coalesce(m.recruiter, o.created_by) FROM messages m
+             LEFT JOIN outbox o ON o.message_id = m.message_id
+             WHERE m.candidate_id = ?1 AND m.direction = 'outbound' AND m.automated = 0
+               AND (o.id IS NULL OR o.state = 'sent')",
+        )?
+        .query_map([c], |r| {
+            Ok(Response {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                kind: EndKind::Mail,
+                by: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let talked = tx
+        .prepare_cached(
+            "SELECT id, at, recorded_by FROM contact_log WHERE candidate_id = ?1 AND outcome = 'talked'",
+        )?
+        .query_map([c], |r| {
+            Ok(Response {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                kind: EndKind::Talked,
+                by: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    responses.extend(talked);
+    let waits = compute(&inbound, &responses);
+    tx.prepare_cached("DELETE FROM waits WHERE candidate_id = ?1")?
+        .execute([c])?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO waits(candidate_id, started_at, start_message, first, ended_at, ended_by,
+            end_id, responder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    let mut open = None;
+    for Wait {
+        start_message,
+        started_at,
+        first,
+        end,
+    } in &waits
+    {
+        if end.is_none() {
+            open = Some(*started_at);
+        }
+        ins.execute(params![
+            c,
+            started_at,
+            start_message,
+            first,
+            end.as_ref().map(|e| e.at),
+            end.as_ref().map(|e| e.kind.as_str()),
+            end.as_ref().map(|e| e.id),
+            end.as_ref().and_then(|e| e.by.clone()),
+        ])?;
+    }
+    Ok(open)
+}
+
+impl Store {
+    /// Rebuilds every candidate's waits from their mail and contacts.
+    pub fn recompute_all_waits(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM waits", [])?;
+        let ids: Vec<i64> = tx
+            .prepare("SELECT id FROM candidates")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for c in ids {
+            rewrite_waits(&tx, c)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Waits that started in `[since, until)`, oldest first.
+    pub fn waits_between(&self, since: i64, until: i64) -> Result<Vec<WaitRow>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT candidate_id, started_at, first, ended_at, ended_by, responder FROM waits
+             WHERE started_at >= ?1 AND started_at < ?2 ORDER BY started_at, candidate_id",
+        )?;
+        let rows = st.query_map(params![since, until], |r| {
+            Ok(WaitRow {
+                candidate_id: r.get(0)?,
+                started_at: r.get(1)?,
+                first: r.get(2)?,
+                ended_at: r.get(3)?,
+                ended_by: r.get(4)?,
+                responder: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every wait, in a stable order (for comparing the maintained rows with a rebuild).
+    pub fn all_waits(&self) -> Result<Vec<WaitRow>> {
+        let mut v = self.waits_between(i64::MIN, i64::MAX)?;
+        v.sort_by_key(|w| (w.candidate_id, w.started_at));
+        Ok(v)
+    }
+
+    /// Candidates waiting for us now (not opted out), longest first.
+    pub fn open_waits(&self) -> Result<Vec<OpenWait>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT w.candidate_id, c.name, w.started_at, w.first,
+                (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id
+                 ORDER BY first_seen, address LIMIT 1)
+             FROM waits w JOIN candidates c ON c.id = w.candidate_id
+             WHERE w.ended_at IS NULL AND c.opted_out = 0 AND c.merged_into IS NULL
+             ORDER BY w.started_at, w.candidate_id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(OpenWait {
+                candidate_id: r.get(0)?,
+                name: r.get(1)?,
+                since: r.get(2)?,
+                first: r.get(3)?,
+                address: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
