@@ -3,6 +3,7 @@
 
 mod doctor;
 mod output;
+mod report;
 pub mod people;
 mod send;
 mod sync;
@@ -125,6 +126,10 @@ pub enum Cmd {
     Sync,
     /// Check the configuration, the servers and the data dir, and say what to fix
     Doctor,
+    /// Response times: first response and reply times per recruiter or per week
+    Report(report::ReportArgs),
+    /// Candidates waiting for an answer now, longest first, against the target
+    Waiting(report::WaitingArgs),
     /// Counts of messages, candidates and folders, and the last sync
     Status {
         #[arg(long)]
@@ -133,6 +138,12 @@ pub enum Cmd {
 }
 
 pub fn main() -> ExitCode {
+    // `rapport report | head` ends quietly, as command-line tools do, instead of failing
+    // on the closed pipe.
+    // SAFETY: restoring the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     crate::ui::run::install_panic_hook();
     let cli = Cli::parse();
     match run(cli) {
@@ -348,6 +359,8 @@ fn scripting(
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
         Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
         Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
+        Cmd::Report(a) => report::report(&open_existing(dir)?, cfg, a),
+        Cmd::Waiting(a) => report::waiting(&open_existing(dir)?, cfg, a),
         Cmd::LogContact(a) => people::log_contact(&mut open_existing(dir)?, a, &who),
         Cmd::OptOut(a) => people::opt_out(&mut open_existing(dir)?, a, &who),
         Cmd::OptIn(a) => people::opt_in(&mut open_existing(dir)?, a, &who),

@@ -261,6 +261,25 @@ pub fn build(
     }
 }
 
+/// The schedule and target in force: the configuration's `[reports]`, else the demo team's
+/// week for the demo mailbox, else Monday to Friday 09:00-17:00 in the system zone.
+pub fn settings(
+    cfg: Option<&crate::core::config::Config>,
+    store: &Store,
+) -> (Schedule, Target) {
+    match cfg {
+        Some(c) if c.reports.is_some() => (c.schedule(), c.target()),
+        _ if store.meta("demo").ok().flatten().as_deref() == Some("1") => {
+            (Schedule::demo(), Target::default())
+        }
+        Some(c) => (c.schedule(), c.target()),
+        None => (
+            Schedule::office(jiff::tz::TimeZone::system()),
+            Target::default(),
+        ),
+    }
+}
+
 /// Reads the waits and builds the report.
 pub fn from_store(
     store: &Store,

@@ -18,6 +18,18 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
+/// Business time in hours, never days (a "day" of business hours is ambiguous): "45m",
+/// "7h 30m", "63h".
+pub fn hours(secs: i64) -> String {
+    let m = secs.max(0) / 60;
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m}m"),
+        (h, 0) => format!("{h}h"),
+        (h, m) if h < 10 => format!("{h}h {m:02}m"),
+        (h, _) => format!("{h}h"),
+    }
+}
+
 /// A compact date for lists: "14:05" today, "Mon 14:05" this week, "3 Nov" this year,
 /// "3 Nov 2025" otherwise.
 pub fn short_date(at: i64, now: i64, tz: &TimeZone) -> String {
