@@ -299,6 +299,7 @@ fn tui_with(
         state.sync = crate::ui::state::SyncStatus::Connecting;
     }
     state.actor = people::actor(cfg);
+    (state.schedule, state.target) = crate::core::report::settings(cfg, &state.store);
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     let templates_dir = cfg
         .and_then(|c| c.templates_dir.clone())

@@ -13,10 +13,12 @@ pub enum Context {
     Form,
     /// The built-in editor.
     Compose,
+    /// The Reports view (response times).
+    Reports,
 }
 
 impl Context {
-    pub const ALL: [Context; 7] = [
+    pub const ALL: [Context; 8] = [
         Context::Global,
         Context::Inbox,
         Context::Conversation,
@@ -24,6 +26,7 @@ impl Context {
         Context::Help,
         Context::Form,
         Context::Compose,
+        Context::Reports,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -34,6 +37,7 @@ impl Context {
             Context::Help => "help",
             Context::Form => "form",
             Context::Compose => "compose",
+            Context::Reports => "reports",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {
@@ -93,6 +97,10 @@ bindable! {
     Split => "split", "Split an address off into its own candidate";
     Rename => "rename", "Edit the candidate's name";
     Erase => "erase", "Erase everything about the candidate (asks to type the address)";
+    Reports => "reports", "Response times: the Reports view";
+    Period => "period", "Reports: next period (7, 30, 90 days, all)";
+    ToggleClock => "toggle-clock", "Reports: calendar time or business hours";
+    ToggleGroup => "toggle-group", "Reports: table per recruiter or per week";
     NextField => "next-field", "Next field";
     PrevField => "prev-field", "Previous field";
     NextOption => "next-option", "Next choice";

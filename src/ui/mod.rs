@@ -10,6 +10,8 @@ pub mod keymap;
 pub mod layout;
 pub mod render;
 pub mod render_form;
+pub mod render_reports;
+pub mod reports;
 pub mod run;
 pub mod state;
 pub mod text;

@@ -1,5 +1,6 @@
 //! `render(&State, &mut Frame)`: draws the state, reads nothing else.
 
+use crate::core::report::Level;
 use crate::core::timefmt::{duration, long_date, short_date};
 use crate::ui::action::{Bound, Context};
 use crate::ui::layout::{Panes, layout};
@@ -25,6 +26,20 @@ pub fn render(s: &State, f: &mut Frame) {
         f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }), area);
         return;
     }
+    if let Some(v) = s.reports.as_deref() {
+        crate::ui::render_reports::render(s, v, f, area);
+    } else {
+        panes(s, f, &p);
+    }
+    if let Mode::Help { scroll } = s.mode {
+        help(s, f, area, scroll);
+    }
+    if let Mode::Form(form) = &s.mode {
+        crate::ui::render_form::render(s, f, area, form);
+    }
+}
+
+fn panes(s: &State, f: &mut Frame, p: &Panes) {
     title_bar(s, f, p.title);
     if let Some(r) = p.inbox {
         inbox(s, f, r);
@@ -36,12 +51,6 @@ pub fn render(s: &State, f: &mut Frame) {
         profile(s, f, r);
     }
     status_bar(s, f, p.status);
-    if let Mode::Help { scroll } = s.mode {
-        help(s, f, area, scroll);
-    }
-    if let Mode::Form(form) = &s.mode {
-        crate::ui::render_form::render(s, f, area, form);
-    }
 }
 
 fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
@@ -168,14 +177,18 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
                 ),
                 s.theme.dim(),
             ),
-            (Some(w), _) => Span::styled(
-                format!("{:>8}", duration(s.now - w)),
-                if s.now - w > 3 * 86_400 {
-                    s.theme.danger()
-                } else {
-                    s.theme.warn()
-                },
-            ),
+            (Some(w), _) => {
+                // Against the target: "!" over, "~" near (so it reads without colour too).
+                let level = s
+                    .target
+                    .level(s.now - w, s.business.between(w, s.now));
+                let (mark, style) = match level {
+                    Level::Over => ('!', s.theme.danger()),
+                    Level::Near => ('~', s.theme.warn()),
+                    Level::Ok => (' ', s.theme.inbound()),
+                };
+                Span::styled(format!("{mark}{:>7}", duration(s.now - w)), style)
+            }
             (None, Some(at)) => Span::styled(
                 format!("{:>8}", short_date(at, s.now, &s.tz)),
                 s.theme.dim(),
@@ -586,18 +599,39 @@ fn status_bar(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)).style(Style::new()), r);
 }
 
+/// Shown in the help overlay when it is opened from the Reports view (and in the README).
+const REPORT_DEFINITIONS: &str = "\
+Wait: from the candidate's oldest message we have not answered to our
+next response: mail we sent (from rapport or any client filing to Sent)
+or a logged contact where we talked. Auto-replies, bounces and list mail
+neither start nor stop a wait; a voicemail does not stop one.
+First response: the wait that starts at the candidate's first message.
+Reply time: every completed wait. Waiting now: open waits, by age.
+Business hours: the team's working days and hours in its time zone,
+without holidays ([reports] in the config). Median and p90 are nearest
+rank. Credit goes to the recruiter who responded (who sent from rapport,
+or the Sender/From of mail from other clients; a call: who logged it).
+Target: over it is marked !, near it (75%) ~. Weeks are ISO weeks of
+when the wait started.";
+
 fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
     let w = area.width.saturating_sub(8).min(76);
     let h = area.height.saturating_sub(4);
     let r = Rect::new((area.width - w) / 2, 2, w, h);
     f.render_widget(Clear, r);
-    let mut lines = vec![
-        Line::styled(
-            "Keys (from keymap.toml; override in ~/.config/rapport/keymap.toml)",
-            s.theme.dim(),
-        ),
-        Line::raw(""),
-    ];
+    let mut lines = Vec::new();
+    if s.reports.is_some() {
+        lines.push(Line::styled("Response times: definitions", s.theme.heading()));
+        for l in REPORT_DEFINITIONS.lines() {
+            lines.push(Line::raw(format!("  {l}")));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        "Keys (from keymap.toml; override in ~/.config/rapport/keymap.toml)",
+        s.theme.dim(),
+    ));
+    lines.push(Line::raw(""));
     for (ctx, actions) in s.keymap.help() {
         lines.push(Line::styled(format!("[{}]", ctx.name()), s.theme.heading()));
         for (b, keys) in actions {
@@ -617,6 +651,9 @@ fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
         "  →  we answered; date of the last activity on the right",
     ));
     lines.push(Line::raw("  ⊘  opted out: no mail will be sent"));
+    lines.push(Line::raw(
+        "  !  waiting longer than the response-time target; ~ near it (75%)",
+    ));
     let inner_h = h.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner_h) as u16;
     let block = Block::default()

@@ -135,6 +135,14 @@ pub struct State {
     pub template_text: Option<String>,
     /// Commands produced inside nested handlers, returned by `update`.
     pub pending: Vec<Command>,
+    /// The Reports view, when open (it covers the panes; help and forms still overlay it).
+    pub reports: Option<Box<crate::ui::reports::ReportsView>>,
+    /// The team's working week and the response-time target (waits are coloured against it).
+    pub schedule: crate::core::hours::Schedule,
+    pub target: crate::core::report::Target,
+    /// Business hours laid out over the waits in the loaded rows (rebuilt with them), so
+    /// drawing a wait is a lookup.
+    pub business: crate::core::hours::BusinessClock,
 }
 
 impl PartialEq for Mode {
@@ -168,6 +176,7 @@ impl State {
         tz: TimeZone,
         now: i64,
     ) -> State {
+        let (schedule, target) = crate::core::report::settings(None, &store);
         State {
             store,
             keymap,
@@ -207,6 +216,10 @@ impl State {
             pending: Vec::new(),
             templates: Vec::new(),
             template_text: None,
+            reports: None,
+            business: crate::core::hours::BusinessClock::new(&schedule, now, now),
+            schedule,
+            target,
         }
     }
 
@@ -223,6 +236,7 @@ impl State {
             (Mode::Help { .. }, _) => Context::Help,
             (Mode::Form(_), _) => Context::Form,
             (Mode::Compose(_), _) => Context::Compose,
+            _ if self.reports.is_some() => Context::Reports,
             (_, Focus::Inbox) => Context::Inbox,
             (_, Focus::Conversation) => Context::Conversation,
             (_, Focus::Profile) => Context::Profile,

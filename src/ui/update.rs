@@ -25,6 +25,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
         Action::Tick => {
             s.now = crate::core::store::now();
             reload_list(s);
+            crate::ui::reports::tick(s);
         }
         Action::SearchInput(c) => {
             if let Mode::Search { input, .. } = &mut s.mode {
@@ -401,6 +402,9 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
     if let Mode::Compose(_) = s.mode {
         return compose_key(s, b);
     }
+    if s.reports.is_some() && !matches!(s.mode, Mode::Help { .. }) {
+        return crate::ui::reports::key(s, b);
+    }
     if s.profile.is_some() {
         match b {
             Bound::Reply => return crate::ui::compose::start(s, true),
@@ -435,6 +439,7 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
             }
         }
         Bound::ClearSearch => set_search(s, None),
+        Bound::Reports => crate::ui::reports::open(s),
         Bound::Filter => set_filter(s, s.filter.next()),
         Bound::FilterAwaiting => set_filter(s, InboxFilter::Awaiting),
         Bound::FilterAll => set_filter(s, InboxFilter::All),
@@ -596,12 +601,26 @@ fn load_window(s: &mut State) {
         Ok(rows) => {
             s.window_start = start;
             s.rows = rows;
+            rebuild_business_clock(s);
         }
         Err(e) => report(s, e),
     }
 }
 
-fn select(s: &mut State, i: usize) {
+/// Lays out business hours from the oldest loaded wait (at most about a year back: anything
+/// older is far over any target) to tomorrow.
+pub(crate) fn rebuild_business_clock(s: &mut State) {
+    let oldest = s
+        .rows
+        .iter()
+        .filter_map(|r| r.waiting_since)
+        .min()
+        .unwrap_or(s.now)
+        .max(s.now - 400 * 86_400);
+    s.business = crate::core::hours::BusinessClock::new(&s.schedule, oldest, s.now + 86_400);
+}
+
+pub(crate) fn select(s: &mut State, i: usize) {
     let i = i.min(s.total.saturating_sub(1));
     if i == s.selected && s.selected_row().is_some() {
         return;
@@ -644,7 +663,7 @@ fn load_selected(s: &mut State) {
 }
 
 /// Lays the conversation out again for the current conversation width.
-fn relayout(s: &mut State) {
+pub(crate) fn relayout(s: &mut State) {
     let p = layout(s.width, s.height, s.focus, s.show_profile);
     let w = p
         .conversation

@@ -269,6 +269,23 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Where a candidate is in the list for this query (`None` when not listed).
+    pub fn inbox_position(&self, q: &InboxQuery, candidate_id: i64) -> Result<Option<usize>> {
+        let (w, mut args) = inbox_where(q);
+        let n = args.len() + 1;
+        let sql = format!(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM candidates c WHERE {w} AND c.id = ?{n})
+               THEN (SELECT count(*) FROM candidates c WHERE {w} AND (c.inbox_rank, c.id) <
+                     (SELECT inbox_rank, id FROM candidates WHERE id = ?{n})) END"
+        );
+        args.push(candidate_id.to_string());
+        let pos: Option<i64> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(pos.map(|p| p as usize))
+    }
+
     /// The candidate an address belongs to.
     pub fn candidate_by_address(&self, address: &str) -> Result<Option<i64>> {
         Ok(self
