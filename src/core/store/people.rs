@@ -123,6 +123,8 @@ impl Store {
             )?;
         }
         refresh_candidate(&tx, target)?;
+        // The source keeps its merged-away rank; its waits are the target's now.
+        super::waits::rewrite_waits(&tx, source)?;
         audit(
             &tx,
             actor,

@@ -1,0 +1,422 @@
+//! Response times against hand-computed fixtures: business hours across nights, weekends,
+//! daylight-saving changes and holidays; what stops a wait and what does not; credit; waits
+//! maintained as mail arrives equal a full recomputation; the CLI's JSON, field by field.
+
+use rapport::core::hours::{BusinessClock, Schedule};
+use rapport::core::ingest::{RawMessage, ingest_batch};
+use rapport::core::model::{Channel, ContactEntry, Direction, Outcome};
+use rapport::core::outbox::{Outgoing, enqueue};
+use rapport::core::report::{self, Clock, Level, Period, Target};
+use rapport::core::store::{Store, TeamMember, WaitRow};
+
+const TEAM: &str = "talent@northwind.example";
+const ALICE: &str = "alice@northwind.example";
+const BOB: &str = "bob@northwind.example";
+const H: i64 = 3600;
+
+fn berlin(s: &str) -> i64 {
+    s.parse::<jiff::civil::DateTime>()
+        .unwrap()
+        .to_zoned_datetime(jiff::tz::TimeZone::get("Europe/Berlin").unwrap())
+        .unwrap()
+        .timestamp()
+        .as_second()
+}
+
+fn schedule() -> Schedule {
+    let mut s = Schedule::office(jiff::tz::TimeZone::get("Europe/Berlin").unwrap());
+    s.holidays.insert("2026-12-25".parse().unwrap());
+    s
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_in(dir.path()).unwrap();
+    s.set_team(&[
+        TeamMember {
+            address: TEAM.into(),
+            name: "Northwind Talent".into(),
+            shared: true,
+        },
+        TeamMember {
+            address: ALICE.into(),
+            name: "Alice Moreau".into(),
+            shared: false,
+        },
+        TeamMember {
+            address: BOB.into(),
+            name: "Bob Stone".into(),
+            shared: false,
+        },
+    ])
+    .unwrap();
+    (dir, s)
+}
+
+/// One message: `from` and `to` are addresses; `extra` are more header lines.
+fn mail(from: &str, to: &str, at: &str, id: &str, refs: &str, extra: &str) -> Vec<u8> {
+    let date = jiff::Timestamp::from_second(berlin(at))
+        .unwrap()
+        .strftime("%a, %d %b %Y %H:%M:%S +0000")
+        .to_string();
+    let mut s = format!(
+        "From: {from}\r\nTo: {to}\r\nSubject: The role\r\nDate: {date}\r\nMessage-ID: <{id}>\r\n"
+    );
+    if !refs.is_empty() {
+        s += &format!("References: <{refs}>\r\nIn-Reply-To: <{refs}>\r\n");
+    }
+    s += extra;
+    s += "Content-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n";
+    s.into_bytes()
+}
+
+fn ingest(s: &mut Store, mails: Vec<Vec<u8>>) {
+    let batch = mails
+        .into_iter()
+        .map(|bytes| RawMessage {
+            bytes,
+            location: None,
+            received_at: 0,
+        })
+        .collect();
+    ingest_batch(s, batch).unwrap();
+}
+
+fn cand(s: &Store, addr: &str) -> i64 {
+    s.candidate_by_address(addr).unwrap().unwrap()
+}
+
+fn waits_of(s: &Store, addr: &str) -> Vec<WaitRow> {
+    let c = cand(s, addr);
+    s.all_waits()
+        .unwrap()
+        .into_iter()
+        .filter(|w| w.candidate_id == c)
+        .collect()
+}
+
+/// (calendar, business) seconds of a completed wait.
+fn spans(w: &WaitRow) -> (i64, i64) {
+    let end = w.ended_at.expect("the wait is over");
+    let clock = BusinessClock::new(&schedule(), w.started_at, end);
+    (end - w.started_at, clock.between(w.started_at, end))
+}
+
+fn contact(s: &mut Store, addr: &str, at: &str, outcome: Outcome, who: &str) {
+    let c = cand(s, addr);
+    s.log_contact(
+        c,
+        &ContactEntry {
+            channel: Channel::Phone,
+            direction: Direction::Outbound,
+            outcome,
+            at: berlin(at),
+            note: String::new(),
+            recorded_by: who.into(),
+        },
+    )
+    .unwrap();
+}
+
+#[test]
+fn overnight_and_weekend_waits_in_business_hours() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            // Tue 16:00 -> Wed 10:00: 18 calendar hours, 2 business hours.
+            mail("ana@x.example", TEAM, "2026-11-17T16:00", "a1", "", ""),
+            mail(ALICE, "ana@x.example", "2026-11-18T10:00", "a2", "a1", ""),
+            // Fri 16:30 -> Mon 09:30: 65 calendar hours, 1 business hour.
+            mail("ben@x.example", TEAM, "2026-11-20T16:30", "b1", "", ""),
+            mail(BOB, "ben@x.example", "2026-11-23T09:30", "b2", "b1", ""),
+        ],
+    );
+    let w = waits_of(&s, "ana@x.example");
+    assert_eq!(w.len(), 1);
+    assert!(w[0].first, "their first message starts a first response time");
+    assert_eq!(spans(&w[0]), (18 * H, 2 * H));
+    assert_eq!(w[0].responder.as_deref(), Some(ALICE));
+    let w = waits_of(&s, "ben@x.example");
+    assert_eq!(spans(&w[0]), (65 * H, H));
+    assert_eq!(w[0].responder.as_deref(), Some(BOB));
+}
+
+#[test]
+fn daylight_saving_changes_in_both_directions() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            // Spring forward (29 March): Fri 16:00 -> Mon 10:00 is 65 real hours, not 66.
+            mail("cai@x.example", TEAM, "2026-03-27T16:00", "c1", "", ""),
+            mail(ALICE, "cai@x.example", "2026-03-30T10:00", "c2", "c1", ""),
+            // Fall back (25 October): the same local times are 67 real hours.
+            mail("dee@x.example", TEAM, "2026-10-23T16:00", "d1", "", ""),
+            mail(ALICE, "dee@x.example", "2026-10-26T10:00", "d2", "d1", ""),
+        ],
+    );
+    assert_eq!(spans(&waits_of(&s, "cai@x.example")[0]), (65 * H, 2 * H));
+    assert_eq!(spans(&waits_of(&s, "dee@x.example")[0]), (67 * H, 2 * H));
+}
+
+#[test]
+fn a_holiday_has_no_business_hours() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            // Thu 24 Dec 16:00 -> Mon 28 Dec 10:00; Friday the 25th is a holiday.
+            mail("eve@x.example", TEAM, "2026-12-24T16:00", "e1", "", ""),
+            mail(BOB, "eve@x.example", "2026-12-28T10:00", "e2", "e1", ""),
+        ],
+    );
+    assert_eq!(spans(&waits_of(&s, "eve@x.example")[0]), (90 * H, 2 * H));
+}
+
+#[test]
+fn automated_mail_neither_starts_nor_stops_a_wait() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            mail("fay@x.example", TEAM, "2026-11-16T10:00", "f1", "", ""),
+            // Our autoresponder at once: not an answer.
+            mail(
+                TEAM,
+                "fay@x.example",
+                "2026-11-16T10:01",
+                "f2",
+                "f1",
+                "Auto-Submitted: auto-replied\r\n",
+            ),
+            mail(ALICE, "fay@x.example", "2026-11-16T14:00", "f3", "f1", ""),
+            // Their out-of-office answering us: not a new wait.
+            mail(
+                "fay@x.example",
+                TEAM,
+                "2026-11-16T14:01",
+                "f4",
+                "f3",
+                "Auto-Submitted: auto-replied\r\n",
+            ),
+        ],
+    );
+    let w = waits_of(&s, "fay@x.example");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(spans(&w[0]), (4 * H, 4 * H));
+    assert_eq!(w[0].responder.as_deref(), Some(ALICE));
+}
+
+#[test]
+fn a_talked_call_stops_the_clock_and_a_voicemail_does_not() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            mail("gus@x.example", TEAM, "2026-11-16T10:00", "g1", "", ""),
+            mail("hal@x.example", TEAM, "2026-11-16T10:00", "h1", "", ""),
+            mail(ALICE, "hal@x.example", "2026-11-16T15:00", "h2", "h1", ""),
+        ],
+    );
+    contact(&mut s, "gus@x.example", "2026-11-16T12:00", Outcome::Talked, "bob");
+    contact(&mut s, "hal@x.example", "2026-11-16T11:00", Outcome::Voicemail, "bob");
+    let g = waits_of(&s, "gus@x.example");
+    assert_eq!(spans(&g[0]), (2 * H, 2 * H));
+    assert_eq!(g[0].ended_by.as_deref(), Some("talked"));
+    assert_eq!(g[0].responder.as_deref(), Some("bob"));
+    let h = waits_of(&s, "hal@x.example");
+    assert_eq!(spans(&h[0]), (5 * H, 5 * H));
+    assert_eq!(h[0].responder.as_deref(), Some(ALICE));
+}
+
+#[test]
+fn a_reply_from_another_client_is_credited_by_its_sender() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            mail("ivy@x.example", TEAM, "2026-11-16T10:00", "i1", "", ""),
+            // Sent from the shared box in another client, on Bob's behalf.
+            mail(
+                TEAM,
+                "ivy@x.example",
+                "2026-11-16T13:00",
+                "i2",
+                "i1",
+                &format!("Sender: {BOB}\r\n"),
+            ),
+        ],
+    );
+    let w = waits_of(&s, "ivy@x.example");
+    assert_eq!(spans(&w[0]), (3 * H, 3 * H));
+    assert_eq!(w[0].responder.as_deref(), Some(BOB));
+}
+
+#[test]
+fn mail_sent_from_rapport_counts_once_sent_and_credits_who_sent_it() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![mail("jo@x.example", TEAM, "2026-11-16T10:00", "j1", "", "")],
+    );
+    let c = cand(&s, "jo@x.example");
+    let raw = mail(TEAM, "jo@x.example", "2026-11-16T11:30", "j2", "j1", "");
+    let id = enqueue(
+        &mut s,
+        &Outgoing {
+            candidate_id: Some(c),
+            from: TEAM.into(),
+            to: vec!["jo@x.example".into()],
+            message_id: "j2".into(),
+            raw,
+            topics: vec![],
+            created_by: "Dana Kowalski".into(),
+        },
+        None,
+        berlin("2026-11-16T11:30"),
+    )
+    .unwrap();
+    // Queued is not answered: nobody has read it yet.
+    assert_eq!(waits_of(&s, "jo@x.example")[0].ended_at, None);
+    s.outbox_sent(id, "done").unwrap();
+    let w = waits_of(&s, "jo@x.example");
+    assert_eq!(spans(&w[0]), (90 * 60, 90 * 60));
+    assert_eq!(w[0].responder.as_deref(), Some("Dana Kowalski"));
+}
+
+#[test]
+fn out_of_order_arrival_and_two_addresses() {
+    let (_d, mut s) = store();
+    // Our reply is synced before the message it answers.
+    ingest(
+        &mut s,
+        vec![mail(ALICE, "kim@x.example", "2026-11-17T10:00", "k2", "k1", "")],
+    );
+    ingest(
+        &mut s,
+        vec![mail("Kim Lee <kim@x.example>", TEAM, "2026-11-16T16:00", "k1", "", "")],
+    );
+    let w = waits_of(&s, "kim@x.example");
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(spans(&w[0]), (18 * H, 2 * H));
+    // They write again from a second address in the same thread (same name: the same
+    // person); we answer that one.
+    ingest(
+        &mut s,
+        vec![
+            mail("Kim Lee <kim.private@y.example>", TEAM, "2026-11-18T09:00", "k3", "k2", ""),
+            mail(BOB, "kim.private@y.example", "2026-11-18T12:00", "k4", "k3", ""),
+        ],
+    );
+    assert_eq!(
+        cand(&s, "kim.private@y.example"),
+        cand(&s, "kim@x.example"),
+        "one person"
+    );
+    let w = waits_of(&s, "kim@x.example");
+    assert_eq!(w.len(), 2);
+    assert!(w[0].first && !w[1].first);
+    assert_eq!(spans(&w[1]), (3 * H, 3 * H));
+    assert_eq!(w[1].responder.as_deref(), Some(BOB));
+}
+
+#[test]
+fn report_statistics_per_recruiter_and_week() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            mail("a@x.example", TEAM, "2026-11-16T10:00", "m1", "", ""),
+            mail(ALICE, "a@x.example", "2026-11-16T11:00", "m2", "m1", ""),
+            mail("b@x.example", TEAM, "2026-11-16T10:00", "m3", "", ""),
+            mail(ALICE, "b@x.example", "2026-11-16T13:00", "m4", "m3", ""),
+            mail("a@x.example", TEAM, "2026-11-24T09:00", "m5", "m2", ""),
+            mail(BOB, "a@x.example", "2026-11-24T17:00", "m6", "m5", ""),
+            // Still waiting since Thursday 09:00: at "now" (Monday 12:00) that is 8 + 8 + 3
+            // = 19 business hours, over 75% of the 24-hour target: near it.
+            mail("c@x.example", TEAM, "2026-11-26T09:00", "m7", "", ""),
+        ],
+    );
+    let now = berlin("2026-11-30T12:00");
+    let r = report::from_store(
+        &s,
+        &schedule(),
+        Target::default(),
+        Clock::Business,
+        Period {
+            since: None,
+            until: now,
+        },
+    )
+    .unwrap();
+    let row = |g: &str| r.by_recruiter.iter().find(|x| x.group == g).unwrap().clone();
+    let alice = row("Alice Moreau");
+    assert_eq!((alice.first_response.count, alice.reply.count), (2, 2));
+    assert_eq!(alice.reply.median, Some(H));
+    assert_eq!(alice.reply.p90, Some(3 * H));
+    let bob = row("Bob Stone");
+    assert_eq!((bob.first_response.count, bob.reply.count), (0, 1));
+    assert_eq!(bob.reply.median, Some(8 * H));
+    assert_eq!(r.total.reply.count, 3);
+    assert_eq!(r.total.reply.median, Some(3 * H));
+    let weeks: Vec<(&str, usize)> = r
+        .by_week
+        .iter()
+        .map(|w| (w.group.as_str(), w.reply.count))
+        .collect();
+    // Every week of the period is listed, the current one too (nothing answered yet).
+    assert_eq!(weeks, [("2026-W47", 2), ("2026-W48", 1), ("2026-W49", 0)]);
+    // Buckets are [lower, upper): exactly one hour is in 1-4h.
+    assert_eq!(r.distribution, [0, 2, 0, 1, 0, 0]);
+    assert_eq!(r.waiting.len(), 1);
+    assert_eq!(r.waiting[0].business_secs, 19 * H);
+    assert_eq!(r.waiting[0].level, Level::Near);
+}
+
+#[test]
+fn maintained_waits_equal_a_full_recomputation() {
+    // The demo mailbox (1,500 messages, calls, opt-outs) ingested batch by batch, then
+    // merges, a split, contacts and an erase: the rows kept up to date on every write must
+    // be exactly what a rebuild from scratch gives.
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = rapport::core::demo_install::install(dir.path(), 1_795_186_800).unwrap();
+    let live = s.all_waits().unwrap();
+    assert!(live.len() > 300, "{} waits", live.len());
+    let cands = s
+        .inbox_page(
+            &rapport::core::store::InboxQuery {
+                filter: rapport::core::store::InboxFilter::All,
+                search: None,
+            },
+            0,
+            40,
+        )
+        .unwrap();
+    let (a, b, c) = (cands[0].id, cands[1].id, cands[2].id);
+    s.merge(a, b, "lead").unwrap();
+    s.log_contact(
+        c,
+        &ContactEntry {
+            channel: Channel::Phone,
+            direction: Direction::Outbound,
+            outcome: Outcome::Talked,
+            at: 1_795_186_000,
+            note: String::new(),
+            recorded_by: "lead".into(),
+        },
+    )
+    .unwrap();
+    s.erase(cands[3].id, "lead", "asked").unwrap();
+    let live = s.all_waits().unwrap();
+    s.recompute_all_waits().unwrap();
+    let rebuilt = s.all_waits().unwrap();
+    let differ: Vec<_> = live
+        .iter()
+        .zip(&rebuilt)
+        .filter(|(a, b)| a != b)
+        .take(3)
+        .collect();
+    assert!(differ.is_empty(), "maintained vs rebuilt: {differ:#?}");
+    assert_eq!(live.len(), rebuilt.len());
+}
