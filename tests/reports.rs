@@ -420,3 +420,153 @@ fn maintained_waits_equal_a_full_recomputation() {
     assert!(differ.is_empty(), "maintained vs rebuilt: {differ:#?}");
     assert_eq!(live.len(), rebuilt.len());
 }
+
+const CONFIG: &str = r#"
+[identity]
+team = "Northwind Talent"
+address = "talent@northwind.example"
+
+[[team]]
+address = "alice@northwind.example"
+name = "Alice Moreau"
+
+[reports]
+timezone = "Europe/Berlin"
+working_days = ["mon", "tue", "wed", "thu", "fri"]
+working_hours = "09:00-17:00"
+holidays = ["2026-12-25"]
+target = "24h"
+target_clock = "business"
+"#;
+
+fn run(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .env_remove("RAPPORT_CONFIG")
+        .env_remove("RAPPORT_DATA_DIR")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "rapport {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn report_json_and_csv_carry_the_same_documented_fields() {
+    let (d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            mail("a@x.example", TEAM, "2026-11-16T10:00", "m1", "", ""),
+            mail(ALICE, "a@x.example", "2026-11-16T11:00", "m2", "m1", ""),
+            mail("b@x.example", TEAM, "2026-11-17T16:00", "m3", "", ""),
+            mail(ALICE, "b@x.example", "2026-11-18T10:00", "m4", "m3", ""),
+            mail("c@x.example", TEAM, "2026-01-05T10:00", "m5", "", ""),
+        ],
+    );
+    drop(s);
+    let cfg = d.path().join("config.toml");
+    std::fs::write(&cfg, CONFIG).unwrap();
+    let (dir, cfg) = (d.path().to_str().unwrap(), cfg.to_str().unwrap());
+    let base = [
+        "--data-dir",
+        dir,
+        "--config",
+        cfg,
+        "report",
+        "--since",
+        "2026-11-01",
+        "--until",
+        "2026-11-30",
+        "--business-hours",
+    ];
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&[&base[..], &["--format", "json"]].concat())).unwrap();
+    let rows = json.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{json:#}");
+    let alice = &rows[0];
+    let expect = serde_json::json!({
+        "group": "Alice Moreau",
+        "clock": "business",
+        "period_start": "2026-10-31T23:00:00Z",
+        "period_end": "2026-11-30T23:00:00Z",
+        "first_response_count": 2,
+        "first_response_median_secs": 3600,
+        "first_response_p90_secs": 7200,
+        "reply_count": 2,
+        "reply_median_secs": 3600,
+        "reply_p90_secs": 7200,
+    });
+    assert_eq!(alice, &expect);
+    assert_eq!(rows[1]["group"], "all");
+    assert_eq!(rows[1]["reply_count"], 2);
+    // The January wait is outside the period.
+    let csv = run(&[&base[..], &["--format", "csv"]].concat());
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let keys: Vec<&str> = alice.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let mut sorted_header = header.clone();
+    sorted_header.sort();
+    assert_eq!(sorted_header, keys, "CSV columns are the JSON keys");
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    for (k, v) in header.iter().zip(first) {
+        let j = &alice[*k];
+        let want = j.as_str().map(str::to_string).unwrap_or_else(|| j.to_string());
+        assert_eq!(v, want, "column {k}");
+    }
+    // Per week: the two waits fall in ISO week 47.
+    let weeks: serde_json::Value = serde_json::from_str(&run(
+        &[&base[..], &["--by", "week", "--format", "json"]].concat(),
+    ))
+    .unwrap();
+    let w47 = weeks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "2026-W47")
+        .unwrap();
+    assert_eq!(w47["reply_count"], 2);
+
+    // Waiting now: c@ since January, far over the 24-hour target.
+    let waiting: serde_json::Value = serde_json::from_str(&run(&[
+        "--data-dir",
+        dir,
+        "--config",
+        cfg,
+        "waiting",
+        "--over",
+        "1000h",
+        "--json",
+    ]))
+    .unwrap();
+    let w = &waiting[0];
+    assert_eq!(w["address"], "c@x.example");
+    assert_eq!(w["level"], "over");
+    assert_eq!(w["waiting_since"], "2026-01-05T09:00:00Z");
+    assert_eq!(w["target_secs"], 86_400);
+    assert!(w["business_secs"].as_i64().unwrap() > 1000 * 3600);
+    assert!(w["waited_secs"].as_i64().unwrap() > w["business_secs"].as_i64().unwrap());
+    let none = run(&[
+        "--data-dir", dir, "--config", cfg, "waiting", "--over", "50000h",
+    ]);
+    assert!(none.contains("nobody is waiting that long"), "{none}");
+}
+
+#[test]
+fn a_bad_reports_section_names_the_line() {
+    for (bad, needle) in [
+        ("timezone = \"Europe/Berlin\"", "timezone = \"Mars/Olympus\""),
+        ("working_hours = \"09:00-17:00\"", "working_hours = \"5pm-9am\""),
+        ("holidays = [\"2026-12-25\"]", "holidays = [\"Christmas\"]"),
+        ("target = \"24h\"", "target = \"a day\""),
+    ] {
+        let src = CONFIG.replace(bad, needle);
+        let e = rapport::core::config::Config::parse("c.toml", &src).unwrap_err();
+        let line = src.lines().position(|l| l == needle).unwrap() + 1;
+        assert_eq!(e.line, line, "{e}");
+        assert!(e.to_string().starts_with(&format!("c.toml:{line}: reports.")), "{e}");
+    }
+}
