@@ -134,7 +134,10 @@ fn overnight_and_weekend_waits_in_business_hours() {
     );
     let w = waits_of(&s, "ana@x.example");
     assert_eq!(w.len(), 1);
-    assert!(w[0].first, "their first message starts a first response time");
+    assert!(
+        w[0].first,
+        "their first message starts a first response time"
+    );
     assert_eq!(spans(&w[0]), (18 * H, 2 * H));
     assert_eq!(w[0].responder.as_deref(), Some(ALICE));
     let w = waits_of(&s, "ben@x.example");
@@ -219,8 +222,20 @@ fn a_talked_call_stops_the_clock_and_a_voicemail_does_not() {
             mail(ALICE, "hal@x.example", "2026-11-16T15:00", "h2", "h1", ""),
         ],
     );
-    contact(&mut s, "gus@x.example", "2026-11-16T12:00", Outcome::Talked, "bob");
-    contact(&mut s, "hal@x.example", "2026-11-16T11:00", Outcome::Voicemail, "bob");
+    contact(
+        &mut s,
+        "gus@x.example",
+        "2026-11-16T12:00",
+        Outcome::Talked,
+        "bob",
+    );
+    contact(
+        &mut s,
+        "hal@x.example",
+        "2026-11-16T11:00",
+        Outcome::Voicemail,
+        "bob",
+    );
     let g = waits_of(&s, "gus@x.example");
     assert_eq!(spans(&g[0]), (2 * H, 2 * H));
     assert_eq!(g[0].ended_by.as_deref(), Some("talked"));
@@ -291,11 +306,25 @@ fn out_of_order_arrival_and_two_addresses() {
     // Our reply is synced before the message it answers.
     ingest(
         &mut s,
-        vec![mail(ALICE, "kim@x.example", "2026-11-17T10:00", "k2", "k1", "")],
+        vec![mail(
+            ALICE,
+            "kim@x.example",
+            "2026-11-17T10:00",
+            "k2",
+            "k1",
+            "",
+        )],
     );
     ingest(
         &mut s,
-        vec![mail("Kim Lee <kim@x.example>", TEAM, "2026-11-16T16:00", "k1", "", "")],
+        vec![mail(
+            "Kim Lee <kim@x.example>",
+            TEAM,
+            "2026-11-16T16:00",
+            "k1",
+            "",
+            "",
+        )],
     );
     let w = waits_of(&s, "kim@x.example");
     assert_eq!(w.len(), 1, "{w:?}");
@@ -305,8 +334,22 @@ fn out_of_order_arrival_and_two_addresses() {
     ingest(
         &mut s,
         vec![
-            mail("Kim Lee <kim.private@y.example>", TEAM, "2026-11-18T09:00", "k3", "k2", ""),
-            mail(BOB, "kim.private@y.example", "2026-11-18T12:00", "k4", "k3", ""),
+            mail(
+                "Kim Lee <kim.private@y.example>",
+                TEAM,
+                "2026-11-18T09:00",
+                "k3",
+                "k2",
+                "",
+            ),
+            mail(
+                BOB,
+                "kim.private@y.example",
+                "2026-11-18T12:00",
+                "k4",
+                "k3",
+                "",
+            ),
         ],
     );
     assert_eq!(
@@ -350,7 +393,13 @@ fn report_statistics_per_recruiter_and_week() {
         },
     )
     .unwrap();
-    let row = |g: &str| r.by_recruiter.iter().find(|x| x.group == g).unwrap().clone();
+    let row = |g: &str| {
+        r.by_recruiter
+            .iter()
+            .find(|x| x.group == g)
+            .unwrap()
+            .clone()
+    };
     let alice = row("Alice Moreau");
     assert_eq!((alice.first_response.count, alice.reply.count), (2, 2));
     assert_eq!(alice.reply.median, Some(H));
@@ -507,21 +556,30 @@ fn report_json_and_csv_carry_the_same_documented_fields() {
     let csv = run(&[&base[..], &["--format", "csv"]].concat());
     let mut lines = csv.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let keys: Vec<&str> = alice.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let keys: Vec<&str> = alice
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     let mut sorted_header = header.clone();
     sorted_header.sort();
     assert_eq!(sorted_header, keys, "CSV columns are the JSON keys");
     let first: Vec<&str> = lines.next().unwrap().split(',').collect();
     for (k, v) in header.iter().zip(first) {
         let j = &alice[*k];
-        let want = j.as_str().map(str::to_string).unwrap_or_else(|| j.to_string());
+        let want = j
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| j.to_string());
         assert_eq!(v, want, "column {k}");
     }
     // Per week: the two waits fall in ISO week 47.
-    let weeks: serde_json::Value = serde_json::from_str(&run(
-        &[&base[..], &["--by", "week", "--format", "json"]].concat(),
-    ))
-    .unwrap();
+    let weeks: serde_json::Value =
+        serde_json::from_str(&run(
+            &[&base[..], &["--by", "week", "--format", "json"]].concat()
+        ))
+        .unwrap();
     let w47 = weeks
         .as_array()
         .unwrap()
@@ -550,7 +608,13 @@ fn report_json_and_csv_carry_the_same_documented_fields() {
     assert!(w["business_secs"].as_i64().unwrap() > 1000 * 3600);
     assert!(w["waited_secs"].as_i64().unwrap() > w["business_secs"].as_i64().unwrap());
     let none = run(&[
-        "--data-dir", dir, "--config", cfg, "waiting", "--over", "50000h",
+        "--data-dir",
+        dir,
+        "--config",
+        cfg,
+        "waiting",
+        "--over",
+        "50000h",
     ]);
     assert!(none.contains("nobody is waiting that long"), "{none}");
 }
@@ -558,8 +622,14 @@ fn report_json_and_csv_carry_the_same_documented_fields() {
 #[test]
 fn a_bad_reports_section_names_the_line() {
     for (bad, needle) in [
-        ("timezone = \"Europe/Berlin\"", "timezone = \"Mars/Olympus\""),
-        ("working_hours = \"09:00-17:00\"", "working_hours = \"5pm-9am\""),
+        (
+            "timezone = \"Europe/Berlin\"",
+            "timezone = \"Mars/Olympus\"",
+        ),
+        (
+            "working_hours = \"09:00-17:00\"",
+            "working_hours = \"5pm-9am\"",
+        ),
         ("holidays = [\"2026-12-25\"]", "holidays = [\"Christmas\"]"),
         ("target = \"24h\"", "target = \"a day\""),
     ] {
@@ -567,6 +637,10 @@ fn a_bad_reports_section_names_the_line() {
         let e = rapport::core::config::Config::parse("c.toml", &src).unwrap_err();
         let line = src.lines().position(|l| l == needle).unwrap() + 1;
         assert_eq!(e.line, line, "{e}");
-        assert!(e.to_string().starts_with(&format!("c.toml:{line}: reports.")), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(&format!("c.toml:{line}: reports.")),
+            "{e}"
+        );
     }
 }

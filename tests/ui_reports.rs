@@ -32,7 +32,10 @@ fn period_and_clock_change_the_numbers() {
     let (_d, mut s) = demo_state(80, 24);
     key(&mut s, Bound::Reports);
     let v = s.reports.as_deref().unwrap();
-    assert_eq!((v.period, v.clock), (PeriodChoice::Days(30), Clock::Business));
+    assert_eq!(
+        (v.period, v.clock),
+        (PeriodChoice::Days(30), Clock::Business)
+    );
     let month = v.report.as_ref().unwrap().total.reply.count;
     key(&mut s, Bound::Period);
     key(&mut s, Bound::Period);
@@ -70,7 +73,10 @@ fn the_demo_tells_a_story() {
     assert!(median("Alice Moreau") < median("Bilal Haddad"));
     assert!(median("Bilal Haddad") < median("Chen Wei"));
     let over = r.waiting.iter().filter(|w| w.level == Level::Over).count();
-    assert!((2..=12).contains(&over), "{over} candidates over the target");
+    assert!(
+        (2..=12).contains(&over),
+        "{over} candidates over the target"
+    );
     assert!(r.distribution.iter().filter(|&&n| n > 0).count() >= 4);
 }
 

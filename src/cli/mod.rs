@@ -3,8 +3,8 @@
 
 mod doctor;
 mod output;
-mod report;
 pub mod people;
+mod report;
 mod send;
 mod sync;
 

@@ -112,7 +112,11 @@ pub fn report(
     let now = crate::core::store::now();
     let since = match a.since.trim() {
         "all" => None,
-        s => Some(parse_since(s, &schedule.tz, now).map_err(anyhow::Error::msg).context("--since")?),
+        s => Some(
+            parse_since(s, &schedule.tz, now)
+                .map_err(anyhow::Error::msg)
+                .context("--since")?,
+        ),
     };
     let until = match &a.until {
         Some(u) => parse_until(u, &schedule.tz, now)
@@ -261,7 +265,10 @@ pub fn waiting(
         return Ok(ExitCode::SUCCESS);
     }
     if list.is_empty() {
-        println!("nobody is waiting{}", if over.is_some() { " that long" } else { "" });
+        println!(
+            "nobody is waiting{}",
+            if over.is_some() { " that long" } else { "" }
+        );
     }
     for w in list {
         let mark = match w.level {

@@ -242,7 +242,10 @@ impl Config {
     /// The team's working week (the system zone, Monday to Friday 09:00-17:00 by default).
     pub fn schedule(&self) -> crate::core::hours::Schedule {
         match &self.reports {
-            Some(r) => r.get_ref().schedule().unwrap_or_else(|_| default_schedule()),
+            Some(r) => r
+                .get_ref()
+                .schedule()
+                .unwrap_or_else(|_| default_schedule()),
             None => default_schedule(),
         }
     }

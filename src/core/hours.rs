@@ -249,7 +249,10 @@ mod tests {
         assert_eq!(s.between(a, b), H);
         // Written on Saturday, answered Monday 11:00: two hours.
         let sat = at("Europe/Berlin", "2026-11-21T12:00");
-        assert_eq!(s.between(sat, at("Europe/Berlin", "2026-11-23T11:00")), 2 * H);
+        assert_eq!(
+            s.between(sat, at("Europe/Berlin", "2026-11-23T11:00")),
+            2 * H
+        );
     }
 
     #[test]
@@ -301,7 +304,11 @@ mod tests {
         );
         assert_eq!(Schedule::parse_hours("00:00-24:00"), Ok((0, 86_400)));
         assert!(Schedule::parse_hours("17:00-09:00").is_err());
-        assert!(Schedule::parse_hours("9-5").unwrap_err().contains("09:00-17:30"));
+        assert!(
+            Schedule::parse_hours("9-5")
+                .unwrap_err()
+                .contains("09:00-17:30")
+        );
         assert_eq!(Schedule::parse_day("Tuesday"), Ok(1));
         assert_eq!(Schedule::parse_day("sun"), Ok(6));
         assert!(Schedule::parse_day("funday").is_err());

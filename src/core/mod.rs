@@ -26,5 +26,5 @@ pub mod store;
 pub mod templates;
 pub mod timefmt;
 pub mod timeline;
-pub mod waits;
 pub mod tls;
+pub mod waits;

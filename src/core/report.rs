@@ -251,10 +251,7 @@ pub fn build(
         since,
         until: period.until,
         total: row("all".into(), total),
-        by_recruiter: per_recruiter
-            .into_iter()
-            .map(|(k, v)| row(k, v))
-            .collect(),
+        by_recruiter: per_recruiter.into_iter().map(|(k, v)| row(k, v)).collect(),
         by_week: per_week.into_iter().map(|(k, v)| row(k, v)).collect(),
         distribution,
         waiting,
@@ -263,10 +260,7 @@ pub fn build(
 
 /// The schedule and target in force: the configuration's `[reports]`, else the demo team's
 /// week for the demo mailbox, else Monday to Friday 09:00-17:00 in the system zone.
-pub fn settings(
-    cfg: Option<&crate::core::config::Config>,
-    store: &Store,
-) -> (Schedule, Target) {
+pub fn settings(cfg: Option<&crate::core::config::Config>, store: &Store) -> (Schedule, Target) {
     match cfg {
         Some(c) if c.reports.is_some() => (c.schedule(), c.target()),
         _ if store.meta("demo").ok().flatten().as_deref() == Some("1") => {

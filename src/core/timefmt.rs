@@ -189,9 +189,15 @@ mod parse_tests {
         assert_eq!(parse_duration("2 days"), None);
         assert_eq!(parse_duration("soon"), None);
         let tz = TimeZone::UTC;
-        assert_eq!(parse_since("7d", &tz, 1_000_000), Ok(1_000_000 - 7 * 86_400));
+        assert_eq!(
+            parse_since("7d", &tz, 1_000_000),
+            Ok(1_000_000 - 7 * 86_400)
+        );
         assert_eq!(parse_since("2026-11-20", &tz, 0), Ok(1_795_132_800));
-        assert_eq!(parse_until("2026-11-20", &tz, 0), Ok(1_795_132_800 + 86_400));
+        assert_eq!(
+            parse_until("2026-11-20", &tz, 0),
+            Ok(1_795_132_800 + 86_400)
+        );
         assert!(parse_since("lately", &tz, 0).unwrap_err().contains("30d"));
     }
 }

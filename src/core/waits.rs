@@ -108,12 +108,18 @@ mod tests {
 
     #[test]
     fn a_reply_closes_the_wait_from_the_oldest_unanswered_message() {
-        let w = compute(&[i(1, 100), i(2, 150), i(3, 400)], &[mail(10, 300, "alice")]);
+        let w = compute(
+            &[i(1, 100), i(2, 150), i(3, 400)],
+            &[mail(10, 300, "alice")],
+        );
         assert_eq!(w.len(), 2);
         assert_eq!((w[0].started_at, w[0].first), (100, true));
         assert_eq!(w[0].end.as_ref().unwrap().at, 300);
         assert_eq!(w[0].end.as_ref().unwrap().by.as_deref(), Some("alice"));
-        assert_eq!((w[1].started_at, w[1].first, &w[1].end), (400, false, &None));
+        assert_eq!(
+            (w[1].started_at, w[1].first, &w[1].end),
+            (400, false, &None)
+        );
     }
 
     #[test]
@@ -126,8 +132,14 @@ mod tests {
 
     #[test]
     fn arrival_order_does_not_matter() {
-        let a = compute(&[i(3, 400), i(1, 100)], &[mail(10, 300, "a"), mail(11, 500, "b")]);
-        let b = compute(&[i(1, 100), i(3, 400)], &[mail(11, 500, "b"), mail(10, 300, "a")]);
+        let a = compute(
+            &[i(3, 400), i(1, 100)],
+            &[mail(10, 300, "a"), mail(11, 500, "b")],
+        );
+        let b = compute(
+            &[i(1, 100), i(3, 400)],
+            &[mail(11, 500, "b"), mail(10, 300, "a")],
+        );
         assert_eq!(a, b);
         assert_eq!(a.len(), 2);
     }

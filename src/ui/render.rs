@@ -179,9 +179,7 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
             ),
             (Some(w), _) => {
                 // Against the target: "!" over, "~" near (so it reads without colour too).
-                let level = s
-                    .target
-                    .level(s.now - w, s.business.between(w, s.now));
+                let level = s.target.level(s.now - w, s.business.between(w, s.now));
                 let (mark, style) = match level {
                     Level::Over => ('!', s.theme.danger()),
                     Level::Near => ('~', s.theme.warn()),
@@ -621,7 +619,10 @@ fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
     f.render_widget(Clear, r);
     let mut lines = Vec::new();
     if s.reports.is_some() {
-        lines.push(Line::styled("Response times: definitions", s.theme.heading()));
+        lines.push(Line::styled(
+            "Response times: definitions",
+            s.theme.heading(),
+        ));
         for l in REPORT_DEFINITIONS.lines() {
             lines.push(Line::raw(format!("  {l}")));
         }

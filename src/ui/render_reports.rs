@@ -37,8 +37,7 @@ pub fn render(s: &State, v: &ReportsView, f: &mut Frame, area: Rect) {
         let [top, sla] =
             Layout::vertical([Constraint::Min(0), Constraint::Length(sla_h)]).areas(body);
         let [tables, charts] =
-            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
-                .areas(top);
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(top);
         let rec_h = (r.by_recruiter.len() as u16 + 4).min(tables.height / 2);
         let [rec, weeks] =
             Layout::vertical([Constraint::Length(rec_h), Constraint::Min(0)]).areas(tables);
@@ -216,8 +215,16 @@ fn trend(s: &State, r: &Report, f: &mut Frame, area: Rect) {
         .collect();
     let max = points.iter().map(|p| p.1).fold(1.0, f64::max).ceil();
     let n = r.by_week.len().max(2) as f64 - 1.0;
-    let first = r.by_week.first().map(|w| w.group.clone()).unwrap_or_default();
-    let last = r.by_week.last().map(|w| w.group.clone()).unwrap_or_default();
+    let first = r
+        .by_week
+        .first()
+        .map(|w| w.group.clone())
+        .unwrap_or_default();
+    let last = r
+        .by_week
+        .last()
+        .map(|w| w.group.clone())
+        .unwrap_or_default();
     let data = [Dataset::default()
         .marker(Marker::Braille)
         .graph_type(GraphType::Line)

@@ -106,8 +106,7 @@ pub fn load(s: &mut State) {
 
 /// Refreshes an open view that has not been read for a while.
 pub fn tick(s: &mut State) {
-    if s
-        .reports
+    if s.reports
         .as_deref()
         .is_some_and(|v| s.now - v.loaded_at >= REFRESH_SECS)
     {

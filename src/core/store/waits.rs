@@ -76,35 +76,101 @@ pub(crate) fn rewrite_waits(tx: &Transaction, c: i64) -> Result<Option<i64>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     responses.extend(talked);
     let waits = compute(&inbound, &responses);
-    tx.prepare_cached("DELETE FROM waits WHERE candidate_id = ?1")?
-        .execute([c])?;
-    let mut ins = tx.prepare_cached(
-        "INSERT INTO waits(candidate_id, started_at, start_message, first, ended_at, ended_by,
-            end_id, responder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    let mut open = None;
-    for Wait {
-        start_message,
-        started_at,
-        first,
-        end,
-    } in &waits
-    {
-        if end.is_none() {
-            open = Some(*started_at);
+    // Usually only the newest wait changed: rows that are already right are left alone, so a
+    // batch of mail writes about one row per candidate it touches.
+    let existing: Vec<(i64, StoredWait)> = tx
+        .prepare_cached(
+            "SELECT id, started_at, start_message, first, ended_at, ended_by, end_id, responder
+             FROM waits WHERE candidate_id = ?1 ORDER BY started_at, id",
+        )?
+        .query_map([c], |r| {
+            Ok((
+                r.get(0)?,
+                StoredWait {
+                    started_at: r.get(1)?,
+                    start_message: r.get(2)?,
+                    first: r.get(3)?,
+                    ended_at: r.get(4)?,
+                    ended_by: r.get(5)?,
+                    end_id: r.get(6)?,
+                    responder: r.get(7)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let wanted: Vec<StoredWait> = waits.iter().map(StoredWait::of).collect();
+    for (i, w) in wanted.iter().enumerate() {
+        match existing.get(i) {
+            Some((_, old)) if old == w => {}
+            Some((id, _)) => {
+                tx.prepare_cached(
+                    "UPDATE waits SET started_at = ?2, start_message = ?3, first = ?4,
+                        ended_at = ?5, ended_by = ?6, end_id = ?7, responder = ?8 WHERE id = ?1",
+                )?
+                .execute(params![
+                    id,
+                    w.started_at,
+                    w.start_message,
+                    w.first,
+                    w.ended_at,
+                    w.ended_by,
+                    w.end_id,
+                    w.responder
+                ])?;
+            }
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO waits(candidate_id, started_at, start_message, first, ended_at,
+                        ended_by, end_id, responder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                )?
+                .execute(params![
+                    c,
+                    w.started_at,
+                    w.start_message,
+                    w.first,
+                    w.ended_at,
+                    w.ended_by,
+                    w.end_id,
+                    w.responder
+                ])?;
+            }
         }
-        ins.execute(params![
-            c,
-            started_at,
-            start_message,
-            first,
-            end.as_ref().map(|e| e.at),
-            end.as_ref().map(|e| e.kind.as_str()),
-            end.as_ref().map(|e| e.id),
-            end.as_ref().and_then(|e| e.by.clone()),
-        ])?;
     }
-    Ok(open)
+    for (id, _) in existing.iter().skip(wanted.len()) {
+        tx.prepare_cached("DELETE FROM waits WHERE id = ?1")?
+            .execute([id])?;
+    }
+    Ok(waits
+        .iter()
+        .rev()
+        .find(|w| w.end.is_none())
+        .map(|w| w.started_at))
+}
+
+/// A waits row as stored (for comparing before writing).
+#[derive(Debug, PartialEq, Eq)]
+struct StoredWait {
+    started_at: i64,
+    start_message: i64,
+    first: bool,
+    ended_at: Option<i64>,
+    ended_by: Option<String>,
+    end_id: Option<i64>,
+    responder: Option<String>,
+}
+
+impl StoredWait {
+    fn of(w: &Wait) -> StoredWait {
+        StoredWait {
+            started_at: w.started_at,
+            start_message: w.start_message,
+            first: w.first,
+            ended_at: w.end.as_ref().map(|e| e.at),
+            ended_by: w.end.as_ref().map(|e| e.kind.as_str().to_string()),
+            end_id: w.end.as_ref().map(|e| e.id),
+            responder: w.end.as_ref().and_then(|e| e.by.clone()),
+        }
+    }
 }
 
 impl Store {
