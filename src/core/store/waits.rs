@@ -29,53 +29,93 @@ pub struct OpenWait {
     pub first: bool,
 }
 
-/// Recomputes one candidate's waits; returns when their open wait started, if any.
-pub(crate) fn rewrite_waits(tx: &Transaction, c: i64) -> Result<Option<i64>> {
-    let inbound: Vec<Inbound> = tx
-        .prepare_cached(
-            "SELECT id, date FROM messages WHERE candidate_id = ?1 AND direction = 'inbound'
-             AND automated = 0",
-        )?
-        .query_map([c], |r| {
-            Ok(Inbound {
-                message: r.get(0)?,
-                at: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+/// A candidate's mail and calls, read once for both the inbox summary and the waits.
+#[derive(Debug, Default)]
+pub(crate) struct Events {
+    pub count: i64,
+    pub last_at: Option<i64>,
+    /// Newest human message from them.
+    pub last_in: Option<i64>,
+    /// Newest message to them that left (not still in the outbox).
+    pub last_out: Option<i64>,
+    pub last_contact: Option<i64>,
+    pub contact_out: Option<i64>,
+    pub contact_in: Option<i64>,
+    pub inbound: Vec<Inbound>,
+    pub responses: Vec<Response>,
+}
+
+pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
+    let mut e = Events::default();
     // Mail still in the outbox has not reached anyone; the sending recruiter is credited from
     // the message (Sender/From of a recruiter) or else from who queued it in rapport.
-    let mut responses: Vec<Response> = tx
-        .prepare_cached(
-            "SELECT m.id, m.date, coalesce(m.recruiter, o.created_by) FROM messages m
-             LEFT JOIN outbox o ON o.message_id = m.message_id
-             WHERE m.candidate_id = ?1 AND m.direction = 'outbound' AND m.automated = 0
-               AND (o.id IS NULL OR o.state = 'sent')",
-        )?
-        .query_map([c], |r| {
-            Ok(Response {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                kind: EndKind::Mail,
-                by: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let talked = tx
-        .prepare_cached(
-            "SELECT id, at, recorded_by FROM contact_log WHERE candidate_id = ?1 AND outcome = 'talked'",
-        )?
-        .query_map([c], |r| {
-            Ok(Response {
-                id: r.get(0)?,
-                at: r.get(1)?,
+    let mut st = tx.prepare_cached(
+        "SELECT m.id, m.date, m.direction = 'inbound', m.automated,
+            coalesce(m.recruiter, o.created_by), o.id IS NOT NULL AND o.state != 'sent'
+         FROM messages m LEFT JOIN outbox o ON o.message_id = m.message_id
+         WHERE m.candidate_id = ?1",
+    )?;
+    let mut rows = st.query([c])?;
+    while let Some(r) = rows.next()? {
+        let (id, at, inbound, automated): (i64, i64, bool, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        let pending: bool = r.get(5)?;
+        e.count += 1;
+        e.last_at = e.last_at.max(Some(at));
+        match (inbound, automated, pending) {
+            (true, false, _) => {
+                e.last_in = e.last_in.max(Some(at));
+                e.inbound.push(Inbound { message: id, at });
+            }
+            (true, true, _) | (false, _, true) => {}
+            (false, automated, false) => {
+                e.last_out = e.last_out.max(Some(at));
+                if !automated {
+                    e.responses.push(Response {
+                        id,
+                        at,
+                        kind: EndKind::Mail,
+                        by: r.get(4)?,
+                    });
+                }
+            }
+        }
+    }
+    let mut st = tx.prepare_cached(
+        "SELECT id, at, outcome = 'talked', direction = 'outbound', recorded_by FROM contact_log
+         WHERE candidate_id = ?1",
+    )?;
+    let mut rows = st.query([c])?;
+    while let Some(r) = rows.next()? {
+        let (id, at, talked, outbound): (i64, i64, bool, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        e.last_contact = e.last_contact.max(Some(at));
+        if outbound {
+            e.contact_out = e.contact_out.max(Some(at));
+        } else {
+            e.contact_in = e.contact_in.max(Some(at));
+        }
+        if talked {
+            e.responses.push(Response {
+                id,
+                at,
                 kind: EndKind::Talked,
-                by: r.get(2)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    responses.extend(talked);
-    let waits = compute(&inbound, &responses);
+                by: r.get(4)?,
+            });
+        }
+    }
+    Ok(e)
+}
+
+/// Recomputes one candidate's waits; returns when their open wait started, if any.
+pub(crate) fn rewrite_waits(tx: &Transaction, c: i64) -> Result<Option<i64>> {
+    let e = load_events(tx, c)?;
+    write_waits(tx, c, &e)
+}
+
+/// Stores the waits of these events; returns when the open wait started, if any.
+pub(crate) fn write_waits(tx: &Transaction, c: i64, e: &Events) -> Result<Option<i64>> {
+    let waits = compute(&e.inbound, &e.responses);
     // Usually only the newest wait changed: rows that are already right are left alone, so a
     // batch of mail writes about one row per candidate it touches.
     let existing: Vec<(i64, StoredWait)> = tx

@@ -449,20 +449,10 @@ pub fn name_from_address(address: &str) -> String {
 /// starts at the oldest human inbound message after our last response (an outbound message or
 /// a call where we talked) and is cleared by the next response.
 pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
-    let (count, last_at, last_in, last_out): (i64, Option<i64>, Option<i64>, Option<i64>) = tx
-        .prepare_cached(
-            "SELECT count(*), max(date),
-                max(CASE WHEN direction = 'inbound' AND automated = 0 THEN date END),
-                max(CASE WHEN direction = 'outbound' AND NOT EXISTS (SELECT 1 FROM outbox o
-                    WHERE o.message_id = messages.message_id AND o.state != 'sent') THEN date END)
-             FROM messages WHERE candidate_id = ?1",
-        )?
-        .query_row([c], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-    let last_contact: Option<i64> = tx
-        .prepare_cached("SELECT max(at) FROM contact_log WHERE candidate_id = ?1")?
-        .query_row([c], |r| r.get(0))?;
+    let e = super::waits::load_events(tx, c)?;
+    let (count, last_at, last_in, last_out) = (e.count, e.last_at, e.last_in, e.last_out);
     // One definition of a wait for the inbox and the reports.
-    let waiting = super::waits::rewrite_waits(tx, c)?;
+    let waiting = super::waits::write_waits(tx, c, &e)?;
     let (snippet, dir): (String, Option<String>) = tx
         .prepare_cached(
             "SELECT snippet, direction FROM messages WHERE candidate_id = ?1
@@ -477,8 +467,13 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
              AND scope IN ('all', 'channel:email'))",
         )?
         .query_row([c], |r| r.get(0))?;
-    let activity = last_at.max(last_contact);
-    let next = next_contact_code(tx, c, last_out, last_in)?;
+    let activity = last_at.max(e.last_contact);
+    let next = next_contact_code(
+        tx,
+        c,
+        last_out.max(e.contact_out),
+        last_in.max(e.contact_in),
+    )?;
     let rank = match waiting {
         Some(w) => w,
         None => RANK_BASE - activity.unwrap_or(0),
@@ -495,6 +490,7 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
 }
 
 /// `next_contact` as stored: NULL any time, a unix time, -1 when they write, -2 never.
+/// `last_out` and `last_in` count mail and logged contacts.
 fn next_contact_code(
     tx: &Transaction,
     c: i64,
@@ -510,20 +506,14 @@ fn next_contact_code(
     let Some((freq, no_channel)) = prefs else {
         return Ok(None);
     };
-    let (out_c, in_c): (Option<i64>, Option<i64>) = tx
-        .prepare_cached(
-            "SELECT max(CASE WHEN direction = 'outbound' THEN at END), max(CASE WHEN direction = 'inbound' THEN at END)
-             FROM contact_log WHERE candidate_id = ?1",
-        )?
-        .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let facts = Facts {
         preferences: Some(Preferences {
             frequency: freq.as_deref().and_then(Frequency::parse),
             no_channel,
             ..Default::default()
         }),
-        last_outbound: last_out.max(out_c),
-        last_inbound: last_in.max(in_c),
+        last_outbound: last_out,
+        last_inbound: last_in,
         ..Default::default()
     };
     Ok(match next_contact(&facts) {
