@@ -261,3 +261,22 @@ fn no_color_draws_without_colour_codes() {
     tmux.cmd(&["send-keys", "-t", "t", "q"]);
     tmux.wait_for("rapport exited with 0", 10);
 }
+
+#[test]
+fn reports_view_opens_with_r_and_enter_opens_a_waiting_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "linux");
+    tmux.wait_for("Awaiting reply", 30);
+    tmux.cmd(&["send-keys", "-t", "t", "R"]);
+    let s = tmux.wait_for("Response times per recruiter", 10);
+    assert!(s.contains("over target"), "{s}");
+    assert!(s.contains("Reply times"), "{s}");
+    tmux.cmd(&["send-keys", "-t", "t", "b"]);
+    tmux.wait_for("calendar time", 5);
+    tmux.cmd(&["send-keys", "-t", "t", "Enter"]);
+    // The conversation of the longest-waiting candidate, focused (◀ heads their messages).
+    let s = tmux.wait_for("◀", 10);
+    assert!(!s.contains("Response times per"), "{s}");
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.wait_for("rapport exited with 0", 10);
+}
