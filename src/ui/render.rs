@@ -374,13 +374,25 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
         )));
     }
     match p.waiting_since {
-        Some(since) => out.push(Line::styled(
-            truncate(
-                &format!("Waiting for our reply: {}", duration(s.now - since)),
-                w,
-            ),
-            t.warn(),
-        )),
+        Some(since) => {
+            let business = s.business.between(since, s.now);
+            let (note, style) = match s.target.level(s.now - since, business) {
+                Level::Over => (", over target", t.danger()),
+                Level::Near => (", near target", t.warn()),
+                Level::Ok => ("", t.warn()),
+            };
+            out.push(Line::styled(
+                truncate(
+                    &format!(
+                        "Waiting for our reply: {} ({} business{note})",
+                        duration(s.now - since),
+                        crate::core::timefmt::hours(business)
+                    ),
+                    w,
+                ),
+                style,
+            ))
+        }
         None => out.push(kv("Waiting", "no".into())),
     }
     let next = match p.next_contact {
