@@ -239,6 +239,8 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
     logging::init(&dir);
     let mut store = Store::open_in(&dir)?;
     let mut worker = None;
+    // Kept until the inbox closes; dropping it hands the sync to another session at once.
+    let mut lease = None;
     let mut loaded: Option<crate::core::config::Config> = None;
     if config.exists() {
         let cfg = crate::core::config::Config::load(&config)?;
@@ -247,17 +249,27 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         if let Some(imap) = &cfg.imap {
             // Resolved now: a password command may need the terminal before the TUI takes it.
             let endpoint = sync::endpoint(&cfg)?;
+            let held = crate::core::sync_lease::SyncLease::start(
+                &dir,
+                &people::actor(Some(&cfg)),
+                "inbox",
+            );
+            let view = held.view();
+            lease = Some(held);
             worker = Some(crate::core::imap::worker::spawn(
                 crate::core::imap::worker::WorkerConfig {
                     endpoint,
                     folders: imap.get_ref().folders.clone(),
                     data_dir: dir.clone(),
+                    lease: Some(view),
                 },
             ));
         }
         loaded = Some(cfg);
     }
-    tui_with(store, worker, loaded.as_ref(), &dir)
+    let result = tui_with(store, worker, loaded.as_ref(), &dir);
+    drop(lease);
+    result
 }
 
 fn tui_with(

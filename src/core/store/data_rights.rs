@@ -142,7 +142,7 @@ impl Store {
             }
         }
         let now = super::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let list = |sql: &str| -> Result<Vec<(i64, String)>> {
             let mut st = tx.prepare(&format!("{PERSON} {sql}"))?;
             let v = st
@@ -234,14 +234,22 @@ impl Store {
             ),
         )?;
         tx.commit()?;
-        // Make the deletion real on disk: merge the search index, rewrite the file, empty the WAL.
-        self.conn.execute(
-            "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
-            [],
-        )?;
-        self.conn.execute_batch("VACUUM")?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Make the deletion real on disk: merge the search index, rewrite the file, empty the
+        // WAL. The erasure itself is committed (and secure_delete overwrote the rows); when
+        // colleagues' sessions keep the file busy, this compaction waits for a later erase.
+        let compact = super::retry_busy(|| {
+            self.conn.execute(
+                "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
+                [],
+            )?;
+            self.conn.execute_batch("VACUUM")?;
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        });
+        if let Err(e) = compact {
+            tracing::warn!("erase committed, but compacting the database failed: {e}");
+        }
         Ok(deleted)
     }
 }
