@@ -1,6 +1,8 @@
 //! The command line: the TUI, the demo, Maildir import and scripting commands, all on the
 //! same core. Errors are one line on stderr and a non-zero exit code.
 
+mod audit;
+mod burst;
 mod doctor;
 mod output;
 pub mod people;
@@ -122,7 +124,12 @@ pub enum Cmd {
         json: bool,
     },
     /// Sync the shared mailbox once (INBOX and Sent) and exit
-    Sync,
+    Sync(sync::SyncArgs),
+    /// Who did what: every recorded action with its time, user and candidate
+    Audit(audit::AuditArgs),
+    /// Many writes in one process, for the concurrency test (not for people)
+    #[command(hide = true)]
+    WriteBurst(burst::BurstArgs),
     /// Check the configuration, the servers and the data dir, and say what to fix
     Doctor,
     /// Counts of messages, candidates and folders, and the last sync
@@ -153,12 +160,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &paths::config_file(cli.config),
             &paths::data_dir(cli.data_dir),
         ),
-        Some(Cmd::Sync) => {
+        Some(Cmd::Sync(args)) => {
             let dir = paths::data_dir(cli.data_dir);
             let cfg = load_config(cli.config)?;
             crate::core::store::create_private_dir(&dir)?;
             logging::init(&dir);
-            sync::run(&cfg, &dir)
+            sync::run(&cfg, &dir, args)
         }
         Some(cmd) => {
             let dir = paths::data_dir(cli.data_dir);
@@ -356,6 +363,8 @@ fn scripting(
         actor: who.clone(),
     };
     match cmd {
+        Cmd::Audit(a) => audit::run(&open_existing(dir)?, a),
+        Cmd::WriteBurst(a) => burst::run(&mut open_existing(dir)?, a, &who),
         Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
         Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
@@ -451,7 +460,7 @@ fn scripting(
             output::search(&open_existing(dir)?, &query, json, limit)
         }
         Cmd::Status { json } => output::status(&open_existing(dir)?, json),
-        Cmd::Sync | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
+        Cmd::Sync(_) | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
         Cmd::Demo { data_dir, no_tui } => {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }

@@ -2,6 +2,7 @@
 //! answers or the change it makes, and returns plain `core::model`/`store` types, never SQL.
 //! A server database could implement the same methods later without touching the UI.
 
+mod audit;
 mod data_rights;
 mod lease;
 mod outbox;
@@ -12,6 +13,7 @@ pub mod schema;
 mod sync_state;
 mod write;
 
+pub use audit::*;
 pub use data_rights::*;
 pub use lease::*;
 pub use outbox::*;
