@@ -340,7 +340,8 @@ fn tui_with(
 
 fn open_existing(dir: &Path) -> anyhow::Result<Store> {
     let db = dir.join(crate::core::store::DB_FILE);
-    if !db.exists() {
+    // A dir we may not enter is not "no database": opening it explains whose group it is.
+    if matches!(db.try_exists(), Ok(false)) {
         bail!(
             "no rapport database in {} (run `rapport demo --data-dir {}` or `rapport import-maildir PATH` first)",
             dir.display(),

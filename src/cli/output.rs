@@ -257,7 +257,11 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
     println!(
         "syncing      {}",
         lease
-            .map(|l| format!("{} (lease until {})", l.describe(), rfc3339(l.expires_at / 1000)))
+            .map(|l| format!(
+                "{} (lease until {})",
+                l.describe(),
+                rfc3339(l.expires_at / 1000)
+            ))
             .unwrap_or_else(|| "no process syncs now".into())
     );
     for f in s.folders {

@@ -133,7 +133,12 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
 
 /// `rapport sync --watch`: the TUI's sync worker without the TUI; one line per event on
 /// stderr. Another process holding the lease makes this one wait (and take over if it dies).
-fn watch(cfg: &Config, data_dir: &Path, endpoint: Endpoint, actor: &str) -> anyhow::Result<ExitCode> {
+fn watch(
+    cfg: &Config,
+    data_dir: &Path,
+    endpoint: Endpoint,
+    actor: &str,
+) -> anyhow::Result<ExitCode> {
     use crate::core::imap::worker::{SyncEvent, WorkerConfig, spawn};
     let lease = SyncLease::start(data_dir, actor, "watch");
     let rx = spawn(WorkerConfig {

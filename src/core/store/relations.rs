@@ -270,7 +270,12 @@ impl Store {
             &entry.recorded_by,
             "log-contact",
             Some(candidate_id),
-            &format!("{} {}", entry.channel.as_str(), entry.outcome.as_str()),
+            &format!(
+                "{} {}: {}",
+                entry.channel.as_str(),
+                entry.outcome.as_str(),
+                entry.note.chars().take(80).collect::<String>()
+            ),
         )?;
         tx.commit()?;
         Ok(id)
