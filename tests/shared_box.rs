@@ -170,8 +170,10 @@ fn eight_writers_and_a_sync_lose_nothing_and_see_no_lock_error() {
             .unwrap(),
         "demo",
     );
-    const SEEDED: i64 = 1500;
-    servers.seed("INBOX", SEEDED as usize, "stress");
+    const SEEDED: i64 = 3000;
+    let seeding = Instant::now();
+    servers.seed_maildir(SEEDED as usize, "stress");
+    println!("seeded {SEEDED} messages in {:.1}s", seeding.elapsed().as_secs_f64());
     let before = json(&data, &config, &["status", "--json"])["messages"]
         .as_i64()
         .unwrap();
@@ -188,6 +190,14 @@ fn eight_writers_and_a_sync_lose_nothing_and_see_no_lock_error() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let sync = std::thread::spawn(move || {
+        let o = sync.wait_with_output().unwrap();
+        (o, start.elapsed())
+    });
+    // The writers start once the sync holds the lease (it is running).
+    wait_for("the sync takes the lease", Duration::from_secs(30), || {
+        holder(&data, &config).is_some()
+    });
     let me = String::from_utf8(sh("id", &["-un"]).stdout).unwrap();
     let mut writers: Vec<(String, String, Child)> = Vec::new();
     for k in 0..8 {
@@ -221,15 +231,17 @@ fn eight_writers_and_a_sync_lose_nothing_and_see_no_lock_error() {
             "writer {tag} ({user}) failed: {err}"
         );
     }
-    let o = sync.wait_with_output().unwrap();
+    let writes_done = start.elapsed();
+    let (o, sync_done) = sync.join().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         o.status.success() && !err.contains("locked"),
         "the sync failed: {err}"
     );
     println!(
-        "8 × 500 writes and a sync of {SEEDED} messages: {:.1}s",
-        start.elapsed().as_secs_f64()
+        "sync of {SEEDED} messages done after {:.1}s; 8 × 500 writes (started once the sync ran) done after {:.1}s",
+        sync_done.as_secs_f64(),
+        writes_done.as_secs_f64(),
     );
     let status = json(&data, &config, &["status", "--json"]);
     assert_eq!(status["messages"].as_i64().unwrap(), before + SEEDED);
