@@ -173,7 +173,10 @@ fn eight_writers_and_a_sync_lose_nothing_and_see_no_lock_error() {
     const SEEDED: i64 = 3000;
     let seeding = Instant::now();
     servers.seed_maildir(SEEDED as usize, "stress");
-    println!("seeded {SEEDED} messages in {:.1}s", seeding.elapsed().as_secs_f64());
+    println!(
+        "seeded {SEEDED} messages in {:.1}s",
+        seeding.elapsed().as_secs_f64()
+    );
     let before = json(&data, &config, &["status", "--json"])["messages"]
         .as_i64()
         .unwrap();
