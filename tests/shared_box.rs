@@ -318,10 +318,27 @@ fn another_process_takes_the_sync_over_after_the_holder_is_killed() {
     };
     let mut a = watcher("a.log");
     let a_id = format!("{}@", a.id());
-    wait_for(
-        "the first process holds the lease",
-        Duration::from_secs(30),
-        || holder(&data, &config).is_some_and(|h| h.starts_with(&a_id)),
+    let log = |name: &str| std::fs::read_to_string(tmp.path().join(name)).unwrap_or_default();
+    let start = Instant::now();
+    while !holder(&data, &config).is_some_and(|h| h.starts_with(&a_id)) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the first process does not hold the lease; its output: {}",
+            log("a.log")
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A one-off sync leaves it to the holder.
+    let once = rapport_as(None, &data, &["sync"])
+        .arg("--config")
+        .arg(&config)
+        .env(PASSWORD_ENV, servers.password())
+        .output()
+        .unwrap();
+    let said = ok(once, "sync while another process holds the lease");
+    assert!(
+        said.contains("kept in sync by") && said.contains(&format!("pid {}", a.id())),
+        "{said}"
     );
     let mut b = watcher("b.log");
     let b_id = format!("{}@", b.id());
@@ -411,7 +428,7 @@ fn a_user_outside_the_group_cannot_read_the_database() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success(), "an outsider listed candidates");
     assert!(
-        err.contains(&format!("not in that group"))
+        err.contains("not in that group")
             && err.contains(&format!("usermod -aG {GROUP} {OUTSIDER}")),
         "{err}"
     );
@@ -553,4 +570,123 @@ fn an_inbox_without_the_lease_says_who_syncs() {
     );
     let screen = common::screen(&s);
     assert!(screen.contains("sync by alice's session"), "{screen}");
+}
+
+#[test]
+fn audit_lists_who_did_what_per_candidate_and_since_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    ok(
+        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
+            .arg(&data)
+            .output()
+            .unwrap(),
+        "demo",
+    );
+    let none = Path::new("/nonexistent");
+    let list = json(&data, none, &["candidates", "--json"]);
+    let (a, b) = (
+        list[0]["address"].as_str().unwrap(),
+        list[1]["address"].as_str().unwrap(),
+    );
+    let run = |args: &[&str]| {
+        ok(
+            rapport_as(None, &data, args)
+                .args(["--config", "/nonexistent"])
+                .output()
+                .unwrap(),
+            &format!("{args:?}"),
+        )
+    };
+    run(&[
+        "log-contact",
+        a,
+        "--channel",
+        "phone",
+        "--outcome",
+        "talked",
+        "--note",
+        "asked about Berlin",
+    ]);
+    run(&["rename", b, "Someone Else"]);
+    run(&[
+        "opt-out",
+        a,
+        "--scope",
+        "email",
+        "--reason",
+        "prefers phone",
+    ]);
+    let me = String::from_utf8(sh("id", &["-un"]).stdout).unwrap();
+    // The demo's own history is recorded too, by "demo": ask for ours.
+    let mine = json(
+        &data,
+        none,
+        &[
+            "audit",
+            "--candidate",
+            a,
+            "--since",
+            "1h",
+            "--actor",
+            me.trim(),
+            "--json",
+        ],
+    );
+    let entries = mine.as_array().unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["log-contact", "opt-out"], "{mine}");
+    for e in entries {
+        assert_eq!(e["actor"], me.trim());
+        assert_eq!(e["candidate"], a);
+        assert!(e["at"].as_str().unwrap().ends_with('Z'), "{e}");
+    }
+    assert!(
+        entries[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("asked about Berlin")
+    );
+    // Times filter; the text form names the action and the candidate.
+    let later = json(
+        &data,
+        none,
+        &["audit", "--since", "2099-01-01 00:00", "--json"],
+    );
+    assert_eq!(later, Value::Array(vec![]));
+    let text = run(&["audit", "--since", "1h"]);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("rename") && l.contains("Someone Else") && l.contains(me.trim())),
+        "{text}"
+    );
+}
+
+#[test]
+fn many_processes_creating_the_database_at_once_all_open_it() {
+    for _ in 0..5 {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let children: Vec<Child> = (0..8)
+            .map(|_| {
+                rapport_as(None, &data, &["--config", "/nonexistent", "doctor"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            let out = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                out.lines()
+                    .any(|l| l.starts_with("ok") && l.contains("schema v")),
+                "{out}"
+            );
+        }
+    }
 }

@@ -451,6 +451,13 @@ fn scripting(
                     s.inserted, s.duplicates
                 );
             }
+            let t = report.total();
+            store.record_action(
+                &who,
+                "import-maildir",
+                None,
+                &format!("{}: {} new message(s)", path.display(), t.inserted),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Candidates { json, awaiting } => {

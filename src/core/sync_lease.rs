@@ -5,7 +5,7 @@
 //! another process takes over within the TTL plus one renewal interval.
 
 use crate::core::store::{Lease, LeaseHolder, SYNC_LEASE, Store};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -136,7 +136,7 @@ impl Drop for SyncLease {
 }
 
 fn keep(
-    dir: &PathBuf,
+    dir: &Path,
     me: &LeaseHolder,
     ttl: Duration,
     shared: &Shared,
@@ -150,19 +150,29 @@ fn keep(
             *g = s;
         }
     };
-    let store = match Store::open_in(dir) {
-        Ok(s) => s,
-        Err(e) => {
-            set(LeaseStatus::Failed(e.to_string()));
-            let _ = first.send(());
-            return;
-        }
-    };
     let ttl_ms = ttl.as_millis() as i64;
     let step = interval(ttl);
     let mut first = Some(first);
+    let mut store: Option<Store> = None;
     while !shared.stop.load(Ordering::SeqCst) {
-        match store.acquire_lease(SYNC_LEASE, me, ttl_ms) {
+        // Opened (again) here so that a failure is retried, never fatal to the lease.
+        if store.is_none() {
+            match Store::open_in(dir) {
+                Ok(s) => store = Some(s),
+                Err(e) => {
+                    tracing::warn!("cannot open the database for the sync lease: {e}");
+                    set(LeaseStatus::Failed(e.to_string()));
+                }
+            }
+        }
+        let Some(db) = &store else {
+            if let Some(f) = first.take() {
+                let _ = f.send(());
+            }
+            std::thread::sleep(step);
+            continue;
+        };
+        match db.acquire_lease(SYNC_LEASE, me, ttl_ms) {
             Ok(l) if l.who.holder == me.holder => set(LeaseStatus::Held),
             Ok(l) => set(LeaseStatus::Other(l)),
             Err(e) => {
@@ -181,7 +191,9 @@ fn keep(
             slept += d;
         }
     }
-    if let Err(e) = store.release_lease(SYNC_LEASE, &me.holder) {
+    if let Some(db) = &store
+        && let Err(e) = db.release_lease(SYNC_LEASE, &me.holder)
+    {
         tracing::warn!("cannot release the sync lease: {e}");
     }
 }

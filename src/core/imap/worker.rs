@@ -193,6 +193,12 @@ fn idle_once(ep: &Endpoint, wake: &Sender<()>) -> Result<(), ImapError> {
         return Err(ImapError::Protocol("the server does not offer IDLE".into()));
     }
     s.select("INBOX")?;
+    // Mail that arrived before IDLE started would wait for the next poll: have the sync
+    // thread look once now (a no-change sync is cheap). This matters after a take-over, when
+    // the sync ran the moment the lease was ours.
+    if wake.send(()).is_err() {
+        return Ok(());
+    }
     loop {
         let outcome = s
             .idle()

@@ -34,6 +34,20 @@ pub struct AuditQuery {
 }
 
 impl Store {
+    /// Records an action that changes nothing else in the store by itself (an import).
+    pub fn record_action(
+        &self,
+        actor: &str,
+        action: &str,
+        candidate_id: Option<i64>,
+        detail: &str,
+    ) -> Result<()> {
+        let tx = self.write_tx()?;
+        super::relations::audit(&tx, actor, action, candidate_id, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Audit entries, oldest first.
     pub fn audit_entries(&self, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
         let mut st = self.conn.prepare_cached(

@@ -292,12 +292,26 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             supported: schema::LATEST,
         });
     }
-    schema::migrations()
-        .to_latest(conn)
-        .map_err(|e| StoreError::Migration {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })
+    // Two processes opening a new database at once both read version 0; the one that loses
+    // the race fails on "table already exists" once the other committed. Seeing the version
+    // move means exactly that: go on from where the other left it.
+    let mut seen = found;
+    loop {
+        match schema::migrations().to_latest(conn) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                if now > seen {
+                    seen = now;
+                    continue;
+                }
+                return Err(StoreError::Migration {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
 }
 
 /// Creates `dir` (and parents) readable only by the user, unless it already exists.
