@@ -183,6 +183,12 @@ where
         .suffix(".txt")
         .tempfile_in(&dir)
         .map_err(|e| format!("cannot create a draft file in {}: {e}", dir.display()))?;
+    // In a team's shared data dir, a draft left behind by a crash is the group's like any file.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = crate::core::shared_dir::file_mode(&dir);
+        let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(mode));
+    }
     std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
     let _ = restore();
     let status = std::process::Command::new("sh")
