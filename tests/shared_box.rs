@@ -419,6 +419,26 @@ fn a_user_outside_the_group_cannot_read_the_database() {
             .unwrap(),
         "candidates as another member",
     );
+    // The delivery lock works across users: one member creates it, another takes it (also
+    // when it lost its group write bit: a lock needs only reading).
+    let flush = |u: &str| {
+        ok(
+            rapport_as(
+                Some(u),
+                &data,
+                &["--config", "/nonexistent", "outbox", "flush"],
+            )
+            .output()
+            .unwrap(),
+            &format!("outbox flush as {u}"),
+        )
+    };
+    flush(MEMBERS[0]);
+    let lock = data.join("rapport.outbox-lock");
+    assert_eq!(std::fs::metadata(&lock).unwrap().mode() & 0o777, 0o660);
+    flush(MEMBERS[2]);
+    std::fs::set_permissions(&lock, PermissionsExt::from_mode(0o640)).unwrap();
+    flush(MEMBERS[2]);
     // The outsider is refused, and told why and what to ask for.
     let o = rapport_as(Some(OUTSIDER), &data, &["candidates"])
         .arg("--config")
@@ -689,4 +709,36 @@ fn many_processes_creating_the_database_at_once_all_open_it() {
             );
         }
     }
+}
+
+#[test]
+fn a_session_whose_sync_cannot_work_gives_the_lease_up() {
+    use rapport::core::imap::worker::{SyncEvent, WorkerConfig, spawn};
+    let servers = MailServers::start();
+    let dir = tempfile::tempdir().unwrap();
+    let lease = rapport::core::sync_lease::SyncLease::start(dir.path(), "alice", "inbox");
+    let store = Store::open_in(dir.path()).unwrap();
+    assert_eq!(store.lease(SYNC_LEASE).unwrap().unwrap().who, lease.me);
+    // Alice's configuration has a wrong password: her sync stops for good.
+    let mut endpoint = servers.endpoint("talent@example.test");
+    endpoint.secret = rapport::core::credentials::Secret::new("wrong".into());
+    let rx = spawn(WorkerConfig {
+        endpoint,
+        folders: vec![],
+        data_dir: dir.path().to_owned(),
+        lease: Some(lease.view()),
+    });
+    loop {
+        match rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the sync reports")
+        {
+            SyncEvent::Stopped { .. } => break,
+            _ => continue,
+        }
+    }
+    // So a colleague's session, which may have the right one, can take over.
+    wait_for("the lease is released", Duration::from_secs(10), || {
+        store.lease(SYNC_LEASE).unwrap().is_none()
+    });
 }

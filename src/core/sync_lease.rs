@@ -45,6 +45,8 @@ pub enum LeaseStatus {
 
 struct Shared {
     stop: AtomicBool,
+    /// This process cannot sync (a wrong password): give the lease to someone who can.
+    resigned: AtomicBool,
     status: Mutex<LeaseStatus>,
 }
 
@@ -69,10 +71,16 @@ impl LeaseView {
     pub fn held(&self) -> bool {
         self.status() == LeaseStatus::Held
     }
+    /// Stops taking or renewing the lease, and releases it: this process's sync stopped for
+    /// good, and a colleague's session may still be able to sync.
+    pub fn resign(&self) {
+        self.0.resigned.store(true, Ordering::SeqCst);
+    }
     /// A view that always holds: for a sync that needs no coordination (tests).
     pub fn always() -> LeaseView {
         LeaseView(Arc::new(Shared {
             stop: AtomicBool::new(false),
+            resigned: AtomicBool::new(false),
             status: Mutex::new(LeaseStatus::Held),
         }))
     }
@@ -99,6 +107,7 @@ impl SyncLease {
     pub fn start(data_dir: &Path, actor: &str, kind: &str) -> SyncLease {
         let shared = Arc::new(Shared {
             stop: AtomicBool::new(false),
+            resigned: AtomicBool::new(false),
             status: Mutex::new(LeaseStatus::Unknown),
         });
         let me = me(actor, kind);
@@ -135,6 +144,16 @@ impl Drop for SyncLease {
     }
 }
 
+/// Sleeps in small steps so a drop (quit) is not kept waiting.
+fn nap(shared: &Shared, step: Duration) {
+    let mut slept = Duration::ZERO;
+    while slept < step && !shared.stop.load(Ordering::SeqCst) {
+        let d = Duration::from_millis(50).min(step - slept);
+        std::thread::sleep(d);
+        slept += d;
+    }
+}
+
 fn keep(
     dir: &Path,
     me: &LeaseHolder,
@@ -156,7 +175,7 @@ fn keep(
     let mut store: Option<Store> = None;
     while !shared.stop.load(Ordering::SeqCst) {
         // Opened (again) here so that a failure is retried, never fatal to the lease.
-        if store.is_none() {
+        if store.is_none() && !shared.resigned.load(Ordering::SeqCst) {
             match Store::open_in(dir) {
                 Ok(s) => store = Some(s),
                 Err(e) => {
@@ -165,11 +184,21 @@ fn keep(
                 }
             }
         }
+        if shared.resigned.load(Ordering::SeqCst) {
+            if let Some(db) = store.take()
+                && let Err(e) = db.release_lease(SYNC_LEASE, &me.holder)
+            {
+                tracing::warn!("cannot release the sync lease: {e}");
+            }
+            set(LeaseStatus::Failed("this session's sync stopped".into()));
+            nap(shared, step);
+            continue;
+        }
         let Some(db) = &store else {
             if let Some(f) = first.take() {
                 let _ = f.send(());
             }
-            std::thread::sleep(step);
+            nap(shared, step);
             continue;
         };
         match db.acquire_lease(SYNC_LEASE, me, ttl_ms) {
@@ -183,13 +212,7 @@ fn keep(
         if let Some(f) = first.take() {
             let _ = f.send(());
         }
-        // Sleep in small steps so a drop (quit) is not kept waiting.
-        let mut slept = Duration::ZERO;
-        while slept < step && !shared.stop.load(Ordering::SeqCst) {
-            let d = Duration::from_millis(50).min(step - slept);
-            std::thread::sleep(d);
-            slept += d;
-        }
+        nap(shared, step);
     }
     if let Some(db) = &store
         && let Err(e) = db.release_lease(SYNC_LEASE, &me.holder)

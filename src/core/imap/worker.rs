@@ -155,6 +155,7 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
             }
             Err(e) if e.is_permanent() => {
                 tracing::error!("sync stopped: {e}");
+                lease.resign();
                 let _ = events.send(SyncEvent::Stopped {
                     reason: e.to_string(),
                 });
