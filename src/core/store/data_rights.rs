@@ -40,6 +40,8 @@ pub const NOT_PERSONAL: &[&str] = &[
     "messages_fts_data",
     "messages_fts_idx",
     "messages_fts_config",
+    // Which recruiter's process syncs: nothing about candidates.
+    "leases",
 ];
 
 /// `person`: the candidate `?1` and every record merged into it, however deep.
