@@ -131,6 +131,22 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Set by SIGINT, SIGTERM or SIGHUP while `--watch` runs.
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn stop_on_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(sig, on_signal as *const () as libc::sighandler_t);
+        }
+    }
+}
+
 /// `rapport sync --watch`: the TUI's sync worker without the TUI; one line per event on
 /// stderr. Another process holding the lease makes this one wait (and take over if it dies).
 fn watch(
@@ -152,7 +168,19 @@ fn watch(
         lease: Some(lease.view()),
     });
     let mut folder = String::new();
-    for ev in rx {
+    stop_on_signals();
+    loop {
+        if STOP.load(std::sync::atomic::Ordering::SeqCst) {
+            // A clean stop hands the sync to another session at once (the lease is released
+            // when `lease` drops) instead of after the lease expires.
+            eprintln!("stopping");
+            return Ok(ExitCode::SUCCESS);
+        }
+        let ev = match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(ev) => ev,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         match ev {
             SyncEvent::Progress(p) => {
                 if p.folder != folder || p.done == p.total {
