@@ -454,6 +454,23 @@ fn a_user_outside_the_group_cannot_read_the_database() {
             && err.contains(&format!("usermod -aG {GROUP} {OUTSIDER}")),
         "{err}"
     );
+    // A member whose database file lost its group bits is told the exact fix.
+    let db = data.join("rapport.db");
+    std::fs::set_permissions(&db, PermissionsExt::from_mode(0o600)).unwrap();
+    let o = rapport_as(
+        Some(MEMBERS[2]),
+        &data,
+        &["--config", "/nonexistent", "candidates"],
+    )
+    .output()
+    .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !o.status.success()
+            && err.contains(&format!("chgrp {GROUP} {} && chmod 0660", db.display())),
+        "{err}"
+    );
+    std::fs::set_permissions(&db, PermissionsExt::from_mode(0o660)).unwrap();
     let o = Command::new("runuser")
         .args(["-u", OUTSIDER, "--", "cat"])
         .arg(data.join("rapport.db"))

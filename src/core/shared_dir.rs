@@ -270,11 +270,29 @@ pub fn check(dir: &Path) -> Vec<Finding> {
     out
 }
 
-/// Explains why the data dir cannot be entered, naming its owner, group and mode.
-pub fn explain_denied(dir: &Path) -> Option<String> {
+/// Explains why the database in `dir` cannot be opened: the dir belongs to a group we are not
+/// in, or one of the database files (`names`) is not the group's.
+pub fn explain_denied(dir: &Path, names: &[&str]) -> Option<String> {
     let m = std::fs::metadata(dir).ok()?;
     if in_group(m.gid()) && m.mode() & 0o070 != 0 {
-        return None;
+        let group = group_label(m.gid());
+        return names.iter().find_map(|n| {
+            let p = dir.join(n);
+            let f = std::fs::metadata(&p).ok()?;
+            let ok = f.gid() == m.gid() && f.mode() & 0o060 == 0o060;
+            (!ok).then(|| {
+                format!(
+                    "{} belongs to {} and group {} (mode {:04o}), so the team cannot use it: \
+                     run `chgrp {group} {q} && chmod 0660 {q}` as {} or root (`rapport doctor` checks every file)",
+                    p.display(),
+                    user_label(f.uid()),
+                    group_label(f.gid()),
+                    f.mode() & 0o777,
+                    user_label(f.uid()),
+                    q = quote(&p),
+                )
+            })
+        });
     }
     Some(format!(
         "{} belongs to {} and group {} (mode {:04o}); you ({}) are not in that group: ask an administrator to run \

@@ -265,14 +265,16 @@ pub(crate) fn retry_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
 fn denied(dir: &Path, e: StoreError) -> StoreError {
     let perm = match &e {
         StoreError::Io { source, .. } => source.kind() == std::io::ErrorKind::PermissionDenied,
-        StoreError::Open { source, .. } => matches!(
+        StoreError::Open { source, .. } | StoreError::Sql(source) => matches!(
             source.sqlite_error_code(),
             Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly)
         ),
         _ => false,
     };
+    let (wal, shm) = (format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm"));
+    let files = [DB_FILE, wal.as_str(), shm.as_str()];
     match perm
-        .then(|| crate::core::shared_dir::explain_denied(dir))
+        .then(|| crate::core::shared_dir::explain_denied(dir, &files))
         .flatten()
     {
         Some(why) => StoreError::Denied(format!(
