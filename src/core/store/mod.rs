@@ -217,7 +217,7 @@ pub struct TeamMember {
 }
 
 /// How long SQLite itself waits for a lock before reporting "busy".
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a writer keeps trying before it gives up with an error.
 const WRITE_PATIENCE: Duration = Duration::from_secs(120);
 
