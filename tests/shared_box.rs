@@ -1,141 +1,19 @@
 //! Several recruiters on one box: many processes (some as other OS users) writing while a
-//! sync runs, the sync lease and its take-over, a data dir shared through a group, and live
-//! updates between processes.
+//! sync runs, the sync lease and its take-over, and live updates between processes.
 
 mod common;
 
 use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
+use common::team::*;
 use rapport::core::store::{LeaseHolder, SYNC_LEASE, Store};
 use rapport::ui::action::Action;
 use rapport::ui::update::update;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_rapport");
-/// The team's group and its members, created for the test when it runs as root.
-const GROUP: &str = "rapport-test";
-const MEMBERS: [&str; 3] = ["rapport-t1", "rapport-t2", "rapport-t3"];
-/// A user of the box who is not in the team.
-const OUTSIDER: &str = "rapport-tout";
-
-fn sh(cmd: &str, args: &[&str]) -> Output {
-    Command::new(cmd).args(args).output().unwrap()
-}
-
-fn is_root() -> bool {
-    String::from_utf8_lossy(&sh("id", &["-u"]).stdout).trim() == "0"
-}
-
-/// Creates the group and users once; Err says why other OS users cannot be used here.
-fn users() -> Result<(), String> {
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
-    DONE.get_or_init(|| {
-        if !is_root() {
-            return Err("not running as root, so no OS users can be created".into());
-        }
-        for tool in ["useradd", "groupadd", "runuser"] {
-            if !sh("sh", &["-c", &format!("command -v {tool}")])
-                .status
-                .success()
-            {
-                return Err(format!("{tool} is not installed"));
-            }
-        }
-        let ok = |o: Output, what: &str| {
-            if o.status.success() {
-                Ok(())
-            } else {
-                Err(format!("{what}: {}", String::from_utf8_lossy(&o.stderr)))
-            }
-        };
-        ok(sh("groupadd", &["-f", GROUP]), "groupadd")?;
-        for m in MEMBERS {
-            if !sh("id", &["-u", m]).status.success() {
-                ok(
-                    sh(
-                        "useradd",
-                        &["-M", "-N", "-g", GROUP, "-s", "/usr/sbin/nologin", m],
-                    ),
-                    "useradd",
-                )?;
-            }
-        }
-        if !sh("id", &["-u", OUTSIDER]).status.success() {
-            ok(
-                sh(
-                    "useradd",
-                    &["-M", "-N", "-s", "/usr/sbin/nologin", OUTSIDER],
-                ),
-                "useradd",
-            )?;
-        }
-        Ok(())
-    })
-    .clone()
-}
-
-/// A data dir set up as the README says (group-owned, setgid, 2770), inside a folder other
-/// users can traverse. Without root it is shared with the user's own group.
-fn shared_data_dir() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::Builder::new()
-        .prefix("rapport-box-")
-        .tempdir()
-        .unwrap();
-    std::fs::set_permissions(tmp.path(), PermissionsExt::from_mode(0o755)).unwrap();
-    let data = tmp.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    if users().is_ok() {
-        assert!(
-            sh("chgrp", &[GROUP, data.to_str().unwrap()])
-                .status
-                .success()
-        );
-    }
-    std::fs::set_permissions(&data, PermissionsExt::from_mode(0o2770)).unwrap();
-    (tmp, data)
-}
-
-/// The binary as `user` (through runuser), or as ourselves.
-fn rapport_as(user: Option<&str>, data: &Path, args: &[&str]) -> Command {
-    let mut c = match user {
-        Some(u) => {
-            let mut c = Command::new("runuser");
-            c.args(["-u", u, "--", BIN]);
-            c
-        }
-        None => Command::new(BIN),
-    };
-    c.arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .current_dir("/")
-        .stdin(Stdio::null());
-    c
-}
-
-fn ok(o: Output, what: &str) -> String {
-    assert!(
-        o.status.success(),
-        "{what} failed: {}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn json(data: &Path, config: &Path, args: &[&str]) -> Value {
-    let o = rapport_as(None, data, args)
-        .arg("--config")
-        .arg(config)
-        .output()
-        .unwrap();
-    serde_json::from_str(&ok(o, &format!("{args:?}"))).unwrap()
-}
 
 fn write_config(servers: &MailServers, dir: &Path) -> PathBuf {
     let path = dir.join("config.toml");
@@ -155,6 +33,17 @@ fn marks(detail: &str) -> Vec<String> {
         .filter(|t| t.starts_with('w') && t.contains('-'))
         .map(str::to_owned)
         .collect()
+}
+
+/// The process holding the sync lease (none before the database exists).
+fn holder(data: &Path, config: &Path) -> Option<String> {
+    let o = rapport_as(None, data, &["status", "--json"])
+        .arg("--config")
+        .arg(config)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout).ok()?;
+    v["sync_lease"]["holder"].as_str().map(str::to_owned)
 }
 
 #[test]
@@ -279,26 +168,6 @@ fn eight_writers_and_a_sync_lose_nothing_and_see_no_lock_error() {
     }
 }
 
-/// The process holding the sync lease (none before the database exists).
-fn holder(data: &Path, config: &Path) -> Option<String> {
-    let o = rapport_as(None, data, &["status", "--json"])
-        .arg("--config")
-        .arg(config)
-        .output()
-        .unwrap();
-    let v: Value = serde_json::from_slice(&o.stdout).ok()?;
-    v["sync_lease"]["holder"].as_str().map(str::to_owned)
-}
-
-fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) -> Duration {
-    let start = Instant::now();
-    while !f() {
-        assert!(start.elapsed() < limit, "{what}: not within {limit:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    start.elapsed()
-}
-
 #[test]
 fn another_process_takes_the_sync_over_after_the_holder_is_killed() {
     let servers = MailServers::start();
@@ -388,163 +257,6 @@ fn another_process_takes_the_sync_over_after_the_holder_is_killed() {
 }
 
 #[test]
-fn a_user_outside_the_group_cannot_read_the_database() {
-    if let Err(why) = users() {
-        println!("skipped: {why}");
-        return;
-    }
-    let (_tmp, data) = shared_data_dir();
-    ok(
-        rapport_as(Some(MEMBERS[1]), &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo as a member",
-    );
-    // Files made by one member are the group's, whatever that member's umask.
-    for f in ["rapport.db", "rapport.log"] {
-        let m = std::fs::metadata(data.join(f)).unwrap();
-        assert_eq!(m.mode() & 0o777, 0o660, "{f}");
-        let gid = String::from_utf8(sh("getent", &["group", GROUP]).stdout).unwrap();
-        assert_eq!(
-            m.gid().to_string(),
-            gid.split(':').nth(2).unwrap(),
-            "{f} is in group {GROUP}"
-        );
-    }
-    // Another member works on it.
-    ok(
-        rapport_as(Some(MEMBERS[2]), &data, &["candidates", "--json"])
-            .arg("--config")
-            .arg("/nonexistent")
-            .output()
-            .unwrap(),
-        "candidates as another member",
-    );
-    // The delivery lock works across users: one member creates it, another takes it (also
-    // when it lost its group write bit: a lock needs only reading).
-    let flush = |u: &str| {
-        ok(
-            rapport_as(
-                Some(u),
-                &data,
-                &["--config", "/nonexistent", "outbox", "flush"],
-            )
-            .output()
-            .unwrap(),
-            &format!("outbox flush as {u}"),
-        )
-    };
-    flush(MEMBERS[0]);
-    let lock = data.join("rapport.outbox-lock");
-    assert_eq!(std::fs::metadata(&lock).unwrap().mode() & 0o777, 0o660);
-    flush(MEMBERS[2]);
-    std::fs::set_permissions(&lock, PermissionsExt::from_mode(0o640)).unwrap();
-    flush(MEMBERS[2]);
-    // The outsider is refused, and told why and what to ask for.
-    let o = rapport_as(Some(OUTSIDER), &data, &["candidates"])
-        .arg("--config")
-        .arg("/nonexistent")
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "an outsider listed candidates");
-    assert!(
-        err.contains("not in that group")
-            && err.contains(&format!("usermod -aG {GROUP} {OUTSIDER}")),
-        "{err}"
-    );
-    // A member whose database file lost its group bits is told the exact fix.
-    let db = data.join("rapport.db");
-    std::fs::set_permissions(&db, PermissionsExt::from_mode(0o600)).unwrap();
-    let o = rapport_as(
-        Some(MEMBERS[2]),
-        &data,
-        &["--config", "/nonexistent", "candidates"],
-    )
-    .output()
-    .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(
-        !o.status.success()
-            && err.contains(&format!("chgrp {GROUP} {} && chmod 0660", db.display())),
-        "{err}"
-    );
-    std::fs::set_permissions(&db, PermissionsExt::from_mode(0o660)).unwrap();
-    let o = Command::new("runuser")
-        .args(["-u", OUTSIDER, "--", "cat"])
-        .arg(data.join("rapport.db"))
-        .stdout(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(!o.status.success(), "the outsider read the database file");
-}
-
-#[test]
-fn doctor_says_how_to_fix_modes_and_groups() {
-    let (_tmp, data) = shared_data_dir();
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
-    let doctor = || {
-        let o = rapport_as(None, &data, &["--config", "/nonexistent", "doctor"])
-            .output()
-            .unwrap();
-        String::from_utf8(o.stdout).unwrap()
-    };
-    let out = doctor();
-    assert!(
-        out.lines().any(|l| l.starts_with("ok")
-            && l.contains("access")
-            && l.contains("is shared with group")),
-        "{out}"
-    );
-    let db = data.join("rapport.db");
-    std::fs::set_permissions(&db, PermissionsExt::from_mode(0o644)).unwrap();
-    let out = doctor();
-    assert!(
-        out.lines().any(|l| l.starts_with("FAIL")
-            && l.contains("access")
-            && l.contains(&format!("fix: chmod 0660 {}", db.display()))),
-        "{out}"
-    );
-    std::fs::set_permissions(&data, PermissionsExt::from_mode(0o2775)).unwrap();
-    let out = doctor();
-    assert!(
-        out.contains(&format!(
-            "users outside the team can reach the database; fix: chmod 2770 {}",
-            data.display()
-        )),
-        "{out}"
-    );
-}
-
-#[test]
-fn a_private_data_dir_keeps_its_files_to_the_user() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
-    assert_eq!(std::fs::metadata(&data).unwrap().mode() & 0o7777, 0o700);
-    for f in ["rapport.db", "rapport.log"] {
-        assert_eq!(
-            std::fs::metadata(data.join(f)).unwrap().mode() & 0o777,
-            0o600,
-            "{f}"
-        );
-    }
-}
-
-#[test]
 fn the_lease_has_one_holder_until_it_expires_or_is_released() {
     let (_dir, store) = common::demo_store();
     let other = Store::open(store.path()).unwrap();
@@ -609,99 +321,6 @@ fn an_inbox_without_the_lease_says_who_syncs() {
     );
     let screen = common::screen(&s);
     assert!(screen.contains("sync by alice's session"), "{screen}");
-}
-
-#[test]
-fn audit_lists_who_did_what_per_candidate_and_since_a_time() {
-    let tmp = tempfile::tempdir().unwrap();
-    let data = tmp.path().join("data");
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
-    let none = Path::new("/nonexistent");
-    let list = json(&data, none, &["candidates", "--json"]);
-    let (a, b) = (
-        list[0]["address"].as_str().unwrap(),
-        list[1]["address"].as_str().unwrap(),
-    );
-    let run = |args: &[&str]| {
-        ok(
-            rapport_as(None, &data, args)
-                .args(["--config", "/nonexistent"])
-                .output()
-                .unwrap(),
-            &format!("{args:?}"),
-        )
-    };
-    run(&[
-        "log-contact",
-        a,
-        "--channel",
-        "phone",
-        "--outcome",
-        "talked",
-        "--note",
-        "asked about Berlin",
-    ]);
-    run(&["rename", b, "Someone Else"]);
-    run(&[
-        "opt-out",
-        a,
-        "--scope",
-        "email",
-        "--reason",
-        "prefers phone",
-    ]);
-    let me = String::from_utf8(sh("id", &["-un"]).stdout).unwrap();
-    // The demo's own history is recorded too, by "demo": ask for ours.
-    let mine = json(
-        &data,
-        none,
-        &[
-            "audit",
-            "--candidate",
-            a,
-            "--since",
-            "1h",
-            "--actor",
-            me.trim(),
-            "--json",
-        ],
-    );
-    let entries = mine.as_array().unwrap();
-    let actions: Vec<&str> = entries
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(actions, ["log-contact", "opt-out"], "{mine}");
-    for e in entries {
-        assert_eq!(e["actor"], me.trim());
-        assert_eq!(e["candidate"], a);
-        assert!(e["at"].as_str().unwrap().ends_with('Z'), "{e}");
-    }
-    assert!(
-        entries[0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("asked about Berlin")
-    );
-    // Times filter; the text form names the action and the candidate.
-    let later = json(
-        &data,
-        none,
-        &["audit", "--since", "2099-01-01 00:00", "--json"],
-    );
-    assert_eq!(later, Value::Array(vec![]));
-    let text = run(&["audit", "--since", "1h"]);
-    assert!(
-        text.lines()
-            .any(|l| l.contains("rename") && l.contains("Someone Else") && l.contains(me.trim())),
-        "{text}"
-    );
 }
 
 #[test]
