@@ -58,7 +58,8 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("{0}")]
     Invalid(String),
-    /// The data dir belongs to a group this user is not in.
+    /// The data dir or a database file is not this user's to use (group membership, modes);
+    /// the message says whose it is and the command that fixes it.
     #[error("{0}")]
     Denied(String),
 }
