@@ -39,6 +39,7 @@ fn idle_brings_new_mail_within_seconds_and_reconnects_after_an_outage() {
     let s = MailServers::start();
     let dir = tempfile::tempdir().unwrap();
     let rx = spawn(WorkerConfig {
+        lease: None,
         endpoint: s.endpoint("talent@example.test"),
         folders: vec![],
         data_dir: dir.path().to_owned(),
@@ -165,6 +166,7 @@ fn a_server_restart_in_the_middle_of_a_sync_is_survived() {
     s.seed("INBOX", 1500, "r");
     let dir = tempfile::tempdir().unwrap();
     let rx = spawn(WorkerConfig {
+        lease: None,
         endpoint: s.endpoint("talent@example.test"),
         folders: vec![],
         data_dir: dir.path().to_owned(),

@@ -280,3 +280,32 @@ fn reports_view_opens_with_r_and_enter_opens_a_waiting_candidate() {
     tmux.cmd(&["send-keys", "-t", "t", "q"]);
     tmux.wait_for("rapport exited with 0", 10);
 }
+
+#[test]
+fn a_change_made_by_another_process_shows_without_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "xterm-256color");
+    tmux.wait_for("Awaiting reply", 30);
+    let bin = env!("CARGO_BIN_EXE_rapport");
+    let data = dir.path().join("data");
+    let out = Command::new(bin)
+        .args(["candidates", "--awaiting", "--json", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let email = list[0]["address"].as_str().unwrap().to_string();
+    // A colleague renames the candidate at the top of the list from the command line.
+    let renamed = Instant::now();
+    let st = Command::new(bin)
+        .args(["rename", &email, "Zed Livechange", "--data-dir"])
+        .arg(&data)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    tmux.wait_for("Zed Livechange", 10);
+    println!(
+        "the open inbox showed the change after {:.2}s",
+        renamed.elapsed().as_secs_f64()
+    );
+}

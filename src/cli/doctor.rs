@@ -38,6 +38,14 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
         ),
         Err(e) => r.fail("data", e.to_string()),
     }
+    // Ownership and modes: a team's data dir is group-shared; nobody else may read it.
+    for f in crate::core::shared_dir::check(data_dir) {
+        match (f.ok, f.fix) {
+            (true, _) => r.ok("access", f.what),
+            (false, Some(fix)) => r.fail("access", format!("{}; fix: {fix}", f.what)),
+            (false, None) => r.fail("access", f.what),
+        }
+    }
     let cfg = if !config_path.exists() {
         r.fail(
             "config",

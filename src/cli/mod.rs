@@ -1,6 +1,8 @@
 //! The command line: the TUI, the demo, Maildir import and scripting commands, all on the
 //! same core. Errors are one line on stderr and a non-zero exit code.
 
+mod audit;
+mod burst;
 mod doctor;
 mod output;
 pub mod people;
@@ -123,7 +125,12 @@ pub enum Cmd {
         json: bool,
     },
     /// Sync the shared mailbox once (INBOX and Sent) and exit
-    Sync,
+    Sync(sync::SyncArgs),
+    /// Who did what: every recorded action with its time, user and candidate
+    Audit(audit::AuditArgs),
+    /// Many writes in one process, for the concurrency test (not for people)
+    #[command(hide = true)]
+    WriteBurst(burst::BurstArgs),
     /// Check the configuration, the servers and the data dir, and say what to fix
     Doctor,
     /// Response times: first response and reply times per recruiter or per week
@@ -164,12 +171,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             &paths::config_file(cli.config),
             &paths::data_dir(cli.data_dir),
         ),
-        Some(Cmd::Sync) => {
+        Some(Cmd::Sync(args)) => {
             let dir = paths::data_dir(cli.data_dir);
             let cfg = load_config(cli.config)?;
             crate::core::store::create_private_dir(&dir)?;
             logging::init(&dir);
-            sync::run(&cfg, &dir)
+            sync::run(&cfg, &dir, args)
         }
         Some(cmd) => {
             let dir = paths::data_dir(cli.data_dir);
@@ -250,6 +257,8 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
     logging::init(&dir);
     let mut store = Store::open_in(&dir)?;
     let mut worker = None;
+    // Kept until the inbox closes; dropping it hands the sync to another session at once.
+    let mut lease = None;
     let mut loaded: Option<crate::core::config::Config> = None;
     if config.exists() {
         let cfg = crate::core::config::Config::load(&config)?;
@@ -258,17 +267,27 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         if let Some(imap) = &cfg.imap {
             // Resolved now: a password command may need the terminal before the TUI takes it.
             let endpoint = sync::endpoint(&cfg)?;
+            let held = crate::core::sync_lease::SyncLease::start(
+                &dir,
+                &people::actor(Some(&cfg)),
+                "inbox",
+            );
+            let view = held.view();
+            lease = Some(held);
             worker = Some(crate::core::imap::worker::spawn(
                 crate::core::imap::worker::WorkerConfig {
                     endpoint,
                     folders: imap.get_ref().folders.clone(),
                     data_dir: dir.clone(),
+                    lease: Some(view),
                 },
             ));
         }
         loaded = Some(cfg);
     }
-    tui_with(store, worker, loaded.as_ref(), &dir)
+    let result = tui_with(store, worker, loaded.as_ref(), &dir);
+    drop(lease);
+    result
 }
 
 fn tui_with(
@@ -333,7 +352,8 @@ fn tui_with(
 
 fn open_existing(dir: &Path) -> anyhow::Result<Store> {
     let db = dir.join(crate::core::store::DB_FILE);
-    if !db.exists() {
+    // A dir we may not enter is not "no database": opening it explains whose group it is.
+    if matches!(db.try_exists(), Ok(false)) {
         bail!(
             "no rapport database in {} (run `rapport demo --data-dir {}` or `rapport import-maildir PATH` first)",
             dir.display(),
@@ -356,6 +376,8 @@ fn scripting(
         actor: who.clone(),
     };
     match cmd {
+        Cmd::Audit(a) => audit::run(&open_existing(dir)?, a),
+        Cmd::WriteBurst(a) => burst::run(&mut open_existing(dir)?, a, &who),
         Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
         Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
@@ -443,6 +465,13 @@ fn scripting(
                     s.inserted, s.duplicates
                 );
             }
+            let t = report.total();
+            store.record_action(
+                &who,
+                "import-maildir",
+                None,
+                &format!("{}: {} new message(s)", path.display(), t.inserted),
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Candidates { json, awaiting } => {
@@ -453,7 +482,7 @@ fn scripting(
             output::search(&open_existing(dir)?, &query, json, limit)
         }
         Cmd::Status { json } => output::status(&open_existing(dir)?, json),
-        Cmd::Sync | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
+        Cmd::Sync(_) | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
         Cmd::Demo { data_dir, no_tui } => {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }

@@ -215,6 +215,7 @@ pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow
 
 pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
     let s = store.status()?;
+    let lease = store.lease(crate::core::store::SYNC_LEASE)?;
     if as_json {
         let folders: Vec<Value> = s
             .folders
@@ -234,6 +235,10 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
             "opted_out": s.opted_out,
             "folders": folders,
             "last_sync": time(s.last_sync_at),
+            "sync_lease": lease.as_ref().map(|l| json!({
+                "holder": l.who.holder, "actor": l.who.actor, "kind": l.who.kind,
+                "acquired_at": rfc3339(l.acquired_at / 1000), "expires_at": rfc3339(l.expires_at / 1000),
+            })),
         }));
     }
     println!("database     {} (schema v{})", s.database, s.schema_version);
@@ -248,6 +253,16 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
         s.last_sync_at
             .map(rfc3339)
             .unwrap_or_else(|| "never".into())
+    );
+    println!(
+        "syncing      {}",
+        lease
+            .map(|l| format!(
+                "{} (lease until {})",
+                l.describe(),
+                rfc3339(l.expires_at / 1000)
+            ))
+            .unwrap_or_else(|| "no process syncs now".into())
     );
     for f in s.folders {
         println!(

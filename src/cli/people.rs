@@ -10,9 +10,7 @@ use std::process::ExitCode;
 
 /// Who is acting: the configured display name of this OS user, else the OS user.
 pub fn actor(cfg: Option<&crate::core::config::Config>) -> String {
-    let user = std::env::var("USER")
-        .or_else(|_| std::env::var("LOGNAME"))
-        .unwrap_or_else(|_| "unknown".into());
+    let user = crate::core::shared_dir::os_user();
     cfg.and_then(|c| {
         c.team
             .iter()

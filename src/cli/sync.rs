@@ -4,6 +4,7 @@ use crate::core::config::Config;
 use crate::core::imap::connect::{Endpoint, connect};
 use crate::core::imap::sync::{Progress, sync_all};
 use crate::core::store::{Store, TeamMember};
+use crate::core::sync_lease::{LeaseStatus, SyncLease};
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -38,11 +39,48 @@ pub fn endpoint(cfg: &Config) -> anyhow::Result<Endpoint> {
     Ok(Endpoint::from_config(imap.get_ref())?)
 }
 
-pub fn run(cfg: &Config, data_dir: &Path) -> anyhow::Result<ExitCode> {
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {
+    /// Keep syncing (IDLE on INBOX, Sent every two minutes) until stopped, for a box where no
+    /// inbox stays open; only one process syncs at a time (see `rapport status`)
+    #[arg(long)]
+    pub watch: bool,
+}
+
+pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let mut store = Store::open_in(data_dir)?;
     store.set_team(&team_of(cfg))?;
     store.set_meta("title", &cfg.identity.team)?;
     let ep = endpoint(cfg)?;
+    let actor = super::people::actor(Some(cfg));
+    if args.watch {
+        return watch(cfg, data_dir, ep, &actor);
+    }
+    // Exactly one process syncs a data dir: wait for a one-off sync that holds the lease;
+    // an open inbox (or a --watch) keeps the mailbox in sync anyway.
+    let lease = SyncLease::start(data_dir, &actor, "sync");
+    let mut said = false;
+    loop {
+        match lease.status() {
+            LeaseStatus::Held => break,
+            LeaseStatus::Other(l) if l.who.kind != "sync" => {
+                println!(
+                    "the mailbox is kept in sync by {}; nothing to do",
+                    l.describe()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            LeaseStatus::Other(l) => {
+                if !said {
+                    eprintln!("waiting for the sync run by {} to finish…", l.describe());
+                    said = true;
+                }
+            }
+            LeaseStatus::Failed(e) => anyhow::bail!("cannot take the sync lease: {e}"),
+            LeaseStatus::Unknown => {}
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     let folders = cfg
         .imap
         .as_ref()
@@ -89,5 +127,79 @@ pub fn run(cfg: &Config, data_dir: &Path) -> anyhow::Result<ExitCode> {
         println!("{r}");
     }
     tracing::info!("sync finished in {:.2}s", start.elapsed().as_secs_f64());
+    drop(lease);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Set by SIGINT, SIGTERM or SIGHUP while `--watch` runs.
+static STOP: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    STOP.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+fn stop_on_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            libc::signal(sig, on_signal as *const () as libc::sighandler_t);
+        }
+    }
+}
+
+/// `rapport sync --watch`: the TUI's sync worker without the TUI; one line per event on
+/// stderr. Another process holding the lease makes this one wait (and take over if it dies).
+fn watch(
+    cfg: &Config,
+    data_dir: &Path,
+    endpoint: Endpoint,
+    actor: &str,
+) -> anyhow::Result<ExitCode> {
+    use crate::core::imap::worker::{SyncEvent, WorkerConfig, spawn};
+    let lease = SyncLease::start(data_dir, actor, "watch");
+    let rx = spawn(WorkerConfig {
+        endpoint,
+        folders: cfg
+            .imap
+            .as_ref()
+            .map(|i| i.get_ref().folders.clone())
+            .unwrap_or_default(),
+        data_dir: data_dir.to_owned(),
+        lease: Some(lease.view()),
+    });
+    let mut folder = String::new();
+    stop_on_signals();
+    loop {
+        if STOP.load(std::sync::atomic::Ordering::SeqCst) {
+            // A clean stop hands the sync to another session at once (the lease is released
+            // when `lease` drops) instead of after the lease expires.
+            eprintln!("stopping");
+            return Ok(ExitCode::SUCCESS);
+        }
+        let ev = match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(ev) => ev,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        match ev {
+            SyncEvent::Progress(p) => {
+                if p.folder != folder || p.done == p.total {
+                    folder = p.folder.clone();
+                    eprintln!("syncing {}: {}/{}", p.folder, p.done, p.total);
+                }
+            }
+            SyncEvent::UpToDate { new } => eprintln!("up to date ({new} new)"),
+            SyncEvent::Offline { reason, retry_in } => {
+                eprintln!("offline: {reason}; retrying in {}s", retry_in.as_secs())
+            }
+            SyncEvent::Standby { holder } => {
+                eprintln!("standing by: {holder} syncs; taking over if it stops")
+            }
+            SyncEvent::Stopped { reason } => {
+                drop(lease);
+                anyhow::bail!("sync stopped: {reason}");
+            }
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

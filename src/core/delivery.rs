@@ -149,11 +149,9 @@ pub fn lock(store: &Store) -> Result<PassLock, StoreError> {
         path: path.clone(),
         source,
     };
-    let mut o = std::fs::OpenOptions::new();
-    o.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    let f = o.open(&path).map_err(io)?;
+    // Every OS user of a shared data dir takes the same lock: the file gets the dir's mode
+    // (0660 when shared), and a colleague's lock file we may not write is locked read-only.
+    let f = crate::core::shared_dir::open_lock(&path).map_err(io)?;
     f.lock().map_err(io)?;
     Ok(PassLock(f))
 }

@@ -13,9 +13,8 @@ pub fn init(data_dir: &Path) {
     let filter = EnvFilter::try_from_env("RAPPORT_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     let mut o = std::fs::OpenOptions::new();
     o.create(true).append(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    let Ok(file) = o.open(data_dir.join(LOG_FILE)) else {
+    // 0600, or 0660 when the data dir is shared with the team: every member appends to it.
+    let Ok(file) = crate::core::shared_dir::open(&data_dir.join(LOG_FILE), &mut o) else {
         return;
     };
     let _ = tracing_subscriber::fmt()

@@ -137,4 +137,6 @@ pub enum Action {
     Delivery(crate::core::delivery::DeliveryEvent),
     /// A report from the background sync.
     Sync(crate::core::imap::worker::SyncEvent),
+    /// Another connection changed the database (`PRAGMA data_version` moved).
+    DataChanged,
 }

@@ -8,6 +8,7 @@ pub mod form;
 pub mod forms;
 pub mod keymap;
 pub mod layout;
+pub mod live;
 pub mod render;
 pub mod render_form;
 pub mod render_reports;

@@ -87,6 +87,7 @@ pub fn sync_text(s: &State) -> Option<(String, Style)> {
             t.danger(),
         ),
         SyncStatus::Stopped { reason } => (format!("sync stopped: {reason}"), t.danger()),
+        SyncStatus::Standby { holder } => (format!("sync by {holder}"), t.dim()),
     })
 }
 

@@ -19,6 +19,10 @@ use std::time::{Duration, Instant};
 /// How often relative times and the list refresh while idle.
 const TICK: Duration = Duration::from_secs(30);
 
+/// How often the database is asked whether another process changed it: colleagues' work and
+/// new mail show within this (plus one redraw).
+const WATCH: Duration = Duration::from_millis(500);
+
 /// Set while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -89,14 +93,18 @@ where
     update(state, Action::Resize(size.width, size.height));
     reload_list(state);
     let mut last_tick = Instant::now();
+    let mut watch = crate::ui::live::Watch::new(&state.store);
     loop {
+        if watch.due(WATCH) && watch.changed(&state.store) {
+            update(state, Action::DataChanged);
+        }
         terminal.draw(|f| render(state, f))?;
         // Lets the terminal test check that a crash restores the terminal (debug builds only).
         #[cfg(debug_assertions)]
         if std::env::var_os("RAPPORT_TEST_PANIC").is_some() {
             panic!("RAPPORT_TEST_PANIC is set: crashing on purpose");
         }
-        let mut timeout = TICK.saturating_sub(last_tick.elapsed());
+        let mut timeout = TICK.saturating_sub(last_tick.elapsed()).min(WATCH);
         if let Some((_, rx)) = &workers.delivery {
             timeout = timeout.min(Duration::from_millis(200));
             while let Ok(ev) = rx.try_recv() {
@@ -175,6 +183,12 @@ where
         .suffix(".txt")
         .tempfile_in(&dir)
         .map_err(|e| format!("cannot create a draft file in {}: {e}", dir.display()))?;
+    // In a team's shared data dir, a draft left behind by a crash is the group's like any file.
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = crate::core::shared_dir::file_mode(&dir);
+        let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(mode));
+    }
     std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
     let _ = restore();
     let status = std::process::Command::new("sh")

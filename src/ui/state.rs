@@ -54,6 +54,10 @@ pub enum SyncStatus {
     Stopped {
         reason: String,
     },
+    /// Another process syncs for everyone (see `core::sync_lease`).
+    Standby {
+        holder: String,
+    },
 }
 
 /// What the UI asks its runner to do after an update.

@@ -90,6 +90,11 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             }
         },
         Action::Sync(ev) => sync_event(s, ev),
+        // Another process (a colleague, the sync) committed: what is on screen is read again.
+        Action::DataChanged => {
+            let c = s.profile.as_ref().map(|p| p.id);
+            reload_keeping(s, c);
+        }
     }
     Vec::new()
 }
@@ -124,6 +129,7 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
             s.notice = Some(format!("sync stopped: {reason}"));
             s.sync = SyncStatus::Stopped { reason };
         }
+        SyncEvent::Standby { holder } => s.sync = SyncStatus::Standby { holder },
     }
 }
 

@@ -309,3 +309,34 @@ impl MailServers {
         }
     }
 }
+
+impl MailServers {
+    /// Puts `n` distinct candidate messages straight into the shared box's INBOX Maildir
+    /// (owned by the mail user), much faster than APPEND; Dovecot gives them UIDs on the next
+    /// SELECT. Needs root, as the servers do.
+    pub fn seed_maildir(&self, n: usize, tag: &str) {
+        let home = self.dir.path().join("mail/example.test/talent/Maildir");
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(home.join(sub)).unwrap();
+        }
+        for i in 0..n {
+            let m = candidate_mail(
+                &format!("c{}@example.test", i % 97),
+                &format!("Candidate {}", i % 97),
+                &format!("Message {i}"),
+                &format!("{tag}.{i}@example.test"),
+                &format!(
+                    "Body of message {i}.\n{}",
+                    "Some realistic text. ".repeat(40)
+                ),
+            );
+            std::fs::write(home.join(format!("cur/1700000000.{tag}{i}.test:2,")), m).unwrap();
+        }
+        let st = Command::new("chown")
+            .args(["-R", "mail:mail"])
+            .arg(self.dir.path().join("mail/example.test/talent"))
+            .status()
+            .unwrap();
+        assert!(st.success(), "chown of the seeded Maildir failed");
+    }
+}

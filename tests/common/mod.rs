@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod mail;
+pub mod team;
 
 use rapport::core::demo::{DemoConfig, generate};
 use rapport::core::demo_install::fill;

@@ -5,6 +5,7 @@
 use super::connect::{Endpoint, ImapError, Session, connect};
 use super::sync::{Progress, sync_all};
 use crate::core::store::Store;
+use crate::core::sync_lease::{LeaseStatus, LeaseView};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::Duration;
@@ -26,12 +27,19 @@ pub enum SyncEvent {
     Stopped {
         reason: String,
     },
+    /// Another process holds the sync lease and syncs for everyone (`holder` names it, e.g.
+    /// "alice's session"); this one takes over if that one goes away.
+    Standby {
+        holder: String,
+    },
 }
 
 /// How often folders IDLE does not watch (Sent) are checked.
 pub const POLL: Duration = Duration::from_secs(120);
 /// IDLE is re-issued well before servers' 30-minute timeout.
 pub const IDLE_RENEW: Duration = Duration::from_secs(10 * 60);
+/// How often a process without the sync lease looks whether it got it.
+pub const STANDBY_CHECK: Duration = Duration::from_millis(250);
 /// Backoff: 1.8^attempt seconds, at most this.
 pub const BACKOFF_MAX: Duration = Duration::from_secs(30);
 
@@ -47,6 +55,9 @@ pub struct WorkerConfig {
     pub endpoint: Endpoint,
     pub folders: Vec<String>,
     pub data_dir: PathBuf,
+    /// The sync lease of this process (`core::sync_lease`): the worker syncs and idles only
+    /// while it holds it. None: sync without asking (a single process).
+    pub lease: Option<LeaseView>,
 }
 
 /// Starts the sync and IDLE threads; events arrive on the returned receiver.
@@ -54,6 +65,7 @@ pub fn spawn(cfg: WorkerConfig) -> Receiver<SyncEvent> {
     let (events, rx) = channel();
     let (wake, wakeups) = channel();
     let idle_cfg = cfg.endpoint.clone();
+    let idle_lease = cfg.lease.clone().unwrap_or_else(LeaseView::always);
     std::thread::Builder::new()
         .name("rapport-sync".into())
         .spawn(move || {
@@ -68,7 +80,7 @@ pub fn spawn(cfg: WorkerConfig) -> Receiver<SyncEvent> {
     std::thread::Builder::new()
         .name("rapport-idle".into())
         .spawn(move || {
-            let _ = crate::core::guard::guarded(|| idle_loop(&idle_cfg, &wake));
+            let _ = crate::core::guard::guarded(|| idle_loop(&idle_cfg, &idle_lease, &wake));
         })
         .expect("spawning a thread");
     rx
@@ -93,7 +105,35 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
     };
     let mut session: Option<Session> = None;
     let mut attempt = 0u32;
+    let lease = cfg.lease.clone().unwrap_or_else(LeaseView::always);
+    let mut standby: Option<String> = None;
     loop {
+        match lease.status() {
+            LeaseStatus::Held => standby = None,
+            other => {
+                // Someone else syncs: drop our connection and check again shortly.
+                session = None;
+                let holder = match other {
+                    LeaseStatus::Other(l) => l.describe_short(),
+                    LeaseStatus::Failed(e) => format!("nobody yet ({e})"),
+                    _ => "another session".into(),
+                };
+                if standby.as_ref() != Some(&holder) {
+                    if events
+                        .send(SyncEvent::Standby {
+                            holder: holder.clone(),
+                        })
+                        .is_err()
+                    {
+                        return;
+                    }
+                    standby = Some(holder);
+                }
+                std::thread::sleep(STANDBY_CHECK);
+                while wakeups.try_recv().is_ok() {}
+                continue;
+            }
+        }
         let result = (|| {
             if session.is_none() {
                 session = Some(connect(&cfg.endpoint)?);
@@ -115,6 +155,7 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
             }
             Err(e) if e.is_permanent() => {
                 tracing::error!("sync stopped: {e}");
+                lease.resign();
                 let _ = events.send(SyncEvent::Stopped {
                     reason: e.to_string(),
                 });
@@ -153,6 +194,12 @@ fn idle_once(ep: &Endpoint, wake: &Sender<()>) -> Result<(), ImapError> {
         return Err(ImapError::Protocol("the server does not offer IDLE".into()));
     }
     s.select("INBOX")?;
+    // Mail that arrived before IDLE started would wait for the next poll: have the sync
+    // thread look once now (a no-change sync is cheap). This matters after a take-over, when
+    // the sync ran the moment the lease was ours.
+    if wake.send(()).is_err() {
+        return Ok(());
+    }
     loop {
         let outcome = s
             .idle()
@@ -174,9 +221,13 @@ fn idle_once(ep: &Endpoint, wake: &Sender<()>) -> Result<(), ImapError> {
     }
 }
 
-fn idle_loop(ep: &Endpoint, wake: &Sender<()>) {
+fn idle_loop(ep: &Endpoint, lease: &LeaseView, wake: &Sender<()>) {
     let mut attempt = 0;
     loop {
+        // Only the lease holder keeps an IDLE connection to the server.
+        while !lease.held() {
+            std::thread::sleep(STANDBY_CHECK);
+        }
         match idle_once(ep, wake) {
             Ok(()) => return,
             Err(e) if e.is_permanent() => return,

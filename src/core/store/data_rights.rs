@@ -41,6 +41,8 @@ pub const NOT_PERSONAL: &[&str] = &[
     "messages_fts_data",
     "messages_fts_idx",
     "messages_fts_config",
+    // Which recruiter's process syncs: nothing about candidates.
+    "leases",
 ];
 
 /// `person`: the candidate `?1` and every record merged into it, however deep.
@@ -144,7 +146,7 @@ impl Store {
             }
         }
         let now = super::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let list = |sql: &str| -> Result<Vec<(i64, String)>> {
             let mut st = tx.prepare(&format!("{PERSON} {sql}"))?;
             let v = st
@@ -236,14 +238,22 @@ impl Store {
             ),
         )?;
         tx.commit()?;
-        // Make the deletion real on disk: merge the search index, rewrite the file, empty the WAL.
-        self.conn.execute(
-            "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
-            [],
-        )?;
-        self.conn.execute_batch("VACUUM")?;
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        // Make the deletion real on disk: merge the search index, rewrite the file, empty the
+        // WAL. The erasure itself is committed (and secure_delete overwrote the rows); when
+        // colleagues' sessions keep the file busy, this compaction waits for a later erase.
+        let compact = super::retry_busy(|| {
+            self.conn.execute(
+                "INSERT INTO messages_fts(messages_fts) VALUES ('optimize')",
+                [],
+            )?;
+            self.conn.execute_batch("VACUUM")?;
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+            Ok(())
+        });
+        if let Err(e) = compact {
+            tracing::warn!("erase committed, but compacting the database failed: {e}");
+        }
         Ok(deleted)
     }
 }

@@ -2,7 +2,9 @@
 //! answers or the change it makes, and returns plain `core::model`/`store` types, never SQL.
 //! A server database could implement the same methods later without touching the UI.
 
+mod audit;
 mod data_rights;
+mod lease;
 mod outbox;
 mod people;
 mod read;
@@ -12,7 +14,9 @@ mod sync_state;
 mod waits;
 mod write;
 
+pub use audit::*;
 pub use data_rights::*;
+pub use lease::*;
 pub use outbox::*;
 pub use read::*;
 pub use relations::*;
@@ -20,7 +24,9 @@ pub use sync_state::*;
 pub use waits::*;
 pub use write::*;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use rusqlite::{
+    Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -54,6 +60,10 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("{0}")]
     Invalid(String),
+    /// The data dir or a database file is not this user's to use (group membership, modes);
+    /// the message says whose it is and the command that fixes it.
+    #[error("{0}")]
+    Denied(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -66,10 +76,12 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating when needed, mode 0600) and migrates the database in `data_dir`.
+    /// Opens (creating when needed) and migrates the database in `data_dir`. Its mode follows
+    /// the dir (see `core::shared_dir`): 0660 in a group-shared dir, else 0600.
     pub fn open_in(data_dir: &Path) -> Result<Store> {
         create_private_dir(data_dir)?;
-        Store::open(&data_dir.join(DB_FILE))
+        let path = data_dir.join(DB_FILE);
+        Store::open(&path).map_err(|e| denied(data_dir, e))
     }
 
     pub fn open(path: &Path) -> Result<Store> {
@@ -84,8 +96,9 @@ impl Store {
             path: path.to_owned(),
             source,
         })?;
-        conn.busy_timeout(Duration::from_secs(10))?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // Writers wait for each other this long inside SQLite; `write_tx` retries beyond it.
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        retry_busy(|| Ok(conn.pragma_update(None, "journal_mode", "WAL")?))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.pragma_update(None, "temp_store", "MEMORY")?;
@@ -93,7 +106,7 @@ impl Store {
         conn.pragma_update(None, "cache_size", -32768)?;
         // Deleted content is overwritten, so an erased person does not linger in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
-        let found = migrate(&mut conn, path)?;
+        let found = retry_busy(|| migrate(&mut conn, path))?;
         let mut store = Store {
             conn,
             path: path.to_owned(),
@@ -107,6 +120,33 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Starts a write transaction that holds the write lock from its first statement (BEGIN
+    /// IMMEDIATE): a deferred transaction that reads and then writes fails with "database is
+    /// locked" when another process committed in between, and no busy wait can save it.
+    /// Waiting for the lock is retried well past the busy timeout.
+    pub(crate) fn write_tx(&self) -> Result<Transaction<'_>> {
+        let conn = &self.conn;
+        let start = std::time::Instant::now();
+        loop {
+            match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
+                Ok(tx) => return Ok(tx),
+                Err(e) if is_busy(&e) && start.elapsed() < WRITE_PATIENCE => {
+                    tracing::warn!("database busy for {:?}; still waiting", start.elapsed());
+                    std::thread::sleep(jitter());
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// Changes whenever another connection (another process, or a worker thread) commits:
+    /// cheap enough to poll every half second to pick up colleagues' work.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The schema version of the open database.
@@ -136,7 +176,7 @@ impl Store {
     /// Records the shared box and the recruiters: their mail is outbound, they are never
     /// candidates.
     pub fn set_team(&mut self, members: &[TeamMember]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute("DELETE FROM team_members", [])?;
         for m in members {
             tx.execute(
@@ -184,6 +224,75 @@ pub struct TeamMember {
     pub shared: bool,
 }
 
+/// How long SQLite itself waits for a lock before reporting "busy".
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a writer keeps trying before it gives up with an error.
+const WRITE_PATIENCE: Duration = Duration::from_secs(120);
+
+/// "database is locked" or "database table is locked".
+pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+fn is_busy_store(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sql(e) | StoreError::Open { source: e, .. } => is_busy(e),
+        StoreError::Migration { message, .. } => message.contains("database is locked"),
+        _ => false,
+    }
+}
+
+/// A short random pause, so processes that collided do not collide again in step.
+fn jitter() -> Duration {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    Duration::from_millis(10 + u64::from(nanos % 40))
+}
+
+/// Runs `f` again while it fails only because another process holds a lock (opening and
+/// migrating while others write), for up to `WRITE_PATIENCE`.
+pub(crate) fn retry_busy<T>(mut f: impl FnMut() -> Result<T>) -> Result<T> {
+    let start = std::time::Instant::now();
+    loop {
+        match f() {
+            Err(e) if is_busy_store(&e) && start.elapsed() < WRITE_PATIENCE => {
+                tracing::warn!("database busy ({e}); retrying");
+                std::thread::sleep(jitter());
+            }
+            r => return r,
+        }
+    }
+}
+
+/// A permission error on a shared data dir says whose group it is and how to join it.
+fn denied(dir: &Path, e: StoreError) -> StoreError {
+    let perm = match &e {
+        StoreError::Io { source, .. } => source.kind() == std::io::ErrorKind::PermissionDenied,
+        StoreError::Open { source, .. } | StoreError::Sql(source) => matches!(
+            source.sqlite_error_code(),
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly)
+        ),
+        _ => false,
+    };
+    let (wal, shm) = (format!("{DB_FILE}-wal"), format!("{DB_FILE}-shm"));
+    let files = [DB_FILE, wal.as_str(), shm.as_str()];
+    match perm
+        .then(|| crate::core::shared_dir::explain_denied(dir, &files))
+        .flatten()
+    {
+        Some(why) => StoreError::Denied(format!(
+            "cannot open the database in {}: {why}",
+            dir.display()
+        )),
+        None => e,
+    }
+}
+
 /// Migrates to the latest schema; returns the version found.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -194,13 +303,26 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
             supported: schema::LATEST,
         });
     }
-    schema::migrations()
-        .to_latest(conn)
-        .map_err(|e| StoreError::Migration {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
-    Ok(found as usize)
+    // Two processes opening a new database at once both read version 0; the one that loses
+    // the race fails on "table already exists" once the other committed. Seeing the version
+    // move means exactly that: go on from where the other left it.
+    let mut seen = found;
+    loop {
+        match schema::migrations().to_latest(conn) {
+            Ok(()) => return Ok(found as usize),
+            Err(e) => {
+                let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                if now > seen {
+                    seen = now;
+                    continue;
+                }
+                return Err(StoreError::Migration {
+                    path: path.to_owned(),
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
 }
 
 /// Creates `dir` (and parents) readable only by the user, unless it already exists.
@@ -218,17 +340,16 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
     })
 }
 
-/// Creates the database file with mode 0600 before SQLite opens it; SQLite gives its WAL and
-/// shared-memory files the same mode.
+/// Creates the database file before SQLite opens it, with the mode its directory asks for
+/// (0600, or 0660 in a group-shared dir); SQLite gives its WAL and shared-memory files the
+/// same mode.
 fn create_private_file(path: &Path) -> Result<()> {
     if path.exists() {
         return Ok(());
     }
     let mut o = std::fs::OpenOptions::new();
     o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    match o.open(path) {
+    match crate::core::shared_dir::open(path, &mut o) {
         Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(source) => Err(StoreError::Io {

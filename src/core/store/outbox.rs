@@ -39,7 +39,7 @@ impl Store {
         override_note: Option<(&str, &str, &str)>,
     ) -> Result<i64> {
         let now = super::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO outbox(candidate_id, message_id, raw, envelope_from, envelope_to, topics, state,
                 next_attempt_at, created_by, created_at, updated_at)
@@ -184,7 +184,7 @@ impl Store {
     }
 
     fn set_outbox(&mut self, id: i64, sql_set: &str, args: &[&dyn rusqlite::ToSql]) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id];
         params.extend_from_slice(args);
         tx.execute(

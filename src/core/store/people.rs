@@ -18,7 +18,7 @@ impl Store {
                 "cannot merge a candidate with itself".into(),
             ));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         // Only candidates the inbox lists can be merged: merging into (or from) one that was
         // merged away would hide the mail, or take it from the candidate that has it now.
         for c in [target, source] {
@@ -140,7 +140,7 @@ impl Store {
     /// arrived for the source's addresses while merged goes with them. Preferences edited on
     /// the merged candidate stay with it; otherwise both get back what they had.
     pub fn unmerge(&mut self, merge_id: i64, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let row: Option<(i64, i64, String, Option<i64>)> = tx
             .query_row(
                 "SELECT target_id, source_id, moved, undone_at FROM merges WHERE id = ?1",
@@ -297,7 +297,7 @@ impl Store {
     /// Moves one address, and the mail from and to it, to a new candidate.
     pub fn split_address(&mut self, address: &str, actor: &str) -> Result<i64> {
         let address = address.trim().to_lowercase();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let (old, name): (i64, String) = tx
             .query_row(
                 "SELECT a.candidate_id, coalesce(nullif(a.name, ''), c.name) FROM candidate_addresses a
@@ -348,7 +348,7 @@ impl Store {
         if name.is_empty() {
             return Err(StoreError::Invalid("a name cannot be empty".into()));
         }
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE candidates SET name = ?1 WHERE id = ?2",
             params![name, candidate_id],
@@ -358,7 +358,7 @@ impl Store {
                 "there is no candidate {candidate_id}"
             )));
         }
-        audit(&tx, actor, "rename", Some(candidate_id), "")?;
+        audit(&tx, actor, "rename", Some(candidate_id), &name)?;
         tx.commit()?;
         Ok(())
     }
@@ -366,7 +366,7 @@ impl Store {
     /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be "candidate"
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let (cand, scope, opted_out_at, opted_out_with): (Option<i64>, String, i64, Option<i64>) =
             tx.query_row(
                 "SELECT candidate_id, scope, at, source_message_id FROM opt_outs

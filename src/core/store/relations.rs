@@ -97,6 +97,9 @@ impl Store {
         new: &Preferences,
         meta: &ChangeMeta,
     ) -> Result<()> {
+        // Read inside the write transaction: a colleague's change just before ours is the
+        // "from" of our ledger entries, never lost.
+        let tx = self.write_tx()?;
         let old = self.preferences(candidate_id)?.unwrap_or_default();
         // Channels and interests are sets: listing them in another order is no change (and
         // no ledger entry). Interests come back from the store sorted; channels are kept so.
@@ -109,7 +112,6 @@ impl Store {
         let mut old_channels = old.channels.clone();
         old_channels.sort();
         old_channels.dedup();
-        let tx = self.conn.transaction()?;
         let fields: [(&str, String, String); 5] = [
             (
                 "channels",
@@ -246,7 +248,7 @@ impl Store {
     /// Logs a call, meeting or message on another channel. A call where we talked answers the
     /// candidate, so it ends their wait.
     pub fn log_contact(&mut self, candidate_id: i64, entry: &ContactEntry) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO contact_log(candidate_id, channel, direction, outcome, at, note, recorded_by, recorded_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -268,7 +270,12 @@ impl Store {
             &entry.recorded_by,
             "log-contact",
             Some(candidate_id),
-            &format!("{} {}", entry.channel.as_str(), entry.outcome.as_str()),
+            &format!(
+                "{} {}: {}",
+                entry.channel.as_str(),
+                entry.outcome.as_str(),
+                entry.note.chars().take(80).collect::<String>()
+            ),
         )?;
         tx.commit()?;
         Ok(id)
@@ -282,7 +289,7 @@ impl Store {
         reason: &str,
         meta: &ChangeMeta,
     ) -> Result<i64> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO opt_outs(candidate_id, scope, reason, source, source_message_id, recorded_by, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -373,7 +380,7 @@ pub(crate) fn cancel_outbox(
 impl Store {
     /// The detected request to stop was not one: the banner goes, and the decision is audited.
     pub fn dismiss_optout_request(&mut self, candidate_id: i64, actor: &str) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute(
             "UPDATE candidates SET optout_request = NULL WHERE id = ?1",
             [candidate_id],

@@ -301,13 +301,34 @@ CREATE INDEX waits_started ON waits(started_at);
 CREATE INDEX waits_open ON waits(started_at) WHERE ended_at IS NULL;
 "#;
 
+/// Several recruiters on one box: the lease that lets exactly one process sync, and the audit
+/// log read by time.
+const V4_SHARED: &str = r#"
+-- One row per lease ('imap': the IMAP sync and IDLE). The holder renews it; another process
+-- takes it over once it expired. Times are unix milliseconds.
+CREATE TABLE leases (
+  name TEXT PRIMARY KEY,
+  -- pid@host of the holding process.
+  holder TEXT NOT NULL,
+  -- The acting user of that process (display name or OS user).
+  actor TEXT NOT NULL,
+  -- 'inbox' (a TUI session), 'watch' (`rapport sync --watch`) or 'sync' (one `rapport sync`).
+  kind TEXT NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX audit_log_at ON audit_log(at);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
         M::up(V2_RELATIONSHIPS),
         M::up(V3_WAITS),
+        M::up(V4_SHARED),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 3;
+pub const LATEST: usize = 4;

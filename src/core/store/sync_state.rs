@@ -47,7 +47,7 @@ impl Store {
     /// The server's UIDVALIDITY changed: forget every UID of the folder (messages stay, and
     /// are matched again by content as the folder is fetched anew).
     pub fn reset_folder(&mut self, folder_id: i64, uidvalidity: u32) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute(
             "DELETE FROM message_locations WHERE folder_id = ?1",
             [folder_id],
@@ -90,7 +90,7 @@ impl Store {
         folder_id: i64,
         changes: &[(u32, String, Option<u64>)],
     ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         {
             let mut st = tx.prepare_cached(
                 "UPDATE message_locations SET flags = ?3, modseq = coalesce(?4, modseq) WHERE folder_id = ?1 AND uid = ?2",
@@ -106,7 +106,7 @@ impl Store {
     /// Removes UIDs expunged on the server. A synced message gone from every folder is deleted;
     /// what recruiters recorded about the candidate stays.
     pub fn expunge(&mut self, folder_id: i64, uids: &[u32]) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let mut touched = BTreeSet::new();
         let mut removed = 0;
         {
@@ -151,7 +151,7 @@ impl Store {
 
     /// After a folder was fetched anew: synced messages that no folder holds any more go.
     pub fn remove_orphans(&mut self) -> Result<usize> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let ids: Vec<(i64, Option<i64>)> = tx
             .prepare(
                 "SELECT id, candidate_id FROM messages m WHERE origin = 'imap'

@@ -216,7 +216,7 @@ impl StoredWait {
 impl Store {
     /// Rebuilds every candidate's waits from their mail and contacts.
     pub fn recompute_all_waits(&mut self) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         tx.execute("DELETE FROM waits", [])?;
         let ids: Vec<i64> = tx
             .prepare("SELECT id FROM candidates")?

@@ -47,7 +47,7 @@ impl Store {
     /// Stores a batch atomically. Ingesting the same message again stores nothing new.
     pub fn write_batch(&mut self, batch: &[Incoming]) -> Result<BatchOutcome> {
         let now = super::now();
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         let team = team_addresses(&tx)?;
         let mut out = BatchOutcome::default();
         for item in batch {
@@ -85,7 +85,7 @@ impl Store {
 
     /// Recomputes one candidate's inbox summary (wait, last message, opt-out marker).
     pub fn refresh_candidate(&mut self, candidate_id: i64) -> Result<()> {
-        let tx = self.conn.transaction()?;
+        let tx = self.write_tx()?;
         refresh_candidate(&tx, candidate_id)?;
         tx.commit()?;
         Ok(())

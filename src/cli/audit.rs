@@ -1,0 +1,100 @@
+//! `rapport audit`: who did what, oldest first, as text or JSON.
+
+use crate::core::sanitize::sanitize_line;
+use crate::core::store::{AuditQuery, Store};
+use crate::core::timefmt::rfc3339;
+use clap::Args;
+use serde_json::json;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// Only actions on this candidate (any of their addresses)
+    #[arg(long, value_name = "EMAIL")]
+    candidate: Option<String>,
+    /// Only actions since this time: "YYYY-MM-DD HH:MM" (local), RFC 3339, or an age such as
+    /// 90m, 24h, 7d
+    #[arg(long, value_name = "TIME")]
+    since: Option<String>,
+    /// Only actions by this user (as recorded: display name or OS user)
+    #[arg(long, value_name = "NAME")]
+    actor: Option<String>,
+    /// At most the newest N entries (0: all)
+    #[arg(long, default_value_t = 0)]
+    limit: usize,
+    #[arg(long)]
+    json: bool,
+}
+
+/// "7d", "24h", "90m" before now, or a time as `parse_time` reads it.
+fn since(s: &str, now: i64) -> anyhow::Result<i64> {
+    let s = s.trim();
+    let mult = match s.chars().last() {
+        Some('m') => 60,
+        Some('h') => 3600,
+        Some('d') => 86_400,
+        Some('w') => 7 * 86_400,
+        _ => 0,
+    };
+    if mult > 0
+        && let Ok(n) = s[..s.len() - 1].parse::<i64>()
+    {
+        return Ok(now - n * mult);
+    }
+    super::people::parse_time(s)
+}
+
+pub fn run(store: &Store, a: AuditArgs) -> anyhow::Result<ExitCode> {
+    let candidate_id = match &a.candidate {
+        Some(email) => Some(store.merged_root(super::people::candidate(store, email)?)?),
+        None => None,
+    };
+    let q = AuditQuery {
+        candidate_id,
+        since: a
+            .since
+            .as_deref()
+            .map(|s| since(s, crate::core::store::now()))
+            .transpose()?,
+        actor: a.actor,
+        limit: a.limit,
+    };
+    let entries = store.audit_entries(&q)?;
+    if a.json {
+        let v: Vec<_> = entries
+            .iter()
+            .map(|e| {
+                json!({
+                    "id": e.id,
+                    "at": rfc3339(e.at),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "candidate": e.candidate,
+                    "candidate_name": e.candidate_name,
+                    "detail": e.detail,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for e in &entries {
+        let who = match (&e.candidate_name, &e.candidate) {
+            (Some(n), Some(addr)) => format!("{} <{addr}>", sanitize_line(n)),
+            (_, Some(addr)) => addr.clone(),
+            _ => "-".into(),
+        };
+        println!(
+            "{}  {:<16} {:<22} {:<36} {}",
+            rfc3339(e.at),
+            sanitize_line(&e.actor),
+            e.action,
+            who,
+            sanitize_line(&e.detail)
+        );
+    }
+    if entries.is_empty() {
+        eprintln!("no recorded actions match");
+    }
+    Ok(ExitCode::SUCCESS)
+}
