@@ -6,6 +6,7 @@ mod output;
 pub mod people;
 mod send;
 mod sync;
+mod teamwork;
 
 use crate::core::store::Store;
 use crate::core::{demo_install, ingest, logging, paths};
@@ -110,6 +111,12 @@ pub enum Cmd {
         #[arg(long)]
         yes: bool,
     },
+    /// Assign a candidate to a recruiter (or --none)
+    Assign(teamwork::AssignArgs),
+    /// Keep a candidate out of "awaiting reply" until a time (or --none)
+    Snooze(teamwork::SnoozeArgs),
+    /// Add an internal note to a candidate (never sent; in their export)
+    Note(teamwork::NoteArgs),
     /// Reply to the candidate's latest message (checked against their wishes, then sent)
     Reply(send::ReplyArgs),
     /// Write a new message to a candidate
@@ -288,6 +295,7 @@ fn tui_with(
         state.sync = crate::ui::state::SyncStatus::Connecting;
     }
     state.actor = people::actor(cfg);
+    state.team_names = crate::core::team::member_names(cfg);
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     let templates_dir = cfg
         .and_then(|c| c.templates_dir.clone())
@@ -347,6 +355,9 @@ fn scripting(
         Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
         Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
+        Cmd::Assign(a) => teamwork::assign(&mut open_existing(dir)?, a, cfg, &who),
+        Cmd::Snooze(a) => teamwork::snooze(&mut open_existing(dir)?, a, &who),
+        Cmd::Note(a) => teamwork::note(&mut open_existing(dir)?, a, &who),
         Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
         Cmd::LogContact(a) => people::log_contact(&mut open_existing(dir)?, a, &who),
         Cmd::OptOut(a) => people::opt_out(&mut open_existing(dir)?, a, &who),

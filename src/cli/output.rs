@@ -25,6 +25,7 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
             InboxFilter::All
         },
         search: None,
+        assignee: Default::default(),
     };
     let n = store.inbox_count(&q)?;
     let rows = store.inbox_page(&q, 0, n)?;
@@ -98,6 +99,12 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     "date": rfc3339(c.entry.at),
                     "note": c.entry.note,
                     "recorded_by": c.entry.recorded_by,
+                }),
+                TimelineItem::Note(n) => json!({
+                    "kind": "note",
+                    "date": rfc3339(n.at),
+                    "author": n.author,
+                    "text": n.text,
                 }),
             })
             .collect();
@@ -181,6 +188,13 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     e.recorded_by,
                     e.note
                 );
+                println!();
+            }
+            TimelineItem::Note(n) => {
+                println!("✎ {} note by {} (internal):", rfc3339(n.at), n.author);
+                for l in n.text.lines() {
+                    println!("    {l}");
+                }
                 println!();
             }
         }

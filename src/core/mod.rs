@@ -23,5 +23,7 @@ pub mod smtp;
 pub mod store;
 pub mod templates;
 pub mod timefmt;
+pub mod team;
 pub mod timeline;
 pub mod tls;
+pub mod until;

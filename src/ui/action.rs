@@ -93,6 +93,10 @@ bindable! {
     Split => "split", "Split an address off into its own candidate";
     Rename => "rename", "Edit the candidate's name";
     Erase => "erase", "Erase everything about the candidate (asks to type the address)";
+    Assign => "assign", "Assign the candidate to a recruiter, to me, or to nobody";
+    Snooze => "snooze", "Snooze until a date (out of awaiting reply until then)";
+    Note => "note", "Add an internal note (never sent; shown in the timeline)";
+    FilterOwner => "filter-owner", "Cycle whose candidates: everyone's / mine / unassigned";
     NextField => "next-field", "Next field";
     PrevField => "prev-field", "Previous field";
     NextOption => "next-option", "Next choice";
@@ -118,6 +122,8 @@ pub enum Action {
     Resize(u16, u16),
     /// Periodic tick: refreshes relative times and picks up changes.
     Tick,
+    /// A few seconds passed: refresh colleagues' presence and this session's heartbeat.
+    PresenceTick,
     /// Text typed into a form's text field.
     FormInput(char),
     FormBackspace,

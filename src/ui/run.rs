@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 /// How often relative times and the list refresh while idle.
 const TICK: Duration = Duration::from_secs(30);
+/// How often colleagues' presence is read again (and this session's heartbeat written).
+const PRESENCE_TICK: Duration = Duration::from_secs(2);
 
 /// Set while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -44,6 +46,8 @@ pub fn run(mut state: State, workers: Workers) -> anyhow::Result<()> {
             .and_then(|mut t| event_loop(&mut t, &mut state, &workers)),
         Err(e) => Err(e.into()),
     };
+    // Colleagues stop seeing this session at once rather than after it goes stale.
+    let _ = state.store.clear_presence(&state.session.clone());
     let restored = restore();
     result?;
     restored?;
@@ -89,6 +93,10 @@ where
     update(state, Action::Resize(size.width, size.height));
     reload_list(state);
     let mut last_tick = Instant::now();
+    let mut last_presence = Instant::now();
+    for c in update(state, Action::PresenceTick) {
+        side_effect(state, workers, c);
+    }
     loop {
         terminal.draw(|f| render(state, f))?;
         // Lets the terminal test check that a crash restores the terminal (debug builds only).
@@ -96,11 +104,15 @@ where
         if std::env::var_os("RAPPORT_TEST_PANIC").is_some() {
             panic!("RAPPORT_TEST_PANIC is set: crashing on purpose");
         }
-        let mut timeout = TICK.saturating_sub(last_tick.elapsed());
+        let mut timeout = TICK
+            .saturating_sub(last_tick.elapsed())
+            .min(PRESENCE_TICK.saturating_sub(last_presence.elapsed()));
         if let Some((_, rx)) = &workers.delivery {
             timeout = timeout.min(Duration::from_millis(200));
             while let Ok(ev) = rx.try_recv() {
-                update(state, Action::Delivery(ev));
+                for c in update(state, Action::Delivery(ev)) {
+                    side_effect(state, workers, c);
+                }
             }
         }
         if let Some(rx) = &workers.sync {
@@ -108,7 +120,9 @@ where
             timeout = timeout.min(Duration::from_millis(200));
             let mut got = false;
             while let Ok(ev) = rx.try_recv() {
-                update(state, Action::Sync(ev));
+                for c in update(state, Action::Sync(ev)) {
+                    side_effect(state, workers, c);
+                }
                 got = true;
             }
             if got {
@@ -128,19 +142,13 @@ where
                 for c in update(state, a) {
                     match c {
                         Command::Quit => return Ok(()),
-                        Command::Deliver => {
-                            if let Some((wake, _)) = &workers.delivery {
-                                let _ = wake.send(());
-                            }
+                        Command::Deliver | Command::Presence(_) => {
+                            side_effect(state, workers, c)
                         }
                         Command::Edit(text) => {
                             let done = edit_externally(terminal, state, workers, &text);
                             for c in update(state, Action::EditorDone(done)) {
-                                if c == Command::Deliver
-                                    && let Some((wake, _)) = &workers.delivery
-                                {
-                                    let _ = wake.send(());
-                                }
+                                side_effect(state, workers, c);
                             }
                         }
                     }
@@ -149,8 +157,33 @@ where
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            update(state, Action::Tick);
+            for c in update(state, Action::Tick) {
+                side_effect(state, workers, c);
+            }
         }
+        if last_presence.elapsed() >= PRESENCE_TICK {
+            last_presence = Instant::now();
+            for c in update(state, Action::PresenceTick) {
+                side_effect(state, workers, c);
+            }
+        }
+    }
+}
+
+/// Commands that need no terminal: waking the outbox worker, writing presence.
+fn side_effect(state: &mut State, workers: &Workers, c: Command) {
+    match c {
+        Command::Deliver => {
+            if let Some((wake, _)) = &workers.delivery {
+                let _ = wake.send(());
+            }
+        }
+        Command::Presence(p) => {
+            if let Err(e) = state.store.set_presence(&p) {
+                tracing::warn!("cannot record presence: {e}");
+            }
+        }
+        Command::Quit | Command::Edit(_) => {}
     }
 }
 

@@ -12,6 +12,7 @@ use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStat
 pub fn update(s: &mut State, action: Action) -> Vec<Command> {
     let mut out = update_inner(s, action);
     out.append(&mut s.pending);
+    out.extend(crate::ui::presence::announce(s, crate::core::store::now()));
     out
 }
 
@@ -26,6 +27,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             s.now = crate::core::store::now();
             reload_list(s);
         }
+        Action::PresenceTick => crate::ui::presence::refresh(s, crate::core::store::now()),
         Action::SearchInput(c) => {
             if let Mode::Search { input, .. } = &mut s.mode {
                 input.push(c);
@@ -130,6 +132,9 @@ fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
     let Mode::Compose(ta) = &s.mode else {
         return Vec::new();
     };
+    if s.note_for.is_some() {
+        return crate::ui::teamwork::note_key(s, b);
+    }
     let text = ta.lines().join("\n");
     match b {
         Bound::Submit => {
@@ -263,7 +268,9 @@ fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
         | P::LogContact { candidate }
         | P::OptOut { candidate, .. }
         | P::Rename { candidate }
-        | P::Split { candidate, .. } => Some(*candidate),
+        | P::Split { candidate, .. }
+        | P::Assign { candidate, .. }
+        | P::Snooze { candidate } => Some(*candidate),
         P::Merge { target, .. } => Some(*target),
         P::Erase { .. } | P::SendEmpty | P::SendConfirm | P::PickTemplate { .. } => None,
     }
@@ -271,7 +278,7 @@ fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
 
 /// Reloads the list after a change, keeping the same candidate selected when it is still
 /// listed near where it was.
-fn reload_keeping(s: &mut State, candidate: Option<i64>) {
+pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
     reload_list(s);
     let Some(c) = candidate else { return };
     if s.selected_row().map(|r| r.id) == Some(c) {
@@ -407,6 +414,9 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
             Bound::Compose => return crate::ui::compose::start(s, false),
             _ => {}
         }
+    }
+    if !matches!(s.mode, Mode::Help { .. }) && crate::ui::teamwork::key(s, b) {
+        return Vec::new();
     }
     if relationship_key(s, b) {
         return Vec::new();

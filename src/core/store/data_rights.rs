@@ -26,6 +26,10 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "outbox",
     "audit_log",
     "merges",
+    "assignments",
+    "snoozes",
+    "notes",
+    "presence",
 ];
 
 /// Tables without personal data (sync state, search index internals, threading ids).
@@ -109,6 +113,10 @@ impl Store {
             "outbox": q(&format!("SELECT o.id, o.candidate_id, o.message_id, CAST(o.raw AS TEXT) AS raw, o.envelope_from, o.envelope_to, o.topics, o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error, o.created_by, o.created_at, o.updated_at FROM outbox o WHERE {OUTBOX_OF_PERSON} ORDER BY o.id"))?,
             "audit_log": q("SELECT * FROM audit_log WHERE candidate_id IN person ORDER BY at, id")?,
             "merges": q("SELECT * FROM merges WHERE target_id IN person OR source_id IN person")?,
+            "assignments": q("SELECT * FROM assignments WHERE candidate_id IN person")?,
+            "snoozes": q("SELECT * FROM snoozes WHERE candidate_id IN person")?,
+            "notes": q("SELECT * FROM notes WHERE candidate_id IN person ORDER BY at, id")?,
+            "presence": q("SELECT session, user, name, candidate_id, activity, since, heartbeat_at FROM presence WHERE candidate_id IN person")?,
         }))
     }
 
@@ -177,6 +185,10 @@ impl Store {
                 "preferences",
                 "interests",
                 "candidate_addresses",
+                "assignments",
+                "snoozes",
+                "notes",
+                "presence",
             ] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE candidate_id = ?1"),

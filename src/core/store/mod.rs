@@ -5,17 +5,21 @@
 mod data_rights;
 mod outbox;
 mod people;
+mod presence;
 mod read;
 mod relations;
 pub mod schema;
 mod sync_state;
+mod teamwork;
 mod write;
 
 pub use data_rights::*;
 pub use outbox::*;
+pub use presence::*;
 pub use read::*;
 pub use relations::*;
 pub use sync_state::*;
+pub use teamwork::*;
 pub use write::*;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
