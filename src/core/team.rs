@@ -47,7 +47,8 @@ pub fn resolve(who: &str, cfg: Option<&Config>, me: &str) -> Result<String, Stri
         .ok_or_else(|| {
             format!(
                 "{who:?} is not in the team ([[team]] in {}): {}",
-                cfg.map(|c| c.path.display().to_string()).unwrap_or_default(),
+                cfg.map(|c| c.path.display().to_string())
+                    .unwrap_or_default(),
                 member_names(cfg).join(", ")
             )
         })

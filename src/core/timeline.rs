@@ -26,10 +26,15 @@ pub fn timeline(conv: &Conversation) -> Vec<TimelineItem<'_>> {
     for msg in &conv.messages {
         // Contacts and notes up to this message, in time order between themselves.
         loop {
-            let c = contacts.peek().map(|c| c.entry.at).filter(|at| *at <= msg.date);
+            let c = contacts
+                .peek()
+                .map(|c| c.entry.at)
+                .filter(|at| *at <= msg.date);
             let n = notes.peek().map(|n| n.at).filter(|at| *at <= msg.date);
             match (c, n) {
-                (Some(c), Some(n)) if n < c => items.push(TimelineItem::Note(notes.next().unwrap())),
+                (Some(c), Some(n)) if n < c => {
+                    items.push(TimelineItem::Note(notes.next().unwrap()))
+                }
                 (Some(_), _) => items.push(TimelineItem::Contact(contacts.next().unwrap())),
                 (None, Some(_)) => items.push(TimelineItem::Note(notes.next().unwrap())),
                 (None, None) => break,

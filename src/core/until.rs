@@ -109,7 +109,11 @@ mod tests {
     #[test]
     fn past_and_nonsense_are_refused() {
         let tz = TimeZone::UTC;
-        assert!(parse_until("2020-01-01", &tz, NOW).unwrap_err().contains("future"));
+        assert!(
+            parse_until("2020-01-01", &tz, NOW)
+                .unwrap_err()
+                .contains("future")
+        );
         let e = parse_until("someday", &tz, NOW).unwrap_err();
         assert!(e.contains("someday") && e.contains("3d"), "{e}");
         assert!(parse_until("monk", &tz, NOW).is_err());

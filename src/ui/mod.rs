@@ -11,6 +11,7 @@ pub mod layout;
 pub mod presence;
 pub mod render;
 pub mod render_form;
+pub mod render_team;
 pub mod run;
 pub mod state;
 pub mod teamwork;

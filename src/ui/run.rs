@@ -142,9 +142,7 @@ where
                 for c in update(state, a) {
                     match c {
                         Command::Quit => return Ok(()),
-                        Command::Deliver | Command::Presence(_) => {
-                            side_effect(state, workers, c)
-                        }
+                        Command::Deliver | Command::Presence(_) => side_effect(state, workers, c),
                         Command::Edit(text) => {
                             let done = edit_externally(terminal, state, workers, &text);
                             for c in update(state, Action::EditorDone(done)) {

@@ -242,7 +242,10 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
     let mut clauses = vec!["c.merged_into IS NULL".to_string()];
     clauses.push(match q.filter {
         InboxFilter::Awaiting => {
-            format!("c.inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}", super::teamwork::SNOOZED)
+            format!(
+                "c.inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
+                super::teamwork::SNOOZED
+            )
         }
         InboxFilter::All => "1".to_string(),
         InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
@@ -263,9 +266,8 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
     }
     match &q.assignee {
         super::AssigneeFilter::Anyone => {}
-        super::AssigneeFilter::Unassigned => clauses.push(
-            "NOT EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id)".into(),
-        ),
+        super::AssigneeFilter::Unassigned => clauses
+            .push("NOT EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id)".into()),
         // A recruiter's name is data, so it goes in as a parameter (numbered after the search's).
         super::AssigneeFilter::Mine(me) => {
             clauses.push(

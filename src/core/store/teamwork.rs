@@ -200,7 +200,10 @@ impl Store {
                 audit(&tx, actor, "snooze", Some(candidate_id), &detail)?;
             }
             None => {
-                tx.execute("DELETE FROM snoozes WHERE candidate_id = ?1", [candidate_id])?;
+                tx.execute(
+                    "DELETE FROM snoozes WHERE candidate_id = ?1",
+                    [candidate_id],
+                )?;
                 audit(&tx, actor, "unsnooze", Some(candidate_id), "")?;
             }
         }
@@ -224,7 +227,13 @@ impl Store {
 
     /// Adds an internal note (kept as written, trailing blank lines aside). Audited without
     /// its text: the note itself is the record.
-    pub fn add_note(&mut self, candidate_id: i64, author: &str, text: &str, at: i64) -> Result<i64> {
+    pub fn add_note(
+        &mut self,
+        candidate_id: i64,
+        author: &str,
+        text: &str,
+        at: i64,
+    ) -> Result<i64> {
         exists(self, candidate_id)?;
         let text = text.trim_end();
         if text.trim().is_empty() {
@@ -237,7 +246,13 @@ impl Store {
             params![candidate_id, author, text, at],
         )?;
         let id = tx.last_insert_rowid();
-        audit(&tx, author, "note", Some(candidate_id), &format!("note {id}"))?;
+        audit(
+            &tx,
+            author,
+            "note",
+            Some(candidate_id),
+            &format!("note {id}"),
+        )?;
         tx.commit()?;
         Ok(id)
     }
