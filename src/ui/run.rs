@@ -90,11 +90,13 @@ where
     B::Error: Send + Sync + 'static,
 {
     let size = terminal.size()?;
-    update(state, Action::Resize(size.width, size.height));
+    for c in step(state, Action::Resize(size.width, size.height)) {
+        side_effect(state, workers, c);
+    }
     reload_list(state);
     let mut last_tick = Instant::now();
     let mut last_presence = Instant::now();
-    for c in update(state, Action::PresenceTick) {
+    for c in step(state, Action::PresenceTick) {
         side_effect(state, workers, c);
     }
     loop {
@@ -110,7 +112,7 @@ where
         if let Some((_, rx)) = &workers.delivery {
             timeout = timeout.min(Duration::from_millis(200));
             while let Ok(ev) = rx.try_recv() {
-                for c in update(state, Action::Delivery(ev)) {
+                for c in step(state, Action::Delivery(ev)) {
                     side_effect(state, workers, c);
                 }
             }
@@ -120,7 +122,7 @@ where
             timeout = timeout.min(Duration::from_millis(200));
             let mut got = false;
             while let Ok(ev) = rx.try_recv() {
-                for c in update(state, Action::Sync(ev)) {
+                for c in step(state, Action::Sync(ev)) {
                     side_effect(state, workers, c);
                 }
                 got = true;
@@ -139,13 +141,13 @@ where
                 if matches!(a, Action::Key(_)) {
                     state.notice = None;
                 }
-                for c in update(state, a) {
+                for c in step(state, a) {
                     match c {
                         Command::Quit => return Ok(()),
                         Command::Deliver | Command::Presence(_) => side_effect(state, workers, c),
                         Command::Edit(text) => {
                             let done = edit_externally(terminal, state, workers, &text);
-                            for c in update(state, Action::EditorDone(done)) {
+                            for c in step(state, Action::EditorDone(done)) {
                                 side_effect(state, workers, c);
                             }
                         }
@@ -155,17 +157,27 @@ where
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            for c in update(state, Action::Tick) {
+            for c in step(state, Action::Tick) {
                 side_effect(state, workers, c);
             }
         }
         if last_presence.elapsed() >= PRESENCE_TICK {
             last_presence = Instant::now();
-            for c in update(state, Action::PresenceTick) {
+            for c in step(state, Action::PresenceTick) {
                 side_effect(state, workers, c);
             }
         }
     }
+}
+
+/// `update`, then what colleagues should now see of this session (see `ui::presence`).
+fn step(state: &mut State, action: Action) -> Vec<Command> {
+    let mut out = update(state, action);
+    out.extend(crate::ui::presence::announce(
+        state,
+        crate::core::store::now(),
+    ));
+    out
 }
 
 /// Commands that need no terminal: waking the outbox worker, writing presence.

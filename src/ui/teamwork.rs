@@ -66,7 +66,11 @@ fn open_assign(s: &mut State, c: i64) {
             None => "nobody (unassign)".into(),
         })
         .collect();
-    let selected = choices.iter().position(|o| *o == current).unwrap_or(0);
+    // Unassigned: "me" is the likely choice.
+    let selected = match &current {
+        Some(_) => choices.iter().position(|o| *o == current).unwrap_or(0),
+        None => 0,
+    };
     let mut form = Form::new(
         "Assign",
         Purpose::Assign {

@@ -12,7 +12,6 @@ use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStat
 pub fn update(s: &mut State, action: Action) -> Vec<Command> {
     let mut out = update_inner(s, action);
     out.append(&mut s.pending);
-    out.extend(crate::ui::presence::announce(s, crate::core::store::now()));
     out
 }
 
