@@ -33,8 +33,11 @@ pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
                 d = d.tomorrow().map_err(|_| bad())?;
             }
             Some(d)
-        } else {
+        } else if t.len() == 10 {
+            // A bare date; with a time it goes to `parse_time` below.
             t.parse::<Date>().ok()
+        } else {
+            None
         };
         match day {
             Some(d) => d

@@ -96,7 +96,7 @@ bindable! {
     Assign => "assign", "Assign the candidate to a recruiter, to me, or to nobody";
     Snooze => "snooze", "Snooze until a date (out of awaiting reply until then)";
     Note => "note", "Add an internal note (never sent; shown in the timeline)";
-    FilterOwner => "filter-owner", "Cycle whose candidates: everyone's / mine / unassigned";
+    FilterOwner => "filter-owner", "Whose: everyone's / mine / unassigned";
     NextField => "next-field", "Next field";
     PrevField => "prev-field", "Previous field";
     NextOption => "next-option", "Next choice";

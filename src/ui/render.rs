@@ -413,9 +413,12 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
     };
     out.push(kv("From them", when(p.last_inbound_at)));
     out.push(kv("Contacted", when(p.last_contact_at)));
-    if let Some(r) = s.selected_row().filter(|r| r.id == p.id) {
-        let who = r.assigned_to.clone().unwrap_or_else(|| "nobody".into());
-        out.push(kv("Assigned", who));
+    if let Some(who) = s
+        .selected_row()
+        .filter(|r| r.id == p.id)
+        .and_then(|r| r.assigned_to.clone())
+    {
+        out.push(kv("Assigned to", who));
     }
     out.push(Line::raw(""));
     out.push(Line::styled("Preferences", t.heading()));
