@@ -44,6 +44,9 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
                     "last_activity": time(r.last_activity),
                     "last_direction": r.last_direction.map(Direction::as_str),
                     "opted_out": r.opted_out,
+                    "assigned_to": r.assigned_to,
+                    "snoozed_until": time(r.snoozed_until),
+                    "back_from_snooze": r.back_from_snooze,
                 })
             })
             .collect();

@@ -1,0 +1,167 @@
+//! Teamwork from the command line, as separate processes on one demo data dir: `assign`,
+//! `snooze`, `note`, and two recruiters replying to the same candidate (the second is asked to
+//! confirm and shown what the first sent).
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn rapport_as(user: &str, dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(args)
+        .env("RAPPORT_DATA_DIR", dir)
+        .env("RAPPORT_CONFIG", dir.join("no-config.toml"))
+        .env("USER", user)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn ok(user: &str, dir: &Path, args: &[&str]) -> String {
+    let o = rapport_as(user, dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fail(user: &str, dir: &Path, args: &[&str]) -> String {
+    let o = rapport_as(user, dir, args);
+    assert!(!o.status.success(), "{args:?} should fail");
+    let e = String::from_utf8(o.stderr).unwrap();
+    assert!(e.starts_with("rapport: error: "), "{e}");
+    e
+}
+
+fn demo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["demo", "--no-tui", "--data-dir"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    d
+}
+
+/// Candidates awaiting a reply, longest wait first.
+fn awaiting(dir: &Path) -> Vec<String> {
+    let v: Value =
+        serde_json::from_str(&ok("x", dir, &["candidates", "--awaiting", "--json"])).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["opted_out"].as_bool().unwrap())
+        .map(|c| c["address"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_second_recruiters_reply_is_held_and_shows_what_the_first_sent() {
+    let d = demo();
+    let body = d.path().join("body.txt");
+    std::fs::write(
+        &body,
+        "Alice here: the role is still open, shall we talk Monday?\n",
+    )
+    .unwrap();
+    let body = body.to_str().unwrap();
+    // Alice answers first (one process), someone her reply reaches without a policy question ...
+    let who = awaiting(d.path())
+        .into_iter()
+        .find(|who| {
+            rapport_as("alice", d.path(), &["reply", who, "--body-file", body])
+                .status
+                .success()
+        })
+        .expect("the demo has someone to answer");
+    // ... then Bob, in another process, replies to the same message.
+    std::fs::write(
+        d.path().join("bob.txt"),
+        "Bob here: are you free Tuesday?\n",
+    )
+    .unwrap();
+    let bob = d.path().join("bob.txt");
+    let bob = bob.to_str().unwrap();
+    let e = fail("bob", d.path(), &["reply", &who, "--body-file", bob]);
+    assert!(e.contains("needs confirmation"), "{e}");
+    assert!(e.contains("alice sent a message at "), "who and when: {e}");
+    assert!(e.contains("“Re: "), "the subject: {e}");
+    assert!(e.contains("the role is still open"), "a snippet: {e}");
+    assert!(e.contains("--yes --reason"), "how to go ahead: {e}");
+    // Nothing of Bob's was queued.
+    let outbox = ok("bob", d.path(), &["outbox", "--json"]);
+    let rows: Value = serde_json::from_str(&outbox).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{outbox}");
+    // A deliberate confirmation sends it, with the reason in the candidate's history.
+    ok(
+        "bob",
+        d.path(),
+        &[
+            "reply",
+            &who,
+            "--body-file",
+            bob,
+            "--yes",
+            "--reason",
+            "different role",
+        ],
+    );
+    let history = ok("bob", d.path(), &["prefs", &who, "--history"]);
+    assert!(history.contains("different role"), "{history}");
+    // Alice's own earlier reply is no collision for Alice.
+    ok(
+        "alice",
+        d.path(),
+        &["reply", &who, "--body-file", body, "--yes", "--reason", "x"],
+    );
+}
+
+#[test]
+fn assign_snooze_and_note_from_the_command_line() {
+    let d = demo();
+    let who = awaiting(d.path()).remove(0);
+    let out = ok("alice", d.path(), &["assign", &who, "me"]);
+    assert_eq!(out.trim(), format!("{who} is assigned to alice"));
+    ok("alice", d.path(), &["assign", &who, "--none"]);
+    // Whom to assign to must be said (clap's usage error).
+    let o = rapport_as("alice", d.path(), &["assign", &who]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("<USER>"));
+
+    let before: Value = serde_json::from_str(&ok("x", d.path(), &["status", "--json"])).unwrap();
+    let out = ok("alice", d.path(), &["snooze", &who, "3d"]);
+    assert!(out.contains("is snoozed until "), "{out}");
+    let after: Value = serde_json::from_str(&ok("x", d.path(), &["status", "--json"])).unwrap();
+    assert_eq!(
+        after["awaiting_reply"].as_i64().unwrap(),
+        before["awaiting_reply"].as_i64().unwrap() - 1,
+        "snoozed: out of awaiting reply"
+    );
+    let awaiting = ok("x", d.path(), &["candidates", "--awaiting", "--json"]);
+    assert!(!awaiting.contains(&format!("\"{who}\"")));
+    let e = fail("alice", d.path(), &["snooze", &who, "someday"]);
+    assert!(
+        e.contains("\"someday\" is not a time to snooze until"),
+        "{e}"
+    );
+    ok("alice", d.path(), &["snooze", &who, "--none"]);
+
+    ok(
+        "alice",
+        d.path(),
+        &["note", &who, "Prefers calls after 5pm"],
+    );
+    let shown = ok("x", d.path(), &["show", &who]);
+    assert!(
+        shown.contains("note by alice (internal):") && shown.contains("Prefers calls after 5pm"),
+        "{shown}"
+    );
+    let export = ok("x", d.path(), &["export", &who]);
+    assert!(export.contains("Prefers calls after 5pm"));
+    // Nothing was sent.
+    let outbox: Value = serde_json::from_str(&ok("x", d.path(), &["outbox", "--json"])).unwrap();
+    assert!(outbox.as_array().unwrap().is_empty());
+}
