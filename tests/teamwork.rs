@@ -461,6 +461,19 @@ fn a_colleagues_logged_call_is_a_collision_too() {
         },
     )
     .unwrap();
+    // A call from before the opening, logged only now, is history rather than a new answer.
+    bob.log_contact(
+        jane,
+        &ContactEntry {
+            channel: Channel::Phone,
+            direction: Direction::Outbound,
+            outcome: Outcome::Voicemail,
+            at: opened - HOUR,
+            note: "old call".into(),
+            recorded_by: "Carol".into(),
+        },
+    )
+    .unwrap();
     let Err(SendError::NeedsConfirmation(c)) = enqueue(
         &mut alice,
         &reply(jane, "al1@team", "Alice", Some(opened)),
@@ -469,6 +482,7 @@ fn a_colleagues_logged_call_is_a_collision_too() {
     ) else {
         panic!("a call Bob logged after Alice opened Jane needs a confirmation");
     };
+    assert_eq!(c.len(), 1, "{c:?}");
     let text = c[0].to_string();
     assert!(
         text.contains("Bob logged a phone contact (talked)") && text.contains("Berlin role"),

@@ -167,7 +167,7 @@ impl std::fmt::Display for Conflict {
             Conflict::NotTheirAddress { address } => {
                 write!(f, "{address} is not one of the candidate's addresses")
             }
-            Conflict::Colleague(a) => write!(f, "since you opened this candidate, {a}"),
+            Conflict::Colleague(a) => write!(f, "a colleague may have answered already: {a}"),
         }
     }
 }

@@ -274,7 +274,8 @@ impl Store {
     }
 
     /// What others than `me` did to the candidate after `since`: mail they queued, mail sent
-    /// from another client (synced from Sent), and contacts they logged. Oldest first.
+    /// from another client (synced from Sent), and contacts that happened and were logged
+    /// after it (an old call logged late is not a new answer). Oldest first.
     pub fn colleague_activity(
         &self,
         candidate_id: i64,
@@ -322,7 +323,7 @@ impl Store {
         out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
         let mut st = self.conn.prepare_cached(&format!(
             "{PERSON} SELECT recorded_by, channel, outcome, recorded_at, note FROM contact_log
-             WHERE candidate_id IN person AND recorded_at > ?2 AND recorded_by != ?3"
+             WHERE candidate_id IN person AND at > ?2 AND recorded_at > ?2 AND recorded_by != ?3"
         ))?;
         let rows = st.query_map(params![candidate_id, since, me], |r| {
             let (ch, outcome): (String, String) = (r.get(1)?, r.get(2)?);
