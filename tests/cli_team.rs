@@ -125,7 +125,10 @@ fn assign_snooze_and_note_from_the_command_line() {
     let who = awaiting(d.path()).remove(0);
     let out = ok("alice", d.path(), &["assign", &who, "me"]);
     assert_eq!(out.trim(), format!("{who} is assigned to alice"));
+    let shown = ok("x", d.path(), &["show", &who]);
+    assert!(shown.contains("assigned to alice (by alice)"), "{shown}");
     ok("alice", d.path(), &["assign", &who, "--none"]);
+    assert!(!ok("x", d.path(), &["show", &who]).contains("assigned to"));
     // Whom to assign to must be said (clap's usage error).
     let o = rapport_as("alice", d.path(), &["assign", &who]);
     assert!(!o.status.success());

@@ -119,8 +119,11 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                        "recorded_by": o.recorded_by, "at": rfc3339(o.at), "revoked_at": time(o.revoked_at)})
             })
             .collect();
+        let (assignment, snooze) = (store.assignment(id)?, store.snooze_of(id)?);
         return print_json(&json!({
             "id": p.id,
+            "assigned_to": assignment.map(|a| a.assignee),
+            "snoozed_until": snooze.map(|z| rfc3339(z.until)),
             "name": p.name,
             "addresses": p.addresses,
             "opted_out": p.opted_out(),
@@ -142,6 +145,12 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
     }
     if let Some(w) = p.waiting_since {
         println!("  waiting for our reply since {}", rfc3339(w));
+    }
+    if let Some(a) = store.assignment(id)? {
+        println!("  assigned to {} (by {})", a.assignee, a.assigned_by);
+    }
+    if let Some(z) = store.snooze_of(id)? {
+        println!("  snoozed until {} (by {})", rfc3339(z.until), z.snoozed_by);
     }
     if let Some(pr) = &p.preferences {
         let ch: Vec<&str> = pr.channels.iter().map(|c| c.as_str()).collect();
