@@ -127,6 +127,14 @@ fn assign_snooze_and_note_from_the_command_line() {
     assert_eq!(out.trim(), format!("{who} is assigned to alice"));
     let shown = ok("x", d.path(), &["show", &who]);
     assert!(shown.contains("assigned to alice (by alice)"), "{shown}");
+    // Without a config, the recruiters known to the database are the team.
+    let e = fail("alice", d.path(), &["assign", &who, "carol"]);
+    assert!(
+        e.contains("\"carol\" is not in the team") && e.contains("Dana Kowalski"),
+        "{e}"
+    );
+    let out = ok("alice", d.path(), &["assign", &who, "dana kowalski"]);
+    assert!(out.contains("is assigned to Dana Kowalski"), "{out}");
     ok("alice", d.path(), &["assign", &who, "--none"]);
     assert!(!ok("x", d.path(), &["show", &who]).contains("assigned to"));
     // Whom to assign to must be said (clap's usage error).

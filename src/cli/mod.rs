@@ -295,7 +295,7 @@ fn tui_with(
         state.sync = crate::ui::state::SyncStatus::Connecting;
     }
     state.actor = people::actor(cfg);
-    state.team_names = crate::core::team::member_names(cfg);
+    state.team_names = crate::core::team::names(&crate::core::team::members(cfg, &state.store));
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     let templates_dir = cfg
         .and_then(|c| c.templates_dir.clone())

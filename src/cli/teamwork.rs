@@ -49,7 +49,8 @@ pub fn assign(
     let c = crate::cli::people::candidate(store, &a.email)?;
     let assignee = match &a.user {
         Some(u) if !a.none => {
-            Some(crate::core::team::resolve(u, cfg, who).map_err(anyhow::Error::msg)?)
+            let members = crate::core::team::members(cfg, store);
+            Some(crate::core::team::resolve(u, &members, who).map_err(anyhow::Error::msg)?)
         }
         _ => None,
     };

@@ -1,6 +1,8 @@
-//! The recruiters a candidate can be assigned to, from the `[[team]]` section of the config.
+//! The recruiters a candidate can be assigned to: the `[[team]]` section of the config, or,
+//! without one (the demo, an imported Maildir), the recruiters stored in the database.
 
 use crate::core::config::{Config, Member};
+use crate::core::store::Store;
 
 /// The name a member is shown and recorded under (as `cli::people::actor` does).
 pub fn display_name(m: &Member) -> String {
@@ -11,10 +13,28 @@ pub fn display_name(m: &Member) -> String {
     }
 }
 
-/// The recruiters' display names, in config order, without duplicates.
-pub fn member_names(cfg: Option<&Config>) -> Vec<String> {
+/// The recruiters: the config's, else the database's (never the shared box).
+pub fn members(cfg: Option<&Config>, store: &Store) -> Vec<Member> {
+    if let Some(c) = cfg.filter(|c| !c.team.is_empty()) {
+        return c.team.clone();
+    }
+    store
+        .team()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| !m.shared)
+        .map(|m| Member {
+            address: m.address,
+            name: m.name,
+            user: None,
+        })
+        .collect()
+}
+
+/// Their display names, in order, without duplicates.
+pub fn names(members: &[Member]) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
-    for m in cfg.map(|c| c.team.as_slice()).unwrap_or_default() {
+    for m in members {
         let n = display_name(m);
         if !v.contains(&n) {
             v.push(n);
@@ -23,9 +43,9 @@ pub fn member_names(cfg: Option<&Config>) -> Vec<String> {
     v
 }
 
-/// Whom `who` names: "me", a member's name, OS user or address (any case). Without a team in
-/// the config any name is taken as written.
-pub fn resolve(who: &str, cfg: Option<&Config>, me: &str) -> Result<String, String> {
+/// Whom `who` names: "me", or a member's name, OS user or address (any case). With no
+/// members known any name is taken as written.
+pub fn resolve(who: &str, members: &[Member], me: &str) -> Result<String, String> {
     let who = who.trim();
     if who.is_empty() {
         return Err("name a recruiter (or \"me\")".into());
@@ -33,11 +53,11 @@ pub fn resolve(who: &str, cfg: Option<&Config>, me: &str) -> Result<String, Stri
     if who.eq_ignore_ascii_case("me") {
         return Ok(me.to_string());
     }
-    let team = cfg.map(|c| c.team.as_slice()).unwrap_or_default();
-    if team.is_empty() || who == me {
+    if members.is_empty() || who == me {
         return Ok(who.to_string());
     }
-    team.iter()
+    members
+        .iter()
         .find(|m| {
             m.name.eq_ignore_ascii_case(who)
                 || m.address.eq_ignore_ascii_case(who)
@@ -46,10 +66,45 @@ pub fn resolve(who: &str, cfg: Option<&Config>, me: &str) -> Result<String, Stri
         .map(display_name)
         .ok_or_else(|| {
             format!(
-                "{who:?} is not in the team ([[team]] in {}): {}",
-                cfg.map(|c| c.path.display().to_string())
-                    .unwrap_or_default(),
-                member_names(cfg).join(", ")
+                "{who:?} is not in the team ([[team]] in the config): {}",
+                names(members).join(", ")
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(name: &str, address: &str, user: Option<&str>) -> Member {
+        Member {
+            address: address.into(),
+            name: name.into(),
+            user: user.map(String::from),
+        }
+    }
+
+    #[test]
+    fn names_users_and_addresses_resolve_to_the_display_name() {
+        let team = [
+            m("Alice Moreau", "alice@t.example", Some("alice")),
+            m("", "bob@t.example", None),
+        ];
+        assert_eq!(resolve("alice", &team, "Bob"), Ok("Alice Moreau".into()));
+        assert_eq!(
+            resolve("ALICE MOREAU", &team, "x"),
+            Ok("Alice Moreau".into())
+        );
+        assert_eq!(
+            resolve("bob@t.example", &team, "x"),
+            Ok("bob@t.example".into())
+        );
+        assert_eq!(resolve("me", &team, "Bob"), Ok("Bob".into()));
+        let e = resolve("carol", &team, "x").unwrap_err();
+        assert!(
+            e.contains("\"carol\"") && e.contains("Alice Moreau, bob@t.example"),
+            "{e}"
+        );
+        assert_eq!(resolve("carol", &[], "x"), Ok("carol".into()));
+    }
 }

@@ -308,6 +308,9 @@ CREATE TABLE notes (
 );
 CREATE INDEX notes_candidate ON notes(candidate_id, at);
 
+-- Notes (and the export and erase) follow merges through merged_into: keep that a lookup.
+CREATE INDEX IF NOT EXISTS candidates_merged_into ON candidates(merged_into);
+
 -- One row per open rapport session (pid@host): what it has open. Stale after a while
 -- without a heartbeat; removed on exit.
 CREATE TABLE presence (
