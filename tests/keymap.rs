@@ -113,7 +113,7 @@ fn context_falls_back_to_global() {
         assert_eq!(map.resolve(ctx, &ctrl('c')), Some(Bound::Quit));
     }
     assert_eq!(map.resolve(Context::Global, &ch('j')), None);
-    assert_eq!(map.resolve(Context::Inbox, &ch('z')), None);
+    assert_eq!(map.resolve(Context::Inbox, &ch('y')), None);
     assert_eq!(map.keys_for(Context::Inbox, Bound::Quit), ["q", "ctrl-c"]);
     // A global key overridden by the context is not listed for it.
     assert_eq!(map.keys_for(Context::Help, Bound::Quit), ["ctrl-c"]);
@@ -197,11 +197,11 @@ fn help_lists_actions_in_bound_order() {
 
 #[test]
 fn override_adds_a_key_and_keeps_the_defaults() {
-    let map = with_user("[inbox]\nz = \"filter\"\n");
+    let map = with_user("[inbox]\ny = \"filter\"\n");
     let defaults = Keymap::defaults();
-    assert_eq!(map.resolve(Context::Inbox, &ch('z')), Some(Bound::Filter));
-    assert_eq!(map.resolve(Context::Conversation, &ch('z')), None);
-    assert_eq!(map.keys_for(Context::Inbox, Bound::Filter), ["z", "f"]);
+    assert_eq!(map.resolve(Context::Inbox, &ch('y')), Some(Bound::Filter));
+    assert_eq!(map.resolve(Context::Conversation, &ch('y')), None);
+    assert_eq!(map.keys_for(Context::Inbox, Bound::Filter), ["y", "f"]);
     for ctx in Context::ALL {
         for &b in Bound::ALL {
             if (ctx, b) != (Context::Inbox, Bound::Filter) {

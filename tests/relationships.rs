@@ -194,6 +194,7 @@ fn outgoing(c: Option<i64>, to: &[&str], topics: &[&str], mid: &str) -> Outgoing
         .into_bytes(),
         topics: topics.iter().map(|s| s.to_string()).collect(),
         created_by: "alice".into(),
+        opened_at: None,
     }
 }
 
@@ -208,6 +209,7 @@ fn all() -> InboxQuery {
     InboxQuery {
         filter: InboxFilter::All,
         search: None,
+        assignee: Default::default(),
     }
 }
 
@@ -1836,6 +1838,7 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     let q = InboxQuery {
         filter: InboxFilter::All,
         search: Some("Zebulon".into()),
+        assignee: Default::default(),
     };
     assert_eq!(s.inbox_count(&q).unwrap(), 0);
     assert!(
@@ -2423,6 +2426,7 @@ impl World {
                     .into_bytes(),
                     topics: topics.clone(),
                     created_by: "alice".into(),
+                    opened_at: None,
                 };
                 let r = enqueue(&mut self.s, &out, Some(&confirmation()), self.now);
                 self.log

@@ -287,6 +287,7 @@ fn mail_sent_from_rapport_counts_once_sent_and_credits_who_sent_it() {
             raw,
             topics: vec![],
             created_by: "Dana Kowalski".into(),
+            opened_at: None,
         },
         None,
         berlin("2026-11-16T11:30"),
@@ -437,6 +438,7 @@ fn maintained_waits_equal_a_full_recomputation() {
             &rapport::core::store::InboxQuery {
                 filter: rapport::core::store::InboxFilter::All,
                 search: None,
+                assignee: Default::default(),
             },
             0,
             40,

@@ -415,6 +415,7 @@ fn waits_start_at_the_oldest_unanswered_human_message() {
     let awaiting = InboxQuery {
         filter: InboxFilter::Awaiting,
         search: None,
+        assignee: Default::default(),
     };
     assert_eq!(s.inbox_count(&awaiting).unwrap(), 1);
 
@@ -484,6 +485,7 @@ fn out_of_order_arrival_gives_the_same_summary() {
     let q = InboxQuery {
         filter: InboxFilter::All,
         search: None,
+        assignee: Default::default(),
     };
     let (ra, rb) = (
         a.inbox_page(&q, 0, 10).unwrap(),
@@ -520,6 +522,7 @@ fn search_narrows_the_inbox_by_mail_name_and_address() {
     let q = |t: &str| InboxQuery {
         filter: InboxFilter::All,
         search: Some(t.into()),
+        assignee: Default::default(),
     };
     assert_eq!(s.inbox_count(&q("compil")).unwrap(), 1);
     assert_eq!(s.inbox_page(&q("rust"), 0, 10).unwrap()[0].name, "Jane Doe");

@@ -308,4 +308,182 @@ fn a_change_made_by_another_process_shows_without_a_restart() {
         "the open inbox showed the change after {:.2}s",
         renamed.elapsed().as_secs_f64()
     );
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    let screen = tmux.wait_for("rapport exited with", 10);
+    assert!(screen.contains("rapport exited with 0"), "{screen}");
+}
+
+/// Starts rapport on the demo in `data` as tmux session `name` (80x24) on the server `tmux`.
+fn session(tmux: &Tmux, name: &str, term: &str, env: &str, data: &Path) {
+    let bin = env!("CARGO_BIN_EXE_rapport");
+    let script = format!(
+        "{env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; sleep 120",
+        data.display()
+    );
+    tmux.cmd(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        "-e",
+        &format!("TERM={term}"),
+        "sh",
+        "-c",
+        &script,
+    ]);
+}
+
+impl Tmux {
+    fn screen_of(&self, target: &str) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", target])
+    }
+    fn wait_in(&self, target: &str, needle: &str, secs: u64) -> String {
+        let start = Instant::now();
+        loop {
+            let s = self.screen_of(target);
+            if s.contains(needle) {
+                return s;
+            }
+            if start.elapsed() > Duration::from_secs(secs) {
+                panic!("{needle:?} did not appear in {target} within {secs}s; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+#[test]
+fn linux_console_gets_only_the_16_base_colours_and_a_small_terminal_is_told() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "linux");
+    tmux.wait_for("Awaiting reply", 30);
+    // Colours as tmux stored them: every indexed colour is one of the 16 base colours (the
+    // linux console maps those; indexes 16-255 and true colour would come out wrong).
+    let raw = tmux.cmd(&["capture-pane", "-e", "-p", "-t", "t"]);
+    assert!(raw.contains("\u{1b}["), "drawn with attributes: {raw:?}");
+    for code in ["38;2;", "48;2;"] {
+        assert!(
+            !raw.contains(code),
+            "true colour drawn on TERM=linux:\n{raw:?}"
+        );
+    }
+    let mut indexes = Vec::new();
+    for code in ["38;5;", "48;5;"] {
+        for (i, _) in raw.match_indices(code) {
+            let n: String = raw[i + code.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect();
+            indexes.push(n.parse::<u8>().unwrap());
+        }
+    }
+    assert!(!indexes.is_empty(), "the inbox is drawn in colour: {raw:?}");
+    assert!(indexes.iter().all(|n| *n < 16), "{indexes:?}");
+    // Below 80x24 it says so instead of drawing, and draws again when it is large enough.
+    tmux.cmd(&["resize-window", "-t", "t", "-x", "70", "-y", "20"]);
+    let small = tmux.wait_for("rapport needs at least 80x24", 10);
+    assert!(small.contains("this terminal is 70x20"), "{small}");
+    assert!(!small.contains("Awaiting reply"), "{small}");
+    tmux.cmd(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    tmux.wait_for("Awaiting reply", 10);
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    let screen = tmux.wait_for("rapport exited with", 10);
+    assert!(screen.contains("rapport exited with 0"), "{screen}");
+}
+
+#[test]
+fn two_recruiters_see_each_other_on_a_candidate() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bin = env!("CARGO_BIN_EXE_rapport");
+    assert!(
+        Command::new(bin)
+            .args(["demo", "--no-tui", "--data-dir"])
+            .arg(&data)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let tmux = Tmux {
+        socket: dir.path().join("tmux.sock"),
+    };
+    // No external editor: the built-in one keeps the draft on screen.
+    session(
+        &tmux,
+        "a",
+        "screen-256color",
+        "USER=alice EDITOR= VISUAL=",
+        &data,
+    );
+    session(
+        &tmux,
+        "b",
+        "xterm-256color",
+        "USER=bob EDITOR= VISUAL=",
+        &data,
+    );
+    tmux.wait_in("a", "Awaiting reply", 30);
+    tmux.wait_in("b", "Awaiting reply", 30);
+    // Alice opens the first candidate and starts a reply (no snippet).
+    tmux.cmd(&["send-keys", "-t", "a", "Enter"]);
+    tmux.cmd(&["send-keys", "-t", "a", "r"]);
+    tmux.wait_in("a", "Start from a snippet?", 10);
+    tmux.cmd(&["send-keys", "-t", "a", "Enter"]);
+    tmux.wait_in("a", "Writing", 10);
+    // Bob's inbox marks the candidate, and opening it says who is replying.
+    tmux.wait_in("b", "✎ alice", 10);
+    tmux.cmd(&["send-keys", "-t", "b", "Enter"]);
+    tmux.wait_in("b", "alice is replying — check before you answer", 10);
+    // A third recruiter's command line hears of it too.
+    let first: serde_json::Value = serde_json::from_slice(
+        &Command::new(bin)
+            .args(["candidates", "--awaiting", "--json", "--data-dir"])
+            .arg(&data)
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let body = dir.path().join("body.txt");
+    std::fs::write(&body, "Hello\n").unwrap();
+    let out = Command::new(bin)
+        .args([
+            "reply",
+            first[0]["address"].as_str().unwrap(),
+            "--body-file",
+        ])
+        .arg(&body)
+        .arg("--data-dir")
+        .arg(&data)
+        .env("USER", "carol")
+        .env("RAPPORT_CONFIG", dir.path().join("none.toml"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("note: alice is replying this candidate right now"),
+        "{err}"
+    );
+    // Alice keeps her draft and goes back: Bob sees her viewing, then gone when she quits.
+    tmux.cmd(&["send-keys", "-t", "a", "Escape"]);
+    tmux.wait_in("b", "alice is viewing", 10);
+    tmux.cmd(&["send-keys", "-t", "a", "q"]);
+    tmux.wait_in("a", "rapport exited with 0", 10);
+    let start = Instant::now();
+    while tmux.screen_of("b").contains("alice is") {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "alice's presence outlived her session"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tmux.cmd(&["send-keys", "-t", "b", "q"]);
+    tmux.wait_in("b", "rapport exited with 0", 10);
 }

@@ -22,6 +22,7 @@ pub fn run(store: &mut Store, a: BurstArgs, who: &str) -> anyhow::Result<ExitCod
     let q = InboxQuery {
         filter: InboxFilter::All,
         search: None,
+        assignee: Default::default(),
     };
     let n = store.inbox_count(&q)?;
     let ids: Vec<i64> = store.inbox_page(&q, 0, n)?.iter().map(|r| r.id).collect();

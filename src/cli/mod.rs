@@ -9,6 +9,7 @@ pub mod people;
 mod report;
 mod send;
 mod sync;
+mod teamwork;
 
 use crate::core::store::Store;
 use crate::core::{demo_install, ingest, logging, paths};
@@ -113,6 +114,12 @@ pub enum Cmd {
         #[arg(long)]
         yes: bool,
     },
+    /// Assign a candidate to a recruiter (or --none)
+    Assign(teamwork::AssignArgs),
+    /// Keep a candidate out of "awaiting reply" until a time (or --none)
+    Snooze(teamwork::SnoozeArgs),
+    /// Add an internal note to a candidate (never sent; in their export)
+    Note(teamwork::NoteArgs),
     /// Reply to the candidate's latest message (checked against their wishes, then sent)
     Reply(send::ReplyArgs),
     /// Write a new message to a candidate
@@ -319,6 +326,7 @@ fn tui_with(
     }
     state.actor = people::actor(cfg);
     (state.schedule, state.target) = crate::core::report::settings(cfg, &state.store);
+    state.team_names = crate::core::team::names(&crate::core::team::members(cfg, &state.store));
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     let templates_dir = cfg
         .and_then(|c| c.templates_dir.clone())
@@ -381,6 +389,9 @@ fn scripting(
         Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
         Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
+        Cmd::Assign(a) => teamwork::assign(&mut open_existing(dir)?, a, cfg, &who),
+        Cmd::Snooze(a) => teamwork::snooze(&mut open_existing(dir)?, a, &who),
+        Cmd::Note(a) => teamwork::note(&mut open_existing(dir)?, a, &who),
         Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
         Cmd::Report(a) => report::report(&open_existing(dir)?, cfg, a),
         Cmd::Waiting(a) => report::waiting(&open_existing(dir)?, cfg, a),

@@ -25,6 +25,7 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
             InboxFilter::All
         },
         search: None,
+        assignee: Default::default(),
     };
     let n = store.inbox_count(&q)?;
     let rows = store.inbox_page(&q, 0, n)?;
@@ -43,6 +44,9 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
                     "last_activity": time(r.last_activity),
                     "last_direction": r.last_direction.map(Direction::as_str),
                     "opted_out": r.opted_out,
+                    "assigned_to": r.assigned_to,
+                    "snoozed_until": time(r.snoozed_until),
+                    "back_from_snooze": r.back_from_snooze,
                 })
             })
             .collect();
@@ -99,6 +103,12 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     "note": c.entry.note,
                     "recorded_by": c.entry.recorded_by,
                 }),
+                TimelineItem::Note(n) => json!({
+                    "kind": "note",
+                    "date": rfc3339(n.at),
+                    "author": n.author,
+                    "text": n.text,
+                }),
             })
             .collect();
         let opt_outs: Vec<Value> = p
@@ -109,8 +119,11 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                        "recorded_by": o.recorded_by, "at": rfc3339(o.at), "revoked_at": time(o.revoked_at)})
             })
             .collect();
+        let (assignment, snooze) = (store.assignment(id)?, store.snooze_of(id)?);
         return print_json(&json!({
             "id": p.id,
+            "assigned_to": assignment.map(|a| a.assignee),
+            "snoozed_until": snooze.map(|z| rfc3339(z.until)),
             "name": p.name,
             "addresses": p.addresses,
             "opted_out": p.opted_out(),
@@ -132,6 +145,12 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
     }
     if let Some(w) = p.waiting_since {
         println!("  waiting for our reply since {}", rfc3339(w));
+    }
+    if let Some(a) = store.assignment(id)? {
+        println!("  assigned to {} (by {})", a.assignee, a.assigned_by);
+    }
+    if let Some(z) = store.snooze_of(id)? {
+        println!("  snoozed until {} (by {})", rfc3339(z.until), z.snoozed_by);
     }
     if let Some(pr) = &p.preferences {
         let ch: Vec<&str> = pr.channels.iter().map(|c| c.as_str()).collect();
@@ -181,6 +200,13 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     e.recorded_by,
                     e.note
                 );
+                println!();
+            }
+            TimelineItem::Note(n) => {
+                println!("✎ {} note by {} (internal):", rfc3339(n.at), n.author);
+                for l in n.text.lines() {
+                    println!("    {l}");
+                }
                 println!();
             }
         }

@@ -78,7 +78,8 @@ pub struct ReplyArgs {
     pub email: String,
     #[arg(long, value_name = "FILE")]
     pub body_file: PathBuf,
-    /// Send despite a frequency, channel or address conflict (needs --reason)
+    /// Send despite a frequency, channel or address conflict, or a colleague's mail to them
+    /// after their latest message (needs --reason)
     #[arg(long)]
     pub yes: bool,
     /// Why the conflict is acceptable (recorded in the candidate's history)
@@ -130,6 +131,7 @@ fn queue_and_deliver(
     draft: Draft,
     yes: bool,
     reason: Option<String>,
+    opened_at: Option<i64>,
 ) -> anyhow::Result<ExitCode> {
     let identity = identity(&ctx.store, ctx.cfg, &ctx.actor)?;
     let mid = compose::new_message_id(&identity.shared_address);
@@ -147,11 +149,21 @@ fn queue_and_deliver(
         raw,
         topics: vec![],
         created_by: ctx.actor.clone(),
+        opened_at,
     };
     let confirm = yes.then(|| Confirmation {
         actor: ctx.actor.clone(),
         reason: reason.clone().unwrap_or_default(),
     });
+    let now = crate::core::store::now();
+    for p in ctx
+        .store
+        .presence_of_others(&crate::core::store::session_id(), now)?
+        .iter()
+        .filter(|p| p.candidate_id == Some(cand))
+    {
+        eprintln!("note: {} this candidate right now", p.describe());
+    }
     let id = match enqueue(
         &mut ctx.store,
         &out,
@@ -243,7 +255,9 @@ pub fn reply(mut ctx: Ctx, a: ReplyArgs) -> anyhow::Result<ExitCode> {
         &crate::core::timefmt::rfc3339(parent.date),
     );
     draft.body = format!("{}{}", read_body(&a.body_file)?, draft.body);
-    queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason)
+    // What is being answered is their latest message: a colleague's mail or call after it
+    // means someone may have answered already.
+    queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason, Some(parent.date))
 }
 
 pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
@@ -256,7 +270,15 @@ pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
         in_reply_to: None,
         references: vec![],
     };
-    queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason)
+    let their_latest = ctx
+        .store
+        .conversation(cand, 500)?
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.direction == crate::core::model::Direction::Inbound && !m.automated)
+        .map(|m| m.date);
+    queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason, their_latest)
 }
 
 pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Result<ExitCode> {

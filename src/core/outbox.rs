@@ -16,6 +16,9 @@ pub struct Outgoing {
     /// Interests the message is about (for topic opt-outs); may be empty.
     pub topics: Vec<String>,
     pub created_by: String,
+    /// When the sender opened the candidate or draft: what colleagues did to the candidate
+    /// after this needs a confirmation (None: no such check).
+    pub opened_at: Option<i64>,
 }
 
 /// A recruiter's explicit go-ahead despite conflicts, with their reason (recorded).
@@ -53,6 +56,27 @@ pub fn enqueue(
         &out.topics,
         now,
     )?;
+    // Two recruiters answering the same person: a colleague's mail or logged contact since
+    // the sender opened the candidate is a conflict to confirm, like a policy one.
+    let colleague: Vec<Conflict> = match (out.candidate_id, out.opened_at) {
+        (Some(c), Some(since)) => {
+            let root = store.merged_root(c)?;
+            store
+                .colleague_activity(root, since, &out.created_by)?
+                .into_iter()
+                .map(Conflict::Colleague)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    let verdict = match verdict {
+        Verdict::Allowed if !colleague.is_empty() => Verdict::Confirm(colleague),
+        Verdict::Confirm(mut c) => {
+            c.extend(colleague);
+            Verdict::Confirm(c)
+        }
+        v => v,
+    };
     let note = match verdict {
         Verdict::Refused(r) => return Err(SendError::Refused(r)),
         Verdict::Allowed => None,

@@ -132,6 +132,9 @@ pub enum Conflict {
     NotTheirAddress {
         address: String,
     },
+    /// A colleague wrote to (or logged a contact with) the candidate after this reply was
+    /// started: what they did, so the sender can judge.
+    Colleague(crate::core::store::ColleagueActivity),
 }
 
 impl std::fmt::Display for Conflict {
@@ -164,6 +167,7 @@ impl std::fmt::Display for Conflict {
             Conflict::NotTheirAddress { address } => {
                 write!(f, "{address} is not one of the candidate's addresses")
             }
+            Conflict::Colleague(a) => write!(f, "a colleague may have answered already: {a}"),
         }
     }
 }

@@ -101,6 +101,10 @@ bindable! {
     Period => "period", "Reports: next period (7, 30, 90 days, all)";
     ToggleClock => "toggle-clock", "Reports: calendar time or business hours";
     ToggleGroup => "toggle-group", "Reports: table per recruiter or per week";
+    Assign => "assign", "Assign the candidate to a recruiter, to me, or to nobody";
+    Snooze => "snooze", "Snooze until a date (out of awaiting reply until then)";
+    Note => "note", "Add an internal note (never sent; shown in the timeline)";
+    FilterOwner => "filter-owner", "Whose: everyone's / mine / unassigned";
     NextField => "next-field", "Next field";
     PrevField => "prev-field", "Previous field";
     NextOption => "next-option", "Next choice";
@@ -126,6 +130,8 @@ pub enum Action {
     Resize(u16, u16),
     /// Periodic tick: refreshes relative times and picks up changes.
     Tick,
+    /// A few seconds passed: refresh colleagues' presence and this session's heartbeat.
+    PresenceTick,
     /// Text typed into a form's text field.
     FormInput(char),
     FormBackspace,

@@ -326,6 +326,11 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         raw: raw.clone(),
         topics: vec![],
         created_by: s.actor.clone(),
+        // Colleagues' mail since this candidate was opened needs a confirmation.
+        opened_at: s
+            .opened
+            .filter(|(c, _)| *c == session.candidate)
+            .map(|(_, at)| at),
     };
     match enqueue(
         &mut s.store,
@@ -335,6 +340,8 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
     ) {
         Ok(_) => {
             let _ = s.store.delete_draft(session.draft_id);
+            // Whatever colleagues did before this send was seen and confirmed.
+            s.opened = Some((session.candidate, crate::core::store::now()));
             s.notice = Some("queued: sending now (the conversation shows its progress)".into());
             vec![Command::Deliver]
         }

@@ -80,6 +80,20 @@ pub fn lines_with_anchors(
                 }
                 out.push(Line::raw(""));
             }
+            TimelineItem::Note(n) => {
+                let head = format!(
+                    "✎ note · {} · {} (internal, never sent)",
+                    n.author,
+                    long_date(n.at, tz)
+                );
+                out.push(Line::styled(truncate(&head, w), theme.warn()));
+                for l in n.text.lines() {
+                    for piece in wrap(&format!("  {l}"), w) {
+                        out.push(Line::raw(piece));
+                    }
+                }
+                out.push(Line::raw(""));
+            }
         }
     }
     (out, anchors)

@@ -91,6 +91,14 @@ pub enum Purpose {
         names: Vec<String>,
         reply: bool,
     },
+    /// Assign to one of `choices` (None: nobody).
+    Assign {
+        candidate: i64,
+        choices: Vec<Option<String>>,
+    },
+    Snooze {
+        candidate: i64,
+    },
     /// Send a draft with no text of its own.
     SendEmpty,
     /// Send despite conflicts with the candidate's wishes (needs a reason).

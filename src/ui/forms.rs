@@ -466,6 +466,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 "erased ({n} messages); their messages remain on the IMAP server"
             ))
         }
+        Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
         Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {
             Err("handled by the compose flow".into())
         }

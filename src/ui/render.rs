@@ -92,7 +92,12 @@ pub fn sync_text(s: &State) -> Option<(String, Style)> {
 }
 
 fn title_bar(s: &State, f: &mut Frame, r: Rect) {
-    let right = format!(" {} · {} ", s.filter.label(), s.total);
+    let right = format!(
+        " {}{} · {} ",
+        s.filter.label(),
+        crate::ui::render_team::owner_suffix(s),
+        s.total
+    );
     let mut left = vec![Span::styled(" rapport ", s.theme.title())];
     let mut rest = format!("· {} ", s.title);
     if let Some(q) = &s.search {
@@ -124,7 +129,12 @@ fn title_bar(s: &State, f: &mut Frame, r: Rect) {
 
 fn inbox(s: &State, f: &mut Frame, r: Rect) {
     let focused = s.focus == Focus::Inbox;
-    let title = format!(" {} ({}) ", s.filter.label(), s.total);
+    let title = format!(
+        " {}{} ({}) ",
+        s.filter.label(),
+        crate::ui::render_team::owner_suffix(s),
+        s.total
+    );
     f.render_widget(pane(s, title, focused), r);
     let inner = Panes::inner(r);
     let w = inner.width as usize;
@@ -152,7 +162,12 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
             continue;
         };
         let later = row.next_contact.is_some_and(|n| n < 0 || n > s.now);
-        let marker = if row.opted_out {
+        let marker = if let Some(m) = crate::ui::render_team::row_marker(s, row)
+            && !row.opted_out
+            && !row.suppressed
+        {
+            m
+        } else if row.opted_out {
             Span::styled("⊘ ", s.theme.danger())
         } else if row.suppressed {
             Span::styled("⊗ ", s.theme.danger())
@@ -200,7 +215,14 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
             Span::raw(" "),
         ];
         if snippet_w > 0 {
-            spans.push(Span::styled(fit(&row.snippet, snippet_w), s.theme.dim()));
+            // A colleague on this candidate shows first, in the snippet's place.
+            let mut left = snippet_w;
+            if let Some((p, style)) = crate::ui::render_team::row_presence(s, row) {
+                let p = truncate(&p, left);
+                left -= width(&p);
+                spans.push(Span::styled(p, style));
+            }
+            spans.push(Span::styled(fit(&row.snippet, left), s.theme.dim()));
             spans.push(Span::raw(" "));
         }
         spans.push(right);
@@ -229,8 +251,8 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(block, r);
     let mut inner = Panes::inner(r);
     if let Some(p) = &s.profile {
-        let mut banner: Vec<Line> = Vec::new();
         let w = inner.width as usize;
+        let mut banner: Vec<Line> = crate::ui::render_team::banner(s, p.id, w);
         if let Some((_, evidence)) = &p.optout_request {
             let k = |b| {
                 s.keymap
@@ -298,7 +320,11 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
             .cloned()
             .unwrap_or_default();
         let head = Line::styled(
-            format!("Writing · {hint} sends · {cancel} keeps the draft"),
+            if s.note_for.is_some() {
+                format!("Internal note (never sent) · {hint} saves · {cancel} discards")
+            } else {
+                format!("Writing · {hint} sends · {cancel} keeps the draft")
+            },
             s.theme.warn(),
         );
         f.render_widget(Paragraph::new(head), Rect { height: 1, ..inner });
@@ -411,6 +437,13 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
     };
     out.push(kv("From them", when(p.last_inbound_at)));
     out.push(kv("Contacted", when(p.last_contact_at)));
+    if let Some(who) = s
+        .selected_row()
+        .filter(|r| r.id == p.id)
+        .and_then(|r| r.assigned_to.clone())
+    {
+        out.push(kv("Assigned to", who));
+    }
     out.push(Line::raw(""));
     out.push(Line::styled("Preferences", t.heading()));
     match &p.preferences {

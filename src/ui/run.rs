@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 /// How often relative times and the list refresh while idle.
 const TICK: Duration = Duration::from_secs(30);
+/// How often colleagues' presence is read again (and this session's heartbeat written).
+const PRESENCE_TICK: Duration = Duration::from_secs(2);
 
 /// How often the database is asked whether another process changed it: colleagues' work and
 /// new mail show within this (plus one redraw).
@@ -48,6 +50,8 @@ pub fn run(mut state: State, workers: Workers) -> anyhow::Result<()> {
             .and_then(|mut t| event_loop(&mut t, &mut state, &workers)),
         Err(e) => Err(e.into()),
     };
+    // Colleagues stop seeing this session at once rather than after it goes stale.
+    let _ = state.store.clear_presence(&state.session.clone());
     let restored = restore();
     result?;
     restored?;
@@ -90,13 +94,21 @@ where
     B::Error: Send + Sync + 'static,
 {
     let size = terminal.size()?;
-    update(state, Action::Resize(size.width, size.height));
+    for c in step(state, Action::Resize(size.width, size.height)) {
+        side_effect(state, workers, c);
+    }
     reload_list(state);
     let mut last_tick = Instant::now();
     let mut watch = crate::ui::live::Watch::new(&state.store);
+    let mut last_presence = Instant::now();
+    for c in step(state, Action::PresenceTick) {
+        side_effect(state, workers, c);
+    }
     loop {
         if watch.due(WATCH) && watch.changed(&state.store) {
-            update(state, Action::DataChanged);
+            for c in step(state, Action::DataChanged) {
+                side_effect(state, workers, c);
+            }
         }
         terminal.draw(|f| render(state, f))?;
         // Lets the terminal test check that a crash restores the terminal (debug builds only).
@@ -104,11 +116,16 @@ where
         if std::env::var_os("RAPPORT_TEST_PANIC").is_some() {
             panic!("RAPPORT_TEST_PANIC is set: crashing on purpose");
         }
-        let mut timeout = TICK.saturating_sub(last_tick.elapsed()).min(WATCH);
+        let mut timeout = TICK
+            .saturating_sub(last_tick.elapsed())
+            .min(WATCH)
+            .min(PRESENCE_TICK.saturating_sub(last_presence.elapsed()));
         if let Some((_, rx)) = &workers.delivery {
             timeout = timeout.min(Duration::from_millis(200));
             while let Ok(ev) = rx.try_recv() {
-                update(state, Action::Delivery(ev));
+                for c in step(state, Action::Delivery(ev)) {
+                    side_effect(state, workers, c);
+                }
             }
         }
         if let Some(rx) = &workers.sync {
@@ -116,7 +133,9 @@ where
             timeout = timeout.min(Duration::from_millis(200));
             let mut got = false;
             while let Ok(ev) = rx.try_recv() {
-                update(state, Action::Sync(ev));
+                for c in step(state, Action::Sync(ev)) {
+                    side_effect(state, workers, c);
+                }
                 got = true;
             }
             if got {
@@ -133,22 +152,14 @@ where
                 if matches!(a, Action::Key(_)) {
                     state.notice = None;
                 }
-                for c in update(state, a) {
+                for c in step(state, a) {
                     match c {
                         Command::Quit => return Ok(()),
-                        Command::Deliver => {
-                            if let Some((wake, _)) = &workers.delivery {
-                                let _ = wake.send(());
-                            }
-                        }
+                        Command::Deliver | Command::Presence(_) => side_effect(state, workers, c),
                         Command::Edit(text) => {
                             let done = edit_externally(terminal, state, workers, &text);
-                            for c in update(state, Action::EditorDone(done)) {
-                                if c == Command::Deliver
-                                    && let Some((wake, _)) = &workers.delivery
-                                {
-                                    let _ = wake.send(());
-                                }
+                            for c in step(state, Action::EditorDone(done)) {
+                                side_effect(state, workers, c);
                             }
                         }
                     }
@@ -157,8 +168,43 @@ where
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            update(state, Action::Tick);
+            for c in step(state, Action::Tick) {
+                side_effect(state, workers, c);
+            }
         }
+        if last_presence.elapsed() >= PRESENCE_TICK {
+            last_presence = Instant::now();
+            for c in step(state, Action::PresenceTick) {
+                side_effect(state, workers, c);
+            }
+        }
+    }
+}
+
+/// `update`, then what colleagues should now see of this session (see `ui::presence`).
+fn step(state: &mut State, action: Action) -> Vec<Command> {
+    let mut out = update(state, action);
+    out.extend(crate::ui::presence::announce(
+        state,
+        crate::core::store::now(),
+    ));
+    out
+}
+
+/// Commands that need no terminal: waking the outbox worker, writing presence.
+fn side_effect(state: &mut State, workers: &Workers, c: Command) {
+    match c {
+        Command::Deliver => {
+            if let Some((wake, _)) = &workers.delivery {
+                let _ = wake.send(());
+            }
+        }
+        Command::Presence(p) => {
+            if let Err(e) = state.store.set_presence(&p) {
+                tracing::warn!("cannot record presence: {e}");
+            }
+        }
+        Command::Quit | Command::Edit(_) => {}
     }
 }
 

@@ -68,6 +68,8 @@ pub enum Command {
     Edit(String),
     /// Wake the outbox worker.
     Deliver,
+    /// Tell colleagues' sessions what this one has open (written to the shared database).
+    Presence(crate::core::store::Presence),
 }
 
 /// How many inbox rows are kept in memory around the selection; the rest stays in SQLite.
@@ -147,6 +149,22 @@ pub struct State {
     /// Business hours laid out over the waits in the loaded rows (rebuilt with them), so
     /// drawing a wait is a lookup.
     pub business: crate::core::hours::BusinessClock,
+    /// Whose candidates the inbox lists: everyone's, mine or nobody's.
+    pub assignee_filter: crate::core::store::AssigneeFilter,
+    /// The recruiters a candidate can be assigned to (display names from [[team]]).
+    pub team_names: Vec<String>,
+    /// This process's presence session (pid@host) and OS user.
+    pub session: String,
+    pub os_user: String,
+    /// What colleagues' live sessions have open, refreshed every few seconds.
+    pub others: Vec<crate::core::store::Presence>,
+    /// What this session last announced: (candidate, activity, when).
+    pub announced: Option<(Option<i64>, crate::core::store::Activity, i64)>,
+    /// The candidate this session has open and since when: a colleague's mail to them after
+    /// that needs a confirmation before a reply goes out.
+    pub opened: Option<(i64, i64)>,
+    /// The built-in editor is writing an internal note on this candidate, not mail.
+    pub note_for: Option<i64>,
 }
 
 impl PartialEq for Mode {
@@ -224,6 +242,14 @@ impl State {
             business: crate::core::hours::BusinessClock::new(&schedule, now, now),
             schedule,
             target,
+            assignee_filter: Default::default(),
+            team_names: Vec::new(),
+            session: crate::core::store::session_id(),
+            os_user: std::env::var("USER").unwrap_or_default(),
+            others: Vec::new(),
+            announced: None,
+            opened: None,
+            note_for: None,
         }
     }
 
@@ -231,6 +257,7 @@ impl State {
         InboxQuery {
             filter: self.filter,
             search: self.search.clone(),
+            assignee: self.assignee_filter.clone(),
         }
     }
 

@@ -27,6 +27,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             reload_list(s);
             crate::ui::reports::tick(s);
         }
+        Action::PresenceTick => crate::ui::presence::refresh(s, crate::core::store::now()),
         Action::SearchInput(c) => {
             if let Mode::Search { input, .. } = &mut s.mode {
                 input.push(c);
@@ -137,6 +138,9 @@ fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
     let Mode::Compose(ta) = &s.mode else {
         return Vec::new();
     };
+    if s.note_for.is_some() {
+        return crate::ui::teamwork::note_key(s, b);
+    }
     let text = ta.lines().join("\n");
     match b {
         Bound::Submit => {
@@ -270,7 +274,9 @@ fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
         | P::LogContact { candidate }
         | P::OptOut { candidate, .. }
         | P::Rename { candidate }
-        | P::Split { candidate, .. } => Some(*candidate),
+        | P::Split { candidate, .. }
+        | P::Assign { candidate, .. }
+        | P::Snooze { candidate } => Some(*candidate),
         P::Merge { target, .. } => Some(*target),
         P::Erase { .. } | P::SendEmpty | P::SendConfirm | P::PickTemplate { .. } => None,
     }
@@ -278,7 +284,7 @@ fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
 
 /// Reloads the list after a change, keeping the same candidate selected when it is still
 /// listed near where it was.
-fn reload_keeping(s: &mut State, candidate: Option<i64>) {
+pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
     reload_list(s);
     let Some(c) = candidate else { return };
     if s.selected_row().map(|r| r.id) == Some(c) {
@@ -417,6 +423,9 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
             Bound::Compose => return crate::ui::compose::start(s, false),
             _ => {}
         }
+    }
+    if !matches!(s.mode, Mode::Help { .. }) && crate::ui::teamwork::key(s, b) {
+        return Vec::new();
     }
     if relationship_key(s, b) {
         return Vec::new();

@@ -27,6 +27,10 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "audit_log",
     "merges",
     "waits",
+    "assignments",
+    "snoozes",
+    "notes",
+    "presence",
 ];
 
 /// Tables without personal data (sync state, search index internals, threading ids).
@@ -113,6 +117,10 @@ impl Store {
             "audit_log": q("SELECT * FROM audit_log WHERE candidate_id IN person ORDER BY at, id")?,
             "merges": q("SELECT * FROM merges WHERE target_id IN person OR source_id IN person")?,
             "waits": q("SELECT * FROM waits WHERE candidate_id IN person ORDER BY started_at, id")?,
+            "assignments": q("SELECT * FROM assignments WHERE candidate_id IN person")?,
+            "snoozes": q("SELECT * FROM snoozes WHERE candidate_id IN person")?,
+            "notes": q("SELECT * FROM notes WHERE candidate_id IN person ORDER BY at, id")?,
+            "presence": q("SELECT session, user, name, candidate_id, activity, since, heartbeat_at FROM presence WHERE candidate_id IN person")?,
         }))
     }
 
@@ -181,6 +189,10 @@ impl Store {
                 "preferences",
                 "interests",
                 "candidate_addresses",
+                "assignments",
+                "snoozes",
+                "notes",
+                "presence",
             ] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE candidate_id = ?1"),

@@ -7,10 +7,12 @@ mod data_rights;
 mod lease;
 mod outbox;
 mod people;
+mod presence;
 mod read;
 mod relations;
 pub mod schema;
 mod sync_state;
+mod teamwork;
 mod waits;
 mod write;
 
@@ -18,9 +20,11 @@ pub use audit::*;
 pub use data_rights::*;
 pub use lease::*;
 pub use outbox::*;
+pub use presence::*;
 pub use read::*;
 pub use relations::*;
 pub use sync_state::*;
+pub use teamwork::*;
 pub use waits::*;
 pub use write::*;
 

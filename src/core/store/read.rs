@@ -43,6 +43,8 @@ pub struct InboxQuery {
     pub filter: InboxFilter,
     /// Free text: narrows to candidates with matching mail, name or address.
     pub search: Option<String>,
+    /// Whose candidates: everyone's, mine, or nobody's.
+    pub assignee: super::AssigneeFilter,
 }
 
 /// One line of the candidate inbox.
@@ -63,6 +65,12 @@ pub struct InboxRow {
     pub suppressed: bool,
     /// A message of theirs reads as a request to stop contact.
     pub optout_request: bool,
+    /// The recruiter the candidate is assigned to.
+    pub assigned_to: Option<String>,
+    /// Snoozed until then (out of "awaiting reply" meanwhile).
+    pub snoozed_until: Option<i64>,
+    /// A snooze ended and they are still waiting for our reply.
+    pub back_from_snooze: bool,
 }
 
 /// One email in a conversation.
@@ -103,6 +111,8 @@ pub struct Conversation {
     pub contacts: Vec<ContactView>,
     /// Older messages exist beyond what was loaded.
     pub older_omitted: i64,
+    /// Internal notes in the same span as `contacts`.
+    pub notes: Vec<super::NoteView>,
 }
 
 /// An opt-out as shown on the profile.
@@ -193,10 +203,19 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
-const INBOX_COLUMNS: &str = "c.id, c.name,
+fn inbox_columns() -> String {
+    format!(
+        "c.id, c.name,
     (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id ORDER BY first_seen, address LIMIT 1),
     c.last_snippet, c.waiting_since, c.last_message_at, c.last_direction, c.message_count, c.opted_out,
-    c.next_contact, c.suppressed, c.optout_request IS NOT NULL";
+    c.next_contact, c.suppressed, c.optout_request IS NOT NULL,
+    (SELECT assignee FROM assignments x WHERE x.candidate_id = c.id),
+    (SELECT until FROM snoozes z WHERE z.candidate_id = c.id AND {SNOOZED}),
+    {BACK_FROM_SNOOZE}",
+        SNOOZED = super::teamwork::SNOOZED,
+        BACK_FROM_SNOOZE = super::teamwork::BACK_FROM_SNOOZE
+    )
+}
 
 fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
     Ok(InboxRow {
@@ -212,6 +231,9 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
         next_contact: r.get(9)?,
         suppressed: r.get(10)?,
         optout_request: r.get(11)?,
+        assigned_to: r.get(12)?,
+        snoozed_until: r.get(13)?,
+        back_from_snooze: r.get(14)?,
     })
 }
 
@@ -219,7 +241,12 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
 fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
     let mut clauses = vec!["c.merged_into IS NULL".to_string()];
     clauses.push(match q.filter {
-        InboxFilter::Awaiting => format!("c.inbox_rank < {RANK_AWAITING_BELOW}"),
+        InboxFilter::Awaiting => {
+            format!(
+                "c.inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
+                super::teamwork::SNOOZED
+            )
+        }
         InboxFilter::All => "1".to_string(),
         InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
     });
@@ -236,6 +263,20 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
         );
         args.push(fts);
         args.push(like);
+    }
+    match &q.assignee {
+        super::AssigneeFilter::Anyone => {}
+        super::AssigneeFilter::Unassigned => clauses
+            .push("NOT EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id)".into()),
+        // A recruiter's name is data, so it goes in as a parameter (numbered after the search's).
+        super::AssigneeFilter::Mine(me) => {
+            clauses.push(
+                "EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id AND x.assignee = ?3)"
+                    .into(),
+            );
+            args.resize(2, String::new());
+            args.push(me.clone());
+        }
     }
     (clauses.join(" AND "), args)
 }
@@ -257,8 +298,9 @@ impl Store {
         let (w, mut args) = inbox_where(q);
         let n = args.len();
         let sql = format!(
-            "SELECT {INBOX_COLUMNS} FROM candidates c WHERE {w}
+            "SELECT {} FROM candidates c WHERE {w}
              ORDER BY c.inbox_rank, c.id LIMIT ?{} OFFSET ?{}",
+            inbox_columns(),
             n + 1,
             n + 2
         );
@@ -347,11 +389,17 @@ impl Store {
             if older_omitted > 0 { since } else { i64::MIN },
             1000,
         )?;
+        let notes = self
+            .notes(candidate_id)?
+            .into_iter()
+            .filter(|n| older_omitted == 0 || n.at >= since)
+            .collect();
         Ok(Conversation {
             candidate_id,
             messages,
             contacts,
             older_omitted,
+            notes,
         })
     }
 
@@ -565,7 +613,8 @@ impl Store {
             candidates: count("SELECT count(*) FROM candidates WHERE merged_into IS NULL")?,
             threads: count("SELECT count(*) FROM threads")?,
             awaiting_reply: count(&format!(
-                "SELECT count(*) FROM candidates WHERE inbox_rank < {RANK_AWAITING_BELOW}"
+                "SELECT count(*) FROM candidates c WHERE inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
+                super::teamwork::SNOOZED
             ))?,
             opted_out: count(
                 "SELECT count(*) FROM candidates WHERE opted_out = 1 AND merged_into IS NULL",

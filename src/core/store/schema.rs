@@ -321,14 +321,61 @@ CREATE TABLE leases (
 CREATE INDEX audit_log_at ON audit_log(at);
 "#;
 
+/// Teamwork on one shared box: who owns a candidate, snoozes, internal notes and who is
+/// looking at whom right now.
+const V5_TEAMWORK: &str = r#"
+-- The recruiter (display name, as recorded in `actor` columns) a candidate is assigned to.
+CREATE TABLE assignments (
+  candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+  assignee TEXT NOT NULL,
+  assigned_by TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX assignments_assignee ON assignments(assignee);
+
+-- Out of "awaiting reply" until `until` (or until they write after `at`).
+CREATE TABLE snoozes (
+  candidate_id INTEGER PRIMARY KEY REFERENCES candidates(id) ON DELETE CASCADE,
+  until INTEGER NOT NULL,
+  snoozed_by TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+
+-- Internal notes about a candidate: never sent, but personal data (exported, erased).
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE INDEX notes_candidate ON notes(candidate_id, at);
+
+-- Notes (and the export and erase) follow merges through merged_into: keep that a lookup.
+CREATE INDEX IF NOT EXISTS candidates_merged_into ON candidates(merged_into);
+
+-- One row per open rapport session (pid@host): what it has open. Stale after a while
+-- without a heartbeat; removed on exit.
+CREATE TABLE presence (
+  session TEXT PRIMARY KEY,
+  user TEXT NOT NULL,
+  name TEXT NOT NULL,
+  candidate_id INTEGER REFERENCES candidates(id) ON DELETE CASCADE,
+  activity TEXT NOT NULL CHECK (activity IN ('viewing', 'replying')),
+  since INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL
+) WITHOUT ROWID;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
         M::up(V2_RELATIONSHIPS),
         M::up(V3_WAITS),
         M::up(V4_SHARED),
+        M::up(V5_TEAMWORK),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 4;
+pub const LATEST: usize = 5;
