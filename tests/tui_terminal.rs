@@ -1,6 +1,8 @@
 //! Runs the real binary in a real terminal (tmux, 80x24): the inbox appears, `q` quits with
 //! exit code 0, and the terminal is restored (main screen, cursor visible, cooked mode).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -399,8 +401,13 @@ fn linux_console_gets_only_the_16_base_colours_and_a_small_terminal_is_told() {
 
 #[test]
 fn two_recruiters_see_each_other_on_a_candidate() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
+    // Two recruiters are two OS users (an actor is never taken from $USER).
+    if let Err(why) = common::team::users() {
+        eprintln!("skipped: {why}");
+        return;
+    }
+    let (dir, data) = common::team::shared_data_dir();
+    let (alice, bob) = (common::team::MEMBERS[0], common::team::MEMBERS[1]);
     let bin = env!("CARGO_BIN_EXE_rapport");
     assert!(
         Command::new(bin)
@@ -418,14 +425,14 @@ fn two_recruiters_see_each_other_on_a_candidate() {
         &tmux,
         "a",
         "screen-256color",
-        "USER=alice EDITOR= VISUAL=",
+        &format!("runuser -u {alice} -- env EDITOR= VISUAL="),
         &data,
     );
     session(
         &tmux,
         "b",
         "xterm-256color",
-        "USER=bob EDITOR= VISUAL=",
+        &format!("runuser -u {bob} -- env EDITOR= VISUAL="),
         &data,
     );
     tmux.wait_in("a", "Awaiting reply", 30);
@@ -437,9 +444,13 @@ fn two_recruiters_see_each_other_on_a_candidate() {
     tmux.cmd(&["send-keys", "-t", "a", "Enter"]);
     tmux.wait_in("a", "Writing", 10);
     // Bob's inbox marks the candidate, and opening it says who is replying.
-    tmux.wait_in("b", "✎ alice", 10);
+    tmux.wait_in("b", &format!("✎ {alice}"), 10);
     tmux.cmd(&["send-keys", "-t", "b", "Enter"]);
-    tmux.wait_in("b", "alice is replying — check before you answer", 10);
+    tmux.wait_in(
+        "b",
+        &format!("{alice} is replying — check before you answer"),
+        10,
+    );
     // A third recruiter's command line hears of it too.
     let first: serde_json::Value = serde_json::from_slice(
         &Command::new(bin)
@@ -468,16 +479,18 @@ fn two_recruiters_see_each_other_on_a_candidate() {
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("note: alice is replying this candidate right now"),
+        err.contains(&format!(
+            "note: {alice} is replying this candidate right now"
+        )),
         "{err}"
     );
     // Alice keeps her draft and goes back: Bob sees her viewing, then gone when she quits.
     tmux.cmd(&["send-keys", "-t", "a", "Escape"]);
-    tmux.wait_in("b", "alice is viewing", 10);
+    tmux.wait_in("b", &format!("{alice} is viewing"), 10);
     tmux.cmd(&["send-keys", "-t", "a", "q"]);
     tmux.wait_in("a", "rapport exited with 0", 10);
     let start = Instant::now();
-    while tmux.screen_of("b").contains("alice is") {
+    while tmux.screen_of("b").contains(&format!("{alice} is")) {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "alice's presence outlived her session"

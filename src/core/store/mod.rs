@@ -89,6 +89,18 @@ impl Store {
     }
 
     pub fn open(path: &Path) -> Result<Store> {
+        // SQLite creates the -wal and -shm files itself and fixes their mode only after
+        // creating them: a colleague opening in that instant would get a read-only database.
+        // In a shared data dir the umask gives them the group bits from the start.
+        if path
+            .parent()
+            .is_some_and(crate::core::shared_dir::is_group_shared)
+        {
+            // SAFETY: umask has no preconditions; it only narrows what later files lack.
+            unsafe {
+                libc::umask(0o007);
+            }
+        }
         create_private_file(path)?;
         let mut conn = Connection::open_with_flags(
             path,
