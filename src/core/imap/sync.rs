@@ -15,6 +15,11 @@ use std::sync::mpsc::sync_channel;
 /// (the imap crate reads a whole response before returning it).
 pub const FETCH_BATCH: usize = 250;
 
+/// A folder bringing at least this many new messages, and at least as many as the store
+/// holds, is a first load: the search index is built once at the end of the sync instead of
+/// row by row (see `Store::defer_search_index`).
+pub const BULK_LOAD: usize = 1000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("{0}")]
@@ -209,6 +214,9 @@ pub fn sync_folder(
         v
     };
     let total = new_uids.len();
+    if total >= BULK_LOAD && total as u64 >= store.message_count()? {
+        store.defer_search_index()?;
+    }
     if total > 0 {
         let (new, known) = fetch_new(session, store, state.id, &folder.name, &new_uids, progress)?;
         report.new = new;
@@ -310,9 +318,18 @@ pub fn sync_all(
     let condstore = enable_condstore(session)?;
     let folders = resolve_folders(session, configured)?;
     let mut out = Vec::new();
-    for f in &folders {
-        out.push(sync_folder(session, store, f, condstore, progress)?);
-    }
+    let mut synced = || -> Result<(), SyncError> {
+        for f in &folders {
+            out.push(sync_folder(session, store, f, condstore, progress)?);
+        }
+        Ok(())
+    };
+    let result = synced();
+    // Search covers everything stored so far, also when the sync failed half-way (and after
+    // an earlier sync was killed during a first load).
+    let indexed = store.complete_search_index();
+    result?;
+    indexed?;
     Ok(out)
 }
 

@@ -233,6 +233,8 @@ impl Store {
                 }
             ),
         )?;
+        // While the search index is deferred the triggers did not remove their words: rebuild.
+        super::search_index::complete(&tx)?;
         tx.commit()?;
         // Make the deletion real on disk: merge the search index, rewrite the file, empty the WAL.
         self.conn.execute(

@@ -7,6 +7,7 @@ mod outbox;
 mod people;
 mod read;
 mod relations;
+mod search_index;
 pub mod schema;
 mod sync_state;
 mod write;

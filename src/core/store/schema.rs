@@ -278,9 +278,40 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_candidate ON audit_log(candidate_id, at);
 "#;
 
+/// v3: the search index can be deferred during a first load of many messages (meta key
+/// `search_index_deferred` present): the triggers skip, and one rebuild indexes everything at
+/// the end (see `Store::complete_search_index`). Per-row index writes were half of an initial
+/// sync; one pass over the table costs a fraction of that.
+const V3_DEFERRED_SEARCH_INDEX: &str = r#"
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_deferred') BEGIN
+  INSERT INTO messages_fts(rowid, subject, body, sender)
+  VALUES (new.id, new.subject, new.body, new.sender);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_deferred') BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, subject, body, sender)
+  VALUES ('delete', old.id, old.subject, old.body, old.sender);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, sender ON messages
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_deferred') BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, subject, body, sender)
+  VALUES ('delete', old.id, old.subject, old.body, old.sender);
+  INSERT INTO messages_fts(rowid, subject, body, sender)
+  VALUES (new.id, new.subject, new.body, new.sender);
+END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1_MAIL), M::up(V2_RELATIONSHIPS)])
+    Migrations::new(vec![
+        M::up(V1_MAIL),
+        M::up(V2_RELATIONSHIPS),
+        M::up(V3_DEFERRED_SEARCH_INDEX),
+    ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 2;
+pub const LATEST: usize = 3;
