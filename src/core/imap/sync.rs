@@ -244,8 +244,9 @@ pub fn sync_folder(
     Ok(report)
 }
 
-/// Fetches `uids` in batches on one thread while this one parses and stores the previous
-/// batch. Returns (new, already known).
+/// Fetches `uids` in batches on one thread, parses them on a second and stores them on this
+/// one: the connection keeps streaming while the previous batches are parsed and written.
+/// Returns (new, already known).
 fn fetch_new(
     session: &mut Session,
     store: &mut Store,
@@ -254,14 +255,17 @@ fn fetch_new(
     uids: &[u32],
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(usize, usize), SyncError> {
-    // Fetching and parsing run on one thread, storing on this one: the two overlap.
+    // Two batches in flight per stage bound memory (a batch is FETCH_BATCH messages).
+    let (raw_tx, raw_rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
     let (tx, rx) = sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(2);
     let total = uids.len();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in uids.chunks(FETCH_BATCH) {
+                // BODY[] first: the imap crate re-parses a response's start after every line
+                // it reads, and this way that start is short.
                 let batch = session
-                    .uid_fetch(uid_set(chunk), "(UID FLAGS INTERNALDATE BODY.PEEK[])")
+                    .uid_fetch(uid_set(chunk), "(BODY.PEEK[] UID FLAGS INTERNALDATE)")
                     .map_err(SyncError::from)
                     .map(|fetches| {
                         fetches
@@ -283,10 +287,19 @@ fn fetch_new(
                                 })
                             })
                             .collect::<Vec<_>>()
-                    })
-                    .map(crate::core::ingest::parse_batch);
+                    });
                 let failed = batch.is_err();
-                if tx.send(batch).is_err() || failed {
+                if raw_tx.send(batch).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        scope.spawn(move || {
+            for batch in raw_rx {
+                if tx
+                    .send(batch.map(crate::core::ingest::parse_batch))
+                    .is_err()
+                {
                     return;
                 }
             }

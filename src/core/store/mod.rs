@@ -7,8 +7,8 @@ mod outbox;
 mod people;
 mod read;
 mod relations;
-mod search_index;
 pub mod schema;
+mod search_index;
 mod sync_state;
 mod write;
 
