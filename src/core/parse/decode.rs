@@ -48,7 +48,7 @@ fn alphabet_count(input: &[u8]) -> usize {
                     let digit = c.wrapping_sub(b'0') < 10;
                     u8::from(letter | digit | (c == b'+') | (c == b'/') | (c == b'-') | (c == b'_'))
                 })
-                .fold(0u8, |a, x| a + x) as usize
+                .sum::<u8>() as usize
         })
         .sum()
 }

@@ -27,11 +27,12 @@ impl Sim<'_> {
                 Client::Webmail | Client::Outlook => 0.8,
             }
         };
+        let quotes = self.rng.chance(chance);
         // (Realistic sizes: most clients quote by default; drawn from the sizes stream so the
         // compact demo's choices stay as they are.)
-        if !self.rng.chance(chance)
-            && !(self.g.realistic && !automated && self.sizes.chance(heavy::EXTRA_QUOTE))
-        {
+        let by_default =
+            !quotes && self.g.realistic && !automated && self.sizes.chance(heavy::EXTRA_QUOTE);
+        if !quotes && !by_default {
             return None;
         }
         let kind = match (inbound, self.c.client) {
