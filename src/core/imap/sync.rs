@@ -1,8 +1,9 @@
 //! Keeping the store in step with the server, per folder (RFC 4549): UIDVALIDITY checked, new
 //! mail fetched by UID above the highest we hold (in batches, with BODY.PEEK so nothing is
-//! marked read), flag changes via CONDSTORE when offered, expunges removed. Fetching the next
-//! batch overlaps parsing and storing the current one. Every batch commits with its UIDs, so a
-//! crash at any point loses nothing and duplicates nothing.
+//! marked read), flag changes via CONDSTORE when offered, expunges removed. Fetching, parsing
+//! and storing run on three threads, so the connection keeps streaming. Every batch commits
+//! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
+//! builds the search index once at the end of the sync instead of row by row.
 
 use super::connect::{ImapError, Session, describe};
 use crate::core::ingest::RawMessage;
