@@ -5,7 +5,10 @@
 //!
 //! INBOX goes to OUT_DIR/cur, Sent to OUT_DIR/.Sent/cur (Maildir++), every message marked seen.
 //! The mailbox is deterministic: a fixed seed and a fixed anchor date (override the anchor,
-//! in Unix seconds, with RAPPORT_BENCH_ANCHOR). Prints "inbox sent bytes" on stdout.
+//! in Unix seconds, with RAPPORT_BENCH_ANCHOR). Messages have realistic sizes (quoted history,
+//! HTML parts, logos, CVs, a few large files: about 19 KB on average, see
+//! `DemoConfig::realistic`); RAPPORT_BENCH_COMPACT=1 writes the compact demo's 2 KB messages
+//! instead. Prints "inbox sent bytes" on stdout.
 
 use rapport::core::demo::{DemoConfig, generate};
 use rapport::core::maildir::write_folder;
@@ -29,7 +32,12 @@ fn main() -> ExitCode {
         .and_then(|s| s.parse().ok())
         .unwrap_or(ANCHOR);
     let candidates = (n / 10).max(1);
-    let mb = generate(&DemoConfig::scaled(anchor, candidates, n));
+    let cfg = if std::env::var_os("RAPPORT_BENCH_COMPACT").is_some() {
+        DemoConfig::scaled(anchor, candidates, n)
+    } else {
+        DemoConfig::realistic(anchor, candidates, n)
+    };
+    let mb = generate(&cfg);
     if let Err(e) = write_folder(&out, "in", &mb.inbox)
         .and_then(|()| write_folder(&out.join(".Sent"), "sent", &mb.sent))
     {

@@ -1,7 +1,7 @@
 //! Where ingest time goes: parsing versus storing, on generated mail.
 //! `cargo run --release --example ingest_profile [MESSAGES]`
 use rapport::core::demo::{DemoConfig, generate};
-use rapport::core::store::{Incoming, Store, TeamMember};
+use rapport::core::store::{Incoming, Location, Store, TeamMember};
 use std::time::Instant;
 
 fn main() {
@@ -9,7 +9,12 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(10_000);
-    let mb = generate(&DemoConfig::scaled(1_795_186_800, n / 10, n));
+    // The bench corpus (realistic sizes); COMPACT=1 for the 2 KB demo messages.
+    let mb = if std::env::var_os("COMPACT").is_some() {
+        generate(&DemoConfig::scaled(1_795_186_800, n / 10, n))
+    } else {
+        generate(&DemoConfig::realistic(1_795_186_800, n / 10, n))
+    };
     let raws: Vec<Vec<u8>> = mb.inbox.iter().chain(mb.sent.iter()).cloned().collect();
     let bytes: usize = raws.iter().map(|r| r.len()).sum();
     let t = Instant::now();
@@ -51,13 +56,23 @@ fn main() {
             .execute_batch(&sql)
             .unwrap();
     }
+    // Like `rapport sync`: a folder and UID per message, so the raw bytes are not stored
+    // (IMPORT=1: like import-maildir, raw bytes kept).
+    let folder = store.folder_id("INBOX", "inbox").unwrap();
+    let import = std::env::var_os("IMPORT").is_some();
     let incoming: Vec<Incoming> = parsed
         .into_iter()
         .zip(raws)
-        .map(|(parsed, raw)| Incoming {
+        .enumerate()
+        .map(|(i, (parsed, raw))| Incoming {
             parsed,
             raw,
-            location: None,
+            location: (!import).then(|| Location {
+                folder_id: folder,
+                uid: i as u32 + 1,
+                flags: String::new(),
+                modseq: None,
+            }),
             received_at: 0,
             from_outbox: false,
         })
@@ -71,6 +86,15 @@ fn main() {
         store.write_batch(chunk).unwrap();
     }
     let write = t.elapsed().as_secs_f64();
+    // Experiments: SQL run once after the writes (e.g. an FTS rebuild after FTS_OFF=1).
+    if let Ok(sql) = std::env::var("AFTER") {
+        let t = Instant::now();
+        rusqlite::Connection::open(dir.path().join("rapport.db"))
+            .unwrap()
+            .execute_batch(&sql)
+            .unwrap();
+        println!("after  {:.2} s", t.elapsed().as_secs_f64());
+    }
     let m = incoming.len() as f64;
     println!(
         "{} messages, {:.1} MiB",

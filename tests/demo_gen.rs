@@ -544,3 +544,31 @@ fn other_anchors_and_seeds() {
         assert!(m.profiles.iter().filter(|p| p.opted_out.is_some()).count() >= 2);
     }
 }
+
+#[test]
+fn realistic_sizes_are_the_same_mailbox_made_heavier() {
+    let compact = generate(&DemoConfig::scaled(ANCHOR, 300, 3_000));
+    let heavy = generate(&DemoConfig::realistic(ANCHOR, 300, 3_000));
+    assert_eq!(heavy, generate(&DemoConfig::realistic(ANCHOR, 300, 3_000)));
+    let (c, h) = (parse_all(&compact), parse_all(&heavy));
+    // The same messages, ids and dates; only their bodies grow.
+    assert_eq!(c.len(), h.len());
+    for (a, b) in c.iter().zip(&h) {
+        assert_eq!((&a.id, a.date, &a.subject), (&b.id, b.date, &b.subject));
+    }
+    check_structure(&heavy, &h, ANCHOR);
+    let bytes: usize = h.iter().map(|m| m.raw.len()).sum();
+    let avg = bytes / h.len();
+    assert!((14_000..=26_000).contains(&avg), "{avg} bytes a message");
+    let has = |needle: &str| h.iter().filter(|m| contains(&m.raw, needle)).count();
+    assert!(has("application/pdf") > 30, "CVs as PDF");
+    assert!(has("wordprocessingml") > 10, "CVs as DOCX");
+    assert!(has("image/png") > 300, "signature logos");
+    // Replies quote their history: some quote a quote.
+    assert!(h.iter().filter(|m| m.text.contains("\n> > ")).count() > 100);
+    assert!(c.iter().all(|m| !m.text.contains("\n> > ")));
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}

@@ -155,6 +155,22 @@ fn sigkill_mid_sync_then_sync_again_gives_exactly_the_servers_messages() {
         ),
         300
     );
+    // The first run was a first load (search indexed at the end, never reached): every
+    // message is searchable all the same, and the index is sound.
+    assert_eq!(
+        q("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'realistic'"),
+        1500
+    );
+    assert_eq!(
+        q("SELECT count(*) FROM meta WHERE key = 'search_index_deferred'"),
+        0
+    );
+    db.execute_batch("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)")
+        .unwrap();
+    let hits = rapport(&["search", "--json", "message 1199"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&hits.stdout).contains("Message 1199"));
     // And nothing more arrives on a further sync.
     let out = rapport(&["sync"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("INBOX: 0 new"));

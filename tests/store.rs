@@ -533,3 +533,72 @@ fn search_narrows_the_inbox_by_mail_name_and_address() {
     assert_eq!(s.inbox_count(&q("\"AND OR (")).unwrap(), 0);
     assert_eq!(s.search_messages("kotlin", 10).unwrap().len(), 1);
 }
+
+#[test]
+fn a_deferred_search_index_is_complete_once_the_load_completes() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[Mail {
+            body: "indexed kotlin row by row",
+            id: Some("early@m"),
+            ..Default::default()
+        }],
+    );
+    s.defer_search_index().unwrap();
+    assert!(s.search_index_deferred().unwrap());
+    ingest(
+        &mut s,
+        &[Mail {
+            from: "Max <max@mail.example>",
+            body: "loaded with haskell in bulk",
+            id: Some("bulk@m"),
+            ..Default::default()
+        }],
+    );
+    // Meanwhile search says it is behind rather than being silently wrong.
+    assert_eq!(s.search_messages("haskell", 10).unwrap().len(), 0);
+    assert!(s.complete_search_index().unwrap());
+    assert!(!s.search_index_deferred().unwrap());
+    assert_eq!(s.search_messages("haskell", 10).unwrap().len(), 1);
+    assert_eq!(s.search_messages("kotlin", 10).unwrap().len(), 1);
+    // Completing again does nothing; new mail is indexed row by row again.
+    assert!(!s.complete_search_index().unwrap());
+    ingest(
+        &mut s,
+        &[Mail {
+            body: "later erlang",
+            id: Some("late@m"),
+            ..Default::default()
+        }],
+    );
+    assert_eq!(s.search_messages("erlang", 10).unwrap().len(), 1);
+}
+
+#[test]
+fn erasing_someone_while_the_search_index_is_deferred_leaves_no_words_of_theirs() {
+    let (_d, mut s) = store();
+    s.defer_search_index().unwrap();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                from: "Max <max@mail.example>",
+                body: "my secret zanzibar plans",
+                id: Some("max@m"),
+                ..Default::default()
+            },
+            Mail {
+                body: "jane writes about zanzibar too",
+                id: Some("jane@m"),
+                ..Default::default()
+            },
+        ],
+    );
+    let max = s.candidate_by_address("max@mail.example").unwrap().unwrap();
+    s.erase(max, "test", "").unwrap();
+    assert!(!s.search_index_deferred().unwrap());
+    let hits = s.search_messages("zanzibar", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].excerpt.contains("jane"));
+}

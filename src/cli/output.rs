@@ -216,6 +216,12 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
 
 pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow::Result<ExitCode> {
     let hits = store.search_messages(query, limit)?;
+    if store.search_index_deferred()? {
+        eprintln!(
+            "note: the search index is still being built (a first sync is running, or was \
+             interrupted: the next `rapport sync` completes it); results may be incomplete"
+        );
+    }
     if as_json {
         let v: Vec<Value> = hits
             .iter()

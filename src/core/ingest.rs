@@ -102,14 +102,31 @@ pub fn import_maildir(
     root: &std::path::Path,
     mut progress: impl FnMut(&str, &IngestStats, usize),
 ) -> anyhow::Result<ImportReport> {
-    use anyhow::Context as _;
     let folders = crate::core::maildir::folders(root)?;
     let mut report = ImportReport::default();
+    let result = import_folders(store, folders, &mut report, &mut progress);
+    // A large first import builds the search index once at the end (as sync does).
+    let indexed = store.complete_search_index();
+    result?;
+    indexed?;
+    Ok(report)
+}
+
+fn import_folders(
+    store: &mut Store,
+    folders: Vec<crate::core::maildir::MaildirFolder>,
+    report: &mut ImportReport,
+    progress: &mut impl FnMut(&str, &IngestStats, usize),
+) -> anyhow::Result<()> {
+    use anyhow::Context as _;
     for folder in folders {
         store.folder_id(&folder.name, folder.role())?;
         let files = crate::core::maildir::message_files(&folder.path)
             .with_context(|| format!("cannot list {}", folder.path.display()))?;
         let total = files.len();
+        if total >= crate::core::imap::sync::BULK_LOAD && total as u64 >= store.message_count()? {
+            store.defer_search_index()?;
+        }
         let messages =
             files
                 .into_iter()
@@ -124,5 +141,5 @@ pub fn import_maildir(
         let stats = ingest_all(store, messages, |s| progress(&name, s, total))?;
         report.folders.push((folder.name, stats));
     }
-    Ok(report)
+    Ok(())
 }

@@ -8,6 +8,7 @@
 pub mod clock;
 mod convo;
 mod corpus;
+mod heavy;
 mod mime;
 mod names;
 mod render;
@@ -35,6 +36,9 @@ pub struct DemoConfig {
     pub messages: usize,
     /// Unix seconds: the demo's "now". Every message is dated before it.
     pub anchor: i64,
+    /// Messages of realistic size (full quoted history, logos, CVs of hundreds of KB, a few
+    /// large files: about 19 KB on average) instead of the compact demo's 2 KB.
+    pub realistic_sizes: bool,
 }
 
 impl DemoConfig {
@@ -47,6 +51,7 @@ impl DemoConfig {
             candidates: 150,
             messages: 1500,
             anchor,
+            realistic_sizes: false,
         }
     }
 
@@ -57,6 +62,16 @@ impl DemoConfig {
             candidates,
             messages,
             anchor,
+            realistic_sizes: false,
+        }
+    }
+
+    /// Like [`DemoConfig::scaled`], with messages the size of a real mailbox's: for the sync
+    /// benchmark, where bytes on the wire matter.
+    pub fn realistic(anchor: i64, candidates: usize, messages: usize) -> DemoConfig {
+        DemoConfig {
+            realistic_sizes: true,
+            ..Self::scaled(anchor, candidates, messages)
         }
     }
 }
@@ -215,6 +230,8 @@ struct Gen {
     ours: u64,
     theirs: u64,
     seq: u64,
+    /// Generate realistic sizes (see [`heavy`]).
+    realistic: bool,
     inbox: Vec<Out>,
     sent: Vec<Out>,
 }
@@ -502,6 +519,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
         ours: 0,
         theirs: 0,
         seq: 0,
+        realistic: cfg.realistic_sizes,
         inbox: Vec::with_capacity(cfg.messages / 2 + 16),
         sent: Vec::with_capacity(cfg.messages / 2 + 16),
     };
@@ -528,6 +546,7 @@ pub fn generate(cfg: &DemoConfig) -> DemoMailbox {
             cand,
             &plans[i],
             Rng::stream(cfg.seed ^ 0x5eed, i as u64),
+            Rng::stream(cfg.seed ^ 0xb16_f11e5, i as u64),
         );
         let res = sim.run();
         remaining -= res.produced as f64;

@@ -1,8 +1,9 @@
 //! Keeping the store in step with the server, per folder (RFC 4549): UIDVALIDITY checked, new
 //! mail fetched by UID above the highest we hold (in batches, with BODY.PEEK so nothing is
-//! marked read), flag changes via CONDSTORE when offered, expunges removed. Fetching the next
-//! batch overlaps parsing and storing the current one. Every batch commits with its UIDs, so a
-//! crash at any point loses nothing and duplicates nothing.
+//! marked read), flag changes via CONDSTORE when offered, expunges removed. Fetching, parsing
+//! and storing run on three threads, so the connection keeps streaming. Every batch commits
+//! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
+//! builds the search index once at the end of the sync instead of row by row.
 
 use super::connect::{ImapError, Session, describe};
 use crate::core::ingest::RawMessage;
@@ -14,6 +15,11 @@ use std::sync::mpsc::sync_channel;
 /// UIDs per UID FETCH: big enough to keep the connection busy, small enough to bound memory
 /// (the imap crate reads a whole response before returning it).
 pub const FETCH_BATCH: usize = 250;
+
+/// A folder bringing at least this many new messages, and at least as many as the store
+/// holds, is a first load: the search index is built once at the end of the sync instead of
+/// row by row (see `Store::defer_search_index`).
+pub const BULK_LOAD: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -209,6 +215,9 @@ pub fn sync_folder(
         v
     };
     let total = new_uids.len();
+    if total >= BULK_LOAD && total as u64 >= store.message_count()? {
+        store.defer_search_index()?;
+    }
     if total > 0 {
         let (new, known) = fetch_new(session, store, state.id, &folder.name, &new_uids, progress)?;
         report.new = new;
@@ -236,8 +245,9 @@ pub fn sync_folder(
     Ok(report)
 }
 
-/// Fetches `uids` in batches on one thread while this one parses and stores the previous
-/// batch. Returns (new, already known).
+/// Fetches `uids` in batches on one thread, parses them on a second and stores them on this
+/// one: the connection keeps streaming while the previous batches are parsed and written.
+/// Returns (new, already known).
 fn fetch_new(
     session: &mut Session,
     store: &mut Store,
@@ -246,14 +256,17 @@ fn fetch_new(
     uids: &[u32],
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(usize, usize), SyncError> {
-    // Fetching and parsing run on one thread, storing on this one: the two overlap.
+    // Two batches in flight per stage bound memory (a batch is FETCH_BATCH messages).
+    let (raw_tx, raw_rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
     let (tx, rx) = sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(2);
     let total = uids.len();
     std::thread::scope(|scope| {
         scope.spawn(move || {
             for chunk in uids.chunks(FETCH_BATCH) {
+                // BODY[] first: the imap crate re-parses a response's start after every line
+                // it reads, and this way that start is short.
                 let batch = session
-                    .uid_fetch(uid_set(chunk), "(UID FLAGS INTERNALDATE BODY.PEEK[])")
+                    .uid_fetch(uid_set(chunk), "(BODY.PEEK[] UID FLAGS INTERNALDATE)")
                     .map_err(SyncError::from)
                     .map(|fetches| {
                         fetches
@@ -275,10 +288,19 @@ fn fetch_new(
                                 })
                             })
                             .collect::<Vec<_>>()
-                    })
-                    .map(crate::core::ingest::parse_batch);
+                    });
                 let failed = batch.is_err();
-                if tx.send(batch).is_err() || failed {
+                if raw_tx.send(batch).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        scope.spawn(move || {
+            for batch in raw_rx {
+                if tx
+                    .send(batch.map(crate::core::ingest::parse_batch))
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -310,9 +332,18 @@ pub fn sync_all(
     let condstore = enable_condstore(session)?;
     let folders = resolve_folders(session, configured)?;
     let mut out = Vec::new();
-    for f in &folders {
-        out.push(sync_folder(session, store, f, condstore, progress)?);
-    }
+    let mut synced = || -> Result<(), SyncError> {
+        for f in &folders {
+            out.push(sync_folder(session, store, f, condstore, progress)?);
+        }
+        Ok(())
+    };
+    let result = synced();
+    // Search covers everything stored so far, also when the sync failed half-way (and after
+    // an earlier sync was killed during a first load).
+    let indexed = store.complete_search_index();
+    result?;
+    indexed?;
     Ok(out)
 }
 

@@ -9,6 +9,16 @@ use mailparse::{MailHeaderMap, ParsedMail};
 /// valid input).
 pub(super) fn base64_decoded_len(input: &[u8]) -> usize {
     let tail = |n: usize| n.saturating_sub(1); // 2 chars -> 1 byte, 3 -> 2
+    // Fast path, as encoders write it: padding only at the very end. Counting alphabet bytes
+    // without branches runs several times faster on large attachments.
+    let body_end = input
+        .iter()
+        .rposition(|c| !matches!(c, b'=' | b'\r' | b'\n' | b' ' | b'\t'))
+        .map_or(0, |i| i + 1);
+    if !input[..body_end].contains(&b'=') {
+        let n = alphabet_count(&input[..body_end]);
+        return n / 4 * 3 + tail(n % 4);
+    }
     let mut total = 0;
     let mut n = 0;
     for &c in input {
@@ -24,6 +34,23 @@ pub(super) fn base64_decoded_len(input: &[u8]) -> usize {
         }
     }
     total + tail(n)
+}
+
+/// How many bytes are base64 (or base64url) alphabet, branch-free so it vectorizes.
+fn alphabet_count(input: &[u8]) -> usize {
+    input
+        .chunks(255)
+        .map(|chunk| {
+            chunk
+                .iter()
+                .map(|&c| {
+                    let letter = (c | 0x20).wrapping_sub(b'a') < 26;
+                    let digit = c.wrapping_sub(b'0') < 10;
+                    u8::from(letter | digit | (c == b'+') | (c == b'/') | (c == b'-') | (c == b'_'))
+                })
+                .sum::<u8>() as usize
+        })
+        .sum()
 }
 
 /// The transfer-decoded bytes of a part; a lenient decoder when the encoding is broken.
@@ -199,9 +226,43 @@ mod tests {
             b"a",
             b"ab=cd==efg",
             b"-_-_",
+            b"aGVsbG8=\r\n=\r\n",
+            b"aGVs bG8\t=\r\n",
+            b"\xc1\xdaaGVs[`@{bG8=",
         ] {
             assert_eq!(base64_decoded_len(s), base64_lenient(s).len(), "{s:?}");
         }
+        // Attachment-sized, in 76-character lines, with every padding length.
+        for extra in 0..3 {
+            let data: Vec<u8> = (0..20_000u32 + extra)
+                .map(|i| (i * 7 + i / 3) as u8)
+                .collect();
+            let b64 = encode_lines(&data);
+            assert_eq!(base64_decoded_len(&b64), data.len());
+            assert_eq!(base64_lenient(&b64), data);
+        }
+    }
+
+    /// Standard base64 in CRLF-ended 76-character lines.
+    fn encode_lines(data: &[u8]) -> Vec<u8> {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut flat = Vec::new();
+        for c in data.chunks(3) {
+            let n = c
+                .iter()
+                .enumerate()
+                .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+            for i in 0..4 {
+                flat.push(if i <= c.len() {
+                    A[(n >> (18 - 6 * i)) as usize & 63]
+                } else {
+                    b'='
+                });
+            }
+        }
+        flat.chunks(76)
+            .flat_map(|l| [l, b"\r\n"].concat())
+            .collect()
     }
 
     #[test]

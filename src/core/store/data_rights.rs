@@ -249,6 +249,8 @@ impl Store {
                 }
             ),
         )?;
+        // While the search index is deferred the triggers did not remove their words: rebuild.
+        super::search_index::complete(&tx)?;
         tx.commit()?;
         // Make the deletion real on disk: merge the search index, rewrite the file, empty the
         // WAL. The erasure itself is committed (and secure_delete overwrote the rows); when

@@ -11,6 +11,7 @@ mod presence;
 mod read;
 mod relations;
 pub mod schema;
+mod search_index;
 mod sync_state;
 mod teamwork;
 mod waits;

@@ -367,6 +367,33 @@ CREATE TABLE presence (
 ) WITHOUT ROWID;
 "#;
 
+/// v6: the search index can be deferred during a first load of many messages (meta key
+/// `search_index_deferred` present): the triggers skip, and one rebuild indexes everything at
+/// the end (see `Store::complete_search_index`). Per-row index writes were half of an initial
+/// sync; one pass over the table costs a fraction of that.
+const V6_DEFERRED_SEARCH_INDEX: &str = r#"
+DROP TRIGGER messages_fts_insert;
+DROP TRIGGER messages_fts_delete;
+DROP TRIGGER messages_fts_update;
+CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_deferred') BEGIN
+  INSERT INTO messages_fts(rowid, subject, body, sender)
+  VALUES (new.id, new.subject, new.body, new.sender);
+END;
+CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_deferred') BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, subject, body, sender)
+  VALUES ('delete', old.id, old.subject, old.body, old.sender);
+END;
+CREATE TRIGGER messages_fts_update AFTER UPDATE OF subject, body, sender ON messages
+WHEN NOT EXISTS (SELECT 1 FROM meta WHERE key = 'search_index_deferred') BEGIN
+  INSERT INTO messages_fts(messages_fts, rowid, subject, body, sender)
+  VALUES ('delete', old.id, old.subject, old.body, old.sender);
+  INSERT INTO messages_fts(rowid, subject, body, sender)
+  VALUES (new.id, new.subject, new.body, new.sender);
+END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -374,8 +401,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3_WAITS),
         M::up(V4_SHARED),
         M::up(V5_TEAMWORK),
+        M::up(V6_DEFERRED_SEARCH_INDEX),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 5;
+pub const LATEST: usize = 6;

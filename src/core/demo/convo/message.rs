@@ -4,6 +4,7 @@ use super::thread::{K, Pending, Snap, Thread};
 use super::{Client, Sim};
 use crate::core::demo::clock::{self, TEAM_TZ};
 use crate::core::demo::corpus::{self, ROLES};
+use crate::core::demo::heavy;
 use crate::core::demo::mime::{self, Attachment, Cte, WordEnc};
 use crate::core::demo::render::{self, Decor, Envelope, Style};
 use crate::core::demo::{DOMAIN, RECRUITERS, SHARED_ADDRESS, SHARED_NAME};
@@ -341,10 +342,23 @@ impl Sim<'_> {
                 tracker: false,
             }
         };
-        let attachments = if matches!(k, K::SendCv | K::Application) {
+        let mut attachments = if matches!(k, K::SendCv | K::Application) {
             vec![self.cv(th)]
         } else {
             Vec::new()
+        };
+        let history = if self.g.realistic {
+            if let Some(a) = attachments.pop() {
+                let person = format!("{} {}", c.id.first_ascii, c.id.last_ascii);
+                attachments.push(heavy::cv(&mut self.sizes, a.filename, &person));
+            }
+            let html = matches!(style, Style::Html { .. } | Style::Alt { .. });
+            if !automated {
+                attachments.extend(heavy::extras(&mut self.sizes, inbound, html));
+            }
+            render::plain_with_quote(&text, quote.as_ref())
+        } else {
+            String::new()
         };
         let boundary_prefix = match (inbound, c.client) {
             (false, _) => "=_nw",
@@ -373,6 +387,7 @@ impl Sim<'_> {
                 inbound,
                 id: message_id,
                 text,
+                history,
                 from_name,
                 from_addr,
                 from_header: from,

@@ -99,6 +99,8 @@ pub(super) struct Sim<'a> {
     c: &'a Cand,
     plan: &'a Plan,
     rng: Rng,
+    /// Randomness for realistic sizes only, apart so the compact demo never changes.
+    sizes: Rng,
     cutoff: i64,
     budget: usize,
     produced: usize,
@@ -114,8 +116,15 @@ pub(super) struct Sim<'a> {
 }
 
 impl<'a> Sim<'a> {
-    pub(super) fn new(g: &'a mut Gen, c: &'a Cand, plan: &'a Plan, rng: Rng) -> Sim<'a> {
+    pub(super) fn new(
+        g: &'a mut Gen,
+        c: &'a Cand,
+        plan: &'a Plan,
+        rng: Rng,
+        sizes: Rng,
+    ) -> Sim<'a> {
         Sim {
+            sizes,
             cutoff: g.anchor - 2 * MINUTE,
             g,
             c,

@@ -3,6 +3,7 @@
 use super::thread::Snap;
 use super::{Client, Sim};
 use crate::core::demo::clock::TEAM_TZ;
+use crate::core::demo::heavy;
 use crate::core::demo::render::{Quote, QuoteKind};
 
 impl Sim<'_> {
@@ -26,7 +27,12 @@ impl Sim<'_> {
                 Client::Webmail | Client::Outlook => 0.8,
             }
         };
-        if !self.rng.chance(chance) {
+        let quotes = self.rng.chance(chance);
+        // (Realistic sizes: most clients quote by default; drawn from the sizes stream so the
+        // compact demo's choices stay as they are.)
+        let by_default =
+            !quotes && self.g.realistic && !automated && self.sizes.chance(heavy::EXTRA_QUOTE);
+        if !quotes && !by_default {
             return None;
         }
         let kind = match (inbound, self.c.client) {
@@ -38,7 +44,11 @@ impl Sim<'_> {
         Some(Quote {
             kind,
             attribution: self.attribution(kind, p, !inbound, &p.subject),
-            text: p.text.clone(),
+            text: if p.history.is_empty() {
+                p.text.clone()
+            } else {
+                heavy::cap_history(&p.history).to_string()
+            },
         })
     }
 

@@ -98,6 +98,9 @@ pub(super) struct Snap {
     pub(super) inbound: bool,
     pub(super) id: String,
     pub(super) text: String,
+    /// The text with the history it quoted, as a reply would quote it (realistic sizes only;
+    /// empty otherwise).
+    pub(super) history: String,
     pub(super) from_name: String,
     pub(super) from_addr: String,
     pub(super) from_header: String,
