@@ -52,7 +52,8 @@ pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
     let mut st = tx.prepare_cached(
         "SELECT m.id, m.date, m.direction = 'inbound', m.automated,
             coalesce(m.recruiter, o.created_by), o.id IS NOT NULL AND o.state != 'sent'
-         FROM messages m LEFT JOIN outbox o ON o.message_id = m.message_id
+         FROM messages m LEFT JOIN outbox o
+           ON m.direction = 'outbound' AND o.message_id = m.message_id
          WHERE m.candidate_id = ?1",
     )?;
     let mut rows = st.query([c])?;
