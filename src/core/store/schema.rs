@@ -352,7 +352,9 @@ CREATE TABLE notes (
 CREATE INDEX notes_candidate ON notes(candidate_id, at);
 
 -- Notes (and the export and erase) follow merges through merged_into: keep that a lookup.
-CREATE INDEX IF NOT EXISTS candidates_merged_into ON candidates(merged_into);
+-- Partial: most candidates were never merged, and ingest then never touches the index.
+CREATE INDEX IF NOT EXISTS candidates_merged_into ON candidates(merged_into)
+  WHERE merged_into IS NOT NULL;
 
 -- One row per open rapport session (pid@host): what it has open. Stale after a while
 -- without a heartbeat; removed on exit.
