@@ -26,22 +26,10 @@ pub struct AuditArgs {
     json: bool,
 }
 
-/// "7d", "24h", "90m" before now, or a time as `parse_time` reads it.
+/// "7d", "24h", "90m" before now, a date, or a time as `parse_time` reads it.
 fn since(s: &str, now: i64) -> anyhow::Result<i64> {
-    let s = s.trim();
-    let mult = match s.chars().last() {
-        Some('m') => 60,
-        Some('h') => 3600,
-        Some('d') => 86_400,
-        Some('w') => 7 * 86_400,
-        _ => 0,
-    };
-    if mult > 0
-        && let Ok(n) = s[..s.len() - 1].parse::<i64>()
-    {
-        return Ok(now - n * mult);
-    }
-    super::people::parse_time(s)
+    crate::core::timefmt::parse_since(s, &jiff::tz::TimeZone::system(), now)
+        .map_err(anyhow::Error::msg)
 }
 
 pub fn run(store: &Store, a: AuditArgs) -> anyhow::Result<ExitCode> {

@@ -61,18 +61,8 @@ impl Schedule {
 
     /// "mon", "Tuesday", ... → 0..7 (Monday first).
     pub fn parse_day(s: &str) -> Result<usize, String> {
-        const DAYS: [&str; 7] = [
-            "monday",
-            "tuesday",
-            "wednesday",
-            "thursday",
-            "friday",
-            "saturday",
-            "sunday",
-        ];
-        let l = s.trim().to_lowercase();
-        DAYS.iter()
-            .position(|d| l.len() >= 3 && d.starts_with(&l))
+        crate::core::timefmt::weekday(s)
+            .map(|d| d.to_monday_zero_offset() as usize)
             .ok_or_else(|| format!("{s:?} is not a day of the week (mon, tue, ... sun)"))
     }
 

@@ -134,6 +134,27 @@ pub fn parse_duration(s: &str) -> Option<i64> {
     Some(total)
 }
 
+/// "mon", "Tuesday", "Wed." name a day of the week (at least three letters).
+pub fn weekday(s: &str) -> Option<jiff::civil::Weekday> {
+    use jiff::civil::Weekday::*;
+    let t = s.trim().trim_end_matches('.').to_lowercase();
+    if t.len() < 3 {
+        return None;
+    }
+    [
+        ("monday", Monday),
+        ("tuesday", Tuesday),
+        ("wednesday", Wednesday),
+        ("thursday", Thursday),
+        ("friday", Friday),
+        ("saturday", Saturday),
+        ("sunday", Sunday),
+    ]
+    .into_iter()
+    .find(|(n, _)| n.starts_with(&t))
+    .map(|(_, d)| d)
+}
+
 /// The start of a report period: "30d" (ago), a date "2026-11-01" (its local midnight) or a
 /// time as [`parse_time`] reads it.
 pub fn parse_since(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {

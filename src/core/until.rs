@@ -2,8 +2,8 @@
 //! ("mon": the next one), "tomorrow", a date ("2026-12-01"), or any time `parse_time` reads.
 //! Days start at 09:00 local time, when the working day does.
 
-use crate::core::timefmt::parse_time;
-use jiff::civil::{Date, Time, Weekday};
+use crate::core::timefmt::{parse_duration, parse_time, weekday};
+use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 
 const MORNING: Time = Time::constant(9, 0, 0, 0);
@@ -17,7 +17,7 @@ pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
              \"tomorrow\", a date (\"2026-12-01\") or \"YYYY-MM-DD HH:MM\""
         )
     };
-    let at = if let Some(secs) = span(&t) {
+    let at = if let Some(secs) = parse_duration(&t) {
         now + secs
     } else {
         let today = jiff::Timestamp::from_second(now)
@@ -53,40 +53,6 @@ pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
         return Err(format!("{s:?} is not in the future"));
     }
     Ok(at)
-}
-
-/// "3d" → seconds; units m, h, d, w.
-fn span(t: &str) -> Option<i64> {
-    let unit = t.chars().last()?;
-    let n: i64 = t[..t.len() - unit.len_utf8()].trim().parse().ok()?;
-    let per = match unit {
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        'w' => 7 * 86_400,
-        _ => return None,
-    };
-    (n > 0).then(|| n.saturating_mul(per))
-}
-
-/// "mon", "monday", "Mon." all name Monday.
-fn weekday(t: &str) -> Option<Weekday> {
-    let t = t.trim_end_matches('.');
-    if t.len() < 3 {
-        return None;
-    }
-    [
-        ("monday", Weekday::Monday),
-        ("tuesday", Weekday::Tuesday),
-        ("wednesday", Weekday::Wednesday),
-        ("thursday", Weekday::Thursday),
-        ("friday", Weekday::Friday),
-        ("saturday", Weekday::Saturday),
-        ("sunday", Weekday::Sunday),
-    ]
-    .into_iter()
-    .find(|(n, _)| n.starts_with(t))
-    .map(|(_, d)| d)
 }
 
 #[cfg(test)]

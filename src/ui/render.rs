@@ -53,7 +53,7 @@ fn panes(s: &State, f: &mut Frame, p: &Panes) {
     status_bar(s, f, p.status);
 }
 
-fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
+pub(crate) fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(s.theme.border(focused))
@@ -564,7 +564,7 @@ fn profile(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(lines).scroll((s.profile_scroll, 0)), inner);
 }
 
-fn status_bar(s: &State, f: &mut Frame, r: Rect) {
+pub(crate) fn status_bar(s: &State, f: &mut Frame, r: Rect) {
     if let Mode::Search { input, .. } = &s.mode {
         let line = Line::from(vec![
             Span::styled("/", s.theme.key()),
@@ -620,6 +620,14 @@ fn status_bar(s: &State, f: &mut Frame, r: Rect) {
             (Bound::EditPreferences, "prefs"),
             (Bound::LogContact, "log"),
             (Bound::OptOut, "opt-out"),
+        ],
+        Context::Reports => &[
+            (Bound::Period, "period"),
+            (Bound::ToggleClock, "business/calendar"),
+            (Bound::ToggleGroup, "recruiter/week"),
+            (Bound::Open, "open"),
+            (Bound::Help, "definitions"),
+            (Bound::Back, "back"),
         ],
         Context::Form => &[
             (Bound::Submit, "save"),

@@ -4,7 +4,6 @@
 
 use crate::core::report::{BUCKETS, Clock, Level, Report, Row};
 use crate::core::timefmt::{duration, hours, short_date};
-use crate::ui::action::{Bound, Context};
 use crate::ui::reports::ReportsView;
 use crate::ui::state::State;
 use crate::ui::text::{fit, truncate, width};
@@ -13,7 +12,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Axis, Bar, BarChart, BarGroup, Block, Borders, Chart, Dataset, GraphType, Paragraph,
+    Axis, Bar, BarChart, BarGroup, Block, Chart, Dataset, GraphType, Paragraph,
 };
 
 /// From this width the per-recruiter and per-week tables both show, beside the charts.
@@ -27,7 +26,7 @@ pub fn render(s: &State, v: &ReportsView, f: &mut Frame, area: Rect) {
     ])
     .areas(area);
     title_bar(s, v, f, title);
-    status_bar(s, f, status);
+    crate::ui::render::status_bar(s, f, status);
     let Some(r) = &v.report else {
         f.render_widget(Paragraph::new("No report yet.").style(s.theme.dim()), body);
         return;
@@ -78,10 +77,7 @@ pub fn render(s: &State, v: &ReportsView, f: &mut Frame, area: Rect) {
 }
 
 fn block<'a>(s: &State, title: String) -> Block<'a> {
-    Block::default()
-        .borders(Borders::ALL)
-        .border_style(s.theme.border(false))
-        .title(Span::styled(title, s.theme.heading()))
+    crate::ui::render::pane(s, title, false)
 }
 
 /// A duration in the report's clock: business time in hours, calendar time in days.
@@ -108,38 +104,6 @@ fn title_bar(s: &State, v: &ReportsView, f: &mut Frame, r: Rect) {
         Span::raw(truncate(&text, (r.width as usize).saturating_sub(9))),
     ]);
     f.render_widget(Paragraph::new(line), r);
-}
-
-fn status_bar(s: &State, f: &mut Frame, r: Rect) {
-    if let Some(n) = &s.notice {
-        f.render_widget(
-            Paragraph::new(truncate(n, r.width as usize)).style(s.theme.warn()),
-            r,
-        );
-        return;
-    }
-    let mut spans = Vec::new();
-    let mut used = 0;
-    for (b, label) in [
-        (Bound::Period, "period"),
-        (Bound::ToggleClock, "business/calendar"),
-        (Bound::ToggleGroup, "recruiter/week"),
-        (Bound::Open, "open"),
-        (Bound::Help, "definitions"),
-        (Bound::Back, "back"),
-    ] {
-        let Some(k) = s.keymap.keys_for(Context::Reports, b).into_iter().next() else {
-            continue;
-        };
-        let w = width(&k) + width(label) + 3;
-        if used + w > r.width as usize {
-            break;
-        }
-        used += w;
-        spans.push(Span::styled(k, s.theme.key()));
-        spans.push(Span::raw(format!(" {label}  ")));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
 fn table(s: &State, r: &Report, rows: &[Row], label: &str, f: &mut Frame, area: Rect) {

@@ -68,8 +68,7 @@ impl Default for ReportsView {
 
 /// Opens the view (or refreshes it).
 pub fn open(s: &mut State) {
-    let view = s.reports.take().unwrap_or_default();
-    s.reports = Some(view);
+    s.reports.get_or_insert_default();
     load(s);
 }
 
