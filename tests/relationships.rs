@@ -2,13 +2,14 @@
 //! split and rename, opting back in, contact policy enforced by the outbox, export and erasure.
 //! Where a check must not trust the code under test it reads the database with its own SQL.
 
+mod common;
+
 use rapport::core::ingest::{RawMessage, ingest_batch};
 use rapport::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use rapport::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
 use rapport::core::policy::{Conflict, Refusal};
 use rapport::core::store::{
     ChangeMeta, EXPORTED_TABLES, InboxFilter, InboxQuery, LedgerEntry, NOT_PERSONAL, Store,
-    TeamMember,
 };
 
 const TEAM: &str = "talent@team.example";
@@ -18,22 +19,7 @@ const DAY: i64 = 86_400;
 const T0: i64 = 1_795_186_800;
 
 fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open_in(dir.path()).unwrap();
-    s.set_team(&[
-        TeamMember {
-            address: TEAM.into(),
-            name: "Team".into(),
-            shared: true,
-        },
-        TeamMember {
-            address: ALICE.into(),
-            name: "Alice".into(),
-            shared: false,
-        },
-    ])
-    .unwrap();
-    (dir, s)
+    common::store_with_team(TEAM, ALICE)
 }
 
 /// A message to ingest; `to`/`cc` are header values as written.

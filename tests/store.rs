@@ -1,29 +1,16 @@
 //! Storage and ingest: migrations, idempotent ingest, JWZ threading, candidate resolution and
 //! the inbox summary, through the public core API.
 
+mod common;
+
 use rapport::core::ingest::{RawMessage, ingest_batch};
-use rapport::core::store::{InboxFilter, InboxQuery, Store, StoreError, TeamMember, schema};
+use rapport::core::store::{InboxFilter, InboxQuery, Store, StoreError, schema};
 
 const TEAM: &str = "talent@team.example";
 const ALICE: &str = "alice@team.example";
 
 fn store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = Store::open_in(dir.path()).unwrap();
-    s.set_team(&[
-        TeamMember {
-            address: TEAM.into(),
-            name: "Team".into(),
-            shared: true,
-        },
-        TeamMember {
-            address: ALICE.into(),
-            name: "Alice".into(),
-            shared: false,
-        },
-    ])
-    .unwrap();
-    (dir, s)
+    common::store_with_team(TEAM, ALICE)
 }
 
 struct Mail<'a> {

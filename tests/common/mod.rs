@@ -13,6 +13,27 @@ use rapport::ui::state::State;
 use rapport::ui::theme::Theme;
 use rapport::ui::update::{reload_list, update};
 
+/// An empty store whose team is the shared box `shared` ("Team") and one recruiter `alice`.
+pub fn store_with_team(shared: &str, alice: &str) -> (tempfile::TempDir, Store) {
+    use rapport::core::store::TeamMember;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open_in(dir.path()).unwrap();
+    s.set_team(&[
+        TeamMember {
+            address: shared.into(),
+            name: "Team".into(),
+            shared: true,
+        },
+        TeamMember {
+            address: alice.into(),
+            name: "Alice".into(),
+            shared: false,
+        },
+    ])
+    .unwrap();
+    (dir, s)
+}
+
 /// Fri 20 Nov 2026 15:00 UTC: the demo's fixed "now" in tests.
 pub const ANCHOR: i64 = 1_795_186_800;
 
