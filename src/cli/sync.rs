@@ -1,7 +1,7 @@
 //! `rapport sync`: one sync, with a progress bar on a terminal and log lines otherwise.
 
 use crate::core::config::Config;
-use crate::core::imap::connect::{Endpoint, connect};
+use crate::core::imap::connect::{self, Endpoint};
 use crate::core::imap::sync::{Progress, sync_all};
 use crate::core::store::{Store, TeamMember};
 use crate::core::sync_lease::{LeaseStatus, SyncLease};
@@ -119,9 +119,9 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
             );
         }
     };
-    let mut session = connect(&ep)?;
-    let reports = sync_all(&mut session, &mut store, &folders, &mut progress)?;
-    let _ = session.logout();
+    let mut link = connect::link(&ep)?;
+    let reports = sync_all(&mut link, &mut store, &folders, &mut progress)?;
+    let _ = link.session.logout();
     bar.finish_and_clear();
     for r in &reports {
         println!("{r}");

@@ -110,7 +110,7 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
                 total: p.total,
             };
             // New mail shows while a long first sync is still running.
-            if p.done == p.total || p.done % 1000 < crate::core::imap::sync::FETCH_BATCH {
+            if p.done == p.total || p.done % 1000 < crate::core::imap::bulk::HANDOVER {
                 reload_list(s);
             }
         }

@@ -8,7 +8,7 @@ use rustls::pki_types::ServerName;
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// Connect and read timeouts: a dead network is noticed, a slow server is not cut off.
@@ -17,47 +17,66 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// A connection, with or without TLS.
 #[derive(Debug)]
-pub enum Conn {
+enum Stream {
     Plain(TcpStream),
     Tls(Box<rustls::StreamOwned<rustls::ClientConnection, TcpStream>>),
 }
 
+/// A connection the imap crate reads through, shared with the bulk fetch (`super::bulk`):
+/// the crate keeps its stream private, and its response reader re-parses a FETCH response
+/// from its start after every line, which made it the most expensive part of a first sync.
+/// Only one side uses it at a time: the bulk fetch runs between the crate's commands.
+#[derive(Debug, Clone)]
+pub struct Conn(Arc<Mutex<Stream>>);
+
 impl Conn {
+    fn new(s: Stream) -> Conn {
+        Conn(Arc::new(Mutex::new(s)))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Stream> {
+        // A panic while holding the lock leaves the stream as it was: keep using it.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Stream {
     fn tcp(&self) -> &TcpStream {
         match self {
-            Conn::Plain(s) => s,
-            Conn::Tls(s) => s.get_ref(),
+            Stream::Plain(s) => s,
+            Stream::Tls(s) => s.get_ref(),
         }
     }
 }
 
 impl Read for Conn {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Conn::Plain(s) => s.read(buf),
-            Conn::Tls(s) => s.read(buf),
+        match &mut *self.lock() {
+            Stream::Plain(s) => s.read(buf),
+            Stream::Tls(s) => s.read(buf),
         }
     }
 }
 
 impl Write for Conn {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match self {
-            Conn::Plain(s) => s.write(buf),
-            Conn::Tls(s) => s.write(buf),
+        match &mut *self.lock() {
+            Stream::Plain(s) => s.write(buf),
+            Stream::Tls(s) => s.write(buf),
         }
     }
     fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Conn::Plain(s) => s.flush(),
-            Conn::Tls(s) => s.flush(),
+        match &mut *self.lock() {
+            Stream::Plain(s) => s.flush(),
+            Stream::Tls(s) => s.flush(),
         }
     }
 }
 
 impl imap::extensions::idle::SetReadTimeout for Conn {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> imap::Result<()> {
-        self.tcp()
+        self.lock()
+            .tcp()
             .set_read_timeout(timeout)
             .map_err(imap::Error::Io)
     }
@@ -216,7 +235,7 @@ fn wrap_tls(host: &str, tcp: TcpStream, ca: Option<&std::path::Path>) -> Result<
             .complete_io(&mut stream.sock)
             .map_err(|e| ImapError::Tls(tls::explain(&e, host)))?;
     }
-    Ok(Conn::Tls(Box::new(stream)))
+    Ok(Conn::new(Stream::Tls(Box::new(stream))))
 }
 
 /// Reads one CRLF-terminated line byte by byte (before TLS starts, nothing may be over-read).
@@ -289,13 +308,25 @@ fn check_plaintext(ep: &Endpoint) -> Result<(), ImapError> {
 
 /// Connects, secures and logs in.
 pub fn connect(ep: &Endpoint) -> Result<Session, ImapError> {
+    link(ep).map(|l| l.session)
+}
+
+/// A logged-in session and a second handle on its connection, for the bulk fetch.
+pub struct Link {
+    pub session: Session,
+    pub wire: Conn,
+}
+
+/// Like `connect`, keeping a handle on the connection.
+pub fn link(ep: &Endpoint) -> Result<Link, ImapError> {
     check_plaintext(ep)?;
     let s = tcp(&ep.host, ep.port)?;
     let conn = match ep.security {
         Security::Tls => wrap_tls(&ep.host, s, ep.ca_file.as_deref())?,
         Security::Starttls => starttls(ep, s)?,
-        Security::None => Conn::Plain(s),
+        Security::None => Conn::new(Stream::Plain(s)),
     };
+    let wire = conn.clone();
     let mut client = imap::Client::new(conn);
     if ep.security != Security::Starttls {
         client.read_greeting()?;
@@ -317,7 +348,7 @@ pub fn connect(ep: &Endpoint) -> Result<Session, ImapError> {
             .authenticate("XOAUTH2", &XOauth2(&ep.username, pass))
             .map_err(|(e, _)| auth_err(e))?,
     };
-    Ok(session)
+    Ok(Link { session, wire })
 }
 
 #[cfg(test)]

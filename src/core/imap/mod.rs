@@ -1,5 +1,6 @@
 //! IMAP: connecting (`connect`) and keeping the store in step with the server (`sync`).
 
+pub mod bulk;
 pub mod connect;
 pub mod sync;
 pub mod worker;

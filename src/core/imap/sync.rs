@@ -5,16 +5,13 @@
 //! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
 //! builds the search index once at the end of the sync instead of row by row.
 
-use super::connect::{ImapError, Session, describe};
+use super::bulk;
+use super::connect::{Conn, ImapError, Link, Session, describe};
 use crate::core::ingest::RawMessage;
 use crate::core::store::{Location, Store, StoreError};
 use imap_proto::NameAttribute;
 use std::collections::BTreeSet;
 use std::sync::mpsc::sync_channel;
-
-/// UIDs per UID FETCH: big enough to keep the connection busy, small enough to bound memory
-/// (the imap crate reads a whole response before returning it).
-pub const FETCH_BATCH: usize = 250;
 
 /// A folder bringing at least this many new messages, and at least as many as the store
 /// holds, is a first load: the search index is built once at the end of the sync instead of
@@ -164,7 +161,7 @@ pub fn uid_set(uids: &[u32]) -> String {
 
 /// Syncs one folder.
 pub fn sync_folder(
-    session: &mut Session,
+    link: &mut Link,
     store: &mut Store,
     folder: &FolderSpec,
     condstore: bool,
@@ -174,6 +171,7 @@ pub fn sync_folder(
         name: folder.name.clone(),
         ..Default::default()
     };
+    let session = &mut link.session;
     let mbox = session.select(&folder.name)?;
     let uidvalidity = mbox.uid_validity.unwrap_or(0);
     let mut state = store.folder_state(&folder.name, &folder.role)?;
@@ -219,7 +217,14 @@ pub fn sync_folder(
         store.defer_search_index()?;
     }
     if total > 0 {
-        let (new, known) = fetch_new(session, store, state.id, &folder.name, &new_uids, progress)?;
+        let (new, known) = fetch_new(
+            &link.wire,
+            store,
+            (state.id, &folder.name),
+            &new_uids,
+            condstore,
+            progress,
+        )?;
         report.new = new;
         report.known = known;
     }
@@ -245,54 +250,42 @@ pub fn sync_folder(
     Ok(report)
 }
 
-/// Fetches `uids` in batches on one thread, parses them on a second and stores them on this
-/// one: the connection keeps streaming while the previous batches are parsed and written.
-/// Returns (new, already known).
+/// Fetches `uids` on one thread (our own reader: see `super::bulk`), parses them on a second
+/// and stores them on this one: the connection keeps streaming while the previous batches are
+/// parsed and written. Returns (new, already known).
 fn fetch_new(
-    session: &mut Session,
+    wire: &Conn,
     store: &mut Store,
-    folder_id: i64,
-    name: &str,
+    folder: (i64, &str),
     uids: &[u32],
+    condstore: bool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(usize, usize), SyncError> {
-    // Two batches in flight per stage bound memory (a batch is FETCH_BATCH messages).
+    let (folder_id, name) = folder;
+    // Two batches in flight per stage bound memory (a batch is bulk::HANDOVER messages).
     let (raw_tx, raw_rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
     let (tx, rx) = sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(2);
     let total = uids.len();
     std::thread::scope(|scope| {
         scope.spawn(move || {
-            for chunk in uids.chunks(FETCH_BATCH) {
-                // BODY[] first: the imap crate re-parses a response's start after every line
-                // it reads, and this way that start is short.
-                let batch = session
-                    .uid_fetch(uid_set(chunk), "(BODY.PEEK[] UID FLAGS INTERNALDATE)")
-                    .map_err(SyncError::from)
-                    .map(|fetches| {
-                        fetches
-                            .iter()
-                            .filter_map(|f| {
-                                let uid = f.uid?;
-                                Some(RawMessage {
-                                    bytes: f.body()?.to_vec(),
-                                    location: Some(Location {
-                                        folder_id,
-                                        uid,
-                                        flags: flags_text(f),
-                                        modseq: f.mod_seq(),
-                                    }),
-                                    received_at: f
-                                        .internal_date()
-                                        .map(|d| d.timestamp())
-                                        .unwrap_or_else(crate::core::store::now),
-                                })
-                            })
-                            .collect::<Vec<_>>()
-                    });
-                let failed = batch.is_err();
-                if raw_tx.send(batch).is_err() || failed {
-                    return;
-                }
+            let mut deliver = |batch: Vec<bulk::Fetched>| {
+                let raw = batch
+                    .into_iter()
+                    .map(|f| RawMessage {
+                        bytes: f.body,
+                        location: Some(Location {
+                            folder_id,
+                            uid: f.uid,
+                            flags: f.flags,
+                            modseq: f.modseq,
+                        }),
+                        received_at: f.internal_date.unwrap_or_else(crate::core::store::now),
+                    })
+                    .collect();
+                raw_tx.send(Ok(raw)).is_ok()
+            };
+            if let Err(e) = bulk::fetch(wire, uids, condstore, &mut deliver) {
+                let _ = raw_tx.send(Err(e.into()));
             }
         });
         scope.spawn(move || {
@@ -324,17 +317,17 @@ fn fetch_new(
 
 /// Syncs every folder once over an open session.
 pub fn sync_all(
-    session: &mut Session,
+    link: &mut Link,
     store: &mut Store,
     configured: &[String],
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Vec<FolderReport>, SyncError> {
-    let condstore = enable_condstore(session)?;
-    let folders = resolve_folders(session, configured)?;
+    let condstore = enable_condstore(&mut link.session)?;
+    let folders = resolve_folders(&mut link.session, configured)?;
     let mut out = Vec::new();
     let mut synced = || -> Result<(), SyncError> {
         for f in &folders {
-            out.push(sync_folder(session, store, f, condstore, progress)?);
+            out.push(sync_folder(link, store, f, condstore, progress)?);
         }
         Ok(())
     };

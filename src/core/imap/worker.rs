@@ -2,7 +2,7 @@
 //! backoff), another keeps an IDLE connection on INBOX and wakes the first on new mail. Both
 //! report by message; the UI never waits on the network.
 
-use super::connect::{Endpoint, ImapError, Session, connect};
+use super::connect::{Endpoint, ImapError, Link, connect, link};
 use super::sync::{Progress, sync_all};
 use crate::core::store::Store;
 use crate::core::sync_lease::{LeaseStatus, LeaseView};
@@ -103,7 +103,7 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
             return;
         }
     };
-    let mut session: Option<Session> = None;
+    let mut session: Option<Link> = None;
     let mut attempt = 0u32;
     let lease = cfg.lease.clone().unwrap_or_else(LeaseView::always);
     let mut standby: Option<String> = None;
@@ -136,7 +136,7 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
         }
         let result = (|| {
             if session.is_none() {
-                session = Some(connect(&cfg.endpoint)?);
+                session = Some(link(&cfg.endpoint)?);
             }
             let s = session.as_mut().expect("connected above");
             let mut progress = |p: &Progress| {
