@@ -75,6 +75,7 @@ fn main() {
             }),
             received_at: 0,
             from_outbox: false,
+            prepared: Default::default(),
         })
         .collect();
     let t = Instant::now();

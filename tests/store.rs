@@ -562,6 +562,65 @@ fn a_deferred_search_index_is_complete_once_the_load_completes() {
     assert_eq!(s.search_messages("erlang", 10).unwrap().len(), 1);
 }
 
+/// A first load indexes in steps while it downloads: what was caught up is searchable at
+/// once, rows deleted or stored meanwhile keep the index sound, and a v6 deferral (which
+/// indexed nothing) completes by a rebuild.
+#[test]
+fn a_deferred_search_index_catches_up_in_steps_and_stays_sound() {
+    let (_d, mut s) = store();
+    let mail = |body, id| Mail {
+        body,
+        id: Some(id),
+        ..Default::default()
+    };
+    ingest(&mut s, &[mail("indexed kotlin row by row", "a@m")]);
+    s.defer_search_index().unwrap();
+    ingest(
+        &mut s,
+        &[mail("bulk haskell", "b@m"), mail("bulk ocaml", "c@m")],
+    );
+    assert_eq!(s.search_messages("haskell", 10).unwrap().len(), 0);
+    assert_eq!(s.catch_up_search_index().unwrap(), 2);
+    assert!(s.search_index_deferred().unwrap());
+    assert_eq!(s.search_messages("haskell", 10).unwrap().len(), 1);
+    assert_eq!(s.catch_up_search_index().unwrap(), 0);
+
+    // Another session deletes a caught-up row and the newest one, then a new row takes the
+    // freed id (rowids are reused): the index follows all three.
+    ingest(&mut s, &[mail("bulk erlang", "d@m")]);
+    let db = rusqlite::Connection::open(s.path()).unwrap();
+    db.execute_batch(
+        "DELETE FROM messages WHERE message_id IN ('b@m', 'd@m');
+         DELETE FROM messages WHERE message_id = 'c@m';",
+    )
+    .unwrap();
+    ingest(&mut s, &[mail("bulk fortran", "e@m")]);
+    assert_eq!(s.search_messages("haskell", 10).unwrap().len(), 0);
+    assert!(s.complete_search_index().unwrap());
+    assert!(!s.search_index_deferred().unwrap());
+    for (word, hits) in [
+        ("kotlin", 1),
+        ("haskell", 0),
+        ("ocaml", 0),
+        ("erlang", 0),
+        ("fortran", 1),
+    ] {
+        assert_eq!(s.search_messages(word, 10).unwrap().len(), hits, "{word}");
+    }
+    let check = "INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)";
+    db.execute_batch(check).unwrap();
+
+    // A load a v6 binary deferred and never finished: completed by a rebuild.
+    s.set_meta("search_index_deferred", "1700000000").unwrap();
+    ingest(&mut s, &[mail("legacy cobol", "f@m")]);
+    assert!(s.search_index_deferred().unwrap());
+    assert_eq!(s.search_messages("cobol", 10).unwrap().len(), 0);
+    assert!(s.complete_search_index().unwrap());
+    assert_eq!(s.search_messages("cobol", 10).unwrap().len(), 1);
+    assert_eq!(s.search_messages("fortran", 10).unwrap().len(), 1);
+    db.execute_batch(check).unwrap();
+}
+
 #[test]
 fn erasing_someone_while_the_search_index_is_deferred_leaves_no_words_of_theirs() {
     let (_d, mut s) = store();

@@ -2,7 +2,8 @@
 //! raw RFC 5322 bytes → `parse::parse_message` → `Store::write_batch`.
 
 use crate::core::parse::parse_message;
-use crate::core::store::{BatchOutcome, Incoming, Location, Result, Store};
+use crate::core::store::{BatchOutcome, Incoming, Location, Prepared, Result, Store};
+use std::collections::HashSet;
 
 /// Raw bytes of one message and where they came from.
 #[derive(Debug, Clone)]
@@ -33,23 +34,36 @@ impl IngestStats {
 /// which the next run ingests again.
 pub const BATCH: usize = 500;
 
-/// Parses a batch (no storage: this can run on another thread than the writer).
-pub fn parse_batch(batch: Vec<RawMessage>) -> Vec<Incoming> {
+/// Parses a batch and prepares what the writer needs (no storage: this can run on another
+/// thread than the writer). `team`: the team's addresses.
+pub fn parse_batch(batch: Vec<RawMessage>, team: &HashSet<String>) -> Vec<Incoming> {
     batch
         .into_iter()
-        .map(|m| Incoming {
-            parsed: parse_message(&m.bytes),
-            raw: m.bytes,
-            location: m.location,
-            received_at: m.received_at,
-            from_outbox: false,
+        .map(|m| {
+            let parsed = parse_message(&m.bytes);
+            let prepared = Prepared::of(&parsed, team);
+            Incoming {
+                parsed,
+                // Mail with a folder and UID is fetched again when needed, never stored twice:
+                // free it here rather than on the writer's thread.
+                raw: if m.location.is_some() {
+                    Vec::new()
+                } else {
+                    m.bytes
+                },
+                location: m.location,
+                received_at: m.received_at,
+                from_outbox: false,
+                prepared,
+            }
         })
         .collect()
 }
 
 /// Parses and stores one batch in a single transaction.
 pub fn ingest_batch(store: &mut Store, batch: Vec<RawMessage>) -> Result<BatchOutcome> {
-    store.write_batch(&parse_batch(batch))
+    let team = store.team_address_set()?;
+    store.write_batch(&parse_batch(batch, &team))
 }
 
 /// Ingests everything from an iterator, committing every `BATCH` messages. `progress` is

@@ -127,6 +127,7 @@ pub fn show_queued(store: &mut Store, raw: &[u8], now: i64) -> Result<(), StoreE
         location: None,
         received_at: now,
         from_outbox: true,
+        prepared: Default::default(),
     };
     store.write_batch(&[incoming])?;
     Ok(())

@@ -13,6 +13,12 @@ use imap_proto::NameAttribute;
 use std::collections::BTreeSet;
 use std::sync::mpsc::sync_channel;
 
+/// Messages written in one transaction at most, when batches are waiting for the writer.
+const WRITE_AT_MOST: usize = 1000;
+
+/// During a first load, the search index catches up after this many new messages.
+const INDEX_EVERY: usize = 2500;
+
 /// A folder bringing at least this many new messages, and at least as many as the store
 /// holds, is a first load: the search index is built once at the end of the sync instead of
 /// row by row (see `Store::defer_search_index`).
@@ -266,6 +272,8 @@ fn fetch_new(
     let (raw_tx, raw_rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
     let (tx, rx) = sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(2);
     let total = uids.len();
+    let team = store.team_address_set()?;
+    let team = &team;
     std::thread::scope(|scope| {
         scope.spawn(move || {
             let mut deliver = |batch: Vec<bulk::Fetched>| {
@@ -291,20 +299,35 @@ fn fetch_new(
         scope.spawn(move || {
             for batch in raw_rx {
                 if tx
-                    .send(batch.map(crate::core::ingest::parse_batch))
+                    .send(batch.map(|b| crate::core::ingest::parse_batch(b, team)))
                     .is_err()
                 {
                     return;
                 }
             }
         });
-        let (mut new, mut known, mut done) = (0, 0, 0);
-        for batch in rx {
-            let batch = batch?;
+        let (mut new, mut known, mut done, mut unindexed) = (0, 0, 0, 0);
+        while let Ok(first) = rx.recv() {
+            // When the writer is behind, the batches waiting go into one transaction: fewer
+            // commits, and each candidate's summary refreshed once for all of them.
+            let mut batch = first?;
+            while batch.len() < WRITE_AT_MOST {
+                match rx.try_recv() {
+                    Ok(more) => batch.extend(more?),
+                    Err(_) => break,
+                }
+            }
             done += batch.len();
             let out = store.write_batch(&batch)?;
             new += out.inserted;
             known += out.duplicates;
+            // A deferred search index catches up in steps, while the next batches download,
+            // instead of all at the end (a no-op when not deferred).
+            unindexed += out.inserted;
+            if unindexed >= INDEX_EVERY {
+                store.catch_up_search_index()?;
+                unindexed = 0;
+            }
             progress(&Progress {
                 folder: name.to_string(),
                 done,

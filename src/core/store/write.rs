@@ -16,6 +16,8 @@ pub const RANK_AWAITING_BELOW: i64 = 5_000_000_000;
 #[derive(Debug, Clone)]
 pub struct Incoming {
     pub parsed: ParsedMessage,
+    /// The message as received; only stored when it has no `location` to fetch it again from
+    /// (so it may be left empty then).
     pub raw: Vec<u8>,
     /// The IMAP folder and UID it was fetched from, if any.
     pub location: Option<Location>,
@@ -23,6 +25,36 @@ pub struct Incoming {
     pub received_at: i64,
     /// Written by rapport itself and queued in the outbox.
     pub from_outbox: bool,
+    /// Worked out before the write transaction, off the writer's thread when it can be.
+    pub prepared: Prepared,
+}
+
+/// What the writer would otherwise compute from the text of a message, inside its
+/// transaction. A sync prepares it on the parsing thread, so the one writer does less.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    pub snippet: Option<String>,
+    /// The opt-out request in it, when its sender was not a team address (only inbound mail
+    /// is checked); `None`: not looked for yet.
+    pub optout: Option<Option<crate::core::optout::OptOutRequest>>,
+}
+
+impl Prepared {
+    pub fn of(p: &ParsedMessage, team: &HashSet<String>) -> Prepared {
+        let inbound = !p.from.as_ref().is_some_and(|m| team.contains(&m.address));
+        Prepared {
+            snippet: Some(snippet_of(p)),
+            optout: inbound.then(|| optout_in(p)),
+        }
+    }
+}
+
+fn snippet_of(p: &ParsedMessage) -> String {
+    crate::core::parse::snippet(&p.body, 160)
+}
+
+fn optout_in(p: &ParsedMessage) -> Option<crate::core::optout::OptOutRequest> {
+    crate::core::optout::detect(&p.subject, &p.body, p.automated)
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +113,15 @@ impl Store {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// The team's addresses (mail from them is outbound).
+    pub fn team_address_set(&self) -> Result<HashSet<String>> {
+        let mut st = self
+            .conn
+            .prepare_cached("SELECT address FROM team_members")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Recomputes one candidate's inbox summary (wait, last message, opt-out marker).
@@ -173,7 +214,10 @@ fn write_one(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let snippet = crate::core::parse::snippet(&p.body, 160);
+    let snippet = match &item.prepared.snippet {
+        Some(s) => s.clone(),
+        None => snippet_of(p),
+    };
     let attachments = serde_json::to_string(&p.attachments).unwrap_or_else(|_| "[]".into());
     // The header block is not kept apart: the raw message (stored, or re-fetchable by UID) has
     // it, and duplicating it cost a quarter of the message table.
@@ -232,7 +276,10 @@ fn write_one(
     // A candidate asking us to stop: the conversation gets a banner until someone acts on it.
     if direction == Direction::Inbound
         && let Some(c) = candidate_id
-        && let Some(req) = crate::core::optout::detect(&p.subject, &p.body, p.automated)
+        && let Some(req) = match &item.prepared.optout {
+            Some(found) => found.clone(),
+            None => optout_in(p),
+        }
     {
         tx.prepare_cached("UPDATE messages SET optout_evidence = ?2 WHERE id = ?1")?
             .execute(params![id, req.evidence])?;
@@ -292,11 +339,16 @@ fn thread_for(tx: &Transaction, mid: &str, p: &ParsedMessage, own_id_is_new: boo
         }
     }
     let mut threads: BTreeSet<i64> = BTreeSet::new();
+    // Ids not seen before; the others are recorded already (and re-pointed by a merge).
+    let mut unseen: Vec<&str> = Vec::with_capacity(ids.len());
     {
         let mut st = tx.prepare_cached("SELECT thread_id FROM thread_ids WHERE message_id = ?1")?;
         for id in &ids {
-            if let Some(t) = st.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
-                threads.insert(t);
+            match st.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
+                Some(t) => {
+                    threads.insert(t);
+                }
+                None => unseen.push(id),
             }
         }
     }
@@ -323,7 +375,7 @@ fn thread_for(tx: &Transaction, mid: &str, p: &ParsedMessage, own_id_is_new: boo
     let mut ins = tx.prepare_cached(
         "INSERT INTO thread_ids(message_id, thread_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
     )?;
-    for id in &ids {
+    for id in &unseen {
         ins.execute(params![id, thread])?;
     }
     Ok(thread)
