@@ -116,6 +116,95 @@ fn older_database_is_upgraded_keeping_its_data() {
     assert_eq!(s.preferences(1).unwrap(), None);
 }
 
+/// v7 indexes a message's own words, not the lines it quotes: upgrading a v6 database fills
+/// them for the mail it holds (including mail a v6 first load left unindexed).
+#[test]
+fn upgrading_from_v6_indexes_own_words_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        schema::migrations().to_version(&mut conn, 6).unwrap();
+        let add = |conn: &rusqlite::Connection, id: &str, body: &str| {
+            conn.execute(
+                "INSERT INTO messages(message_id, dedup_key, content_hash, thread_id, direction,
+                    subject, date, ingested_at, body)
+                 VALUES (?1, ?1, 'h', 1, 'inbound', 'Role', 1, 1, ?2)",
+                [id, body],
+            )
+            .unwrap();
+        };
+        conn.execute("INSERT INTO threads(id, subject) VALUES (1, 'Role')", [])
+            .unwrap();
+        add(&conn, "orig@m", "The zanzibar office opens in May.");
+        add(
+            &conn,
+            "reply@m",
+            "Sounds lovely!\n> The zanzibar office opens in May.\n",
+        );
+        // A first load v6 never completed: its rows are not in the index yet.
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('search_index_deferred', '1')",
+            [],
+        )
+        .unwrap();
+        add(&conn, "late@m", "Loaded in bulk: walrus");
+    }
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), schema::LATEST);
+    assert!(!s.search_index_deferred().unwrap());
+    let subjects = |w: &str| -> Vec<i64> {
+        s.search_messages(w, 10)
+            .unwrap()
+            .iter()
+            .map(|h| h.message_id)
+            .collect()
+    };
+    assert_eq!(
+        subjects("zanzibar"),
+        vec![1],
+        "only the message that says it"
+    );
+    assert_eq!(subjects("lovely"), vec![2]);
+    assert_eq!(subjects("walrus"), vec![3]);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)")
+        .unwrap();
+}
+
+/// Search finds a message by what it says, not by what it quotes of others.
+#[test]
+fn search_finds_the_message_that_said_it_not_the_replies_quoting_it() {
+    let (_d, mut s) = store();
+    ingest(
+        &mut s,
+        &[
+            Mail {
+                from: "Alice <alice@team.example>",
+                to: "Jane Doe <jane@mail.example>",
+                body: "Would a platypus-themed offsite appeal?",
+                id: Some("ask@m"),
+                ..Default::default()
+            },
+            Mail {
+                body: "Absolutely.\n\nOn Monday Alice wrote:\n> Would a platypus-themed offsite appeal?\n",
+                id: Some("answer@m"),
+                refs: "<ask@m>",
+                ..Default::default()
+            },
+        ],
+    );
+    let hits = s.search_messages("platypus", 10).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(
+        hits[0].excerpt.contains("[platypus]"),
+        "{}",
+        hits[0].excerpt
+    );
+    assert_eq!(s.search_messages("absolutely", 10).unwrap().len(), 1);
+}
+
 #[test]
 fn newer_database_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();

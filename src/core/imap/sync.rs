@@ -13,8 +13,11 @@ use imap_proto::NameAttribute;
 use std::collections::BTreeSet;
 use std::sync::mpsc::sync_channel;
 
+/// Parsed batches that may wait for the writer (they are small next to the raw ones).
+const PARSED_WAITING: usize = 6;
+
 /// Messages written in one transaction at most, when batches are waiting for the writer.
-const WRITE_AT_MOST: usize = 1000;
+const WRITE_AT_MOST: usize = 2000;
 
 /// During a first load, the search index catches up after this many new messages.
 const INDEX_EVERY: usize = 2500;
@@ -270,7 +273,8 @@ fn fetch_new(
     let (folder_id, name) = folder;
     // Two batches in flight per stage bound memory (a batch is bulk::HANDOVER messages).
     let (raw_tx, raw_rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
-    let (tx, rx) = sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(2);
+    let (tx, rx) =
+        sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(PARSED_WAITING);
     let total = uids.len();
     let team = store.team_address_set()?;
     let team = &team;
@@ -306,6 +310,8 @@ fn fetch_new(
                 }
             }
         });
+        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<crate::core::store::Incoming>>();
+        scope.spawn(move || spent_rx.into_iter().for_each(drop));
         let (mut new, mut known, mut done, mut unindexed) = (0, 0, 0, 0);
         while let Ok(first) = rx.recv() {
             // When the writer is behind, the batches waiting go into one transaction: fewer
@@ -319,6 +325,8 @@ fn fetch_new(
             }
             done += batch.len();
             let out = store.write_batch(&batch)?;
+            // Freeing thousands of strings is not the writer's job either.
+            let _ = spent_tx.send(batch);
             new += out.inserted;
             known += out.duplicates;
             // A deferred search index catches up in steps, while the next batches download,

@@ -12,6 +12,7 @@ mod body;
 mod decode;
 mod headers;
 mod html;
+mod searchable;
 mod snippet;
 
 use crate::core::guard::guarded;
@@ -27,6 +28,7 @@ use automated::is_automated;
 use body::{clean_body, read_content};
 use decode::decode_lenient;
 use headers::read_headers;
+pub use searchable::searchable_text;
 pub use snippet::snippet;
 
 /// Parses a raw message. Never panics; see the module documentation.

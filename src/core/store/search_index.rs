@@ -10,7 +10,8 @@
 //! next completion (every sync ends with one) picks up where it stopped.
 //!
 //! Binaries of schema v6 deferred with the key `search_index_deferred` and indexed nothing
-//! until the end; a load they left unfinished is completed by a full rebuild.
+//! until the end; the v7 migration's rebuild completes a load they left unfinished (and a
+//! full rebuild here, should the key appear again).
 
 use super::{Result, Store};
 use rusqlite::{OptionalExtension, Transaction};
@@ -99,8 +100,8 @@ fn catch_up(tx: &Transaction) -> Result<usize> {
         return Ok(0);
     }
     let n = tx.execute(
-        "INSERT INTO messages_fts(rowid, subject, body, sender)
-         SELECT id, subject, body, sender FROM messages WHERE id > ?1 ORDER BY id",
+        "INSERT INTO messages_fts(rowid, subject, search_text, sender)
+         SELECT id, subject, search_text, sender FROM messages WHERE id > ?1 ORDER BY id",
         [upto],
     )?;
     if n > 0 {

@@ -4,6 +4,7 @@
 use super::{Result, Store};
 use crate::core::model::{Direction, Mailbox, ParsedMessage};
 use rusqlite::{OptionalExtension, Transaction, params};
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 /// Candidates awaiting a reply rank by `waiting_since` (older first); everyone else ranks
@@ -34,6 +35,8 @@ pub struct Incoming {
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
     pub snippet: Option<String>,
+    /// What the search index reads (`parse::searchable_text`).
+    pub search_text: Option<String>,
     /// The opt-out request in it, when its sender was not a team address (only inbound mail
     /// is checked); `None`: not looked for yet.
     pub optout: Option<Option<crate::core::optout::OptOutRequest>>,
@@ -44,6 +47,7 @@ impl Prepared {
         let inbound = !p.from.as_ref().is_some_and(|m| team.contains(&m.address));
         Prepared {
             snippet: Some(snippet_of(p)),
+            search_text: Some(crate::core::parse::searchable_text(&p.body)),
             optout: inbound.then(|| optout_in(p)),
         }
     }
@@ -214,9 +218,13 @@ fn write_one(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let snippet = match &item.prepared.snippet {
-        Some(s) => s.clone(),
-        None => snippet_of(p),
+    let snippet: Cow<str> = match &item.prepared.snippet {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(snippet_of(p)),
+    };
+    let search_text: Cow<str> = match &item.prepared.search_text {
+        Some(s) => Cow::Borrowed(s),
+        None => Cow::Owned(crate::core::parse::searchable_text(&p.body)),
     };
     let attachments = serde_json::to_string(&p.attachments).unwrap_or_else(|_| "[]".into());
     // The header block is not kept apart: the raw message (stored, or re-fetchable by UID) has
@@ -226,9 +234,9 @@ fn write_one(
         "INSERT INTO messages(message_id, dedup_key, content_hash, thread_id, parent_message_id,
             candidate_id, direction, from_addr, from_name, sender, recruiter, to_addrs, cc_addrs,
             subject, date, date_missing, ingested_at, in_reply_to, refs, body, body_was_html,
-            snippet, attachments, automated, headers, problems, origin)
+            snippet, attachments, automated, headers, problems, origin, search_text)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
     )?
     .execute(params![
         mid,
@@ -265,6 +273,7 @@ fn write_one(
         } else {
             "import"
         },
+        search_text,
     ])?;
     let id = tx.last_insert_rowid();
     // Synced mail can be fetched again by folder and UID; only mail with no other source keeps
