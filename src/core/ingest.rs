@@ -66,8 +66,26 @@ pub fn ingest_batch(store: &mut Store, batch: Vec<RawMessage>) -> Result<BatchOu
     store.write_batch(&parse_batch(batch, &team))
 }
 
+/// A load bringing at least this many new messages, and at least as many as the store holds,
+/// is a first load: the search index is deferred and caught up in steps (see
+/// `Store::defer_search_index`).
+pub const BULK_LOAD: usize = 1000;
+
+/// During a first load, the search index catches up after this many new messages.
+pub const INDEX_EVERY: usize = 2500;
+
+/// Before storing `total` new messages: a first load defers the search index. Whoever calls it
+/// ends the load with `Store::complete_search_index` (also when the load fails).
+pub fn begin_load(store: &mut Store, total: usize) -> Result<()> {
+    if total >= BULK_LOAD && total as u64 >= store.message_count()? {
+        store.defer_search_index()?;
+    }
+    Ok(())
+}
+
 /// Ingests everything from an iterator, committing every `BATCH` messages. `progress` is
-/// called after each batch with the running totals.
+/// called after each batch with the running totals. During a first load the search index
+/// catches up every `INDEX_EVERY` messages.
 pub fn ingest_all(
     store: &mut Store,
     messages: impl IntoIterator<Item = RawMessage>,
@@ -75,12 +93,18 @@ pub fn ingest_all(
 ) -> Result<IngestStats> {
     let mut stats = IngestStats::default();
     let mut batch = Vec::with_capacity(BATCH);
+    let mut unindexed = 0;
     for m in messages {
         batch.push(m);
         if batch.len() == BATCH {
             let out = ingest_batch(store, std::mem::take(&mut batch))?;
             stats.add(&out);
             progress(&stats);
+            unindexed += out.inserted;
+            if unindexed >= INDEX_EVERY {
+                store.catch_up_search_index()?;
+                unindexed = 0;
+            }
         }
     }
     if !batch.is_empty() {
@@ -138,9 +162,7 @@ fn import_folders(
         let files = crate::core::maildir::message_files(&folder.path)
             .with_context(|| format!("cannot list {}", folder.path.display()))?;
         let total = files.len();
-        if total >= crate::core::imap::sync::BULK_LOAD && total as u64 >= store.message_count()? {
-            store.defer_search_index()?;
-        }
+        begin_load(store, total)?;
         let messages =
             files
                 .into_iter()

@@ -3,7 +3,7 @@
 //! marked read), flag changes via CONDSTORE when offered, expunges removed. Fetching, parsing
 //! and storing run on three threads, so the connection keeps streaming. Every batch commits
 //! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
-//! builds the search index once at the end of the sync instead of row by row.
+//! indexes for search in steps of thousands of messages instead of row by row.
 
 use super::bulk;
 use super::connect::{Conn, ImapError, Link, Session, describe};
@@ -18,14 +18,6 @@ const PARSED_WAITING: usize = 6;
 
 /// Messages written in one transaction at most, when batches are waiting for the writer.
 const WRITE_AT_MOST: usize = 2000;
-
-/// During a first load, the search index catches up after this many new messages.
-const INDEX_EVERY: usize = 2500;
-
-/// A folder bringing at least this many new messages, and at least as many as the store
-/// holds, is a first load: the search index is built once at the end of the sync instead of
-/// row by row (see `Store::defer_search_index`).
-pub const BULK_LOAD: usize = 1000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -222,9 +214,7 @@ pub fn sync_folder(
         v
     };
     let total = new_uids.len();
-    if total >= BULK_LOAD && total as u64 >= store.message_count()? {
-        store.defer_search_index()?;
-    }
+    crate::core::ingest::begin_load(store, total)?;
     if total > 0 {
         let (new, known) = fetch_new(
             &link.wire,
@@ -332,7 +322,7 @@ fn fetch_new(
             // A deferred search index catches up in steps, while the next batches download,
             // instead of all at the end (a no-op when not deferred).
             unindexed += out.inserted;
-            if unindexed >= INDEX_EVERY {
+            if unindexed >= crate::core::ingest::INDEX_EVERY {
                 store.catch_up_search_index()?;
                 unindexed = 0;
             }
