@@ -2,5 +2,6 @@
 
 pub mod bulk;
 pub mod connect;
+pub mod pipeline;
 pub mod sync;
 pub mod worker;

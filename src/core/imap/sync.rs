@@ -5,19 +5,11 @@
 //! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
 //! indexes for search in steps of thousands of messages instead of row by row.
 
-use super::bulk;
-use super::connect::{Conn, ImapError, Link, Session, describe};
-use crate::core::ingest::RawMessage;
-use crate::core::store::{Location, Store, StoreError};
+use super::connect::{ImapError, Link, Session, describe};
+use super::pipeline::{Wanted, bring_in};
+use crate::core::store::{Store, StoreError};
 use imap_proto::NameAttribute;
 use std::collections::BTreeSet;
-use std::sync::mpsc::sync_channel;
-
-/// Parsed batches that may wait for the writer (they are small next to the raw ones).
-const PARSED_WAITING: usize = 6;
-
-/// Messages written in one transaction at most, when batches are waiting for the writer.
-const WRITE_AT_MOST: usize = 2000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -160,19 +152,28 @@ pub fn uid_set(uids: &[u32]) -> String {
     out
 }
 
-/// Syncs one folder.
-pub fn sync_folder(
-    link: &mut Link,
+/// A folder's state on the server and what it needs, found before anything is downloaded.
+struct Plan {
+    id: i64,
+    uidvalidity: u32,
+    uid_next: Option<u32>,
+    highest_mod_seq: Option<u64>,
+    new_uids: Vec<u32>,
+    report: FolderReport,
+}
+
+/// Selects a folder and brings what is known of it up to date: UIDVALIDITY, flags,
+/// expunges. Returns what is new on the server.
+fn plan_folder(
+    session: &mut Session,
     store: &mut Store,
     folder: &FolderSpec,
     condstore: bool,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<FolderReport, SyncError> {
+) -> Result<Plan, SyncError> {
     let mut report = FolderReport {
         name: folder.name.clone(),
         ..Default::default()
     };
-    let session = &mut link.session;
     let mbox = session.select(&folder.name)?;
     let uidvalidity = mbox.uid_validity.unwrap_or(0);
     let mut state = store.folder_state(&folder.name, &folder.role)?;
@@ -213,24 +214,9 @@ pub fn sync_folder(
         v.sort_unstable();
         v
     };
-    let total = new_uids.len();
-    crate::core::ingest::begin_load(store, total)?;
-    if total > 0 {
-        let (new, known) = fetch_new(
-            &link.wire,
-            store,
-            (state.id, &folder.name),
-            &new_uids,
-            condstore,
-            progress,
-        )?;
-        report.new = new;
-        report.known = known;
-    }
 
-    // Expunged: we hold more than the server has.
-    let held = store.folder_state(&folder.name, &folder.role)?;
-    if held.count > mbox.exists {
+    // Expunged: the server has fewer messages than we hold plus the new ones.
+    if state.count + new_uids.len() as u32 > mbox.exists {
         let server: BTreeSet<u32> = session.uid_search("ALL")?.into_iter().collect();
         let gone: Vec<u32> = store
             .folder_uids(state.id)?
@@ -240,103 +226,18 @@ pub fn sync_folder(
         store.expunge(state.id, &gone)?;
         report.expunged = gone.len();
     }
-    if report.reset {
-        store.remove_orphans()?;
-    }
-    store.set_folder_synced(state.id, uidvalidity, mbox.uid_next, mbox.highest_mod_seq)?;
-    // Unsolicited EXISTS/EXPUNGE responses pile up otherwise.
-    drop(session.take_all_unsolicited());
-    Ok(report)
-}
-
-/// Fetches `uids` on one thread (our own reader: see `super::bulk`), parses them on a second
-/// and stores them on this one: the connection keeps streaming while the previous batches are
-/// parsed and written. Returns (new, already known).
-fn fetch_new(
-    wire: &Conn,
-    store: &mut Store,
-    folder: (i64, &str),
-    uids: &[u32],
-    condstore: bool,
-    progress: &mut dyn FnMut(&Progress),
-) -> Result<(usize, usize), SyncError> {
-    let (folder_id, name) = folder;
-    // Two batches in flight per stage bound memory (a batch is bulk::HANDOVER messages).
-    let (raw_tx, raw_rx) = sync_channel::<Result<Vec<RawMessage>, SyncError>>(2);
-    let (tx, rx) =
-        sync_channel::<Result<Vec<crate::core::store::Incoming>, SyncError>>(PARSED_WAITING);
-    let total = uids.len();
-    let team = store.team_address_set()?;
-    let team = &team;
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            let mut deliver = |batch: Vec<bulk::Fetched>| {
-                let raw = batch
-                    .into_iter()
-                    .map(|f| RawMessage {
-                        bytes: f.body,
-                        location: Some(Location {
-                            folder_id,
-                            uid: f.uid,
-                            flags: f.flags,
-                            modseq: f.modseq,
-                        }),
-                        received_at: f.internal_date.unwrap_or_else(crate::core::store::now),
-                    })
-                    .collect();
-                raw_tx.send(Ok(raw)).is_ok()
-            };
-            if let Err(e) = bulk::fetch(wire, uids, condstore, &mut deliver) {
-                let _ = raw_tx.send(Err(e.into()));
-            }
-        });
-        scope.spawn(move || {
-            for batch in raw_rx {
-                if tx
-                    .send(batch.map(|b| crate::core::ingest::parse_batch(b, team)))
-                    .is_err()
-                {
-                    return;
-                }
-            }
-        });
-        let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<crate::core::store::Incoming>>();
-        scope.spawn(move || spent_rx.into_iter().for_each(drop));
-        let (mut new, mut known, mut done, mut unindexed) = (0, 0, 0, 0);
-        while let Ok(first) = rx.recv() {
-            // When the writer is behind, the batches waiting go into one transaction: fewer
-            // commits, and each candidate's summary refreshed once for all of them.
-            let mut batch = first?;
-            while batch.len() < WRITE_AT_MOST {
-                match rx.try_recv() {
-                    Ok(more) => batch.extend(more?),
-                    Err(_) => break,
-                }
-            }
-            done += batch.len();
-            let out = store.write_batch(&batch)?;
-            // Freeing thousands of strings is not the writer's job either.
-            let _ = spent_tx.send(batch);
-            new += out.inserted;
-            known += out.duplicates;
-            // A deferred search index catches up in steps, while the next batches download,
-            // instead of all at the end (a no-op when not deferred).
-            unindexed += out.inserted;
-            if unindexed >= crate::core::ingest::INDEX_EVERY {
-                store.catch_up_search_index()?;
-                unindexed = 0;
-            }
-            progress(&Progress {
-                folder: name.to_string(),
-                done,
-                total,
-            });
-        }
-        Ok((new, known))
+    Ok(Plan {
+        id: state.id,
+        uidvalidity,
+        uid_next: mbox.uid_next,
+        highest_mod_seq: mbox.highest_mod_seq,
+        new_uids,
+        report,
     })
 }
 
-/// Syncs every folder once over an open session.
+/// Syncs every folder once over an open session: each folder's state first, then the new
+/// mail of all of them through one pipeline (`pipeline::bring_in`).
 pub fn sync_all(
     link: &mut Link,
     store: &mut Store,
@@ -345,20 +246,53 @@ pub fn sync_all(
 ) -> Result<Vec<FolderReport>, SyncError> {
     let condstore = enable_condstore(&mut link.session)?;
     let folders = resolve_folders(&mut link.session, configured)?;
-    let mut out = Vec::new();
-    let mut synced = || -> Result<(), SyncError> {
+    let mut synced = || -> Result<Vec<FolderReport>, SyncError> {
+        let mut plans = Vec::with_capacity(folders.len());
         for f in &folders {
-            out.push(sync_folder(link, store, f, condstore, progress)?);
+            plans.push(plan_folder(&mut link.session, store, f, condstore)?);
         }
-        Ok(())
+        crate::core::ingest::begin_load(store, plans.iter().map(|p| p.new_uids.len()).sum())?;
+        let wanted: Vec<Wanted> = folders
+            .iter()
+            .zip(&plans)
+            .map(|(f, p)| Wanted {
+                name: &f.name,
+                folder_id: p.id,
+                uidvalidity: p.uidvalidity,
+                uids: &p.new_uids,
+            })
+            .collect();
+        let brought = bring_in(link, store, &wanted, condstore, progress)?;
+        let mut reports = Vec::with_capacity(plans.len());
+        for (plan, b) in plans.into_iter().zip(brought) {
+            // Mail no folder holds any more (after UIDVALIDITY changed and everything still
+            // there was fetched again) is gone from the server.
+            if plan.report.reset {
+                store.remove_orphans()?;
+            }
+            store.set_folder_synced(
+                plan.id,
+                plan.uidvalidity,
+                plan.uid_next,
+                plan.highest_mod_seq,
+            )?;
+            reports.push(FolderReport {
+                new: b.new,
+                known: b.known,
+                ..plan.report
+            });
+        }
+        // Unsolicited EXISTS/EXPUNGE responses pile up otherwise.
+        drop(link.session.take_all_unsolicited());
+        Ok(reports)
     };
     let result = synced();
     // Search covers everything stored so far, also when the sync failed half-way (and after
     // an earlier sync was killed during a first load).
     let indexed = store.complete_search_index();
-    result?;
+    let reports = result?;
     indexed?;
-    Ok(out)
+    Ok(reports)
 }
 
 impl std::fmt::Display for FolderReport {

@@ -1,0 +1,172 @@
+//! Bringing new mail in: one pipeline over every folder of a sync. Fetching runs on one thread
+//! (our own reader: see `super::bulk`), parsing on a second, storing on the caller's; the
+//! connection keeps streaming while earlier batches are parsed and written, and the next
+//! folder's download starts while the last batches of the previous one are still being
+//! stored. Every batch commits with its folder and UIDs, so a crash loses nothing and
+//! duplicates nothing.
+
+use super::bulk;
+use super::connect::Link;
+use super::sync::{Progress, SyncError};
+use crate::core::ingest::{INDEX_EVERY, RawMessage, parse_batch};
+use crate::core::store::{Incoming, Location, Store};
+use std::sync::mpsc::{Receiver, channel, sync_channel};
+
+/// Parsed batches that may wait for the writer (they are small next to the raw ones).
+const PARSED_WAITING: usize = 6;
+
+/// Messages written in one transaction at most, when batches are waiting for the writer.
+const WRITE_AT_MOST: usize = 2000;
+
+/// New mail of one folder.
+pub struct Wanted<'a> {
+    pub name: &'a str,
+    pub folder_id: i64,
+    /// The UIDVALIDITY the UIDs belong to: the folder is selected again before its download,
+    /// and a change in between stops the sync (the next one starts the folder anew).
+    pub uidvalidity: u32,
+    pub uids: &'a [u32],
+}
+
+/// Counts per folder, in the order given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Brought {
+    pub new: usize,
+    /// Already stored (the same message in another folder, or fetched again).
+    pub known: usize,
+}
+
+type Batch<T> = Result<(usize, Vec<T>), SyncError>;
+
+/// Fetches, parses and stores the `wanted` mail of every folder.
+pub fn bring_in(
+    link: &mut Link,
+    store: &mut Store,
+    wanted: &[Wanted],
+    condstore: bool,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<Vec<Brought>, SyncError> {
+    // Two raw batches in flight bound memory (a batch is bulk::HANDOVER messages).
+    let (raw_tx, raw_rx) = sync_channel::<Batch<RawMessage>>(2);
+    let (tx, rx) = sync_channel::<Batch<Incoming>>(PARSED_WAITING);
+    let team = store.team_address_set()?;
+    let team = &team;
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for (i, w) in wanted.iter().enumerate() {
+                if let Err(e) = fetch_folder(link, w, condstore, &mut |raw| {
+                    raw_tx.send(Ok((i, raw))).is_ok()
+                }) {
+                    let _ = raw_tx.send(Err(e));
+                    return;
+                }
+            }
+        });
+        scope.spawn(move || {
+            for batch in raw_rx {
+                let parsed = batch.map(|(i, b)| (i, parse_batch(b, team)));
+                if tx.send(parsed).is_err() {
+                    return;
+                }
+            }
+        });
+        // Freeing thousands of strings is not the writer's job either.
+        let (spent_tx, spent_rx) = channel::<Vec<Incoming>>();
+        scope.spawn(move || spent_rx.into_iter().for_each(drop));
+        let mut out = vec![Brought::default(); wanted.len()];
+        let mut done = vec![0; wanted.len()];
+        let mut unindexed = 0;
+        let mut carry = None;
+        while let Some((i, batch)) = next_write(&rx, &mut carry)? {
+            done[i] += batch.len();
+            let written = store.write_batch(&batch)?;
+            let _ = spent_tx.send(batch);
+            out[i].new += written.inserted;
+            out[i].known += written.duplicates;
+            // A deferred search index catches up in steps while the next batches download,
+            // instead of all at the end (a no-op when not deferred).
+            unindexed += written.inserted;
+            if unindexed >= INDEX_EVERY {
+                store.catch_up_search_index()?;
+                unindexed = 0;
+            }
+            progress(&Progress {
+                folder: wanted[i].name.to_string(),
+                done: done[i],
+                total: wanted[i].uids.len(),
+            });
+        }
+        Ok(out)
+    })
+}
+
+/// The next batch to write. When the writer is behind, the batches waiting (of the same
+/// folder) go into one transaction: fewer commits, and each candidate's summary refreshed once
+/// for all of them. A batch of the next folder waits in `carry`.
+fn next_write(
+    rx: &Receiver<Batch<Incoming>>,
+    carry: &mut Option<(usize, Vec<Incoming>)>,
+) -> Result<Option<(usize, Vec<Incoming>)>, SyncError> {
+    let (i, mut batch) = match carry.take() {
+        Some(c) => c,
+        None => match rx.recv() {
+            Ok(b) => b?,
+            Err(_) => return Ok(None),
+        },
+    };
+    while batch.len() < WRITE_AT_MOST {
+        match rx.try_recv() {
+            Ok(more) => {
+                let (j, more) = more?;
+                if j != i {
+                    *carry = Some((j, more));
+                    break;
+                }
+                batch.extend(more);
+            }
+            Err(_) => break,
+        }
+    }
+    Ok(Some((i, batch)))
+}
+
+/// Selects the folder again and downloads its new mail, handing it over in batches.
+fn fetch_folder(
+    link: &mut Link,
+    w: &Wanted,
+    condstore: bool,
+    deliver: &mut dyn FnMut(Vec<RawMessage>) -> bool,
+) -> Result<(), SyncError> {
+    if w.uids.is_empty() {
+        return Ok(());
+    }
+    let mbox = link.session.select(w.name)?;
+    if mbox.uid_validity.unwrap_or(0) != w.uidvalidity {
+        return Err(SyncError::Imap(super::connect::ImapError::Protocol(
+            format!(
+                "{}: UIDVALIDITY changed during the sync; the next sync fetches it anew",
+                w.name
+            ),
+        )));
+    }
+    let folder_id = w.folder_id;
+    let mut hand_over = |batch: Vec<bulk::Fetched>| {
+        deliver(
+            batch
+                .into_iter()
+                .map(|f| RawMessage {
+                    bytes: f.body,
+                    location: Some(Location {
+                        folder_id,
+                        uid: f.uid,
+                        flags: f.flags,
+                        modseq: f.modseq,
+                    }),
+                    received_at: f.internal_date.unwrap_or_else(crate::core::store::now),
+                })
+                .collect(),
+        )
+    };
+    bulk::fetch(&link.wire, w.uids, condstore, &mut hand_over)?;
+    Ok(())
+}
