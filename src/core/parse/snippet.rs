@@ -14,12 +14,12 @@ pub fn snippet(body: &str, max_chars: usize) -> String {
     // Collect a little more than needed, then clean and cut.
     let budget = max_chars.saturating_mul(4).saturating_add(16);
     let mut collected = String::new();
-    let lines: Vec<&str> = body.lines().take(400).collect();
-    let mut i = 0;
-    while i < lines.len() && collected.len() < budget {
-        let line = lines[i].trim_end();
+    // Lazily: most bodies give their snippet in the first lines, before long quoted histories.
+    let mut lines = body.lines().take(400).peekable();
+    while collected.len() < budget {
+        let Some(line) = lines.next() else { break };
+        let line = line.trim_end();
         let t = line.trim_start();
-        i += 1;
         // Bodies are sanitized, so the "-- " separator has lost its trailing space.
         if line == "--" || is_original_marker(t) {
             break;
@@ -27,15 +27,16 @@ pub fn snippet(body: &str, max_chars: usize) -> String {
         if t.starts_with('>') {
             continue;
         }
-        if is_attribution(t, lines.get(i).copied()) {
+        let next = lines.peek().copied();
+        if is_attribution(t, next) {
             continue;
         }
         // Two-line attribution: "On Mon, … Bob <" / "bob@example.com> wrote:".
-        if let Some(next) = lines.get(i)
+        if let Some(next) = next
             && starts_like_attribution(t)
             && is_attribution_end(next.trim())
         {
-            i += 1;
+            lines.next();
             continue;
         }
         if t.is_empty() || (collected.is_empty() && is_greeting(t)) {
