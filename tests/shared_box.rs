@@ -52,13 +52,7 @@ fn eight_writers_and_a_sync_lose_nothing_and_see_no_lock_error() {
     let (tmp, data) = shared_data_dir();
     let config = write_config(&servers, tmp.path());
     // Candidates to write to (the demo mailbox), and mail waiting on the server.
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
+    demo_into(&data);
     const SEEDED: i64 = 3000;
     let seeding = Instant::now();
     servers.seed_maildir(SEEDED as usize, "stress");

@@ -106,13 +106,7 @@ fn a_user_outside_the_group_cannot_read_the_database() {
 #[test]
 fn doctor_says_how_to_fix_modes_and_groups() {
     let (_tmp, data) = shared_data_dir();
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
+    demo_into(&data);
     let doctor = || {
         let o = rapport_as(None, &data, &["--config", "/nonexistent", "doctor"])
             .output()
@@ -150,13 +144,7 @@ fn doctor_says_how_to_fix_modes_and_groups() {
 fn a_private_data_dir_keeps_its_files_to_the_user() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
+    demo_into(&data);
     assert_eq!(std::fs::metadata(&data).unwrap().mode() & 0o7777, 0o700);
     for f in ["rapport.db", "rapport.log"] {
         assert_eq!(
@@ -171,13 +159,7 @@ fn a_private_data_dir_keeps_its_files_to_the_user() {
 fn audit_lists_who_did_what_per_candidate_and_since_a_time() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    ok(
-        rapport_as(None, &data, &["demo", "--no-tui", "--data-dir"])
-            .arg(&data)
-            .output()
-            .unwrap(),
-        "demo",
-    );
+    demo_into(&data);
     let none = Path::new("/nonexistent");
     let list = json(&data, none, &["candidates", "--json"]);
     let (a, b) = (

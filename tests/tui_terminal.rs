@@ -21,6 +21,17 @@ impl Tmux {
             .expect("tmux is installed (scripts/test.sh installs it)");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
+    /// Types `keys` (tmux key names) into the window of `start`.
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "t"];
+        args.extend_from_slice(keys);
+        self.cmd(&args);
+    }
+    /// Presses `q` and waits until rapport has exited with status 0.
+    fn quit_ok(&self) {
+        self.keys(&["q"]);
+        self.wait_for("rapport exited with 0", 10);
+    }
     fn screen(&self) -> String {
         self.cmd(&["capture-pane", "-p", "-t", "t"])
     }
@@ -102,7 +113,7 @@ fn inbox_opens_and_q_restores_the_terminal() {
         "1"
     );
 
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.keys(&["q"]);
     let screen = tmux.wait_for("rapport exited with", 10);
     assert!(screen.contains("rapport exited with 0"), "{screen}");
     // Back on the main screen, with the cursor shown and the terminal in cooked mode again.
@@ -127,11 +138,11 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
     let dir = tempfile::tempdir().unwrap();
     let tmux = start(dir.path(), "tmux-256color");
     tmux.wait_for("Awaiting reply", 30);
-    tmux.cmd(&["send-keys", "-t", "t", "?"]);
+    tmux.keys(&["?"]);
     // Drawn from the keymap (the screen may be caught mid-draw: wait for the line).
     let help = tmux.wait_for("Next item", 5);
     assert!(help.contains("Help · esc closes"), "{help}");
-    tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
+    tmux.keys(&["Escape"]);
     // Wait for the overlay to close: keys sent right after ESC would read as alt-keys.
     let start = Instant::now();
     while tmux.screen().contains("Help · esc closes") {
@@ -141,11 +152,10 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    tmux.cmd(&["send-keys", "-t", "t", "2", "/", "unsubscribe", "Enter"]);
+    tmux.keys(&["2", "/", "unsubscribe", "Enter"]);
     let s = tmux.wait_for("search: unsubscribe", 5);
     assert!(s.contains("All ("), "{s}");
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
-    tmux.wait_for("rapport exited with 0", 10);
+    tmux.quit_ok();
 }
 
 #[test]
@@ -192,10 +202,10 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
         &format!("EDITOR={}", editor.display()),
     );
     tmux.wait_for("Awaiting reply", 30);
-    tmux.cmd(&["send-keys", "-t", "t", "r"]);
+    tmux.keys(&["r"]);
     // The demo has snippets: the picker comes first; no snippet.
     tmux.wait_for("Start from a snippet?", 10);
-    tmux.cmd(&["send-keys", "-t", "t", "Enter"]);
+    tmux.keys(&["Enter"]);
     let s = tmux.wait_for("queued", 10);
     assert!(
         s.contains("Awaiting reply"),
@@ -227,7 +237,7 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
         sent.contains("Hello from the editor") && sent.contains("Subject: Re: "),
         "{sent}"
     );
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.keys(&["q"]);
     let screen = tmux.wait_for("rapport exited with", 10);
     assert!(screen.contains("rapport exited with 0"), "{screen}");
     assert_eq!(
@@ -260,8 +270,7 @@ fn no_color_draws_without_colour_codes() {
         raw.contains("\u{1b}[7m") || raw.contains(";7m"),
         "the selection is still shown (reverse video)"
     );
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
-    tmux.wait_for("rapport exited with 0", 10);
+    tmux.quit_ok();
 }
 
 #[test]
@@ -269,20 +278,19 @@ fn reports_view_opens_with_r_and_enter_opens_a_waiting_candidate() {
     let dir = tempfile::tempdir().unwrap();
     let tmux = start(dir.path(), "linux");
     tmux.wait_for("Awaiting reply", 30);
-    tmux.cmd(&["send-keys", "-t", "t", "R"]);
+    tmux.keys(&["R"]);
     // A capture can land in the middle of a redraw: wait for each pane rather than assume
     // the rest is there once the first one shows.
     tmux.wait_for("Response times per recruiter", 10);
     tmux.wait_for("over target", 10);
     tmux.wait_for("Reply times", 10);
-    tmux.cmd(&["send-keys", "-t", "t", "b"]);
+    tmux.keys(&["b"]);
     tmux.wait_for("calendar time", 5);
-    tmux.cmd(&["send-keys", "-t", "t", "Enter"]);
+    tmux.keys(&["Enter"]);
     // The conversation of the longest-waiting candidate, focused (◀ heads their messages).
     let s = tmux.wait_for("◀", 10);
     assert!(!s.contains("Response times per"), "{s}");
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
-    tmux.wait_for("rapport exited with 0", 10);
+    tmux.quit_ok();
 }
 
 #[test]
@@ -312,7 +320,7 @@ fn a_change_made_by_another_process_shows_without_a_restart() {
         "the open inbox showed the change after {:.2}s",
         renamed.elapsed().as_secs_f64()
     );
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.keys(&["q"]);
     let screen = tmux.wait_for("rapport exited with", 10);
     assert!(screen.contains("rapport exited with 0"), "{screen}");
 }
@@ -396,7 +404,7 @@ fn linux_console_gets_only_the_16_base_colours_and_a_small_terminal_is_told() {
     assert!(!small.contains("Awaiting reply"), "{small}");
     tmux.cmd(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
     tmux.wait_for("Awaiting reply", 10);
-    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    tmux.keys(&["q"]);
     let screen = tmux.wait_for("rapport exited with", 10);
     assert!(screen.contains("rapport exited with 0"), "{screen}");
 }

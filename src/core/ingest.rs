@@ -91,13 +91,16 @@ pub fn ingest_all(
     messages: impl IntoIterator<Item = RawMessage>,
     mut progress: impl FnMut(&IngestStats),
 ) -> Result<IngestStats> {
+    // Read once: it only decides which messages are checked for opt-outs ahead of the write,
+    // and the writer checks again with the team it reads in its transaction.
+    let team = store.team_address_set()?;
     let mut stats = IngestStats::default();
     let mut batch = Vec::with_capacity(BATCH);
     let mut unindexed = 0;
     for m in messages {
         batch.push(m);
         if batch.len() == BATCH {
-            let out = ingest_batch(store, std::mem::take(&mut batch))?;
+            let out = store.write_batch(&parse_batch(std::mem::take(&mut batch), &team))?;
             stats.add(&out);
             progress(&stats);
             unindexed += out.inserted;
@@ -108,7 +111,7 @@ pub fn ingest_all(
         }
     }
     if !batch.is_empty() {
-        let out = ingest_batch(store, batch)?;
+        let out = store.write_batch(&parse_batch(batch, &team))?;
         stats.add(&out);
         progress(&stats);
     }

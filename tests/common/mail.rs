@@ -253,17 +253,7 @@ impl MailServers {
         let mut s =
             rapport::core::imap::connect::connect(&self.endpoint("talent@example.test")).unwrap();
         for i in 0..n {
-            let m = candidate_mail(
-                &format!("c{}@example.test", i % 97),
-                &format!("Candidate {}", i % 97),
-                &format!("Message {i}"),
-                &format!("{tag}.{i}@example.test"),
-                &format!(
-                    "Body of message {i}.\n{}",
-                    "Some realistic text. ".repeat(40)
-                ),
-            )
-            .replace('\n', "\r\n");
+            let m = seeded_mail(i, tag).replace('\n', "\r\n");
             s.append(mailbox, m.as_bytes()).finish().unwrap();
         }
         let _ = s.logout();
@@ -320,16 +310,7 @@ impl MailServers {
             std::fs::create_dir_all(home.join(sub)).unwrap();
         }
         for i in 0..n {
-            let m = candidate_mail(
-                &format!("c{}@example.test", i % 97),
-                &format!("Candidate {}", i % 97),
-                &format!("Message {i}"),
-                &format!("{tag}.{i}@example.test"),
-                &format!(
-                    "Body of message {i}.\n{}",
-                    "Some realistic text. ".repeat(40)
-                ),
-            );
+            let m = seeded_mail(i, tag);
             std::fs::write(home.join(format!("cur/1700000000.{tag}{i}.test:2,")), m).unwrap();
         }
         let st = Command::new("chown")
@@ -339,4 +320,19 @@ impl MailServers {
             .unwrap();
         assert!(st.success(), "chown of the seeded Maildir failed");
     }
+}
+
+/// The `i`th of the distinct candidate messages `seed` and `seed_maildir` put in the box
+/// (97 candidates writing in turn).
+fn seeded_mail(i: usize, tag: &str) -> String {
+    candidate_mail(
+        &format!("c{}@example.test", i % 97),
+        &format!("Candidate {}", i % 97),
+        &format!("Message {i}"),
+        &format!("{tag}.{i}@example.test"),
+        &format!(
+            "Body of message {i}.\n{}",
+            "Some realistic text. ".repeat(40)
+        ),
+    )
 }

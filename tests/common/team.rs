@@ -141,3 +141,14 @@ pub fn wait_for(what: &str, limit: Duration, mut f: impl FnMut() -> bool) -> Dur
     }
     start.elapsed()
 }
+
+/// Generates the demo mailbox into `data` as the user running the tests.
+pub fn demo_into(data: &Path) {
+    ok(
+        rapport_as(None, data, &["demo", "--no-tui", "--data-dir"])
+            .arg(data)
+            .output()
+            .unwrap(),
+        "demo",
+    );
+}

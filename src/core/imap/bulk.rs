@@ -21,9 +21,6 @@ pub struct Fetched {
     pub body: Vec<u8>,
 }
 
-/// What the bulk fetch asks for of every message.
-pub const ITEMS: &str = "(UID FLAGS INTERNALDATE BODY.PEEK[])";
-
 /// Messages handed over at a time.
 pub const HANDOVER: usize = 250;
 
@@ -31,7 +28,7 @@ pub const HANDOVER: usize = 250;
 const UIDS_PER_COMMAND: usize = 5000;
 
 /// Small on purpose: a literal (a message) larger than the buffer is read from the TLS stream
-/// straight into its own vector, one copy fewer (copying was most of the fetching thread).
+/// straight into its own vector, one copy fewer.
 const READ_BUFFER: usize = 8 * 1024;
 
 /// A literal larger than this is not a message anyone sent: the stream is out of step.
@@ -49,7 +46,7 @@ pub fn fetch(
     let items = if modseq {
         "(UID FLAGS INTERNALDATE MODSEQ BODY.PEEK[])"
     } else {
-        ITEMS
+        "(UID FLAGS INTERNALDATE BODY.PEEK[])"
     };
     let mut reader = BufReader::with_capacity(READ_BUFFER, wire.clone());
     let mut batch = Vec::with_capacity(HANDOVER);

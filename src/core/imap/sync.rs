@@ -5,7 +5,7 @@
 //! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
 //! indexes for search in steps of thousands of messages instead of row by row.
 
-use super::connect::{ImapError, Link, Session, describe};
+use super::connect::{ImapError, Link, Session};
 use super::pipeline::{Wanted, bring_in};
 use crate::core::store::{Store, StoreError};
 use imap_proto::NameAttribute;
@@ -312,11 +312,6 @@ impl std::fmt::Display for FolderReport {
         }
         Ok(())
     }
-}
-
-#[allow(dead_code)]
-fn _describe(e: &imap::Error) -> String {
-    describe(e)
 }
 
 #[cfg(test)]

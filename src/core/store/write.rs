@@ -121,11 +121,7 @@ impl Store {
 
     /// The team's addresses (mail from them is outbound).
     pub fn team_address_set(&self) -> Result<HashSet<String>> {
-        let mut st = self
-            .conn
-            .prepare_cached("SELECT address FROM team_members")?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        team_addresses(&self.conn)
     }
 
     /// Recomputes one candidate's inbox summary (wait, last message, opt-out marker).
@@ -137,8 +133,8 @@ impl Store {
     }
 }
 
-fn team_addresses(tx: &Transaction) -> Result<HashSet<String>> {
-    let mut st = tx.prepare_cached("SELECT address FROM team_members")?;
+fn team_addresses(conn: &rusqlite::Connection) -> Result<HashSet<String>> {
+    let mut st = conn.prepare_cached("SELECT address FROM team_members")?;
     let rows = st.query_map([], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
