@@ -21,20 +21,6 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
     update(s, Action::Key(b))
 }
 
-fn type_in_editor(s: &mut State, text: &str) {
-    for c in text.chars() {
-        let code = if c == '\n' {
-            crossterm::event::KeyCode::Enter
-        } else {
-            crossterm::event::KeyCode::Char(c)
-        };
-        update(
-            s,
-            Action::ComposeKey(crossterm::event::KeyEvent::from(code)),
-        );
-    }
-}
-
 fn conversation_text(s: &State) -> String {
     s.conv_lines.iter().map(|l| l.to_string() + "\n").collect()
 }

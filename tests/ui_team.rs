@@ -23,20 +23,6 @@ fn type_form(s: &mut State, text: &str) {
     }
 }
 
-fn type_in_editor(s: &mut State, text: &str) {
-    for c in text.chars() {
-        let code = if c == '\n' {
-            crossterm::event::KeyCode::Enter
-        } else {
-            crossterm::event::KeyCode::Char(c)
-        };
-        update(
-            s,
-            Action::ComposeKey(crossterm::event::KeyEvent::from(code)),
-        );
-    }
-}
-
 fn form_options(s: &State) -> Vec<String> {
     let Mode::Form(f) = &s.mode else {
         panic!("no form open")

@@ -76,3 +76,18 @@ pub fn screen(s: &State) -> String {
     t.draw(|f| rapport::ui::render::render(s, f)).unwrap();
     t.backend().to_string()
 }
+
+/// Types `text` into the compose editor, a key at a time (newlines as Enter).
+pub fn type_in_editor(s: &mut State, text: &str) {
+    for c in text.chars() {
+        let code = if c == '\n' {
+            crossterm::event::KeyCode::Enter
+        } else {
+            crossterm::event::KeyCode::Char(c)
+        };
+        update(
+            s,
+            Action::ComposeKey(crossterm::event::KeyEvent::from(code)),
+        );
+    }
+}
