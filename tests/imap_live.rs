@@ -178,8 +178,10 @@ fn sigkill_mid_sync_then_sync_again_gives_exactly_the_servers_messages() {
 
 #[test]
 fn a_server_restart_in_the_middle_of_a_sync_is_survived() {
+    const SEEDED: i64 = 30_000;
     let s = MailServers::start();
-    s.seed("INBOX", 1500, "r");
+    // Enough that the server dies while most of the mail is still to come.
+    s.seed_maildir(SEEDED as usize, "r");
     let dir = tempfile::tempdir().unwrap();
     let rx = spawn(WorkerConfig {
         lease: None,
@@ -193,16 +195,29 @@ fn a_server_restart_in_the_middle_of_a_sync_is_survived() {
         "progress",
         |e| matches!(e, SyncEvent::Progress(p) if p.done > 0 && p.done < p.total),
     );
-    s.stop_imap();
-    // The sync is cut off (or, when it was already storing its last fetched batch, finishes);
-    // either way the worker reports it.
-    wait_for(&rx, 30, "offline or done", |e| {
+    // The server dies in the middle of a response: the worker says it is offline, in words,
+    // and what it stored so far stays.
+    s.kill_imap();
+    let ev = wait_for(&rx, 30, "offline", |e| {
         matches!(e, SyncEvent::Offline { .. } | SyncEvent::UpToDate { .. })
     });
+    let SyncEvent::Offline { reason, .. } = ev else {
+        panic!("the sync was not cut off: {ev:?}");
+    };
+    assert!(
+        reason.contains("the server closed the connection"),
+        "{reason}"
+    );
+    let kept = messages(dir.path());
+    assert!(
+        kept > 0 && kept < SEEDED,
+        "{kept} stored when the server died"
+    );
+
     s.start_imap();
     // It reconnects by itself and ends with exactly the server's messages.
     let start = Instant::now();
-    while messages(dir.path()) < 1500 {
+    while messages(dir.path()) < SEEDED {
         assert!(
             start.elapsed() < Duration::from_secs(90),
             "the sync did not complete after the restart"
@@ -211,6 +226,6 @@ fn a_server_restart_in_the_middle_of_a_sync_is_survived() {
     }
     let db = rusqlite::Connection::open(dir.path().join("rapport.db")).unwrap();
     let q = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
-    assert_eq!(q("SELECT count(*) FROM messages"), 1500);
-    assert_eq!(q("SELECT count(DISTINCT message_id) FROM messages"), 1500);
+    assert_eq!(q("SELECT count(*) FROM messages"), SEEDED);
+    assert_eq!(q("SELECT count(DISTINCT message_id) FROM messages"), SEEDED);
 }

@@ -215,18 +215,62 @@ impl MailServers {
         }
     }
 
+    /// Kills Dovecot at once, as a crash would: connections drop in the middle of a response
+    /// (`stop_imap` lets the server finish what it is sending for seconds first).
+    pub fn kill_imap(&self) {
+        let pidfile = self.dir.path().join("dovecot/run/master.pid");
+        let master: u32 = std::fs::read_to_string(&pidfile)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        // Its children (imap-login, imap, auth, ...) first, so none is left serving.
+        let mut pids: Vec<u32> = std::fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                // pid (comm) state ppid ...: comm may hold spaces, so count from its ')'.
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(master)
+            })
+            .collect();
+        pids.push(master);
+        for pid in pids {
+            let _ = Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+        }
+        // The dead master may linger as a zombie nobody reaps, which `dovecot` would take for a
+        // running instance: its pid file goes, as after a crash and a cleanup.
+        std::fs::remove_file(&pidfile).unwrap();
+        let port = self.port("RAPPORT_TEST_IMAPS_PORT");
+        let start = std::time::Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            assert!(start.elapsed().as_secs() < 10, "Dovecot did not die");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// Starts Dovecot again with the same configuration and ports.
     pub fn start_imap(&self) {
-        // The daemon must not inherit our pipes, or waiting for its output never ends.
+        // The daemon must not inherit our pipes, or waiting for its output never ends: what it
+        // says goes to a file instead.
+        let log = self.dir.path().join("dovecot-start.log");
         let st = Command::new("dovecot")
             .arg("-c")
             .arg(self.dovecot_conf())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
             .status()
             .unwrap();
-        assert!(st.success(), "dovecot did not start again");
+        assert!(
+            st.success(),
+            "dovecot did not start again: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
         let port = self.port("RAPPORT_TEST_IMAPS_PORT");
         let start = std::time::Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {

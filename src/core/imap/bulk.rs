@@ -95,7 +95,10 @@ fn finish(reader: &mut BufReader<Conn>, tag: &str) -> Result<(), ImapError> {
 }
 
 fn io_error(e: io::Error) -> ImapError {
-    ImapError::Protocol(format!("reading new mail: {e}"))
+    ImapError::Protocol(format!(
+        "reading new mail: {}",
+        super::connect::io_words(&e)
+    ))
 }
 
 fn out_of_step(what: &str) -> ImapError {

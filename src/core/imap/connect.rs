@@ -130,10 +130,22 @@ impl From<imap::Error> for ImapError {
     }
 }
 
+/// An I/O error in words. rustls reports a connection dropped without a TLS goodbye (a
+/// server crash, a cut line) with a link into its manual, which tells a status bar nothing.
+pub fn io_words(e: &io::Error) -> String {
+    let text = e.to_string();
+    match e.kind() {
+        io::ErrorKind::UnexpectedEof if text.contains("close_notify") => {
+            "the server closed the connection".into()
+        }
+        _ => text,
+    }
+}
+
 /// An imap error in words, without echoing anything we sent.
 pub fn describe(e: &imap::Error) -> String {
     match e {
-        imap::Error::Io(io) => io.to_string(),
+        imap::Error::Io(io) => io_words(io),
         imap::Error::No(n) => format!(
             "the server said NO: {}",
             crate::core::sanitize::sanitize_line(&n.information)
