@@ -78,7 +78,7 @@ pub struct ParsedMessage {
     /// Hex SHA-256 over what identifies the content (from, date, subject, body), used to tell
     /// a re-delivered copy (same id, same content) from a different message reusing an id.
     pub content_hash: String,
-    /// The raw header block, decoded leniently, kept for later policy checks (not shown raw).
+    /// The headers policy checks read (see `parse::headers::KEPT`), decoded leniently.
     pub headers: Vec<(String, String)>,
     /// Things that could not be read; the message is still stored.
     pub problems: Vec<String>,

@@ -7,9 +7,31 @@ use super::short;
 use crate::core::model::{Mailbox, ParsedMessage};
 use crate::core::sanitize::sanitize_line;
 
+/// The headers kept in `ParsedMessage::headers`: those read here and by `automated`. The
+/// rest (Received, DKIM signatures, ...) are most of a header block and are not decoded.
+const KEPT: &[&str] = &[
+    "Subject",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Date",
+    "Auto-Submitted",
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Autoresponder",
+    "Precedence",
+    "List-Id",
+    "List-Unsubscribe",
+    "X-Failed-Recipients",
+];
+
 pub(super) fn read_headers(headers: &[MailHeader<'_>], msg: &mut ParsedMessage) {
     msg.headers = headers
         .iter()
+        .filter(|h| {
+            let key = h.get_key_raw().trim_ascii();
+            KEPT.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(key))
+        })
         .map(|h| (sanitize_line(&h.get_key()), sanitize_line(&header_value(h))))
         .collect();
 
