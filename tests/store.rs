@@ -651,6 +651,49 @@ fn a_deferred_search_index_is_complete_once_the_load_completes() {
     assert_eq!(s.search_messages("erlang", 10).unwrap().len(), 1);
 }
 
+/// During a first load the log is copied into the database by a thread of its own (the
+/// writer's own checkpoints are off): once the writer pauses, everything it wrote is in the
+/// database, and after the load the writer checkpoints as usual again.
+#[test]
+fn a_first_load_checkpoints_in_the_background() {
+    let (_d, mut s) = store();
+    s.defer_search_index().unwrap();
+    let body = "lorem ipsum dolor sit amet ".repeat(400);
+    let ids: Vec<String> = (0..3000).map(|i| format!("bulk{i}@m")).collect();
+    for chunk in ids.chunks(500) {
+        let mails: Vec<Mail> = chunk
+            .iter()
+            .map(|id| Mail {
+                body: &body,
+                id: Some(id),
+                ..Default::default()
+            })
+            .collect();
+        assert_eq!(ingest(&mut s, &mails), 500);
+    }
+    let db = rusqlite::Connection::open(s.path()).unwrap();
+    let log = || -> (i64, i64) {
+        db.query_row("PRAGMA wal_checkpoint(NOOP)", [], |r| {
+            Ok((r.get(1)?, r.get(2)?))
+        })
+        .unwrap()
+    };
+    let start = std::time::Instant::now();
+    loop {
+        let (pages, copied) = log();
+        if pages > 0 && copied == pages {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "the log was not copied in the background: {copied} of {pages} pages"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(s.complete_search_index().unwrap());
+    assert_eq!(s.search_messages("lorem", 5000).unwrap().len(), 3000);
+}
+
 /// A first load indexes in steps while it downloads: what was caught up is searchable at
 /// once, rows deleted or stored meanwhile keep the index sound, and a v6 deferral (which
 /// indexed nothing) completes by a rebuild.

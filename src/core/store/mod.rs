@@ -3,6 +3,7 @@
 //! A server database could implement the same methods later without touching the UI.
 
 mod audit;
+mod checkpoints;
 mod data_rights;
 mod lease;
 mod outbox;
@@ -78,6 +79,8 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Copies the log into the database during a first load (see `checkpoints`).
+    checkpointer: Option<checkpoints::Checkpointer>,
 }
 
 impl Store {
@@ -127,6 +130,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            checkpointer: None,
         };
         // Waits are derived data: a database from before they existed gets them built once.
         if (1..3).contains(&found) {

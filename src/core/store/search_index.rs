@@ -13,6 +13,7 @@
 //! until the end; the v7 migration's rebuild completes a load they left unfinished (and a
 //! full rebuild here, should the key appear again).
 
+use super::checkpoints::Checkpointer;
 use super::{Result, Store};
 use rusqlite::{OptionalExtension, Transaction};
 
@@ -34,10 +35,22 @@ impl Store {
              ON CONFLICT(key) DO NOTHING",
             [UPTO],
         )?;
-        // Fewer, larger checkpoints: pages written again and again (indexes) are copied into
-        // the database once per checkpoint rather than every 4 MB of log.
-        self.conn
-            .pragma_update(None, "wal_autocheckpoint", BULK_CHECKPOINT_PAGES)?;
+        // The log is copied into the database on another thread meanwhile; failing that, in
+        // fewer, larger checkpoints: pages written again and again (indexes) are copied once
+        // per checkpoint rather than every 4 MB of log.
+        if self.checkpointer.is_none() {
+            match Checkpointer::start(&self.path) {
+                Ok(c) => {
+                    self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+                    self.checkpointer = Some(c);
+                }
+                Err(e) => {
+                    tracing::warn!("no background checkpoints: {e}");
+                    self.conn
+                        .pragma_update(None, "wal_autocheckpoint", BULK_CHECKPOINT_PAGES)?;
+                }
+            }
+        }
         // What this connection deletes during a load is its own scratch (replaced summary
         // rows, merged index segments), never a person's data: erasing runs elsewhere and
         // on other connections, where secure_delete stays on. Zeroing it cost ~5%.
@@ -65,6 +78,7 @@ impl Store {
         let tx = self.write_tx()?;
         let deferred = complete(&tx)?;
         tx.commit()?;
+        self.checkpointer = None;
         self.conn
             .pragma_update(None, "wal_autocheckpoint", DEFAULT_CHECKPOINT_PAGES)?;
         self.conn.pragma_update(None, "secure_delete", "ON")?;
