@@ -247,6 +247,11 @@ fn wrap_tls(host: &str, tcp: TcpStream, ca: Option<&std::path::Path>) -> Result<
             .complete_io(&mut stream.sock)
             .map_err(|e| ImapError::Tls(tls::explain(&e, host)))?;
     }
+    tracing::debug!(
+        "TLS with {host}: {:?}, {:?}",
+        stream.conn.protocol_version(),
+        stream.conn.negotiated_cipher_suite().map(|s| s.suite())
+    );
     Ok(Conn::new(Stream::Tls(Box::new(stream))))
 }
 

@@ -15,8 +15,8 @@ pub(super) fn base64_decoded_len(input: &[u8]) -> usize {
         .iter()
         .rposition(|c| !matches!(c, b'=' | b'\r' | b'\n' | b' ' | b'\t'))
         .map_or(0, |i| i + 1);
-    if !input[..body_end].contains(&b'=') {
-        let n = alphabet_count(&input[..body_end]);
+    let (n, pads) = alphabet_count(&input[..body_end]);
+    if pads == 0 {
         return n / 4 * 3 + tail(n % 4);
     }
     let mut total = 0;
@@ -36,21 +36,25 @@ pub(super) fn base64_decoded_len(input: &[u8]) -> usize {
     total + tail(n)
 }
 
-/// How many bytes are base64 (or base64url) alphabet, branch-free so it vectorizes.
-fn alphabet_count(input: &[u8]) -> usize {
+/// How many bytes are base64 (or base64url) alphabet, and how many are `=`, in one pass
+/// without branches, so it vectorizes.
+fn alphabet_count(input: &[u8]) -> (usize, usize) {
     input
         .chunks(255)
         .map(|chunk| {
-            chunk
-                .iter()
-                .map(|&c| {
-                    let letter = (c | 0x20).wrapping_sub(b'a') < 26;
-                    let digit = c.wrapping_sub(b'0') < 10;
-                    u8::from(letter | digit | (c == b'+') | (c == b'/') | (c == b'-') | (c == b'_'))
-                })
-                .sum::<u8>() as usize
+            chunk.iter().fold((0u8, 0u8), |(n, pads), &c| {
+                let letter = (c | 0x20).wrapping_sub(b'a') < 26;
+                let digit = c.wrapping_sub(b'0') < 10;
+                let symbol = (c == b'+') | (c == b'/') | (c == b'-') | (c == b'_');
+                (
+                    n + u8::from(letter | digit | symbol),
+                    pads + u8::from(c == b'='),
+                )
+            })
         })
-        .sum()
+        .fold((0, 0), |(n, pads), (a, b)| {
+            (n + a as usize, pads + b as usize)
+        })
 }
 
 /// The transfer-decoded bytes of a part; a lenient decoder when the encoding is broken.
