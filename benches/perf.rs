@@ -44,6 +44,7 @@ fn raws(mb: &rapport::core::demo::DemoMailbox) -> Vec<RawMessage> {
             bytes: b.clone(),
             location: None,
             received_at: ANCHOR,
+            parts: None,
         })
         .collect()
 }

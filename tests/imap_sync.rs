@@ -422,3 +422,135 @@ fn erase_on_server_deletes_the_persons_mail_from_the_mailbox() {
     ]);
     assert!(left.contains("messages=1"), "{left}");
 }
+
+/// Base64-looking text of `n` characters in lines of 76, as mailers write attachments.
+fn base64_lines(n: usize, seed: u32) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x = seed;
+    let mut out = String::with_capacity(n + n / 38);
+    for i in 0..n {
+        x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+        out.push(A[(x >> 26) as usize] as char);
+        if i % 76 == 75 {
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("\r\n");
+    out
+}
+
+fn attachment(mime: &str, name: &str, chars: usize, seed: u32) -> String {
+    format!(
+        "Content-Type: {mime}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+        base64_lines(chars, seed)
+    )
+}
+
+/// A large message is read in part (its text and its parts' description), yet rapport stores
+/// what reading it whole gives: the whole text, every attachment by name and type, sizes
+/// within 2%. One whose first bytes miss text is fetched whole. And the same message
+/// imported from a Maildir first is not stored twice.
+#[test]
+fn large_messages_are_stored_as_if_read_whole() {
+    let s = MailServers::start();
+    let head = |id: &str, subject: &str, ctype: &str| {
+        format!(
+            "From: Ana Lopez <ana@example.test>\r\nTo: talent@example.test\r\nSubject: {subject}\r\nDate: Tue, 24 Nov 2026 09:00:00 +0000\r\nMessage-ID: <{id}@example.test>\r\nMIME-Version: 1.0\r\nContent-Type: {ctype}\r\n\r\n"
+        )
+    };
+    // Text, then a CV the first bytes end inside, then a letter after the cut.
+    let cv = format!(
+        "{}--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello, my CV and letter are attached.\r\n--b1\r\n{}--b1\r\n{}--b1--\r\n",
+        head("cv", "My CV", "multipart/mixed; boundary=\"b1\""),
+        attachment("application/pdf", "Ana Lopez CV.pdf", 200_000, 1),
+        attachment("application/msword", "Anschreiben für Sie.doc", 30_000, 2),
+    );
+    // One large HTML part: its text goes on past the first bytes.
+    let mut html = head("html", "Newsletter", "text/html; charset=utf-8");
+    for i in 0..1500 {
+        html.push_str(&format!(
+            "<p>Paragraph {i} of a long letter about roles.</p>\r\n"
+        ));
+    }
+    html.push_str("<p>END-OF-HTML</p>\r\n");
+    // An attachment first, the text after it.
+    let late_text = format!(
+        "{}--b2\r\n{}--b2\r\nContent-Type: text/plain\r\n\r\nThe text comes last: END-OF-LATE.\r\n--b2--\r\n",
+        head("late", "Portfolio", "multipart/mixed; boundary=\"b2\""),
+        attachment("image/png", "portfolio.png", 120_000, 3),
+    );
+    let small = candidate_mail("bo@example.test", "Bo", "Hi", "small@example.test", "short");
+    let all = [&cv, &html, &late_text, &small.replace('\n', "\r\n")];
+
+    // The CV arrives by a Maildir import first (read whole, exact sizes).
+    let r = Rapport::new(&s, &tls_config(&s));
+    let maildir = r._dir.path().join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    std::fs::write(maildir.join("cur/1.cv:2,S"), &cv).unwrap();
+    let out = r.run(&["import-maildir", maildir.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let mut c = other_client(&s, "talent@example.test");
+    for m in all {
+        c.append("INBOX", m.as_bytes()).finish().unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .arg("sync")
+        .env("RAPPORT_CONFIG", &r.config)
+        .env("RAPPORT_DATA_DIR", &r.data)
+        .env(PASSWORD_ENV, &r.password)
+        .env("RAPPORT_LOG", "rapport=debug")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = std::fs::read_to_string(r.data.join("rapport.log")).unwrap();
+    assert!(
+        log.contains("large messages: 1 read in part, 2 fetched whole"),
+        "{log}"
+    );
+    assert_eq!(r.messages(), 4, "the imported CV was stored a second time");
+
+    let db = r.db();
+    for m in all {
+        let whole = rapport::core::parse::parse_message(m.as_bytes());
+        let id = whole.message_id.clone().unwrap();
+        let (body, attachments): (String, String) = db
+            .query_row(
+                "SELECT body, attachments FROM messages WHERE message_id = ?1",
+                [&id],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(body, whole.body, "{id}");
+        let stored: Vec<rapport::core::model::Attachment> =
+            serde_json::from_str(&attachments).unwrap();
+        assert_eq!(stored.len(), whole.attachments.len(), "{id}: {stored:?}");
+        for (s, w) in stored.iter().zip(&whole.attachments) {
+            assert_eq!((&s.name, &s.mime), (&w.name, &w.mime), "{id}");
+            assert!(
+                s.size.abs_diff(w.size) <= w.size / 50,
+                "{id}: {s:?} vs {w:?}"
+            );
+        }
+    }
+    let html_body: String = db
+        .query_row(
+            "SELECT body FROM messages WHERE message_id = 'html@example.test'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(html_body.contains("END-OF-HTML"));
+    // Mail read in part is synced like any other: nothing new the next time.
+    assert!(r.sync().contains("INBOX: 0 new"));
+}

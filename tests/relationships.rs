@@ -115,6 +115,7 @@ fn ingest(s: &mut Store, mails: &[Mail]) -> Vec<i64> {
             bytes: raw(m),
             location: None,
             received_at: T0,
+            parts: None,
         })
         .collect();
     let out = ingest_batch(s, batch).unwrap();

@@ -77,6 +77,7 @@ fn ingest(s: &mut Store, mails: Vec<Vec<u8>>) {
             bytes,
             location: None,
             received_at: 0,
+            parts: None,
         })
         .collect();
     ingest_batch(s, batch).unwrap();

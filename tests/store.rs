@@ -68,6 +68,7 @@ fn ingest(s: &mut Store, mails: &[Mail]) -> usize {
             bytes: raw(m),
             location: None,
             received_at: 1_790_000_000,
+            parts: None,
         })
         .collect();
     ingest_batch(s, batch).unwrap().inserted

@@ -46,6 +46,7 @@ fn mail(s: &mut Store, from: &str, to: &str, id: &str, date: i64, subject: &str,
             bytes: raw.into_bytes(),
             location: None,
             received_at: date,
+            parts: None,
         }],
     )
     .unwrap();
@@ -203,6 +204,7 @@ fn snooze_hides_from_awaiting_until_it_ends_then_marks_the_return() {
             bytes: reply.into_bytes(),
             location: None,
             received_at: t,
+            parts: None,
         }],
     )
     .unwrap();

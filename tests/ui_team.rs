@@ -362,7 +362,7 @@ fn wide_state() -> (tempfile::TempDir, State) {
                 )
                 .into_bytes(),
                 location: None,
-                received_at: date,
+                received_at: date, parts: None,
             }
         })
         .collect();

@@ -12,6 +12,9 @@ pub struct RawMessage {
     pub location: Option<Location>,
     /// When it arrived (file mtime, INTERNALDATE, or now): the date of last resort.
     pub received_at: i64,
+    /// For a large message read in part (`bytes` are its first bytes): the server's
+    /// description of its parts (see `parse::structure`).
+    pub parts: Option<Vec<crate::core::parse::Leaf>>,
 }
 
 /// Totals of an ingest run.
@@ -40,7 +43,10 @@ pub fn parse_batch(batch: Vec<RawMessage>, team: &HashSet<String>) -> Vec<Incomi
     batch
         .into_iter()
         .map(|m| {
-            let parsed = parse_message(&m.bytes);
+            let parsed = match &m.parts {
+                Some(leaves) => crate::core::parse::parse_cut_message(&m.bytes, leaves),
+                None => parse_message(&m.bytes),
+            };
             let prepared = Prepared::of(&parsed, team);
             Incoming {
                 parsed,

@@ -102,6 +102,7 @@ pub fn read_message(path: &Path) -> io::Result<RawMessage> {
         bytes,
         location: None,
         received_at,
+        parts: None,
     })
 }
 

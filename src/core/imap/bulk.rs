@@ -18,14 +18,62 @@ pub struct Fetched {
     pub modseq: Option<u64>,
     /// INTERNALDATE as a Unix timestamp.
     pub internal_date: Option<i64>,
+    /// RFC822.SIZE: the whole message's size, when asked for.
+    pub size: Option<u64>,
+    /// The message, or its first bytes (see [`What::Prefix`]); empty for a structure alone.
     pub body: Vec<u8>,
+    /// The leaf parts of its BODYSTRUCTURE, when asked for.
+    pub structure: Option<Vec<crate::core::parse::Leaf>>,
+}
+
+impl Fetched {
+    /// After a [`What::Prefix`] fetch: true when `body` may hold only the first bytes of the
+    /// message. A full prefix counts too, whatever size the server reported (some report
+    /// sizes that are off), so no message is ever stored cut short.
+    pub fn is_cut(&self) -> bool {
+        self.body.len() >= PREFIX || self.size.is_some_and(|n| n > self.body.len() as u64)
+    }
+}
+
+/// What to fetch of each message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum What {
+    /// Flags, dates, the size and the first [`PREFIX`] bytes: all of most messages, and the
+    /// headers and text of large ones (see `parse::structure`).
+    Prefix { modseq: bool },
+    /// Flags, dates and the whole message.
+    Whole { modseq: bool },
+    /// The MIME structure only.
+    Structure,
+}
+
+/// How much of a message the first pass reads.
+pub const PREFIX: usize = 32 * 1024;
+
+impl What {
+    fn items(self) -> String {
+        let base = |modseq: bool| {
+            if modseq {
+                "UID FLAGS INTERNALDATE MODSEQ"
+            } else {
+                "UID FLAGS INTERNALDATE"
+            }
+        };
+        match self {
+            What::Prefix { modseq } => {
+                format!("({} RFC822.SIZE BODY.PEEK[]<0.{PREFIX}>)", base(modseq))
+            }
+            What::Whole { modseq } => format!("({} BODY.PEEK[])", base(modseq)),
+            What::Structure => "(UID BODYSTRUCTURE)".to_string(),
+        }
+    }
 }
 
 /// Messages handed over at a time.
 pub const HANDOVER: usize = 250;
 
 /// UIDs per command: the sequence set stays short even when the UIDs are sparse.
-const UIDS_PER_COMMAND: usize = 5000;
+pub const UIDS_PER_COMMAND: usize = 1000;
 
 /// Small on purpose: a literal (a message) larger than the buffer is read from the TLS stream
 /// straight into its own vector, one copy fewer.
@@ -34,20 +82,15 @@ const READ_BUFFER: usize = 8 * 1024;
 /// A literal larger than this is not a message anyone sent: the stream is out of step.
 const MAX_LITERAL: usize = 1 << 30;
 
-/// Fetches `uids` (sorted), calling `deliver` with every `HANDOVER` messages and the rest at
-/// the end; stops early (Ok) when `deliver` returns false. `modseq` adds MODSEQ to the items
-/// (CONDSTORE enabled).
+/// Fetches `what` of `uids` (sorted), calling `deliver` with every `HANDOVER` messages and
+/// the rest at the end; stops early (Ok) when `deliver` returns false.
 pub fn fetch(
     wire: &Conn,
     uids: &[u32],
-    modseq: bool,
+    what: What,
     deliver: &mut dyn FnMut(Vec<Fetched>) -> bool,
 ) -> Result<(), ImapError> {
-    let items = if modseq {
-        "(UID FLAGS INTERNALDATE MODSEQ BODY.PEEK[])"
-    } else {
-        "(UID FLAGS INTERNALDATE BODY.PEEK[])"
-    };
+    let items = what.items();
     let mut reader = BufReader::with_capacity(READ_BUFFER, wire.clone());
     let mut batch = Vec::with_capacity(HANDOVER);
     for (n, chunk) in uids.chunks(UIDS_PER_COMMAND).enumerate() {
@@ -220,6 +263,7 @@ fn parse_fetch(t: &mut Tokens) -> Option<Option<Fetched>> {
         return None;
     }
     let (mut uid, mut flags, mut modseq, mut date, mut body) = (None, None, None, None, None);
+    let (mut size, mut structure) = (None, None);
     loop {
         let name = match t.next()? {
             Token::Close => break,
@@ -239,20 +283,31 @@ fn parse_fetch(t: &mut Tokens) -> Option<Option<Fetched>> {
                 }
             }
             b"INTERNALDATE" => date = t.string().and_then(|d| internal_date(&d)),
-            b"BODY[]" | b"RFC822" | b"BINARY[]" => body = t.string(),
+            b"BODY[]" | b"BODY[]<0>" | b"RFC822" | b"BINARY[]" => body = t.string(),
+            b"RFC822.SIZE" => size = t.number(),
+            b"BODYSTRUCTURE" => {
+                // One the reader cannot follow leaves the message to be fetched whole.
+                let mut probe = t.clone();
+                structure = super::structure::leaves(&mut probe);
+                t.skip_value()?;
+            }
             _ => t.skip_value()?,
         }
     }
-    Some(match (uid, body) {
-        (Some(uid), Some(body)) => Some(Fetched {
-            uid: uid as u32,
-            flags: flags.unwrap_or_default(),
-            modseq,
-            internal_date: date,
-            body,
-        }),
-        _ => None,
-    })
+    let body = match (body, &structure) {
+        (Some(b), _) => b,
+        (None, Some(_)) => Vec::new(),
+        (None, None) => return Some(None),
+    };
+    Some(uid.map(|uid| Fetched {
+        uid: uid as u32,
+        flags: flags.unwrap_or_default(),
+        modseq,
+        internal_date: date,
+        size,
+        body,
+        structure,
+    }))
 }
 
 /// "25-Nov-2026 10:00:00 +0100" (the day may be space-padded).
@@ -266,7 +321,7 @@ fn internal_date(s: &[u8]) -> Option<i64> {
 }
 
 #[derive(Debug, PartialEq, Eq)]
-enum Token<'a> {
+pub(super) enum Token<'a> {
     Open,
     Close,
     Atom(&'a [u8]),
@@ -275,7 +330,8 @@ enum Token<'a> {
 }
 
 /// Tokens of a response's lines and literals, in order.
-struct Tokens<'a> {
+#[derive(Clone)]
+pub(super) struct Tokens<'a> {
     parts: &'a Parts,
     line: usize,
     pos: usize,
@@ -291,7 +347,11 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    fn next(&mut self) -> Option<Token<'a>> {
+    pub(super) fn peek(&self) -> Option<Token<'a>> {
+        self.clone().next()
+    }
+
+    pub(super) fn next(&mut self) -> Option<Token<'a>> {
         let text = self.parts.text.get(self.line)?;
         while self.pos < text.len() && text[self.pos] == b' ' {
             self.pos += 1;
@@ -346,7 +406,7 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    fn number(&mut self) -> Option<u64> {
+    pub(super) fn number(&mut self) -> Option<u64> {
         match self.next()? {
             Token::Atom(a) => std::str::from_utf8(a).ok()?.parse().ok(),
             _ => None,
@@ -354,7 +414,7 @@ impl<'a> Tokens<'a> {
     }
 
     /// A string, quoted or literal; NIL is none.
-    fn string(&mut self) -> Option<Vec<u8>> {
+    pub(super) fn string(&mut self) -> Option<Vec<u8>> {
         match self.next()? {
             Token::Quoted(q) => Some(q),
             Token::Literal(l) => Some(l.to_vec()),
@@ -376,7 +436,7 @@ impl<'a> Tokens<'a> {
         }
     }
 
-    fn skip_value(&mut self) -> Option<()> {
+    pub(super) fn skip_value(&mut self) -> Option<()> {
         let mut depth = 0usize;
         loop {
             match self.next()? {
@@ -404,6 +464,58 @@ mod tests {
             Reply::Fetch(f) => Some(f),
             _ => None,
         }
+    }
+
+    #[test]
+    fn a_bodystructure_gives_the_leaves_in_order() {
+        let f = fetch_of(
+            b"* 3 FETCH (UID 7 BODYSTRUCTURE (((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"quoted-printable\" 120 5 NIL NIL NIL NIL)(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"base64\" 400 6 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"b2\") NIL NIL NIL)(\"application\" \"pdf\" (\"name\" \"CV.pdf\") NIL NIL \"base64\" 78000 NIL (\"attachment\" (\"filename\" {6}\r\nCV.pdf)) NIL NIL)(\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 500 (\"Mon, 1 Jan 2024 00:00:00 +0000\" \"Fw: Offer\" NIL NIL NIL NIL NIL NIL NIL NIL) (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 20 1 NIL NIL NIL NIL) 10 NIL NIL NIL NIL) \"mixed\" (\"boundary\" \"b1\") NIL NIL NIL))\r\n",
+        )
+        .unwrap();
+        assert_eq!(f.uid, 7);
+        assert!(f.body.is_empty());
+        let leaves = f.structure.unwrap();
+        let kinds: Vec<&str> = leaves.iter().map(|l| l.mime.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "text/plain",
+                "text/html",
+                "application/pdf",
+                "message/rfc822"
+            ]
+        );
+        assert_eq!(leaves[2].octets, 78000);
+        assert_eq!(leaves[2].encoding, "base64");
+        assert_eq!(
+            leaves[2].params,
+            [("name".to_string(), "CV.pdf".to_string())]
+        );
+        assert_eq!(
+            leaves[2].disposition,
+            Some((
+                "attachment".to_string(),
+                vec![("filename".to_string(), "CV.pdf".to_string())]
+            ))
+        );
+        assert_eq!(leaves[3].subject.as_deref(), Some("Fw: Offer"));
+        assert_eq!(leaves[3].octets, 500);
+    }
+
+    #[test]
+    fn a_prefix_comes_with_the_whole_size() {
+        let f = fetch_of(b"* 1 FETCH (UID 9 FLAGS () INTERNALDATE \" 5-Nov-2026 10:00:00 +0100\" RFC822.SIZE 90000 BODY[]<0> {4}\r\nFrom)\r\n")
+            .unwrap();
+        assert_eq!((f.size, f.body.as_slice()), (Some(90000), &b"From"[..]));
+        assert!(f.is_cut());
+        let whole = fetch_of(b"* 1 FETCH (UID 9 RFC822.SIZE 4 BODY[]<0> {4}\r\nFrom)\r\n").unwrap();
+        assert!(!whole.is_cut());
+    }
+
+    #[test]
+    fn a_bodystructure_it_cannot_follow_is_no_structure() {
+        let f = fetch_of(b"* 3 FETCH (UID 7 BODYSTRUCTURE (\"text\" (oops)))\r\n");
+        assert!(f.is_none() || f.unwrap().structure.is_none());
     }
 
     #[test]

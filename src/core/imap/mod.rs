@@ -3,5 +3,6 @@
 pub mod bulk;
 pub mod connect;
 pub mod pipeline;
+mod structure;
 pub mod sync;
 pub mod worker;

@@ -10,6 +10,7 @@ use super::connect::Link;
 use super::sync::{Progress, SyncError};
 use crate::core::ingest::{INDEX_EVERY, RawMessage, parse_batch};
 use crate::core::store::{Incoming, Location, Store};
+use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, channel, sync_channel};
 use std::time::{Duration, Instant};
 
@@ -45,6 +46,9 @@ pub struct Brought {
 }
 
 type Batch<T> = Result<(usize, Vec<T>), SyncError>;
+
+/// A large message's parts as the server describes them.
+type Parts = Vec<crate::core::parse::Leaf>;
 
 /// Fetches, parses and stores the `wanted` mail of every folder.
 pub fn bring_in(
@@ -138,7 +142,13 @@ fn next_write(
     Ok(Some((i, batch)))
 }
 
-/// Selects the folder again and downloads its new mail, handing it over in batches.
+/// Selects the folder again and downloads its new mail, handing it over in batches, in UID
+/// order (a crash then leaves no gap below the highest UID stored).
+///
+/// One command per `bulk::UIDS_PER_COMMAND` UIDs reads all of small messages and the first
+/// bytes of large ones. Once a large one has come, the rest of the command's messages wait
+/// while the server describes its parts (BODYSTRUCTURE); one whose text the first bytes do not
+/// hold (a large HTML newsletter, text after an attachment) is fetched whole.
 fn fetch_folder(
     link: &mut Link,
     w: &Wanted,
@@ -158,23 +168,120 @@ fn fetch_folder(
         )));
     }
     let folder_id = w.folder_id;
-    let mut hand_over = |batch: Vec<bulk::Fetched>| {
-        deliver(
+    let raw = |f: bulk::Fetched, parts: Option<Parts>| RawMessage {
+        bytes: f.body,
+        location: Some(Location {
+            folder_id,
+            uid: f.uid,
+            flags: f.flags,
+            modseq: f.modseq,
+        }),
+        received_at: f.internal_date.unwrap_or_else(crate::core::store::now),
+        parts,
+    };
+    let modseq = condstore;
+    for uids in w.uids.chunks(bulk::UIDS_PER_COMMAND) {
+        let mut open = true;
+        // From the first large message on, in order.
+        let mut waiting: Vec<bulk::Fetched> = Vec::new();
+        bulk::fetch(
+            &link.wire,
+            uids,
+            bulk::What::Prefix { modseq },
+            &mut |batch| {
+                let mut ready = Vec::with_capacity(batch.len());
+                for f in batch {
+                    if waiting.is_empty() && !f.is_cut() {
+                        ready.push(raw(f, None));
+                    } else {
+                        waiting.push(f);
+                    }
+                }
+                open = ready.is_empty() || deliver(ready);
+                open
+            },
+        )?;
+        if !open {
+            return Ok(());
+        }
+        if waiting.is_empty() {
+            continue;
+        }
+        let mut rest = complete(link, waiting, modseq)?.into_iter();
+        loop {
+            let batch: Vec<RawMessage> = rest
+                .by_ref()
+                .take(bulk::HANDOVER)
+                .map(|(f, parts)| raw(f, parts))
+                .collect();
+            if batch.is_empty() {
+                break;
+            }
+            if !deliver(batch) {
+                return Ok(());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The messages of `waiting` made whole enough to store, in order: large ones with the
+/// description of their parts, or fetched whole when their first bytes miss some text.
+fn complete(
+    link: &mut Link,
+    waiting: Vec<bulk::Fetched>,
+    modseq: bool,
+) -> Result<Vec<(bulk::Fetched, Option<Parts>)>, SyncError> {
+    let cut: Vec<u32> = waiting
+        .iter()
+        .filter(|f| f.is_cut())
+        .map(|f| f.uid)
+        .collect();
+    let mut parts: HashMap<u32, Parts> = HashMap::new();
+    bulk::fetch(&link.wire, &cut, bulk::What::Structure, &mut |batch| {
+        parts.extend(
             batch
                 .into_iter()
-                .map(|f| RawMessage {
-                    bytes: f.body,
-                    location: Some(Location {
-                        folder_id,
-                        uid: f.uid,
-                        flags: f.flags,
-                        modseq: f.modseq,
-                    }),
-                    received_at: f.internal_date.unwrap_or_else(crate::core::store::now),
-                })
-                .collect(),
-        )
-    };
-    bulk::fetch(&link.wire, w.uids, condstore, &mut hand_over)?;
-    Ok(())
+                .filter_map(|f| Some((f.uid, f.structure?))),
+        );
+        true
+    })?;
+    let mut whole: Vec<u32> = Vec::new();
+    for f in waiting.iter().filter(|f| f.is_cut()) {
+        let readable = parts
+            .get(&f.uid)
+            .is_some_and(|leaves| crate::core::parse::prefix_has_text(&f.body, leaves));
+        if !readable {
+            parts.remove(&f.uid);
+            whole.push(f.uid);
+        }
+    }
+    tracing::debug!(
+        "large messages: {} read in part, {} fetched whole",
+        cut.len() - whole.len(),
+        whole.len()
+    );
+    let mut fetched: HashMap<u32, bulk::Fetched> = HashMap::new();
+    bulk::fetch(
+        &link.wire,
+        &whole,
+        bulk::What::Whole { modseq },
+        &mut |batch| {
+            fetched.extend(batch.into_iter().map(|f| (f.uid, f)));
+            true
+        },
+    )?;
+    Ok(waiting
+        .into_iter()
+        .filter_map(|f| {
+            if !f.is_cut() {
+                return Some((f, None));
+            }
+            if let Some(leaves) = parts.remove(&f.uid) {
+                return Some((f, Some(leaves)));
+            }
+            // Gone from the server in between: the next sync notices.
+            fetched.remove(&f.uid).map(|w| (w, None))
+        })
+        .collect())
 }

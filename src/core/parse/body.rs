@@ -129,13 +129,13 @@ fn body_of(p: &ParsedMail<'_>, depth: usize, problems: &mut Vec<String>) -> Opti
 
 /// Types read as body text: plain text and HTML. A type that is not `type/subtype` at all is
 /// invalid and means text/plain (RFC 2045).
-fn is_body_type(mime: &str) -> bool {
+pub(super) fn is_body_type(mime: &str) -> bool {
     matches!(mime, "text/plain" | "text/html") || !mime.contains('/')
 }
 
 /// Content-Disposition attachment or a file name. (Other parts are listed as attachments too,
 /// see [`attachments_of`], but these are never read as body text.)
-fn is_attachment(p: &ParsedMail<'_>) -> bool {
+pub(super) fn is_attachment(p: &ParsedMail<'_>) -> bool {
     let disp = p.get_content_disposition();
     disp.disposition == DispositionType::Attachment
         || disp.params.contains_key("filename")
@@ -163,7 +163,7 @@ fn attachments_of(mail: &ParsedMail<'_>) -> Vec<Attachment> {
     out
 }
 
-fn attachment_name(p: &ParsedMail<'_>) -> String {
+pub(super) fn attachment_name(p: &ParsedMail<'_>) -> String {
     let disp = p.get_content_disposition();
     let raw = disp
         .params

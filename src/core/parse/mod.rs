@@ -14,6 +14,7 @@ mod headers;
 mod html;
 mod searchable;
 mod snippet;
+mod structure;
 
 use crate::core::guard::guarded;
 use std::borrow::Cow;
@@ -30,6 +31,16 @@ use decode::decode_lenient;
 use headers::read_headers;
 pub use searchable::searchable_text;
 pub use snippet::snippet;
+pub use structure::{Leaf, prefix_has_text};
+
+/// A large message read in part (see `structure`): its first bytes, which hold its text,
+/// and the server's description of its parts, which gives the attachments.
+pub fn parse_cut_message(prefix: &[u8], leaves: &[Leaf]) -> ParsedMessage {
+    let mut msg = parse_message(prefix);
+    msg.attachments = structure::attachments(leaves);
+    msg.content_hash = content_hash(&msg);
+    msg
+}
 
 /// Parses a raw message. Never panics; see the module documentation.
 pub fn parse_message(raw: &[u8]) -> ParsedMessage {

@@ -165,6 +165,10 @@ fn write_one(
         add_location(tx, *id, item)?;
         return Ok(None);
     }
+    if let Some(id) = same_but_for_sizes(tx, &existing, p, item.received_at)? {
+        add_location(tx, id, item)?;
+        return Ok(None);
+    }
     let dedup_key = if existing.is_empty() {
         mid.clone()
     } else {
@@ -296,6 +300,45 @@ fn write_one(
     }
     add_location(tx, id, item)?;
     Ok(Some((id, candidate_id)))
+}
+
+/// The stored message among `existing` (same id, another hash) that is this one but for
+/// attachment sizes within 2%: a large message read in part (`parse::structure`) has its
+/// sizes estimated, and the same message read whole (an import, an older sync) differs in
+/// those alone. Another message reusing the id differs in more.
+fn same_but_for_sizes(
+    tx: &Transaction,
+    existing: &[(i64, String)],
+    p: &ParsedMessage,
+    received_at: i64,
+) -> Result<Option<i64>> {
+    let from = p.from.as_ref().map_or("", |m| m.address.as_str());
+    let date = p.date.unwrap_or(received_at);
+    let mut st = tx.prepare_cached(
+        "SELECT attachments FROM messages WHERE id = ?1 AND from_addr = ?2 AND date = ?3
+           AND date_missing = ?4 AND subject = ?5 AND body = ?6",
+    )?;
+    for (id, _) in existing {
+        let stored: Option<String> = st
+            .query_row(
+                params![id, from, date, p.date.is_none(), p.subject, p.body],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(stored) = stored else { continue };
+        let stored: Vec<crate::core::model::Attachment> =
+            serde_json::from_str(&stored).unwrap_or_default();
+        let close = |a: u64, b: u64| a.abs_diff(b) <= a.max(b) / 50;
+        if stored.len() == p.attachments.len()
+            && stored
+                .iter()
+                .zip(&p.attachments)
+                .all(|(s, a)| s.name == a.name && s.mime == a.mime && close(s.size, a.size))
+        {
+            return Ok(Some(*id));
+        }
+    }
+    Ok(None)
 }
 
 fn add_location(tx: &Transaction, id: i64, item: &Incoming) -> Result<()> {
