@@ -1,5 +1,5 @@
 //! Performance figures for the foundation (printed, not asserted):
-//! - ingest throughput on generated mail (50,000 messages, one thread);
+//! - ingest throughput on generated mail (50,000 messages, parsed and stored on one thread);
 //! - start to first frame with a 100,000-message database;
 //! - median and p99 of a `j`/`k` keypress (update + render) on that database;
 //! - peak memory (VmHWM) of the process that opens the database and handles the keys.
@@ -69,7 +69,7 @@ fn bench_ingest() {
     store.complete_search_index().unwrap();
     let secs = t.elapsed().as_secs_f64();
     println!(
-        "ingest: {n} messages in {secs:.2} s = {:.0} messages/s (one thread)",
+        "ingest: {n} messages in {secs:.2} s = {:.0} messages/s (parsed and stored on one thread)",
         n as f64 / secs
     );
 }

@@ -1,7 +1,7 @@
 //! Large mail read in part. A first sync reads only the first bytes of a large message, which
 //! hold its headers and its text, and the server's description of its parts (IMAP
-//! BODYSTRUCTURE) for the attachments: in a realistic mailbox one message in fifteen carries
-//! two thirds of the bytes, all of it attachments rapport lists but never stores.
+//! BODYSTRUCTURE) for the attachments: in a realistic mailbox one message in thirteen carries
+//! nearly three quarters of the bytes, all of it attachments rapport lists but never stores.
 //!
 //! The parts the server describes are read with the same rules as a whole message
 //! (`body::is_attachment`, `body::attachment_name`): each becomes a small MIME part of its
