@@ -27,11 +27,15 @@ impl Rapport {
         }
     }
     fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[])
+    }
+    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_rapport"))
             .args(args)
             .env("RAPPORT_CONFIG", &self.config)
             .env("RAPPORT_DATA_DIR", &self.data)
             .env(PASSWORD_ENV, &self.password)
+            .envs(env.iter().copied())
             .output()
             .unwrap()
     }
@@ -500,14 +504,7 @@ fn large_messages_are_stored_as_if_read_whole() {
     for m in all {
         c.append("INBOX", m.as_bytes()).finish().unwrap();
     }
-    let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .arg("sync")
-        .env("RAPPORT_CONFIG", &r.config)
-        .env("RAPPORT_DATA_DIR", &r.data)
-        .env(PASSWORD_ENV, &r.password)
-        .env("RAPPORT_LOG", "rapport=debug")
-        .output()
-        .unwrap();
+    let out = r.run_with(&["sync"], &[("RAPPORT_LOG", "rapport=debug")]);
     assert!(
         out.status.success(),
         "{}",
