@@ -207,17 +207,40 @@ fn fetch_folder(
         if waiting.is_empty() {
             continue;
         }
-        let mut rest = complete(link, waiting, modseq)?.into_iter();
-        loop {
-            let batch: Vec<RawMessage> = rest
-                .by_ref()
-                .take(bulk::HANDOVER)
-                .map(|(f, parts)| raw(f, parts))
+        let mut parts = describe(link, &waiting)?;
+        // A batch at a time: what is fetched whole stays as bounded as any other batch.
+        let mut waiting = waiting.into_iter().peekable();
+        while waiting.peek().is_some() {
+            let some: Vec<bulk::Fetched> = waiting.by_ref().take(bulk::HANDOVER).collect();
+            let whole: Vec<u32> = some
+                .iter()
+                .filter(|f| f.is_cut() && !parts.contains_key(&f.uid))
+                .map(|f| f.uid)
                 .collect();
-            if batch.is_empty() {
-                break;
-            }
-            if !deliver(batch) {
+            let mut fetched: HashMap<u32, bulk::Fetched> = HashMap::new();
+            bulk::fetch(
+                &link.wire,
+                &whole,
+                bulk::What::Whole { modseq },
+                &mut |batch| {
+                    fetched.extend(batch.into_iter().map(|f| (f.uid, f)));
+                    true
+                },
+            )?;
+            let batch: Vec<RawMessage> = some
+                .into_iter()
+                .filter_map(|f| {
+                    if !f.is_cut() {
+                        return Some(raw(f, None));
+                    }
+                    if let Some(leaves) = parts.remove(&f.uid) {
+                        return Some(raw(f, Some(leaves)));
+                    }
+                    // Gone from the server in between: the next sync notices.
+                    fetched.remove(&f.uid).map(|w| raw(w, None))
+                })
+                .collect();
+            if !batch.is_empty() && !deliver(batch) {
                 return Ok(());
             }
         }
@@ -225,20 +248,13 @@ fn fetch_folder(
     Ok(())
 }
 
-/// The messages of `waiting` made whole enough to store, in order: large ones with the
-/// description of their parts, or fetched whole when their first bytes miss some text.
-fn complete(
-    link: &mut Link,
-    waiting: Vec<bulk::Fetched>,
-    modseq: bool,
-) -> Result<Vec<(bulk::Fetched, Option<Parts>)>, SyncError> {
-    let cut: Vec<u32> = waiting
-        .iter()
-        .filter(|f| f.is_cut())
-        .map(|f| f.uid)
-        .collect();
+/// The parts of the large messages in `waiting` whose first bytes hold all their text; the
+/// others are to be fetched whole.
+fn describe(link: &mut Link, waiting: &[bulk::Fetched]) -> Result<HashMap<u32, Parts>, SyncError> {
+    let cut: Vec<&bulk::Fetched> = waiting.iter().filter(|f| f.is_cut()).collect();
+    let uids: Vec<u32> = cut.iter().map(|f| f.uid).collect();
     let mut parts: HashMap<u32, Parts> = HashMap::new();
-    bulk::fetch(&link.wire, &cut, bulk::What::Structure, &mut |batch| {
+    bulk::fetch(&link.wire, &uids, bulk::What::Structure, &mut |batch| {
         parts.extend(
             batch
                 .into_iter()
@@ -246,42 +262,18 @@ fn complete(
         );
         true
     })?;
-    let mut whole: Vec<u32> = Vec::new();
-    for f in waiting.iter().filter(|f| f.is_cut()) {
+    for f in &cut {
         let readable = parts
             .get(&f.uid)
             .is_some_and(|leaves| crate::core::parse::prefix_has_text(&f.body, leaves));
         if !readable {
             parts.remove(&f.uid);
-            whole.push(f.uid);
         }
     }
     tracing::debug!(
         "large messages: {} read in part, {} fetched whole",
-        cut.len() - whole.len(),
-        whole.len()
+        parts.len(),
+        cut.len() - parts.len()
     );
-    let mut fetched: HashMap<u32, bulk::Fetched> = HashMap::new();
-    bulk::fetch(
-        &link.wire,
-        &whole,
-        bulk::What::Whole { modseq },
-        &mut |batch| {
-            fetched.extend(batch.into_iter().map(|f| (f.uid, f)));
-            true
-        },
-    )?;
-    Ok(waiting
-        .into_iter()
-        .filter_map(|f| {
-            if !f.is_cut() {
-                return Some((f, None));
-            }
-            if let Some(leaves) = parts.remove(&f.uid) {
-                return Some((f, Some(leaves)));
-            }
-            // Gone from the server in between: the next sync notices.
-            fetched.remove(&f.uid).map(|w| (w, None))
-        })
-        .collect())
+    Ok(parts)
 }
