@@ -1,9 +1,10 @@
 //! Keeping the store in step with the server, per folder (RFC 4549): UIDVALIDITY checked, new
 //! mail fetched by UID above the highest we hold (in batches, with BODY.PEEK so nothing is
-//! marked read), flag changes via CONDSTORE when offered, expunges removed. Fetching, parsing
-//! and storing run on three threads, so the connection keeps streaming. Every batch commits
-//! with its UIDs, so a crash at any point loses nothing and duplicates nothing. A first load
-//! indexes for search in steps of thousands of messages instead of row by row.
+//! marked read; large messages read in part, see `pipeline`), flag changes via CONDSTORE when
+//! offered, expunges removed. Fetching, parsing and storing run on three threads, so the
+//! connection keeps streaming. Every batch commits with its UIDs, so a crash at any point
+//! loses nothing and duplicates nothing. A first load indexes for search in steps of
+//! thousands of messages instead of row by row.
 
 use super::connect::{ImapError, Link, Session};
 use super::pipeline::{Wanted, bring_in};
