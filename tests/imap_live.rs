@@ -101,7 +101,8 @@ fn idle_brings_new_mail_within_seconds_and_reconnects_after_an_outage() {
 #[test]
 fn sigkill_mid_sync_then_sync_again_gives_exactly_the_servers_messages() {
     let s = MailServers::start();
-    s.seed("INBOX", 1200, "k");
+    // One in five carries a CV and is read in part (its text, then its parts' description).
+    s.seed_with_cvs("INBOX", 1200, "k", 5);
     s.seed("Sent", 300, "ks");
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.toml");
@@ -149,6 +150,10 @@ fn sigkill_mid_sync_then_sync_again_gives_exactly_the_servers_messages() {
     assert_eq!(q("SELECT count(*) FROM messages"), 1500);
     assert_eq!(q("SELECT count(DISTINCT message_id) FROM messages"), 1500);
     assert_eq!(q("SELECT count(*) FROM message_locations"), 1500);
+    assert_eq!(
+        q("SELECT count(*) FROM messages WHERE attachments LIKE '%\"cv-k-%.pdf\"%'"),
+        240
+    );
     assert_eq!(
         q(
             "SELECT count(*) FROM messages m JOIN message_locations l ON l.message_id = m.id JOIN folders f ON f.id = l.folder_id WHERE f.name = 'Sent' AND m.message_id LIKE 'ks.%'"

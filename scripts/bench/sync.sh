@@ -13,8 +13,8 @@
 #
 # Per size: a fresh private Dovecot+Postfix (scripts/mail/servers.sh), seeded by writing the
 # generated Maildir (examples/gen_maildir.rs) straight into talent@example.test's maildir, then
-# indexed by Dovecot and read once (untimed warm-up: page cache and Dovecot's cache file are
-# then the same for every client). Then, interleaved, RUNS times each:
+# indexed by Dovecot and read once (untimed warm-up). Then, interleaved, RUNS times each, each
+# first sync after the server's cache was rebuilt the same way (`fresh_server_state`):
 #   rapport sync into an empty data dir, then again with no changes (/usr/bin/time -v: peak RSS)
 #   mbsync into an empty Maildir, then again with no changes
 #   mbsync with `FSync No` into an empty Maildir
@@ -246,6 +246,21 @@ seed() {
 	SEED_SECS=$(secs "$t0" "$(now_ns)")
 }
 
+# Before every timed first sync, whoever the client: Dovecot's cache files go, the index is
+# brought up to date and one raw fetch reads everything (untimed), so each client meets the
+# server in the state a first sync meets it in. Without this, what one client made Dovecot
+# cache (rapport's BODYSTRUCTURE requests) would speed up later runs.
+fresh_server_state() {
+	local md=$RAPPORT_TEST_MAIL_DIR/mail/example.test/talent/Maildir
+	rm -f "$md/dovecot.index.cache" "$md/.Sent/dovecot.index.cache"
+	dadm index -u "$SHARED_USER" INBOX
+	dadm index -u "$SHARED_USER" Sent
+	raw_fetch >"$WORK/warm.log" 2>&1 || {
+		cat "$WORK/warm.log" >&2
+		die "warm-up raw fetch failed"
+	}
+}
+
 raw_fetch() {
 	RAPPORT_TEST_PASSWORD=$RAPPORT_TEST_PASSWORD "$PYTHON" "$RAW_FETCH" localhost \
 		"$RAPPORT_TEST_IMAPS_PORT" "$RAPPORT_TEST_CA" "$SHARED_USER" RAPPORT_TEST_PASSWORD INBOX Sent
@@ -310,6 +325,7 @@ bench_size() {
 	local r_init=() r_noop=() r_rss=() r_cpu=() imp_cpu=() m_init=() m_noop=() mn_init=() raw=() imp=() imp_rss=()
 	for i in $(seq 1 "$RUNS"); do
 		log "[$n] run $i/$RUNS: rapport sync"
+		fresh_server_state
 		fresh_dir "$data"
 		timed_rss "$base/rapport-init.log" env RAPPORT_CONFIG="$cfg" RAPPORT_DATA_DIR="$data" \
 			"$RAPPORT" sync
@@ -326,6 +342,7 @@ bench_size() {
 		check_rapport_report "$base/rapport-noop.log" 0 0
 
 		log "[$n] run $i/$RUNS: mbsync"
+		fresh_server_state
 		fresh_dir "$mdir"
 		timed "$base/mbsync-init.log" mbsync -q -c "$rc_fsync" -a
 		m_init+=("$T")
@@ -337,6 +354,7 @@ bench_size() {
 		m_noop+=("$T")
 
 		log "[$n] run $i/$RUNS: mbsync (FSync No)"
+		fresh_server_state
 		fresh_dir "$mdir"
 		timed "$base/mbsync-nofsync.log" mbsync -q -c "$rc_nofsync" -a
 		mn_init+=("$T")
@@ -344,6 +362,7 @@ bench_size() {
 		[ "$got" = "$N_TOTAL" ] || die "mbsync (FSync No) wrote $got messages, expected $N_TOTAL"
 
 		log "[$n] run $i/$RUNS: raw fetch"
+		fresh_server_state
 		timed "$base/raw.log" raw_fetch
 		raw+=("$T")
 		read -r _ wm _ _ < <(tail -n 1 "$base/raw.log")

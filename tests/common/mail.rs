@@ -294,11 +294,22 @@ impl MailServers {
 
     /// Appends `n` distinct candidate messages to `mailbox` of the shared box.
     pub fn seed(&self, mailbox: &str, n: usize, tag: &str) {
+        self.seed_with_cvs(mailbox, n, tag, 0);
+    }
+
+    /// Like `seed`, with every `every`-th message (0: none) carrying a 60 KB CV after its
+    /// text: large messages, which a sync reads in part.
+    pub fn seed_with_cvs(&self, mailbox: &str, n: usize, tag: &str, every: usize) {
         let mut s =
             rapport::core::imap::connect::connect(&self.endpoint("talent@example.test")).unwrap();
         for i in 0..n {
-            let m = seeded_mail(i, tag).replace('\n', "\r\n");
-            s.append(mailbox, m.as_bytes()).finish().unwrap();
+            let mut m = seeded_mail(i, tag);
+            if every > 0 && i % every == 0 {
+                m = with_cv(&m, &format!("cv-{tag}-{i}.pdf"));
+            }
+            s.append(mailbox, m.replace('\n', "\r\n").as_bytes())
+                .finish()
+                .unwrap();
         }
         let _ = s.logout();
     }
@@ -368,6 +379,24 @@ impl MailServers {
 
 /// The `i`th of the distinct candidate messages `seed` and `seed_maildir` put in the box
 /// (97 candidates writing in turn).
+/// `mail` (one text/plain part, from `candidate_mail`) as multipart/mixed: its text, then a
+/// PDF of 60 KB named `name`.
+fn with_cv(mail: &str, name: &str) -> String {
+    let (head, body) = mail.split_once("\n\n").unwrap();
+    let head = head.replace(
+        "Content-Type: text/plain; charset=utf-8",
+        "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"cv\"",
+    );
+    let line = "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29k\n";
+    format!(
+        "{head}\n\n--cv\nContent-Type: text/plain; charset=utf-8\n\n{body}--cv\n\
+         Content-Type: application/pdf; name=\"{name}\"\n\
+         Content-Disposition: attachment; filename=\"{name}\"\n\
+         Content-Transfer-Encoding: base64\n\n{}--cv--\n",
+        line.repeat(800)
+    )
+}
+
 fn seeded_mail(i: usize, tag: &str) -> String {
     candidate_mail(
         &format!("c{}@example.test", i % 97),
