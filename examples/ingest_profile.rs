@@ -1,7 +1,7 @@
 //! Where ingest time goes: parsing versus storing, on generated mail.
 //! `cargo run --release --example ingest_profile [MESSAGES]`
 use rapport::core::demo::{DemoConfig, generate};
-use rapport::core::store::{Incoming, Location, Store, TeamMember};
+use rapport::core::store::{Incoming, Location, Prepared, Store, TeamMember};
 use std::time::Instant;
 
 fn main() {
@@ -60,11 +60,13 @@ fn main() {
     // (IMPORT=1: like import-maildir, raw bytes kept).
     let folder = store.folder_id("INBOX", "inbox").unwrap();
     let import = std::env::var_os("IMPORT").is_some();
+    let team_set = store.team_address_set().unwrap();
     let incoming: Vec<Incoming> = parsed
         .into_iter()
         .zip(raws)
         .enumerate()
         .map(|(i, (parsed, raw))| Incoming {
+            prepared: Prepared::of(&parsed, &team_set),
             parsed,
             raw,
             location: (!import).then(|| Location {
@@ -75,7 +77,6 @@ fn main() {
             }),
             received_at: 0,
             from_outbox: false,
-            prepared: Default::default(),
         })
         .collect();
     let t = Instant::now();

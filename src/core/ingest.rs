@@ -80,6 +80,22 @@ pub const BULK_LOAD: usize = 1000;
 /// During a first load, the search index catches up after this many new messages.
 pub const INDEX_EVERY: usize = 2500;
 
+/// Counts the messages a load stored since the search index last caught up, and catches it
+/// up every [`INDEX_EVERY`] (a no-op when the index is not deferred).
+#[derive(Debug, Default)]
+pub struct IndexSteps(usize);
+
+impl IndexSteps {
+    pub fn stored(&mut self, store: &mut Store, inserted: usize) -> Result<()> {
+        self.0 += inserted;
+        if self.0 >= INDEX_EVERY {
+            store.catch_up_search_index()?;
+            self.0 = 0;
+        }
+        Ok(())
+    }
+}
+
 /// Before storing `total` new messages: a first load defers the search index. Whoever calls it
 /// ends the load with `Store::complete_search_index` (also when the load fails).
 pub fn begin_load(store: &mut Store, total: usize) -> Result<()> {
@@ -102,18 +118,14 @@ pub fn ingest_all(
     let team = store.team_address_set()?;
     let mut stats = IngestStats::default();
     let mut batch = Vec::with_capacity(BATCH);
-    let mut unindexed = 0;
+    let mut steps = IndexSteps::default();
     for m in messages {
         batch.push(m);
         if batch.len() == BATCH {
             let out = store.write_batch(&parse_batch(std::mem::take(&mut batch), &team))?;
             stats.add(&out);
             progress(&stats);
-            unindexed += out.inserted;
-            if unindexed >= INDEX_EVERY {
-                store.catch_up_search_index()?;
-                unindexed = 0;
-            }
+            steps.stored(store, out.inserted)?;
         }
     }
     if !batch.is_empty() {

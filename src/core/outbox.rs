@@ -121,13 +121,14 @@ pub fn enqueue(
 
 /// Puts a queued message into the conversation (idempotent).
 pub fn show_queued(store: &mut Store, raw: &[u8], now: i64) -> Result<(), StoreError> {
+    let parsed = crate::core::parse::parse_message(raw);
     let incoming = crate::core::store::Incoming {
-        parsed: crate::core::parse::parse_message(raw),
+        prepared: crate::core::store::Prepared::of(&parsed, &store.team_address_set()?),
+        parsed,
         raw: raw.to_vec(),
         location: None,
         received_at: now,
         from_outbox: true,
-        prepared: Default::default(),
     };
     store.write_batch(&[incoming])?;
     Ok(())

@@ -126,6 +126,16 @@ pub fn fetch(
     Ok(())
 }
 
+/// Fetches `what` of `uids` (sorted), all at once: for a few messages at a time.
+pub fn fetch_all(wire: &Conn, uids: &[u32], what: What) -> Result<Vec<Fetched>, ImapError> {
+    let mut out = Vec::with_capacity(uids.len());
+    fetch(wire, uids, what, &mut |batch| {
+        out.extend(batch);
+        true
+    })?;
+    Ok(out)
+}
+
 /// Reads the rest of a command's replies after the consumer stopped, so the connection stays
 /// usable.
 fn finish(reader: &mut BufReader<Conn>, tag: &str) -> Result<(), ImapError> {

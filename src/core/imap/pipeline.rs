@@ -8,7 +8,7 @@
 use super::bulk;
 use super::connect::Link;
 use super::sync::{Progress, SyncError};
-use crate::core::ingest::{INDEX_EVERY, RawMessage, parse_batch};
+use crate::core::ingest::{IndexSteps, RawMessage, parse_batch};
 use crate::core::store::{Incoming, Location, Store};
 use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, channel, sync_channel};
@@ -87,7 +87,7 @@ pub fn bring_in(
         scope.spawn(move || spent_rx.into_iter().for_each(drop));
         let mut out = vec![Brought::default(); wanted.len()];
         let mut done = vec![0; wanted.len()];
-        let mut unindexed = 0;
+        let mut steps = IndexSteps::default();
         let mut carry = None;
         while let Some((i, batch)) = next_write(&rx, &mut carry)? {
             done[i] += batch.len();
@@ -96,12 +96,8 @@ pub fn bring_in(
             out[i].new += written.inserted;
             out[i].known += written.duplicates;
             // A deferred search index catches up in steps while the next batches download,
-            // instead of all at the end (a no-op when not deferred).
-            unindexed += written.inserted;
-            if unindexed >= INDEX_EVERY {
-                store.catch_up_search_index()?;
-                unindexed = 0;
-            }
+            // instead of all at the end.
+            steps.stored(store, written.inserted)?;
             progress(&Progress {
                 folder: wanted[i].name.to_string(),
                 done: done[i],
@@ -179,7 +175,6 @@ fn fetch_folder(
         received_at: f.internal_date.unwrap_or_else(crate::core::store::now),
         parts,
     };
-    let modseq = condstore;
     for uids in w.uids.chunks(bulk::UIDS_PER_COMMAND) {
         let mut open = true;
         // From the first large message on, in order.
@@ -187,7 +182,7 @@ fn fetch_folder(
         bulk::fetch(
             &link.wire,
             uids,
-            bulk::What::Prefix { modseq },
+            bulk::What::Prefix { modseq: condstore },
             &mut |batch| {
                 let mut ready = Vec::with_capacity(batch.len());
                 for f in batch {
@@ -217,16 +212,11 @@ fn fetch_folder(
                 .filter(|f| f.is_cut() && !parts.contains_key(&f.uid))
                 .map(|f| f.uid)
                 .collect();
-            let mut fetched: HashMap<u32, bulk::Fetched> = HashMap::new();
-            bulk::fetch(
-                &link.wire,
-                &whole,
-                bulk::What::Whole { modseq },
-                &mut |batch| {
-                    fetched.extend(batch.into_iter().map(|f| (f.uid, f)));
-                    true
-                },
-            )?;
+            let mut fetched: HashMap<u32, bulk::Fetched> =
+                bulk::fetch_all(&link.wire, &whole, bulk::What::Whole { modseq: condstore })?
+                    .into_iter()
+                    .map(|f| (f.uid, f))
+                    .collect();
             let batch: Vec<RawMessage> = some
                 .into_iter()
                 .filter_map(|f| {
@@ -253,15 +243,10 @@ fn fetch_folder(
 fn describe(link: &mut Link, waiting: &[bulk::Fetched]) -> Result<HashMap<u32, Parts>, SyncError> {
     let cut: Vec<&bulk::Fetched> = waiting.iter().filter(|f| f.is_cut()).collect();
     let uids: Vec<u32> = cut.iter().map(|f| f.uid).collect();
-    let mut parts: HashMap<u32, Parts> = HashMap::new();
-    bulk::fetch(&link.wire, &uids, bulk::What::Structure, &mut |batch| {
-        parts.extend(
-            batch
-                .into_iter()
-                .filter_map(|f| Some((f.uid, f.structure?))),
-        );
-        true
-    })?;
+    let mut parts: HashMap<u32, Parts> = bulk::fetch_all(&link.wire, &uids, bulk::What::Structure)?
+        .into_iter()
+        .filter_map(|f| Some((f.uid, f.structure?)))
+        .collect();
     for f in &cut {
         let readable = parts
             .get(&f.uid)

@@ -129,17 +129,22 @@ fn body_of(p: &ParsedMail<'_>, depth: usize, problems: &mut Vec<String>) -> Opti
 
 /// Types read as body text: plain text and HTML. A type that is not `type/subtype` at all is
 /// invalid and means text/plain (RFC 2045).
-pub(super) fn is_body_type(mime: &str) -> bool {
+fn is_body_type(mime: &str) -> bool {
     matches!(mime, "text/plain" | "text/html") || !mime.contains('/')
 }
 
 /// Content-Disposition attachment or a file name. (Other parts are listed as attachments too,
 /// see [`attachments_of`], but these are never read as body text.)
-pub(super) fn is_attachment(p: &ParsedMail<'_>) -> bool {
+fn is_attachment(p: &ParsedMail<'_>) -> bool {
     let disp = p.get_content_disposition();
     disp.disposition == DispositionType::Attachment
         || disp.params.contains_key("filename")
         || p.ctype.params.contains_key("name")
+}
+
+/// Whether a leaf part is listed as an attachment rather than read as body text.
+pub(super) fn is_listed(p: &ParsedMail<'_>) -> bool {
+    is_attachment(p) || !is_body_type(&p.ctype.mimetype)
 }
 
 /// Every leaf part that is an attachment, a non-text part, or a text part that is neither
@@ -151,7 +156,7 @@ fn attachments_of(mail: &ParsedMail<'_>) -> Vec<Attachment> {
         if mime.starts_with("multipart/") {
             continue;
         }
-        if !is_attachment(p) && is_body_type(mime) {
+        if !is_listed(p) {
             continue;
         }
         out.push(Attachment {

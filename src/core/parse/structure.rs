@@ -4,10 +4,10 @@
 //! nearly three quarters of the bytes, all of it attachments rapport lists but never stores.
 //!
 //! The parts the server describes are read with the same rules as a whole message
-//! (`body::is_attachment`, `body::attachment_name`): each becomes a small MIME part of its
+//! (`body::is_listed`, `body::attachment_name`): each becomes a small MIME part of its
 //! own headers, and mailparse decodes its parameters as it would in the message.
 
-use super::body::{attachment_name, is_attachment, is_body_type};
+use super::body::{attachment_name, is_listed};
 use crate::core::model::Attachment;
 use crate::core::sanitize::sanitize_line;
 use mailparse::{ParsedMail, parse_mail};
@@ -48,6 +48,11 @@ impl Leaf {
         s.into_bytes()
     }
 
+    /// `f` on the part as mailparse reads it; `None` when it cannot.
+    fn read<T>(&self, f: impl FnOnce(&ParsedMail<'_>) -> T) -> Option<T> {
+        parse_mail(&self.as_part()).ok().map(|p| f(&p))
+    }
+
     /// The decoded size, estimated from the encoded one.
     fn size(&self) -> u64 {
         if self.encoding.eq_ignore_ascii_case("base64") {
@@ -82,23 +87,19 @@ fn push_params(s: &mut String, params: &[(String, String)]) {
 /// The attachments of a message known by its parts: what reading the whole message lists,
 /// sizes estimated.
 pub fn attachments(leaves: &[Leaf]) -> Vec<Attachment> {
-    let mut out = Vec::new();
-    for leaf in leaves {
-        let bytes = leaf.as_part();
-        let Ok(p) = parse_mail(&bytes) else {
-            continue;
-        };
-        let mime = p.ctype.mimetype.as_str();
-        if !is_attachment(&p) && is_body_type(mime) {
-            continue;
-        }
-        out.push(Attachment {
-            name: attachment_name(&p),
-            mime: sanitize_line(mime).to_lowercase(),
-            size: leaf.size(),
-        });
-    }
-    out
+    leaves
+        .iter()
+        .filter_map(|leaf| {
+            leaf.read(|p| {
+                is_listed(p).then(|| Attachment {
+                    name: attachment_name(p),
+                    mime: sanitize_line(&p.ctype.mimetype).to_lowercase(),
+                    size: leaf.size(),
+                })
+            })
+            .flatten()
+        })
+        .collect()
 }
 
 /// Whether `prefix`, the first bytes of a message with these `leaves`, holds all of its text:
@@ -123,10 +124,9 @@ pub fn prefix_has_text(prefix: &[u8], leaves: &[Leaf]) -> bool {
             return false;
         }
     }
-    leaves[cut..].iter().all(|leaf| {
-        let bytes = leaf.as_part();
-        parse_mail(&bytes).is_ok_and(|p| is_attachment(&p) || !is_body_type(&p.ctype.mimetype))
-    })
+    leaves[cut..]
+        .iter()
+        .all(|leaf| leaf.read(is_listed) == Some(true))
 }
 
 #[cfg(test)]

@@ -4,7 +4,6 @@
 use super::{Result, Store};
 use crate::core::model::{Direction, Mailbox, ParsedMessage};
 use rusqlite::{OptionalExtension, Transaction, params};
-use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 /// Candidates awaiting a reply rank by `waiting_since` (older first); everyone else ranks
@@ -32,11 +31,11 @@ pub struct Incoming {
 
 /// What the writer would otherwise compute from the text of a message, inside its
 /// transaction. A sync prepares it on the parsing thread, so the one writer does less.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Prepared {
-    pub snippet: Option<String>,
+    pub snippet: String,
     /// What the search index reads (`parse::searchable_text`).
-    pub search_text: Option<String>,
+    pub search_text: String,
     /// The opt-out request in it, when its sender was not a team address (only inbound mail
     /// is checked); `None`: not looked for yet.
     pub optout: Option<Option<crate::core::optout::OptOutRequest>>,
@@ -46,15 +45,11 @@ impl Prepared {
     pub fn of(p: &ParsedMessage, team: &HashSet<String>) -> Prepared {
         let inbound = !p.from.as_ref().is_some_and(|m| team.contains(&m.address));
         Prepared {
-            snippet: Some(snippet_of(p)),
-            search_text: Some(crate::core::parse::searchable_text(&p.body)),
+            snippet: crate::core::parse::snippet(&p.body, 160),
+            search_text: crate::core::parse::searchable_text(&p.body),
             optout: inbound.then(|| optout_in(p)),
         }
     }
-}
-
-fn snippet_of(p: &ParsedMessage) -> String {
-    crate::core::parse::snippet(&p.body, 160)
 }
 
 fn optout_in(p: &ParsedMessage) -> Option<crate::core::optout::OptOutRequest> {
@@ -218,14 +213,6 @@ fn write_one(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let snippet: Cow<str> = match &item.prepared.snippet {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(snippet_of(p)),
-    };
-    let search_text: Cow<str> = match &item.prepared.search_text {
-        Some(s) => Cow::Borrowed(s),
-        None => Cow::Owned(crate::core::parse::searchable_text(&p.body)),
-    };
     let attachments = serde_json::to_string(&p.attachments).unwrap_or_else(|_| "[]".into());
     // The header block is not kept apart: the raw message (stored, or re-fetchable by UID) has
     // it, and duplicating it cost a quarter of the message table.
@@ -263,7 +250,7 @@ fn write_one(
         p.references.join(" "),
         p.body,
         p.body_was_html,
-        snippet,
+        item.prepared.snippet,
         attachments,
         p.automated,
         headers,
@@ -273,7 +260,7 @@ fn write_one(
         } else {
             "import"
         },
-        search_text,
+        item.prepared.search_text,
     ])?;
     let id = tx.last_insert_rowid();
     // Synced mail can be fetched again by folder and UID; only mail with no other source keeps
