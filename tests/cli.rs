@@ -1,12 +1,14 @@
 //! The scripting CLI over the demo data dir: JSON output, errors on stderr with a non-zero
 //! exit, and the relationship commands.
 
+mod common;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
 
 fn rapport(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_rapport"))
+    common::rapport_bin()
         .args(args)
         .env("RAPPORT_DATA_DIR", dir)
         .env("RAPPORT_CONFIG", dir.join("no-config.toml"))
@@ -47,7 +49,7 @@ fn fail(dir: &Path, args: &[&str]) -> String {
 
 fn demo() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+    let o = common::rapport_bin()
         .args(["demo", "--no-tui", "--data-dir"])
         .arg(d.path())
         .output()
@@ -102,6 +104,34 @@ fn errors_are_one_line_with_a_non_zero_exit() {
     let o = rapport(&empty.path().join("fresh"), &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("rapport demo"));
+}
+
+/// The demo and every command read one clock, which `RAPPORT_NOW` sets: the mailbox ends just
+/// before it whatever today is, and a bad value is refused with the variable named.
+#[test]
+fn the_clock_is_set_by_rapport_now_and_a_bad_value_is_refused() {
+    let d = demo();
+    let list = json(d.path(), &["candidates", "--json"]);
+    let newest = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["last_activity"].as_str())
+        .max()
+        .unwrap()
+        .to_string();
+    // ANCHOR is 2026-11-20 15:00 UTC.
+    assert!(newest.as_str() < "2026-11-20T15:00:00Z", "{newest}");
+    assert!(newest.as_str() > "2026-11-19T15:00:00Z", "{newest}");
+    let o = common::rapport_bin()
+        .args(["status"])
+        .env("RAPPORT_DATA_DIR", d.path())
+        .env("RAPPORT_NOW", "next tuesday")
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("RAPPORT_NOW=next tuesday"), "{e}");
 }
 
 #[test]

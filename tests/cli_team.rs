@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
 
@@ -72,13 +72,12 @@ fn fail(user: &str, dir: &Path, args: &[&str]) -> String {
 /// The demo in a group-shared data dir, or `None` (and why) when other OS users cannot be
 /// made here.
 fn demo() -> Option<(tempfile::TempDir, std::path::PathBuf)> {
-    if let Err(why) = common::team::users() {
-        eprintln!("skipped: {why}");
+    if !common::team::users_or_skip() {
         return None;
     }
     let (tmp, data) = common::team::shared_data_dir();
     std::fs::write(data.join("config.toml"), CONFIG).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
+    let o = common::rapport_bin()
         .args(["demo", "--no-tui", "--data-dir"])
         .arg(&data)
         .output()

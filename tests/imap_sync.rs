@@ -551,3 +551,60 @@ fn large_messages_are_stored_as_if_read_whole() {
     // Mail read in part is synced like any other: nothing new the next time.
     assert!(r.sync().contains("INBOX: 0 new"));
 }
+
+/// Issue 13: at `RAPPORT_LOG=trace` a sync (IMAP, TLS, MIME parsing) and the commands that
+/// read the mail log nothing a candidate wrote: no subject, body, name or address, and their
+/// attempt to forge a log line (a newline and ESC in an encoded subject) stays inside a line.
+#[test]
+fn a_trace_log_holds_no_candidate_content() {
+    let s = MailServers::start();
+    // "Zq7 subject\n2026-01-01 ERROR forged\x1b[2J", as an RFC 2047 encoded word.
+    let subject = "=?utf-8?b?WnE3IHN1YmplY3QKMjAyNi0wMS0wMSBFUlJPUiBmb3JnZWQbWzJK?=";
+    let body = "Body marker Xk4Wq9.\n2026-01-01 ERROR forged in the body\n";
+    s.deliver(
+        "quentin.marker@example.org",
+        "talent@example.test",
+        &candidate_mail(
+            "quentin.marker@example.org",
+            "Quentin Markername",
+            subject,
+            "marker-1@example.org",
+            body,
+        ),
+    );
+    s.wait_count("talent@example.test", "INBOX", 1);
+    let r = Rapport::new(&s, &tls_config(&s));
+    let trace = [("RAPPORT_LOG", "trace")];
+    let out = r.run_with(&["sync"], &trace);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for args in [
+        &["show", "quentin.marker@example.org"][..],
+        &["search", "Xk4Wq9"],
+        &["candidates"],
+        &["audit"],
+    ] {
+        let out = r.run_with(args, &trace);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let log = std::fs::read_to_string(r.data.join("rapport.log")).unwrap();
+    assert!(log.contains("sync finished"), "nothing was logged:\n{log}");
+    for secret in [
+        "Zq7",
+        "Xk4Wq9",
+        "Quentin",
+        "Markername",
+        "quentin.marker",
+        "ERROR forged",
+    ] {
+        assert!(!log.contains(secret), "{secret:?} is in the log:\n{log}");
+    }
+    assert!(!log.contains('\x1b'), "an escape reached the log");
+}

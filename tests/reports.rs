@@ -2,6 +2,8 @@
 //! daylight-saving changes and holidays; what stops a wait and what does not; credit; waits
 //! maintained as mail arrives equal a full recomputation; the CLI's JSON, field by field.
 
+mod common;
+
 use rapport::core::hours::{BusinessClock, Schedule};
 use rapport::core::ingest::{RawMessage, ingest_batch};
 use rapport::core::model::{Channel, ContactEntry, Direction, Outcome};
@@ -74,9 +76,12 @@ fn ingest(s: &mut Store, mails: Vec<Vec<u8>>) {
     let batch = mails
         .into_iter()
         .map(|bytes| RawMessage {
+            // Arrived when it was sent: fixtures dated after today are not "from the future".
+            received_at: rapport::core::parse::parse_message(&bytes)
+                .date
+                .unwrap_or(0),
             bytes,
             location: None,
-            received_at: 0,
             parts: None,
         })
         .collect();
@@ -492,7 +497,7 @@ target_clock = "business"
 "#;
 
 fn run(args: &[&str]) -> String {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"))
+    let out = common::rapport_bin()
         .args(args)
         .env_remove("RAPPORT_CONFIG")
         .env_remove("RAPPORT_DATA_DIR")

@@ -119,13 +119,7 @@ fn mailbox(s: &MailServers, user: &str, mailbox: &str) -> Vec<(Vec<u8>, Vec<Stri
 }
 
 fn count(s: &MailServers, user: &str, mbox: &str) -> usize {
-    let out = s.doveadm(&[
-        "-f", "flow", "mailbox", "status", "-u", user, "messages", mbox,
-    ]);
-    out.split("messages=")
-        .nth(1)
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0)
+    s.count(user, mbox)
 }
 
 /// Waits until Postfix has nothing left to deliver (it accepts first and delivers over LMTP
@@ -418,7 +412,7 @@ fn smtp_down_queues_and_the_message_is_delivered_exactly_once() {
     assert!(out.starts_with("0 sent"), "{out}");
     assert!(
         r.err(&["outbox", "retry", &id])
-            .contains("not failed or queued")
+            .contains("is not failed, queued")
     );
     assert_inbox(&s, JANE, 1);
     assert_eq!(count(&s, TALENT, "Sent"), 1);
@@ -743,7 +737,7 @@ fn a_refused_recipient_fails_for_good_and_can_be_cancelled() {
     assert_eq!(r.outbox()[0]["state"], "cancelled");
     assert!(
         r.err(&["outbox", "retry", &id])
-            .contains("not failed or queued")
+            .contains("is not failed, queued")
     );
     assert!(r.ok(&["outbox", "flush"]).starts_with("0 sent"));
 }
@@ -1232,4 +1226,160 @@ fn the_demo_replies_into_its_outgoing_folder() {
     let outbox: Value = serde_json::from_str(&run(&["outbox", "--json"])).unwrap();
     assert_eq!(outbox[0]["state"], "sent");
     assert_eq!(outbox[0]["sent_copy"], "local");
+}
+
+/// Issue 14: 50 queued messages, 12 SIGKILLs at random moments of their delivery, then a final
+/// flush. No message is lost, none arrives more than twice, and extra copies come only from
+/// kills that hit the data phase (each leaves its message in `sending`). Messages whose outcome
+/// stays unknown wait for a recruiter, who sends again what did not arrive.
+#[test]
+fn fifty_messages_and_twelve_kills_during_delivery_lose_nothing_and_send_at_most_twice() {
+    let s = MailServers::start();
+    let r = Rapport::new(&s);
+    jane_writes(&s, &r, "Rust role?", "j1@example.test");
+    s.stop_smtp();
+    for i in 0..50 {
+        r.ok(&[
+            "reply",
+            JANE,
+            "--body-file",
+            &r.body(&format!("Message {i}.\n")),
+        ]);
+    }
+    assert_eq!(r.outbox().len(), 50);
+    s.start_smtp();
+    // A deterministic spread of moments: 40 ms to 1.2 s into a flush.
+    let mut seed: u64 = 0x5eed;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        Duration::from_millis(40 + (seed >> 33) % 1160)
+    };
+    let mut data_phase_kills = 0;
+    for k in 0..12 {
+        let delay = next();
+        let mut child = r
+            .command(&["outbox", "flush", "--now"])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let sending = r
+            .outbox()
+            .iter()
+            .filter(|x| x["state"] == "sending")
+            .count();
+        data_phase_kills += sending;
+        println!("kill {k} after {delay:?}: {sending} message(s) cut off in the data phase");
+    }
+    r.ok(&["outbox", "flush", "--now"]);
+    settle(&s);
+    // What may have been sent waits for a recruiter: they send again what did not arrive.
+    let arrived = |mid: &str| {
+        message_ids(&s, JANE, "INBOX")
+            .iter()
+            .filter(|m| *m == mid)
+            .count()
+    };
+    let mut decided = 0;
+    for row in r.outbox() {
+        if row["state"] == "unknown" {
+            let id = row["id"].to_string();
+            let mid = row["message_id"].as_str().unwrap().to_string();
+            if arrived(&mid) == 0 {
+                r.ok(&["outbox", "retry", &id]);
+            } else {
+                r.ok(&["outbox", "mark-sent", &id]);
+            }
+            decided += 1;
+        }
+    }
+    r.ok(&["outbox", "flush", "--now"]);
+    settle(&s);
+    let ids = message_ids(&s, JANE, "INBOX");
+    let rows = r.outbox();
+    let ours: Vec<String> = rows
+        .iter()
+        .map(|x| x["message_id"].as_str().unwrap().to_string())
+        .collect();
+    let copies: Vec<usize> = ours
+        .iter()
+        .map(|mid| ids.iter().filter(|m| *m == mid).count())
+        .collect();
+    let lost = copies.iter().filter(|&&c| c == 0).count();
+    let extra: usize = copies.iter().map(|&c| c.saturating_sub(1)).sum();
+    let max = copies.iter().copied().max().unwrap_or(0);
+    println!(
+        "50 messages, 12 kills ({data_phase_kills} in the data phase): {lost} lost, {extra} extra \
+         cop{}, at most {max} of one message; {decided} left for a recruiter to decide",
+        if extra == 1 { "y" } else { "ies" }
+    );
+    assert_eq!(lost, 0, "{rows:#?}");
+    assert!(max <= 2, "a message arrived {max} times");
+    assert!(
+        extra <= data_phase_kills,
+        "{extra} extra copies from {data_phase_kills} kills in the data phase"
+    );
+    for row in &rows {
+        assert_eq!(row["state"], "sent", "{row:#}");
+        assert_eq!(row["sent_copy"], "done", "{row:#}");
+    }
+}
+
+/// Issue 14: on a box where no inbox stays open, `sync --watch` delivers the outbox: a reply
+/// queued while the SMTP server was down goes out once it is back, with its retries.
+#[test]
+fn sync_watch_delivers_a_queued_message_once_smtp_is_back_with_no_inbox_open() {
+    let s = MailServers::start();
+    let r = Rapport::new(&s);
+    jane_writes(&s, &r, "Rust role?", "j1@example.test");
+    s.stop_smtp();
+    let out = r.ok(&[
+        "reply",
+        JANE,
+        "--body-file",
+        &r.body("Queued while down.\n"),
+    ]);
+    assert!(out.contains("stays queued"), "{out}");
+    let flushed = r.ok(&["outbox", "flush"]);
+    assert!(flushed.contains("1 queued, next try in"), "{flushed}");
+    let watch = r
+        .command(&["sync", "--watch"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    s.start_smtp();
+    // The first retry is 30 s after the failure; the worker looks every 15 s.
+    let start = Instant::now();
+    while count(&s, JANE, "INBOX") == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "sync --watch did not deliver the queued reply"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+    // Its pass ends with the Sent copy; then it reports (it looks every 200 ms).
+    while r.outbox()[0]["sent_copy"] != "done" {
+        assert!(start.elapsed() < Duration::from_secs(120), "no Sent copy");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    // SIGTERM stops it cleanly.
+    let st = Command::new("kill")
+        .args(["-TERM", &watch.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let out = watch.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("outbox: 1 sent"), "{err}");
+    assert_inbox(&s, JANE, 1);
+    assert_eq!(r.outbox()[0]["state"], "sent");
 }

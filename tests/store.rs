@@ -781,3 +781,177 @@ fn erasing_someone_while_the_search_index_is_deferred_leaves_no_words_of_theirs(
     assert_eq!(hits.len(), 1);
     assert!(hits[0].excerpt.contains("jane"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The fixture corpus of tests/fixtures/mail in one store
+// ---------------------------------------------------------------------------------------------
+
+/// The arrival time the fixtures are stored with (2026-12-01).
+const FIXTURE_ARRIVAL: i64 = 1_795_996_800;
+
+fn fixture_files() -> Vec<(String, Vec<u8>)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect()
+}
+
+/// Ingests one fixture as it arrived on [`FIXTURE_ARRIVAL`].
+fn ingest_fixture(s: &mut Store, bytes: &[u8]) -> rapport::core::store::BatchOutcome {
+    ingest_batch(
+        s,
+        vec![RawMessage {
+            bytes: bytes.to_vec(),
+            location: None,
+            received_at: FIXTURE_ARRIVAL,
+            parts: None,
+        }],
+    )
+    .unwrap()
+}
+
+#[test]
+fn no_two_distinct_fixtures_fold_together() {
+    let (_d, mut s) = store();
+    let mut folded = Vec::new();
+    let files = fixture_files();
+    for (name, bytes) in &files {
+        let out = ingest_fixture(&mut s, bytes);
+        assert_eq!(out.inserted + out.duplicates, 1, "{name}: {out:?}");
+        if out.duplicates == 1 {
+            folded.push(name.as_str());
+        }
+    }
+    // Only true copies fold: the same Message-ID, sender, date, subject and text. RFC 5322's
+    // A.3 is A.1.1 resent, and A.6.1 and A.6.3 write A.1.2 and A.1.1 in obsolete syntax.
+    assert_eq!(
+        folded,
+        [
+            "06-rfc5322-a3-resent.eml",
+            "09-rfc5322-a6.1-obsolete-addressing.eml",
+            "11-rfc5322-a6.3-obsolete-white-space.eml",
+        ]
+    );
+    assert_eq!(
+        s.status().unwrap().messages as usize,
+        files.len() - folded.len()
+    );
+    // Storing the corpus again folds everything and stores nothing.
+    let again: Vec<RawMessage> = files
+        .iter()
+        .map(|(_, b)| RawMessage {
+            bytes: b.clone(),
+            location: None,
+            received_at: FIXTURE_ARRIVAL,
+            parts: None,
+        })
+        .collect();
+    let out = ingest_batch(&mut s, again).unwrap();
+    assert_eq!((out.inserted, out.duplicates), (0, files.len()));
+}
+
+#[test]
+fn a_message_without_a_sender_is_stored_and_found_by_search() {
+    let (_d, mut s) = store();
+    let files = fixture_files();
+    let (_, bytes) = files
+        .iter()
+        .find(|(n, _)| n.ends_with("no-sender.eml"))
+        .unwrap();
+    let out = ingest_fixture(&mut s, bytes);
+    assert_eq!(out.inserted, 1);
+    let hits = s.search_messages("zebra", 10).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert_eq!(hits[0].subject, "Nobody sent this");
+    // It has a place in the inbox, "(no sender)", that opens like any conversation.
+    let c = hits[0]
+        .candidate_id
+        .expect("a place for mail without a sender");
+    let p = s.profile(c).unwrap().unwrap();
+    assert_eq!(p.name, "(no sender)");
+    assert!(p.addresses.is_empty());
+    let all = rapport::core::store::InboxQuery {
+        filter: rapport::core::store::InboxFilter::All,
+        search: None,
+        assignee: Default::default(),
+    };
+    let rows = s.inbox_page(&all, 0, 10).unwrap();
+    assert!(rows.iter().any(|r| r.id == c), "{rows:?}");
+    // Nobody can answer it: it does not wait for a reply.
+    assert_eq!(p.waiting_since, None);
+}
+
+#[test]
+fn an_implausible_date_gives_way_to_the_arrival_time() {
+    let (_d, mut s) = store();
+    let files = fixture_files();
+    let raws: Vec<RawMessage> = files
+        .iter()
+        .filter(|(n, _)| n.contains("date-year-1") || n.contains("date-far-future"))
+        .map(|(_, b)| RawMessage {
+            bytes: b.clone(),
+            location: None,
+            received_at: FIXTURE_ARRIVAL,
+            parts: None,
+        })
+        .collect();
+    assert_eq!(raws.len(), 2);
+    ingest_batch(&mut s, raws).unwrap();
+    for (addr, word) in [("fay@example.test", "past"), ("gus@example.test", "future")] {
+        let hits = s.search_messages(word, 10).unwrap();
+        assert_eq!(hits.len(), 1, "{word}");
+        assert_eq!(hits[0].date, FIXTURE_ARRIVAL, "{addr}");
+        let c = s.candidate_by_address(addr).unwrap().unwrap();
+        let conv = s.conversation(c, 10).unwrap();
+        assert_eq!(conv.messages.len(), 1);
+    }
+}
+
+/// Issue 15: the same large message read in part (sizes estimated from BODYSTRUCTURE, off by
+/// up to about 3%) and read whole (an import) is stored once; a message that differs in more
+/// than its sizes is not folded into it.
+#[test]
+fn a_message_read_in_part_and_whole_is_stored_once_despite_size_estimates() {
+    use rapport::core::model::Attachment;
+    use rapport::core::store::{Incoming, Prepared};
+    let (_d, mut s) = store();
+    let raw = b"From: Ann <ann@x.example>\r\nTo: team@x.example\r\nSubject: CV\r\n\
+Message-ID: <cv1@x.example>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nMy CV.\r\n";
+    let item = |size: u64, body: &str| {
+        let mut p = rapport::core::parse::parse_message(raw);
+        p.body = body.into();
+        p.attachments = vec![Attachment {
+            name: "cv.pdf".into(),
+            mime: "application/pdf".into(),
+            size,
+        }];
+        // Another hash, as a message read another way gets.
+        p.content_hash = format!("{size:064x}{}", body.len());
+        Incoming {
+            prepared: Prepared::of(&p, &Default::default()),
+            parsed: p,
+            raw: raw.to_vec(),
+            location: None,
+            received_at: 0,
+            from_outbox: false,
+        }
+    };
+    let first = s.write_batch(&[item(600_000, "My CV.")]).unwrap();
+    assert_eq!(first.inserted, 1);
+    // Estimated 2.6% low: the same message.
+    let again = s.write_batch(&[item(584_400, "My CV.")]).unwrap();
+    assert_eq!((again.inserted, again.duplicates), (0, 1));
+    // Same id and sizes, other text: a different message, kept.
+    let other = s.write_batch(&[item(584_400, "Another text.")]).unwrap();
+    assert_eq!(other.inserted, 1);
+}

@@ -32,6 +32,26 @@ impl Tmux {
         self.keys(&["q"]);
         self.wait_for("rapport exited with 0", 10);
     }
+    /// Runs `script` in session `t`, an 80x24 terminal of type `term`.
+    fn new_session(&self, term: &str, script: &str) {
+        self.cmd(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-e",
+            &format!("TERM={term}"),
+            "sh",
+            "-c",
+            script,
+        ]);
+    }
     fn screen(&self) -> String {
         self.cmd(&["capture-pane", "-p", "-t", "t"])
     }
@@ -67,7 +87,7 @@ fn start(dir: &Path, term: &str) -> Tmux {
 fn start_with(dir: &Path, term: &str, env: &str) -> Tmux {
     let bin = env!("CARGO_BIN_EXE_rapport");
     // Generate first so the terminal part of the test does not wait on it.
-    let st = Command::new(bin)
+    let st = common::rapport_bin()
         .args(["demo", "--no-tui", "--data-dir"])
         .arg(dir.join("data"))
         .status()
@@ -77,27 +97,12 @@ fn start_with(dir: &Path, term: &str, env: &str) -> Tmux {
         socket: dir.join("tmux.sock"),
     };
     let script = format!(
-        "{env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; \
+        "{} {env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 120",
+        common::clock_env(),
         dir.join("data").display()
     );
-    tmux.cmd(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "-e",
-        &format!("TERM={term}"),
-        "sh",
-        "-c",
-        &script,
-    ]);
+    tmux.new_session(term, &script);
     tmux
 }
 
@@ -298,9 +303,8 @@ fn a_change_made_by_another_process_shows_without_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let tmux = start(dir.path(), "xterm-256color");
     tmux.wait_for("Awaiting reply", 30);
-    let bin = env!("CARGO_BIN_EXE_rapport");
     let data = dir.path().join("data");
-    let out = Command::new(bin)
+    let out = common::rapport_bin()
         .args(["candidates", "--awaiting", "--json", "--data-dir"])
         .arg(&data)
         .output()
@@ -309,7 +313,7 @@ fn a_change_made_by_another_process_shows_without_a_restart() {
     let email = list[0]["address"].as_str().unwrap().to_string();
     // A colleague renames the candidate at the top of the list from the command line.
     let renamed = Instant::now();
-    let st = Command::new(bin)
+    let st = common::rapport_bin()
         .args(["rename", &email, "Zed Livechange", "--data-dir"])
         .arg(&data)
         .status()
@@ -329,7 +333,8 @@ fn a_change_made_by_another_process_shows_without_a_restart() {
 fn session(tmux: &Tmux, name: &str, term: &str, env: &str, data: &Path) {
     let bin = env!("CARGO_BIN_EXE_rapport");
     let script = format!(
-        "{env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; sleep 120",
+        "{} {env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; sleep 120",
+        common::clock_env(),
         data.display()
     );
     tmux.cmd(&[
@@ -412,15 +417,13 @@ fn linux_console_gets_only_the_16_base_colours_and_a_small_terminal_is_told() {
 #[test]
 fn two_recruiters_see_each_other_on_a_candidate() {
     // Two recruiters are two OS users (an actor is never taken from $USER).
-    if let Err(why) = common::team::users() {
-        eprintln!("skipped: {why}");
+    if !common::team::users_or_skip() {
         return;
     }
     let (dir, data) = common::team::shared_data_dir();
     let (alice, bob) = (common::team::MEMBERS[0], common::team::MEMBERS[1]);
-    let bin = env!("CARGO_BIN_EXE_rapport");
     assert!(
-        Command::new(bin)
+        common::rapport_bin()
             .args(["demo", "--no-tui", "--data-dir"])
             .arg(&data)
             .status()
@@ -463,7 +466,7 @@ fn two_recruiters_see_each_other_on_a_candidate() {
     );
     // A third recruiter's command line hears of it too.
     let first: serde_json::Value = serde_json::from_slice(
-        &Command::new(bin)
+        &common::rapport_bin()
             .args(["candidates", "--awaiting", "--json", "--data-dir"])
             .arg(&data)
             .output()
@@ -473,7 +476,7 @@ fn two_recruiters_see_each_other_on_a_candidate() {
     .unwrap();
     let body = dir.path().join("body.txt");
     std::fs::write(&body, "Hello\n").unwrap();
-    let out = Command::new(bin)
+    let out = common::rapport_bin()
         .args([
             "reply",
             first[0]["address"].as_str().unwrap(),
@@ -509,4 +512,136 @@ fn two_recruiters_see_each_other_on_a_candidate() {
     }
     tmux.cmd(&["send-keys", "-t", "b", "q"]);
     tmux.wait_in("b", "rapport exited with 0", 10);
+}
+
+/// Whether process `pid` has ended (gone, or a zombie nobody has reaped yet).
+fn ended(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(s) => s
+            .rsplit_once(") ")
+            .is_some_and(|(_, rest)| rest.starts_with('Z')),
+    }
+}
+
+/// Who holds the sync lease of `data`, as `rapport status --json` says ("pid@host").
+fn lease_holder(data: &Path, config: &Path) -> Option<String> {
+    let out = common::rapport_bin()
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
+    v["sync_lease"]["holder"].as_str().map(str::to_owned)
+}
+
+/// Issue 13: an inbox whose terminal disappears without a SIGHUP (ignored here, as `nohup` or
+/// a careless wrapper would) used to spin on the CPU in crossterm's reader and hold the sync
+/// lease for ever. It must end within seconds and release the lease at once (the lease here
+/// lasts a minute, so only a release frees it in time).
+#[test]
+fn an_inbox_whose_terminal_is_gone_ends_and_releases_the_sync_lease() {
+    let servers = common::mail::MailServers::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        servers.config("tls", &format!("ca_file = \"{}\"", servers.ca().display())),
+    )
+    .unwrap();
+    let pid_file = dir.path().join("pid");
+    let script = format!(
+        "trap '' HUP; echo $$ > {pid}; exec env {clock} RAPPORT_SYNC_LEASE_SECS=60 {pw}={secret} \
+         {bin} --data-dir {data} --config {config}",
+        pid = pid_file.display(),
+        clock = common::clock_env(),
+        pw = common::mail::PASSWORD_ENV,
+        secret = servers.password(),
+        bin = env!("CARGO_BIN_EXE_rapport"),
+        data = data.display(),
+        config = config.display(),
+    );
+    let tmux = Tmux {
+        socket: dir.path().join("tmux.sock"),
+    };
+    tmux.new_session("xterm-256color", &script);
+    tmux.wait_for("Awaiting reply", 30);
+    common::team::wait_for("the pid file", Duration::from_secs(10), || {
+        std::fs::read_to_string(&pid_file).is_ok_and(|p| p.trim().parse::<i32>().is_ok())
+    });
+    let pid: i32 = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    common::team::wait_for(
+        "the inbox takes the sync lease",
+        Duration::from_secs(30),
+        || lease_holder(&data, &config).is_some_and(|h| h.starts_with(&format!("{pid}@"))),
+    );
+    // The terminal goes away; the SIGHUP that comes with it is ignored.
+    tmux.cmd(&["kill-server"]);
+    let took = common::team::wait_for("the inbox ends", Duration::from_secs(10), || ended(pid));
+    println!(
+        "the inbox ended {:.1}s after its terminal",
+        took.as_secs_f64()
+    );
+    common::team::wait_for("the sync lease is released", Duration::from_secs(5), || {
+        lease_holder(&data, &config).is_none()
+    });
+}
+
+#[test]
+fn a_draft_swapped_for_a_link_while_editing_never_reaches_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let private = dir.path().join("private.txt");
+    std::fs::write(&private, "TOPSECRET-7f3a\n").unwrap();
+    std::fs::set_permissions(
+        &private,
+        std::os::unix::fs::PermissionsExt::from_mode(0o600),
+    )
+    .unwrap();
+    // An "editor" that, while editing, puts a link to a private file in the draft's place.
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        format!(
+            "#!/bin/sh\nrm -f \"$1\" && ln -s {} \"$1\"\n",
+            private.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let tmux = start_with(
+        dir.path(),
+        "xterm-256color",
+        &format!("EDITOR={}", editor.display()),
+    );
+    tmux.wait_for("Awaiting reply", 30);
+    tmux.keys(&["r"]);
+    tmux.wait_for("Start from a snippet?", 10);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the editor failed", 10);
+    tmux.quit_ok();
+    let data = dir.path().join("data");
+    for f in std::fs::read_dir(&data).unwrap() {
+        let p = f.unwrap().path();
+        if p.is_file() {
+            let bytes = std::fs::read(&p).unwrap();
+            assert!(
+                !bytes.windows(14).any(|w| w == b"TOPSECRET-7f3a"),
+                "the private file reached {}",
+                p.display()
+            );
+        }
+    }
+    assert!(!data.join("outgoing").exists(), "something was sent");
+    assert_eq!(
+        std::fs::read_to_string(&private).unwrap(),
+        "TOPSECRET-7f3a\n"
+    );
 }

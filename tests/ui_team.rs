@@ -122,6 +122,26 @@ fn z_snoozes_with_a_typed_time_and_refuses_nonsense() {
     assert!(row.snoozed_until.is_some());
 }
 
+/// Issue 13: an absurd span or date in the snooze prompt is refused in the form, not stored
+/// as an overflowed time.
+#[test]
+fn z_refuses_a_snooze_too_far_in_the_future() {
+    let (_d, mut s) = demo_state(80, 24);
+    let first = s.selected_row().unwrap().id;
+    for absurd in ["99999999999999d", "2999-01-01"] {
+        key(&mut s, Bound::Snooze);
+        type_form(&mut s, absurd);
+        key(&mut s, Bound::Submit);
+        let Mode::Form(f) = &s.mode else {
+            panic!("the form stays open on {absurd}")
+        };
+        let e = f.error.as_deref().unwrap();
+        assert!(e.contains("too far in the future"), "{e}");
+        key(&mut s, Bound::Cancel);
+    }
+    assert_eq!(s.store.snooze_of(first).unwrap(), None);
+}
+
 #[test]
 fn n_writes_a_multi_line_note_into_the_timeline() {
     let (_d, mut s) = demo_state(80, 24);

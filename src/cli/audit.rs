@@ -1,6 +1,6 @@
 //! `rapport audit`: who did what, oldest first, as text or JSON.
 
-use crate::core::sanitize::sanitize_line;
+use super::output::clean as sanitize_line;
 use crate::core::store::{AuditQuery, Store};
 use crate::core::timefmt::rfc3339;
 use clap::Args;
@@ -68,15 +68,15 @@ pub fn run(store: &Store, a: AuditArgs) -> anyhow::Result<ExitCode> {
     }
     for e in &entries {
         let who = match (&e.candidate_name, &e.candidate) {
-            (Some(n), Some(addr)) => format!("{} <{addr}>", sanitize_line(n)),
-            (_, Some(addr)) => addr.clone(),
+            (Some(n), Some(addr)) => format!("{} <{}>", sanitize_line(n), sanitize_line(addr)),
+            (_, Some(addr)) => sanitize_line(addr),
             _ => "-".into(),
         };
         println!(
             "{}  {:<16} {:<22} {:<36} {}",
             rfc3339(e.at),
             sanitize_line(&e.actor),
-            e.action,
+            sanitize_line(&e.action),
             who,
             sanitize_line(&e.detail)
         );

@@ -25,17 +25,47 @@ impl Report {
     }
 }
 
+/// An erasure whose old bytes are still on disk (a colleague's session held an old snapshot):
+/// doctor tries to finish it, and says what is left when it cannot.
+fn erasure(r: &mut Report, s: &Store) {
+    let since = match s.pending_erasure() {
+        Ok(Some(at)) => at,
+        Ok(None) => return r.ok("erasure", "no erasure is waiting to be completed on disk"),
+        Err(e) => return r.fail("erasure", e.to_string()),
+    };
+    match s.finish_pending_erasure(std::time::Duration::from_secs(2)) {
+        Ok(None) => r.ok(
+            "erasure",
+            format!(
+                "the erasure of {} is now complete on disk",
+                crate::core::timefmt::rfc3339(since)
+            ),
+        ),
+        Ok(Some(left)) => r.fail(
+            "erasure",
+            format!(
+                "the erasure of {} is not complete on disk: {left}",
+                crate::core::timefmt::rfc3339(since)
+            ),
+        ),
+        Err(e) => r.fail("erasure", e.to_string()),
+    }
+}
+
 pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
     let mut r = Report { failed: false };
     match Store::open_in(data_dir) {
-        Ok(s) => r.ok(
-            "data",
-            format!(
-                "{} (schema v{})",
-                s.path().display(),
-                s.schema_version().unwrap_or(0)
-            ),
-        ),
+        Ok(s) => {
+            r.ok(
+                "data",
+                format!(
+                    "{} (schema v{})",
+                    s.path().display(),
+                    s.schema_version().unwrap_or(0)
+                ),
+            );
+            erasure(&mut r, &s);
+        }
         Err(e) => r.fail("data", e.to_string()),
     }
     // Ownership and modes: a team's data dir is group-shared; nobody else may read it.
@@ -45,6 +75,53 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
             (false, Some(fix)) => r.fail("access", format!("{}; fix: {fix}", f.what)),
             (false, None) => r.fail("access", f.what),
         }
+    }
+    // Whoever can change these can make rapport run commands as this user (password_command,
+    // the editor) or put words in their mail.
+    let loaded = Config::load(config_path).ok();
+    let (templates, origin) = crate::core::templates::dir(loaded.as_ref(), data_dir);
+    let mut paths = vec![
+        (config_path.to_owned(), "the config", true),
+        (crate::core::paths::keymap_file(), "the keymap", true),
+    ];
+    // The data dir's own snippets (the demo's, without a config) are the team's by design.
+    if origin == crate::core::templates::Origin::User {
+        paths.push((templates.clone(), "the snippets folder", true));
+        for e in std::fs::read_dir(&templates)
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            paths.push((e.path(), "the snippet", false));
+        }
+    }
+    let mut own = Vec::new();
+    // Each path, and the folder holding it (whoever can write that can replace the file).
+    for (path, what, with_folder) in paths {
+        let dir = path
+            .parent()
+            .filter(|d| with_folder && !d.as_os_str().is_empty());
+        let found = dir
+            .and_then(|d| crate::core::shared_dir::check_own(d, "the folder"))
+            .into_iter()
+            .chain(crate::core::shared_dir::check_own(&path, what));
+        for f in found {
+            if !own.contains(&f) {
+                own.push(f);
+            }
+        }
+    }
+    for f in &own {
+        r.fail(
+            "owner",
+            format!("{}; fix: {}", f.what, f.fix.as_deref().unwrap_or("")),
+        );
+    }
+    if own.is_empty() {
+        r.ok(
+            "owner",
+            "the config, the keymap and the snippets can be changed by you alone",
+        );
     }
     let cfg = if !config_path.exists() {
         r.fail(

@@ -144,6 +144,15 @@ pub enum Cmd {
     Report(report::ReportArgs),
     /// Candidates waiting for an answer now, longest first, against the target
     Waiting(report::WaitingArgs),
+    /// Mail that arrived from addresses erased on request: where it is (folder, UID) and when,
+    /// never what it says
+    ErasedMail {
+        /// Mark every listed arrival as seen by you (the inbox stops flagging it)
+        #[arg(long)]
+        ack: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Counts of messages, candidates and folders, and the last sync
     Status {
         #[arg(long)]
@@ -160,14 +169,51 @@ pub fn main() -> ExitCode {
     }
     crate::ui::run::install_panic_hook();
     let cli = Cli::parse();
+    if let Err(e) = crate::core::clock::check() {
+        eprintln!("rapport: error: {e}");
+        return ExitCode::FAILURE;
+    }
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("rapport: error: {msg}");
+            // Errors quote stored text (a name, a colleague's subject, a server's reply):
+            // one clean line, like every other output.
+            let msg = output::clean(&one_line(&e));
+            // Not eprintln!: it panics when stderr is gone (a terminal that hung up).
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "rapport: error: {msg}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each said once: layers that repeat their cause's text
+/// ("database error: disk is full: disk is full") are not printed twice. A full disk says
+/// what to do.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        let tail = text.rsplit(": ").next().unwrap_or(&text);
+        if msg.contains(&text) || msg.contains(tail) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    let full = e.chain().any(|c| {
+        c.downcast_ref::<rusqlite::Error>()
+            .and_then(rusqlite::Error::sqlite_error_code)
+            == Some(rusqlite::ErrorCode::DiskFull)
+    });
+    if full {
+        msg.push_str(
+            " (the disk holding the data dir is full: free some space; what was stored is kept, and the next run goes on from there)",
+        );
+    }
+    msg.replace('\n', " ")
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -224,7 +270,7 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    tui_with(store, None, None, &dir)
+    tui_with(store, None, None, &dir, None)
 }
 
 /// The demo's "now": the current hour, so waits look live yet the mailbox is the same all hour.
@@ -267,6 +313,7 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
     // Kept until the inbox closes; dropping it hands the sync to another session at once.
     let mut lease = None;
     let mut loaded: Option<crate::core::config::Config> = None;
+    let mut erase_server = None;
     if config.exists() {
         let cfg = crate::core::config::Config::load(&config)?;
         store.set_team(&sync::team_of(&cfg))?;
@@ -274,6 +321,9 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         if let Some(imap) = &cfg.imap {
             // Resolved now: a password command may need the terminal before the TUI takes it.
             let endpoint = sync::endpoint(&cfg)?;
+            if cfg.erase_on_server {
+                erase_server = Some(endpoint.clone());
+            }
             let held = crate::core::sync_lease::SyncLease::start(
                 &dir,
                 &people::actor(Some(&cfg)),
@@ -292,7 +342,7 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         }
         loaded = Some(cfg);
     }
-    let result = tui_with(store, worker, loaded.as_ref(), &dir);
+    let result = tui_with(store, worker, loaded.as_ref(), &dir, erase_server);
     drop(lease);
     result
 }
@@ -302,6 +352,7 @@ fn tui_with(
     worker: Option<std::sync::mpsc::Receiver<crate::core::imap::worker::SyncEvent>>,
     cfg: Option<&crate::core::config::Config>,
     data_dir: &Path,
+    erase_server: Option<crate::core::imap::connect::Endpoint>,
 ) -> anyhow::Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
         bail!(
@@ -328,19 +379,21 @@ fn tui_with(
     (state.schedule, state.target) = crate::core::report::settings(cfg, &state.store);
     state.team_names = crate::core::team::names(&crate::core::team::members(cfg, &state.store));
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
-    let templates_dir = cfg
-        .and_then(|c| c.templates_dir.clone())
-        .or_else(|| cfg.map(|c| c.path.parent().unwrap_or(Path::new(".")).join("templates")))
-        .unwrap_or_else(|| data_dir.join("templates"));
-    state.templates = crate::core::templates::load(&templates_dir)
+    if let Some(c) = cfg {
+        state.max_message_size = c.max_message_size();
+    }
+    let (templates_dir, origin) = crate::core::templates::dir(cfg, data_dir);
+    state.templates = crate::core::templates::load(&templates_dir, origin)
         .with_context(|| format!("cannot read the snippets in {}", templates_dir.display()))?;
     state.editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
+    state.data_dir = Some(data_dir.to_owned());
+    state.erase_on_server = erase_server.is_some();
     let mut workers = crate::ui::run::Workers {
         sync: worker,
         delivery: None,
-        drafts_dir: Some(data_dir.to_owned()),
+        erase_server: erase_server.map(crate::ui::run::ServerEraser::new),
     };
     // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
     // inbox still works and says why it cannot send.
@@ -358,7 +411,22 @@ fn tui_with(
     Ok(ExitCode::SUCCESS)
 }
 
+/// For commands that only read: a data dir nobody can write (a read-only mount, a
+/// snapshot, a copy with write permission removed) is opened read-only instead of refused.
+fn open_for_reading(dir: &Path) -> anyhow::Result<Store> {
+    if dir.is_dir()
+        && crate::core::store::read_only_reason(dir).is_some()
+        && dir.join(crate::core::store::DB_FILE).is_file()
+    {
+        return Ok(Store::open_read_only(dir)?);
+    }
+    open_existing(dir)
+}
+
 fn open_existing(dir: &Path) -> anyhow::Result<Store> {
+    if dir.exists() && !dir.is_dir() {
+        bail!("the data dir {} is a file, not a directory", dir.display());
+    }
     let db = dir.join(crate::core::store::DB_FILE);
     // A dir we may not enter is not "no database": opening it explains whose group it is.
     if matches!(db.try_exists(), Ok(false)) {
@@ -384,7 +452,7 @@ fn scripting(
         actor: who.clone(),
     };
     match cmd {
-        Cmd::Audit(a) => audit::run(&open_existing(dir)?, a),
+        Cmd::Audit(a) => audit::run(&open_for_reading(dir)?, a),
         Cmd::WriteBurst(a) => burst::run(&mut open_existing(dir)?, a, &who),
         Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
@@ -393,8 +461,8 @@ fn scripting(
         Cmd::Snooze(a) => teamwork::snooze(&mut open_existing(dir)?, a, &who),
         Cmd::Note(a) => teamwork::note(&mut open_existing(dir)?, a, &who),
         Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
-        Cmd::Report(a) => report::report(&open_existing(dir)?, cfg, a),
-        Cmd::Waiting(a) => report::waiting(&open_existing(dir)?, cfg, a),
+        Cmd::Report(a) => report::report(&open_for_reading(dir)?, cfg, a),
+        Cmd::Waiting(a) => report::waiting(&open_for_reading(dir)?, cfg, a),
         Cmd::LogContact(a) => people::log_contact(&mut open_existing(dir)?, a, &who),
         Cmd::OptOut(a) => people::opt_out(&mut open_existing(dir)?, a, &who),
         Cmd::OptIn(a) => people::opt_in(&mut open_existing(dir)?, a, &who),
@@ -435,11 +503,7 @@ fn scripting(
         }
         Cmd::Erase { email, yes } => {
             let mut store = open_existing(dir)?;
-            let on_server = cfg.is_some_and(|c| c.erase_on_server);
-            if on_server {
-                erase_on_server(&store, cfg.expect("checked above"), &email)?;
-            }
-            people::erase(&mut store, &email, yes, &who, on_server)
+            people::erase(&mut store, dir, cfg, &email, yes, &who)
         }
         Cmd::ImportMaildir { path, team } => {
             let mut store = Store::open_in(dir)?;
@@ -472,8 +536,10 @@ fn scripting(
             }
             for (folder, s) in &report.folders {
                 println!(
-                    "{folder}: {} new, {} already stored",
-                    s.inserted, s.duplicates
+                    "{}: {} new, {} already stored (folded as duplicates; listed in the log)",
+                    output::clean(folder),
+                    s.inserted,
+                    s.duplicates
                 );
             }
             let t = report.total();
@@ -486,48 +552,25 @@ fn scripting(
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Candidates { json, awaiting } => {
-            output::candidates(&open_existing(dir)?, json, awaiting)
+            output::candidates(&open_for_reading(dir)?, json, awaiting)
         }
-        Cmd::Show { email, json } => output::show(&open_existing(dir)?, &email, json),
+        Cmd::Show { email, json } => output::show(&open_for_reading(dir)?, &email, json),
         Cmd::Search { query, json, limit } => {
-            output::search(&open_existing(dir)?, &query, json, limit)
+            output::search(&open_for_reading(dir)?, &query, json, limit)
         }
-        Cmd::Status { json } => output::status(&open_existing(dir)?, json),
+        Cmd::Status { json } => output::status(&open_for_reading(dir)?, json),
+        Cmd::ErasedMail { ack, json } => {
+            let mut store = open_existing(dir)?;
+            output::erased_mail(&store, json)?;
+            if ack {
+                let n = store.acknowledge_suppressed_arrivals(&who)?;
+                eprintln!("{n} arrival(s) marked as seen");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Sync(_) | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
         Cmd::Demo { data_dir, no_tui } => {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }
     }
-}
-
-/// Deletes a person's messages from the IMAP mailbox (erase_on_server = true).
-fn erase_on_server(
-    store: &Store,
-    cfg: &crate::core::config::Config,
-    email: &str,
-) -> anyhow::Result<()> {
-    let c = people::candidate(store, email)?;
-    let locations = store.locations_of(c)?;
-    if locations.is_empty() {
-        return Ok(());
-    }
-    let ep = sync::endpoint(cfg)?;
-    let mut s = crate::core::imap::connect::connect(&ep)?;
-    let mut by_folder: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
-    for (f, uid) in locations {
-        by_folder.entry(f).or_default().push(uid);
-    }
-    for (folder, mut uids) in by_folder {
-        uids.sort_unstable();
-        let set = crate::core::imap::sync::uid_set(&uids);
-        s.select(&folder)?;
-        s.uid_store(&set, "+FLAGS.SILENT (\\Deleted)")?;
-        s.uid_expunge(&set)?;
-        println!(
-            "deleted {} message(s) from {folder} on the server",
-            uids.len()
-        );
-    }
-    let _ = s.logout();
-    Ok(())
 }

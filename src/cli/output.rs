@@ -1,4 +1,9 @@
 //! Text and JSON output of the scripting commands. JSON uses RFC 3339 UTC times.
+//!
+//! Stored text (what candidates wrote, and names, notes and server text anyone on the box may
+//! have stored) goes through [`clean`] or [`clean_text`] before a text printer shows it, as
+//! the TUI's parsers do: no escape sequence, bidi control or other terminal control reaches
+//! the terminal, and a name cannot break a listing's lines. JSON is escaped by serde.
 
 use crate::core::model::Direction;
 use crate::core::store::{InboxFilter, InboxQuery, Store};
@@ -7,6 +12,16 @@ use crate::core::timeline::{TimelineItem, timeline};
 use anyhow::bail;
 use serde_json::{Value, json};
 use std::process::ExitCode;
+
+/// One line of stored text (a name, address, subject, note in a list), safe to print.
+pub fn clean(s: &str) -> String {
+    crate::core::sanitize::sanitize_line(s)
+}
+
+/// Stored text of several lines (a body, a note), safe to print.
+pub fn clean_text(s: &str) -> String {
+    crate::core::sanitize::sanitize_text(s)
+}
 
 fn time(at: Option<i64>) -> Value {
     at.map(|a| Value::String(rfc3339(a))).unwrap_or(Value::Null)
@@ -60,16 +75,16 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
         let mark = if r.opted_out { "opted-out" } else { "" };
         println!(
             "{wait:>8}  {:<28} {:<40} {:>4} {mark}",
-            r.name, r.address, r.message_count
+            clean(&r.name),
+            clean(&r.address),
+            r.message_count
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCode> {
-    let Some(id) = store.candidate_by_address(email)? else {
-        bail!("no candidate has the address {email}");
-    };
+    let id = crate::core::actions::lookup::candidate(store, email)?;
     let Some(p) = store.profile(id)? else {
         bail!("no candidate has the address {email}");
     };
@@ -136,9 +151,9 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
             "timeline": tl,
         }));
     }
-    println!("{}", p.name);
+    println!("{}", clean(&p.name));
     for a in &p.addresses {
-        println!("  {a}");
+        println!("  {}", clean(a));
     }
     if p.opted_out() {
         println!("  OPTED OUT");
@@ -147,10 +162,18 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
         println!("  waiting for our reply since {}", rfc3339(w));
     }
     if let Some(a) = store.assignment(id)? {
-        println!("  assigned to {} (by {})", a.assignee, a.assigned_by);
+        println!(
+            "  assigned to {} (by {})",
+            clean(&a.assignee),
+            clean(&a.assigned_by)
+        );
     }
     if let Some(z) = store.snooze_of(id)? {
-        println!("  snoozed until {} (by {})", rfc3339(z.until), z.snoozed_by);
+        println!(
+            "  snoozed until {} (by {})",
+            rfc3339(z.until),
+            clean(&z.snoozed_by)
+        );
     }
     if let Some(pr) = &p.preferences {
         let ch: Vec<&str> = pr.channels.iter().map(|c| c.as_str()).collect();
@@ -165,7 +188,7 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
             if pr.interests.is_empty() {
                 "-".into()
             } else {
-                pr.interests.join(",")
+                clean(&pr.interests.join(","))
             }
         );
     }
@@ -181,11 +204,11 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                 println!(
                     "{arrow} {} #{thread_no} {} <{}>: {}",
                     rfc3339(msg.date),
-                    msg.from_name,
-                    msg.from_addr,
-                    msg.subject
+                    clean(&msg.from_name),
+                    clean(&msg.from_addr),
+                    clean(&msg.subject)
                 );
-                for l in msg.body.lines() {
+                for l in clean_text(&msg.body).lines() {
                     println!("    {l}");
                 }
                 println!();
@@ -197,14 +220,18 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     rfc3339(e.at),
                     e.channel.as_str(),
                     e.outcome.as_str(),
-                    e.recorded_by,
-                    e.note
+                    clean(&e.recorded_by),
+                    clean(&e.note)
                 );
                 println!();
             }
             TimelineItem::Note(n) => {
-                println!("✎ {} note by {} (internal):", rfc3339(n.at), n.author);
-                for l in n.text.lines() {
+                println!(
+                    "✎ {} note by {} (internal):",
+                    rfc3339(n.at),
+                    clean(&n.author)
+                );
+                for l in clean_text(&n.text).lines() {
                     println!("    {l}");
                 }
                 println!();
@@ -237,16 +264,56 @@ pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow
         println!(
             "{}  {:<24} {}\n    {}",
             rfc3339(h.date),
-            h.candidate,
-            h.subject,
-            h.excerpt
+            clean(&h.candidate),
+            clean(&h.subject),
+            clean(&h.excerpt)
         );
     }
     Ok(ExitCode::SUCCESS)
 }
 
+/// Arrivals from erased addresses (and, with `--json`, what the server still holds of them).
+pub fn erased_mail(store: &Store, as_json: bool) -> anyhow::Result<()> {
+    let all = store.suppressed_mail(false)?;
+    if as_json {
+        let rows: Vec<Value> = all
+            .iter()
+            .map(|m| {
+                json!({"at": rfc3339(m.at), "folder": m.folder, "uid": m.uid,
+                       "address_hash": m.address_hash, "arrived_after_erasure": m.arrived,
+                       "acknowledged": m.acknowledged})
+            })
+            .collect();
+        print_json(&json!(rows))?;
+        return Ok(());
+    }
+    let arrivals: Vec<_> = all.iter().filter(|m| m.arrived).collect();
+    if arrivals.is_empty() {
+        println!("no mail has arrived from an address erased on request");
+    }
+    for m in arrivals {
+        println!(
+            "{}  {}  uid {}  from an address erased on request (hash {}){}",
+            rfc3339(m.at),
+            m.folder.as_deref().unwrap_or("(imported)"),
+            m.uid.map(|u| u.to_string()).unwrap_or_else(|| "-".into()),
+            &m.address_hash[..12.min(m.address_hash.len())],
+            if m.acknowledged { "" } else { "  NEW" }
+        );
+    }
+    let held = all.iter().filter(|m| !m.arrived).count();
+    if held > 0 {
+        println!(
+            "{held} message(s) of erased people remain on the IMAP server (never fetched again)"
+        );
+    }
+    Ok(())
+}
+
 pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
     let s = store.status()?;
+    let erased_arrivals = store.unacknowledged_suppressed_arrivals()?;
+    let pending_erasure = store.pending_erasure()?;
     let lease = store.lease(crate::core::store::SYNC_LEASE)?;
     if as_json {
         let folders: Vec<Value> = s
@@ -267,6 +334,8 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
             "opted_out": s.opted_out,
             "folders": folders,
             "last_sync": time(s.last_sync_at),
+            "mail_from_erased_addresses": erased_arrivals,
+            "erasure_pending_since": time(pending_erasure),
             "sync_lease": lease.as_ref().map(|l| json!({
                 "holder": l.who.holder, "actor": l.who.actor, "kind": l.who.kind,
                 "acquired_at": rfc3339(l.acquired_at / 1000), "expires_at": rfc3339(l.expires_at / 1000),
@@ -291,7 +360,7 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
         lease
             .map(|l| format!(
                 "{} (lease until {})",
-                l.describe(),
+                clean(&l.describe()),
                 rfc3339(l.expires_at / 1000)
             ))
             .unwrap_or_else(|| "no process syncs now".into())
@@ -299,7 +368,20 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
     for f in s.folders {
         println!(
             "folder       {} ({}): {} messages",
-            f.name, f.role, f.messages
+            clean(&f.name),
+            f.role,
+            f.messages
+        );
+    }
+    if erased_arrivals > 0 {
+        println!(
+            "erased       {erased_arrivals} message(s) arrived from addresses erased on request (not stored; `rapport erased-mail`)"
+        );
+    }
+    if let Some(at) = pending_erasure {
+        println!(
+            "erasure      the erasure of {} is not yet complete on disk (`rapport doctor`)",
+            rfc3339(at)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
 //! Relationship commands: preferences, contact log, opt-outs, merges and data rights.
 
+use super::output::clean;
 use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use crate::core::store::{ChangeMeta, Store};
 use crate::core::timefmt::rfc3339;
@@ -26,10 +27,9 @@ pub fn actor(cfg: Option<&crate::core::config::Config>) -> String {
     .unwrap_or(user)
 }
 
+/// The candidate behind an address; an erased address says when it was erased.
 pub fn candidate(store: &Store, email: &str) -> anyhow::Result<i64> {
-    store
-        .candidate_by_address(email)?
-        .with_context(|| format!("no candidate has the address {email}"))
+    Ok(crate::core::actions::lookup::candidate(store, email)?)
 }
 
 /// Parses "2026-11-20 14:30" (local time), "2026-11-20T14:30:00Z" or "now".
@@ -197,18 +197,18 @@ pub fn prefs(
                 "{}  {:<18} {} → {}  by {}{}{}",
                 rfc3339(e.at),
                 e.field,
-                e.old_value.as_deref().unwrap_or("-"),
-                e.new_value.as_deref().unwrap_or("-"),
+                clean(e.old_value.as_deref().unwrap_or("-")),
+                clean(e.new_value.as_deref().unwrap_or("-")),
                 if e.source == "candidate" {
                     "candidate said so, recorded by "
                 } else {
                     ""
                 },
-                e.actor,
+                clean(&e.actor),
                 if e.note.is_empty() {
                     String::new()
                 } else {
-                    format!(" ({})", e.note)
+                    format!(" ({})", clean(&e.note))
                 }
             );
         }
@@ -260,10 +260,16 @@ fn print_prefs(p: &Preferences) {
     );
     println!(
         "interests      {}",
-        list(p.interests.iter().map(String::as_str).collect())
+        clean(&list(p.interests.iter().map(String::as_str).collect()))
     );
-    println!("language       {}", p.language.as_deref().unwrap_or("-"));
-    println!("time zone      {}", p.timezone.as_deref().unwrap_or("-"));
+    println!(
+        "language       {}",
+        clean(p.language.as_deref().unwrap_or("-"))
+    );
+    println!(
+        "time zone      {}",
+        clean(p.timezone.as_deref().unwrap_or("-"))
+    );
 }
 
 #[derive(Args, Debug)]
@@ -411,7 +417,7 @@ pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<Exit
             note: "the candidate asked to hear from us again".into(),
         };
         store.revoke_opt_out(o.id, &meta)?;
-        println!("opt-out ({}) ended", o.scope);
+        println!("opt-out ({}) ended", clean(&o.scope));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -441,25 +447,33 @@ pub fn export(
 
 pub fn erase(
     store: &mut Store,
+    data_dir: &std::path::Path,
+    cfg: Option<&crate::core::config::Config>,
     email: &str,
     yes: bool,
     who: &str,
-    on_server: bool,
 ) -> anyhow::Result<ExitCode> {
+    use crate::core::actions::erase::{self, OnServer, Server};
     let cand = candidate(store, email)?;
-    let p = store.profile(cand)?.context("candidate vanished")?;
+    let plan = erase::plan(store, cand)?;
+    let on_server = cfg.is_some_and(|c| c.erase_on_server);
     if !yes {
         if !std::io::stdin().is_terminal() {
             bail!(
                 "erasing {} cannot be undone: pass --yes, or run it on a terminal to confirm",
-                p.name
+                clean(&plan.name)
             );
         }
         eprint!(
-            "This erases {} ({}): {} messages, preferences, history and contact log. It cannot be undone.\nType the address {email} to confirm: ",
-            p.name,
-            p.addresses.join(", "),
-            p.message_count
+            "This erases {} ({}): {} messages, preferences, history and contact log{}. It cannot be undone.\nType the address {email} to confirm: ",
+            clean(&plan.name),
+            clean(&plan.addresses.join(", ")),
+            plan.messages,
+            if on_server {
+                ", and their mail on the IMAP server"
+            } else {
+                ""
+            }
         );
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
@@ -467,14 +481,42 @@ pub fn erase(
             bail!("not confirmed; nothing was erased");
         }
     }
-    let n = store.erase(cand, who, "")?;
+    // Only now, after the confirmation: the password command may ask for a passphrase.
+    let endpoint = match cfg {
+        Some(c) if on_server => Some(super::sync::endpoint(c)?),
+        _ => None,
+    };
+    let how = match &endpoint {
+        Some(ep) => OnServer::Delete(ep),
+        None => OnServer::Keep,
+    };
+    let out = erase::erase(store, data_dir, cand, who, how)?;
     println!(
-        "erased: {n} messages and everything else held about them; their addresses are kept only as keyed hashes so they are not contacted again"
+        "erased: {} messages and everything else held about them; their addresses are kept only as keyed hashes so they are not contacted again",
+        out.erased.messages
     );
-    if !on_server {
+    if out.demo_files_removed > 0 {
         println!(
-            "their messages remain in the IMAP mailbox (set erase_on_server = true to delete them there too)"
+            "removed {} file(s) of theirs from the demo's mailbox and outgoing folder",
+            out.demo_files_removed
         );
+    }
+    match &out.server {
+        Server::Kept(n) => println!(
+            "their {n} message(s) remain in the IMAP mailbox (set erase_on_server = true to delete them there too)"
+        ),
+        Server::Deleted(d) => {
+            for (folder, n) in d {
+                println!("deleted {n} message(s) from {folder} on the server");
+            }
+        }
+        Server::Nothing | Server::Deferred(_) => {}
+        Server::Failed(e) => bail!(
+            "erased here, but deleting their mail on the IMAP server failed ({e}); a sync never fetches it again, and `rapport erase {email}` tries the server again"
+        ),
+    }
+    if let Some(left) = &out.erased.pending {
+        bail!("erase not complete on disk: {left}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -102,12 +102,19 @@ pub struct SendArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum OutboxCmd {
-    /// Queue a failed message again now
+    /// Queue a failed message (or one that may have been sent) again now
     Retry { id: i64 },
+    /// Record a message that may have been sent as sent (it is not sent again)
+    MarkSent { id: i64 },
     /// Cancel a queued or failed message
     Cancel { id: i64 },
-    /// Deliver what is due now: recover messages cut off while sending, then send once
-    Flush,
+    /// Deliver what is due now: recover messages cut off while sending, then send once; says
+    /// when the rest is retried
+    Flush {
+        /// Also send what waits for its retry time
+        #[arg(long)]
+        now: bool,
+    },
 }
 
 fn read_body(p: &Path) -> anyhow::Result<String> {
@@ -134,8 +141,24 @@ fn queue_and_deliver(
     opened_at: Option<i64>,
 ) -> anyhow::Result<ExitCode> {
     let identity = identity(&ctx.store, ctx.cfg, &ctx.actor)?;
+    // Nothing is queued that cannot be delivered: a retry after "cannot send" must not leave
+    // two copies in the outbox. The deliverer (and its password) is made once, here, and
+    // used for the delivery below.
+    let rt = runtime()?;
+    // lettre's pool needs the runtime when it is dropped too, also on the refusals below.
+    let _in_rt = rt.enter();
+    let d = rt
+        .block_on(async { deliverer(&ctx.store, ctx.cfg, ctx.data_dir) })
+        .context("not queued")?;
+    let limit = ctx
+        .cfg
+        .map(Config::max_message_size)
+        .unwrap_or(crate::core::config::DEFAULT_MAX_MESSAGE_SIZE);
+    // Refused before building too: a message is at least as large as its body.
+    compose::check_size(draft.body.len() as u64, limit, &size_source(ctx.cfg))?;
     let mid = compose::new_message_id(&identity.shared_address);
-    let raw = compose::build(&identity, &draft, &mid, std::time::SystemTime::now())?;
+    let raw = compose::build(&identity, &draft, &mid, crate::core::clock::system_time())?;
+    compose::check_size(raw.len() as u64, limit, &size_source(ctx.cfg))?;
     let to: Vec<String> = compose::addresses("To", &draft.to)?
         .into_iter()
         .chain(compose::addresses("Cc", &draft.cc)?)
@@ -162,7 +185,10 @@ fn queue_and_deliver(
         .iter()
         .filter(|p| p.candidate_id == Some(cand))
     {
-        eprintln!("note: {} this candidate right now", p.describe());
+        eprintln!(
+            "note: {} this candidate right now",
+            super::output::clean(&p.describe())
+        );
     }
     let id = match enqueue(
         &mut ctx.store,
@@ -184,7 +210,7 @@ fn queue_and_deliver(
         Err(e) => return Err(e.into()),
     };
     println!("queued as outbox message {id} ({mid})");
-    let report = deliver_now(ctx)?;
+    let report = deliver_with(ctx, &rt, d, false)?;
     let state = ctx
         .store
         .delivery(&mid)?
@@ -199,8 +225,8 @@ fn queue_and_deliver(
             }
         ),
         "queued" => println!(
-            "not sent yet ({}); it stays queued and is retried by rapport (`rapport outbox` shows it)",
-            state.last_error.unwrap_or_default()
+            "not sent yet ({}); it stays queued and is retried by an open inbox or `rapport sync --watch` (`rapport outbox` shows it, `rapport outbox flush --now` tries at once)",
+            super::output::clean(&state.last_error.unwrap_or_default())
         ),
         other => bail!(
             "not sent ({other}): {}; it stays in the outbox: `rapport outbox retry {id}` sends it again, `rapport outbox cancel {id}` drops it",
@@ -210,16 +236,43 @@ fn queue_and_deliver(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Start-up recovery, then one delivery pass. The SMTP transport is built and dropped inside
-/// the runtime: lettre's connection pool spawns tasks on both, and panics outside one.
-fn deliver_now(ctx: &mut Ctx) -> anyhow::Result<crate::core::delivery::Report> {
-    let rt = tokio::runtime::Builder::new_current_thread()
+/// Start-up recovery, then one delivery pass; with `ignore_backoff` it also sends what waits
+/// for its retry time.
+fn deliver(ctx: &mut Ctx, ignore_backoff: bool) -> anyhow::Result<crate::core::delivery::Report> {
+    let rt = runtime()?;
+    let d = rt.block_on(async { deliverer(&ctx.store, ctx.cfg, ctx.data_dir) })?;
+    deliver_with(ctx, &rt, d, ignore_backoff)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build()?;
+        .build()?)
+}
+
+/// Where the size limit comes from, for the refusal.
+fn size_source(cfg: Option<&Config>) -> String {
+    match cfg.and_then(|c| c.smtp.as_ref().map(|s| (c, s))) {
+        Some((c, s)) if s.get_ref().max_message_size.is_some() => {
+            format!("smtp.max_message_size in {}", c.path.display())
+        }
+        _ => "rapport's default; set [smtp] max_message_size to change it".into(),
+    }
+}
+
+fn deliver_with(
+    ctx: &mut Ctx,
+    rt: &tokio::runtime::Runtime,
+    d: Deliverer,
+    ignore_backoff: bool,
+) -> anyhow::Result<crate::core::delivery::Report> {
     rt.block_on(async {
-        let d = deliverer(&ctx.store, ctx.cfg, ctx.data_dir)?;
         crate::core::delivery::recover(&mut ctx.store, &d)?;
-        let report = crate::core::delivery::run_once(&mut ctx.store, &d).await?;
+        let report = if ignore_backoff {
+            crate::core::delivery::run_now(&mut ctx.store, &d).await?
+        } else {
+            crate::core::delivery::run_once(&mut ctx.store, &d).await?
+        };
         drop(d);
         // Lets the pool's shutdown task close the connection politely.
         tokio::task::yield_now().await;
@@ -227,13 +280,39 @@ fn deliver_now(ctx: &mut Ctx) -> anyhow::Result<crate::core::delivery::Report> {
     })
 }
 
-/// `rapport outbox flush`: one pass of the delivery loop (the CLI has no daemon).
-fn flush(ctx: &mut Ctx) -> anyhow::Result<ExitCode> {
-    let r = deliver_now(ctx)?;
+/// `rapport outbox flush [--now]`: one pass of the delivery loop, then what is left and when
+/// it is tried again.
+fn flush(ctx: &mut Ctx, now: bool) -> anyhow::Result<ExitCode> {
+    let r = deliver(ctx, now)?;
     println!(
         "{} sent, {} to retry, {} failed, {} cancelled, {} copied to Sent",
         r.sent, r.retrying, r.failed, r.cancelled, r.copies
     );
+    let (queued, next) = ctx.store.outbox_backlog()?;
+    if queued > 0 {
+        let wait = next.unwrap_or(0) - crate::core::store::now();
+        println!(
+            "{queued} queued, next try {} (by an open inbox or `rapport sync --watch`; `rapport outbox flush --now` tries at once)",
+            if wait >= 60 {
+                format!("in {}", crate::core::timefmt::duration(wait))
+            } else if wait > 0 {
+                format!("in {wait} s")
+            } else {
+                "now".into()
+            }
+        );
+    }
+    let waiting = ctx
+        .store
+        .outbox()?
+        .iter()
+        .filter(|e| e.state == "unknown")
+        .count();
+    if waiting > 0 {
+        println!(
+            "{waiting} may have been sent: `rapport outbox` lists them; `rapport outbox retry ID` or `mark-sent ID` decides"
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -288,12 +367,17 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
             println!("outbox message {id} queued again");
             return Ok(ExitCode::SUCCESS);
         }
+        Some(OutboxCmd::MarkSent { id }) => {
+            ctx.store.outbox_mark_sent(id, &ctx.actor)?;
+            println!("outbox message {id} recorded as sent; it is not sent again");
+            return Ok(ExitCode::SUCCESS);
+        }
         Some(OutboxCmd::Cancel { id }) => {
             ctx.store.outbox_cancel(id, &ctx.actor)?;
             println!("outbox message {id} cancelled");
             return Ok(ExitCode::SUCCESS);
         }
-        Some(OutboxCmd::Flush) => return flush(&mut ctx),
+        Some(OutboxCmd::Flush { now }) => return flush(&mut ctx, now),
         None => {}
     }
     let rows = ctx.store.outbox()?;
@@ -306,6 +390,7 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
                     "sent_copy": r.sent_copy_state, "attempts": r.attempts,
                     "next_attempt": r.next_attempt_at.map(crate::core::timefmt::rfc3339),
                     "last_error": r.last_error, "created_by": r.created_by,
+                    "handed_over": r.data_at.map(crate::core::timefmt::rfc3339),
                     "created": crate::core::timefmt::rfc3339(r.created_at),
                 })
             })
@@ -314,14 +399,23 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
         return Ok(ExitCode::SUCCESS);
     }
     for r in rows {
+        let state = match (r.state.as_str(), r.data_at) {
+            ("unknown", Some(at)) => format!(
+                "may have been sent at {}",
+                crate::core::timefmt::rfc3339(at)
+            ),
+            _ => r.state.clone(),
+        };
         println!(
             "{:>4}  {:<9} {:<30} {}  copy:{}{}",
             r.id,
-            r.state,
-            r.to,
+            super::output::clean(&state),
+            super::output::clean(&r.to),
             crate::core::timefmt::rfc3339(r.created_at),
-            r.sent_copy_state,
-            r.last_error.map(|e| format!("  ({e})")).unwrap_or_default()
+            super::output::clean(&r.sent_copy_state),
+            r.last_error
+                .map(|e| format!("  ({})", super::output::clean(&e)))
+                .unwrap_or_default()
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -66,13 +66,16 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
             LeaseStatus::Other(l) if l.who.kind != "sync" => {
                 println!(
                     "the mailbox is kept in sync by {}; nothing to do",
-                    l.describe()
+                    super::output::clean(&l.describe())
                 );
                 return Ok(ExitCode::SUCCESS);
             }
             LeaseStatus::Other(l) => {
                 if !said {
-                    eprintln!("waiting for the sync run by {} to finish…", l.describe());
+                    eprintln!(
+                        "waiting for the sync run by {} to finish…",
+                        super::output::clean(&l.describe())
+                    );
                     said = true;
                 }
             }
@@ -107,20 +110,26 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
             bar.set_prefix(current.clone());
             bar.set_length(p.total as u64);
         }
-        let rate = p.done as f64 / folder_start.elapsed().as_secs_f64().max(0.001);
+        let rate = rate_text(p.done, folder_start.elapsed());
         if tty {
             bar.set_position(p.done as u64);
-            bar.set_message(format!("{rate:.0} messages/s"));
+            bar.set_message(rate.unwrap_or_default());
         } else if last_line.elapsed().as_secs() >= 1 || p.done == p.total {
             last_line = Instant::now();
-            eprintln!(
-                "{}: {}/{} ({rate:.0} messages/s)",
-                p.folder, p.done, p.total
-            );
+            let rate = rate.map(|r| format!(" ({r})")).unwrap_or_default();
+            eprintln!("{}: {}/{}{rate}", p.folder, p.done, p.total);
         }
     };
-    let mut link = connect::link(&ep)?;
-    let reports = sync_all(&mut link, &mut store, &folders, &mut progress)?;
+    // Failures go to the log too: the terminal that saw them may be gone.
+    let log = |e: &dyn std::fmt::Display| {
+        tracing::warn!(
+            "IMAP: sync failed: {}",
+            crate::core::logging::server_text(&e.to_string())
+        )
+    };
+    let mut link = connect::link(&ep).inspect_err(|e| log(e))?;
+    let reports =
+        sync_all(&mut link, &mut store, &folders, &mut progress).inspect_err(|e| log(e))?;
     let _ = link.session.logout();
     bar.finish_and_clear();
     for r in &reports {
@@ -129,6 +138,13 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
     tracing::info!("sync finished in {:.2}s", start.elapsed().as_secs_f64());
     drop(lease);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The rate for the progress line, once it means something: a batch stored a few
+/// milliseconds after the folder started would read as millions of messages a second.
+fn rate_text(done: usize, elapsed: std::time::Duration) -> Option<String> {
+    (elapsed >= std::time::Duration::from_secs(1) && done > 0)
+        .then(|| format!("{:.0} messages/s", done as f64 / elapsed.as_secs_f64()))
 }
 
 /// Set by SIGINT, SIGTERM or SIGHUP while `--watch` runs.
@@ -167,9 +183,37 @@ fn watch(
         data_dir: data_dir.to_owned(),
         lease: Some(lease.view()),
     });
+    // The outbox is delivered here too: on a box where no inbox stays open, queued mail and its
+    // retries would otherwise wait for ever.
+    let delivery = match Store::open_in(data_dir)
+        .map(|store| super::send::deliverer(&store, Some(cfg), data_dir))
+    {
+        Ok(Ok(d)) => Some(crate::core::delivery::spawn_worker(data_dir.to_owned(), d)),
+        Ok(Err(e)) => {
+            eprintln!(
+                "not delivering the outbox: {}",
+                super::output::clean(&format!("{e:#}"))
+            );
+            None
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut folder = String::new();
     stop_on_signals();
     loop {
+        if let Some((_, events)) = &delivery {
+            while let Ok(ev) = events.try_recv() {
+                match ev {
+                    crate::core::delivery::DeliveryEvent::Changed(r) => eprintln!(
+                        "outbox: {} sent, {} to retry, {} failed, {} cancelled, {} copied to Sent",
+                        r.sent, r.retrying, r.failed, r.cancelled, r.copies
+                    ),
+                    crate::core::delivery::DeliveryEvent::Error(e) => {
+                        eprintln!("outbox: {}", super::output::clean(&e))
+                    }
+                }
+            }
+        }
         if STOP.load(std::sync::atomic::Ordering::SeqCst) {
             // A clean stop hands the sync to another session at once (the lease is released
             // when `lease` drops) instead of after the lease expires.
@@ -190,10 +234,17 @@ fn watch(
             }
             SyncEvent::UpToDate { new } => eprintln!("up to date ({new} new)"),
             SyncEvent::Offline { reason, retry_in } => {
-                eprintln!("offline: {reason}; retrying in {}s", retry_in.as_secs())
+                eprintln!(
+                    "offline: {}; retrying in {}s",
+                    super::output::clean(&reason),
+                    retry_in.as_secs()
+                )
             }
             SyncEvent::Standby { holder } => {
-                eprintln!("standing by: {holder} syncs; taking over if it stops")
+                eprintln!(
+                    "standing by: {} syncs; taking over if it stops",
+                    super::output::clean(&holder)
+                )
             }
             SyncEvent::Stopped { reason } => {
                 drop(lease);
@@ -202,4 +253,20 @@ fn watch(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn no_rate_over_a_tiny_elapsed_time() {
+        // 2000 messages 1 ms after the start used to show "2000000 messages/s".
+        assert_eq!(super::rate_text(2000, Duration::from_millis(1)), None);
+        assert_eq!(super::rate_text(0, Duration::from_secs(5)), None);
+        assert_eq!(
+            super::rate_text(2000, Duration::from_secs(2)).as_deref(),
+            Some("1000 messages/s")
+        );
+    }
 }

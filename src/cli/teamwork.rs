@@ -56,7 +56,7 @@ pub fn assign(
     };
     store.assign(c, assignee.as_deref(), who)?;
     match assignee {
-        Some(n) => println!("{} is assigned to {n}", a.email),
+        Some(n) => println!("{} is assigned to {}", a.email, super::output::clean(&n)),
         None => println!("{} is unassigned", a.email),
     }
     Ok(ExitCode::SUCCESS)

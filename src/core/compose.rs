@@ -21,6 +21,12 @@ pub struct Draft {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ComposeError {
+    #[error(
+        "the message is {} but the limit is {} ({from}): nothing was queued; send large files as a link",
+        human_size(*size),
+        human_size(*limit)
+    )]
+    TooLarge { size: u64, limit: u64, from: String },
     #[error("{field}: {value:?} is not an email address")]
     Address { field: &'static str, value: String },
     #[error("the draft has no recipient")]
@@ -31,6 +37,29 @@ pub enum ComposeError {
     UnknownHeader(String),
     #[error("cannot build the message: {0}")]
     Build(String),
+}
+
+/// "25.0 MB" (decimal units, as mail providers state their limits).
+pub fn human_size(bytes: u64) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1e6)
+    } else if bytes >= 1_000 {
+        format!("{:.1} KB", bytes as f64 / 1e3)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Refuses a message over the size limit (`source` says where the limit comes from).
+pub fn check_size(size: u64, limit: u64, source: &str) -> Result<(), ComposeError> {
+    if size > limit {
+        return Err(ComposeError::TooLarge {
+            size,
+            limit,
+            from: source.to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// "Re: " exactly once, whatever prefixes the subject already had.
@@ -161,6 +190,20 @@ fn one_line(s: &str) -> String {
     crate::core::sanitize::sanitize_line(s)
 }
 
+/// Every line ending as CRLF (bare LF, bare CR or CRLF in), linear in the text's length.
+fn crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut rest = text;
+    while let Some(i) = rest.find(['\r', '\n']) {
+        out.push_str(&rest[..i]);
+        out.push_str("\r\n");
+        let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[i + skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Builds the final message: From the shared box with the recruiter's name, UTF-8 text/plain.
 pub fn build(
     identity: &Identity,
@@ -205,7 +248,9 @@ pub fn build(
     if !refs.is_empty() {
         b = b.references(refs.join(" "));
     }
-    let body = d.body.replace("\r\n", "\n");
+    // CRLF here, in one linear pass: lettre converts bare LFs by inserting a CR in place for
+    // each line, which is quadratic (a 50 MB body took minutes); with CRLF it has none to add.
+    let body = crlf(&d.body);
     let msg = b
         .body(body)
         .map_err(|e| ComposeError::Build(e.to_string()))?;
@@ -222,6 +267,25 @@ mod tests {
             shared_address: "talent@northwind.example".into(),
             recruiter_name: "Alice Moreau".into(),
         }
+    }
+
+    #[test]
+    fn line_endings_become_crlf_once() {
+        assert_eq!(crlf("a\nb\r\nc\rd\n\n"), "a\r\nb\r\nc\r\nd\r\n\r\n");
+        assert_eq!(crlf("no newline"), "no newline");
+        // The built body has no bare LF for lettre to fix up (its fix-up is quadratic).
+        let d = Draft {
+            to: "jane@x.example".into(),
+            cc: String::new(),
+            subject: "s".into(),
+            body: "one\ntwo\r\nthree\n".into(),
+            in_reply_to: None,
+            references: vec![],
+        };
+        let raw = build(&id(), &d, "m3@x", std::time::SystemTime::now()).unwrap();
+        let text = String::from_utf8(raw).unwrap();
+        assert!(text.ends_with("one\r\ntwo\r\nthree\r\n"), "{text:?}");
+        assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
     }
 
     #[test]

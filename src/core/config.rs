@@ -15,8 +15,7 @@ pub struct ConfigError {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Security {
     /// Implicit TLS (IMAPS 993, SMTPS 465).
     Tls,
@@ -26,13 +25,41 @@ pub enum Security {
     None,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
     Login,
     Plain,
     Xoauth2,
 }
+
+/// Deserializes a fixed set of words so that a wrong value, of any type, is answered with
+/// the words allowed (`expected one of "tls", "starttls", "none"`), not a Rust type name.
+macro_rules! words {
+    ($ty:ident { $($word:literal => $variant:ident),+ $(,)? }) => {
+        impl<'de> Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl serde::de::Visitor<'_> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        let words: &[&str] = &[$(concat!("\"", $word, "\"")),+];
+                        write!(f, "one of {}", words.join(", "))
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<$ty, E> {
+                        match v {
+                            $($word => Ok($ty::$variant),)+
+                            _ => Err(E::invalid_value(serde::de::Unexpected::Str(v), &self)),
+                        }
+                    }
+                }
+                d.deserialize_any(V)
+            }
+        }
+    };
+}
+
+words!(Security { "tls" => Tls, "starttls" => Starttls, "none" => None });
+words!(Auth { "login" => Login, "plain" => Plain, "xoauth2" => Xoauth2 });
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -70,6 +97,42 @@ pub struct Server {
     /// IMAP only: folders to sync (default INBOX and the \Sent folder).
     #[serde(default)]
     pub folders: Vec<String>,
+    /// SMTP only: the largest message rapport queues, in bytes or as "25MB" / "10 MiB"
+    /// (default [`DEFAULT_MAX_MESSAGE_SIZE`]).
+    pub max_message_size: Option<Spanned<Size>>,
+}
+
+/// A size in the file: bytes, or a number with a unit ("25MB", "10 MiB", "500 KB").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    Bytes(u64),
+    Text(String),
+}
+
+/// What most providers accept (Gmail and Outlook take 25 MB or a little more).
+pub const DEFAULT_MAX_MESSAGE_SIZE: u64 = 25_000_000;
+
+impl Size {
+    pub fn bytes(&self) -> Option<u64> {
+        let s = match self {
+            Size::Bytes(b) => return Some(*b),
+            Size::Text(s) => s.trim(),
+        };
+        let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        let n: u64 = s[..split].parse().ok()?;
+        let mult = match s[split..].trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1,
+            "kb" | "k" => 1_000,
+            "kib" => 1 << 10,
+            "mb" | "m" => 1_000_000,
+            "mib" => 1 << 20,
+            "gb" | "g" => 1_000_000_000,
+            "gib" => 1 << 30,
+            _ => return None,
+        };
+        n.checked_mul(mult)
+    }
 }
 
 fn default_auth() -> Auth {
@@ -132,6 +195,28 @@ const NO_REPLY: &[&str] = &[
     "mailer-daemon",
 ];
 
+/// The dotted key ("imap.security") of the `key = value` line holding byte `at`, with the
+/// table it is in; None when that line is not a key/value line.
+fn key_at(src: &str, at: usize) -> Option<String> {
+    let at = at.min(src.len());
+    let start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = src[start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    if key.is_empty() || key.starts_with('[') || key.starts_with('#') {
+        return None;
+    }
+    let table = src[..start].lines().rev().find_map(|l| {
+        let l = l.trim();
+        l.starts_with('[')
+            .then(|| l.trim_matches(['[', ']']).trim().to_string())
+    });
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{key}"),
+        _ => key.to_string(),
+    })
+}
+
 fn line_of(src: &str, span: Range<usize>) -> usize {
     src[..span.start.min(src.len())].matches('\n').count() + 1
 }
@@ -164,10 +249,22 @@ impl Config {
             line: line_of(src, span),
             message,
         };
-        let cfg: Config = toml::from_str(src).map_err(|e| ConfigError {
-            file: file.to_string(),
-            line: e.span().map(|s| line_of(src, s)).unwrap_or(0),
-            message: e.message().trim().to_string(),
+        let cfg: Config = toml::from_str(src).map_err(|e| {
+            let message = e.message().trim().replace('\n', " ");
+            // serde names no key: the key is the one written on the offending line.
+            let message = match e.span().and_then(|s| key_at(src, s.start)) {
+                Some(k)
+                    if !message.contains(&format!("`{}`", k.rsplit('.').next().unwrap_or(&k))) =>
+                {
+                    format!("{k}: {message}")
+                }
+                _ => message,
+            };
+            ConfigError {
+                file: file.to_string(),
+                line: e.span().map(|s| line_of(src, s)).unwrap_or(0),
+                message,
+            }
         })?;
         let addr = &cfg.identity.address;
         let a = addr.get_ref().trim().to_lowercase();
@@ -222,6 +319,21 @@ impl Config {
                     ),
                 ));
             }
+            if let Some(m) = &s.max_message_size {
+                if name != "smtp" {
+                    return Err(err(
+                        m.span(),
+                        "imap.max_message_size: the size limit belongs in [smtp]".into(),
+                    ));
+                }
+                if m.get_ref().bytes().is_none_or(|b| b == 0) {
+                    return Err(err(
+                        m.span(),
+                        "smtp.max_message_size expects a size in bytes or like \"25MB\" or \"10 MiB\""
+                            .into(),
+                    ));
+                }
+            }
             if let Some(ca) = &s.ca_file
                 && !ca.get_ref().exists()
             {
@@ -256,6 +368,15 @@ impl Config {
             .as_ref()
             .and_then(|r| r.get_ref().target().ok())
             .unwrap_or_default()
+    }
+
+    /// The largest message rapport queues for sending.
+    pub fn max_message_size(&self) -> u64 {
+        self.smtp
+            .as_ref()
+            .and_then(|s| s.get_ref().max_message_size.as_ref())
+            .and_then(|m| m.get_ref().bytes())
+            .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE)
     }
 
     pub fn shared_address(&self) -> String {
@@ -421,6 +542,60 @@ password_command = "pass show imap"
             e.message.contains("ssl") || e.message.contains("variant"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key_the_line_and_the_words_allowed() {
+        let src = OK.replace("security = \"tls\"", "security = 5");
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert_eq!(e.line, 12, "{e}");
+        assert!(
+            e.to_string().starts_with("c.toml:12: imap.security: "),
+            "{e}"
+        );
+        assert!(
+            e.message
+                .contains(r#"expected one of "tls", "starttls", "none""#),
+            "{e}"
+        );
+        let src = OK.replace("security = \"tls\"", "security = \"ssl\"");
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert!(
+            e.message.contains("imap.security") && e.message.contains("\"ssl\""),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_key_names_the_key_and_its_line() {
+        let src = OK.replace(
+            "username = \"talent@northwind.example\"\n",
+            "username = \"talent@northwind.example\"\nusername = \"other\"\n",
+        );
+        let e = Config::parse("c.toml", &src).unwrap_err();
+        assert_eq!(e.line, 14, "{e}");
+        assert!(e.message.contains("username"), "{e}");
+        assert!(e.message.contains("duplicate"), "{e}");
+    }
+
+    #[test]
+    fn a_size_limit_parses_and_a_bad_one_is_named() {
+        let smtp = "\n[smtp]\nhost = \"smtp.x.example\"\nsecurity = \"tls\"\nusername = \"u\"\npassword_env = \"P\"\n";
+        let c = Config::parse("c.toml", &format!("{OK}{smtp}")).unwrap();
+        assert_eq!(c.max_message_size(), DEFAULT_MAX_MESSAGE_SIZE);
+        for (v, bytes) in [
+            ("\"10MB\"", 10_000_000),
+            ("\"2 MiB\"", 2 << 20),
+            ("5000", 5000),
+        ] {
+            let c =
+                Config::parse("c.toml", &format!("{OK}{smtp}max_message_size = {v}\n")).unwrap();
+            assert_eq!(c.max_message_size(), bytes, "{v}");
+        }
+        let e = Config::parse("c.toml", &format!("{OK}{smtp}max_message_size = \"big\"\n"))
+            .unwrap_err();
+        assert!(e.message.contains("smtp.max_message_size"), "{e}");
+        assert_eq!(e.line, 21, "{e}");
     }
 
     #[test]

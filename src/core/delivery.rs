@@ -2,11 +2,15 @@
 //! folder over IMAP. Delivery and the Sent copy are separate states: a failed copy is retried
 //! on its own and never sends the mail again.
 //!
-//! Exactly once: a message is marked `sending` (committed) before the SMTP conversation and
-//! `sent` right after the server accepts it. A message found in `sending` at start-up had its
-//! outcome cut off; it is looked up in the Sent folder by Message-ID before any resend. The one
-//! window left: a crash after the server accepted the message and before `sent` was committed,
-//! with the Sent copy not yet made; that message is sent again (a duplicate, never a loss).
+//! At most one extra copy, and never silently. A message stays `queued` through connecting,
+//! MAIL and RCPT; it becomes `sending` (committed) only when the server has said it is ready
+//! for the data, just before a byte of it is written, and `sent` the moment the server's reply
+//! arrives. So `sending` means exactly "the server may have it". Its Sent copy is made right
+//! after its own delivery. A message found in `sending` (the process died in the data phase,
+//! or the connection broke there) is looked up in Sent by Message-ID; if it is not there its
+//! outcome is unknown: it is sent once more automatically, and after a second unknown outcome
+//! it waits in `unknown` ("may have been sent at TIME") until a recruiter sends it again or
+//! marks it sent.
 //!
 //! One delivery pass at a time per data dir: `recover` and `run_once` hold an exclusive lock
 //! on a file beside the database (released by the OS if the process dies). Without it, a second
@@ -18,7 +22,6 @@ use crate::core::imap::connect::{Endpoint, connect};
 use crate::core::policy::{Verdict, check};
 use crate::core::smtp;
 use crate::core::store::{OutboxJob, Store, StoreError};
-use lettre::AsyncTransport;
 use lettre::address::Envelope;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -55,40 +58,86 @@ enum Outcome {
     Sent,
     Temporary(String),
     Permanent(String),
+    /// The server may have it: the connection broke during the data phase.
+    Unknown(String),
+    /// Taken by another pass or cancelled meanwhile: left alone.
+    Skipped,
 }
 
-async fn send(t: &Transport, job: &OutboxJob) -> Outcome {
+fn envelope(job: &OutboxJob) -> Result<Envelope, String> {
     let parse = |a: &str| a.parse::<lettre::Address>();
-    let from = match parse(&job.envelope_from) {
-        Ok(a) => a,
-        Err(e) => return Outcome::Permanent(format!("invalid sender {}: {e}", job.envelope_from)),
-    };
-    let to: Result<Vec<_>, _> = job.envelope_to.iter().map(|a| parse(a)).collect();
-    let envelope = match to
-        .map_err(|e| e.to_string())
-        .and_then(|to| Envelope::new(Some(from), to).map_err(|e| e.to_string()))
-    {
+    let from = parse(&job.envelope_from)
+        .map_err(|e| format!("invalid sender {}: {e}", job.envelope_from))?;
+    let to: Vec<_> = job
+        .envelope_to
+        .iter()
+        .map(|a| parse(a))
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("invalid recipients: {e}"))?;
+    Envelope::new(Some(from), to).map_err(|e| format!("invalid recipients: {e}"))
+}
+
+/// An SMTP session opened when the first message of a pass needs it, kept for the rest.
+struct Link<'a> {
+    transport: &'a smtp::Transport,
+    session: Option<smtp::Session>,
+}
+
+impl Link<'_> {
+    async fn session(&mut self) -> Result<&mut smtp::Session, lettre::transport::smtp::Error> {
+        if !self.session.as_ref().is_some_and(smtp::Session::usable) {
+            self.session = Some(self.transport.connect().await?);
+        }
+        Ok(self.session.as_mut().expect("just connected"))
+    }
+}
+
+/// Sends one claimed-when-handed-over message: `claim` marks it `sending`.
+async fn send(
+    t: &Transport,
+    link: &mut Option<Link<'_>>,
+    job: &OutboxJob,
+    claim: impl FnOnce() -> bool,
+) -> Outcome {
+    let envelope = match envelope(job) {
         Ok(e) => e,
-        Err(e) => return Outcome::Permanent(format!("invalid recipients: {e}")),
+        Err(e) => return Outcome::Permanent(e),
     };
     match t {
         Transport::File(dir) => {
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                return Outcome::Temporary(e.to_string());
+            // The addresses were checked above; the demo keeps only the message.
+            let _ = envelope;
+            if !claim() {
+                return Outcome::Skipped;
             }
-            match lettre::AsyncFileTransport::<lettre::Tokio1Executor>::new(dir)
-                .send_raw(&envelope, &job.raw)
-                .await
-            {
+            match crate::core::send::write_eml(dir, &job.raw) {
                 Ok(_) => Outcome::Sent,
                 Err(e) => Outcome::Temporary(e.to_string()),
             }
         }
-        Transport::Smtp(s) => match s.send_raw(&envelope, &job.raw).await {
-            Ok(_) => Outcome::Sent,
-            Err(e) if e.is_permanent() => Outcome::Permanent(smtp::explain(&e)),
-            Err(e) => Outcome::Temporary(smtp::explain(&e)),
-        },
+        Transport::Smtp(_) => {
+            let link = link.as_mut().expect("an SMTP transport has a link");
+            let session = match link.session().await {
+                Ok(s) => s,
+                Err(e) if e.is_permanent() => return Outcome::Permanent(smtp::explain(&e)),
+                Err(e) => return Outcome::Temporary(smtp::explain(&e)),
+            };
+            match session.send(&envelope, &job.raw, claim).await {
+                smtp::Sent::Accepted => Outcome::Sent,
+                smtp::Sent::Skipped => Outcome::Skipped,
+                smtp::Sent::NotHandedOver(e) | smtp::Sent::Refused(e) => {
+                    if e.is_permanent() {
+                        Outcome::Permanent(smtp::explain(&e))
+                    } else {
+                        Outcome::Temporary(smtp::explain(&e))
+                    }
+                }
+                smtp::Sent::Unknown(e) => {
+                    link.session = None;
+                    Outcome::Unknown(smtp::explain(&e))
+                }
+            }
+        }
     }
 }
 
@@ -194,23 +243,54 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
         if found.contains(&job.id) {
             store.outbox_sent(job.id, "done")?;
         } else {
+            let resent = store.outbox_outcome_unknown(
+                job.id,
+                "cut off while the server was taking it",
+                now,
+            )?;
             tracing::warn!(
-                "message {} was cut off while sending and is not in Sent: sending it again",
-                job.message_id
+                "outbox message {} was cut off in the SMTP data phase and is not in Sent: {}",
+                job.id,
+                if resent {
+                    "sending it once more"
+                } else {
+                    "waiting for a recruiter (second time)"
+                }
             );
-            store.outbox_retry(job.id, "interrupted while sending; sending again", now)?;
         }
     }
     Ok(())
 }
 
 /// One pass: every due message is checked against the candidate's wishes again (an opt-out may
-/// have come in since it was queued), sent, and copied to Sent.
+/// have come in since it was queued), sent, and copied to Sent right after its own delivery.
 pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+    run_pass(store, d, false).await
+}
+
+/// A pass that also sends what waits for its backoff (`rapport outbox flush --now`).
+pub async fn run_now(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+    run_pass(store, d, true).await
+}
+
+async fn run_pass(
+    store: &mut Store,
+    d: &Deliverer,
+    ignore_backoff: bool,
+) -> Result<Report, StoreError> {
     let _lock = lock(store)?;
     let mut r = Report::default();
     let now = crate::core::store::now();
-    for job in store.due_outbox(now)? {
+    let due_at = if ignore_backoff { i64::MAX } else { now };
+    let mut link = match &d.transport {
+        Transport::Smtp(t) => Some(Link {
+            transport: t,
+            session: None,
+        }),
+        Transport::File(_) => None,
+    };
+    let mut sent = SentFolder::new(d);
+    for job in store.due_outbox(due_at)? {
         if let Verdict::Refused(why) = check(
             store,
             job.candidate_id,
@@ -224,99 +304,147 @@ pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreE
             r.cancelled += 1;
             continue;
         }
-        if !store.outbox_sending(job.id)? {
-            continue;
-        }
-        match send(&d.transport, &job).await {
+        let mut claimed = Ok(false);
+        let outcome = send(&d.transport, &mut link, &job, || {
+            claimed = store.outbox_sending(job.id);
+            matches!(claimed, Ok(true))
+        })
+        .await;
+        claimed?;
+        match outcome {
             Outcome::Sent => {
+                // Committed the moment the reply came; the copy follows at once.
                 let copy = if d.sent.is_some() { "pending" } else { "local" };
                 store.outbox_sent(job.id, copy)?;
                 r.sent += 1;
+                if d.sent.is_some() {
+                    r.copies += sent.copy(store, &job)?;
+                }
             }
             Outcome::Temporary(e) => {
+                tracing::warn!(
+                    "SMTP: outbox message {} not sent, will retry: {}",
+                    job.id,
+                    crate::core::logging::server_text(&e)
+                );
                 let next = now + retry_delay(job.attempts).as_secs() as i64;
                 store.outbox_retry(job.id, &e, next)?;
                 r.retrying += 1;
             }
             Outcome::Permanent(e) => {
+                tracing::warn!(
+                    "SMTP: outbox message {} refused for good: {}",
+                    job.id,
+                    crate::core::logging::server_text(&e)
+                );
                 store.outbox_failed(job.id, &e)?;
                 r.failed += 1;
             }
+            Outcome::Unknown(e) => {
+                store.outbox_outcome_unknown(job.id, &e, now)?;
+                r.retrying += 1;
+            }
+            Outcome::Skipped => {}
         }
     }
-    r.copies = copy_to_sent(store, d)?;
+    if let Some(Link {
+        session: Some(s), ..
+    }) = link
+    {
+        s.quit().await;
+    }
+    // Copies an earlier pass could not make.
+    r.copies += sent.copy_pending(store)?;
+    sent.close();
     Ok(r)
 }
 
-/// Appends sent messages to the Sent folder (\Seen). Failures leave them pending.
-fn copy_to_sent(store: &mut Store, d: &Deliverer) -> Result<usize, StoreError> {
-    let jobs = store.pending_sent_copies()?;
-    let Some(ep) = &d.sent else { return Ok(0) };
-    if jobs.is_empty() {
-        return Ok(0);
+/// The account's Sent folder over one IMAP session, opened when the first copy is due.
+struct SentFolder<'a> {
+    d: &'a Deliverer,
+    /// The session and the folder, or why there is none (said once per pass).
+    open: Option<Result<(crate::core::imap::connect::Session, String), String>>,
+}
+
+impl<'a> SentFolder<'a> {
+    fn new(d: &'a Deliverer) -> SentFolder<'a> {
+        SentFolder { d, open: None }
     }
-    let mut s = match connect(ep) {
-        Ok(s) => s,
-        Err(e) => {
-            for j in &jobs {
-                store.outbox_copy(
-                    j.id,
-                    "pending",
-                    Some(&format!("Sent copy not made yet: {e}")),
-                )?;
+
+    fn session(&mut self) -> Result<&mut (crate::core::imap::connect::Session, String), String> {
+        if self.open.is_none() {
+            let Some(ep) = &self.d.sent else {
+                return Err("no IMAP account for the Sent folder".into());
+            };
+            let opened = (|| {
+                let mut s = connect(ep).map_err(|e| e.to_string())?;
+                let folder = match sent_folder(&mut s, &self.d.sent_folders)? {
+                    Some(f) => f,
+                    None => return Err("no Sent folder found".to_string()),
+                };
+                s.examine(&folder)
+                    .map_err(|e| crate::core::imap::connect::describe(&e))?;
+                Ok((s, folder))
+            })();
+            if let Err(e) = &opened {
+                tracing::warn!("Sent copies wait: {e}");
             }
-            return Ok(0);
+            self.open = Some(opened);
         }
-    };
-    let folder = match sent_folder(&mut s, &d.sent_folders) {
-        Ok(Some(f)) => s
-            .examine(&f)
-            .map(|_| f)
-            .map_err(|e| crate::core::imap::connect::describe(&e)),
-        Ok(None) => Err("no Sent folder found".to_string()),
-        Err(e) => Err(e),
-    };
-    let folder = match folder {
-        Ok(f) => f,
-        Err(e) => {
-            for j in &jobs {
-                store.outbox_copy(
-                    j.id,
-                    "pending",
-                    Some(&format!("Sent copy not made yet: {e}")),
-                )?;
-            }
-            let _ = s.logout();
-            return Ok(0);
+        match self.open.as_mut().expect("set above") {
+            Ok(o) => Ok(o),
+            Err(e) => Err(e.clone()),
         }
-    };
-    let mut done = 0;
-    for j in jobs {
-        // A copy made by a pass that died before recording it: never a second one.
-        let made = match holds(&mut s, &j.message_id) {
-            Ok(true) => Ok(()),
-            Ok(false) => s
-                .append(&folder, &j.raw)
-                .flag(imap::types::Flag::Seen)
-                .finish()
-                .map(|_| ())
-                .map_err(|e| crate::core::imap::connect::describe(&e)),
-            Err(e) => Err(e),
-        };
+    }
+
+    /// Appends one sent message to Sent (\Seen), unless a pass that died before recording it
+    /// made the copy already. Returns 1 when the copy is there now.
+    fn copy(&mut self, store: &mut Store, j: &OutboxJob) -> Result<usize, StoreError> {
+        let made = self
+            .session()
+            .and_then(|(s, folder)| match holds(s, &j.message_id) {
+                Ok(true) => Ok(()),
+                Ok(false) => s
+                    .append(folder.as_str(), &j.raw)
+                    .flag(imap::types::Flag::Seen)
+                    .finish()
+                    .map(|_| ())
+                    .map_err(|e| crate::core::imap::connect::describe(&e)),
+                Err(e) => Err(e),
+            });
         match made {
             Ok(()) => {
                 store.outbox_copy(j.id, "done", None)?;
-                done += 1;
+                Ok(1)
             }
-            Err(e) => store.outbox_copy(
-                j.id,
-                "pending",
-                Some(&format!("Sent copy not made yet: {e}")),
-            )?,
+            Err(e) => {
+                store.outbox_copy(
+                    j.id,
+                    "pending",
+                    Some(&format!("Sent copy not made yet: {e}")),
+                )?;
+                Ok(0)
+            }
         }
     }
-    let _ = s.logout();
-    Ok(done)
+
+    /// Every copy still to be made.
+    fn copy_pending(&mut self, store: &mut Store) -> Result<usize, StoreError> {
+        if self.d.sent.is_none() {
+            return Ok(0);
+        }
+        let mut done = 0;
+        for j in store.pending_sent_copies()? {
+            done += self.copy(store, &j)?;
+        }
+        Ok(done)
+    }
+
+    fn close(self) {
+        if let Some(Ok((mut s, _))) = self.open {
+            let _ = s.logout();
+        }
+    }
 }
 
 /// What the delivery worker reports to the UI.

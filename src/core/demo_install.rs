@@ -104,7 +104,8 @@ pub fn fill(
 
 /// A few reply snippets, so the demo's picker has something to offer.
 fn write_templates(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    use crate::core::shared_dir::{Access, ensure_dir, open};
+    ensure_dir(dir)?;
     let files = [
         (
             "call_proposal.txt",
@@ -120,7 +121,10 @@ fn write_templates(dir: &Path) -> std::io::Result<()> {
         ),
     ];
     for (name, text) in files {
-        std::fs::write(dir.join(name), text)?;
+        std::io::Write::write_all(
+            &mut open(&dir.join(name), Access::Replace)?,
+            text.as_bytes(),
+        )?;
     }
     Ok(())
 }

@@ -40,13 +40,15 @@ pub const BATCH: usize = 500;
 /// Parses a batch and prepares what the writer needs (no storage: this can run on another
 /// thread than the writer). `team`: the team's addresses.
 pub fn parse_batch(batch: Vec<RawMessage>, team: &HashSet<String>) -> Vec<Incoming> {
+    let now = crate::core::store::now();
     batch
         .into_iter()
         .map(|m| {
-            let parsed = match &m.parts {
+            let mut parsed = match &m.parts {
                 Some(leaves) => crate::core::parse::parse_cut_message(&m.bytes, leaves),
                 None => parse_message(&m.bytes),
             };
+            crate::core::parse::settle_date(&mut parsed, m.received_at, now);
             let prepared = Prepared::of(&parsed, team);
             Incoming {
                 parsed,

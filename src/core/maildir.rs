@@ -89,10 +89,16 @@ pub fn message_files(folder: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Reads one message file as a `RawMessage`, dated by its mtime as a last resort.
+/// Reads one message file as a `RawMessage`, dated by its mtime as a last resort. A link or
+/// anything but a regular file is refused (the import skips it with a warning): a Maildir in
+/// a shared dir must not import a file a colleague linked in, such as the user's own mail.
 pub fn read_message(path: &Path) -> io::Result<RawMessage> {
-    let bytes = std::fs::read(path)?;
-    let received_at = std::fs::metadata(path)
+    use crate::core::shared_dir::{Access, open};
+    let mut f = open(path, Access::Read)?;
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut f, &mut bytes)?;
+    let received_at = f
+        .metadata()
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
@@ -106,14 +112,21 @@ pub fn read_message(path: &Path) -> io::Result<RawMessage> {
     })
 }
 
-/// Writes messages into a Maildir folder (creating cur/new/tmp), marked as seen.
+/// Writes messages into a new Maildir folder (creating it and cur/new/tmp), marked as seen.
+/// Folders and files are created new or checked to be real (see `shared_dir`): the demo
+/// writes its Maildir into the data dir, where colleagues could plant links.
 pub fn write_folder(folder: &Path, prefix: &str, messages: &[Vec<u8>]) -> io::Result<()> {
+    use crate::core::shared_dir::{ensure_dir, write_new};
+    if let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    ensure_dir(folder)?;
     for sub in ["cur", "new", "tmp"] {
-        std::fs::create_dir_all(folder.join(sub))?;
+        ensure_dir(&folder.join(sub))?;
     }
     for (i, m) in messages.iter().enumerate() {
         let tmp = folder.join("tmp").join(format!("{prefix}.{i:06}.rapport"));
-        std::fs::write(&tmp, m)?;
+        write_new(&tmp, m)?;
         std::fs::rename(
             &tmp,
             folder

@@ -1,5 +1,7 @@
 //! The UI-free core. Nothing in here may depend on ratatui or crossterm.
 
+pub mod actions;
+pub mod clock;
 pub mod compose;
 pub mod config;
 pub mod credentials;

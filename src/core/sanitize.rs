@@ -66,11 +66,18 @@ pub fn sanitize_line(s: &str) -> String {
 /// isolates (U+202A–U+202E, U+2066–U+2069), directional marks (U+200E, U+200F, U+061C),
 /// zero-width characters (U+200B–U+200D, U+2060–U+2064, U+FEFF), the soft hyphen, the
 /// Mongolian vowel separator, interlinear annotation controls (U+FFF9–U+FFFB), deprecated
-/// format characters (U+206A–U+206F) and tag characters (U+E0000–U+E007F).
+/// format characters (U+206A–U+206F), tag characters (U+E0000–U+E007F), and the Hangul
+/// fillers (U+115F, U+1160, U+3164, U+FFA0): blank characters terminals draw at widths that
+/// disagree with their declared one, so a name made of them shifts the conversation's border
+/// (and makes a sender look nameless).
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{3164}'
+            | '\u{FFA0}'
             | '\u{061C}'
             | '\u{180E}'
             | '\u{200B}'..='\u{200F}'

@@ -1,9 +1,10 @@
-//! Delivery of outgoing mail. The demo delivers to a folder of .eml files with lettre's file
-//! transport, so the reply flow works end to end without a server; SMTP joins it later.
+//! Delivery of outgoing mail. The demo delivers to a folder of .eml files (`write_eml`), so the
+//! reply flow works end to end without a server; SMTP joins it later.
 
+use lettre::Address;
 use lettre::address::Envelope;
-use lettre::{Address, AsyncFileTransport, AsyncTransport, Tokio1Executor};
-use std::path::PathBuf;
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
 
 /// The folder of the data dir where the demo's sent mail lands.
 pub const DEMO_OUTGOING: &str = "outgoing";
@@ -50,18 +51,35 @@ impl Transport {
             })?;
         match self {
             Transport::File { dir } => {
-                std::fs::create_dir_all(dir).map_err(|e| SendError::File {
+                // The addresses were checked above; the demo keeps only the message.
+                let _ = envelope;
+                write_eml(dir, raw).map_err(|e| SendError::File {
                     dir: dir.clone(),
                     reason: e.to_string(),
-                })?;
-                AsyncFileTransport::<Tokio1Executor>::new(dir)
-                    .send_raw(&envelope, raw)
-                    .await
-                    .map_err(|e| SendError::File {
-                        dir: dir.clone(),
-                        reason: e.to_string(),
-                    })
+                })
             }
+        }
+    }
+}
+
+/// Writes `raw` as a new `<id>.eml` in `dir` (the demo's `outgoing/`, in the data dir) and
+/// returns the id. Not lettre's file transport: that follows a link a colleague put in the
+/// folder's place or at the file's name; here the folder must be a real one and the file is
+/// created new (O_EXCL, no links followed) with the data dir's mode.
+pub fn write_eml(dir: &Path, raw: &[u8]) -> std::io::Result<String> {
+    use crate::core::shared_dir::{Access, ensure_dir, open};
+    ensure_dir(dir)?;
+    loop {
+        let mut rnd = [0u8; 16];
+        std::fs::File::open("/dev/urandom")?.read_exact(&mut rnd)?;
+        let id: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
+        match open(&dir.join(format!("{id}.eml")), Access::CreateNew) {
+            Ok(mut f) => {
+                f.write_all(raw)?;
+                return Ok(id);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
         }
     }
 }

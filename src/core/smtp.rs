@@ -3,12 +3,130 @@
 
 use crate::core::config::{Auth, Security, Server, is_loopback};
 use crate::core::credentials::{self, CredentialError, Secret};
+use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, Tokio1Executor};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
+use lettre::transport::smtp::extension::{ClientId, MailBodyParameter, MailParameter};
 use std::time::Duration;
 
-pub type Transport = AsyncSmtpTransport<Tokio1Executor>;
+/// The submission server and how to reach it. rapport drives the SMTP conversation itself
+/// (lettre's connection, not its pooled transport) so that the outbox can record the moment
+/// the message is handed over: see [`Session::send`].
+#[derive(Clone)]
+pub struct Transport {
+    host: String,
+    port: u16,
+    tls: Tls,
+    credentials: Credentials,
+    mechanisms: Vec<Mechanism>,
+    timeout: Duration,
+    hello: ClientId,
+}
+
+/// An open, authenticated submission connection.
+pub struct Session(AsyncSmtpConnection);
+
+/// How a message's submission ended.
+pub enum Sent {
+    /// The server accepted it (2xx after the data).
+    Accepted,
+    /// No longer ours to send (taken or cancelled meanwhile): nothing was handed over.
+    Skipped,
+    /// Refused before the data phase began: the server cannot have it.
+    NotHandedOver(lettre::transport::smtp::Error),
+    /// Refused with a reply after the data: the server does not have it.
+    Refused(lettre::transport::smtp::Error),
+    /// The connection failed during the data phase: the server may have it.
+    Unknown(lettre::transport::smtp::Error),
+}
+
+impl Transport {
+    /// Connects, secures (implicit TLS or STARTTLS, never downgraded) and authenticates.
+    pub async fn connect(&self) -> Result<Session, lettre::transport::smtp::Error> {
+        let wrapper = match &self.tls {
+            Tls::Wrapper(p) => Some(p.clone()),
+            _ => None,
+        };
+        let mut conn = AsyncSmtpConnection::connect_tokio1(
+            (self.host.as_str(), self.port),
+            Some(self.timeout),
+            &self.hello,
+            wrapper,
+            None,
+        )
+        .await?;
+        if let Tls::Required(p) = &self.tls {
+            conn.starttls(p.clone(), &self.hello).await?;
+        }
+        conn.auth(&self.mechanisms, &self.credentials).await?;
+        Ok(Session(conn))
+    }
+
+    /// Connects, secures and authenticates, then quits: the doctor's check.
+    pub async fn test_connection(&self) -> Result<(), lettre::transport::smtp::Error> {
+        let mut s = self.connect().await?;
+        let _ = s.0.quit().await;
+        Ok(())
+    }
+}
+
+impl Session {
+    /// Submits one message. `handing_over` runs after the server said it is ready for the
+    /// data (354) and before a byte of it is written: from then until the reply the server
+    /// may have the message, and only then. When it returns false (the message is no longer
+    /// ours to send) the transaction is reset and nothing is handed over.
+    pub async fn send(
+        &mut self,
+        envelope: &Envelope,
+        raw: &[u8],
+        handing_over: impl FnOnce() -> bool,
+    ) -> Sent {
+        let c = &mut self.0;
+        let mut options = vec![];
+        let non_ascii = envelope
+            .from()
+            .into_iter()
+            .chain(envelope.to())
+            .any(|a| !AsRef::<str>::as_ref(a).is_ascii());
+        if non_ascii {
+            options.push(MailParameter::SmtpUtfEight);
+        }
+        if !raw.is_ascii() {
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        let before = async {
+            c.command(Mail::new(envelope.from().cloned(), options))
+                .await?;
+            for to in envelope.to() {
+                c.command(Rcpt::new(to.clone(), vec![])).await?;
+            }
+            c.command(Data).await
+        };
+        if let Err(e) = before.await {
+            return Sent::NotHandedOver(e);
+        }
+        if !handing_over() {
+            let _ = c.command(Rset).await;
+            return Sent::Skipped;
+        }
+        match c.message(raw).await {
+            Ok(_) => Sent::Accepted,
+            Err(e) if e.is_response() => Sent::Refused(e),
+            Err(e) => Sent::Unknown(e),
+        }
+    }
+
+    /// Whether the connection can take another message.
+    pub fn usable(&self) -> bool {
+        !self.0.has_broken()
+    }
+
+    pub async fn quit(mut self) {
+        let _ = self.0.quit().await;
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SmtpSetupError {
@@ -68,38 +186,21 @@ pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupErro
         Auth::Plain => Mechanism::Plain,
         Auth::Xoauth2 => Mechanism::Xoauth2,
     };
-    let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(s.port.unwrap_or(port))
-        .tls(tls)
-        .credentials(Credentials::new(
-            s.username.clone(),
-            secret.expose().to_string(),
-        ))
-        .authentication(vec![mechanism, Mechanism::Plain, Mechanism::Login])
-        .timeout(Some(Duration::from_secs(30)));
-    // lettre's connection pool spawns a Tokio task as it is built, and panics outside a
-    // runtime (the TUI builds its deliverer on the main thread). Outside one, a throwaway
-    // runtime takes that task: only the pool's idle-connection cleanup is lost with it.
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Ok(builder.build());
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| SmtpSetupError::Tls(format!("cannot start the async runtime: {e}")))?;
-    let _guard = rt.enter();
-    Ok(builder.build())
+    Ok(Transport {
+        host,
+        port: s.port.unwrap_or(port),
+        tls,
+        credentials: Credentials::new(s.username.clone(), secret.expose().to_string()),
+        mechanisms: vec![mechanism, Mechanism::Plain, Mechanism::Login],
+        timeout: Duration::from_secs(30),
+        hello: ClientId::default(),
+    })
 }
 
 /// Connects, secures and authenticates, then quits: the doctor's check.
 pub async fn check(t: &Transport) -> Result<(), String> {
-    match t.test_connection().await {
-        Ok(true) => Ok(()),
-        Ok(false) => Err("the server did not accept the connection".into()),
-        Err(e) => Err(explain(&e)),
-    }
+    t.test_connection().await.map_err(|e| explain(&e))
 }
-
 /// A lettre error in words, without anything we sent.
 pub fn explain(e: &lettre::transport::smtp::Error) -> String {
     let mut text = e.to_string();

@@ -179,7 +179,10 @@ fn keep(
             match Store::open_in(dir) {
                 Ok(s) => store = Some(s),
                 Err(e) => {
-                    tracing::warn!("cannot open the database for the sync lease: {e}");
+                    tracing::warn!(
+                        "cannot open the database for the sync lease: {}",
+                        e.for_log()
+                    );
                     set(LeaseStatus::Failed(e.to_string()));
                 }
             }
@@ -188,7 +191,7 @@ fn keep(
             if let Some(db) = store.take()
                 && let Err(e) = db.release_lease(SYNC_LEASE, &me.holder)
             {
-                tracing::warn!("cannot release the sync lease: {e}");
+                tracing::warn!("cannot release the sync lease: {}", e.for_log());
             }
             set(LeaseStatus::Failed("this session's sync stopped".into()));
             nap(shared, step);
@@ -205,7 +208,7 @@ fn keep(
             Ok(l) if l.who.holder == me.holder => set(LeaseStatus::Held),
             Ok(l) => set(LeaseStatus::Other(l)),
             Err(e) => {
-                tracing::warn!("cannot renew the sync lease: {e}");
+                tracing::warn!("cannot renew the sync lease: {}", e.for_log());
                 set(LeaseStatus::Failed(e.to_string()))
             }
         }
@@ -217,6 +220,6 @@ fn keep(
     if let Some(db) = &store
         && let Err(e) = db.release_lease(SYNC_LEASE, &me.holder)
     {
-        tracing::warn!("cannot release the sync lease: {e}");
+        tracing::warn!("cannot release the sync lease: {}", e.for_log());
     }
 }

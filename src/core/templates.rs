@@ -2,7 +2,7 @@
 //! `{recruiter}`. A first line `tags: rust, remote` ties a snippet to interests, and snippets
 //! matching the candidate's interests are offered first.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
@@ -11,8 +11,32 @@ pub struct Template {
     pub body: String,
 }
 
+/// Where the snippets are: `templates_dir` from the config, else `templates` beside the
+/// config file, else (no config: the demo) `templates` in the data dir.
+pub fn dir(cfg: Option<&crate::core::config::Config>, data_dir: &Path) -> (PathBuf, Origin) {
+    match cfg {
+        Some(c) => (
+            c.templates_dir
+                .clone()
+                .unwrap_or_else(|| c.path.parent().unwrap_or(Path::new(".")).join("templates")),
+            Origin::User,
+        ),
+        None => (data_dir.join("templates"), Origin::DataDir),
+    }
+}
+
+/// Whose folder the snippets come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The user's own (beside the config): links are followed, as dotfile managers use them.
+    User,
+    /// The data dir, which colleagues write too: a link (to the user's private files) or a
+    /// FIFO is skipped with a warning rather than read.
+    DataDir,
+}
+
 /// Reads every `*.txt` / `*.md` file of `dir`, sorted by name. A missing folder has none.
-pub fn load(dir: &Path) -> std::io::Result<Vec<Template>> {
+pub fn load(dir: &Path, origin: Origin) -> std::io::Result<Vec<Template>> {
     let mut out = Vec::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
@@ -24,7 +48,17 @@ pub fn load(dir: &Path) -> std::io::Result<Vec<Template>> {
         if !p.extension().is_some_and(|x| x == "txt" || x == "md") {
             continue;
         }
-        let text = std::fs::read_to_string(&p)?;
+        let text = match origin {
+            Origin::User => std::fs::read_to_string(&p)?,
+            Origin::DataDir => match crate::core::shared_dir::read(&p) {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+                    tracing::warn!("skipping the snippet: {e}");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            },
+        };
         let name = p
             .file_stem()
             .map(|s| s.to_string_lossy().replace(['_', '-'], " "))
@@ -139,11 +173,20 @@ mod tests {
         std::fs::write(d.path().join("b_follow-up.txt"), "tags: ml\nFollowing up").unwrap();
         std::fs::write(d.path().join("a_intro.txt"), "Hello").unwrap();
         std::fs::write(d.path().join("ignored.json"), "{}").unwrap();
-        let t = load(d.path()).unwrap();
+        let t = load(d.path(), Origin::User).unwrap();
         assert_eq!(
             t.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
             vec!["a intro", "b follow up"]
         );
-        assert!(load(&d.path().join("missing")).unwrap().is_empty());
+        assert!(
+            load(&d.path().join("missing"), Origin::User)
+                .unwrap()
+                .is_empty()
+        );
+        // In the data dir, a link a colleague put there is skipped, not read.
+        std::os::unix::fs::symlink(d.path().join("a_intro.txt"), d.path().join("c_link.txt"))
+            .unwrap();
+        assert_eq!(load(d.path(), Origin::User).unwrap().len(), 3);
+        assert_eq!(load(d.path(), Origin::DataDir).unwrap().len(), 2);
     }
 }

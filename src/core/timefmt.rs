@@ -94,6 +94,35 @@ mod tests {
     }
 }
 
+/// How far ahead a typed time may be (ten years): further is a typo, and storing it would
+/// hide a candidate (a snooze) or skew every report for good.
+pub const MAX_AHEAD_SECS: i64 = 10 * 366 * 86_400;
+
+/// `at` when it lies between 1970 and [`MAX_AHEAD_SECS`] after `now`; an error naming the
+/// typed text `s` otherwise. Every reader of typed times ends here.
+pub fn in_range(s: &str, at: i64, now: i64) -> Result<i64, String> {
+    if at < 0 {
+        Err(format!("{s:?} is too far in the past (before 1970)"))
+    } else if at > now.saturating_add(MAX_AHEAD_SECS) {
+        Err(format!(
+            "{s:?} is too far in the future (more than 10 years ahead)"
+        ))
+    } else {
+        Ok(at)
+    }
+}
+
+/// `now` moved by `secs` (a typed span), checked: an absurd span is an error, not an overflow.
+pub fn offset(s: &str, now: i64, secs: i64) -> Result<i64, String> {
+    match now.checked_add(secs) {
+        Some(at) => in_range(s, at, now),
+        None if secs < 0 => Err(format!("{s:?} is too far in the past (before 1970)")),
+        None => Err(format!(
+            "{s:?} is too far in the future (more than 10 years ahead)"
+        )),
+    }
+}
+
 /// Reads a time as people type it: "now", RFC 3339, or "YYYY-MM-DD HH:MM" in `tz`.
 pub fn parse_time(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
     let s = s.trim();
@@ -101,14 +130,20 @@ pub fn parse_time(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
         return Ok(now);
     }
     if let Ok(t) = s.parse::<Timestamp>() {
-        return Ok(t.as_second());
+        return in_range(s, t.as_second(), now);
     }
     let bad = || format!("{s:?} is not a time: use \"YYYY-MM-DD HH:MM\" (local) or RFC 3339");
     let civil: jiff::civil::DateTime = s.replace(' ', "T").parse().map_err(|_| bad())?;
-    civil
+    // Only the ends of jiff's range (years -9999 and 9999) fail to convert.
+    let at = civil
         .to_zoned_datetime(tz.clone())
         .map(|z| z.timestamp().as_second())
-        .map_err(|_| bad())
+        .unwrap_or(if civil.year() < 1970 {
+            i64::MIN
+        } else {
+            i64::MAX
+        });
+    in_range(s, at, now)
 }
 
 /// A typed duration: "90m", "24h", "2d", "1w", "1d 4h" (seconds); `None` when unreadable.
@@ -159,7 +194,7 @@ pub fn weekday(s: &str) -> Option<jiff::civil::Weekday> {
 /// time as [`parse_time`] reads it.
 pub fn parse_since(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
     if let Some(d) = parse_duration(s) {
-        return Ok(now - d);
+        return offset(s, now, -d);
     }
     end_of_date_or_time(s, tz, now, false)
 }
@@ -172,14 +207,21 @@ pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
 fn end_of_date_or_time(s: &str, tz: &TimeZone, now: i64, end: bool) -> Result<i64, String> {
     if let Ok(d) = s.trim().parse::<jiff::civil::Date>() {
         let d = if end { d.tomorrow().unwrap_or(d) } else { d };
-        return d
+        // Only the ends of jiff's range (years -9999 and 9999) fail to convert.
+        let at = d
             .to_zoned_datetime(tz.clone())
             .map(|z| z.timestamp().as_second())
-            .map_err(|e| format!("{s:?}: {e}"));
+            .unwrap_or(if d.year() < 1970 { i64::MIN } else { i64::MAX });
+        return in_range(s, at, now);
     }
-    parse_time(s, tz, now).map_err(|_| {
-        format!("{s:?} is neither a duration like \"30d\" nor a date like \"2026-11-01\"")
-    })
+    match parse_time(s, tz, now) {
+        // A readable time out of range keeps its own message.
+        Err(e) if e.contains("too far") => Err(e),
+        Err(_) => Err(format!(
+            "{s:?} is neither a duration like \"30d\" nor a date like \"2026-11-01\""
+        )),
+        ok => ok,
+    }
 }
 
 #[cfg(test)]
@@ -189,14 +231,15 @@ mod parse_tests {
     #[test]
     fn typed_times_parse_in_the_zone() {
         let tz = TimeZone::UTC;
+        let now = 1_790_000_000;
         assert_eq!(parse_time("now", &tz, 42), Ok(42));
-        assert_eq!(parse_time("2026-11-20 15:00", &tz, 0), Ok(1_795_186_800));
+        assert_eq!(parse_time("2026-11-20 15:00", &tz, now), Ok(1_795_186_800));
         assert_eq!(
-            parse_time("2026-11-20T15:00:00Z", &tz, 0),
+            parse_time("2026-11-20T15:00:00Z", &tz, now),
             Ok(1_795_186_800)
         );
         assert!(
-            parse_time("tuesday", &tz, 0)
+            parse_time("tuesday", &tz, now)
                 .unwrap_err()
                 .contains("tuesday")
         );
@@ -214,11 +257,26 @@ mod parse_tests {
             parse_since("7d", &tz, 1_000_000),
             Ok(1_000_000 - 7 * 86_400)
         );
-        assert_eq!(parse_since("2026-11-20", &tz, 0), Ok(1_795_132_800));
+        let now = 1_790_000_000;
+        assert_eq!(parse_since("2026-11-20", &tz, now), Ok(1_795_132_800));
         assert_eq!(
-            parse_until("2026-11-20", &tz, 0),
+            parse_until("2026-11-20", &tz, now),
             Ok(1_795_132_800 + 86_400)
         );
         assert!(parse_since("lately", &tz, 0).unwrap_err().contains("30d"));
+    }
+
+    #[test]
+    fn absurd_times_are_refused_not_overflowed() {
+        let tz = TimeZone::UTC;
+        let now = 1_795_132_800;
+        let e = parse_since("99999999999999d", &tz, now).unwrap_err();
+        assert!(e.contains("too far in the past"), "{e}");
+        let e = parse_until("9999-12-31", &tz, now).unwrap_err();
+        assert!(e.contains("too far in the future"), "{e}");
+        let e = parse_time("1900-01-01 00:00", &tz, now).unwrap_err();
+        assert!(e.contains("too far in the past"), "{e}");
+        assert!(offset("x", i64::MAX - 1, 10).is_err());
+        assert_eq!(parse_since("3d", &tz, now), Ok(now - 3 * 86_400));
     }
 }

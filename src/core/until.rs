@@ -2,7 +2,7 @@
 //! ("mon": the next one), "tomorrow", a date ("2026-12-01"), or any time `parse_time` reads.
 //! Days start at 09:00 local time, when the working day does.
 
-use crate::core::timefmt::{parse_duration, parse_time, weekday};
+use crate::core::timefmt::{in_range, offset, parse_duration, parse_time, weekday};
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 
@@ -18,7 +18,7 @@ pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
         )
     };
     let at = if let Some(secs) = parse_duration(&t) {
-        now + secs
+        offset(s, now, secs)?
     } else {
         let today = jiff::Timestamp::from_second(now)
             .map_err(|_| bad())?
@@ -46,9 +46,14 @@ pub fn parse_until(s: &str, tz: &TimeZone, now: i64) -> Result<i64, String> {
                 .map_err(|_| bad())?
                 .timestamp()
                 .as_second(),
-            None => parse_time(s, tz, now).map_err(|_| bad())?,
+            None => match parse_time(s, tz, now) {
+                Err(e) if e.contains("too far") => return Err(e),
+                r => r.map_err(|_| bad())?,
+            },
         }
     };
+    // No snooze longer than ten years: a typo, not a plan.
+    let at = in_range(s, at, now)?;
     if at <= now {
         return Err(format!("{s:?} is not in the future"));
     }
@@ -87,5 +92,25 @@ mod tests {
         assert!(e.contains("someday") && e.contains("3d"), "{e}");
         assert!(parse_until("monk", &tz, NOW).is_err());
         assert!(parse_until("0d", &tz, NOW).is_err());
+    }
+
+    #[test]
+    fn absurd_spans_and_dates_are_refused() {
+        let tz = TimeZone::UTC;
+        for s in [
+            "99999999999999d",
+            "9999999999w",
+            "11y",
+            "2999-01-01",
+            "2040-01-01 10:00",
+        ] {
+            let r = parse_until(s, &tz, NOW);
+            assert!(r.is_err(), "{s}: {r:?}");
+        }
+        let e = parse_until("99999999999999d", &tz, NOW).unwrap_err();
+        assert!(e.contains("too far in the future"), "{e}");
+        let e = parse_until("2999-01-01", &tz, NOW).unwrap_err();
+        assert!(e.contains("too far in the future"), "{e}");
+        assert!(parse_until("520w", &tz, NOW).is_ok());
     }
 }

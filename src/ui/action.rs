@@ -145,4 +145,6 @@ pub enum Action {
     Sync(crate::core::imap::worker::SyncEvent),
     /// Another connection changed the database (`PRAGMA data_version` moved).
     DataChanged,
+    /// The IMAP server's copies of an erased person's mail: deleted (per folder) or why not.
+    ServerErased(Result<Vec<(String, usize)>, String>),
 }

@@ -295,8 +295,16 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
                 &identity,
                 &session.draft,
                 &mid,
-                std::time::SystemTime::now(),
-            ) {
+                crate::core::clock::system_time(),
+            )
+            .and_then(|r| {
+                compose::check_size(
+                    r.len() as u64,
+                    s.max_message_size,
+                    "[smtp] max_message_size",
+                )
+                .map(|()| r)
+            }) {
                 Ok(r) => r,
                 Err(e) => {
                     s.notice = Some(format!("not sent: {e}; the draft is kept"));

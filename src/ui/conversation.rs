@@ -115,6 +115,12 @@ fn delivery_text(d: &crate::core::store::Delivery, tz: &TimeZone) -> String {
         "sent" if d.sent_copy_state == "pending" => "[sent · Sent copy pending]".into(),
         "sent" => "[sent]".into(),
         "failed" => format!("[failed: {err}]"),
+        "unknown" => format!(
+            "[may have been sent at {}: the server did not confirm it twice; `rapport outbox retry` sends it again, `mark-sent` records it as sent]",
+            d.data_at
+                .map(|t| crate::core::timefmt::long_date(t, tz))
+                .unwrap_or_default()
+        ),
         "cancelled" => format!("[not sent: {err}]"),
         other => format!("[{other}]"),
     }

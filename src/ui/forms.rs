@@ -461,10 +461,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
             if form.text("Confirm") != *address {
                 return Err(format!("type {address} exactly to confirm"));
             }
-            let n = s.store.erase(*candidate, &actor, "").map_err(err)?;
-            Ok(format!(
-                "erased ({n} messages); their messages remain on the IMAP server"
-            ))
+            crate::ui::erase::submit(s, *candidate, &actor)
         }
         Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
         Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {

@@ -37,7 +37,7 @@ impl Watch {
             }
             Ok(_) => false,
             Err(e) => {
-                tracing::warn!("cannot ask the database for changes: {e}");
+                tracing::warn!("cannot ask the database for changes: {}", e.for_log());
                 false
             }
         }

@@ -4,6 +4,8 @@
 pub mod action;
 pub mod compose;
 pub mod conversation;
+pub mod editor_draft;
+pub mod erase;
 pub mod form;
 pub mod forms;
 pub mod keymap;

@@ -64,7 +64,7 @@ pub fn announce(s: &mut State, now: i64) -> Option<Command> {
 pub fn refresh(s: &mut State, now: i64) {
     match s.store.presence_of_others(&s.session, now) {
         Ok(v) => s.others = v,
-        Err(e) => tracing::warn!("cannot read presence: {e}"),
+        Err(e) => tracing::warn!("cannot read presence: {}", e.for_log()),
     }
 }
 

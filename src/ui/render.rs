@@ -104,7 +104,10 @@ fn title_bar(s: &State, f: &mut Frame, r: Rect) {
         rest.push_str(&format!("· search: {q} "));
     }
     let sync = sync_text(s);
-    let avail = (r.width as usize).saturating_sub(9 + width(&right));
+    // Mail arrived from someone erased on request: the team must know (`rapport erased-mail`).
+    let erased = (s.erased_arrivals > 0).then(|| format!("⊗ {} from erased ", s.erased_arrivals));
+    let avail = (r.width as usize)
+        .saturating_sub(9 + width(&right) + erased.as_ref().map_or(0, |e| width(e)));
     let sync_w = sync
         .as_ref()
         .map(|(t, _)| width(t) + 3)
@@ -112,6 +115,9 @@ fn title_bar(s: &State, f: &mut Frame, r: Rect) {
         .min(avail / 2);
     left.push(Span::raw(truncate(&rest, avail.saturating_sub(sync_w))));
     let mut spans = left;
+    if let Some(e) = erased {
+        spans.push(Span::styled(e, s.theme.danger()));
+    }
     if let Some((text, style)) = sync {
         spans.push(Span::raw("· "));
         spans.push(Span::styled(

@@ -35,8 +35,29 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 pub struct Workers {
     pub sync: Option<Receiver<SyncEvent>>,
     pub delivery: Option<(std::sync::mpsc::Sender<()>, Receiver<DeliveryEvent>)>,
-    /// Where draft files for the external editor go (the data dir).
-    pub drafts_dir: Option<std::path::PathBuf>,
+    /// The IMAP server an erasure deletes on (`erase_on_server = true`), and the channel its
+    /// thread answers on.
+    pub erase_server: Option<ServerEraser>,
+}
+
+/// Deleted per folder, or why not.
+type ServerErased = Result<Vec<(String, usize)>, String>;
+
+pub struct ServerEraser {
+    pub endpoint: crate::core::imap::connect::Endpoint,
+    done: (
+        std::sync::mpsc::Sender<ServerErased>,
+        Receiver<ServerErased>,
+    ),
+}
+
+impl ServerEraser {
+    pub fn new(endpoint: crate::core::imap::connect::Endpoint) -> ServerEraser {
+        ServerEraser {
+            endpoint,
+            done: std::sync::mpsc::channel(),
+        }
+    }
 }
 
 pub fn run(mut state: State, workers: Workers) -> anyhow::Result<()> {
@@ -50,6 +71,8 @@ pub fn run(mut state: State, workers: Workers) -> anyhow::Result<()> {
             .and_then(|mut t| event_loop(&mut t, &mut state, &workers)),
         Err(e) => Err(e.into()),
     };
+    // The loop is over: the watchdog must not end the process during the clean-up below.
+    ALIVE.store(u64::MAX, Ordering::Relaxed);
     // Colleagues stop seeing this session at once rather than after it goes stale.
     let _ = state.store.clear_presence(&state.session.clone());
     let restored = restore();
@@ -58,13 +81,117 @@ pub fn run(mut state: State, workers: Workers) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Leaves the alternate screen and raw mode and shows the cursor, if the TUI is active.
+/// Leaves the alternate screen and raw mode and shows the cursor, if the TUI is active. Both
+/// are tried even when the first fails (a terminal that is gone fails the write).
 pub fn restore() -> std::io::Result<()> {
     if ACTIVE.swap(false, Ordering::SeqCst) {
-        crossterm::execute!(std::io::stdout(), LeaveAlternateScreen, Show)?;
-        crossterm::terminal::disable_raw_mode()?;
+        let screen = crossterm::execute!(std::io::stdout(), LeaveAlternateScreen, Show);
+        let raw = crossterm::terminal::disable_raw_mode();
+        screen?;
+        raw?;
     }
     Ok(())
+}
+
+/// The terminal's input, watched for a hang-up. crossterm's reader never returns once the
+/// terminal is gone (a read of 0 bytes or EIO makes it read again, at full CPU), and SIGHUP may
+/// not come (ignored, or the terminal closed some other way). So input is only handed to
+/// crossterm once poll(2) says there is some and the terminal is still there; a hang-up or an
+/// error ends the session, which then releases the sync lease and its presence as on quit.
+struct TtyWatch {
+    fd: std::os::fd::RawFd,
+    /// `/dev/tty` when stdin is not the terminal (crossterm reads it then).
+    _owned: Option<std::fs::File>,
+}
+
+impl TtyWatch {
+    fn open() -> std::io::Result<TtyWatch> {
+        use std::os::fd::AsRawFd;
+        // SAFETY: isatty only inspects the descriptor.
+        if unsafe { libc::isatty(libc::STDIN_FILENO) } == 1 {
+            return Ok(TtyWatch {
+                fd: libc::STDIN_FILENO,
+                _owned: None,
+            });
+        }
+        let f = std::fs::OpenOptions::new().read(true).open("/dev/tty")?;
+        Ok(TtyWatch {
+            fd: f.as_raw_fd(),
+            _owned: Some(f),
+        })
+    }
+
+    /// Waits up to `timeout` for input or a signal (a resize): true when crossterm should look,
+    /// false on timeout, an error when the terminal is gone.
+    fn wait(&self, timeout: Duration) -> std::io::Result<bool> {
+        let mut p = libc::pollfd {
+            fd: self.fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let ms = timeout.as_millis().min(i32::MAX as u128) as i32;
+        // SAFETY: one valid pollfd for the duration of the call.
+        let n = unsafe { libc::poll(&mut p, 1, ms) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            // A signal: SIGWINCH reaches crossterm through its own pipe.
+            return if e.kind() == std::io::ErrorKind::Interrupted {
+                Ok(true)
+            } else {
+                Err(e)
+            };
+        }
+        if p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            return Err(gone());
+        }
+        Ok(n > 0)
+    }
+
+    /// Whether the terminal has hung up, without waiting.
+    fn hung_up(fd: std::os::fd::RawFd) -> bool {
+        let mut p = libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        };
+        // SAFETY: as above.
+        let n = unsafe { libc::poll(&mut p, 1, 0) };
+        n > 0 && p.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
+    }
+}
+
+fn gone() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the terminal is gone")
+}
+
+/// Seconds since the process started (monotonic), for the watchdog.
+fn uptime_secs() -> u64 {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs()
+}
+
+/// [`uptime_secs`] at the event loop's last turn, for the watchdog.
+static ALIVE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How long the loop may be stuck on a hung-up terminal before the watchdog ends the process.
+const STUCK: Duration = Duration::from_secs(5);
+
+/// The last resort: if the terminal hung up and the loop is stuck anyway (inside crossterm
+/// between our check and its read), the process exits; its lease then expires on its own.
+fn spawn_watchdog(fd: std::os::fd::RawFd) {
+    let _ = std::thread::Builder::new()
+        .name("rapport-tty-watchdog".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(Duration::from_secs(1));
+                let now = uptime_secs();
+                let last = ALIVE.load(Ordering::Relaxed);
+                if TtyWatch::hung_up(fd) && now.saturating_sub(last) >= STUCK.as_secs() {
+                    tracing::warn!("the terminal is gone and the inbox is stuck: exiting");
+                    std::process::exit(1);
+                }
+            }
+        });
 }
 
 /// A panic contained by `core::guard` (a parser choking on a message) is only logged. Any
@@ -74,12 +201,18 @@ pub fn install_panic_hook() {
     ONCE.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
+            // Only where it happened: a panic's message can quote the text it choked on
+            // (a string slice's panic does), and the log holds no candidate content.
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}", l.file(), l.line()))
+                .unwrap_or_else(|| "an unknown place".into());
             if crate::core::guard::is_guarded() {
-                tracing::warn!("contained panic: {info}");
+                tracing::warn!("contained panic at {at}");
                 return;
             }
             let _ = restore();
-            tracing::error!("panic: {info}");
+            tracing::error!("panic at {at}");
             previous(info);
         }));
     });
@@ -104,12 +237,17 @@ where
     for c in step(state, Action::PresenceTick) {
         side_effect(state, workers, c);
     }
+    let tty = TtyWatch::open()?;
+    ALIVE.store(uptime_secs(), Ordering::Relaxed);
+    spawn_watchdog(tty.fd);
     loop {
+        ALIVE.store(uptime_secs(), Ordering::Relaxed);
         if watch.due(WATCH) && watch.changed(&state.store) {
             for c in step(state, Action::DataChanged) {
                 side_effect(state, workers, c);
             }
         }
+        // A write error (the terminal is gone) ends the session like a hang-up.
         terminal.draw(|f| render(state, f))?;
         // Lets the terminal test check that a crash restores the terminal (debug builds only).
         #[cfg(debug_assertions)]
@@ -128,6 +266,13 @@ where
                 }
             }
         }
+        if let Some(e) = &workers.erase_server {
+            while let Ok(r) = e.done.1.try_recv() {
+                for c in step(state, Action::ServerErased(r)) {
+                    side_effect(state, workers, c);
+                }
+            }
+        }
         if let Some(rx) = &workers.sync {
             // Worker reports are picked up at least this often.
             timeout = timeout.min(Duration::from_millis(200));
@@ -142,8 +287,15 @@ where
                 continue;
             }
         }
-        if event::poll(timeout)? {
-            let action = match event::read()? {
+        let mut events = Vec::new();
+        if tty.wait(timeout)? {
+            // Everything crossterm has now: one read may hold several events.
+            while event::poll(Duration::ZERO)? {
+                events.push(event::read()?);
+            }
+        }
+        for ev in events {
+            let action = match ev {
                 Event::Key(k) => translate(state, &k),
                 Event::Resize(w, h) => Some(Action::Resize(w, h)),
                 _ => None,
@@ -155,9 +307,11 @@ where
                 for c in step(state, a) {
                     match c {
                         Command::Quit => return Ok(()),
-                        Command::Deliver | Command::Presence(_) => side_effect(state, workers, c),
+                        Command::Deliver | Command::Presence(_) | Command::EraseOnServer(_) => {
+                            side_effect(state, workers, c)
+                        }
                         Command::Edit(text) => {
-                            let done = edit_externally(terminal, state, workers, &text);
+                            let done = edit_externally(terminal, state, &text);
                             for c in step(state, Action::EditorDone(done)) {
                                 side_effect(state, workers, c);
                             }
@@ -201,58 +355,44 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) {
         }
         Command::Presence(p) => {
             if let Err(e) = state.store.set_presence(&p) {
-                tracing::warn!("cannot record presence: {e}");
+                tracing::warn!("cannot record presence: {}", e.for_log());
             }
         }
+        Command::EraseOnServer(copies) => match &workers.erase_server {
+            Some(e) => {
+                let (ep, tx) = (e.endpoint.clone(), e.done.0.clone());
+                std::thread::spawn(move || {
+                    let _ = tx.send(crate::core::actions::erase::delete_on_server(&ep, &copies));
+                });
+            }
+            None => state.notice = Some("no IMAP server to erase on".into()),
+        },
         Command::Quit | Command::Edit(_) => {}
     }
 }
 
-/// Hands the terminal to $VISUAL/$EDITOR on a private draft file, then takes it back: leave
-/// the alternate screen and raw mode, run the editor, restore both and redraw everything.
+/// Hands the terminal to $VISUAL/$EDITOR on a private draft file (see `editor_draft`), then
+/// takes it back: leave the alternate screen and raw mode, run the editor, restore both and
+/// redraw everything.
 fn edit_externally<B: ratatui::backend::Backend>(
     terminal: &mut Terminal<B>,
     state: &State,
-    workers: &Workers,
     text: &str,
 ) -> Result<String, String>
 where
     B::Error: Send + Sync + 'static,
 {
     let editor = state.editor.clone().ok_or("no editor configured")?;
-    let dir = workers
-        .drafts_dir
-        .clone()
-        .unwrap_or_else(std::env::temp_dir);
-    let file = tempfile::Builder::new()
-        .prefix("rapport-draft-")
-        .suffix(".txt")
-        .tempfile_in(&dir)
-        .map_err(|e| format!("cannot create a draft file in {}: {e}", dir.display()))?;
-    // In a team's shared data dir, a draft left behind by a crash is the group's like any file.
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = crate::core::shared_dir::file_mode(&dir);
-        let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(mode));
-    }
-    std::fs::write(file.path(), text).map_err(|e| e.to_string())?;
+    let mut draft = crate::ui::editor_draft::DraftFile::create(text)?;
     let _ = restore();
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("rapport-editor")
-        .arg(file.path())
-        .status();
+    let ran = draft.run_editor(&editor);
     // Take the terminal back whatever happened.
     let _ = crossterm::terminal::enable_raw_mode();
     ACTIVE.store(true, Ordering::SeqCst);
     let _ = crossterm::execute!(std::io::stdout(), EnterAlternateScreen, Hide);
     let _ = terminal.clear();
-    match status {
-        Ok(st) if st.success() => std::fs::read_to_string(file.path()).map_err(|e| e.to_string()),
-        Ok(st) => Err(format!("{editor} exited with {st}")),
-        Err(e) => Err(format!("cannot run {editor}: {e}")),
-    }
+    ran?;
+    draft.read_back()
 }
 
 /// A key event as an action: text for the search prompt, otherwise through the keymap.

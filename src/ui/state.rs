@@ -70,6 +70,9 @@ pub enum Command {
     Deliver,
     /// Tell colleagues' sessions what this one has open (written to the shared database).
     Presence(crate::core::store::Presence),
+    /// Delete an erased person's mail on the IMAP server, off the UI thread; answer with
+    /// `Action::ServerErased`.
+    EraseOnServer(Vec<(String, u32)>),
 }
 
 /// How many inbox rows are kept in memory around the selection; the rest stays in SQLite.
@@ -129,6 +132,16 @@ pub struct State {
     pub editor: Option<String>,
     /// From whom mail is sent (None: this data dir cannot send).
     pub identity: Option<crate::core::compose::Identity>,
+    /// The largest message queued (`[smtp] max_message_size`).
+    pub max_message_size: u64,
+    /// The data dir (the demo's own files go with an erasure).
+    pub data_dir: Option<std::path::PathBuf>,
+    /// Set when the team erases on the IMAP server too (`erase_on_server = true`).
+    pub erase_on_server: bool,
+    /// Mail that arrived from erased addresses and nobody acknowledged (title bar flag).
+    pub erased_arrivals: i64,
+    /// Commands a submitted form asks the runner for.
+    pub after_submit: Vec<Command>,
     /// The draft being written.
     pub compose: Option<crate::ui::compose::Session>,
     /// The message `r` replies to: the newest one at or above the bottom of the view.
@@ -227,11 +240,16 @@ impl State {
             sync: SyncStatus::Off,
             actor: "recruiter".into(),
             interest_vocabulary: Vec::new(),
+            max_message_size: crate::core::config::DEFAULT_MAX_MESSAGE_SIZE,
             merge_mark: None,
             show_history: false,
             ledger: Vec::new(),
             editor: None,
             identity: None,
+            data_dir: None,
+            erase_on_server: false,
+            after_submit: Vec::new(),
+            erased_arrivals: 0,
             compose: None,
             selected_message: None,
             conv_anchors: Vec::new(),

@@ -91,6 +91,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             }
         },
         Action::Sync(ev) => sync_event(s, ev),
+        Action::ServerErased(result) => crate::ui::erase::server_done(s, result),
         // Another process (a colleague, the sync) committed: what is on screen is read again.
         Action::DataChanged => {
             let c = s.profile.as_ref().map(|p| p.id);
@@ -211,6 +212,7 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
                     s.mode = Mode::Normal;
                     s.notice = Some(done);
                     reload_keeping(s, form_candidate(&form));
+                    return std::mem::take(&mut s.after_submit);
                 }
                 Err(e) => {
                     if let Mode::Form(f) = &mut s.mode {
@@ -594,12 +596,13 @@ fn set_search(s: &mut State, text: Option<String>) {
 }
 
 fn report(s: &mut State, e: StoreError) {
-    tracing::error!("{e}");
+    tracing::error!("{}", e.for_log());
     s.notice = Some(format!("error: {e}"));
 }
 
 /// Re-reads the count and the window around the selection, then the selected candidate.
 pub fn reload_list(s: &mut State) {
+    s.erased_arrivals = s.store.unacknowledged_suppressed_arrivals().unwrap_or(0);
     let q = s.query();
     match s.store.inbox_count(&q) {
         Ok(n) => s.total = n,

@@ -153,18 +153,22 @@ ca_file = "{}"
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// How many messages `user`'s mailbox holds now.
+    pub fn count(&self, user: &str, mailbox: &str) -> usize {
+        let out = self.doveadm(&[
+            "-f", "flow", "mailbox", "status", "-u", user, "messages", mailbox,
+        ]);
+        out.split("messages=")
+            .nth(1)
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
     /// Waits until `user`'s mailbox holds `n` messages (delivery is asynchronous).
     pub fn wait_count(&self, user: &str, mailbox: &str, n: usize) {
         let start = std::time::Instant::now();
         loop {
-            let out = self.doveadm(&[
-                "-f", "flow", "mailbox", "status", "-u", user, "messages", mailbox,
-            ]);
-            let count: usize = out
-                .split("messages=")
-                .nth(1)
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
+            let count = self.count(user, mailbox);
             if count >= n {
                 return;
             }

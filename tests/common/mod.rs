@@ -1,8 +1,10 @@
 //! Shared test fixtures: the demo mailbox at a fixed moment, and UI state over it.
 #![allow(dead_code)]
 
+pub mod attack;
 pub mod mail;
 pub mod team;
+pub mod terminal;
 
 use rapport::core::demo::{DemoConfig, generate};
 use rapport::core::demo_install::fill;
@@ -36,6 +38,22 @@ pub fn store_with_team(shared: &str, alice: &str) -> (tempfile::TempDir, Store) 
 
 /// Fri 20 Nov 2026 15:00 UTC: the demo's fixed "now" in tests.
 pub const ANCHOR: i64 = 1_795_186_800;
+
+/// `RAPPORT_NOW` for the binary: the same fixed "now" as [`ANCHOR`], so no test of the real
+/// binary depends on today's date.
+pub const CLOCK: (&str, &str) = ("RAPPORT_NOW", "1795186800");
+
+/// The same, as a shell assignment for commands run inside tmux.
+pub fn clock_env() -> String {
+    format!("{}={}", CLOCK.0, CLOCK.1)
+}
+
+/// The rapport binary under test, its clock at [`ANCHOR`].
+pub fn rapport_bin() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
+    c.env(CLOCK.0, CLOCK.1);
+    c
+}
 
 pub fn demo_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -89,5 +107,56 @@ pub fn type_in_editor(s: &mut State, text: &str) {
             s,
             Action::ComposeKey(crossterm::event::KeyEvent::from(code)),
         );
+    }
+}
+
+/// Whether a test that needs root (mounting a file system) can run: false (after saying why)
+/// when it cannot, except under CI (`CI=true`), where it fails instead of passing.
+pub fn root_or_skip() -> bool {
+    if team::is_root() {
+        return true;
+    }
+    assert!(!team::ci(), "this test needs root and CI=true");
+    eprintln!("skipped: not running as root");
+    false
+}
+
+/// A tmpfs of `size` (like "2m") mounted on `dir` (made if missing), unmounted when dropped.
+pub struct Tmpfs(pub std::path::PathBuf);
+
+impl Tmpfs {
+    pub fn mount(dir: &std::path::Path, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(dir).unwrap();
+        let st = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir)
+            .status()
+            .unwrap();
+        assert!(st.success(), "mount -t tmpfs failed");
+        Tmpfs(dir.to_owned())
+    }
+    /// Gives it more room (space freed).
+    pub fn resize(&self, size: &str) {
+        let st = std::process::Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .status()
+            .unwrap();
+        assert!(st.success(), "remount failed");
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.0)
+            .status();
     }
 }

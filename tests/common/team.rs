@@ -75,7 +75,25 @@ pub fn users() -> Result<(), String> {
     .clone()
 }
 
-/// A data dir set up as the README says (group-owned, setgid, 2770), inside a folder other
+/// Whether a test that needs other OS users can run: false (after saying why) when it cannot,
+/// except under CI (`CI=true`), where a test that cannot run fails instead of passing.
+pub fn users_or_skip() -> bool {
+    match users() {
+        Ok(()) => true,
+        Err(why) if ci() => panic!("this test needs other OS users and CI=true: {why}"),
+        Err(why) => {
+            eprintln!("skipped: {why}");
+            false
+        }
+    }
+}
+
+/// Whether the tests run under CI, where nothing may be skipped.
+pub fn ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A data dir set up as the README says (group-owned, setgid and sticky, 3770), inside a folder other
 /// users can traverse. Without root it is shared with the user's own group.
 pub fn shared_data_dir() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::Builder::new()
@@ -92,7 +110,7 @@ pub fn shared_data_dir() -> (tempfile::TempDir, PathBuf) {
                 .success()
         );
     }
-    std::fs::set_permissions(&data, PermissionsExt::from_mode(0o2770)).unwrap();
+    std::fs::set_permissions(&data, PermissionsExt::from_mode(0o3770)).unwrap();
     (tmp, data)
 }
 
@@ -106,6 +124,7 @@ pub fn rapport_as(user: Option<&str>, data: &Path, args: &[&str]) -> Command {
         }
         None => Command::new(BIN),
     };
+    c.env(super::CLOCK.0, super::CLOCK.1);
     c.arg("--data-dir")
         .arg(data)
         .args(args)

@@ -43,6 +43,8 @@ pub struct Brought {
     pub new: usize,
     /// Already stored (the same message in another folder, or fetched again).
     pub known: usize,
+    /// About someone erased on request: only where it is was recorded.
+    pub suppressed: usize,
 }
 
 type Batch<T> = Result<(usize, Vec<T>), SyncError>;
@@ -85,27 +87,44 @@ pub fn bring_in(
         // Freeing thousands of strings is not the writer's job either.
         let (spent_tx, spent_rx) = channel::<Vec<Incoming>>();
         scope.spawn(move || spent_rx.into_iter().for_each(drop));
-        let mut out = vec![Brought::default(); wanted.len()];
-        let mut done = vec![0; wanted.len()];
-        let mut steps = IndexSteps::default();
-        let mut carry = None;
-        while let Some((i, batch)) = next_write(&rx, &mut carry)? {
-            done[i] += batch.len();
-            let written = store.write_batch(&batch)?;
-            let _ = spent_tx.send(batch);
-            out[i].new += written.inserted;
-            out[i].known += written.duplicates;
-            // A deferred search index catches up in steps while the next batches download,
-            // instead of all at the end.
-            steps.stored(store, written.inserted)?;
-            progress(&Progress {
-                folder: wanted[i].name.to_string(),
-                done: done[i],
-                total: wanted[i].uids.len(),
-            });
-        }
-        Ok(out)
+        let written = write_all(rx, store, wanted, progress, spent_tx);
+        // `rx` is gone now: when writing failed (disk full, a read-only file system), the
+        // parser's next hand-over fails and it stops, then so does the fetcher, and the
+        // scope ends instead of waiting for threads blocked on full channels.
+        written
     })
+}
+
+/// The writer: stores every parsed batch until the others are done or a write fails. Takes
+/// the receiver so that returning drops it.
+fn write_all(
+    rx: Receiver<Batch<Incoming>>,
+    store: &mut Store,
+    wanted: &[Wanted],
+    progress: &mut dyn FnMut(&Progress),
+    spent_tx: std::sync::mpsc::Sender<Vec<Incoming>>,
+) -> Result<Vec<Brought>, SyncError> {
+    let mut out = vec![Brought::default(); wanted.len()];
+    let mut done = vec![0; wanted.len()];
+    let mut steps = IndexSteps::default();
+    let mut carry = None;
+    while let Some((i, batch)) = next_write(&rx, &mut carry)? {
+        done[i] += batch.len();
+        let written = store.write_batch(&batch)?;
+        let _ = spent_tx.send(batch);
+        out[i].new += written.inserted;
+        out[i].known += written.duplicates;
+        out[i].suppressed += written.suppressed;
+        // A deferred search index catches up in steps while the next batches download,
+        // instead of all at the end.
+        steps.stored(store, written.inserted)?;
+        progress(&Progress {
+            folder: wanted[i].name.to_string(),
+            done: done[i],
+            total: wanted[i].uids.len(),
+        });
+    }
+    Ok(out)
 }
 
 /// The next transaction to write: the batches of one folder gathered until there are

@@ -20,6 +20,17 @@ pub enum SyncError {
     Store(#[from] StoreError),
 }
 
+impl SyncError {
+    /// The error as the log may hold it (see `StoreError::for_log`); server text in IMAP
+    /// errors is escaped by the log writer.
+    pub fn for_log(&self) -> String {
+        match self {
+            SyncError::Store(e) => e.for_log(),
+            e => e.to_string(),
+        }
+    }
+}
+
 impl From<imap::Error> for SyncError {
     fn from(e: imap::Error) -> Self {
         SyncError::Imap(e.into())
@@ -49,6 +60,8 @@ pub struct FolderReport {
     pub new: usize,
     /// Already stored (the same message in another folder, or fetched again).
     pub known: usize,
+    /// About someone erased on request: only where it is was recorded.
+    pub suppressed: usize,
     pub expunged: usize,
     pub flags_changed: usize,
     /// UIDVALIDITY changed and the folder was fetched anew.
@@ -201,8 +214,7 @@ fn plan_folder(
             .iter()
             .filter_map(|f| f.uid.map(|u| (u, flags_text(f), f.mod_seq())))
             .collect();
-        report.flags_changed = changes.len();
-        store.update_flags(state.id, &changes)?;
+        report.flags_changed = store.update_flags(state.id, &changes)?;
     }
 
     // New mail: every UID above the highest we hold. ("n:*" always returns the highest
@@ -280,6 +292,7 @@ pub fn sync_all(
             reports.push(FolderReport {
                 new: b.new,
                 known: b.known,
+                suppressed: b.suppressed,
                 ..plan.report
             });
         }
@@ -300,7 +313,18 @@ impl std::fmt::Display for FolderReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {} new", self.name, self.new)?;
         if self.known > 0 {
-            write!(f, ", {} already stored", self.known)?;
+            write!(
+                f,
+                ", {} already stored (duplicates folded, each one logged)",
+                self.known
+            )?;
+        }
+        if self.suppressed > 0 {
+            write!(
+                f,
+                ", {} about addresses erased on request (not stored)",
+                self.suppressed
+            )?;
         }
         if self.expunged > 0 {
             write!(f, ", {} expunged", self.expunged)?;

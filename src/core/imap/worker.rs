@@ -154,7 +154,10 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
                 POLL
             }
             Err(e) if e.is_permanent() => {
-                tracing::error!("sync stopped: {e}");
+                tracing::error!(
+                    "IMAP: sync stopped: {}",
+                    crate::core::logging::server_text(&e.for_log())
+                );
                 lease.resign();
                 let _ = events.send(SyncEvent::Stopped {
                     reason: e.to_string(),
@@ -165,7 +168,10 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
                 session = None;
                 let retry_in = backoff(attempt);
                 attempt += 1;
-                tracing::warn!("sync failed (retrying in {retry_in:?}): {e}");
+                tracing::warn!(
+                    "IMAP: sync failed (retrying in {retry_in:?}): {}",
+                    crate::core::logging::server_text(&e.for_log())
+                );
                 if events
                     .send(SyncEvent::Offline {
                         reason: e.to_string(),
@@ -232,7 +238,10 @@ fn idle_loop(ep: &Endpoint, lease: &LeaseView, wake: &Sender<()>) {
             Ok(()) => return,
             Err(e) if e.is_permanent() => return,
             Err(e) => {
-                tracing::info!("IDLE connection lost: {e}");
+                tracing::warn!(
+                    "IMAP: IDLE connection lost: {}",
+                    crate::core::logging::server_text(&e.to_string())
+                );
                 // The sync thread is told too: mail may have arrived while we were away.
                 if wake.send(()).is_err() {
                     return;

@@ -133,13 +133,17 @@ fn is_body_type(mime: &str) -> bool {
     matches!(mime, "text/plain" | "text/html") || !mime.contains('/')
 }
 
-/// Content-Disposition attachment or a file name. (Other parts are listed as attachments too,
-/// see [`attachments_of`], but these are never read as body text.)
+/// Content-Disposition attachment, or a file name on a part that is not plain text or HTML.
+/// (Other parts are listed as attachments too, see [`attachments_of`], but these are never
+/// read as body text.) Text or HTML with a file name but no `attachment` disposition is shown
+/// inline by mail clients, so it is body text here too.
 fn is_attachment(p: &ParsedMail<'_>) -> bool {
     let disp = p.get_content_disposition();
-    disp.disposition == DispositionType::Attachment
-        || disp.params.contains_key("filename")
-        || p.ctype.params.contains_key("name")
+    if disp.disposition == DispositionType::Attachment {
+        return true;
+    }
+    let named = disp.params.contains_key("filename") || p.ctype.params.contains_key("name");
+    named && !matches!(p.ctype.mimetype.as_str(), "text/plain" | "text/html")
 }
 
 /// Whether a leaf part is listed as an attachment rather than read as body text.
@@ -160,12 +164,29 @@ fn attachments_of(mail: &ParsedMail<'_>) -> Vec<Attachment> {
             continue;
         }
         out.push(Attachment {
-            name: attachment_name(p),
+            name: labelled_name(mime, attachment_name(p)),
             mime: sanitize_line(mime).to_lowercase(),
             size: decoded_size(p),
         });
     }
     out
+}
+
+/// Signature and calendar parts are not files a candidate sent (a CV, a portfolio): their
+/// name says what they are, so nobody opens `smime.p7s` looking for a CV.
+pub(super) fn labelled_name(mime: &str, name: String) -> String {
+    let label = match mime.to_ascii_lowercase().as_str() {
+        "application/pgp-signature" => "PGP signature",
+        "application/pkcs7-signature" | "application/x-pkcs7-signature" => "S/MIME signature",
+        "application/pgp-keys" => "PGP key",
+        "text/calendar" | "application/ics" => "calendar invitation",
+        _ => return name,
+    };
+    if name == "unnamed" {
+        format!("[{label}]")
+    } else {
+        format!("[{label}] {name}")
+    }
 }
 
 pub(super) fn attachment_name(p: &ParsedMail<'_>) -> String {

@@ -126,9 +126,9 @@ fn base64_lenient(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A text part as a string: transfer encoding undone, charset applied. Undeclared or
-/// ASCII/UTF-8-declared text is read as UTF-8 with invalid bytes taken as Windows-1252; other
-/// charsets go through mailparse (encoding_rs labels). Mislabelled UTF-8 is detected.
+/// A text part as a string: transfer encoding undone, charset applied to the whole part (a
+/// stateful charset such as ISO-2022-JP keeps its state across line ends). See
+/// [`decode_charset`] for how the label is trusted.
 pub(super) fn decode_text(p: &ParsedMail<'_>, problems: &mut Vec<String>) -> String {
     let bytes = match p.get_body_raw() {
         Ok(b) => Cow::Owned(b),
@@ -140,41 +140,95 @@ pub(super) fn decode_text(p: &ParsedMail<'_>, problems: &mut Vec<String>) -> Str
             lenient_transfer_decode(p)
         }
     };
-    let charset = p
-        .ctype
-        .params
-        .get("charset")
-        .map(|c| c.trim().to_ascii_lowercase());
-    let utf8_compatible = match charset.as_deref() {
-        None => true,
-        Some(c) => matches!(
-            c,
-            "" | "utf-8"
-                | "utf8"
-                | "us-ascii"
-                | "ascii"
-                | "ansi_x3.4-1968"
-                | "unknown-8bit"
-                | "x-unknown"
-                | "unknown"
-                | "default"
-        ),
-    };
-    if utf8_compatible {
-        return decode_lenient(&bytes).into_owned();
+    match p.ctype.params.get("charset") {
+        None => decode_lenient(&bytes).into_owned(),
+        Some(label) => decode_charset(label, &bytes),
     }
-    let decoded = match p.get_body() {
-        Ok(s) => s,
-        Err(_) => return decode_lenient(&bytes).into_owned(),
+}
+
+/// `bytes` in the charset `label` names. Labels of UTF-8 and ASCII (and unknown labels) read
+/// as UTF-8 with invalid bytes as Windows-1252. Any other label is trusted when the bytes
+/// decode in it without error, before any guess; when they do not, valid non-ASCII UTF-8 is
+/// taken for mislabelled UTF-8, and anything else is read in the label with replacements.
+pub(super) fn decode_charset(label: &str, bytes: &[u8]) -> String {
+    let label = label.trim().trim_matches('"').trim();
+    let Some(enc) = encoding_rs::Encoding::for_label(label.as_bytes()) else {
+        return decode_lenient(bytes).into_owned();
     };
-    // An unknown label makes mailparse read only ASCII (U+FFFD for the rest).
-    if decoded.contains('\u{FFFD}')
+    if enc == encoding_rs::UTF_8 || is_ascii_label(label) {
+        return decode_lenient(bytes).into_owned();
+    }
+    let bytes: Cow<'_, [u8]> = if enc == encoding_rs::ISO_2022_JP {
+        iso_2022_jp_line_ends(bytes)
+    } else {
+        Cow::Borrowed(bytes)
+    };
+    if let Some(s) = enc.decode_without_bom_handling_and_without_replacement(&bytes) {
+        return s.into_owned();
+    }
+    if !bytes.is_ascii()
         && let Ok(s) = std::str::from_utf8(&bytes)
-        && !s.contains('\u{FFFD}')
     {
         return s.to_string();
     }
-    decoded
+    enc.decode_without_bom_handling(&bytes).0.into_owned()
+}
+
+/// ISO-2022-JP must switch back to ASCII before a line ends, but mail clients often leave a
+/// two-byte mode on across lines, which a strict decoder rejects: switch back before each
+/// line end and on again after it.
+fn iso_2022_jp_line_ends(bytes: &[u8]) -> Cow<'_, [u8]> {
+    const TO_ASCII: &[u8] = b"\x1b(B";
+    let mut mode: Option<&[u8]> = None; // the escape of the two-byte mode in force
+    let mut fixed: Option<Vec<u8>> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == 0x1b && i + 2 < bytes.len() {
+            let esc = &bytes[i..i + 3];
+            match (esc[1], esc[2]) {
+                (b'$', b'B' | b'@') => mode = Some(&bytes[i..i + 3]),
+                (b'(', _) => mode = None,
+                _ => {}
+            }
+        }
+        if let Some(m) = mode
+            && (b == b'\n' || b == b'\r')
+        {
+            let out = fixed.get_or_insert_with(|| bytes[..i].to_vec());
+            out.extend_from_slice(TO_ASCII);
+            let end = bytes[i..]
+                .iter()
+                .position(|c| *c != b'\n' && *c != b'\r')
+                .map_or(bytes.len(), |n| i + n);
+            out.extend_from_slice(&bytes[i..end]);
+            // A line that switches modes itself needs nothing re-enabled.
+            if end < bytes.len() && bytes[end] != 0x1b {
+                out.extend_from_slice(m);
+            } else {
+                mode = None;
+            }
+            i = end;
+            continue;
+        }
+        if let Some(out) = fixed.as_mut() {
+            out.push(b);
+        }
+        i += 1;
+    }
+    match fixed {
+        Some(v) => Cow::Owned(v),
+        None => Cow::Borrowed(bytes),
+    }
+}
+
+/// Labels that mean ASCII, which encoding_rs maps to Windows-1252 (as browsers do).
+fn is_ascii_label(label: &str) -> bool {
+    let l = label.to_ascii_lowercase();
+    matches!(
+        l.as_str(),
+        "us-ascii" | "ascii" | "ansi_x3.4-1968" | "iso646-us" | "us"
+    )
 }
 
 /// Valid UTF-8 sequences as UTF-8, every other byte as Windows-1252.
@@ -182,11 +236,18 @@ pub(super) fn decode_lenient(bytes: &[u8]) -> Cow<'_, str> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Cow::Borrowed(s);
     }
+    // Dovecot serves a NUL byte as 0x80: when that is the only stray byte, it stands for NULs
+    // (shown as nothing, as a NUL read from a file is), not for a euro sign.
+    let only_nuls = bytes
+        .utf8_chunks()
+        .all(|c| c.invalid().iter().all(|&b| b == 0x80));
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
     for chunk in bytes.utf8_chunks() {
         out.push_str(chunk.valid());
         for &b in chunk.invalid() {
-            out.push(cp1252(b));
+            if !only_nuls {
+                out.push(cp1252(b));
+            }
         }
     }
     Cow::Owned(out)
@@ -270,10 +331,22 @@ mod tests {
     }
 
     #[test]
+    fn iso_2022_jp_across_line_ends() {
+        // "こんにちは" then, still in JIS X 0208 mode after the line end, "世界".
+        let jis = b"\x1b$B$3$s$K$A$O\r\n@$3&\x1b(B!";
+        assert_eq!(decode_charset("ISO-2022-JP", jis), "こんにちは\r\n世界!");
+        // A label is trusted when the bytes decode in it, before any UTF-8 guess.
+        assert_eq!(decode_charset("windows-1251", b"\xd0\xb8"), "Рё");
+        assert_eq!(decode_charset("iso-8859-1", b"Gr\xfc\xdfe"), "Grüße");
+    }
+
+    #[test]
     fn utf8_with_windows_1252_fallback() {
         assert_eq!(decode_lenient("Grüße".as_bytes()), "Grüße");
         assert_eq!(decode_lenient(b"Gr\xfc\xdfe"), "Grüße");
         assert_eq!(decode_lenient(b"\x93q\x94 \x80 \x81"), "“q” € \u{FFFD}");
+        // 0x80 alone is how Dovecot serves NUL bytes.
+        assert_eq!(decode_lenient(b"a\x80\x80b \xc3\xa4"), "ab ä");
         // Mixed: valid UTF-8 stays, the stray byte is read as Windows-1252.
         assert_eq!(
             decode_lenient(

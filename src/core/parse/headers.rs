@@ -1,11 +1,13 @@
 //! The header block: subject, ids, date and address headers.
 
-use mailparse::{MailAddr, MailHeader, addrparse_header, parse_header};
+use mailparse::MailHeader;
 
+use super::address::read_address_list;
 use super::decode::decode_lenient;
+use super::encoded_words::decode_encoded_words;
 use super::short;
 use crate::core::model::{Mailbox, ParsedMessage};
-use crate::core::sanitize::sanitize_line;
+use crate::core::sanitize::{is_invisible, sanitize_line};
 
 /// The headers kept in `ParsedMessage::headers`: those read here and by `automated`. The
 /// rest (Received, DKIM signatures, ...) are most of a header block and are not decoded.
@@ -91,25 +93,20 @@ pub(super) fn read_headers(headers: &[MailHeader<'_>], msg: &mut ParsedMessage) 
 }
 
 /// The decoded header value: raw UTF-8 (RFC 6532) when valid, otherwise the invalid bytes are
-/// read as Windows-1252 (a superset of Latin-1's printable range); RFC 2047 encoded words are
-/// decoded and folding is undone. Not sanitized yet.
+/// read as Windows-1252 (a superset of Latin-1's printable range); folding is undone and RFC
+/// 2047 encoded words are decoded (see `encoded_words`). Not sanitized yet.
 pub(super) fn header_value(h: &MailHeader<'_>) -> String {
-    with_utf8_header(h, |h| h.get_value())
+    decode_encoded_words(&unfolded(h))
 }
 
-/// Runs `f` on `h`, or on a re-encoded copy when the raw value is not valid UTF-8, so that
-/// mailparse never falls back to Latin-1 for bytes 0x80–0x9F (C1 controls, which would then
-/// be stripped) where Windows-1252 has letters and punctuation.
-fn with_utf8_header<R>(h: &MailHeader<'_>, f: impl Fn(&MailHeader<'_>) -> R) -> R {
-    let raw = h.get_value_raw();
-    if std::str::from_utf8(raw).is_ok() {
-        return f(h);
-    }
-    let mut buf = b"X: ".to_vec();
-    buf.extend_from_slice(decode_lenient(raw).as_bytes());
-    match parse_header(&buf) {
-        Ok((fixed, _)) => f(&fixed),
-        Err(_) => f(h),
+/// The raw value as text, unfolded, encoded words still encoded.
+fn unfolded(h: &MailHeader<'_>) -> String {
+    let raw = decode_lenient(h.get_value_raw());
+    // Unfolding removes the line break and keeps the whitespace after it (RFC 5322 §2.2.3).
+    if raw.contains(['\r', '\n']) {
+        raw.replace(['\r', '\n'], "").trim().to_string()
+    } else {
+        raw.trim().to_string()
     }
 }
 
@@ -164,7 +161,17 @@ fn parse_id_list(values: &[&str]) -> Vec<String> {
 fn bracketed_ids(value: &str) -> Vec<String> {
     let mut ids = Vec::new();
     let mut cur: Option<String> = None;
+    // Obsolete syntax allows comments inside the brackets (`<1234 @ local(blah) .example>`).
+    let mut comment = 0u32;
     for c in value.chars() {
+        if cur.is_some() && (comment > 0 || c == '(') {
+            match c {
+                '(' => comment += 1,
+                ')' => comment -= 1,
+                _ => {}
+            }
+            continue;
+        }
         match c {
             '<' => cur = Some(String::new()),
             '>' => {
@@ -194,7 +201,9 @@ fn bracketed_ids(value: &str) -> Vec<String> {
 fn parse_date(value: &str) -> Option<i64> {
     static STRICT: jiff::fmt::rfc2822::DateTimeParser =
         jiff::fmt::rfc2822::DateTimeParser::new().relaxed_weekday(true);
-    let v = value.trim();
+    // Comments are allowed around every token (`09:55:06 (EDT) -0600`); CFWS is one space.
+    let uncommented = without_comments(value);
+    let v = uncommented.trim();
     if let Ok(ts) = STRICT.parse_timestamp(v) {
         return Some(ts.as_second());
     }
@@ -223,62 +232,90 @@ fn parse_date(value: &str) -> Option<i64> {
     }
 }
 
-/// Every mailbox in every `name` header, groups flattened.
+/// `s` with `(comments)` (nested, with quoted pairs) replaced by a space and whitespace runs
+/// collapsed.
+fn without_comments(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    let mut escaped = false;
+    for c in s.chars() {
+        if depth > 0 {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 {
+                out.push(' ');
+            }
+            continue;
+        }
+        if c == '(' {
+            depth = 1;
+            continue;
+        }
+        out.push(c);
+    }
+    // Obsolete syntax allows CFWS around the colons of the time too (`09 : 55 : 06`).
+    out.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" :", ":")
+        .replace(": ", ":")
+}
+
+/// Every mailbox in every `name` header, groups flattened (see `address`).
 fn addresses(headers: &[MailHeader<'_>], name: &str, problems: &mut Vec<String>) -> Vec<Mailbox> {
     let mut out = Vec::new();
     let matching = headers
         .iter()
         .filter(|h| h.get_key_ref().trim().eq_ignore_ascii_case(name));
     for h in matching {
-        // Control characters or stray escapes can derail the address parser; retry on the
-        // sanitized text before falling back to a plain scan.
-        let parsed = with_utf8_header(h, addrparse_header)
-            .or_else(|e| mailparse::addrparse(&sanitize_line(&header_value(h))).map_err(|_| e));
-        match parsed {
-            Ok(list) => {
-                for a in list.iter() {
-                    match a {
-                        MailAddr::Single(s) => {
-                            push_mailbox(&mut out, s.display_name.as_deref(), &s.addr)
-                        }
-                        MailAddr::Group(g) => {
-                            for s in &g.addrs {
-                                push_mailbox(&mut out, s.display_name.as_deref(), &s.addr);
-                            }
-                        }
-                    }
-                }
-            }
-            Err(e) => {
-                let value = sanitize_line(&header_value(h));
-                problems.push(format!(
-                    "the {name} header could not be read ({e}): {:?}",
-                    short(&value)
-                ));
-                let found = scan_addresses(&value);
-                if found.is_empty() {
-                    // A bare local name such as "MAILER-DAEMON" is still worth keeping.
-                    let bare = value.trim_matches(|c: char| c == '<' || c == '>' || c == '"');
-                    if !bare.is_empty() && !bare.contains(char::is_whitespace) {
-                        push_mailbox(&mut out, None, bare);
-                    }
-                }
-                for a in found {
-                    push_mailbox(&mut out, None, &a);
-                }
+        let mut value = unfolded(h);
+        // Escape sequences hold `;` and `:`, which would split the list: remove them first.
+        // (Only then: sanitizing collapses the spaces of a quoted local part.)
+        if value.chars().any(char::is_control) {
+            value = sanitize_line(&value);
+        }
+        let before = out.len();
+        let (list, clean) = read_address_list(&value);
+        for m in list {
+            push_mailbox(&mut out, m.name.as_deref(), &m.address);
+        }
+        if !clean {
+            let shown = sanitize_line(&decode_encoded_words(&value));
+            problems.push(format!(
+                "the {name} header is malformed; read leniently: {:?}",
+                short(&shown)
+            ));
+        }
+        if out.len() == before {
+            // Nothing usable: still keep anything shaped like an address.
+            let shown = sanitize_line(&decode_encoded_words(&value));
+            for a in scan_addresses(&shown) {
+                push_mailbox(&mut out, None, &a);
             }
         }
     }
     out
 }
 
+/// Adds a mailbox with a sanitized name and a lower-cased address; one without an address is
+/// left out (the message then has no usable sender, and is still stored).
 fn push_mailbox(out: &mut Vec<Mailbox>, name: Option<&str>, addr: &str) {
-    let address: String = sanitize_line(addr)
-        .trim_matches(|c| matches!(c, ',' | ';' | ':'))
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '<' | '>'))
-        .flat_map(char::to_lowercase)
-        .collect();
+    // Only sanitized when it needs it: that collapses the spaces of `"john  smith"@x`.
+    let needs = addr.chars().any(|c| c.is_control() || is_invisible(c));
+    let address: String = if needs {
+        sanitize_line(addr)
+    } else {
+        addr.trim().to_string()
+    }
+    .trim_matches(|c| matches!(c, ',' | ';' | ':' | '<' | '>'))
+    .chars()
+    .flat_map(char::to_lowercase)
+    .collect();
     if address.is_empty() {
         return;
     }
@@ -319,6 +356,10 @@ mod tests {
         assert_eq!(bracketed_ids("<<a@b>>"), vec!["a@b"]);
         assert!(bracketed_ids("<> < >").is_empty());
         assert_eq!(parse_message_id("a b@c"), Some("b@c".into()));
+        assert_eq!(
+            parse_message_id("<1234   @   local(blah)  .machine .example>"),
+            Some("1234@local.machine.example".into())
+        );
     }
 
     #[test]
@@ -331,5 +372,17 @@ mod tests {
         assert_eq!(parse_date("nonsense"), None);
         assert_eq!(parse_date(""), None);
         assert_eq!(parse_date("Tue, 14 May 2024"), None);
+        assert_eq!(
+            parse_date("Fri, 21 Nov 1997 09:55:06 (EDT) -0600"),
+            parse_date("Fri, 21 Nov 1997 09:55:06 -0600")
+        );
+        assert_eq!(
+            parse_date("(Friday) Fri, 21 Nov (a (nested) one) 1997 09:55:06 -0600 (CST)"),
+            Some(880_127_706)
+        );
+        assert_eq!(
+            parse_date("Fri, 21 Nov 1997 09(comment):   55  :  06 -0600"),
+            Some(880_127_706)
+        );
     }
 }

@@ -21,6 +21,11 @@ pub(super) fn html_to_text(html: &str, problems: &mut Vec<String>) -> String {
         input = &input[..cut];
         problems.push("the HTML body is very large; only its beginning is shown".into());
     }
+    // Escape sequences written as character references (`&#27;[2J`) become real ones when
+    // the renderer decodes entities, after any sanitizing of the output could see them whole
+    // (the renderer drops the ESC and leaves `[2J`): remove them from the source first.
+    let defused = defuse_escapes(input);
+    let input: &str = &defused;
     if html_too_deep(input) {
         problems.push("the HTML body is nested too deeply to lay out; tags stripped".into());
         return strip_tags(input);
@@ -48,6 +53,78 @@ pub(super) fn html_to_text(html: &str, problems: &mut Vec<String>) -> String {
             strip_tags(input)
         }
     }
+}
+
+/// `html` with escape sequences removed, also those written as character references to ESC
+/// or the 8-bit CSI/OSC (`&#27;`, `&#x1B;`, `&#155;`, ...).
+fn defuse_escapes(html: &str) -> std::borrow::Cow<'_, str> {
+    // Most HTML has neither: look before copying (character references are common).
+    let b = html.as_bytes();
+    // ESC, or U+009B / U+009D (C2 9B and C2 9D in UTF-8), looked for in bytes (fast).
+    let raw_escape = b.contains(&0x1b)
+        || b.windows(2)
+            .any(|w| w[0] == 0xc2 && matches!(w[1], 0x9b | 0x9d));
+    if !raw_escape
+        && !html
+            .match_indices("&#")
+            .any(|(at, _)| escape_reference(&html[at..]))
+    {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut s = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("&#") {
+        s.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let after = &rest[2..];
+        let (hex, digits) = match after.strip_prefix(['x', 'X']) {
+            Some(h) => (true, h),
+            None => (false, after),
+        };
+        let len = digits
+            .chars()
+            .take_while(|c| {
+                if hex {
+                    c.is_ascii_hexdigit()
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            .count();
+        let value = u32::from_str_radix(&digits[..len.min(8)], if hex { 16 } else { 10 }).ok();
+        match value.and_then(char::from_u32) {
+            // Starters and terminators (BEL, ST), so a sequence ends where it would.
+            Some(
+                c @ ('\u{1b}' | '\u{07}' | '\u{9b}' | '\u{9c}' | '\u{9d}' | '\u{90}' | '\u{9e}'
+                | '\u{9f}'),
+            ) if len > 0 => {
+                s.push(c);
+                let consumed = 2 + usize::from(hex) + len;
+                let semi = usize::from(rest[consumed..].starts_with(';'));
+                rest = &rest[consumed + semi..];
+            }
+            _ => {
+                s.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    s.push_str(rest);
+    std::borrow::Cow::Owned(crate::core::sanitize::sanitize_text(&s))
+}
+
+/// Whether `s` starts with a character reference to a character that starts or ends an
+/// escape sequence.
+fn escape_reference(s: &str) -> bool {
+    let after = &s[2..];
+    let (radix, digits) = match after.strip_prefix(['x', 'X']) {
+        Some(h) => (16, h),
+        None => (10, after),
+    };
+    let len = digits.chars().take_while(|c| c.is_digit(radix)).count();
+    len > 0
+        && u32::from_str_radix(&digits[..len.min(8)], radix)
+            .is_ok_and(|v| matches!(v, 0x07 | 0x1b | 0x90 | 0x9b..=0x9f))
 }
 
 /// True when elements nest deeper than [`HTML_MAX_DEPTH`]: html2text's time grows with the
@@ -154,6 +231,16 @@ mod tests {
         assert!(html_too_deep(&"<div>".repeat(HTML_MAX_DEPTH + 1)));
         assert!(html_too_deep(&"<b><i>".repeat(HTML_MAX_DEPTH)));
         assert!(!html_too_deep("< < <> </ <1 <"));
+    }
+
+    #[test]
+    fn escapes_written_as_references_are_removed() {
+        let mut problems = Vec::new();
+        let t = html_to_text(
+            "<p>a&#27;[2J&#x1b;]0;title&#7;b &#X1B;[31mred&#0027;[0m &amp; &#233;</p>",
+            &mut problems,
+        );
+        assert_eq!(t.trim(), "ab red & é");
     }
 
     #[test]

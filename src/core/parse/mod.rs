@@ -7,9 +7,11 @@
 //!
 //! [`sanitize_text`]: crate::core::sanitize::sanitize_text
 
+mod address;
 mod automated;
 mod body;
 mod decode;
+mod encoded_words;
 mod headers;
 mod html;
 mod searchable;
@@ -38,8 +40,31 @@ pub use structure::{Leaf, prefix_has_text};
 pub fn parse_cut_message(prefix: &[u8], leaves: &[Leaf]) -> ParsedMessage {
     let mut msg = parse_message(prefix);
     msg.attachments = structure::attachments(leaves);
-    msg.content_hash = content_hash(&msg);
+    msg.content_hash = content_hash(&msg, prefix);
     msg
+}
+
+/// 1990-01-01: earlier Date headers are wrong clocks or forgeries, not old mail.
+pub const EARLIEST_DATE: i64 = 631_152_000;
+
+/// Drops an implausible Date (before 1990, or more than a day after the message arrived and
+/// after `now`) so the arrival time (INTERNALDATE, the file's time) stands in and the message
+/// is marked as undated: a year-0001 message must not top the inbox. The content hash keeps
+/// the header's date, so copies still match.
+pub fn settle_date(msg: &mut ParsedMessage, received_at: i64, now: i64) {
+    const DAY: i64 = 86_400;
+    let Some(d) = msg.date else { return };
+    let why = if d < EARLIEST_DATE {
+        "before 1990"
+    } else if d > received_at.max(now) + DAY {
+        "in the future"
+    } else {
+        return;
+    };
+    msg.date = None;
+    msg.problems.push(format!(
+        "the Date header is {why}; the time it arrived is shown instead"
+    ));
 }
 
 /// Parses a raw message. Never panics; see the module documentation.
@@ -65,7 +90,7 @@ pub fn parse_message(raw: &[u8]) -> ParsedMessage {
             for p in &mut msg.problems {
                 *p = sanitize_line(p);
             }
-            msg.content_hash = content_hash(&msg);
+            msg.content_hash = content_hash(&msg, raw);
             msg
         }
     }
@@ -99,8 +124,34 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
     let input = prepare_input(raw, &mut msg.problems);
     let input: &[u8] = &input;
 
+    if !has_header_block(input) {
+        // Text without a single header line (a note saved as a file): all of it is the body,
+        // rather than its first line read as a header and the rest lost.
+        msg.problems
+            .push("the message has no header block; shown as text".to_string());
+        msg.body = clean_body(&decode_lenient(input));
+        msg.content_hash = content_hash(&msg, raw);
+        for p in &mut msg.problems {
+            *p = sanitize_line(p);
+        }
+        return msg;
+    }
     let repaired: Vec<u8>;
-    let parsed = match parse_mail(input) {
+    // `multipart` without a subtype is multipart/mixed (mailparse only splits `multipart/…`):
+    // rare, so the input is only rewritten, and parsed again, when the parse shows one.
+    let with_subtypes: Vec<u8>;
+    let mut first = parse_mail(input);
+    if let Ok(m) = &first
+        && m.parts().any(|p| p.ctype.mimetype == "multipart")
+        && let Some(fixed) = multipart_without_subtype(input)
+    {
+        msg.problems.push(
+            "a Content-Type is \"multipart\" without a subtype; read as multipart/mixed".into(),
+        );
+        with_subtypes = fixed;
+        first = parse_mail(&with_subtypes);
+    }
+    let parsed = match first {
         Ok(m) => Some(m),
         Err(e) => {
             repaired = repair(input);
@@ -130,7 +181,7 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
     }
 
     msg.automated = is_automated(&msg, parsed.as_ref().map(|m| m.ctype.mimetype.as_str()));
-    msg.content_hash = content_hash(&msg);
+    msg.content_hash = content_hash(&msg, raw);
     // Problems quote message content (types, values); they are shown too.
     for p in &mut msg.problems {
         *p = sanitize_line(p);
@@ -154,6 +205,13 @@ fn headers_and_raw_body(input: &[u8], msg: &mut ParsedMessage) {
 /// Drops an mbox `From ` line, leading blank lines before a header block, and turns old
 /// Mac CR-only line ends into LF.
 fn prepare_input<'a>(raw: &'a [u8], problems: &mut Vec<String>) -> Cow<'a, [u8]> {
+    if let Some(utf8) = from_utf16(raw) {
+        problems.push("the whole message is in UTF-16; read as such".into());
+        let mut inner = Vec::new();
+        let out = prepare_input(&utf8, &mut inner).into_owned();
+        problems.extend(inner);
+        return Cow::Owned(out);
+    }
     let mut s = raw;
     // Leading whitespace before what looks like a header line.
     let ws = s
@@ -163,31 +221,134 @@ fn prepare_input<'a>(raw: &'a [u8], problems: &mut Vec<String>) -> Cow<'a, [u8]>
     if ws > 0 && looks_like_header_line(&s[ws..]) {
         s = &s[ws..];
     }
-    if s.starts_with(b"From ") && !looks_like_header_line(s) {
+    // An mbox separator, also one mangled into `>From ` by a mail store: never a header.
+    if (s.starts_with(b"From ") || s.starts_with(b">From ")) && !looks_like_header_line(s) {
         let end = s
             .iter()
             .position(|&b| b == b'\n')
             .map_or(s.len(), |i| i + 1);
         s = &s[end..];
     }
+    let mut out = Cow::Borrowed(s);
     if !s.contains(&b'\n') && s.contains(&b'\r') {
         problems.push("the message uses CR-only line ends".to_string());
-        return Cow::Owned(
+        out = Cow::Owned(
             s.iter()
                 .map(|&b| if b == b'\r' { b'\n' } else { b })
                 .collect(),
         );
     }
-    Cow::Borrowed(s)
+    out
 }
 
-/// "Name: …" where Name is a run of printable non-space ASCII.
+/// A copy where every `Content-Type: multipart` without a subtype says `multipart/mixed`
+/// (mailparse only splits `multipart/…` types); `None` when there is none.
+fn multipart_without_subtype(s: &[u8]) -> Option<Vec<u8>> {
+    const KEY: &[u8] = b"content-type:";
+    let mut fixes = Vec::new();
+    let mut line_start = 0;
+    while line_start < s.len() {
+        let end = s[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(s.len(), |i| line_start + i);
+        let line = &s[line_start..end];
+        if line.len() >= KEY.len() && line[..KEY.len()].eq_ignore_ascii_case(KEY) {
+            let rest = &line[KEY.len()..];
+            let ws = rest
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            let value = &rest[ws..];
+            if value.len() >= 9 && value[..9].eq_ignore_ascii_case(b"multipart") {
+                let after = value.get(9).copied();
+                if !matches!(after, Some(b'/')) {
+                    fixes.push(line_start + KEY.len() + ws + 9);
+                }
+            }
+        }
+        line_start = end + 1;
+    }
+    if fixes.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() + fixes.len() * 6);
+    let mut at = 0;
+    for f in fixes {
+        out.extend_from_slice(&s[at..f]);
+        out.extend_from_slice(b"/mixed");
+        at = f;
+    }
+    out.extend_from_slice(&s[at..]);
+    Some(out)
+}
+
+/// "Name: …" where Name is a run of printable non-space ASCII; obsolete syntax allows
+/// whitespace before the colon (`From  : …`, RFC 5322 §4.5).
 fn looks_like_header_line(s: &[u8]) -> bool {
     let name_len = s
         .iter()
         .take_while(|&&b| b.is_ascii_graphic() && b != b':')
         .count();
-    name_len > 0 && s.get(name_len) == Some(&b':')
+    let ws = s[name_len..]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    name_len > 0 && s.get(name_len + ws) == Some(&b':')
+}
+
+/// Whether any line before the first blank line looks like a header (an empty message has
+/// none and needs none).
+fn has_header_block(input: &[u8]) -> bool {
+    if input.iter().all(u8::is_ascii_whitespace) {
+        return true;
+    }
+    for (i, line) in input.split(|&b| b == b'\n').enumerate() {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            // A message may start with its blank line (no headers, then a body).
+            return i == 0;
+        }
+        if looks_like_header_line(line) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A message in UTF-16 (with a byte order mark, or ASCII headers with every other byte NUL),
+/// as UTF-8; `None` when it is not one.
+fn from_utf16(s: &[u8]) -> Option<Vec<u8>> {
+    let (enc, body) = match s {
+        [0xFF, 0xFE, rest @ ..] => (encoding_rs::UTF_16LE, rest),
+        [0xFE, 0xFF, rest @ ..] => (encoding_rs::UTF_16BE, rest),
+        _ => {
+            let head = &s[..s.len().min(64)];
+            if head.len() < 8 {
+                return None;
+            }
+            let pairs = head.chunks_exact(2);
+            if pairs
+                .clone()
+                .all(|p| p[1] == 0 && p[0].is_ascii() && p[0] != 0)
+            {
+                (encoding_rs::UTF_16LE, s)
+            } else if pairs
+                .clone()
+                .all(|p| p[0] == 0 && p[1].is_ascii() && p[1] != 0)
+            {
+                (encoding_rs::UTF_16BE, s)
+            } else {
+                return None;
+            }
+        }
+    };
+    Some(
+        enc.decode_without_bom_handling(body)
+            .0
+            .into_owned()
+            .into_bytes(),
+    )
 }
 
 /// A copy mailparse accepts: no leading spaces, lone CRs turned into LFs.
@@ -213,9 +374,18 @@ fn repair(input: &[u8]) -> Vec<u8> {
 
 /// Hex SHA-256 over sender address, date, subject, body and the attachment list: equal for
 /// copies of one message in several folders, different for another message reusing its id.
-fn content_hash(msg: &ParsedMessage) -> String {
+/// A parse with none of these (an empty file, text without headers, a message in UTF-16)
+/// would give every such message one hash, and all but one would be dropped as copies: the
+/// hash is then over the raw bytes.
+fn content_hash(msg: &ParsedMessage, raw: &[u8]) -> String {
     const SEP: &[u8] = b"\x1f"; // cannot occur in sanitized text
     let mut h = Sha256::new();
+    if is_degenerate(msg) {
+        h.update(b"rapport-raw-v1");
+        h.update(SEP);
+        h.update(raw);
+        return hex(&h.finalize());
+    }
     h.update(b"rapport-content-v1");
     h.update(SEP);
     h.update(
@@ -239,9 +409,20 @@ fn content_hash(msg: &ParsedMessage) -> String {
         h.update(SEP);
         h.update(format!("{}\x1e{}\x1e{}", a.name, a.mime, a.size).as_bytes());
     }
-    let digest = h.finalize();
+    hex(&h.finalize())
+}
+
+/// Nothing that tells one message from another: no sender, subject, text or attachment.
+fn is_degenerate(msg: &ParsedMessage) -> bool {
+    msg.from.is_none()
+        && msg.subject.trim().is_empty()
+        && msg.body.trim().is_empty()
+        && msg.attachments.is_empty()
+}
+
+fn hex(digest: &[u8]) -> String {
     let mut hex = String::with_capacity(64);
-    for b in digest.iter() {
+    for b in digest {
         hex.push(char::from_digit((b >> 4) as u32, 16).unwrap_or('0'));
         hex.push(char::from_digit((b & 0xf) as u32, 16).unwrap_or('0'));
     }

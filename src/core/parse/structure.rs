@@ -7,7 +7,7 @@
 //! (`body::is_listed`, `body::attachment_name`): each becomes a small MIME part of its
 //! own headers, and mailparse decodes its parameters as it would in the message.
 
-use super::body::{attachment_name, is_listed};
+use super::body::{attachment_name, is_listed, labelled_name};
 use crate::core::model::Attachment;
 use crate::core::sanitize::sanitize_line;
 use mailparse::{ParsedMail, parse_mail};
@@ -92,7 +92,7 @@ pub fn attachments(leaves: &[Leaf]) -> Vec<Attachment> {
         .filter_map(|leaf| {
             leaf.read(|p| {
                 is_listed(p).then(|| Attachment {
-                    name: attachment_name(p),
+                    name: labelled_name(&p.ctype.mimetype, attachment_name(p)),
                     mime: sanitize_line(&p.ctype.mimetype).to_lowercase(),
                     size: leaf.size(),
                 })

@@ -69,7 +69,7 @@ impl Store {
         let now = now_ms();
         let current = lease_row(&tx, name)?;
         let lease = match current {
-            Some(l) if l.who.holder != me.holder && l.expires_at > now => l,
+            Some(l) if l.who.holder != me.holder && l.expires_at > now && !holder_is_gone(&l) => l,
             Some(l) if l.who.holder == me.holder => {
                 tx.execute(
                     "UPDATE leases SET expires_at = ?2, actor = ?3, kind = ?4 WHERE name = ?1",
@@ -91,7 +91,12 @@ impl Store {
                     params![name, me.holder, me.actor, me.kind, now, now + ttl_ms],
                 )?;
                 if let Some(p) = previous {
-                    tracing::info!("took over the {name} lease from {} (expired)", p.describe());
+                    let why = if p.expires_at > now {
+                        "its process is gone"
+                    } else {
+                        "expired"
+                    };
+                    tracing::info!("took over the {name} lease from {} ({why})", p.describe());
                 }
                 Lease {
                     who: me.clone(),
@@ -117,8 +122,26 @@ impl Store {
 
     /// The lease `name` if someone holds it now (an expired lease is nobody's).
     pub fn lease(&self, name: &str) -> Result<Option<Lease>> {
-        Ok(lease_row(&self.conn, name)?.filter(|l| l.expires_at > now_ms()))
+        Ok(lease_row(&self.conn, name)?.filter(|l| l.expires_at > now_ms() && !holder_is_gone(l)))
     }
+}
+
+/// Whether the holder is a process of this host that no longer exists: its lease is taken at
+/// once instead of after the TTL. Only a definite "no such process" counts (EPERM means it
+/// lives under another user); a holder on another host is trusted until its lease expires.
+fn holder_is_gone(l: &Lease) -> bool {
+    let Some((pid, host)) = l.who.holder.split_once('@') else {
+        return false;
+    };
+    let Ok(pid) = pid.parse::<libc::pid_t>() else {
+        return false;
+    };
+    if pid <= 0 || host != crate::core::shared_dir::host() {
+        return false;
+    }
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
 }
 
 fn lease_row(conn: &rusqlite::Connection, name: &str) -> Result<Option<Lease>> {

@@ -5,6 +5,7 @@
 mod audit;
 mod checkpoints;
 mod data_rights;
+mod erasure;
 mod lease;
 mod outbox;
 mod people;
@@ -13,6 +14,7 @@ mod read;
 mod relations;
 pub mod schema;
 mod search_index;
+mod suppression;
 mod sync_state;
 mod teamwork;
 mod waits;
@@ -20,11 +22,13 @@ mod write;
 
 pub use audit::*;
 pub use data_rights::*;
+pub use erasure::*;
 pub use lease::*;
 pub use outbox::*;
 pub use presence::*;
 pub use read::*;
 pub use relations::*;
+pub use suppression::*;
 pub use sync_state::*;
 pub use teamwork::*;
 pub use waits::*;
@@ -66,10 +70,30 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("{0}")]
     Invalid(String),
+    /// A database file is a link or not a regular file (the message names it).
+    #[error("{source}")]
+    Unsafe { source: std::io::Error },
+    /// The data dir cannot be written at all (read-only file system or modes): reading
+    /// commands still work, writing ones stop with this.
+    #[error("{0}")]
+    ReadOnly(String),
     /// The data dir or a database file is not this user's to use (group membership, modes);
     /// the message says whose it is and the command that fixes it.
     #[error("{0}")]
     Denied(String),
+}
+
+impl StoreError {
+    /// The error as the log may hold it: `Invalid` messages can name a candidate (an address
+    /// that is not theirs, a value read back), so only their kind is logged.
+    pub fn for_log(&self) -> String {
+        match self {
+            StoreError::Invalid(_) => {
+                "refused or malformed data (details shown to the user only)".into()
+            }
+            e => e.to_string(),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -88,11 +112,102 @@ impl Store {
     /// the dir (see `core::shared_dir`): 0660 in a group-shared dir, else 0600.
     pub fn open_in(data_dir: &Path) -> Result<Store> {
         create_private_dir(data_dir)?;
+        if let Some(why) = read_only_reason(data_dir) {
+            return Err(StoreError::ReadOnly(format!(
+                "{} is read-only ({why}): rapport cannot change anything there; \
+                 status, show, search, report and candidates still work",
+                data_dir.display()
+            )));
+        }
         let path = data_dir.join(DB_FILE);
         Store::open(&path).map_err(|e| denied(data_dir, e))
     }
 
+    /// Opens the database of a data dir that cannot be written (see [`read_only_reason`])
+    /// for reading only: no migration, no clean-up, no lock taken.
+    ///
+    /// SQLite needs the WAL index (`rapport.db-shm`) to read a WAL database, and cannot
+    /// create it in a read-only dir. When it exists (a session was running, or was killed)
+    /// the normal read-only open works. When it does not (every session closed cleanly,
+    /// which leaves no log to read either), the file is opened `immutable`: nobody can write
+    /// it in a read-only dir, so nothing changes under the reader.
+    pub fn open_read_only(data_dir: &Path) -> Result<Store> {
+        let path = data_dir.join(DB_FILE);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let check = |c: Connection| -> rusqlite::Result<Connection> {
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            Ok(c)
+        };
+        let wal = data_dir.join(format!("{DB_FILE}-wal"));
+        let wal_empty = std::fs::metadata(&wal).map_or(true, |m| m.len() == 0);
+        let opened = Connection::open_with_flags(&path, flags).and_then(check);
+        let conn = match opened {
+            Ok(c) => c,
+            Err(_) if wal_empty => {
+                let uri = format!("file:{}?immutable=1", uri_path(&path));
+                Connection::open_with_flags(uri, flags)
+                    .and_then(check)
+                    .map_err(|source| StoreError::Open {
+                        path: path.clone(),
+                        source,
+                    })?
+            }
+            Err(source) => {
+                let shm = data_dir.join(format!("{DB_FILE}-shm"));
+                if !shm.exists() {
+                    return Err(StoreError::ReadOnly(format!(
+                        "{} is read-only and {} holds changes that SQLite can only read with \
+                         {}, which is missing and cannot be created there: open the data dir \
+                         once where it can be written",
+                        data_dir.display(),
+                        wal.display(),
+                        shm.display()
+                    )));
+                }
+                return Err(StoreError::Open {
+                    path: path.clone(),
+                    source,
+                });
+            }
+        };
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.create_scalar_function(
+            "rapport_now",
+            0,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |_| Ok(now()),
+        )?;
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found as usize != schema::LATEST {
+            return Err(StoreError::ReadOnly(format!(
+                "{} is read-only and its database has schema version {found} (this rapport \
+                 reads version {}): it can only be upgraded where it can be written",
+                data_dir.display(),
+                schema::LATEST
+            )));
+        }
+        Ok(Store {
+            conn,
+            path,
+            checkpointer: None,
+        })
+    }
+
     pub fn open(path: &Path) -> Result<Store> {
+        // The folders on the way are the user's choice (a data dir reached through a link of
+        // theirs is fine) and are resolved here; SQLite's NOFOLLOW below then refuses a link
+        // only where a colleague could have put one: the database file itself.
+        let resolved = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) if !dir.as_os_str().is_empty() => std::fs::canonicalize(dir)
+                .map(|d| d.join(name))
+                .unwrap_or_else(|_| path.to_owned()),
+            _ => path.to_owned(),
+        };
+        let path = resolved.as_path();
         // SQLite creates the -wal and -shm files itself and fixes their mode only after
         // creating them: a colleague opening in that instant would get a read-only database.
         // In a shared data dir the umask gives them the group bits from the start.
@@ -106,18 +221,44 @@ impl Store {
             }
         }
         create_private_file(path)?;
+        // SQLite opens these by name: in a shared dir a colleague could have put a link (to
+        // the user's own files) or a FIFO in their place. SQLite itself refuses a linked
+        // database with NOFOLLOW and opens its -wal and -shm with O_NOFOLLOW.
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            crate::core::shared_dir::check_regular(&p)
+                .map_err(|source| StoreError::Unsafe { source })?;
+        }
         let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_NOFOLLOW,
         )
-        .map_err(|source| StoreError::Open {
-            path: path.to_owned(),
-            source,
+        .map_err(|source| match source.sqlite_error() {
+            // A link put there after the check above.
+            Some(e) if e.extended_code == rusqlite::ffi::SQLITE_CANTOPEN_SYMLINK => {
+                StoreError::Unsafe {
+                    source: crate::core::shared_dir::link_error(path),
+                }
+            }
+            _ => StoreError::Open {
+                path: path.to_owned(),
+                source,
+            },
         })?;
         // Writers wait for each other this long inside SQLite; `write_tx` retries beyond it.
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // SQL reads the one clock too (`rapport_now()`), never SQLite's own 'now'.
+        conn.create_scalar_function(
+            "rapport_now",
+            0,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8,
+            |_| Ok(now()),
+        )?;
         retry_busy(|| Ok(conn.pragma_update(None, "journal_mode", "WAL")?))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -135,6 +276,17 @@ impl Store {
         // Waits are derived data: a database from before they existed gets them built once.
         if (1..3).contains(&found) {
             store.recompute_all_waits()?;
+        }
+        // A malformed key stays where it is and every use of it says so; reading still works.
+        if let Err(e) = store.move_key_out_of_database() {
+            tracing::warn!(
+                "cannot move the suppression key out of the database: {}",
+                e.for_log()
+            );
+        }
+        // An erasure that a colleague's read held up is finished at the next opportunity.
+        if let Err(e) = store.finish_pending_erasure(Duration::ZERO) {
+            tracing::warn!("cannot finish an earlier erasure yet: {}", e.for_log());
         }
         Ok(store)
     }
@@ -251,6 +403,27 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 const WRITE_PATIENCE: Duration = Duration::from_secs(120);
 
 /// "database is locked" or "database table is locked".
+/// A text column read into its typed value. A value the type does not know (a hand-edited
+/// database, or one written by a newer rapport) is an error naming the table, column and value,
+/// never a guess: a wrong channel or frequency would let mail through that the candidate
+/// refused.
+pub(crate) fn typed<T>(
+    value: &str,
+    table: &str,
+    column: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
+    parse(value).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            Box::new(StoreError::Invalid(format!(
+                "the database holds an unknown {table}.{column} value {value:?}"
+            ))),
+        )
+    })
+}
+
 pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -346,10 +519,56 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
     }
 }
 
+/// Why the data dir cannot be written by anyone, if so: a read-only file system, or a dir
+/// (or database) without any write permission. A dir that the team's group may write but
+/// this user may not is not read-only: opening it says whose group to join.
+pub fn read_only_reason(dir: &Path) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt as _;
+    use std::os::unix::fs::PermissionsExt as _;
+    let c = std::ffi::CString::new(dir.as_os_str().as_bytes()).ok()?;
+    // SAFETY: a valid C string; statvfs only fills the struct.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    if unsafe { libc::statvfs(c.as_ptr(), &mut st) } == 0 && st.f_flag & libc::ST_RDONLY != 0 {
+        return Some("its file system is mounted read-only".into());
+    }
+    let no_write = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .filter(|m| m.permissions().mode() & 0o222 == 0)
+            .map(|m| {
+                format!(
+                    "{} has mode {:04o}",
+                    p.display(),
+                    m.permissions().mode() & 0o7777
+                )
+            })
+    };
+    // Root may write whatever the modes say: only the file system stops it.
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return None;
+    }
+    no_write(dir).or_else(|| no_write(&dir.join(DB_FILE)))
+}
+
+/// A path as an SQLite URI path (the characters a URI gives meaning to are escaped).
+fn uri_path(p: &Path) -> String {
+    p.to_string_lossy()
+        .replace('%', "%25")
+        .replace('?', "%3f")
+        .replace('#', "%23")
+}
+
 /// Creates `dir` (and parents) readable only by the user, unless it already exists.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
+    }
+    if dir.exists() {
+        return Err(StoreError::Invalid(format!(
+            "the data dir {} is a file, not a directory",
+            dir.display()
+        )));
     }
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
@@ -365,14 +584,14 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 /// (0600, or 0660 in a group-shared dir); SQLite gives its WAL and shared-memory files the
 /// same mode.
 fn create_private_file(path: &Path) -> Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    match crate::core::shared_dir::open(path, &mut o) {
+    use crate::core::shared_dir::{Access, open};
+    match open(path, Access::CreateNew) {
         Ok(_) => Ok(()),
+        // Whatever is there is checked before SQLite opens it.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => {
+            Err(StoreError::Unsafe { source: e })
+        }
         Err(source) => Err(StoreError::Io {
             path: path.to_owned(),
             source,
@@ -380,7 +599,7 @@ fn create_private_file(path: &Path) -> Result<()> {
     }
 }
 
-/// Now, as unix seconds.
+/// Now, as unix seconds (the one clock: `core::clock`).
 pub fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
+    crate::core::clock::now()
 }

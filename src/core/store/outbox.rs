@@ -18,6 +18,8 @@ pub struct OutboxEntry {
     pub last_error: Option<String>,
     pub created_by: String,
     pub created_at: i64,
+    /// When it was last handed to the server (its data sent).
+    pub data_at: Option<i64>,
 }
 
 /// A message ready to queue.
@@ -89,7 +91,7 @@ impl Store {
     pub fn outbox(&self) -> Result<Vec<OutboxEntry>> {
         let mut st = self.conn.prepare(
             "SELECT id, candidate_id, message_id, envelope_to, state, sent_copy_state, attempts, next_attempt_at,
-                    last_error, created_by, created_at FROM outbox ORDER BY id DESC",
+                    last_error, created_by, created_at, data_at FROM outbox ORDER BY id DESC",
         )?;
         let rows = st.query_map([], |r| {
             Ok(OutboxEntry {
@@ -104,6 +106,7 @@ impl Store {
                 last_error: r.get(8)?,
                 created_by: r.get(9)?,
                 created_at: r.get(10)?,
+                data_at: r.get(11)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -131,6 +134,8 @@ pub struct Delivery {
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
+    /// When it was last handed to the server.
+    pub data_at: Option<i64>,
 }
 
 fn job(r: &rusqlite::Row) -> rusqlite::Result<OutboxJob> {
@@ -188,9 +193,7 @@ impl Store {
         let mut params: Vec<&dyn rusqlite::ToSql> = vec![&id];
         params.extend_from_slice(args);
         tx.execute(
-            &format!(
-                "UPDATE outbox SET {sql_set}, updated_at = strftime('%s','now') WHERE id = ?1"
-            ),
+            &format!("UPDATE outbox SET {sql_set}, updated_at = rapport_now() WHERE id = ?1"),
             params.as_slice(),
         )?;
         let cand: Option<i64> =
@@ -205,29 +208,104 @@ impl Store {
         Ok(())
     }
 
-    /// Claims a queued message for sending; committed before the SMTP conversation starts.
-    /// False when it is no longer queued (another delivery pass took it, or it was cancelled
-    /// since it was listed): the caller must then leave it alone.
+    /// Claims a queued message as it is handed to the server: committed after the server said
+    /// it is ready for the data and before any of it is written, so `sending` means "the server
+    /// may have it". False when it is no longer queued (another delivery pass took it, or it
+    /// was cancelled since it was listed): the caller must then leave it alone.
     pub fn outbox_sending(&mut self, id: i64) -> Result<bool> {
         let n = self.conn.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = strftime('%s','now')
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, data_at = rapport_now(),
+                updated_at = rapport_now()
              WHERE id = ?1 AND state = 'queued'",
             [id],
         )?;
         Ok(n == 1)
     }
-    pub fn outbox_sent(&mut self, id: i64, copy_state: &str) -> Result<()> {
-        self.set_outbox(
-            id,
-            "state = 'sent', last_error = NULL, next_attempt_at = NULL, sent_copy_state = ?2",
-            &[&copy_state],
-        )
+
+    /// The server may or may not have the message (the process or the connection died in the
+    /// data phase, and it is not in Sent). The first time it is sent once more at once; after
+    /// that it waits in `unknown` for a recruiter. Returns whether it is sent again.
+    pub fn outbox_outcome_unknown(&mut self, id: i64, why: &str, now: i64) -> Result<bool> {
+        let resends: i64 = self.conn.query_row(
+            "SELECT unknown_resends FROM outbox WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        if resends == 0 {
+            self.set_outbox(
+                id,
+                "state = 'queued', unknown_resends = 1, next_attempt_at = ?3,
+                 last_error = 'outcome unknown (' || ?2 || '); sent once more'",
+                &[&why, &now],
+            )?;
+            Ok(true)
+        } else {
+            self.set_outbox(
+                id,
+                "state = 'unknown', next_attempt_at = NULL,
+                 last_error = 'outcome unknown again (' || ?2 || '): may have been sent'",
+                &[&why],
+            )?;
+            Ok(false)
+        }
     }
-    /// A temporary failure: tried again at `next`.
+
+    /// `rapport outbox mark-sent`: a recruiter knows a message whose outcome was unknown
+    /// arrived; it is not sent again, and its Sent copy is made if missing.
+    pub fn outbox_mark_sent(&mut self, id: i64, actor: &str) -> Result<()> {
+        let n = self.conn.execute(
+            "UPDATE outbox SET state = 'sent', sent_copy_state = 'pending', next_attempt_at = NULL,
+                last_error = 'marked sent by ' || ?2, updated_at = rapport_now()
+             WHERE id = ?1 AND state = 'unknown'",
+            rusqlite::params![id, actor],
+        )?;
+        if n == 0 {
+            return Err(super::StoreError::Invalid(format!(
+                "outbox message {id} is not waiting with an unknown outcome"
+            )));
+        }
+        self.conn.execute(
+            "INSERT INTO audit_log(at, actor, action, candidate_id, detail) SELECT rapport_now(), ?2, 'outbox-mark-sent', candidate_id, message_id FROM outbox WHERE id = ?1",
+            rusqlite::params![id, actor],
+        )?;
+        if let Some(c) =
+            self.conn
+                .query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
+                    r.get::<_, Option<i64>>(0)
+                })?
+        {
+            self.refresh_candidate(c)?;
+        }
+        Ok(())
+    }
+
+    /// When the next queued message is due, and how many are queued.
+    pub fn outbox_backlog(&self) -> Result<(i64, Option<i64>)> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), min(coalesce(next_attempt_at, 0)) FROM outbox WHERE state = 'queued'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+    }
+    /// The server accepted it. Committed on its own first, the moment the reply is in (one
+    /// short statement: a crash before it is the one window that sends a message twice); the
+    /// candidate's summary (their wait is answered) follows.
+    pub fn outbox_sent(&mut self, id: i64, copy_state: &str) -> Result<()> {
+        super::retry_busy(|| {
+            Ok(self.conn.execute(
+                "UPDATE outbox SET state = 'sent', last_error = NULL, next_attempt_at = NULL,
+                    sent_copy_state = ?2, updated_at = rapport_now() WHERE id = ?1",
+                params![id, copy_state],
+            )?)
+        })?;
+        self.set_outbox(id, "state = 'sent'", &[])
+    }
+    /// A temporary failure: tried again at `next`. A try that ended before the data phase
+    /// (still `queued`) counts as an attempt too, so the backoff grows.
     pub fn outbox_retry(&mut self, id: i64, error: &str, next: i64) -> Result<()> {
         self.set_outbox(
             id,
-            "state = 'queued', last_error = ?2, next_attempt_at = ?3",
+            "attempts = attempts + (state = 'queued'), state = 'queued', last_error = ?2, next_attempt_at = ?3",
             &[&error, &next],
         )
     }
@@ -235,7 +313,7 @@ impl Store {
     pub fn outbox_failed(&mut self, id: i64, error: &str) -> Result<()> {
         self.set_outbox(
             id,
-            "state = 'failed', last_error = ?2, next_attempt_at = NULL",
+            "attempts = attempts + (state = 'queued'), state = 'failed', last_error = ?2, next_attempt_at = NULL",
             &[&error],
         )
     }
@@ -250,17 +328,17 @@ impl Store {
     /// `rapport outbox retry`: a failed (or waiting) message is queued for now.
     pub fn outbox_requeue(&mut self, id: i64, actor: &str) -> Result<()> {
         let n = self.conn.execute(
-            "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = strftime('%s','now')
-             WHERE id = ?1 AND state IN ('failed', 'queued')",
+            "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = rapport_now()
+             WHERE id = ?1 AND state IN ('failed', 'queued', 'unknown')",
             [id],
         )?;
         if n == 0 {
             return Err(super::StoreError::Invalid(format!(
-                "outbox message {id} is not failed or queued"
+                "outbox message {id} is not failed, queued or waiting with an unknown outcome"
             )));
         }
         self.conn.execute(
-            "INSERT INTO audit_log(at, actor, action, candidate_id, detail) SELECT strftime('%s','now'), ?2, 'outbox-retry', candidate_id, message_id FROM outbox WHERE id = ?1",
+            "INSERT INTO audit_log(at, actor, action, candidate_id, detail) SELECT rapport_now(), ?2, 'outbox-retry', candidate_id, message_id FROM outbox WHERE id = ?1",
             rusqlite::params![id, actor],
         )?;
         Ok(())
@@ -269,8 +347,8 @@ impl Store {
     /// `rapport outbox cancel`: only what has not been handed to the server can be cancelled.
     pub fn outbox_cancel(&mut self, id: i64, actor: &str) -> Result<()> {
         let n = self.conn.execute(
-            "UPDATE outbox SET state = 'cancelled', last_error = 'cancelled by ' || ?2, updated_at = strftime('%s','now')
-             WHERE id = ?1 AND state IN ('failed', 'queued')",
+            "UPDATE outbox SET state = 'cancelled', last_error = 'cancelled by ' || ?2, updated_at = rapport_now()
+             WHERE id = ?1 AND state IN ('failed', 'queued', 'unknown')",
             rusqlite::params![id, actor],
         )?;
         if n == 0 {
@@ -294,9 +372,9 @@ impl Store {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
-            .prepare_cached("SELECT state, sent_copy_state, attempts, next_attempt_at, last_error FROM outbox WHERE message_id = ?1")?
+            .prepare_cached("SELECT state, sent_copy_state, attempts, next_attempt_at, last_error, data_at FROM outbox WHERE message_id = ?1")?
             .query_row([message_id], |r| {
-                Ok(Delivery { state: r.get(0)?, sent_copy_state: r.get(1)?, attempts: r.get(2)?, next_attempt_at: r.get(3)?, last_error: r.get(4)? })
+                Ok(Delivery { state: r.get(0)?, sent_copy_state: r.get(1)?, attempts: r.get(2)?, next_attempt_at: r.get(3)?, last_error: r.get(4)?, data_at: r.get(5)? })
             })
             .optional()?)
     }

@@ -172,7 +172,11 @@ impl Store {
             )));
         }
         let moved: Value =
-            serde_json::from_str(&moved).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            serde_json::from_str(&moved).map_err(|e| {
+            StoreError::Invalid(format!(
+                "the database holds a malformed merges.moved for merge {merge_id} ({e}): it cannot be undone"
+            ))
+        })?;
         let addresses: Vec<String> = moved["addresses"]
             .as_array()
             .into_iter()
@@ -534,7 +538,7 @@ fn prefs_snapshot(tx: &Transaction, c: i64) -> Result<Value> {
         .unwrap_or(Value::Null))
 }
 
-fn restore_prefs(tx: &Transaction, c: i64, p: &Value) -> Result<()> {
+pub(super) fn restore_prefs(tx: &Transaction, c: i64, p: &Value) -> Result<()> {
     tx.execute(
         "INSERT INTO preferences(candidate_id, channels, preferred, frequency, language, timezone, no_channel, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)

@@ -2,7 +2,7 @@
 //! loads every message.
 
 use super::write::RANK_AWAITING_BELOW;
-use super::{Result, Store};
+use super::{Result, Store, typed};
 use crate::core::model::{
     Attachment, Channel, ContactEntry, Direction, Frequency, Outcome, Preferences,
 };
@@ -342,7 +342,7 @@ impl Store {
         let mut st = self.conn.prepare_cached(
             "SELECT m.id, m.message_id, m.thread_id, m.parent_message_id, m.direction, m.from_name, m.from_addr,
                     m.to_addrs, m.cc_addrs, m.subject, m.date, m.body, m.attachments, m.automated, m.recruiter,
-                    o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error
+                    o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error, o.data_at
              FROM messages m LEFT JOIN outbox o ON o.message_id = m.message_id
              WHERE m.candidate_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2",
         )?;
@@ -371,6 +371,7 @@ impl Store {
                             attempts: r.get(17)?,
                             next_attempt_at: r.get(18)?,
                             last_error: r.get(19)?,
+                            data_at: r.get(20)?,
                         }),
                         None => None,
                     },
@@ -418,10 +419,24 @@ impl Store {
                 Ok(ContactView {
                     id: r.get(0)?,
                     entry: ContactEntry {
-                        channel: Channel::parse(&r.get::<_, String>(1)?).unwrap_or(Channel::Phone),
-                        direction: Direction::parse(&r.get::<_, String>(2)?),
-                        outcome: Outcome::parse(&r.get::<_, String>(3)?)
-                            .unwrap_or(Outcome::Delivered),
+                        channel: typed(
+                            &r.get::<_, String>(1)?,
+                            "contact_log",
+                            "channel",
+                            Channel::parse,
+                        )?,
+                        direction: typed(
+                            &r.get::<_, String>(2)?,
+                            "contact_log",
+                            "direction",
+                            direction,
+                        )?,
+                        outcome: typed(
+                            &r.get::<_, String>(3)?,
+                            "contact_log",
+                            "outcome",
+                            Outcome::parse,
+                        )?,
                         at: r.get(4)?,
                         note: r.get(5)?,
                         recorded_by: r.get(6)?,
@@ -549,10 +564,21 @@ impl Store {
         }
         let (channels, preferred, frequency, language, timezone, no_channel) =
             row.unwrap_or_default();
+        let channels = channels
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| typed(c, "preferences", "channels", Channel::parse))
+            .collect::<rusqlite::Result<_>>()?;
+        let preferred = preferred
+            .map(|c| typed(&c, "preferences", "preferred", Channel::parse))
+            .transpose()?;
+        let frequency = frequency
+            .map(|f| typed(&f, "preferences", "frequency", Frequency::parse))
+            .transpose()?;
         Ok(Some(Preferences {
-            channels: channels.split(',').filter_map(Channel::parse).collect(),
-            preferred: preferred.as_deref().and_then(Channel::parse),
-            frequency: frequency.as_deref().and_then(Frequency::parse),
+            channels,
+            preferred,
+            frequency,
             interests,
             language,
             timezone,
@@ -700,5 +726,14 @@ impl Store {
             Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A stored direction; only the two words are valid (`contact_log` has no CHECK for it).
+fn direction(s: &str) -> Option<Direction> {
+    match s {
+        "inbound" => Some(Direction::Inbound),
+        "outbound" => Some(Direction::Outbound),
+        _ => None,
     }
 }

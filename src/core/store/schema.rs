@@ -478,6 +478,33 @@ fn v7_hook(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     Ok(())
 }
 
+/// Erasure that stays complete: where mail about erased people sits on the server (so a sync
+/// never fetches it again), never its content; erasures whose bytes may still be on disk.
+const V8_SUPPRESSED_MAIL: &str = r#"
+CREATE TABLE suppressed_mail (
+  id INTEGER PRIMARY KEY,
+  folder_id INTEGER REFERENCES folders(id) ON DELETE CASCADE,
+  uid INTEGER,
+  -- Keyed hash of the Message-ID: recognises a second import of the same message.
+  dedup TEXT,
+  address_hash TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  -- 1: it came in after the erasure, and the team is told; 0: held on the server at erasure.
+  arrived INTEGER NOT NULL,
+  acknowledged_at INTEGER,
+  acknowledged_by TEXT
+);
+CREATE UNIQUE INDEX suppressed_mail_location ON suppressed_mail(folder_id, uid) WHERE uid IS NOT NULL;
+CREATE UNIQUE INDEX suppressed_mail_dedup ON suppressed_mail(dedup) WHERE dedup IS NOT NULL;
+"#;
+
+/// At most one extra copy: when a message was handed to the server, and how often it was
+/// sent again automatically after an unknown outcome.
+const V9_OUTBOX_DATA_PHASE: &str = r#"
+ALTER TABLE outbox ADD COLUMN data_at INTEGER;
+ALTER TABLE outbox ADD COLUMN unknown_resends INTEGER NOT NULL DEFAULT 0;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -487,8 +514,10 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5_TEAMWORK),
         M::up(V6_DEFERRED_SEARCH_INDEX),
         M::up_with_hook(V7_FIRST_LOAD, v7_hook),
+        M::up(V8_SUPPRESSED_MAIL),
+        M::up(V9_OUTBOX_DATA_PHASE),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 7;
+pub const LATEST: usize = 9;

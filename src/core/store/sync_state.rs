@@ -29,8 +29,10 @@ impl Store {
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
+        // Mail about erased people counts as held: it is on the server, never fetched again.
         let (max_uid, count): (Option<i64>, i64) = self.conn.query_row(
-            "SELECT max(uid), count(*) FROM message_locations WHERE folder_id = ?1",
+            "SELECT max(uid), count(*) FROM (SELECT uid FROM message_locations WHERE folder_id = ?1
+             UNION ALL SELECT uid FROM suppressed_mail WHERE folder_id = ?1 AND uid IS NOT NULL)",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
@@ -48,10 +50,12 @@ impl Store {
     /// are matched again by content as the folder is fetched anew).
     pub fn reset_folder(&mut self, folder_id: i64, uidvalidity: u32) -> Result<()> {
         let tx = self.write_tx()?;
-        tx.execute(
-            "DELETE FROM message_locations WHERE folder_id = ?1",
-            [folder_id],
-        )?;
+        for table in ["message_locations", "suppressed_mail"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE folder_id = ?1"),
+                [folder_id],
+            )?;
+        }
         tx.execute(
             "UPDATE folders SET uidvalidity = ?2, uidnext = NULL, highestmodseq = NULL WHERE id = ?1",
             params![folder_id, uidvalidity],
@@ -78,7 +82,10 @@ impl Store {
     pub fn folder_uids(&self, folder_id: i64) -> Result<BTreeSet<u32>> {
         let mut st = self
             .conn
-            .prepare_cached("SELECT uid FROM message_locations WHERE folder_id = ?1")?;
+            .prepare_cached(
+                "SELECT uid FROM message_locations WHERE folder_id = ?1
+                 UNION ALL SELECT uid FROM suppressed_mail WHERE folder_id = ?1 AND uid IS NOT NULL",
+            )?;
         let rows = st.query_map([folder_id], |r| r.get::<_, i64>(0))?;
         rows.map(|r| r.map(|u| u as u32).map_err(Into::into))
             .collect()
@@ -89,18 +96,30 @@ impl Store {
         &mut self,
         folder_id: i64,
         changes: &[(u32, String, Option<u64>)],
-    ) -> Result<()> {
+    ) -> Result<usize> {
         let tx = self.write_tx()?;
+        let mut changed = 0;
         {
+            let mut get = tx.prepare_cached(
+                "SELECT flags FROM message_locations WHERE folder_id = ?1 AND uid = ?2",
+            )?;
             let mut st = tx.prepare_cached(
                 "UPDATE message_locations SET flags = ?3, modseq = coalesce(?4, modseq) WHERE folder_id = ?1 AND uid = ?2",
             )?;
             for (uid, flags, modseq) in changes {
+                // A FLAGS response is not a change: a resumed or full-flag sync gets one for
+                // every message held. Only a different set of flags counts (order aside).
+                let old: Option<String> = get
+                    .query_row(params![folder_id, uid], |r| r.get(0))
+                    .optional()?;
+                if old.as_deref().is_some_and(|o| !same_flags(o, flags)) {
+                    changed += 1;
+                }
                 st.execute(params![folder_id, uid, flags, modseq.map(|m| m as i64)])?;
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(changed)
     }
 
     /// Removes UIDs expunged on the server. A synced message gone from every folder is deleted;
@@ -116,7 +135,10 @@ impl Store {
             let mut del = tx.prepare_cached(
                 "DELETE FROM message_locations WHERE folder_id = ?1 AND uid = ?2",
             )?;
+            let mut del_suppressed =
+                tx.prepare_cached("DELETE FROM suppressed_mail WHERE folder_id = ?1 AND uid = ?2")?;
             for uid in uids {
+                del_suppressed.execute(params![folder_id, uid])?;
                 let Some(mid): Option<i64> = find
                     .query_row(params![folder_id, uid], |r| r.get(0))
                     .optional()?
@@ -170,4 +192,14 @@ impl Store {
         tx.commit()?;
         Ok(ids.len())
     }
+}
+
+/// Two IMAP flag lists hold the same flags (order and case of system flags aside).
+fn same_flags(a: &str, b: &str) -> bool {
+    let set = |s: &str| {
+        s.split_whitespace()
+            .map(str::to_ascii_lowercase)
+            .collect::<BTreeSet<_>>()
+    };
+    set(a) == set(b)
 }

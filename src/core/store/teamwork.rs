@@ -96,11 +96,12 @@ impl AssigneeFilter {
 /// SQL (over `candidates c`) true while a snooze keeps the candidate out of "awaiting reply":
 /// its time has not come and they have not written since it was set.
 pub(super) const SNOOZED: &str = "EXISTS (SELECT 1 FROM snoozes z WHERE z.candidate_id = c.id
-    AND z.until > CAST(strftime('%s', 'now') AS INTEGER) AND coalesce(c.last_inbound_at, 0) <= z.at)";
+    AND z.until > rapport_now() AND coalesce(c.last_inbound_at, 0) <= z.at)";
 
 /// SQL (over `candidates c`) true when a snooze ended and the wait it hid is still on.
-pub(super) const BACK_FROM_SNOOZE: &str = "EXISTS (SELECT 1 FROM snoozes z WHERE z.candidate_id = c.id
-    AND NOT (z.until > CAST(strftime('%s', 'now') AS INTEGER) AND coalesce(c.last_inbound_at, 0) <= z.at)
+pub(super) const BACK_FROM_SNOOZE: &str =
+    "EXISTS (SELECT 1 FROM snoozes z WHERE z.candidate_id = c.id
+    AND NOT (z.until > rapport_now() AND coalesce(c.last_inbound_at, 0) <= z.at)
     AND c.waiting_since IS NOT NULL AND c.waiting_since < z.until)";
 
 fn exists(store: &Store, candidate_id: i64) -> Result<()> {
