@@ -175,6 +175,13 @@ fn parse_address_list(value: &str) -> Vec<RawMailbox> {
 /// The mailboxes, and whether the list was well formed (RFC 5322 with its obsolete forms):
 /// what mail clients read without guessing.
 pub(super) fn read_address_list(value: &str) -> (Vec<RawMailbox>, bool) {
+    match simple(value) {
+        Some(m) => (vec![m], true),
+        None => read_full(value),
+    }
+}
+
+fn read_full(value: &str) -> (Vec<RawMailbox>, bool) {
     let (toks, mut clean) = tokenize(value);
     let mut items: Vec<Vec<T>> = Vec::new();
     let mut cur: Vec<T> = Vec::new();
@@ -241,6 +248,55 @@ pub(super) fn read_address_list(value: &str) -> (Vec<RawMailbox>, bool) {
         clean &= out[before..].iter().all(|m| !m.address.is_empty()) && out.len() <= before + 1;
     }
     (out, clean)
+}
+
+/// The two shapes nearly every header has, `addr@dom` and `Name Words <addr@dom>` (or a quoted
+/// name), in plain ASCII without comments or encoded words: read without tokenizing, because
+/// the full reader costs a few microseconds per message. It gives the same result (tested).
+fn simple(value: &str) -> Option<RawMailbox> {
+    let v = value.trim_matches(|c: char| c.is_ascii_whitespace());
+    if !v.is_ascii() || v.contains("=?") {
+        return None;
+    }
+    let atext = |b: u8| b.is_ascii_graphic() && !b"()<>[]:;@\\,.\"".contains(&b);
+    let dot_atom =
+        |s: &str| !s.is_empty() && s.split('.').all(|a| !a.is_empty() && a.bytes().all(atext));
+    let addr_spec = |s: &str| match s.split_once('@') {
+        Some((l, d)) => dot_atom(l) && dot_atom(d),
+        None => false,
+    };
+    let Some(open) = v.find('<') else {
+        return addr_spec(v).then(|| RawMailbox {
+            name: None,
+            address: v.to_string(),
+        });
+    };
+    let inner = v[open + 1..].strip_suffix('>')?;
+    if !addr_spec(inner) {
+        return None;
+    }
+    let phrase = v[..open].trim_matches(|c: char| c.is_ascii_whitespace());
+    let name = if let Some(q) = phrase.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
+        if q.contains(['"', '\\']) || q.bytes().any(|b| b.is_ascii_control()) {
+            return None;
+        }
+        q.trim()
+    } else {
+        if !phrase
+            .split(|c: char| c == ' ' || c == '\t')
+            .all(|w| w.bytes().all(atext))
+        {
+            return None;
+        }
+        if phrase.contains("  ") || phrase.contains('\t') {
+            return None;
+        }
+        phrase
+    };
+    Some(RawMailbox {
+        name: (!name.is_empty()).then(|| name.to_string()),
+        address: inner.to_string(),
+    })
 }
 
 /// The mailbox(es) of one list item.
@@ -588,5 +644,65 @@ mod tests {
                 address: String::new()
             }]
         );
+    }
+
+    /// The quick reader agrees with the full one wherever it answers.
+    #[test]
+    fn the_quick_reader_agrees_with_the_full_one() {
+        let mut values: Vec<String> = [
+            "a@x.test",
+            "  a.b@x.test  ",
+            "Jane Doe <jane@x.test>",
+            "Jane Doe<jane@x.test>",
+            "\"Doe, Jane\" <jane@x.test>",
+            "\" Jane \" <jane@x.test>",
+            "\"\" <jane@x.test>",
+            "<jane@x.test>",
+            "Jane  Doe <jane@x.test>",
+            "Jane\tDoe <jane@x.test>",
+            "J. Doe <jane@x.test>",
+            "Jane <jane@x.test> Bob <bob@y.test>",
+            "jane@x.test bob@y.test",
+            "jane@x.test (Jane)",
+            "a..b@x.test",
+            ".a@x.test",
+            "Jane <jane@x.test",
+            "Jane <jane@>",
+            "Jane <@r:jane@x.test>",
+            "=?utf-8?q?J=C3=A9?= <j@x.test>",
+            "moderator",
+            "\"a\\\"b\" <j@x.test>",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every address header of the fixtures and of generated demo mail.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mail");
+        let mut raws: Vec<Vec<u8>> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+            .collect();
+        let demo =
+            crate::core::demo::generate(&crate::core::demo::DemoConfig::standard(1_795_186_800));
+        raws.extend(demo.inbox.into_iter().chain(demo.sent).take(2000));
+        for raw in &raws {
+            let Ok((headers, _)) = mailparse::parse_headers(raw) else {
+                continue;
+            };
+            for h in headers {
+                let key = h.get_key_ref().to_ascii_lowercase();
+                if ["from", "to", "cc", "reply-to", "sender"].contains(&key.as_str()) {
+                    values.push(String::from_utf8_lossy(h.get_value_raw()).replace("\r\n", ""));
+                }
+            }
+        }
+        let mut quick = 0;
+        for v in &values {
+            if let Some(m) = simple(v) {
+                quick += 1;
+                assert_eq!(read_full(v), (vec![m], true), "{v:?}");
+            }
+        }
+        assert!(quick > values.len() / 2, "{quick} of {}", values.len());
     }
 }
