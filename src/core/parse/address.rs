@@ -282,13 +282,8 @@ fn simple(value: &str) -> Option<RawMailbox> {
         }
         q.trim()
     } else {
-        if !phrase
-            .split(|c: char| c == ' ' || c == '\t')
-            .all(|w| w.bytes().all(atext))
-        {
-            return None;
-        }
-        if phrase.contains("  ") || phrase.contains('\t') {
+        // Words with single spaces (the full reader joins words that way).
+        if phrase.contains("  ") || !phrase.split(' ').all(|w| w.bytes().all(atext)) {
             return None;
         }
         phrase
