@@ -6,14 +6,14 @@
 //!
 //! Run: `cargo bench --bench perf` (set RAPPORT_BENCH_SMALL=1 for a quick smoke run).
 
-use rapport::core::demo::{DemoConfig, generate};
-use rapport::core::ingest::{RawMessage, begin_load, ingest_all};
-use rapport::core::store::{Store, TeamMember};
 use rapport::ui::action::{Action, Bound};
 use rapport::ui::keymap::Keymap;
 use rapport::ui::state::State;
 use rapport::ui::theme::Theme;
 use rapport::ui::update::{reload_list, update};
+use rapport_core::mail_in::ingest::{RawMessage, begin_load, ingest_all};
+use rapport_core::store::{Store, TeamMember};
+use rapport_demo::{DemoConfig, generate};
 use std::path::Path;
 use std::time::Instant;
 
@@ -23,7 +23,7 @@ fn small() -> bool {
     std::env::var_os("RAPPORT_BENCH_SMALL").is_some()
 }
 
-fn team(store: &mut Store, mb: &rapport::core::demo::DemoMailbox) {
+fn team(store: &mut Store, mb: &rapport_demo::DemoMailbox) {
     let t: Vec<TeamMember> = mb
         .team
         .iter()
@@ -36,7 +36,7 @@ fn team(store: &mut Store, mb: &rapport::core::demo::DemoMailbox) {
     store.set_team(&t).unwrap();
 }
 
-fn raws(mb: &rapport::core::demo::DemoMailbox) -> Vec<RawMessage> {
+fn raws(mb: &rapport_demo::DemoMailbox) -> Vec<RawMessage> {
     mb.inbox
         .iter()
         .chain(mb.sent.iter())
@@ -82,7 +82,7 @@ fn big_db() -> std::path::PathBuf {
         (10_000, 100_000)
     };
     // Keyed by the schema's text, so a cached database never outlives a schema change.
-    let schema = include_str!("../src/core/store/schema.rs");
+    let schema = include_str!("../crates/rapport-core/src/store/schema.rs");
     let key = schema.bytes().fold(0u64, |h, b| {
         h.wrapping_mul(1_099_511_628_211).wrapping_add(b as u64)
     });

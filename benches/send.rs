@@ -7,10 +7,10 @@
 //!
 //! Run: `cargo bench --bench send` (`RAPPORT_BENCH_SIZES=1,2` for other sizes, in MB).
 
-use rapport::core::compose::{self, Draft, Identity};
-use rapport::core::ingest::{RawMessage, ingest_all};
-use rapport::core::outbox::{Outgoing, enqueue};
-use rapport::core::store::{Store, TeamMember};
+use rapport_core::mail_in::ingest::{RawMessage, ingest_all};
+use rapport_core::mail_out::compose::{self, Draft, Identity};
+use rapport_core::mail_out::outbox::{Outgoing, enqueue};
+use rapport_core::store::{Store, TeamMember};
 use std::time::Instant;
 
 fn body(bytes: usize) -> String {
@@ -53,7 +53,7 @@ fn main() {
             |_| {},
         )
         .unwrap();
-        let cand = rapport::core::actions::lookup::candidate(&store, "jane@x.example").unwrap();
+        let cand = rapport_core::actions::lookup::candidate(&store, "jane@x.example").unwrap();
         let draft = Draft {
             to: "jane@x.example".into(),
             cc: String::new(),
@@ -78,7 +78,7 @@ fn main() {
             opened_at: None,
         };
         let t = Instant::now();
-        enqueue(&mut store, &out, None, rapport::core::store::now()).unwrap();
+        enqueue(&mut store, &out, None, rapport_core::store::now()).unwrap();
         let queue = t.elapsed();
         println!(
             "{mb:>3} MB {:>7.2} s {:>7.2} s {:>7.2} s   {:.1} MB",

@@ -10,8 +10,8 @@
 //! `DemoConfig::realistic`); RAPPORT_BENCH_COMPACT=1 writes the compact demo's 2 KB messages
 //! instead. Prints "inbox sent bytes" on stdout.
 
-use rapport::core::demo::{DemoConfig, generate};
-use rapport::core::maildir::write_folder;
+use rapport_core::mail_in::maildir::write_folder;
+use rapport_demo::{DemoConfig, generate};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

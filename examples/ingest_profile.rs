@@ -1,7 +1,7 @@
 //! Where ingest time goes: parsing versus storing, on generated mail.
 //! `cargo run --release --example ingest_profile [MESSAGES]`
-use rapport::core::demo::{DemoConfig, generate};
-use rapport::core::store::{Incoming, Location, Prepared, Store, TeamMember};
+use rapport_core::store::{Incoming, Location, Prepared, Store, TeamMember};
+use rapport_demo::{DemoConfig, generate};
 use std::time::Instant;
 
 fn main() {
@@ -20,12 +20,12 @@ fn main() {
     let t = Instant::now();
     let parsed: Vec<_> = raws
         .iter()
-        .map(|r| rapport::core::parse::parse_message(r))
+        .map(|r| rapport_core::mail_in::parse::parse_message(r))
         .collect();
     let parse = t.elapsed().as_secs_f64();
     let t = Instant::now();
     for p in &parsed {
-        std::hint::black_box(rapport::core::optout::detect(
+        std::hint::black_box(rapport_core::consent::optout::detect(
             &p.subject,
             &p.body,
             p.automated,

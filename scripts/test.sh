@@ -34,8 +34,8 @@ if [ $lint -eq 1 ]; then
   echo "== cargo fmt --check" >&2
   cargo fmt --all -- --check
   echo "== cargo clippy" >&2
-  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --workspace --all-targets -- -D warnings
 fi
 echo "== cargo test" >&2
 # Every test target; benches are measured with `cargo bench`, not run as tests.
-cargo test --locked --lib --bins --tests --examples --no-fail-fast
+cargo test --locked --workspace --lib --bins --tests --examples --no-fail-fast

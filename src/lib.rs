@@ -1,9 +1,8 @@
 //! rapport: a terminal inbox for two-way conversations between recruiters and candidates.
 //!
-//! `core` is the UI-free library (mail, storage, ingest, demo, later sync/send/policy/reports);
-//! it never imports ratatui or crossterm. `ui` is a thin Elm-style layer on top, and `cli` wires
-//! both to the command line.
+//! The use cases live in the `rapport-core` crate (no terminal, command-line or web crate
+//! there: the compiler keeps it that way), the demo generator in `rapport-demo`. This crate is
+//! the thin layer on top: `ui` (Elm-style TUI) and `cli` (the command line).
 
 pub mod cli;
-pub mod core;
 pub mod ui;

@@ -276,8 +276,8 @@ fn import_maildir_reads_folders_and_is_idempotent() {
         b"garbage without headers \x00\x1b[31m".to_vec(),
     ];
     let sent = vec![b"From: Team <team@co.example>\r\nTo: jane@x.example\r\nSubject: Re: Hello\r\nMessage-ID: <t1@co>\r\nIn-Reply-To: <j1@x>\r\nDate: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\nYes!\r\n".to_vec()];
-    rapport::core::maildir::write_folder(&md, "i", &inbox).unwrap();
-    rapport::core::maildir::write_folder(&md.join(".Sent"), "s", &sent).unwrap();
+    rapport_core::mail_in::maildir::write_folder(&md, "i", &inbox).unwrap();
+    rapport_core::mail_in::maildir::write_folder(&md.join(".Sent"), "s", &sent).unwrap();
     let data = d.path().join("data");
     let out = ok(
         &data,

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use mailparse::{MailAddr, MailHeaderMap, ParsedMail, addrparse_header, dateparse, parse_mail};
-use rapport::core::demo::{DemoConfig, DemoMailbox, generate};
+use rapport_demo::{DemoConfig, DemoMailbox, generate};
 
 /// Wednesday 2026-11-04 08:00 UTC.
 const ANCHOR: i64 = 1_793_779_200;

@@ -6,8 +6,8 @@
 mod common;
 
 use common::team::{self, MEMBERS, rapport_as};
-use rapport::core::ingest::{RawMessage, ingest_all};
-use rapport::core::store::{LeaseHolder, Location, SYNC_LEASE, Store};
+use rapport_core::mail_in::ingest::{RawMessage, ingest_all};
+use rapport_core::store::{LeaseHolder, Location, SYNC_LEASE, Store};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Output;
@@ -139,7 +139,7 @@ fn a_data_dir_that_is_a_file_says_so() {
 fn a_lease_of_a_process_gone_from_this_host_is_taken_at_once() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open_in(dir.path()).unwrap();
-    let host = rapport::core::shared_dir::host();
+    let host = rapport_core::shared_dir::host();
     // A pid that existed and is gone: a child we waited for.
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let dead = child.id();
@@ -309,7 +309,8 @@ fn a_resumed_sync_reports_no_flag_changes_for_what_it_holds() {
     let resumed = sync();
     assert!(!resumed.contains("flag change"), "{resumed}");
     // A real change is still reported.
-    let mut c = rapport::core::imap::connect::connect(&s.endpoint("talent@example.test")).unwrap();
+    let mut c =
+        rapport_core::mail_in::imap::connect::connect(&s.endpoint("talent@example.test")).unwrap();
     c.select("INBOX").unwrap();
     c.uid_store("1", "+FLAGS (\\Flagged)").unwrap();
     let _ = c.logout();

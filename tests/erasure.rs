@@ -136,7 +136,8 @@ fn erasing_the_newest_sender_then_syncing_brings_nothing_back() {
         ),
     );
     s.wait_count("talent@example.test", "INBOX", 2);
-    let mut c = rapport::core::imap::connect::connect(&s.endpoint("talent@example.test")).unwrap();
+    let mut c =
+        rapport_core::mail_in::imap::connect::connect(&s.endpoint("talent@example.test")).unwrap();
     let reply = format!(
         "From: Alice Recruiter <alice@example.test>\r\nTo: Zed Quinlan <{ZED}>\r\nSubject: Re: Delete my data\r\n\
          Message-ID: <a9@example.test>\r\nIn-Reply-To: <z1@example.test>\r\n\

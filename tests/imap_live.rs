@@ -4,7 +4,7 @@
 mod common;
 
 use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
-use rapport::core::imap::worker::{SyncEvent, WorkerConfig, spawn};
+use rapport_core::mail_in::imap::worker::{SyncEvent, WorkerConfig, spawn};
 use std::process::Command;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ fn wait_for(
 }
 
 fn messages(data: &std::path::Path) -> i64 {
-    rapport::core::store::Store::open_in(data)
+    rapport_core::store::Store::open_in(data)
         .unwrap()
         .status()
         .unwrap()

@@ -69,8 +69,11 @@ impl Rapport {
 }
 
 /// An IMAP session as another mail client would open it.
-fn other_client(s: &MailServers, user: &str) -> imap::Session<rapport::core::imap::connect::Conn> {
-    rapport::core::imap::connect::connect(&s.endpoint(user)).unwrap()
+fn other_client(
+    s: &MailServers,
+    user: &str,
+) -> imap::Session<rapport_core::mail_in::imap::connect::Conn> {
+    rapport_core::mail_in::imap::connect::connect(&s.endpoint(user)).unwrap()
 }
 
 fn tls_config(s: &MailServers) -> String {
@@ -212,7 +215,7 @@ fn flag_changes_expunges_and_uidvalidity_changes_follow_the_server() {
 
     // What a recruiter recorded survives a UIDVALIDITY change.
     {
-        let mut store = rapport::core::store::Store::open_in(&r.data).unwrap();
+        let mut store = rapport_core::store::Store::open_in(&r.data).unwrap();
         let cand = store
             .candidate_by_address("jane@example.test")
             .unwrap()
@@ -220,10 +223,10 @@ fn flag_changes_expunges_and_uidvalidity_changes_follow_the_server() {
         store
             .log_contact(
                 cand,
-                &rapport::core::model::ContactEntry {
-                    channel: rapport::core::model::Channel::Phone,
-                    direction: rapport::core::model::Direction::Outbound,
-                    outcome: rapport::core::model::Outcome::Talked,
+                &rapport_core::model::ContactEntry {
+                    channel: rapport_core::model::Channel::Phone,
+                    direction: rapport_core::model::Direction::Outbound,
+                    outcome: rapport_core::model::Outcome::Talked,
                     at: 1_793_700_000,
                     note: "called".into(),
                     recorded_by: "alice".into(),
@@ -519,7 +522,7 @@ fn large_messages_are_stored_as_if_read_whole() {
 
     let db = r.db();
     for m in all {
-        let whole = rapport::core::parse::parse_message(m.as_bytes());
+        let whole = rapport_core::mail_in::parse::parse_message(m.as_bytes());
         let id = whole.message_id.clone().unwrap();
         let (body, attachments): (String, String) = db
             .query_row(
@@ -529,7 +532,7 @@ fn large_messages_are_stored_as_if_read_whole() {
             )
             .unwrap();
         assert_eq!(body, whole.body, "{id}");
-        let stored: Vec<rapport::core::model::Attachment> =
+        let stored: Vec<rapport_core::model::Attachment> =
             serde_json::from_str(&attachments).unwrap();
         assert_eq!(stored.len(), whole.attachments.len(), "{id}: {stored:?}");
         for (s, w) in stored.iter().zip(&whole.attachments) {

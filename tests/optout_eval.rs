@@ -16,7 +16,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use rapport::core::optout::{OptOutRequest, Scope, detect};
+use rapport_core::consent::optout::{OptOutRequest, Scope, detect};
 
 const EVAL: &str = include_str!("fixtures/optout/eval.tsv");
 const HOLDOUT: &str = include_str!("fixtures/optout/holdout.tsv");

@@ -2,8 +2,8 @@
 //! would notice problems (wrong names, mojibake, tags or escape codes on screen, lost
 //! attachments, broken threads, auto-replies counted as answers).
 
-use rapport::core::model::{Attachment, Mailbox, ParsedMessage};
-use rapport::core::parse::*;
+use rapport_core::mail_in::parse::*;
+use rapport_core::model::{Attachment, Mailbox, ParsedMessage};
 
 const REAL: &[u8] = include_bytes!("fixtures/parse/real.eml");
 

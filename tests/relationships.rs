@@ -4,11 +4,11 @@
 
 mod common;
 
-use rapport::core::ingest::{RawMessage, ingest_batch};
-use rapport::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
-use rapport::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
-use rapport::core::policy::{Conflict, Refusal};
-use rapport::core::store::{
+use rapport_core::consent::policy::{Conflict, Refusal};
+use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use rapport_core::store::{
     ChangeMeta, EXPORTED_TABLES, InboxFilter, InboxQuery, LedgerEntry, NOT_PERSONAL, Store,
 };
 
@@ -457,11 +457,11 @@ fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
 /// Everything a user sees of one candidate.
 #[derive(Debug, Clone, PartialEq)]
 struct Seen {
-    profile: rapport::core::store::Profile,
+    profile: rapport_core::store::Profile,
     messages: Vec<i64>,
     contacts: Vec<i64>,
     ledger: Vec<LedgerEntry>,
-    inbox: Option<rapport::core::store::InboxRow>,
+    inbox: Option<rapport_core::store::InboxRow>,
 }
 
 fn seen(s: &Store, c: i64) -> Seen {
@@ -952,7 +952,7 @@ fn renaming_sanitizes_and_refuses_empty_names() {
 #[test]
 fn only_the_candidates_own_later_request_ends_an_opt_out() {
     let (_d, mut s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     let ids = ingest(
         &mut s,
         &[
@@ -1119,7 +1119,7 @@ fn states(s: &Store) -> std::collections::BTreeMap<String, (String, Option<Strin
 #[test]
 fn an_opt_out_cancels_exactly_the_queued_mail_it_covers() {
     let (_d, mut s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     ingest(
         &mut s,
         &[
@@ -1255,7 +1255,7 @@ fn plus_one_month(t: i64) -> i64 {
 #[test]
 fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
     let (_d, mut s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     ingest(
         &mut s,
         &[
@@ -1451,7 +1451,7 @@ fn every_table_is_either_exported_or_declared_impersonal() {
 #[test]
 fn an_export_holds_everything_about_the_person() {
     let (_d, mut s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     let ids = ingest(
         &mut s,
         &[
@@ -1652,7 +1652,7 @@ fn find(files: &[(String, Vec<u8>)], needle: &str) -> Option<String> {
 #[test]
 fn erasing_leaves_nothing_but_a_keyed_hash() {
     let (_d, mut s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     const HOME: &str = "zebulon.quxworthy@quxmail.example";
     const WORK: &str = "zq.vendelmoor@plinkcorp.example";
     ingest(
@@ -2494,7 +2494,7 @@ impl World {
 
 fn run_seed(seed: u64, ops: usize, log: &std::cell::RefCell<Vec<String>>) {
     let (dir, s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     let mut w = World {
         _dir: dir,
         db: sql(&s),
@@ -2558,7 +2558,7 @@ fn property_no_mail_is_queued_against_an_opt_out_or_to_an_erased_address() {
 #[test]
 fn queued_mail_follows_the_person_through_merges_and_new_addresses() {
     let (_d, mut s) = store();
-    let now = rapport::core::store::now();
+    let now = rapport_core::store::now();
     let (a, b) = two_candidates(&mut s);
     s.record_opt_out(a, "all", "no contact", &recruiter(T0))
         .unwrap();

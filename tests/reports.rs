@@ -4,12 +4,12 @@
 
 mod common;
 
-use rapport::core::hours::{BusinessClock, Schedule};
-use rapport::core::ingest::{RawMessage, ingest_batch};
-use rapport::core::model::{Channel, ContactEntry, Direction, Outcome};
-use rapport::core::outbox::{Outgoing, enqueue};
-use rapport::core::report::{self, Clock, Level, Period, Target};
-use rapport::core::store::{Store, TeamMember, WaitRow};
+use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+use rapport_core::mail_out::outbox::{Outgoing, enqueue};
+use rapport_core::model::{Channel, ContactEntry, Direction, Outcome};
+use rapport_core::responses::hours::{BusinessClock, Schedule};
+use rapport_core::responses::report::{self, Clock, Level, Period, Target};
+use rapport_core::store::{Store, TeamMember, WaitRow};
 
 const TEAM: &str = "talent@northwind.example";
 const ALICE: &str = "alice@northwind.example";
@@ -77,7 +77,7 @@ fn ingest(s: &mut Store, mails: Vec<Vec<u8>>) {
         .into_iter()
         .map(|bytes| RawMessage {
             // Arrived when it was sent: fixtures dated after today are not "from the future".
-            received_at: rapport::core::parse::parse_message(&bytes)
+            received_at: rapport_core::mail_in::parse::parse_message(&bytes)
                 .date
                 .unwrap_or(0),
             bytes,
@@ -436,13 +436,13 @@ fn maintained_waits_equal_a_full_recomputation() {
     // merges, a split, contacts and an erase: the rows kept up to date on every write must
     // be exactly what a rebuild from scratch gives.
     let dir = tempfile::tempdir().unwrap();
-    let mut s = rapport::core::demo_install::install(dir.path(), 1_795_186_800).unwrap();
+    let mut s = rapport_demo::install::install(dir.path(), 1_795_186_800).unwrap();
     let live = s.all_waits().unwrap();
     assert!(live.len() > 300, "{} waits", live.len());
     let cands = s
         .inbox_page(
-            &rapport::core::store::InboxQuery {
-                filter: rapport::core::store::InboxFilter::All,
+            &rapport_core::store::InboxQuery {
+                filter: rapport_core::store::InboxFilter::All,
                 search: None,
                 assignee: Default::default(),
             },
@@ -642,7 +642,7 @@ fn a_bad_reports_section_names_the_line() {
         ("target = \"24h\"", "target = \"a day\""),
     ] {
         let src = CONFIG.replace(bad, needle);
-        let e = rapport::core::config::Config::parse("c.toml", &src).unwrap_err();
+        let e = rapport_core::config::Config::parse("c.toml", &src).unwrap_err();
         let line = src.lines().position(|l| l == needle).unwrap() + 1;
         assert_eq!(e.line, line, "{e}");
         assert!(

@@ -5,7 +5,7 @@
 mod common;
 
 use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
-use rapport::core::parse::parse_message;
+use rapport_core::mail_in::parse::parse_message;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -104,7 +104,7 @@ impl Rapport {
 /// The messages of a mailbox as raw bytes, with their flags, read as another client would
 /// (BODY.PEEK: nothing is marked read).
 fn mailbox(s: &MailServers, user: &str, mailbox: &str) -> Vec<(Vec<u8>, Vec<String>)> {
-    let mut c = rapport::core::imap::connect::connect(&s.endpoint(user)).unwrap();
+    let mut c = rapport_core::mail_in::imap::connect::connect(&s.endpoint(user)).unwrap();
     let n = c.examine(mailbox).unwrap().exists;
     let mut out = Vec::new();
     if n > 0 {
@@ -430,7 +430,7 @@ fn a_message_cut_off_while_sending_is_delivered_once() {
     let id = row["id"].as_i64().unwrap();
     let raw = raw_of(&r, id);
     s.deliver(TALENT, JANE, &String::from_utf8(raw.clone()).unwrap());
-    let mut c = rapport::core::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
+    let mut c = rapport_core::mail_in::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
     c.append("Sent", &raw)
         .flag(imap::types::Flag::Seen)
         .finish()
@@ -481,7 +481,7 @@ fn a_message_cut_off_while_sending_is_delivered_once() {
     let id = row["id"].as_i64().unwrap();
     let raw = raw_of(&r, id);
     s.deliver(TALENT, JANE, &String::from_utf8(raw.clone()).unwrap());
-    let mut c = rapport::core::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
+    let mut c = rapport_core::mail_in::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
     c.append("Sent", &raw)
         .flag(imap::types::Flag::Seen)
         .finish()
@@ -512,7 +512,7 @@ fn a_message_cut_off_while_sending_is_delivered_once() {
     let id = row["id"].as_i64().unwrap();
     let raw = raw_of(&r, id);
     s.deliver(TALENT, JANE, &String::from_utf8(raw.clone()).unwrap());
-    let mut c = rapport::core::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
+    let mut c = rapport_core::mail_in::imap::connect::connect(&s.endpoint(TALENT)).unwrap();
     c.append("Sent", &raw)
         .flag(imap::types::Flag::Seen)
         .finish()
@@ -894,7 +894,7 @@ fn opt_outs_and_erasures_refuse_and_nothing_is_sent() {
     r.sync();
 
     r.ok(&["opt-out", JANE, "--reason", "asked us on the phone to stop"]);
-    let today = &rapport::core::timefmt::rfc3339(rapport::core::store::now())[..10];
+    let today = &rapport_core::timefmt::rfc3339(rapport_core::store::now())[..10];
     let e = r.err(&["reply", JANE, "--body-file", &r.body("Still interested?\n")]);
     assert!(e.contains("opted out") && e.contains(today), "{e}");
     let e = r.err(&[

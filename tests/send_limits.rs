@@ -22,7 +22,7 @@ impl Setup {
         let inbox = vec![
             b"From: Jane Doe <jane@x.example>\r\nTo: team@co.example\r\nSubject: Hello\r\nMessage-ID: <j1@x>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nIs the role open?\r\n".to_vec(),
         ];
-        rapport::core::maildir::write_folder(&md, "i", &inbox).unwrap();
+        rapport_core::mail_in::maildir::write_folder(&md, "i", &inbox).unwrap();
         let s = Setup { dir };
         s.config("");
         let out = s.run(&["import-maildir", md.to_str().unwrap()]);

@@ -5,9 +5,9 @@ mod common;
 
 use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
 use common::team::*;
-use rapport::core::store::{LeaseHolder, SYNC_LEASE, Store};
 use rapport::ui::action::Action;
 use rapport::ui::update::update;
+use rapport_core::store::{LeaseHolder, SYNC_LEASE, Store};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::PermissionsExt;
@@ -310,7 +310,7 @@ fn an_inbox_without_the_lease_says_who_syncs() {
     let (_dir, mut s) = common::demo_state(100, 30);
     update(
         &mut s,
-        Action::Sync(rapport::core::imap::worker::SyncEvent::Standby {
+        Action::Sync(rapport_core::mail_in::imap::worker::SyncEvent::Standby {
             holder: "alice's session".into(),
         }),
     );
@@ -346,15 +346,15 @@ fn many_processes_creating_the_database_at_once_all_open_it() {
 
 #[test]
 fn a_session_whose_sync_cannot_work_gives_the_lease_up() {
-    use rapport::core::imap::worker::{SyncEvent, WorkerConfig, spawn};
+    use rapport_core::mail_in::imap::worker::{SyncEvent, WorkerConfig, spawn};
     let servers = MailServers::start();
     let dir = tempfile::tempdir().unwrap();
-    let lease = rapport::core::sync_lease::SyncLease::start(dir.path(), "alice", "inbox");
+    let lease = rapport_core::mail_in::sync_lease::SyncLease::start(dir.path(), "alice", "inbox");
     let store = Store::open_in(dir.path()).unwrap();
     assert_eq!(store.lease(SYNC_LEASE).unwrap().unwrap().who, lease.me);
     // Alice's configuration has a wrong password: her sync stops for good.
     let mut endpoint = servers.endpoint("talent@example.test");
-    endpoint.secret = rapport::core::credentials::Secret::new("wrong".into());
+    endpoint.secret = rapport_core::credentials::Secret::new("wrong".into());
     let rx = spawn(WorkerConfig {
         endpoint,
         folders: vec![],

@@ -177,9 +177,10 @@ fn the_demos_outgoing_folder_replaced_by_a_link_gets_no_mail() {
     std::fs::create_dir(&elsewhere).unwrap();
     let outgoing = tmp.path().join("outgoing");
     std::os::unix::fs::symlink(&elsewhere, &outgoing).unwrap();
-    let err = rapport::core::send::write_eml(&outgoing, b"Subject: hi\r\n\r\nhello\r\n")
-        .unwrap_err()
-        .to_string();
+    let err =
+        rapport_core::mail_out::eml_folder::write_eml(&outgoing, b"Subject: hi\r\n\r\nhello\r\n")
+            .unwrap_err()
+            .to_string();
     assert!(err.contains("is a symbolic link"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
@@ -192,7 +193,7 @@ fn a_message_file_linked_into_a_maildir_is_not_read() {
     std::fs::create_dir_all(&cur).unwrap();
     let planted = cur.join("1.x:2,S");
     std::os::unix::fs::symlink(&target, &planted).unwrap();
-    let Err(err) = rapport::core::maildir::read_message(&planted) else {
+    let Err(err) = rapport_core::mail_in::maildir::read_message(&planted) else {
         panic!("a linked message was read");
     };
     let err = err.to_string();

@@ -3,8 +3,8 @@
 
 mod common;
 
-use rapport::core::ingest::{RawMessage, ingest_batch};
-use rapport::core::store::{InboxFilter, InboxQuery, Store, StoreError, schema};
+use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+use rapport_core::store::{InboxFilter, InboxQuery, Store, StoreError, schema};
 
 const TEAM: &str = "talent@team.example";
 const ALICE: &str = "alice@team.example";
@@ -416,7 +416,7 @@ fn team_mail_is_outbound_and_credits_the_recruiter() {
     let conv = s.conversation(c, 10).unwrap();
     assert_eq!(
         conv.messages[0].direction,
-        rapport::core::model::Direction::Outbound
+        rapport_core::model::Direction::Outbound
     );
     assert_eq!(conv.messages[0].recruiter.as_deref(), Some(ALICE));
     assert!(
@@ -807,7 +807,7 @@ fn fixture_files() -> Vec<(String, Vec<u8>)> {
 }
 
 /// Ingests one fixture as it arrived on [`FIXTURE_ARRIVAL`].
-fn ingest_fixture(s: &mut Store, bytes: &[u8]) -> rapport::core::store::BatchOutcome {
+fn ingest_fixture(s: &mut Store, bytes: &[u8]) -> rapport_core::store::BatchOutcome {
     ingest_batch(
         s,
         vec![RawMessage {
@@ -880,8 +880,8 @@ fn a_message_without_a_sender_is_stored_and_found_by_search() {
     let p = s.profile(c).unwrap().unwrap();
     assert_eq!(p.name, "(no sender)");
     assert!(p.addresses.is_empty());
-    let all = rapport::core::store::InboxQuery {
-        filter: rapport::core::store::InboxFilter::All,
+    let all = rapport_core::store::InboxQuery {
+        filter: rapport_core::store::InboxFilter::All,
         search: None,
         assignee: Default::default(),
     };
@@ -922,13 +922,13 @@ fn an_implausible_date_gives_way_to_the_arrival_time() {
 /// than its sizes is not folded into it.
 #[test]
 fn a_message_read_in_part_and_whole_is_stored_once_despite_size_estimates() {
-    use rapport::core::model::Attachment;
-    use rapport::core::store::{Incoming, Prepared};
+    use rapport_core::model::Attachment;
+    use rapport_core::store::{Incoming, Prepared};
     let (_d, mut s) = store();
     let raw = b"From: Ann <ann@x.example>\r\nTo: team@x.example\r\nSubject: CV\r\n\
 Message-ID: <cv1@x.example>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nMy CV.\r\n";
     let item = |size: u64, body: &str| {
-        let mut p = rapport::core::parse::parse_message(raw);
+        let mut p = rapport_core::mail_in::parse::parse_message(raw);
         p.body = body.into();
         p.attachments = vec![Attachment {
             name: "cv.pdf".into(),

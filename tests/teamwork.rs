@@ -2,15 +2,15 @@
 //! snooze (and coming back from it), internal notes (timeline, export, erase), presence across
 //! two handles, and the colleague collision check when queuing a reply.
 
-use rapport::core::ingest::{RawMessage, ingest_batch};
-use rapport::core::model::{Channel, ContactEntry, Direction, Outcome};
-use rapport::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
-use rapport::core::policy::Conflict;
-use rapport::core::store::{
+use rapport_core::consent::policy::Conflict;
+use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport_core::model::{Channel, ContactEntry, Direction, Outcome};
+use rapport_core::responses::timeline::{TimelineItem, timeline};
+use rapport_core::store::{
     Activity, AssigneeFilter, InboxFilter, InboxQuery, Presence, STALE_AFTER, Store, TeamMember,
     now,
 };
-use rapport::core::timeline::{TimelineItem, timeline};
 
 const TEAM: &str = "talent@team.example";
 const HOUR: i64 = 3600;

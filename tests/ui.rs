@@ -3,10 +3,10 @@
 mod common;
 
 use common::*;
-use rapport::core::store::InboxFilter;
 use rapport::ui::action::{Action, Bound};
 use rapport::ui::state::{Command, Focus, Mode};
 use rapport::ui::update::update;
+use rapport_core::store::InboxFilter;
 
 fn key(s: &mut rapport::ui::state::State, b: Bound) -> Vec<Command> {
     update(s, Action::Key(b))
@@ -163,8 +163,8 @@ fn snapshot_two_panes_120x40_all() {
 
 #[test]
 fn sync_state_shows_in_the_title_bar() {
-    use rapport::core::imap::sync::Progress;
-    use rapport::core::imap::worker::SyncEvent;
+    use rapport_core::mail_in::imap::sync::Progress;
+    use rapport_core::mail_in::imap::worker::SyncEvent;
     let (_d, mut s) = demo_state(160, 48);
     update(
         &mut s,

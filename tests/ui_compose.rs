@@ -10,9 +10,9 @@ use rapport::ui::update::update;
 
 fn sender(s: &mut State) {
     s.actor = "Tess Tester".into();
-    s.identity = Some(rapport::core::compose::Identity {
+    s.identity = Some(rapport_core::mail_out::compose::Identity {
         team: "Northwind Talent".into(),
-        shared_address: rapport::core::demo::SHARED_ADDRESS.into(),
+        shared_address: rapport_demo::SHARED_ADDRESS.into(),
         recruiter_name: "Tess Tester".into(),
     });
 }
@@ -114,7 +114,7 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
     let (_d, mut s) = demo_state(80, 24);
     sender(&mut s);
     let c = s.selected_row().unwrap().id;
-    let meta = rapport::core::store::ChangeMeta {
+    let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),
         at: ANCHOR,
         source: "call-note".into(),
@@ -152,7 +152,7 @@ fn a_too_soon_message_needs_a_reason() {
         key(&mut s, Bound::Next);
     }
     let c = s.selected_row().unwrap().id;
-    let meta = rapport::core::store::ChangeMeta {
+    let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),
         at: ANCHOR,
         source: "recruiter".into(),
@@ -160,8 +160,8 @@ fn a_too_soon_message_needs_a_reason() {
         legal_basis: Some("consent".into()),
         note: String::new(),
     };
-    let prefs = rapport::core::model::Preferences {
-        frequency: Some(rapport::core::model::Frequency::Quarterly),
+    let prefs = rapport_core::model::Preferences {
+        frequency: Some(rapport_core::model::Frequency::Quarterly),
         ..Default::default()
     };
     s.store.set_preferences(c, &prefs, &meta).unwrap();
@@ -197,7 +197,7 @@ fn a_too_soon_message_needs_a_reason() {
 
 #[test]
 fn snippets_matching_their_interests_come_first_and_fill_placeholders() {
-    use rapport::core::templates::parse;
+    use rapport_core::mail_out::templates::parse;
     let (_d, mut s) = demo_state(80, 24);
     sender(&mut s);
     s.editor = Some("vi".into());
@@ -249,7 +249,7 @@ fn snippets_matching_their_interests_come_first_and_fill_placeholders() {
 
 #[test]
 fn reply_through_the_snippet_picker_without_choosing_one() {
-    use rapport::core::templates::parse;
+    use rapport_core::mail_out::templates::parse;
     let (_d, mut s) = demo_state(80, 24);
     sender(&mut s);
     s.editor = Some("vi".into());

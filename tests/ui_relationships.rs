@@ -71,7 +71,7 @@ fn preferences_form_saves_and_the_history_shows_who_changed_what() {
     assert_eq!(s.mode, Mode::Normal, "{:?}", form_error(&s));
     let p = s.profile.clone().unwrap().preferences.unwrap();
     assert_eq!(p.interests, vec!["remote", "rust"]);
-    assert_eq!(p.frequency, Some(rapport::core::model::Frequency::Monthly));
+    assert_eq!(p.frequency, Some(rapport_core::model::Frequency::Monthly));
     key(&mut s, Bound::History);
     assert!(s.ledger.iter().any(|e| e.field == "interests"
         && e.actor == "Alice Moreau"

@@ -5,13 +5,13 @@
 mod common;
 
 use common::*;
-use rapport::core::ingest::{RawMessage, ingest_batch};
-use rapport::core::store::{Activity, AssigneeFilter, Presence, Store, TeamMember, now};
 use rapport::ui::action::{Action, Bound};
 use rapport::ui::form::FieldKind;
 use rapport::ui::state::{Command, Focus, Mode, State};
 use rapport::ui::text::width;
 use rapport::ui::update::update;
+use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+use rapport_core::store::{Activity, AssigneeFilter, Presence, Store, TeamMember, now};
 
 fn key(s: &mut State, b: Bound) -> Vec<Command> {
     update(s, Action::Key(b))
@@ -241,9 +241,9 @@ fn sending_after_a_colleague_replied_asks_and_shows_what_they_sent() {
     use rapport::ui::presence::announce;
     let (d, mut s) = demo_state(80, 24);
     s.actor = "Bob".into();
-    s.identity = Some(rapport::core::compose::Identity {
+    s.identity = Some(rapport_core::mail_out::compose::Identity {
         team: "Northwind Talent".into(),
-        shared_address: rapport::core::demo::SHARED_ADDRESS.into(),
+        shared_address: rapport_demo::SHARED_ADDRESS.into(),
         recruiter_name: "Bob".into(),
     });
     let row = s.selected_row().unwrap().clone();
@@ -256,16 +256,16 @@ fn sending_after_a_colleague_replied_asks_and_shows_what_they_sent() {
     // Meanwhile Alice, in another process, queues her answer.
     let mut other = Store::open_in(d.path()).unwrap();
     let mid = "alice-1@northwind.example";
-    rapport::core::outbox::enqueue(
+    rapport_core::mail_out::outbox::enqueue(
         &mut other,
-        &rapport::core::outbox::Outgoing {
+        &rapport_core::mail_out::outbox::Outgoing {
             candidate_id: Some(row.id),
-            from: rapport::core::demo::SHARED_ADDRESS.into(),
+            from: rapport_demo::SHARED_ADDRESS.into(),
             to: vec![row.address.clone()],
             message_id: mid.into(),
             raw: format!(
                 "From: {}\r\nTo: {}\r\nSubject: Re: your application\r\nMessage-ID: <{mid}>\r\n\r\nWe would love to talk on Monday.\r\n",
-                rapport::core::demo::SHARED_ADDRESS,
+                rapport_demo::SHARED_ADDRESS,
                 row.address
             )
             .into_bytes(),
@@ -273,7 +273,7 @@ fn sending_after_a_colleague_replied_asks_and_shows_what_they_sent() {
             created_by: "Alice".into(),
             opened_at: None,
         },
-        Some(&rapport::core::outbox::Confirmation {
+        Some(&rapport_core::mail_out::outbox::Confirmation {
             actor: "Alice".into(),
             reason: "test".into(),
         }),
@@ -437,7 +437,7 @@ fn wide_characters_keep_the_inbox_columns_aligned_80x24() {
     let cells = render_cells(&s);
     for (i, row) in s.rows.iter().enumerate() {
         let line = &cells[2 + i];
-        let wait = rapport::core::timefmt::duration(s.now - row.waiting_since.unwrap());
+        let wait = rapport_core::timefmt::duration(s.now - row.waiting_since.unwrap());
         // The first of the 8 cells marks a wait near ("~") or over ("!") the target.
         let cell = line[71..79].concat();
         let cell = cell.trim_start_matches(['~', '!']);

@@ -1,9 +1,9 @@
 //! `rapport audit`: who did what, oldest first, as text or JSON.
 
 use super::output::clean as sanitize_line;
-use crate::core::store::{AuditQuery, Store};
-use crate::core::timefmt::rfc3339;
 use clap::Args;
+use rapport_core::store::{AuditQuery, Store};
+use rapport_core::timefmt::rfc3339;
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -28,7 +28,7 @@ pub struct AuditArgs {
 
 /// "7d", "24h", "90m" before now, a date, or a time as `parse_time` reads it.
 fn since(s: &str, now: i64) -> anyhow::Result<i64> {
-    crate::core::timefmt::parse_since(s, &jiff::tz::TimeZone::system(), now)
+    rapport_core::timefmt::parse_since(s, &jiff::tz::TimeZone::system(), now)
         .map_err(anyhow::Error::msg)
 }
 
@@ -42,7 +42,7 @@ pub fn run(store: &Store, a: AuditArgs) -> anyhow::Result<ExitCode> {
         since: a
             .since
             .as_deref()
-            .map(|s| since(s, crate::core::store::now()))
+            .map(|s| since(s, rapport_core::store::now()))
             .transpose()?,
         actor: a.actor,
         limit: a.limit,

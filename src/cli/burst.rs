@@ -3,9 +3,9 @@
 //! several busy writers at once without paying a process start per write. Any error stops it
 //! with a non-zero exit.
 
-use crate::core::model::{Channel, ContactEntry, Direction, Outcome};
-use crate::core::store::{ChangeMeta, InboxFilter, InboxQuery, Store};
 use clap::Args;
+use rapport_core::model::{Channel, ContactEntry, Direction, Outcome};
+use rapport_core::store::{ChangeMeta, InboxFilter, InboxQuery, Store};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -33,7 +33,7 @@ pub fn run(store: &mut Store, a: BurstArgs, who: &str) -> anyhow::Result<ExitCod
         let mark = format!("{}-{i}", a.tag);
         let meta = ChangeMeta {
             actor: who.into(),
-            at: crate::core::store::now(),
+            at: rapport_core::store::now(),
             source: "recruiter".into(),
             source_message_id: None,
             legal_basis: Some("legitimate-interest".into()),

@@ -1,9 +1,9 @@
 //! `rapport doctor`: one line per check, each failure saying what to fix.
 
-use crate::core::config::Config;
-use crate::core::imap::connect::{Endpoint, ImapError, connect};
-use crate::core::imap::sync::resolve_folders;
-use crate::core::store::Store;
+use rapport_core::config::Config;
+use rapport_core::mail_in::imap::connect::{Endpoint, ImapError, connect};
+use rapport_core::mail_in::imap::sync::resolve_folders;
+use rapport_core::store::Store;
 use std::net::ToSocketAddrs;
 use std::path::Path;
 use std::process::ExitCode;
@@ -38,14 +38,14 @@ fn erasure(r: &mut Report, s: &Store) {
             "erasure",
             format!(
                 "the erasure of {} is now complete on disk",
-                crate::core::timefmt::rfc3339(since)
+                rapport_core::timefmt::rfc3339(since)
             ),
         ),
         Ok(Some(left)) => r.fail(
             "erasure",
             format!(
                 "the erasure of {} is not complete on disk: {left}",
-                crate::core::timefmt::rfc3339(since)
+                rapport_core::timefmt::rfc3339(since)
             ),
         ),
         Err(e) => r.fail("erasure", e.to_string()),
@@ -69,7 +69,7 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
         Err(e) => r.fail("data", e.to_string()),
     }
     // Ownership and modes: a team's data dir is group-shared; nobody else may read it.
-    for f in crate::core::shared_dir::check(data_dir) {
+    for f in rapport_core::shared_dir::check(data_dir) {
         match (f.ok, f.fix) {
             (true, _) => r.ok("access", f.what),
             (false, Some(fix)) => r.fail("access", format!("{}; fix: {fix}", f.what)),
@@ -79,13 +79,13 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
     // Whoever can change these can make rapport run commands as this user (password_command,
     // the editor) or put words in their mail.
     let loaded = Config::load(config_path).ok();
-    let (templates, origin) = crate::core::templates::dir(loaded.as_ref(), data_dir);
+    let (templates, origin) = rapport_core::mail_out::templates::dir(loaded.as_ref(), data_dir);
     let mut paths = vec![
         (config_path.to_owned(), "the config", true),
-        (crate::core::paths::keymap_file(), "the keymap", true),
+        (rapport_core::paths::keymap_file(), "the keymap", true),
     ];
     // The data dir's own snippets (the demo's, without a config) are the team's by design.
-    if origin == crate::core::templates::Origin::User {
+    if origin == rapport_core::mail_out::templates::Origin::User {
         paths.push((templates.clone(), "the snippets folder", true));
         for e in std::fs::read_dir(&templates)
             .into_iter()
@@ -102,9 +102,9 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
             .parent()
             .filter(|d| with_folder && !d.as_os_str().is_empty());
         let found = dir
-            .and_then(|d| crate::core::shared_dir::check_own(d, "the folder"))
+            .and_then(|d| rapport_core::shared_dir::check_own(d, "the folder"))
             .into_iter()
-            .chain(crate::core::shared_dir::check_own(&path, what));
+            .chain(rapport_core::shared_dir::check_own(&path, what));
         for f in found {
             if !own.contains(&f) {
                 own.push(f);
@@ -284,7 +284,7 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
         return;
     };
     let s = smtp.get_ref();
-    let secret = match crate::core::smtp::secret(s) {
+    let secret = match rapport_core::mail_out::smtp::secret(s) {
         Ok(sec) => sec,
         Err(e) => return r.fail("smtp.auth", e.to_string()),
     };
@@ -297,14 +297,14 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
     };
     // lettre's connection pool needs the runtime while it is built and dropped.
     let _rt_guard = rt.enter();
-    let transport = match crate::core::smtp::transport(s, &secret) {
+    let transport = match rapport_core::mail_out::smtp::transport(s, &secret) {
         Ok(t) => t,
         Err(e) => return r.fail("smtp", e.to_string()),
     };
     let port = s.port.unwrap_or(match s.security.get_ref() {
-        crate::core::config::Security::Tls => 465,
-        crate::core::config::Security::Starttls => 587,
-        crate::core::config::Security::None => 25,
+        rapport_core::config::Security::Tls => 465,
+        rapport_core::config::Security::Starttls => 587,
+        rapport_core::config::Security::None => 25,
     });
     if !reach(r, "smtp", s.host.get_ref(), port) {
         return;
@@ -316,7 +316,7 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
         Ok(rt) => rt,
         Err(e) => return r.fail("smtp", e.to_string()),
     };
-    match rt.block_on(crate::core::smtp::check(&transport)) {
+    match rt.block_on(rapport_core::mail_out::smtp::check(&transport)) {
         Ok(()) => r.ok(
             "smtp.login",
             format!("TLS verified, logged in as {}", s.username),

@@ -11,13 +11,15 @@ mod send;
 mod sync;
 mod teamwork;
 
-use crate::core::store::Store;
-use crate::core::{demo_install, ingest, logging, paths};
 use crate::ui::keymap::Keymap;
 use crate::ui::state::State;
 use crate::ui::theme::Theme;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
+use rapport_core::mail_in::ingest;
+use rapport_core::store::Store;
+use rapport_core::{logging, paths};
+use rapport_demo::install as demo_install;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -169,7 +171,7 @@ pub fn main() -> ExitCode {
     }
     crate::ui::run::install_panic_hook();
     let cli = Cli::parse();
-    if let Err(e) = crate::core::clock::check() {
+    if let Err(e) = rapport_core::clock::check() {
         eprintln!("rapport: error: {e}");
         return ExitCode::FAILURE;
     }
@@ -227,7 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Cmd::Sync(args)) => {
             let dir = paths::data_dir(cli.data_dir);
             let cfg = load_config(cli.config)?;
-            crate::core::store::create_private_dir(&dir)?;
+            rapport_core::store::create_private_dir(&dir)?;
             logging::init(&dir);
             sync::run(&cfg, &dir, args)
         }
@@ -236,7 +238,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             logging::init_if_exists(&dir);
             let cfg_path = paths::config_file(cli.config);
             let cfg = if cfg_path.exists() {
-                Some(crate::core::config::Config::load(&cfg_path)?)
+                Some(rapport_core::config::Config::load(&cfg_path)?)
             } else {
                 None
             };
@@ -255,7 +257,7 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
             tmp.path().to_owned()
         }
     };
-    crate::core::store::create_private_dir(&dir)?;
+    rapport_core::store::create_private_dir(&dir)?;
     logging::init(&dir);
     let anchor = demo_anchor();
     let store = demo_install::install(&dir, anchor)
@@ -275,12 +277,12 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
 
 /// The demo's "now": the current hour, so waits look live yet the mailbox is the same all hour.
 fn demo_anchor() -> i64 {
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     now - now % 3600
 }
 
 /// Loads the configuration, which must exist.
-fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::core::config::Config> {
+fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<rapport_core::config::Config> {
     let path = paths::config_file(explicit);
     if !path.exists() {
         bail!(
@@ -288,13 +290,13 @@ fn load_config(explicit: Option<PathBuf>) -> anyhow::Result<crate::core::config:
             path.display()
         );
     }
-    Ok(crate::core::config::Config::load(&path)?)
+    Ok(rapport_core::config::Config::load(&path)?)
 }
 
 fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let dir = paths::data_dir(data_dir);
     let config = paths::config_file(config);
-    let db = dir.join(crate::core::store::DB_FILE);
+    let db = dir.join(rapport_core::store::DB_FILE);
     if !config.exists() && !db.exists() {
         eprintln!(
             "rapport has no configuration yet ({} does not exist) and no mail in {}.\n\n\
@@ -306,16 +308,16 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
         );
         return Ok(ExitCode::from(2));
     }
-    crate::core::store::create_private_dir(&dir)?;
+    rapport_core::store::create_private_dir(&dir)?;
     logging::init(&dir);
     let mut store = Store::open_in(&dir)?;
     let mut worker = None;
     // Kept until the inbox closes; dropping it hands the sync to another session at once.
     let mut lease = None;
-    let mut loaded: Option<crate::core::config::Config> = None;
+    let mut loaded: Option<rapport_core::config::Config> = None;
     let mut erase_server = None;
     if config.exists() {
-        let cfg = crate::core::config::Config::load(&config)?;
+        let cfg = rapport_core::config::Config::load(&config)?;
         store.set_team(&sync::team_of(&cfg))?;
         store.set_meta("title", &cfg.identity.team)?;
         if let Some(imap) = &cfg.imap {
@@ -324,15 +326,15 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
             if cfg.erase_on_server {
                 erase_server = Some(endpoint.clone());
             }
-            let held = crate::core::sync_lease::SyncLease::start(
+            let held = rapport_core::mail_in::sync_lease::SyncLease::start(
                 &dir,
                 &people::actor(Some(&cfg)),
                 "inbox",
             );
             let view = held.view();
             lease = Some(held);
-            worker = Some(crate::core::imap::worker::spawn(
-                crate::core::imap::worker::WorkerConfig {
+            worker = Some(rapport_core::mail_in::imap::worker::spawn(
+                rapport_core::mail_in::imap::worker::WorkerConfig {
                     endpoint,
                     folders: imap.get_ref().folders.clone(),
                     data_dir: dir.clone(),
@@ -349,10 +351,10 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
 
 fn tui_with(
     store: Store,
-    worker: Option<std::sync::mpsc::Receiver<crate::core::imap::worker::SyncEvent>>,
-    cfg: Option<&crate::core::config::Config>,
+    worker: Option<std::sync::mpsc::Receiver<rapport_core::mail_in::imap::worker::SyncEvent>>,
+    cfg: Option<&rapport_core::config::Config>,
     data_dir: &Path,
-    erase_server: Option<crate::core::imap::connect::Endpoint>,
+    erase_server: Option<rapport_core::mail_in::imap::connect::Endpoint>,
 ) -> anyhow::Result<ExitCode> {
     if !std::io::stdout().is_terminal() {
         bail!(
@@ -370,20 +372,20 @@ fn tui_with(
         Theme::from_env(),
         title,
         tz,
-        crate::core::store::now(),
+        rapport_core::store::now(),
     );
     if worker.is_some() {
         state.sync = crate::ui::state::SyncStatus::Connecting;
     }
     state.actor = people::actor(cfg);
-    (state.schedule, state.target) = crate::core::report::settings(cfg, &state.store);
-    state.team_names = crate::core::team::names(&crate::core::team::members(cfg, &state.store));
+    (state.schedule, state.target) = rapport_core::responses::report::settings(cfg, &state.store);
+    state.team_names = rapport_core::team::names(&rapport_core::team::members(cfg, &state.store));
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     if let Some(c) = cfg {
         state.max_message_size = c.max_message_size();
     }
-    let (templates_dir, origin) = crate::core::templates::dir(cfg, data_dir);
-    state.templates = crate::core::templates::load(&templates_dir, origin)
+    let (templates_dir, origin) = rapport_core::mail_out::templates::dir(cfg, data_dir);
+    state.templates = rapport_core::mail_out::templates::load(&templates_dir, origin)
         .with_context(|| format!("cannot read the snippets in {}", templates_dir.display()))?;
     state.editor = ["VISUAL", "EDITOR"]
         .iter()
@@ -403,7 +405,10 @@ fn tui_with(
     ) {
         (Ok(identity), Ok(d)) => {
             state.identity = Some(identity);
-            workers.delivery = Some(crate::core::delivery::spawn_worker(data_dir.to_owned(), d));
+            workers.delivery = Some(rapport_core::mail_out::delivery::spawn_worker(
+                data_dir.to_owned(),
+                d,
+            ));
         }
         (Err(e), _) | (_, Err(e)) => tracing::info!("sending is off: {e:#}"),
     }
@@ -415,8 +420,8 @@ fn tui_with(
 /// snapshot, a copy with write permission removed) is opened read-only instead of refused.
 fn open_for_reading(dir: &Path) -> anyhow::Result<Store> {
     if dir.is_dir()
-        && crate::core::store::read_only_reason(dir).is_some()
-        && dir.join(crate::core::store::DB_FILE).is_file()
+        && rapport_core::store::read_only_reason(dir).is_some()
+        && dir.join(rapport_core::store::DB_FILE).is_file()
     {
         return Ok(Store::open_read_only(dir)?);
     }
@@ -427,7 +432,7 @@ fn open_existing(dir: &Path) -> anyhow::Result<Store> {
     if dir.exists() && !dir.is_dir() {
         bail!("the data dir {} is a file, not a directory", dir.display());
     }
-    let db = dir.join(crate::core::store::DB_FILE);
+    let db = dir.join(rapport_core::store::DB_FILE);
     // A dir we may not enter is not "no database": opening it explains whose group it is.
     if matches!(db.try_exists(), Ok(false)) {
         bail!(
@@ -442,7 +447,7 @@ fn open_existing(dir: &Path) -> anyhow::Result<Store> {
 fn scripting(
     dir: &Path,
     cmd: Cmd,
-    cfg: Option<&crate::core::config::Config>,
+    cfg: Option<&rapport_core::config::Config>,
 ) -> anyhow::Result<ExitCode> {
     let who = people::actor(cfg);
     let ctx = |store: Store| send::Ctx {
@@ -515,7 +520,7 @@ fn scripting(
                         bail!("--team-address {a:?} is not an email address");
                     }
                     if !members.iter().any(|m| m.address == a) {
-                        members.push(crate::core::store::TeamMember {
+                        members.push(rapport_core::store::TeamMember {
                             address: a,
                             name: String::new(),
                             shared: false,

@@ -5,22 +5,22 @@
 //! the TUI's parsers do: no escape sequence, bidi control or other terminal control reaches
 //! the terminal, and a name cannot break a listing's lines. JSON is escaped by serde.
 
-use crate::core::model::Direction;
-use crate::core::store::{InboxFilter, InboxQuery, Store};
-use crate::core::timefmt::{duration, rfc3339};
-use crate::core::timeline::{TimelineItem, timeline};
 use anyhow::bail;
+use rapport_core::model::Direction;
+use rapport_core::responses::timeline::{TimelineItem, timeline};
+use rapport_core::store::{InboxFilter, InboxQuery, Store};
+use rapport_core::timefmt::{duration, rfc3339};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
 /// One line of stored text (a name, address, subject, note in a list), safe to print.
 pub fn clean(s: &str) -> String {
-    crate::core::sanitize::sanitize_line(s)
+    rapport_core::sanitize::sanitize_line(s)
 }
 
 /// Stored text of several lines (a body, a note), safe to print.
 pub fn clean_text(s: &str) -> String {
-    crate::core::sanitize::sanitize_text(s)
+    rapport_core::sanitize::sanitize_text(s)
 }
 
 fn time(at: Option<i64>) -> Value {
@@ -44,7 +44,7 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
     };
     let n = store.inbox_count(&q)?;
     let rows = store.inbox_page(&q, 0, n)?;
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     if as_json {
         let v: Vec<Value> = rows
             .iter()
@@ -84,7 +84,7 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
 }
 
 pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCode> {
-    let id = crate::core::actions::lookup::candidate(store, email)?;
+    let id = rapport_core::actions::lookup::candidate(store, email)?;
     let Some(p) = store.profile(id)? else {
         bail!("no candidate has the address {email}");
     };
@@ -314,7 +314,7 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
     let s = store.status()?;
     let erased_arrivals = store.unacknowledged_suppressed_arrivals()?;
     let pending_erasure = store.pending_erasure()?;
-    let lease = store.lease(crate::core::store::SYNC_LEASE)?;
+    let lease = store.lease(rapport_core::store::SYNC_LEASE)?;
     if as_json {
         let folders: Vec<Value> = s
             .folders

@@ -1,17 +1,17 @@
 //! Relationship commands: preferences, contact log, opt-outs, merges and data rights.
 
 use super::output::clean;
-use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
-use crate::core::store::{ChangeMeta, Store};
-use crate::core::timefmt::rfc3339;
 use anyhow::{Context as _, bail};
 use clap::Args;
+use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use rapport_core::store::{ChangeMeta, Store};
+use rapport_core::timefmt::rfc3339;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Who is acting: the configured display name of this OS user, else the OS user.
-pub fn actor(cfg: Option<&crate::core::config::Config>) -> String {
-    let user = crate::core::shared_dir::os_user();
+pub fn actor(cfg: Option<&rapport_core::config::Config>) -> String {
+    let user = rapport_core::shared_dir::os_user();
     cfg.and_then(|c| {
         c.team
             .iter()
@@ -29,12 +29,12 @@ pub fn actor(cfg: Option<&crate::core::config::Config>) -> String {
 
 /// The candidate behind an address; an erased address says when it was erased.
 pub fn candidate(store: &Store, email: &str) -> anyhow::Result<i64> {
-    Ok(crate::core::actions::lookup::candidate(store, email)?)
+    Ok(rapport_core::actions::lookup::candidate(store, email)?)
 }
 
 /// Parses "2026-11-20 14:30" (local time), "2026-11-20T14:30:00Z" or "now".
 pub fn parse_time(s: &str) -> anyhow::Result<i64> {
-    crate::core::timefmt::parse_time(s, &jiff::tz::TimeZone::system(), crate::core::store::now())
+    rapport_core::timefmt::parse_time(s, &jiff::tz::TimeZone::system(), rapport_core::store::now())
         .map_err(anyhow::Error::msg)
 }
 
@@ -169,7 +169,7 @@ pub fn prefs(
         };
         let meta = ChangeMeta {
             actor: who.into(),
-            at: crate::core::store::now(),
+            at: rapport_core::store::now(),
             source: source.into(),
             source_message_id: msg,
             legal_basis: Some(a.basis.clone()),
@@ -179,7 +179,7 @@ pub fn prefs(
     }
     let current = store.preferences(cand)?.unwrap_or_default();
     let facts = store.contact_facts(cand)?;
-    let next = crate::core::policy::next_contact(&facts);
+    let next = rapport_core::consent::policy::next_contact(&facts);
     if a.json {
         let mut v = serde_json::json!({ "preferences": current, "next_contact": next_json(next) });
         if a.history {
@@ -216,8 +216,8 @@ pub fn prefs(
     Ok(ExitCode::SUCCESS)
 }
 
-fn next_json(n: crate::core::policy::Next) -> serde_json::Value {
-    use crate::core::policy::Next;
+fn next_json(n: rapport_core::consent::policy::Next) -> serde_json::Value {
+    use rapport_core::consent::policy::Next;
     match n {
         Next::Now => "now".into(),
         Next::After(t) => rfc3339(t).into(),
@@ -226,8 +226,8 @@ fn next_json(n: crate::core::policy::Next) -> serde_json::Value {
     }
 }
 
-pub fn next_text(n: crate::core::policy::Next) -> String {
-    use crate::core::policy::Next;
+pub fn next_text(n: rapport_core::consent::policy::Next) -> String {
+    use rapport_core::consent::policy::Next;
     match n {
         Next::Now => "any time".into(),
         Next::After(t) => format!("from {}", &rfc3339(t)[..10]),
@@ -368,7 +368,7 @@ pub fn opt_out(store: &mut Store, a: OptOutArgs, who: &str) -> anyhow::Result<Ex
     };
     let meta = ChangeMeta {
         actor: who.into(),
-        at: crate::core::store::now(),
+        at: rapport_core::store::now(),
         source: source.into(),
         source_message_id: msg,
         legal_basis: None,
@@ -410,7 +410,7 @@ pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<Exit
     for o in active {
         let meta = ChangeMeta {
             actor: who.into(),
-            at: crate::core::store::now(),
+            at: rapport_core::store::now(),
             source: "candidate".into(),
             source_message_id: Some(msg),
             legal_basis: Some("consent".into()),
@@ -448,12 +448,12 @@ pub fn export(
 pub fn erase(
     store: &mut Store,
     data_dir: &std::path::Path,
-    cfg: Option<&crate::core::config::Config>,
+    cfg: Option<&rapport_core::config::Config>,
     email: &str,
     yes: bool,
     who: &str,
 ) -> anyhow::Result<ExitCode> {
-    use crate::core::actions::erase::{self, OnServer, Server};
+    use rapport_core::actions::erase::{self, OnServer, Server};
     let cand = candidate(store, email)?;
     let plan = erase::plan(store, cand)?;
     let on_server = cfg.is_some_and(|c| c.erase_on_server);

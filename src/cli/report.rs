@@ -1,11 +1,11 @@
 //! `rapport report` and `rapport waiting`: response times for team leads, as a table, CSV or
 //! JSON. CSV and JSON carry the same fields (README, "Response times").
 
-use crate::core::report::{self, Clock, Level, Period, Report, Row};
-use crate::core::store::Store;
-use crate::core::timefmt::{duration, hours, parse_duration, parse_since, parse_until, rfc3339};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
+use rapport_core::responses::report::{self, Clock, Level, Period, Report, Row};
+use rapport_core::store::Store;
+use rapport_core::timefmt::{duration, hours, parse_duration, parse_since, parse_until, rfc3339};
 use serde_json::{Value, json};
 use std::process::ExitCode;
 
@@ -81,7 +81,7 @@ fn fields(r: &Report, row: &Row) -> Vec<Value> {
 /// Sanitized and padded to `width` terminal columns (wide characters count double).
 fn pad(s: &str, width: usize) -> String {
     use unicode_width::UnicodeWidthStr;
-    let s = crate::core::sanitize::sanitize_line(s);
+    let s = rapport_core::sanitize::sanitize_line(s);
     let w = s.width();
     if w >= width {
         s
@@ -105,11 +105,11 @@ fn csv_cell(v: &Value) -> String {
 
 pub fn report(
     store: &Store,
-    cfg: Option<&crate::core::config::Config>,
+    cfg: Option<&rapport_core::config::Config>,
     a: ReportArgs,
 ) -> anyhow::Result<ExitCode> {
     let (schedule, target) = report::settings(cfg, store);
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     let since = match a.since.trim() {
         "all" => None,
         s => Some(
@@ -215,7 +215,7 @@ fn print_table(r: &Report, rows: &[&Row], by: By, target: report::Target) {
 
 pub fn waiting(
     store: &Store,
-    cfg: Option<&crate::core::config::Config>,
+    cfg: Option<&rapport_core::config::Config>,
     a: WaitingArgs,
 ) -> anyhow::Result<ExitCode> {
     let (schedule, target) = report::settings(cfg, store);
@@ -225,7 +225,7 @@ pub fn waiting(
         })?),
         None => None,
     };
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     let r = report::from_store(
         store,
         &schedule,

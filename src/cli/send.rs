@@ -1,13 +1,13 @@
 //! Sending from the command line: `reply`, `send` and `outbox`, through the same check and
 //! outbox as the TUI.
 
-use crate::core::compose::{self, Draft, Identity};
-use crate::core::config::Config;
-use crate::core::delivery::{Deliverer, Transport};
-use crate::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
-use crate::core::store::Store;
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
+use rapport_core::config::Config;
+use rapport_core::mail_out::compose::{self, Draft, Identity};
+use rapport_core::mail_out::delivery::{Deliverer, Transport};
+use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport_core::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -19,7 +19,7 @@ pub fn deliverer(
 ) -> anyhow::Result<Deliverer> {
     if store.meta("demo")?.as_deref() == Some("1") {
         return Ok(Deliverer {
-            transport: Transport::File(data_dir.join(crate::core::send::DEMO_OUTGOING)),
+            transport: Transport::File(data_dir.join(rapport_core::paths::DEMO_OUTGOING)),
             sent: None,
             sent_folders: vec![],
         });
@@ -31,10 +31,10 @@ pub fn deliverer(
             cfg.path.display()
         )
     })?;
-    let secret = crate::core::smtp::secret(smtp.get_ref())?;
-    let transport = crate::core::smtp::transport(smtp.get_ref(), &secret)?;
+    let secret = rapport_core::mail_out::smtp::secret(smtp.get_ref())?;
+    let transport = rapport_core::mail_out::smtp::transport(smtp.get_ref(), &secret)?;
     let sent = match &cfg.imap {
-        Some(i) => Some(crate::core::imap::connect::Endpoint::from_config(
+        Some(i) => Some(rapport_core::mail_in::imap::connect::Endpoint::from_config(
             i.get_ref(),
         )?),
         None => None,
@@ -153,11 +153,11 @@ fn queue_and_deliver(
     let limit = ctx
         .cfg
         .map(Config::max_message_size)
-        .unwrap_or(crate::core::config::DEFAULT_MAX_MESSAGE_SIZE);
+        .unwrap_or(rapport_core::config::DEFAULT_MAX_MESSAGE_SIZE);
     // Refused before building too: a message is at least as large as its body.
     compose::check_size(draft.body.len() as u64, limit, &size_source(ctx.cfg))?;
     let mid = compose::new_message_id(&identity.shared_address);
-    let raw = compose::build(&identity, &draft, &mid, crate::core::clock::system_time())?;
+    let raw = compose::build(&identity, &draft, &mid, rapport_core::clock::system_time())?;
     compose::check_size(raw.len() as u64, limit, &size_source(ctx.cfg))?;
     let to: Vec<String> = compose::addresses("To", &draft.to)?
         .into_iter()
@@ -178,10 +178,10 @@ fn queue_and_deliver(
         actor: ctx.actor.clone(),
         reason: reason.clone().unwrap_or_default(),
     });
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     for p in ctx
         .store
-        .presence_of_others(&crate::core::store::session_id(), now)?
+        .presence_of_others(&rapport_core::store::session_id(), now)?
         .iter()
         .filter(|p| p.candidate_id == Some(cand))
     {
@@ -194,7 +194,7 @@ fn queue_and_deliver(
         &mut ctx.store,
         &out,
         confirm.as_ref(),
-        crate::core::store::now(),
+        rapport_core::store::now(),
     ) {
         Ok(id) => id,
         Err(SendError::NeedsConfirmation(c)) => bail!(
@@ -238,7 +238,10 @@ fn queue_and_deliver(
 
 /// Start-up recovery, then one delivery pass; with `ignore_backoff` it also sends what waits
 /// for its retry time.
-fn deliver(ctx: &mut Ctx, ignore_backoff: bool) -> anyhow::Result<crate::core::delivery::Report> {
+fn deliver(
+    ctx: &mut Ctx,
+    ignore_backoff: bool,
+) -> anyhow::Result<rapport_core::mail_out::delivery::Report> {
     let rt = runtime()?;
     let d = rt.block_on(async { deliverer(&ctx.store, ctx.cfg, ctx.data_dir) })?;
     deliver_with(ctx, &rt, d, ignore_backoff)
@@ -265,13 +268,13 @@ fn deliver_with(
     rt: &tokio::runtime::Runtime,
     d: Deliverer,
     ignore_backoff: bool,
-) -> anyhow::Result<crate::core::delivery::Report> {
+) -> anyhow::Result<rapport_core::mail_out::delivery::Report> {
     rt.block_on(async {
-        crate::core::delivery::recover(&mut ctx.store, &d)?;
+        rapport_core::mail_out::delivery::recover(&mut ctx.store, &d)?;
         let report = if ignore_backoff {
-            crate::core::delivery::run_now(&mut ctx.store, &d).await?
+            rapport_core::mail_out::delivery::run_now(&mut ctx.store, &d).await?
         } else {
-            crate::core::delivery::run_once(&mut ctx.store, &d).await?
+            rapport_core::mail_out::delivery::run_once(&mut ctx.store, &d).await?
         };
         drop(d);
         // Lets the pool's shutdown task close the connection politely.
@@ -290,11 +293,11 @@ fn flush(ctx: &mut Ctx, now: bool) -> anyhow::Result<ExitCode> {
     );
     let (queued, next) = ctx.store.outbox_backlog()?;
     if queued > 0 {
-        let wait = next.unwrap_or(0) - crate::core::store::now();
+        let wait = next.unwrap_or(0) - rapport_core::store::now();
         println!(
             "{queued} queued, next try {} (by an open inbox or `rapport sync --watch`; `rapport outbox flush --now` tries at once)",
             if wait >= 60 {
-                format!("in {}", crate::core::timefmt::duration(wait))
+                format!("in {}", rapport_core::timefmt::duration(wait))
             } else if wait > 0 {
                 format!("in {wait} s")
             } else {
@@ -323,7 +326,7 @@ pub fn reply(mut ctx: Ctx, a: ReplyArgs) -> anyhow::Result<ExitCode> {
         .messages
         .iter()
         .rev()
-        .find(|m| m.direction == crate::core::model::Direction::Inbound && !m.automated)
+        .find(|m| m.direction == rapport_core::model::Direction::Inbound && !m.automated)
         .context("the candidate has not written to us: use `rapport send` to start a conversation")?
         .clone();
     let (refs, irt) = ctx.store.threading_of(parent.id)?;
@@ -331,7 +334,7 @@ pub fn reply(mut ctx: Ctx, a: ReplyArgs) -> anyhow::Result<ExitCode> {
         &parent,
         &refs,
         &irt,
-        &crate::core::timefmt::rfc3339(parent.date),
+        &rapport_core::timefmt::rfc3339(parent.date),
     );
     draft.body = format!("{}{}", read_body(&a.body_file)?, draft.body);
     // What is being answered is their latest message: a colleague's mail or call after it
@@ -355,7 +358,7 @@ pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
         .messages
         .iter()
         .rev()
-        .find(|m| m.direction == crate::core::model::Direction::Inbound && !m.automated)
+        .find(|m| m.direction == rapport_core::model::Direction::Inbound && !m.automated)
         .map(|m| m.date);
     queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason, their_latest)
 }
@@ -388,10 +391,10 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
                 serde_json::json!({
                     "id": r.id, "message_id": r.message_id, "to": r.to, "state": r.state,
                     "sent_copy": r.sent_copy_state, "attempts": r.attempts,
-                    "next_attempt": r.next_attempt_at.map(crate::core::timefmt::rfc3339),
+                    "next_attempt": r.next_attempt_at.map(rapport_core::timefmt::rfc3339),
                     "last_error": r.last_error, "created_by": r.created_by,
-                    "handed_over": r.data_at.map(crate::core::timefmt::rfc3339),
-                    "created": crate::core::timefmt::rfc3339(r.created_at),
+                    "handed_over": r.data_at.map(rapport_core::timefmt::rfc3339),
+                    "created": rapport_core::timefmt::rfc3339(r.created_at),
                 })
             })
             .collect();
@@ -402,7 +405,7 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
         let state = match (r.state.as_str(), r.data_at) {
             ("unknown", Some(at)) => format!(
                 "may have been sent at {}",
-                crate::core::timefmt::rfc3339(at)
+                rapport_core::timefmt::rfc3339(at)
             ),
             _ => r.state.clone(),
         };
@@ -411,7 +414,7 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
             r.id,
             super::output::clean(&state),
             super::output::clean(&r.to),
-            crate::core::timefmt::rfc3339(r.created_at),
+            rapport_core::timefmt::rfc3339(r.created_at),
             super::output::clean(&r.sent_copy_state),
             r.last_error
                 .map(|e| format!("  ({})", super::output::clean(&e)))

@@ -1,12 +1,12 @@
 //! `rapport sync`: one sync, with a progress bar on a terminal and log lines otherwise.
 
-use crate::core::config::Config;
-use crate::core::imap::connect::{self, Endpoint};
-use crate::core::imap::sync::{Progress, sync_all};
-use crate::core::store::{Store, TeamMember};
-use crate::core::sync_lease::{LeaseStatus, SyncLease};
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
+use rapport_core::config::Config;
+use rapport_core::mail_in::imap::connect::{self, Endpoint};
+use rapport_core::mail_in::imap::sync::{Progress, sync_all};
+use rapport_core::mail_in::sync_lease::{LeaseStatus, SyncLease};
+use rapport_core::store::{Store, TeamMember};
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
@@ -124,7 +124,7 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
     let log = |e: &dyn std::fmt::Display| {
         tracing::warn!(
             "IMAP: sync failed: {}",
-            crate::core::logging::server_text(&e.to_string())
+            rapport_core::logging::server_text(&e.to_string())
         )
     };
     let mut link = connect::link(&ep).inspect_err(|e| log(e))?;
@@ -171,7 +171,7 @@ fn watch(
     endpoint: Endpoint,
     actor: &str,
 ) -> anyhow::Result<ExitCode> {
-    use crate::core::imap::worker::{SyncEvent, WorkerConfig, spawn};
+    use rapport_core::mail_in::imap::worker::{SyncEvent, WorkerConfig, spawn};
     let lease = SyncLease::start(data_dir, actor, "watch");
     let rx = spawn(WorkerConfig {
         endpoint,
@@ -188,7 +188,10 @@ fn watch(
     let delivery = match Store::open_in(data_dir)
         .map(|store| super::send::deliverer(&store, Some(cfg), data_dir))
     {
-        Ok(Ok(d)) => Some(crate::core::delivery::spawn_worker(data_dir.to_owned(), d)),
+        Ok(Ok(d)) => Some(rapport_core::mail_out::delivery::spawn_worker(
+            data_dir.to_owned(),
+            d,
+        )),
         Ok(Err(e)) => {
             eprintln!(
                 "not delivering the outbox: {}",
@@ -204,11 +207,11 @@ fn watch(
         if let Some((_, events)) = &delivery {
             while let Ok(ev) = events.try_recv() {
                 match ev {
-                    crate::core::delivery::DeliveryEvent::Changed(r) => eprintln!(
+                    rapport_core::mail_out::delivery::DeliveryEvent::Changed(r) => eprintln!(
                         "outbox: {} sent, {} to retry, {} failed, {} cancelled, {} copied to Sent",
                         r.sent, r.retrying, r.failed, r.cancelled, r.copies
                     ),
-                    crate::core::delivery::DeliveryEvent::Error(e) => {
+                    rapport_core::mail_out::delivery::DeliveryEvent::Error(e) => {
                         eprintln!("outbox: {}", super::output::clean(&e))
                     }
                 }

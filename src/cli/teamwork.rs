@@ -1,10 +1,10 @@
 //! Teamwork commands: `assign`, `snooze` and `note`.
 
-use crate::core::config::Config;
-use crate::core::store::Store;
-use crate::core::timefmt::rfc3339;
 use anyhow::Context as _;
 use clap::Args;
+use rapport_core::config::Config;
+use rapport_core::store::Store;
+use rapport_core::timefmt::rfc3339;
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -49,8 +49,8 @@ pub fn assign(
     let c = crate::cli::people::candidate(store, &a.email)?;
     let assignee = match &a.user {
         Some(u) if !a.none => {
-            let members = crate::core::team::members(cfg, store);
-            Some(crate::core::team::resolve(u, &members, who).map_err(anyhow::Error::msg)?)
+            let members = rapport_core::team::members(cfg, store);
+            Some(rapport_core::team::resolve(u, &members, who).map_err(anyhow::Error::msg)?)
         }
         _ => None,
     };
@@ -64,10 +64,10 @@ pub fn assign(
 
 pub fn snooze(store: &mut Store, a: SnoozeArgs, who: &str) -> anyhow::Result<ExitCode> {
     let c = crate::cli::people::candidate(store, &a.email)?;
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     let until = match &a.until {
         Some(u) if !a.none => Some(
-            crate::core::until::parse_until(u, &jiff::tz::TimeZone::system(), now)
+            rapport_core::team::until::parse_until(u, &jiff::tz::TimeZone::system(), now)
                 .map_err(anyhow::Error::msg)?,
         ),
         _ => None,
@@ -95,7 +95,7 @@ pub fn note(store: &mut Store, a: NoteArgs, who: &str) -> anyhow::Result<ExitCod
     } else {
         a.text
     };
-    let id = store.add_note(c, who, &text, crate::core::store::now())?;
+    let id = store.add_note(c, who, &text, rapport_core::store::now())?;
     println!("note {id} added to {} (internal, never sent)", a.email);
     Ok(ExitCode::SUCCESS)
 }

@@ -140,9 +140,9 @@ pub enum Action {
     /// The external editor finished: the draft file's text, or why it could not run.
     EditorDone(Result<String, String>),
     /// A report from the outbox worker.
-    Delivery(crate::core::delivery::DeliveryEvent),
+    Delivery(rapport_core::mail_out::delivery::DeliveryEvent),
     /// A report from the background sync.
-    Sync(crate::core::imap::worker::SyncEvent),
+    Sync(rapport_core::mail_in::imap::worker::SyncEvent),
     /// Another connection changed the database (`PRAGMA data_version` moved).
     DataChanged,
     /// The IMAP server's copies of an erased person's mail: deleted (per folder) or why not.

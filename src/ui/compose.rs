@@ -1,11 +1,11 @@
 //! Replying and writing from the TUI: the draft is saved first (never lost), edited in
 //! $VISUAL/$EDITOR or the built-in editor, then checked and queued through the sending layer.
 
-use crate::core::compose::{self, Draft};
-use crate::core::model::Direction;
-use crate::core::outbox::{Confirmation, Outgoing, SendError, enqueue};
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Command, Mode, State};
+use rapport_core::mail_out::compose::{self, Draft};
+use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport_core::model::Direction;
 
 /// A draft being written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct Session {
 }
 
 /// The message `r` answers: the one at the bottom of the conversation view.
-pub fn selected_message(s: &State) -> Option<&crate::core::store::MessageView> {
+pub fn selected_message(s: &State) -> Option<&rapport_core::store::MessageView> {
     let conv = s.conversation.as_ref()?;
     let id = s.selected_message?;
     conv.messages.iter().find(|m| m.id == id)
@@ -39,7 +39,7 @@ pub fn start(s: &mut State, reply: bool) -> Vec<Command> {
         return start_with_template(s, reply, None);
     }
     let interests = p.preferences.map(|x| x.interests).unwrap_or_default();
-    let names: Vec<String> = crate::core::templates::ranked(&s.templates, &interests)
+    let names: Vec<String> = rapport_core::mail_out::templates::ranked(&s.templates, &interests)
         .into_iter()
         .map(|t| t.name.clone())
         .collect();
@@ -67,7 +67,7 @@ pub fn start_with_template(s: &mut State, reply: bool, template: Option<String>)
     s.template_text = template.and_then(|name| {
         let t = s.templates.iter().find(|t| t.name == name)?;
         let p = s.profile.as_ref()?;
-        let vars = crate::core::templates::Vars {
+        let vars = rapport_core::mail_out::templates::Vars {
             name: p.name.clone(),
             recruiter: s
                 .identity
@@ -80,7 +80,7 @@ pub fn start_with_template(s: &mut State, reply: bool, template: Option<String>)
                 .map(|i| i.team.clone())
                 .unwrap_or_default(),
         };
-        Some(crate::core::templates::render(t, &vars))
+        Some(rapport_core::mail_out::templates::render(t, &vars))
     });
     if reply { start_reply(s) } else { start_new(s) }
 }
@@ -99,7 +99,7 @@ pub fn start_reply(s: &mut State) -> Vec<Command> {
         return reopen(s, p.id, Some(parent.id), id, &text);
     }
     let (refs, irt) = s.store.threading_of(parent.id).unwrap_or_default();
-    let when = crate::core::timefmt::long_date(parent.date, &s.tz);
+    let when = rapport_core::timefmt::long_date(parent.date, &s.tz);
     let mut draft = compose::reply_draft(&parent, &refs, &irt, &when);
     if parent.direction == Direction::Outbound {
         draft.to = p.addresses.first().cloned().unwrap_or_default();
@@ -295,7 +295,7 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
                 &identity,
                 &session.draft,
                 &mid,
-                crate::core::clock::system_time(),
+                rapport_core::clock::system_time(),
             )
             .and_then(|r| {
                 compose::check_size(
@@ -344,12 +344,12 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         &mut s.store,
         &out,
         confirm.as_ref(),
-        crate::core::store::now(),
+        rapport_core::store::now(),
     ) {
         Ok(_) => {
             let _ = s.store.delete_draft(session.draft_id);
             // Whatever colleagues did before this send was seen and confirmed.
-            s.opened = Some((session.candidate, crate::core::store::now()));
+            s.opened = Some((session.candidate, rapport_core::store::now()));
             s.notice = Some("queued: sending now (the conversation shows its progress)".into());
             vec![Command::Deliver]
         }

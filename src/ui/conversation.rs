@@ -1,13 +1,13 @@
 //! Lays a conversation out as lines for a given width: emails (inbound and outbound marked
 //! apart by symbol, colour and indent), thread headings, logged contacts between them.
 
-use crate::core::store::Conversation;
-use crate::core::timefmt::long_date;
-use crate::core::timeline::{TimelineItem, timeline};
-use crate::core::{model::Direction, store::MessageView};
 use crate::ui::text::{truncate, width, wrap};
 use crate::ui::theme::Theme;
 use jiff::tz::TimeZone;
+use rapport_core::responses::timeline::{TimelineItem, timeline};
+use rapport_core::store::Conversation;
+use rapport_core::timefmt::long_date;
+use rapport_core::{model::Direction, store::MessageView};
 use ratatui::text::{Line, Span};
 
 /// Quoted blocks longer than this collapse to one line.
@@ -46,7 +46,7 @@ pub fn lines_with_anchors(
                 thread_starts,
             } => {
                 if thread_starts {
-                    let subject = crate::core::store::base_subject(&msg.subject);
+                    let subject = rapport_core::store::base_subject(&msg.subject);
                     let head = format!(
                         "── #{thread_no} {} ",
                         truncate(&subject, w.saturating_sub(10))
@@ -100,13 +100,13 @@ pub fn lines_with_anchors(
 }
 
 /// "queued", "sent", "failed: reason" … for mail written in rapport.
-fn delivery_text(d: &crate::core::store::Delivery, tz: &TimeZone) -> String {
+fn delivery_text(d: &rapport_core::store::Delivery, tz: &TimeZone) -> String {
     let err = d.last_error.as_deref().unwrap_or("");
     match d.state.as_str() {
         "queued" if d.attempts > 0 => {
             let at = d
                 .next_attempt_at
-                .map(|t| crate::core::timefmt::long_date(t, tz))
+                .map(|t| rapport_core::timefmt::long_date(t, tz))
                 .unwrap_or_default();
             format!("[failed: {err} · retry {at}]")
         }
@@ -118,7 +118,7 @@ fn delivery_text(d: &crate::core::store::Delivery, tz: &TimeZone) -> String {
         "unknown" => format!(
             "[may have been sent at {}: the server did not confirm it twice; `rapport outbox retry` sends it again, `mark-sent` records it as sent]",
             d.data_at
-                .map(|t| crate::core::timefmt::long_date(t, tz))
+                .map(|t| rapport_core::timefmt::long_date(t, tz))
                 .unwrap_or_default()
         ),
         "cancelled" => format!("[not sent: {err}]"),

@@ -1,8 +1,8 @@
 //! `X`: erasing a candidate from the inbox, through the one erase use case in core. The IMAP
 //! server's copies (when the team erases there too) are deleted off the UI thread.
 
-use crate::core::actions::erase::{self, OnServer, Server};
 use crate::ui::state::{Command, State};
+use rapport_core::actions::erase::{self, OnServer, Server};
 
 /// Erases after the address was typed to confirm; returns what the status line says.
 pub fn submit(s: &mut State, candidate: i64, actor: &str) -> Result<String, String> {

@@ -1,11 +1,11 @@
 //! Opening the relationship forms from the selected candidate, and carrying them out when
 //! submitted. Every change goes through the store with the acting recruiter recorded.
 
-use crate::core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
-use crate::core::store::ChangeMeta;
-use crate::core::timefmt::short_date;
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Mode, State};
+use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use rapport_core::store::ChangeMeta;
+use rapport_core::timefmt::short_date;
 
 const CHANNELS: [Channel; 4] = [
     Channel::Email,
@@ -298,7 +298,7 @@ pub fn merge_key(s: &mut State) {
 
 /// Carries out a submitted form. Returns an error to show in the form when it is refused.
 pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
-    let now = crate::core::store::now();
+    let now = rapport_core::store::now();
     let actor = s.actor.clone();
     let meta = |source: &str, message: Option<i64>, basis: Option<&str>, note: String| ChangeMeta {
         actor: actor.clone(),
@@ -308,7 +308,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
         legal_basis: basis.map(String::from),
         note,
     };
-    let err = |e: crate::core::store::StoreError| e.to_string();
+    let err = |e: rapport_core::store::StoreError| e.to_string();
     match &form.purpose {
         Purpose::Preferences {
             candidate,
@@ -400,7 +400,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 Outcome::Delivered,
             ][form.choice("Outcome").min(3)];
             let when = form.text("When");
-            let at = crate::core::timefmt::parse_time(&when, &s.tz, now)?;
+            let at = rapport_core::timefmt::parse_time(&when, &s.tz, now)?;
             if at > now + 300 {
                 return Err("a contact cannot be in the future".into());
             }

@@ -3,7 +3,7 @@
 //! Asking costs one tiny query, so the runner asks twice a second and reloads what is on
 //! screen only when something changed.
 
-use crate::core::store::Store;
+use rapport_core::store::Store;
 use std::time::{Duration, Instant};
 
 pub struct Watch {

@@ -2,9 +2,9 @@
 //! `Command::Presence` (the runner writes it), and colleagues' sessions are read back every
 //! few seconds for the inbox markers and the conversation header.
 
-use crate::core::store::{Activity, HEARTBEAT_EVERY, Presence};
 use crate::ui::layout::layout;
 use crate::ui::state::{Command, Focus, State};
+use rapport_core::store::{Activity, HEARTBEAT_EVERY, Presence};
 
 /// What this session is doing now, as colleagues should see it.
 pub fn current(s: &State) -> (Option<i64>, Activity) {

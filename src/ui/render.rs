@@ -1,11 +1,11 @@
 //! `render(&State, &mut Frame)`: draws the state, reads nothing else.
 
-use crate::core::report::Level;
-use crate::core::timefmt::{duration, long_date, short_date};
 use crate::ui::action::{Bound, Context};
 use crate::ui::layout::{Panes, layout};
 use crate::ui::state::{Focus, Mode, State, SyncStatus};
 use crate::ui::text::{fit, truncate, width};
+use rapport_core::responses::report::Level;
+use rapport_core::timefmt::{duration, long_date, short_date};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -419,7 +419,7 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
                     &format!(
                         "Waiting for our reply: {} ({} business{note})",
                         duration(s.now - since),
-                        crate::core::timefmt::hours(business)
+                        rapport_core::timefmt::hours(business)
                     ),
                     w,
                 ),

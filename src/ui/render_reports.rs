@@ -2,11 +2,11 @@
 //! distribution of reply times, the weekly trend of the median, and who is over or near the
 //! target. Reads state only.
 
-use crate::core::report::{BUCKETS, Clock, Level, Report, Row};
-use crate::core::timefmt::{duration, hours, short_date};
 use crate::ui::reports::ReportsView;
 use crate::ui::state::State;
 use crate::ui::text::{fit, truncate, width};
+use rapport_core::responses::report::{BUCKETS, Clock, Level, Report, Row};
+use rapport_core::timefmt::{duration, hours, short_date};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;

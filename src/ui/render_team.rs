@@ -1,10 +1,10 @@
 //! What teamwork adds to the screen: the "whose" filter in titles, inbox markers for
 //! colleagues' presence and snoozes, and the conversation's team banner. Reads state only.
 
-use crate::core::store::{Activity, AssigneeFilter, InboxRow};
-use crate::core::timefmt::short_date;
 use crate::ui::state::State;
 use crate::ui::text::truncate;
+use rapport_core::store::{Activity, AssigneeFilter, InboxRow};
+use rapport_core::timefmt::short_date;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 

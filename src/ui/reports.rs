@@ -2,10 +2,10 @@
 //! `render_reports`. The report is read from the stored waits when the view opens, when the
 //! period or clock changes, and every half minute while it is open.
 
-use crate::core::report::{self, Clock, Level, Period, Report, Waiting};
-use crate::core::store::InboxFilter;
 use crate::ui::action::Bound;
 use crate::ui::state::{Command, Focus, State};
+use rapport_core::responses::report::{self, Clock, Level, Period, Report, Waiting};
+use rapport_core::store::InboxFilter;
 
 /// The periods the view offers, in the order `period` cycles through them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

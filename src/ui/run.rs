@@ -1,8 +1,6 @@
 //! The runner: owns the terminal, turns terminal events into actions, runs `update`, draws
 //! with `render`, and restores the terminal on quit, on error and on panic.
 
-use crate::core::delivery::DeliveryEvent;
-use crate::core::imap::worker::SyncEvent;
 use crate::ui::action::{Action, Bound};
 use crate::ui::render::render;
 use crate::ui::state::{Command, Mode, State};
@@ -10,6 +8,8 @@ use crate::ui::update::{reload_list, update};
 use crossterm::cursor::{Hide, Show};
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen};
+use rapport_core::mail_in::imap::worker::SyncEvent;
+use rapport_core::mail_out::delivery::DeliveryEvent;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,7 +44,7 @@ pub struct Workers {
 type ServerErased = Result<Vec<(String, usize)>, String>;
 
 pub struct ServerEraser {
-    pub endpoint: crate::core::imap::connect::Endpoint,
+    pub endpoint: rapport_core::mail_in::imap::connect::Endpoint,
     done: (
         std::sync::mpsc::Sender<ServerErased>,
         Receiver<ServerErased>,
@@ -52,7 +52,7 @@ pub struct ServerEraser {
 }
 
 impl ServerEraser {
-    pub fn new(endpoint: crate::core::imap::connect::Endpoint) -> ServerEraser {
+    pub fn new(endpoint: rapport_core::mail_in::imap::connect::Endpoint) -> ServerEraser {
         ServerEraser {
             endpoint,
             done: std::sync::mpsc::channel(),
@@ -207,7 +207,7 @@ pub fn install_panic_hook() {
                 .location()
                 .map(|l| format!("{}:{}", l.file(), l.line()))
                 .unwrap_or_else(|| "an unknown place".into());
-            if crate::core::guard::is_guarded() {
+            if rapport_core::guard::is_guarded() {
                 tracing::warn!("contained panic at {at}");
                 return;
             }
@@ -340,7 +340,7 @@ fn step(state: &mut State, action: Action) -> Vec<Command> {
     let mut out = update(state, action);
     out.extend(crate::ui::presence::announce(
         state,
-        crate::core::store::now(),
+        rapport_core::store::now(),
     ));
     out
 }
@@ -362,7 +362,7 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) {
             Some(e) => {
                 let (ep, tx) = (e.endpoint.clone(), e.done.0.clone());
                 std::thread::spawn(move || {
-                    let _ = tx.send(crate::core::actions::erase::delete_on_server(&ep, &copies));
+                    let _ = tx.send(rapport_core::actions::erase::delete_on_server(&ep, &copies));
                 });
             }
             None => state.notice = Some("no IMAP server to erase on".into()),

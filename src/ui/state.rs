@@ -1,10 +1,10 @@
 //! The whole UI state. `update` changes it; `render` only reads it.
 
-use crate::core::store::{Conversation, InboxFilter, InboxQuery, InboxRow, Profile, Store};
 use crate::ui::action::Context;
 use crate::ui::keymap::Keymap;
 use crate::ui::theme::Theme;
 use jiff::tz::TimeZone;
+use rapport_core::store::{Conversation, InboxFilter, InboxQuery, InboxRow, Profile, Store};
 use ratatui::text::Line;
 
 /// Which pane has the keyboard.
@@ -69,7 +69,7 @@ pub enum Command {
     /// Wake the outbox worker.
     Deliver,
     /// Tell colleagues' sessions what this one has open (written to the shared database).
-    Presence(crate::core::store::Presence),
+    Presence(rapport_core::store::Presence),
     /// Delete an erased person's mail on the IMAP server, off the UI thread; answer with
     /// `Action::ServerErased`.
     EraseOnServer(Vec<(String, u32)>),
@@ -127,11 +127,11 @@ pub struct State {
     pub merge_mark: Option<(i64, String)>,
     /// The profile shows the preference and consent history.
     pub show_history: bool,
-    pub ledger: Vec<crate::core::store::LedgerEntry>,
+    pub ledger: Vec<rapport_core::store::LedgerEntry>,
     /// $VISUAL or $EDITOR; None means the built-in editor.
     pub editor: Option<String>,
     /// From whom mail is sent (None: this data dir cannot send).
-    pub identity: Option<crate::core::compose::Identity>,
+    pub identity: Option<rapport_core::mail_out::compose::Identity>,
     /// The largest message queued (`[smtp] max_message_size`).
     pub max_message_size: u64,
     /// The data dir (the demo's own files go with an erasure).
@@ -149,7 +149,7 @@ pub struct State {
     /// (line, message id) of each message header in `conv_lines`.
     pub conv_anchors: Vec<(usize, i64)>,
     /// Reply snippets offered when writing.
-    pub templates: Vec<crate::core::templates::Template>,
+    pub templates: Vec<rapport_core::mail_out::templates::Template>,
     /// The chosen snippet's text, waiting to go into the next draft.
     pub template_text: Option<String>,
     /// Commands produced inside nested handlers, returned by `update`.
@@ -157,22 +157,22 @@ pub struct State {
     /// The Reports view, when open (it covers the panes; help and forms still overlay it).
     pub reports: Option<Box<crate::ui::reports::ReportsView>>,
     /// The team's working week and the response-time target (waits are coloured against it).
-    pub schedule: crate::core::hours::Schedule,
-    pub target: crate::core::report::Target,
+    pub schedule: rapport_core::responses::hours::Schedule,
+    pub target: rapport_core::responses::report::Target,
     /// Business hours laid out over the waits in the loaded rows (rebuilt with them), so
     /// drawing a wait is a lookup.
-    pub business: crate::core::hours::BusinessClock,
+    pub business: rapport_core::responses::hours::BusinessClock,
     /// Whose candidates the inbox lists: everyone's, mine or nobody's.
-    pub assignee_filter: crate::core::store::AssigneeFilter,
+    pub assignee_filter: rapport_core::store::AssigneeFilter,
     /// The recruiters a candidate can be assigned to (display names from [[team]]).
     pub team_names: Vec<String>,
     /// This process's presence session (pid@host) and OS user.
     pub session: String,
     pub os_user: String,
     /// What colleagues' live sessions have open, refreshed every few seconds.
-    pub others: Vec<crate::core::store::Presence>,
+    pub others: Vec<rapport_core::store::Presence>,
     /// What this session last announced: (candidate, activity, when).
-    pub announced: Option<(Option<i64>, crate::core::store::Activity, i64)>,
+    pub announced: Option<(Option<i64>, rapport_core::store::Activity, i64)>,
     /// The candidate this session has open and since when: a colleague's mail to them after
     /// that needs a confirmation before a reply goes out.
     pub opened: Option<(i64, i64)>,
@@ -211,7 +211,7 @@ impl State {
         tz: TimeZone,
         now: i64,
     ) -> State {
-        let (schedule, target) = crate::core::report::settings(None, &store);
+        let (schedule, target) = rapport_core::responses::report::settings(None, &store);
         State {
             store,
             keymap,
@@ -240,7 +240,7 @@ impl State {
             sync: SyncStatus::Off,
             actor: "recruiter".into(),
             interest_vocabulary: Vec::new(),
-            max_message_size: crate::core::config::DEFAULT_MAX_MESSAGE_SIZE,
+            max_message_size: rapport_core::config::DEFAULT_MAX_MESSAGE_SIZE,
             merge_mark: None,
             show_history: false,
             ledger: Vec::new(),
@@ -257,12 +257,12 @@ impl State {
             templates: Vec::new(),
             template_text: None,
             reports: None,
-            business: crate::core::hours::BusinessClock::new(&schedule, now, now),
+            business: rapport_core::responses::hours::BusinessClock::new(&schedule, now, now),
             schedule,
             target,
             assignee_filter: Default::default(),
             team_names: Vec::new(),
-            session: crate::core::store::session_id(),
+            session: rapport_core::store::session_id(),
             os_user: std::env::var("USER").unwrap_or_default(),
             others: Vec::new(),
             announced: None,

@@ -1,9 +1,9 @@
 //! Teamwork keys: assign (`a`), snooze (`z`), internal note (`N`) and the "whose" filter.
 
-use crate::core::store::AssigneeFilter;
 use crate::ui::action::Bound;
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Command, Mode, State};
+use rapport_core::store::AssigneeFilter;
 
 /// Handles the teamwork keys; false when `b` is not one of them.
 pub fn key(s: &mut State, b: Bound) -> bool {
@@ -102,7 +102,7 @@ fn open_snooze(s: &mut State, c: i64) {
     if let Some(z) = current {
         form.intro.push(format!(
             "Snoozed until {} by {}; an empty time ends it.",
-            crate::core::timefmt::long_date(z.until, &s.tz),
+            rapport_core::timefmt::long_date(z.until, &s.tz),
             z.snoozed_by
         ));
     }
@@ -136,7 +136,7 @@ pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
             let actor = s.actor.clone();
             match s
                 .store
-                .add_note(c, &actor, &text, crate::core::store::now())
+                .add_note(c, &actor, &text, rapport_core::store::now())
             {
                 Ok(_) => {
                     s.note_for = None;
@@ -173,11 +173,11 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
         }
         Purpose::Snooze { candidate } => {
             let text = form.text("Until");
-            let now = crate::core::store::now();
+            let now = rapport_core::store::now();
             let until = if text.trim().is_empty() {
                 None
             } else {
-                Some(crate::core::until::parse_until(&text, &s.tz, now)?)
+                Some(rapport_core::team::until::parse_until(&text, &s.tz, now)?)
             };
             s.store
                 .snooze(*candidate, until, &actor, now)
@@ -185,7 +185,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
             Ok(match until {
                 Some(t) => format!(
                     "snoozed until {}",
-                    crate::core::timefmt::long_date(t, &s.tz)
+                    rapport_core::timefmt::long_date(t, &s.tz)
                 ),
                 None => "snooze ended".into(),
             })

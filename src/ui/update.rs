@@ -2,12 +2,12 @@
 //! SQLite reads of what is on screen run here too (they are part of the keypress budget);
 //! rendering only reads the state.
 
-use crate::core::imap::worker::SyncEvent;
-use crate::core::store::{InboxFilter, StoreError};
 use crate::ui::action::{Action, Bound};
 use crate::ui::conversation;
 use crate::ui::layout::{Panes, layout};
 use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStatus, WINDOW};
+use rapport_core::mail_in::imap::worker::SyncEvent;
+use rapport_core::store::{InboxFilter, StoreError};
 
 pub fn update(s: &mut State, action: Action) -> Vec<Command> {
     let mut out = update_inner(s, action);
@@ -23,11 +23,11 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             relayout(s);
         }
         Action::Tick => {
-            s.now = crate::core::store::now();
+            s.now = rapport_core::store::now();
             reload_list(s);
             crate::ui::reports::tick(s);
         }
-        Action::PresenceTick => crate::ui::presence::refresh(s, crate::core::store::now()),
+        Action::PresenceTick => crate::ui::presence::refresh(s, rapport_core::store::now()),
         Action::SearchInput(c) => {
             if let Mode::Search { input, .. } = &mut s.mode {
                 input.push(c);
@@ -82,11 +82,11 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             s.notice = Some(format!("the editor failed: {e}; the draft is kept"));
         }
         Action::Delivery(ev) => match ev {
-            crate::core::delivery::DeliveryEvent::Changed(_) => {
+            rapport_core::mail_out::delivery::DeliveryEvent::Changed(_) => {
                 let c = s.profile.as_ref().map(|p| p.id);
                 reload_keeping(s, c);
             }
-            crate::core::delivery::DeliveryEvent::Error(e) => {
+            rapport_core::mail_out::delivery::DeliveryEvent::Error(e) => {
                 s.notice = Some(format!("outbox: {e}"))
             }
         },
@@ -102,7 +102,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
 }
 
 fn sync_event(s: &mut State, ev: SyncEvent) {
-    s.now = crate::core::store::now();
+    s.now = rapport_core::store::now();
     match ev {
         SyncEvent::Progress(p) => {
             s.sync = SyncStatus::Syncing {
@@ -111,7 +111,7 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
                 total: p.total,
             };
             // New mail shows while a long first sync is still running.
-            if p.done == p.total || p.done % 1000 < crate::core::imap::bulk::HANDOVER {
+            if p.done == p.total || p.done % 1000 < rapport_core::mail_in::imap::bulk::HANDOVER {
                 reload_list(s);
             }
         }
@@ -251,7 +251,7 @@ fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
                             Some("give a reason: it is recorded in the candidate's history".into());
                         return Vec::new();
                     }
-                    Some(crate::core::outbox::Confirmation {
+                    Some(rapport_core::mail_out::outbox::Confirmation {
                         actor: s.actor.clone(),
                         reason,
                     })
@@ -338,16 +338,16 @@ fn accept_opt_out(s: &mut State) {
         .conversation
         .as_ref()
         .and_then(|conv| conv.messages.iter().find(|m| m.id == msg))
-        .and_then(|m| crate::core::optout::detect(&m.subject, &m.body, m.automated))
+        .and_then(|m| rapport_core::consent::optout::detect(&m.subject, &m.body, m.automated))
         .and_then(|r| r.scope)
         .map(|sc| match sc {
-            crate::core::optout::Scope::Channel(ch) => format!("channel:{ch}"),
-            crate::core::optout::Scope::Topic(t) => format!("topic:{t}"),
+            rapport_core::consent::optout::Scope::Channel(ch) => format!("channel:{ch}"),
+            rapport_core::consent::optout::Scope::Topic(t) => format!("topic:{t}"),
         })
         .unwrap_or_else(|| "all".into());
-    let meta = crate::core::store::ChangeMeta {
+    let meta = rapport_core::store::ChangeMeta {
         actor: s.actor.clone(),
-        at: crate::core::store::now(),
+        at: rapport_core::store::now(),
         source: "message".into(),
         source_message_id: Some(msg),
         legal_basis: None,
@@ -635,7 +635,8 @@ pub(crate) fn rebuild_business_clock(s: &mut State) {
         .min()
         .unwrap_or(s.now)
         .max(s.now - 400 * 86_400);
-    s.business = crate::core::hours::BusinessClock::new(&s.schedule, oldest, s.now + 86_400);
+    s.business =
+        rapport_core::responses::hours::BusinessClock::new(&s.schedule, oldest, s.now + 86_400);
 }
 
 pub(crate) fn select(s: &mut State, i: usize) {

@@ -284,15 +284,15 @@ impl MailServers {
     }
 
     /// An endpoint for `user` over implicit TLS, trusting the test CA.
-    pub fn endpoint(&self, user: &str) -> rapport::core::imap::connect::Endpoint {
-        rapport::core::imap::connect::Endpoint {
+    pub fn endpoint(&self, user: &str) -> rapport_core::mail_in::imap::connect::Endpoint {
+        rapport_core::mail_in::imap::connect::Endpoint {
             host: "localhost".into(),
             port: self.port("RAPPORT_TEST_IMAPS_PORT"),
-            security: rapport::core::config::Security::Tls,
+            security: rapport_core::config::Security::Tls,
             username: user.into(),
-            auth: rapport::core::config::Auth::Login,
+            auth: rapport_core::config::Auth::Login,
             ca_file: Some(self.ca()),
-            secret: rapport::core::credentials::Secret::new(self.password()),
+            secret: rapport_core::credentials::Secret::new(self.password()),
         }
     }
 
@@ -305,7 +305,8 @@ impl MailServers {
     /// text: large messages, which a sync reads in part.
     pub fn seed_with_cvs(&self, mailbox: &str, n: usize, tag: &str, every: usize) {
         let mut s =
-            rapport::core::imap::connect::connect(&self.endpoint("talent@example.test")).unwrap();
+            rapport_core::mail_in::imap::connect::connect(&self.endpoint("talent@example.test"))
+                .unwrap();
         for i in 0..n {
             let mut m = seeded_mail(i, tag);
             if every > 0 && i % every == 0 {

@@ -6,18 +6,18 @@ pub mod mail;
 pub mod team;
 pub mod terminal;
 
-use rapport::core::demo::{DemoConfig, generate};
-use rapport::core::demo_install::fill;
-use rapport::core::store::Store;
 use rapport::ui::action::Action;
 use rapport::ui::keymap::Keymap;
 use rapport::ui::state::State;
 use rapport::ui::theme::Theme;
 use rapport::ui::update::{reload_list, update};
+use rapport_core::store::Store;
+use rapport_demo::install::fill;
+use rapport_demo::{DemoConfig, generate};
 
 /// An empty store whose team is the shared box `shared` ("Team") and one recruiter `alice`.
 pub fn store_with_team(shared: &str, alice: &str) -> (tempfile::TempDir, Store) {
-    use rapport::core::store::TeamMember;
+    use rapport_core::store::TeamMember;
     let dir = tempfile::tempdir().unwrap();
     let mut s = Store::open_in(dir.path()).unwrap();
     s.set_team(&[

@@ -1,0 +1,8 @@
+//! Mail out: composing, the outbox with its checks, SMTP delivery and Sent copies.
+
+pub mod compose;
+pub mod delivery;
+pub mod eml_folder;
+pub mod outbox;
+pub mod smtp;
+pub mod templates;

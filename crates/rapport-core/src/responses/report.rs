@@ -1,0 +1,322 @@
+//! Response-time reports for team leads: first response and reply times per recruiter and per
+//! week, their distribution, the weekly trend, and who is waiting now against the target.
+//! Read from the stored waits (see core::waits); nothing here replays mail.
+
+use crate::responses::hours::{BusinessClock, Schedule};
+use crate::store::{OpenWait, Store, WaitRow};
+use std::collections::{BTreeMap, HashMap};
+
+/// Calendar time, or business hours of the team's schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Clock {
+    Calendar,
+    Business,
+}
+
+impl Clock {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Clock::Calendar => "calendar",
+            Clock::Business => "business",
+        }
+    }
+}
+
+/// The response-time target ("SLA").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub secs: i64,
+    pub clock: Clock,
+}
+
+impl Default for Target {
+    /// 24 business hours.
+    fn default() -> Target {
+        Target {
+            secs: 24 * 3600,
+            clock: Clock::Business,
+        }
+    }
+}
+
+/// Share of the target at which a wait counts as near it.
+pub const NEAR: f64 = 0.75;
+
+/// Where a wait stands against the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Ok,
+    Near,
+    Over,
+}
+
+impl Target {
+    pub fn level(&self, calendar: i64, business: i64) -> Level {
+        let t = match self.clock {
+            Clock::Calendar => calendar,
+            Clock::Business => business,
+        };
+        if t >= self.secs {
+            Level::Over
+        } else if t as f64 >= self.secs as f64 * NEAR {
+            Level::Near
+        } else {
+            Level::Ok
+        }
+    }
+
+    /// "24 business hours", "2 days".
+    pub fn describe(&self) -> String {
+        let h = self.secs as f64 / 3600.0;
+        let n = if h.fract() == 0.0 {
+            format!("{h:.0}")
+        } else {
+            format!("{h:.1}")
+        };
+        match self.clock {
+            Clock::Business => format!("{n} business hours"),
+            Clock::Calendar => format!("{n} hours"),
+        }
+    }
+}
+
+/// The distribution buckets' upper bounds, in seconds (the last is open-ended).
+pub const BUCKETS: [(&str, i64); 6] = [
+    ("0-1h", 3600),
+    ("1-4h", 4 * 3600),
+    ("4-8h", 8 * 3600),
+    ("8-24h", 24 * 3600),
+    ("1-3d", 72 * 3600),
+    (">3d", i64::MAX),
+];
+
+/// Count, median and 90th percentile (nearest rank) of a set of durations.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub count: usize,
+    pub median: Option<i64>,
+    pub p90: Option<i64>,
+}
+
+impl Stats {
+    pub fn of(mut v: Vec<i64>) -> Stats {
+        v.sort_unstable();
+        let rank = |q: f64| -> Option<i64> {
+            let n = v.len();
+            (n > 0).then(|| v[((q * n as f64).ceil() as usize).clamp(1, n) - 1])
+        };
+        Stats {
+            count: v.len(),
+            median: rank(0.5),
+            p90: rank(0.9),
+        }
+    }
+}
+
+/// One line of the table: a recruiter, a week, or everyone.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Row {
+    pub group: String,
+    pub first_response: Stats,
+    pub reply: Stats,
+}
+
+/// A candidate waiting now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Waiting {
+    pub candidate_id: i64,
+    pub name: String,
+    pub address: String,
+    pub since: i64,
+    pub calendar_secs: i64,
+    pub business_secs: i64,
+    pub level: Level,
+}
+
+/// What a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    /// `None`: since the first wait.
+    pub since: Option<i64>,
+    pub until: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub clock: Clock,
+    pub since: i64,
+    pub until: i64,
+    pub total: Row,
+    pub by_recruiter: Vec<Row>,
+    /// Every week of the period, oldest first, including weeks with no waits.
+    pub by_week: Vec<Row>,
+    /// Reply times per bucket of [`BUCKETS`].
+    pub distribution: [usize; 6],
+    /// Waiting now (whatever the period), longest first.
+    pub waiting: Vec<Waiting>,
+}
+
+/// Label for waits answered by nobody we can name (the shared box with no recruiter).
+pub const UNCREDITED: &str = "(shared box)";
+
+/// Builds a report from stored waits. `names` maps recruiter addresses to display names.
+pub fn build(
+    waits: &[WaitRow],
+    open: &[OpenWait],
+    schedule: &Schedule,
+    target: Target,
+    clock: Clock,
+    period: Period,
+    names: &HashMap<String, String>,
+) -> Report {
+    let since = period
+        .since
+        .or_else(|| waits.iter().map(|w| w.started_at).min())
+        .unwrap_or(period.until)
+        .min(period.until);
+    let earliest = open
+        .iter()
+        .map(|o| o.since)
+        .chain([since])
+        .min()
+        .unwrap_or(since);
+    let hours = BusinessClock::new(schedule, earliest, period.until);
+    let span = |a: i64, b: i64| match clock {
+        Clock::Calendar => (b - a).max(0),
+        Clock::Business => hours.between(a, b),
+    };
+
+    let mut total = (Vec::new(), Vec::new());
+    let mut per_recruiter: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut per_week: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut distribution = [0usize; 6];
+    // Every week of the period appears, so the trend shows quiet weeks as gaps.
+    let mut w = schedule.week_start(since);
+    while w < period.until {
+        per_week.entry(hours.week_of(w.max(since))).or_default();
+        w += 7 * 86_400;
+    }
+    for wt in waits
+        .iter()
+        .filter(|w| w.started_at >= since && w.started_at < period.until)
+    {
+        let Some(end) = wt.ended_at.filter(|&e| e <= period.until) else {
+            continue;
+        };
+        let d = span(wt.started_at, end);
+        let who = match &wt.responder {
+            Some(r) => names.get(r).cloned().unwrap_or_else(|| r.clone()),
+            None => UNCREDITED.to_string(),
+        };
+        let week = hours.week_of(wt.started_at);
+        for (firsts, replies) in [
+            &mut total,
+            per_recruiter.entry(who).or_default(),
+            per_week.entry(week).or_default(),
+        ] {
+            if wt.first {
+                firsts.push(d);
+            }
+            replies.push(d);
+        }
+        let b = BUCKETS.iter().position(|(_, up)| d < *up).unwrap_or(5);
+        distribution[b] += 1;
+    }
+    let row = |group: String, (f, r): (Vec<i64>, Vec<i64>)| Row {
+        group,
+        first_response: Stats::of(f),
+        reply: Stats::of(r),
+    };
+    let mut waiting: Vec<Waiting> = open
+        .iter()
+        .map(|o| {
+            let cal = (period.until - o.since).max(0);
+            let bus = hours.between(o.since, period.until);
+            Waiting {
+                candidate_id: o.candidate_id,
+                name: o.name.clone(),
+                address: o.address.clone(),
+                since: o.since,
+                calendar_secs: cal,
+                business_secs: bus,
+                level: target.level(cal, bus),
+            }
+        })
+        .collect();
+    waiting.sort_by_key(|w| (w.since, w.candidate_id));
+    Report {
+        clock,
+        since,
+        until: period.until,
+        total: row("all".into(), total),
+        by_recruiter: per_recruiter.into_iter().map(|(k, v)| row(k, v)).collect(),
+        by_week: per_week.into_iter().map(|(k, v)| row(k, v)).collect(),
+        distribution,
+        waiting,
+    }
+}
+
+/// The schedule and target in force: the configuration's `[reports]`, else the demo team's
+/// week for the demo mailbox, else Monday to Friday 09:00-17:00 in the system zone.
+pub fn settings(cfg: Option<&crate::config::Config>, store: &Store) -> (Schedule, Target) {
+    match cfg {
+        Some(c) if c.reports.is_some() => (c.schedule(), c.target()),
+        _ if store.meta("demo").ok().flatten().as_deref() == Some("1") => {
+            (Schedule::demo(), Target::default())
+        }
+        Some(c) => (c.schedule(), c.target()),
+        None => (
+            Schedule::office(jiff::tz::TimeZone::system()),
+            Target::default(),
+        ),
+    }
+}
+
+/// Reads the waits and builds the report.
+pub fn from_store(
+    store: &Store,
+    schedule: &Schedule,
+    target: Target,
+    clock: Clock,
+    period: Period,
+) -> crate::store::Result<Report> {
+    let waits = store.waits_between(period.since.unwrap_or(i64::MIN), period.until)?;
+    let open = store.open_waits()?;
+    let names: HashMap<String, String> = store
+        .team()?
+        .into_iter()
+        .filter(|m| !m.shared && !m.name.is_empty())
+        .map(|m| (m.address, m.name))
+        .collect();
+    Ok(build(
+        &waits, &open, schedule, target, clock, period, &names,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_rank_median_and_p90() {
+        let s = Stats::of(vec![5, 1, 4, 2, 3]);
+        assert_eq!((s.count, s.median, s.p90), (5, Some(3), Some(5)));
+        let s = Stats::of((1..=10).collect());
+        assert_eq!((s.median, s.p90), (Some(5), Some(9)));
+        assert_eq!(Stats::of(vec![]).median, None);
+    }
+
+    #[test]
+    fn levels_against_the_target() {
+        let t = Target {
+            secs: 24 * 3600,
+            clock: Clock::Business,
+        };
+        assert_eq!(t.level(100 * 3600, 17 * 3600), Level::Ok);
+        assert_eq!(t.level(0, 18 * 3600), Level::Near);
+        assert_eq!(t.level(0, 24 * 3600), Level::Over);
+        assert_eq!(t.describe(), "24 business hours");
+    }
+}

@@ -1,0 +1,737 @@
+//! Queries named for what they answer. Everything the inbox shows is indexed; nothing here
+//! loads every message.
+
+use super::write::RANK_AWAITING_BELOW;
+use super::{Result, Store, typed};
+use crate::model::{Attachment, Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+
+/// Which candidates the inbox lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InboxFilter {
+    /// Waiting for our reply, longest wait first.
+    Awaiting,
+    /// Everyone: awaiting first, then by latest activity.
+    All,
+    /// Candidates who opted out of email.
+    OptedOut,
+}
+
+impl InboxFilter {
+    pub fn label(self) -> &'static str {
+        match self {
+            InboxFilter::Awaiting => "Awaiting reply",
+            InboxFilter::All => "All",
+            InboxFilter::OptedOut => "Opted out",
+        }
+    }
+    pub fn next(self) -> InboxFilter {
+        match self {
+            InboxFilter::Awaiting => InboxFilter::All,
+            InboxFilter::All => InboxFilter::OptedOut,
+            InboxFilter::OptedOut => InboxFilter::Awaiting,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboxQuery {
+    pub filter: InboxFilter,
+    /// Free text: narrows to candidates with matching mail, name or address.
+    pub search: Option<String>,
+    /// Whose candidates: everyone's, mine, or nobody's.
+    pub assignee: super::AssigneeFilter,
+}
+
+/// One line of the candidate inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InboxRow {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub snippet: String,
+    pub waiting_since: Option<i64>,
+    pub last_activity: Option<i64>,
+    pub last_direction: Option<Direction>,
+    pub message_count: i64,
+    pub opted_out: bool,
+    /// See `candidates.next_contact`: None any time, >0 a time, -1 when they write, -2 never.
+    pub next_contact: Option<i64>,
+    /// Mail came from an address erased on request earlier.
+    pub suppressed: bool,
+    /// A message of theirs reads as a request to stop contact.
+    pub optout_request: bool,
+    /// The recruiter the candidate is assigned to.
+    pub assigned_to: Option<String>,
+    /// Snoozed until then (out of "awaiting reply" meanwhile).
+    pub snoozed_until: Option<i64>,
+    /// A snooze ended and they are still waiting for our reply.
+    pub back_from_snooze: bool,
+}
+
+/// One email in a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    pub id: i64,
+    pub message_id: String,
+    pub thread_id: i64,
+    pub parent_message_id: Option<String>,
+    pub direction: Direction,
+    pub from_name: String,
+    pub from_addr: String,
+    pub to: String,
+    pub cc: String,
+    pub subject: String,
+    pub date: i64,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub automated: bool,
+    pub recruiter: Option<String>,
+    /// For mail written in rapport: how its delivery is going.
+    pub delivery: Option<super::Delivery>,
+}
+
+/// A logged contact with its row id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactView {
+    pub id: i64,
+    #[serde(flatten)]
+    pub entry: ContactEntry,
+}
+
+/// The newest part of a candidate's history: emails and logged contacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conversation {
+    pub candidate_id: i64,
+    pub messages: Vec<MessageView>,
+    pub contacts: Vec<ContactView>,
+    /// Older messages exist beyond what was loaded.
+    pub older_omitted: i64,
+    /// Internal notes in the same span as `contacts`.
+    pub notes: Vec<super::NoteView>,
+}
+
+/// An opt-out as shown on the profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OptOutView {
+    pub id: i64,
+    pub scope: String,
+    pub reason: String,
+    pub source: String,
+    pub recorded_by: String,
+    pub at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// What we know about one candidate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub id: i64,
+    pub name: String,
+    pub addresses: Vec<String>,
+    pub preferences: Option<Preferences>,
+    pub opt_outs: Vec<OptOutView>,
+    pub message_count: i64,
+    pub last_inbound_at: Option<i64>,
+    pub last_outbound_at: Option<i64>,
+    /// Our last contact of any kind: an email we sent or a logged contact.
+    pub last_contact_at: Option<i64>,
+    pub waiting_since: Option<i64>,
+    pub recent_contacts: Vec<ContactView>,
+    /// See `InboxRow::next_contact`.
+    pub next_contact: Option<i64>,
+    pub suppressed: bool,
+    /// A message of theirs that reads as a request to stop contact: (message id, evidence).
+    pub optout_request: Option<(i64, String)>,
+}
+
+impl Profile {
+    pub fn opted_out(&self) -> bool {
+        self.opt_outs
+            .iter()
+            .any(|o| o.revoked_at.is_none() && (o.scope == "all" || o.scope == "channel:email"))
+    }
+}
+
+/// A message matching a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchHit {
+    pub message_id: i64,
+    pub candidate_id: Option<i64>,
+    pub candidate: String,
+    pub direction: Direction,
+    pub subject: String,
+    pub date: i64,
+    pub excerpt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FolderStatus {
+    pub name: String,
+    pub role: String,
+    pub messages: i64,
+    pub uidvalidity: Option<i64>,
+    pub uidnext: Option<i64>,
+    pub last_sync_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub database: String,
+    pub schema_version: usize,
+    pub messages: i64,
+    pub candidates: i64,
+    pub threads: i64,
+    pub awaiting_reply: i64,
+    pub opted_out: i64,
+    pub folders: Vec<FolderStatus>,
+    pub last_sync_at: Option<i64>,
+}
+
+/// Turns what a user typed into an FTS5 query: every word must match, as a prefix.
+pub fn fts_query(text: &str) -> Option<String> {
+    let terms: Vec<String> = text
+        .split_whitespace()
+        .map(|w| w.replace('"', ""))
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{w}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
+}
+
+fn inbox_columns() -> String {
+    format!(
+        "c.id, c.name,
+    (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id ORDER BY first_seen, address LIMIT 1),
+    c.last_snippet, c.waiting_since, c.last_message_at, c.last_direction, c.message_count, c.opted_out,
+    c.next_contact, c.suppressed, c.optout_request IS NOT NULL,
+    (SELECT assignee FROM assignments x WHERE x.candidate_id = c.id),
+    (SELECT until FROM snoozes z WHERE z.candidate_id = c.id AND {SNOOZED}),
+    {BACK_FROM_SNOOZE}",
+        SNOOZED = super::teamwork::SNOOZED,
+        BACK_FROM_SNOOZE = super::teamwork::BACK_FROM_SNOOZE
+    )
+}
+
+fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
+    Ok(InboxRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        address: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+        snippet: r.get(3)?,
+        waiting_since: r.get(4)?,
+        last_activity: r.get(5)?,
+        last_direction: r.get::<_, Option<String>>(6)?.map(|d| Direction::parse(&d)),
+        message_count: r.get(7)?,
+        opted_out: r.get(8)?,
+        next_contact: r.get(9)?,
+        suppressed: r.get(10)?,
+        optout_request: r.get(11)?,
+        assigned_to: r.get(12)?,
+        snoozed_until: r.get(13)?,
+        back_from_snooze: r.get(14)?,
+    })
+}
+
+/// WHERE clause and its parameters for an inbox query.
+fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
+    let mut clauses = vec!["c.merged_into IS NULL".to_string()];
+    clauses.push(match q.filter {
+        InboxFilter::Awaiting => {
+            format!(
+                "c.inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
+                super::teamwork::SNOOZED
+            )
+        }
+        InboxFilter::All => "1".to_string(),
+        InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
+    });
+    let mut args = Vec::new();
+    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        let fts = fts_query(text).unwrap_or_default();
+        clauses.push(
+            "(c.id IN (SELECT m.candidate_id FROM messages_fts f JOIN messages m ON m.id = f.rowid
+                        WHERE messages_fts MATCH ?1)
+              OR lower(c.name) LIKE ?2
+              OR c.id IN (SELECT candidate_id FROM candidate_addresses WHERE address LIKE ?2))"
+                .to_string(),
+        );
+        args.push(fts);
+        args.push(like);
+    }
+    match &q.assignee {
+        super::AssigneeFilter::Anyone => {}
+        super::AssigneeFilter::Unassigned => clauses
+            .push("NOT EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id)".into()),
+        // A recruiter's name is data, so it goes in as a parameter (numbered after the search's).
+        super::AssigneeFilter::Mine(me) => {
+            clauses.push(
+                "EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id AND x.assignee = ?3)"
+                    .into(),
+            );
+            args.resize(2, String::new());
+            args.push(me.clone());
+        }
+    }
+    (clauses.join(" AND "), args)
+}
+
+impl Store {
+    /// How many candidates the inbox lists for this query.
+    pub fn inbox_count(&self, q: &InboxQuery) -> Result<usize> {
+        let (w, args) = inbox_where(q);
+        let sql = format!("SELECT count(*) FROM candidates c WHERE {w}");
+        let n: i64 = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
+    /// One page of the inbox, in inbox order.
+    pub fn inbox_page(&self, q: &InboxQuery, offset: usize, limit: usize) -> Result<Vec<InboxRow>> {
+        let (w, mut args) = inbox_where(q);
+        let n = args.len();
+        let sql = format!(
+            "SELECT {} FROM candidates c WHERE {w}
+             ORDER BY c.inbox_rank, c.id LIMIT ?{} OFFSET ?{}",
+            inbox_columns(),
+            n + 1,
+            n + 2
+        );
+        args.push(limit.to_string());
+        args.push(offset.to_string());
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args.iter()), inbox_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Where a candidate is in the list for this query (`None` when not listed).
+    pub fn inbox_position(&self, q: &InboxQuery, candidate_id: i64) -> Result<Option<usize>> {
+        let (w, mut args) = inbox_where(q);
+        let n = args.len() + 1;
+        let sql = format!(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM candidates c WHERE {w} AND c.id = ?{n})
+               THEN (SELECT count(*) FROM candidates c WHERE {w} AND (c.inbox_rank, c.id) <
+                     (SELECT inbox_rank, id FROM candidates WHERE id = ?{n})) END"
+        );
+        args.push(candidate_id.to_string());
+        let pos: Option<i64> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(rusqlite::params_from_iter(args.iter()), |r| r.get(0))?;
+        Ok(pos.map(|p| p as usize))
+    }
+
+    /// The candidate an address belongs to.
+    pub fn candidate_by_address(&self, address: &str) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT candidate_id FROM candidate_addresses WHERE address = ?1")?
+            .query_row([address.trim().to_lowercase()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The newest `limit` messages of a candidate and their logged contacts, oldest first.
+    pub fn conversation(&self, candidate_id: i64, limit: usize) -> Result<Conversation> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.id, m.message_id, m.thread_id, m.parent_message_id, m.direction, m.from_name, m.from_addr,
+                    m.to_addrs, m.cc_addrs, m.subject, m.date, m.body, m.attachments, m.automated, m.recruiter,
+                    o.state, o.sent_copy_state, o.attempts, o.next_attempt_at, o.last_error, o.data_at
+             FROM messages m LEFT JOIN outbox o ON o.message_id = m.message_id
+             WHERE m.candidate_id = ?1 ORDER BY m.date DESC, m.id DESC LIMIT ?2",
+        )?;
+        let mut messages: Vec<MessageView> = st
+            .query_map(params![candidate_id, limit as i64], |r| {
+                Ok(MessageView {
+                    id: r.get(0)?,
+                    message_id: r.get(1)?,
+                    thread_id: r.get(2)?,
+                    parent_message_id: r.get(3)?,
+                    direction: Direction::parse(&r.get::<_, String>(4)?),
+                    from_name: r.get(5)?,
+                    from_addr: r.get(6)?,
+                    to: r.get(7)?,
+                    cc: r.get(8)?,
+                    subject: r.get(9)?,
+                    date: r.get(10)?,
+                    body: r.get(11)?,
+                    attachments: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
+                    automated: r.get(13)?,
+                    recruiter: r.get(14)?,
+                    delivery: match r.get::<_, Option<String>>(15)? {
+                        Some(state) => Some(super::Delivery {
+                            state,
+                            sent_copy_state: r.get(16)?,
+                            attempts: r.get(17)?,
+                            next_attempt_at: r.get(18)?,
+                            last_error: r.get(19)?,
+                            data_at: r.get(20)?,
+                        }),
+                        None => None,
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        messages.reverse();
+        let total: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM messages WHERE candidate_id = ?1")?
+            .query_row([candidate_id], |r| r.get(0))?;
+        let since = messages.first().map(|m| m.date).unwrap_or(i64::MIN);
+        let older_omitted = total - messages.len() as i64;
+        let contacts = self.contacts_since(
+            candidate_id,
+            if older_omitted > 0 { since } else { i64::MIN },
+            1000,
+        )?;
+        let notes = self
+            .notes(candidate_id)?
+            .into_iter()
+            .filter(|n| older_omitted == 0 || n.at >= since)
+            .collect();
+        Ok(Conversation {
+            candidate_id,
+            messages,
+            contacts,
+            older_omitted,
+            notes,
+        })
+    }
+
+    fn contacts_since(
+        &self,
+        candidate_id: i64,
+        since: i64,
+        limit: usize,
+    ) -> Result<Vec<ContactView>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, channel, direction, outcome, at, note, recorded_by FROM contact_log
+             WHERE candidate_id = ?1 AND at >= ?2 ORDER BY at DESC, id DESC LIMIT ?3",
+        )?;
+        let mut v: Vec<ContactView> = st
+            .query_map(params![candidate_id, since, limit as i64], |r| {
+                Ok(ContactView {
+                    id: r.get(0)?,
+                    entry: ContactEntry {
+                        channel: typed(
+                            &r.get::<_, String>(1)?,
+                            "contact_log",
+                            "channel",
+                            Channel::parse,
+                        )?,
+                        direction: typed(
+                            &r.get::<_, String>(2)?,
+                            "contact_log",
+                            "direction",
+                            direction,
+                        )?,
+                        outcome: typed(
+                            &r.get::<_, String>(3)?,
+                            "contact_log",
+                            "outcome",
+                            Outcome::parse,
+                        )?,
+                        at: r.get(4)?,
+                        note: r.get(5)?,
+                        recorded_by: r.get(6)?,
+                    },
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        v.reverse();
+        Ok(v)
+    }
+
+    /// The profile pane: addresses, preferences, opt-outs, last contact and recent contacts.
+    pub fn profile(&self, candidate_id: i64) -> Result<Option<Profile>> {
+        let head = self
+            .conn
+            .prepare_cached(
+                "SELECT c.name, c.message_count, c.last_inbound_at, c.last_outbound_at, c.waiting_since,
+                        c.next_contact, c.suppressed, c.optout_request, m.optout_evidence
+                 FROM candidates c LEFT JOIN messages m ON m.id = c.optout_request WHERE c.id = ?1",
+            )?
+            .query_row([candidate_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, bool>(6)?,
+                    r.get::<_, Option<i64>>(7)?,
+                    r.get::<_, Option<String>>(8)?,
+                ))
+            })
+            .optional()?;
+        let Some((
+            name,
+            message_count,
+            last_in,
+            last_out,
+            waiting,
+            next_contact,
+            suppressed,
+            req,
+            evidence,
+        )) = head
+        else {
+            return Ok(None);
+        };
+        let addresses: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT address FROM candidate_addresses WHERE candidate_id = ?1 ORDER BY first_seen, address",
+            )?
+            .query_map([candidate_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let preferences = self.preferences(candidate_id)?;
+        let opt_outs: Vec<OptOutView> = self
+            .conn
+            .prepare_cached(
+                "SELECT id, scope, reason, source, recorded_by, at, revoked_at FROM opt_outs
+                 WHERE candidate_id = ?1 ORDER BY at, id",
+            )?
+            .query_map([candidate_id], |r| {
+                Ok(OptOutView {
+                    id: r.get(0)?,
+                    scope: r.get(1)?,
+                    reason: r.get(2)?,
+                    source: r.get(3)?,
+                    recorded_by: r.get(4)?,
+                    at: r.get(5)?,
+                    revoked_at: r.get(6)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let recent_contacts = {
+            let mut v = self.contacts_since(candidate_id, i64::MIN, 5)?;
+            v.reverse();
+            v
+        };
+        let last_logged = recent_contacts.iter().map(|c| c.entry.at).max();
+        Ok(Some(Profile {
+            id: candidate_id,
+            name,
+            addresses,
+            preferences,
+            opt_outs,
+            message_count,
+            last_inbound_at: last_in,
+            last_outbound_at: last_out,
+            last_contact_at: last_out.max(last_logged),
+            waiting_since: waiting,
+            recent_contacts,
+            next_contact,
+            suppressed,
+            optout_request: req.map(|id| (id, evidence.unwrap_or_default())),
+        }))
+    }
+
+    /// Current preferences and interests, or `None` when nothing was ever recorded.
+    pub fn preferences(&self, candidate_id: i64) -> Result<Option<Preferences>> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT channels, preferred, frequency, language, timezone, no_channel FROM preferences
+                 WHERE candidate_id = ?1",
+            )?
+            .query_row([candidate_id], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            })
+            .optional()?;
+        let interests: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT tag FROM interests WHERE candidate_id = ?1 ORDER BY tag")?
+            .query_map([candidate_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if row.is_none() && interests.is_empty() {
+            return Ok(None);
+        }
+        let (channels, preferred, frequency, language, timezone, no_channel) =
+            row.unwrap_or_default();
+        let channels = channels
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(|c| typed(c, "preferences", "channels", Channel::parse))
+            .collect::<rusqlite::Result<_>>()?;
+        let preferred = preferred
+            .map(|c| typed(&c, "preferences", "preferred", Channel::parse))
+            .transpose()?;
+        let frequency = frequency
+            .map(|f| typed(&f, "preferences", "frequency", Frequency::parse))
+            .transpose()?;
+        Ok(Some(Preferences {
+            channels,
+            preferred,
+            frequency,
+            interests,
+            language,
+            timezone,
+            no_channel,
+        }))
+    }
+
+    /// Messages matching a free-text search, best match first.
+    pub fn search_messages(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let Some(q) = fts_query(text) else {
+            return Ok(Vec::new());
+        };
+        let mut st = self.conn.prepare_cached(
+            "SELECT m.id, m.candidate_id, coalesce(c.name, m.from_name), m.direction, m.subject, m.date,
+                    snippet(messages_fts, 1, '[', ']', '…', 12)
+             FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+             LEFT JOIN candidates c ON c.id = m.candidate_id
+             WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+        )?;
+        let rows = st.query_map(params![q, limit as i64], |r| {
+            Ok(SearchHit {
+                message_id: r.get(0)?,
+                candidate_id: r.get(1)?,
+                candidate: r.get(2)?,
+                direction: Direction::parse(&r.get::<_, String>(3)?),
+                subject: r.get(4)?,
+                date: r.get(5)?,
+                excerpt: crate::sanitize::sanitize_line(&r.get::<_, String>(6)?),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Counts for `rapport status`.
+    pub fn status(&self) -> Result<Status> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let folders: Vec<FolderStatus> = self
+            .conn
+            .prepare(
+                "SELECT f.name, f.role, (SELECT count(*) FROM message_locations l WHERE l.folder_id = f.id),
+                        f.uidvalidity, f.uidnext, f.last_sync_at FROM folders f ORDER BY f.name",
+            )?
+            .query_map([], |r| {
+                Ok(FolderStatus {
+                    name: r.get(0)?,
+                    role: r.get(1)?,
+                    messages: r.get(2)?,
+                    uidvalidity: r.get(3)?,
+                    uidnext: r.get(4)?,
+                    last_sync_at: r.get(5)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(Status {
+            database: self.path.display().to_string(),
+            schema_version: self.schema_version()?,
+            messages: count("SELECT count(*) FROM messages")?,
+            candidates: count("SELECT count(*) FROM candidates WHERE merged_into IS NULL")?,
+            threads: count("SELECT count(*) FROM threads")?,
+            awaiting_reply: count(&format!(
+                "SELECT count(*) FROM candidates c WHERE inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
+                super::teamwork::SNOOZED
+            ))?,
+            opted_out: count(
+                "SELECT count(*) FROM candidates WHERE opted_out = 1 AND merged_into IS NULL",
+            )?,
+            last_sync_at: folders.iter().filter_map(|f| f.last_sync_at).max(),
+            folders,
+        })
+    }
+}
+
+impl Store {
+    /// The candidate a merged candidate now lives on in (itself when not merged, or unknown).
+    pub fn merged_root(&self, candidate_id: i64) -> Result<i64> {
+        let mut id = candidate_id;
+        // A merge chain is short; the bound only guards against a cycle in a damaged file.
+        for _ in 0..64 {
+            let next: Option<i64> = self
+                .conn
+                .prepare_cached("SELECT merged_into FROM candidates WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .flatten();
+            match next {
+                Some(n) if n != id => id = n,
+                _ => break,
+            }
+        }
+        Ok(id)
+    }
+
+    /// What decides whether and when we may contact a candidate (see `core::policy`). A
+    /// candidate merged into another is that other person: their wishes apply.
+    pub fn contact_facts(&self, candidate_id: i64) -> Result<crate::consent::policy::Facts> {
+        let candidate_id = self.merged_root(candidate_id)?;
+        let profile = self.profile(candidate_id)?;
+        let (last_out_contact, last_in_contact): (Option<i64>, Option<i64>) = self
+            .conn
+            .prepare_cached(
+                "SELECT max(CASE WHEN direction = 'outbound' THEN at END), max(CASE WHEN direction = 'inbound' THEN at END)
+                 FROM contact_log WHERE candidate_id = ?1",
+            )?
+            .query_row([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let Some(p) = profile else {
+            return Ok(Default::default());
+        };
+        Ok(crate::consent::policy::Facts {
+            preferences: p.preferences,
+            opt_outs: p
+                .opt_outs
+                .into_iter()
+                .filter(|o| o.revoked_at.is_none())
+                .collect(),
+            last_outbound: p.last_outbound_at.max(last_out_contact),
+            last_inbound: p.last_inbound_at.max(last_in_contact),
+            addresses: p.addresses,
+        })
+    }
+}
+
+impl Store {
+    /// Our row id and candidate of a message, by its Message-ID header (with or without <>).
+    pub fn message_by_message_id(
+        &self,
+        mid: &str,
+    ) -> Result<Option<(i64, Option<i64>, Direction)>> {
+        let mid = mid.trim().trim_start_matches('<').trim_end_matches('>');
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id, candidate_id, direction FROM messages WHERE message_id = ?1 ORDER BY id LIMIT 1")?
+            .query_row([mid], |r| Ok((r.get(0)?, r.get(1)?, Direction::parse(&r.get::<_, String>(2)?))))
+            .optional()?)
+    }
+}
+
+impl Store {
+    /// (folder, UID) of every synced message of a candidate.
+    pub fn locations_of(&self, candidate_id: i64) -> Result<Vec<(String, u32)>> {
+        let mut st = self.conn.prepare(
+            "SELECT f.name, l.uid FROM message_locations l JOIN messages m ON m.id = l.message_id
+             JOIN folders f ON f.id = l.folder_id WHERE m.candidate_id = ?1",
+        )?;
+        let rows = st.query_map([candidate_id], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u32))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A stored direction; only the two words are valid (`contact_log` has no CHECK for it).
+fn direction(s: &str) -> Option<Direction> {
+    match s {
+        "inbound" => Some(Direction::Inbound),
+        "outbound" => Some(Direction::Outbound),
+        _ => None,
+    }
+}
