@@ -61,7 +61,8 @@ pub fn init(data_dir: &Path) {
 /// `warn` and `error` of other crates, nothing of the crates that handle mail.
 fn third_party_allows(target: &str, level: &tracing::Level) -> bool {
     let crate_name = target.split("::").next().unwrap_or(target);
-    if crate_name == "rapport" {
+    // The workspace's own crates: the front ends, the core and the demo.
+    if matches!(crate_name, "rapport" | "rapport_core" | "rapport_demo") {
         return true;
     }
     if SILENT.contains(&crate_name) {
@@ -271,6 +272,10 @@ mod tests {
         use tracing::Level;
         assert!(third_party_allows("rapport::core::imap", &Level::TRACE));
         assert!(third_party_allows("rapport", &Level::DEBUG));
+        assert!(third_party_allows(
+            "rapport_core::mail_in::imap",
+            &Level::DEBUG
+        ));
         assert!(!third_party_allows("rustls::client::hs", &Level::DEBUG));
         assert!(third_party_allows("rustls::client::hs", &Level::WARN));
         assert!(!third_party_allows("imap_proto::parser", &Level::ERROR));
