@@ -4,7 +4,7 @@
 
 use crate::{DemoConfig, generate};
 use rapport_core::mail_in::ingest::import_maildir;
-use rapport_core::store::{ChangeMeta, Store, TeamMember};
+use rapport_core::store::{ChangeMeta, Store};
 use std::path::Path;
 
 /// The Maildir the demo writes and imports.
@@ -34,16 +34,7 @@ pub fn fill(
     mailbox: crate::DemoMailbox,
     anchor: i64,
 ) -> anyhow::Result<()> {
-    let team: Vec<TeamMember> = mailbox
-        .team
-        .iter()
-        .map(|m| TeamMember {
-            address: m.address.clone(),
-            name: m.name.clone(),
-            shared: m.shared,
-        })
-        .collect();
-    store.set_team(&team)?;
+    store.set_team(&mailbox.team)?;
     let root = data_dir.join(DEMO_MAILDIR);
     if root.exists() {
         std::fs::remove_dir_all(&root)?;
@@ -91,7 +82,8 @@ pub fn fill(
             store.record_opt_out(c, "all", &o.reason, &meta)?;
         }
     }
-    let shared = team
+    let shared = mailbox
+        .team
         .iter()
         .find(|m| m.shared)
         .map(|m| m.name.clone())

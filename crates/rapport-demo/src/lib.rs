@@ -77,13 +77,8 @@ impl DemoConfig {
     }
 }
 
-/// Someone on the team, or the shared box itself (`shared: true`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamMember {
-    pub address: String,
-    pub name: String,
-    pub shared: bool,
-}
+/// Someone on the team, or the shared box itself (`shared: true`): the store's own type.
+pub use rapport_core::store::TeamMember;
 
 /// The generated mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -838,7 +838,7 @@ pub const FEATURED: &[(&str, bool, &str, &str)] = &[
 
 /// A generated person.
 #[derive(Debug, Clone)]
-pub struct Identity {
+pub struct Person {
     pub full: String,
     /// How a recruiter greets them ("José", "Lei").
     pub greet: String,
@@ -857,7 +857,7 @@ fn capitalize(s: &str) -> String {
     }
 }
 
-fn build(culture: usize, female: bool, first: usize, last: usize, tz: Tz) -> Identity {
+fn build(culture: usize, female: bool, first: usize, last: usize, tz: Tz) -> Person {
     let c = &CULTURES[culture];
     let (fd, fa) = if female {
         c.female[first]
@@ -879,7 +879,7 @@ fn build(culture: usize, female: bool, first: usize, last: usize, tz: Tz) -> Ide
     } else {
         fd.to_string()
     };
-    Identity {
+    Person {
         full,
         greet,
         first_ascii: fa.to_string(),
@@ -891,7 +891,7 @@ fn build(culture: usize, female: bool, first: usize, last: usize, tz: Tz) -> Ide
 }
 
 /// A random person.
-pub fn random_identity(rng: &mut Rng) -> Identity {
+pub fn random_identity(rng: &mut Rng) -> Person {
     let weights: Vec<u32> = CULTURES.iter().map(|c| c.weight).collect();
     let ci = rng.weighted(&weights);
     let c = &CULTURES[ci];
@@ -903,7 +903,7 @@ pub fn random_identity(rng: &mut Rng) -> Identity {
 }
 
 /// The `i`-th featured person.
-pub fn featured_identity(i: usize, rng: &mut Rng) -> Identity {
+pub fn featured_identity(i: usize, rng: &mut Rng) -> Person {
     let (key, female, first, last) = FEATURED[i];
     let ci = CULTURES.iter().position(|c| c.key == key).unwrap_or(0);
     let c = &CULTURES[ci];
@@ -928,7 +928,7 @@ fn clean(s: &str) -> String {
 }
 
 /// A plausible local part for this person ("jose.alvarez", "lwisniewski", "hanako1991").
-pub fn local_part(id: &Identity, rng: &mut Rng) -> String {
+pub fn local_part(id: &Person, rng: &mut Rng) -> String {
     let f = clean(&id.first_ascii);
     let l = clean(&id.last_ascii);
     let initial = f.chars().next().unwrap_or('x');

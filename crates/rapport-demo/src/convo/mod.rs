@@ -13,7 +13,7 @@ mod time;
 use super::clock::{DAY, HOUR, MINUTE};
 use super::corpus::ROLES;
 use super::mime::WordEnc;
-use super::names::Identity;
+use super::names::Person;
 use super::rng::Rng;
 use super::{DemoOptOut, Gen, RECRUITERS};
 use rapport_core::model::{Channel, ContactEntry, Direction, Outcome};
@@ -32,7 +32,7 @@ pub(super) enum Client {
 }
 
 pub(super) struct Cand {
-    pub id: Identity,
+    pub id: Person,
     /// Primary address first; the second one is only used by two-address candidates.
     pub addrs: Vec<String>,
     /// `From:` as their client writes it, per address.
