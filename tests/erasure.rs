@@ -4,86 +4,11 @@
 
 mod common;
 
-use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
+use common::mail::{MailServers, candidate_mail};
+use common::runner::Rapport;
 use common::terminal::Terminal;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Output;
-
-/// rapport on a data dir, with a config for the test servers (or none).
-struct Rapport {
-    data: PathBuf,
-    config: PathBuf,
-    password: String,
-    dir: tempfile::TempDir,
-}
-
-impl Rapport {
-    fn new(config: &str, password: String) -> Rapport {
-        let dir = tempfile::tempdir().unwrap();
-        let config_path = dir.path().join("config.toml");
-        std::fs::write(&config_path, config).unwrap();
-        Rapport {
-            data: dir.path().join("data"),
-            config: config_path,
-            password,
-            dir,
-        }
-    }
-    fn with_servers(s: &MailServers, extra: &str) -> Rapport {
-        let config = format!(
-            "{extra}\n{}",
-            s.config("tls", &format!("ca_file = \"{}\"", s.ca().display()))
-        );
-        Rapport::new(&config, s.password())
-    }
-    /// The demo in a data dir of its own, without a config.
-    fn demo() -> Rapport {
-        let r = Rapport::new("", String::new());
-        std::fs::remove_file(&r.config).unwrap();
-        r.ok(&["demo", "--no-tui", "--data-dir", r.data.to_str().unwrap()]);
-        r
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        common::rapport_bin()
-            .args(args)
-            .env("RAPPORT_CONFIG", &self.config)
-            .env("RAPPORT_DATA_DIR", &self.data)
-            .env(PASSWORD_ENV, &self.password)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap()
-    }
-    fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "{args:?}: {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
-    }
-    fn fail(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(!o.status.success(), "{args:?} should fail");
-        String::from_utf8(o.stderr).unwrap()
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-    /// The shell command that runs rapport here, for a terminal.
-    fn shell(&self, args: &str) -> String {
-        format!(
-            "{} RAPPORT_CONFIG={} RAPPORT_DATA_DIR={} {PASSWORD_ENV}={} {} {args}",
-            common::clock_env(),
-            self.config.display(),
-            self.data.display(),
-            self.password,
-            env!("CARGO_BIN_EXE_rapport")
-        )
-    }
-}
+use std::path::Path;
 
 /// Where `needle` occurs in any file of the data dir (database, its log and shared memory,
 /// the log file, the demo's files), as `strings` would find it. A child process reads them:
@@ -145,7 +70,7 @@ fn erasing_the_newest_sender_then_syncing_brings_nothing_back() {
     );
     c.append("Sent", reply.as_bytes()).finish().unwrap();
 
-    let r = Rapport::with_servers(&s, "");
+    let r = Rapport::with_servers(&s, "").pinned();
     r.ok(&["sync"]);
     assert_eq!(r.json(&["status", "--json"])["messages"], 3);
     r.ok(&["erase", ZED, "--yes"]);
@@ -232,7 +157,7 @@ fn erase_declined_on_a_terminal_leaves_the_server_alone_and_confirmed_deletes_th
         );
     }
     s.wait_count("talent@example.test", "INBOX", 2);
-    let r = Rapport::with_servers(&s, "erase_on_server = true");
+    let r = Rapport::with_servers(&s, "erase_on_server = true").pinned();
     r.ok(&["sync"]);
     let term = Terminal::run(r.dir.path(), &r.shell(&format!("erase {ZED}")));
     term.wait_for("Type the address", 10);
@@ -276,7 +201,7 @@ fn x_in_the_inbox_deletes_on_the_server_when_the_team_asked_for_it() {
         &candidate_mail(ZED, "Zed Quinlan", "Hello", "m1@example.test", "Hi"),
     );
     s.wait_count("talent@example.test", "INBOX", 1);
-    let r = Rapport::with_servers(&s, "erase_on_server = true");
+    let r = Rapport::with_servers(&s, "erase_on_server = true").pinned();
     r.ok(&["sync"]);
     let term = Terminal::run(r.dir.path(), &r.shell(""));
     term.wait_for("Zed Quinlan", 20);

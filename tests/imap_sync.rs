@@ -3,70 +3,9 @@
 
 mod common;
 
-use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-struct Rapport {
-    data: PathBuf,
-    config: PathBuf,
-    password: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Rapport {
-    fn new(servers: &MailServers, config: &str) -> Rapport {
-        let dir = tempfile::tempdir().unwrap();
-        let config_path = dir.path().join("config.toml");
-        std::fs::write(&config_path, config).unwrap();
-        Rapport {
-            data: dir.path().join("data"),
-            config: config_path,
-            password: servers.password(),
-            _dir: dir,
-        }
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.run_with(args, &[])
-    }
-    fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_rapport"))
-            .args(args)
-            .env("RAPPORT_CONFIG", &self.config)
-            .env("RAPPORT_DATA_DIR", &self.data)
-            .env(PASSWORD_ENV, &self.password)
-            .envs(env.iter().copied())
-            .output()
-            .unwrap()
-    }
-    fn sync(&self) -> String {
-        let out = self.run(&["sync"]);
-        let text = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(out.status.success(), "rapport sync failed:\n{text}");
-        text
-    }
-    fn json(&self, args: &[&str]) -> serde_json::Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    }
-    fn messages(&self) -> i64 {
-        self.json(&["status", "--json"])["messages"]
-            .as_i64()
-            .unwrap()
-    }
-    fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.data.join("rapport.db")).unwrap()
-    }
-}
+use common::mail::{MailServers, candidate_mail};
+use common::runner::Rapport;
+use std::path::Path;
 
 /// An IMAP session as another mail client would open it.
 fn other_client(
@@ -113,7 +52,7 @@ fn initial_then_incremental_sync_without_marking_mail_read() {
                  Date: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\nYes it is!\r\n";
     c.append("Sent", reply.as_bytes()).finish().unwrap();
 
-    let r = Rapport::new(&s, &tls_config(&s));
+    let r = Rapport::with_config(&tls_config(&s), s.password());
     let out = r.sync();
     assert!(
         out.contains("INBOX: 2 new") && out.contains("Sent: 1 new"),
@@ -190,7 +129,7 @@ fn flag_changes_expunges_and_uidvalidity_changes_follow_the_server() {
         );
     }
     s.wait_count("talent@example.test", "INBOX", 3);
-    let r = Rapport::new(&s, &tls_config(&s));
+    let r = Rapport::with_config(&tls_config(&s), s.password());
     r.sync();
     assert_eq!(r.messages(), 3);
 
@@ -269,12 +208,12 @@ fn flag_changes_expunges_and_uidvalidity_changes_follow_the_server() {
 #[test]
 fn starttls_works_and_a_certificate_without_ca_file_is_refused() {
     let s = MailServers::start();
-    let r = Rapport::new(
-        &s,
+    let r = Rapport::with_config(
         &s.config("starttls", &format!("ca_file = \"{}\"", s.ca().display())),
+        s.password(),
     );
     r.sync();
-    let r = Rapport::new(&s, &s.config("tls", ""));
+    let r = Rapport::with_config(&s.config("tls", ""), s.password());
     let out = r.run(&["sync"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -283,7 +222,7 @@ fn starttls_works_and_a_certificate_without_ca_file_is_refused() {
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    let r = Rapport::new(&s, &s.config("starttls", ""));
+    let r = Rapport::with_config(&s.config("starttls", ""), s.password());
     let err = String::from_utf8_lossy(&r.run(&["sync"]).stderr).to_string();
     assert!(err.contains("not trusted"), "{err}");
 }
@@ -297,7 +236,7 @@ fn file_contains(p: &Path, needle: &str) -> bool {
 #[test]
 fn the_password_never_reaches_errors_logs_or_the_database() {
     let s = MailServers::start();
-    let mut r = Rapport::new(&s, &tls_config(&s));
+    let mut r = Rapport::with_config(&tls_config(&s), s.password());
     r.sync();
     let good = s.password();
     r.password = "Wrong-Pass-987".into();
@@ -335,7 +274,7 @@ fn a_no_reply_identity_is_refused() {
         "address = \"talent@example.test\"",
         "address = \"no-reply@example.test\"",
     );
-    let r = Rapport::new(&s, &cfg);
+    let r = Rapport::with_config(&cfg, s.password());
     let out = r.run(&["sync"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
@@ -348,7 +287,7 @@ fn a_no_reply_identity_is_refused() {
 #[test]
 fn doctor_passes_on_a_working_setup() {
     let s = MailServers::start();
-    let r = Rapport::new(&s, &tls_config(&s));
+    let r = Rapport::with_config(&tls_config(&s), s.password());
     let out = r.run(&["doctor"]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
@@ -388,7 +327,7 @@ fn erase_on_server_deletes_the_persons_mail_from_the_mailbox() {
     );
     s.wait_count("talent@example.test", "INBOX", 2);
     let cfg = format!("erase_on_server = true\n{}", tls_config(&s));
-    let r = Rapport::new(&s, &cfg);
+    let r = Rapport::with_config(&cfg, s.password());
     r.sync();
     let out = r.run(&["erase", "jane@example.test", "--yes"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -413,7 +352,7 @@ fn erase_on_server_deletes_the_persons_mail_from_the_mailbox() {
     ]);
     assert!(left.contains("messages=1"), "{left}");
     // Without the option, rapport says the mail stays on the server.
-    let r2 = Rapport::new(&s, &tls_config(&s));
+    let r2 = Rapport::with_config(&tls_config(&s), s.password());
     r2.sync();
     let out = r2.run(&["erase", "omar@example.test", "--yes"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("remain in the IMAP mailbox"));
@@ -490,8 +429,8 @@ fn large_messages_are_stored_as_if_read_whole() {
     let all = [&cv, &html, &late_text, &small.replace('\n', "\r\n")];
 
     // The CV arrives by a Maildir import first (read whole, exact sizes).
-    let r = Rapport::new(&s, &tls_config(&s));
-    let maildir = r._dir.path().join("Maildir");
+    let r = Rapport::with_config(&tls_config(&s), s.password());
+    let maildir = r.dir.path().join("Maildir");
     for sub in ["cur", "new", "tmp"] {
         std::fs::create_dir_all(maildir.join(sub)).unwrap();
     }
@@ -576,7 +515,7 @@ fn a_trace_log_holds_no_candidate_content() {
         ),
     );
     s.wait_count("talent@example.test", "INBOX", 1);
-    let r = Rapport::new(&s, &tls_config(&s));
+    let r = Rapport::with_config(&tls_config(&s), s.password());
     let trace = [("RAPPORT_LOG", "trace")];
     let out = r.run_with(&["sync"], &trace);
     assert!(

@@ -5,101 +5,15 @@
 mod common;
 
 use common::mail::{MailServers, PASSWORD_ENV, candidate_mail};
+use common::runner::Rapport;
 use rapport_core::mail_in::parse::parse_message;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const TALENT: &str = "talent@example.test";
 const JANE: &str = "jane@example.test";
-
-/// The binary under test. `RAPPORT_TEST_BIN` overrides it: with a target dir shared between
-/// work trees, `target/debug/rapport` may have been linked from another tree meanwhile.
-fn bin() -> String {
-    std::env::var("RAPPORT_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_rapport").into())
-}
-
-struct Rapport {
-    data: PathBuf,
-    config: PathBuf,
-    password: String,
-    dir: tempfile::TempDir,
-}
-
-impl Rapport {
-    fn new(servers: &MailServers) -> Rapport {
-        let config = servers.config("tls", &format!("ca_file = \"{}\"", servers.ca().display()));
-        let dir = tempfile::tempdir().unwrap();
-        let config_path = dir.path().join("config.toml");
-        std::fs::write(&config_path, config).unwrap();
-        Rapport {
-            data: dir.path().join("data"),
-            config: config_path,
-            password: servers.password(),
-            dir,
-        }
-    }
-    fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(bin());
-        c.args(args)
-            .env("RAPPORT_CONFIG", &self.config)
-            .env("RAPPORT_DATA_DIR", &self.data)
-            .env(PASSWORD_ENV, &self.password);
-        c
-    }
-    fn run(&self, args: &[&str]) -> Output {
-        self.command(args).output().unwrap()
-    }
-    /// Runs a command that must succeed; returns its standard output.
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let (o, e) = (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        );
-        assert!(out.status.success(), "rapport {args:?} failed:\n{o}{e}");
-        o
-    }
-    /// Runs a command that must fail; returns its standard error (one line).
-    fn err(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        let (o, e) = (
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        );
-        assert!(
-            !out.status.success(),
-            "rapport {args:?} should have failed:\n{o}{e}"
-        );
-        assert_eq!(e.trim().lines().count(), 1, "one line of error: {e}");
-        e
-    }
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).unwrap()
-    }
-    fn sync(&self) {
-        self.ok(&["sync"]);
-    }
-    fn outbox(&self) -> Vec<Value> {
-        self.json(&["outbox", "--json"]).as_array().unwrap().clone()
-    }
-    /// A body file with `text`.
-    fn body(&self, text: &str) -> String {
-        let p = self.dir.path().join(format!(
-            "body-{}.txt",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        ));
-        std::fs::write(&p, text).unwrap();
-        p.display().to_string()
-    }
-    fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open(self.data.join("rapport.db")).unwrap()
-    }
-}
 
 /// The messages of a mailbox as raw bytes, with their flags, read as another client would
 /// (BODY.PEEK: nothing is marked read).
@@ -258,7 +172,7 @@ fn message_ids(s: &MailServers, user: &str, mbox: &str) -> Vec<String> {
 #[test]
 fn a_reply_arrives_threaded_with_a_sent_copy_and_shows_once() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
 
     let out = r.ok(&[
@@ -358,7 +272,7 @@ fn a_reply_arrives_threaded_with_a_sent_copy_and_shows_once() {
 #[test]
 fn smtp_down_queues_and_the_message_is_delivered_exactly_once() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
 
     s.stop_smtp();
@@ -421,7 +335,7 @@ fn smtp_down_queues_and_the_message_is_delivered_exactly_once() {
 #[test]
 fn a_message_cut_off_while_sending_is_delivered_once() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
 
     // (a) The process died after the server accepted the message and the Sent copy was made,
@@ -545,7 +459,7 @@ fn a_message_cut_off_while_sending_is_delivered_once() {
 #[test]
 fn a_reply_killed_at_any_moment_is_delivered_at_least_once_and_at_most_twice() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
 
     // How long an undisturbed reply takes.
@@ -637,7 +551,7 @@ fn a_reply_killed_at_any_moment_is_delivered_at_least_once_and_at_most_twice() {
 #[test]
 fn concurrent_delivery_passes_send_each_message_once() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
 
     // Three replies queued while Postfix is down, then made due at once.
@@ -700,7 +614,7 @@ fn concurrent_delivery_passes_send_each_message_once() {
 #[test]
 fn a_refused_recipient_fails_for_good_and_can_be_cancelled() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     // Someone writes from an address of the domain that does not exist (a typo, a leaver).
     let ghost = "ghost@example.test";
     s.deliver(
@@ -745,7 +659,7 @@ fn a_refused_recipient_fails_for_good_and_can_be_cancelled() {
 #[test]
 fn a_wrong_smtp_password_fails_then_a_retry_delivers_once() {
     let s = MailServers::start();
-    let mut r = Rapport::new(&s);
+    let mut r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     let good = r.password.clone();
     // IMAP shares the password: break SMTP alone by giving it its own variable.
@@ -815,7 +729,7 @@ fn a_wrong_smtp_password_fails_then_a_retry_delivers_once() {
 #[test]
 fn an_untrusted_smtp_certificate_keeps_the_message_queued_with_a_hint() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     let cfg = std::fs::read_to_string(&r.config).unwrap();
     let (imap, smtp) = cfg.split_once("[smtp]").unwrap();
@@ -837,7 +751,7 @@ fn an_untrusted_smtp_certificate_keeps_the_message_queued_with_a_hint() {
 #[test]
 fn an_opt_out_or_erasure_while_a_message_waits_stops_it() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     s.deliver(
         "omar@example.test",
@@ -877,7 +791,7 @@ fn an_opt_out_or_erasure_while_a_message_waits_stops_it() {
 #[test]
 fn opt_outs_and_erasures_refuse_and_nothing_is_sent() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     s.deliver(
         "omar@example.test",
@@ -968,7 +882,7 @@ fn opt_outs_and_erasures_refuse_and_nothing_is_sent() {
 #[test]
 fn too_soon_needs_a_confirmation_with_a_reason() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     r.ok(&["prefs", JANE, "--frequency", "monthly"]);
 
@@ -1064,7 +978,7 @@ fn too_soon_needs_a_confirmation_with_a_reason() {
 #[test]
 fn a_name_or_subject_carrying_crlf_cannot_add_a_bcc() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     let evil = "\r\nBcc: bob@example.test";
     let msg = format!(
         "From: {} <{JANE}>\nTo: {TALENT}\nSubject: {}\nMessage-ID: <inj1@example.test>\n\
@@ -1099,7 +1013,7 @@ fn a_name_or_subject_carrying_crlf_cannot_add_a_bcc() {
 #[test]
 fn non_ascii_names_subjects_and_bodies_survive() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     let li = "li@example.test";
     let msg = format!(
         "From: {} <{li}>\nTo: {TALENT}\nSubject: {}\nMessage-ID: <na1@example.test>\n\
@@ -1154,7 +1068,7 @@ fn the_demo_replies_into_its_outgoing_folder() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
     let run = |args: &[&str]| {
-        let out = Command::new(bin())
+        let out = common::binary()
             .args(args)
             .env("RAPPORT_CONFIG", dir.path().join("no-config.toml"))
             .env("RAPPORT_DATA_DIR", &data)
@@ -1235,7 +1149,7 @@ fn the_demo_replies_into_its_outgoing_folder() {
 #[test]
 fn fifty_messages_and_twelve_kills_during_delivery_lose_nothing_and_send_at_most_twice() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     s.stop_smtp();
     for i in 0..50 {
@@ -1336,7 +1250,7 @@ fn fifty_messages_and_twelve_kills_during_delivery_lose_nothing_and_send_at_most
 #[test]
 fn sync_watch_delivers_a_queued_message_once_smtp_is_back_with_no_inbox_open() {
     let s = MailServers::start();
-    let r = Rapport::new(&s);
+    let r = Rapport::with_servers(&s, "");
     jane_writes(&s, &r, "Rust role?", "j1@example.test");
     s.stop_smtp();
     let out = r.ok(&[

@@ -3,88 +3,22 @@
 
 mod common;
 
+use common::terminal::Terminal;
+
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
-    socket: std::path::PathBuf,
+/// Presses `q` and waits until rapport has exited with status 0.
+fn quit_ok(t: &Terminal) {
+    t.keys(&["q"]);
+    t.wait_for("rapport exited with 0", 10);
 }
 
-impl Tmux {
-    fn cmd(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux is installed (scripts/test.sh installs it)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-    /// Types `keys` (tmux key names) into the window of `start`.
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "t"];
-        args.extend_from_slice(keys);
-        self.cmd(&args);
-    }
-    /// Presses `q` and waits until rapport has exited with status 0.
-    fn quit_ok(&self) {
-        self.keys(&["q"]);
-        self.wait_for("rapport exited with 0", 10);
-    }
-    /// Runs `script` in session `t`, an 80x24 terminal of type `term`.
-    fn new_session(&self, term: &str, script: &str) {
-        self.cmd(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "-e",
-            &format!("TERM={term}"),
-            "sh",
-            "-c",
-            script,
-        ]);
-    }
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "t"])
-    }
-    fn wait_for(&self, needle: &str, secs: u64) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("{needle:?} did not appear within {secs}s; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
-
-fn start(dir: &Path, term: &str) -> Tmux {
+fn start(dir: &Path, term: &str) -> Terminal {
     start_with(dir, term, "")
 }
 
-fn start_with(dir: &Path, term: &str, env: &str) -> Tmux {
+fn start_with(dir: &Path, term: &str, env: &str) -> Terminal {
     let bin = env!("CARGO_BIN_EXE_rapport");
     // Generate first so the terminal part of the test does not wait on it.
     let st = common::rapport_bin()
@@ -93,17 +27,13 @@ fn start_with(dir: &Path, term: &str, env: &str) -> Tmux {
         .status()
         .unwrap();
     assert!(st.success());
-    let tmux = Tmux {
-        socket: dir.join("tmux.sock"),
-    };
     let script = format!(
         "{} {env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; \
          stty -a | tr ' ;' '\\n\\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo; sleep 120",
         common::clock_env(),
         dir.join("data").display()
     );
-    tmux.new_session(term, &script);
-    tmux
+    Terminal::with_term(dir, term, &script)
 }
 
 #[test]
@@ -113,7 +43,7 @@ fn inbox_opens_and_q_restores_the_terminal() {
     let screen = tmux.wait_for("Awaiting reply", 30);
     assert!(screen.contains("rapport"), "title bar missing:\n{screen}");
     assert_eq!(
-        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on}"])
+        tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])
             .trim(),
         "1"
     );
@@ -123,7 +53,7 @@ fn inbox_opens_and_q_restores_the_terminal() {
     assert!(screen.contains("rapport exited with 0"), "{screen}");
     // Back on the main screen, with the cursor shown and the terminal in cooked mode again.
     assert_eq!(
-        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
+        tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
             .trim(),
         "0 1"
     );
@@ -160,7 +90,7 @@ fn help_overlay_lists_the_keymap_and_search_narrows_the_list() {
     tmux.keys(&["2", "/", "unsubscribe", "Enter"]);
     let s = tmux.wait_for("search: unsubscribe", 5);
     assert!(s.contains("All ("), "{s}");
-    tmux.quit_ok();
+    quit_ok(&tmux);
 }
 
 #[test]
@@ -178,7 +108,7 @@ fn a_crash_still_restores_the_terminal() {
         "the panic message is readable:\n{screen}"
     );
     assert_eq!(
-        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
+        tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
             .trim(),
         "0 1"
     );
@@ -217,7 +147,7 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
         "the inbox is drawn again after the editor:\n{s}"
     );
     assert_eq!(
-        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on}"])
+        tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on}"])
             .trim(),
         "1"
     );
@@ -246,7 +176,7 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
     let screen = tmux.wait_for("rapport exited with", 10);
     assert!(screen.contains("rapport exited with 0"), "{screen}");
     assert_eq!(
-        tmux.cmd(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
+        tmux.tmux(&["display", "-p", "-t", "t", "#{alternate_on} #{cursor_flag}"])
             .trim(),
         "0 1"
     );
@@ -258,7 +188,7 @@ fn no_color_draws_without_colour_codes() {
     let tmux = start_with(dir.path(), "xterm-256color", "NO_COLOR=1");
     tmux.wait_for("Awaiting reply", 30);
     // With escape sequences: only attributes (bold, reverse, dim) may appear, never colours.
-    let raw = tmux.cmd(&["capture-pane", "-e", "-p", "-t", "t"]);
+    let raw = tmux.tmux(&["capture-pane", "-e", "-p", "-t", "t"]);
     for code in ["[3", "[9", ";3", "38;", "48;"] {
         let colour = raw.match_indices(code).any(|(i, _)| {
             let rest = &raw[i + code.len()..];
@@ -275,7 +205,7 @@ fn no_color_draws_without_colour_codes() {
         raw.contains("\u{1b}[7m") || raw.contains(";7m"),
         "the selection is still shown (reverse video)"
     );
-    tmux.quit_ok();
+    quit_ok(&tmux);
 }
 
 #[test]
@@ -295,7 +225,7 @@ fn reports_view_opens_with_r_and_enter_opens_a_waiting_candidate() {
     // The conversation of the longest-waiting candidate, focused (◀ heads their messages).
     let s = tmux.wait_for("◀", 10);
     assert!(!s.contains("Response times per"), "{s}");
-    tmux.quit_ok();
+    quit_ok(&tmux);
 }
 
 #[test]
@@ -330,49 +260,14 @@ fn a_change_made_by_another_process_shows_without_a_restart() {
 }
 
 /// Starts rapport on the demo in `data` as tmux session `name` (80x24) on the server `tmux`.
-fn session(tmux: &Tmux, name: &str, term: &str, env: &str, data: &Path) {
+fn session(tmux: &Terminal, name: &str, term: &str, env: &str, data: &Path) {
     let bin = env!("CARGO_BIN_EXE_rapport");
     let script = format!(
         "{} {env} {bin} demo --data-dir {}; echo \"rapport exited with $?\"; sleep 120",
         common::clock_env(),
         data.display()
     );
-    tmux.cmd(&[
-        "-f",
-        "/dev/null",
-        "new-session",
-        "-d",
-        "-s",
-        name,
-        "-x",
-        "80",
-        "-y",
-        "24",
-        "-e",
-        &format!("TERM={term}"),
-        "sh",
-        "-c",
-        &script,
-    ]);
-}
-
-impl Tmux {
-    fn screen_of(&self, target: &str) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", target])
-    }
-    fn wait_in(&self, target: &str, needle: &str, secs: u64) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen_of(target);
-            if s.contains(needle) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(secs) {
-                panic!("{needle:?} did not appear in {target} within {secs}s; screen:\n{s}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
+    tmux.new_session(name, term, &script);
 }
 
 #[test]
@@ -382,7 +277,7 @@ fn linux_console_gets_only_the_16_base_colours_and_a_small_terminal_is_told() {
     tmux.wait_for("Awaiting reply", 30);
     // Colours as tmux stored them: every indexed colour is one of the 16 base colours (the
     // linux console maps those; indexes 16-255 and true colour would come out wrong).
-    let raw = tmux.cmd(&["capture-pane", "-e", "-p", "-t", "t"]);
+    let raw = tmux.tmux(&["capture-pane", "-e", "-p", "-t", "t"]);
     assert!(raw.contains("\u{1b}["), "drawn with attributes: {raw:?}");
     for code in ["38;2;", "48;2;"] {
         assert!(
@@ -403,11 +298,11 @@ fn linux_console_gets_only_the_16_base_colours_and_a_small_terminal_is_told() {
     assert!(!indexes.is_empty(), "the inbox is drawn in colour: {raw:?}");
     assert!(indexes.iter().all(|n| *n < 16), "{indexes:?}");
     // Below 80x24 it says so instead of drawing, and draws again when it is large enough.
-    tmux.cmd(&["resize-window", "-t", "t", "-x", "70", "-y", "20"]);
+    tmux.tmux(&["resize-window", "-t", "t", "-x", "70", "-y", "20"]);
     let small = tmux.wait_for("rapport needs at least 80x24", 10);
     assert!(small.contains("this terminal is 70x20"), "{small}");
     assert!(!small.contains("Awaiting reply"), "{small}");
-    tmux.cmd(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
+    tmux.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "24"]);
     tmux.wait_for("Awaiting reply", 10);
     tmux.keys(&["q"]);
     let screen = tmux.wait_for("rapport exited with", 10);
@@ -430,9 +325,7 @@ fn two_recruiters_see_each_other_on_a_candidate() {
             .unwrap()
             .success()
     );
-    let tmux = Tmux {
-        socket: dir.path().join("tmux.sock"),
-    };
+    let tmux = Terminal::server(dir.path());
     // No external editor: the built-in one keeps the draft on screen.
     session(
         &tmux,
@@ -451,14 +344,14 @@ fn two_recruiters_see_each_other_on_a_candidate() {
     tmux.wait_in("a", "Awaiting reply", 30);
     tmux.wait_in("b", "Awaiting reply", 30);
     // Alice opens the first candidate and starts a reply (no snippet).
-    tmux.cmd(&["send-keys", "-t", "a", "Enter"]);
-    tmux.cmd(&["send-keys", "-t", "a", "r"]);
+    tmux.tmux(&["send-keys", "-t", "a", "Enter"]);
+    tmux.tmux(&["send-keys", "-t", "a", "r"]);
     tmux.wait_in("a", "Start from a snippet?", 10);
-    tmux.cmd(&["send-keys", "-t", "a", "Enter"]);
+    tmux.tmux(&["send-keys", "-t", "a", "Enter"]);
     tmux.wait_in("a", "Writing", 10);
     // Bob's inbox marks the candidate, and opening it says who is replying.
     tmux.wait_in("b", &format!("✎ {alice}"), 10);
-    tmux.cmd(&["send-keys", "-t", "b", "Enter"]);
+    tmux.tmux(&["send-keys", "-t", "b", "Enter"]);
     tmux.wait_in(
         "b",
         &format!("{alice} is replying — check before you answer"),
@@ -498,9 +391,9 @@ fn two_recruiters_see_each_other_on_a_candidate() {
         "{err}"
     );
     // Alice keeps her draft and goes back: Bob sees her viewing, then gone when she quits.
-    tmux.cmd(&["send-keys", "-t", "a", "Escape"]);
+    tmux.tmux(&["send-keys", "-t", "a", "Escape"]);
     tmux.wait_in("b", &format!("{alice} is viewing"), 10);
-    tmux.cmd(&["send-keys", "-t", "a", "q"]);
+    tmux.tmux(&["send-keys", "-t", "a", "q"]);
     tmux.wait_in("a", "rapport exited with 0", 10);
     let start = Instant::now();
     while tmux.screen_of("b").contains(&format!("{alice} is")) {
@@ -510,7 +403,7 @@ fn two_recruiters_see_each_other_on_a_candidate() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    tmux.cmd(&["send-keys", "-t", "b", "q"]);
+    tmux.tmux(&["send-keys", "-t", "b", "q"]);
     tmux.wait_in("b", "rapport exited with 0", 10);
 }
 
@@ -565,10 +458,7 @@ fn an_inbox_whose_terminal_is_gone_ends_and_releases_the_sync_lease() {
         data = data.display(),
         config = config.display(),
     );
-    let tmux = Tmux {
-        socket: dir.path().join("tmux.sock"),
-    };
-    tmux.new_session("xterm-256color", &script);
+    let tmux = Terminal::with_term(dir.path(), "xterm-256color", &script);
     tmux.wait_for("Awaiting reply", 30);
     common::team::wait_for("the pid file", Duration::from_secs(10), || {
         std::fs::read_to_string(&pid_file).is_ok_and(|p| p.trim().parse::<i32>().is_ok())
@@ -584,7 +474,7 @@ fn an_inbox_whose_terminal_is_gone_ends_and_releases_the_sync_lease() {
         || lease_holder(&data, &config).is_some_and(|h| h.starts_with(&format!("{pid}@"))),
     );
     // The terminal goes away; the SIGHUP that comes with it is ignored.
-    tmux.cmd(&["kill-server"]);
+    tmux.tmux(&["kill-server"]);
     let took = common::team::wait_for("the inbox ends", Duration::from_secs(10), || ended(pid));
     println!(
         "the inbox ended {:.1}s after its terminal",
@@ -626,7 +516,7 @@ fn a_draft_swapped_for_a_link_while_editing_never_reaches_the_database() {
     tmux.wait_for("Start from a snippet?", 10);
     tmux.keys(&["Enter"]);
     tmux.wait_for("the editor failed", 10);
-    tmux.quit_ok();
+    quit_ok(&tmux);
     let data = dir.path().join("data");
     for f in std::fs::read_dir(&data).unwrap() {
         let p = f.unwrap().path();

@@ -3,6 +3,7 @@
 
 pub mod attack;
 pub mod mail;
+pub mod runner;
 pub mod team;
 pub mod terminal;
 
@@ -49,10 +50,21 @@ pub fn clock_env() -> String {
 }
 
 /// The rapport binary under test, its clock at [`ANCHOR`].
+/// The binary under test, at the tests' fixed "now".
 pub fn rapport_bin() -> std::process::Command {
-    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_rapport"));
+    let mut c = binary();
     c.env(CLOCK.0, CLOCK.1);
     c
+}
+
+/// The binary under test at the real time. `RAPPORT_TEST_BIN` overrides it: with a target dir
+/// shared between work trees, `target/debug/rapport` may have been linked from another tree.
+pub fn binary() -> std::process::Command {
+    std::process::Command::new(binary_path())
+}
+
+pub fn binary_path() -> String {
+    std::env::var("RAPPORT_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_rapport").into())
 }
 
 pub fn demo_store() -> (tempfile::TempDir, Store) {
