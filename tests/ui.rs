@@ -8,10 +8,6 @@ use rapport::ui::state::{Command, Focus, Mode};
 use rapport::ui::update::update;
 use rapport_core::store::InboxFilter;
 
-fn key(s: &mut rapport::ui::state::State, b: Bound) -> Vec<Command> {
-    update(s, Action::Key(b))
-}
-
 #[test]
 fn inbox_starts_on_the_longest_wait() {
     let (_d, s) = demo_state(80, 24);

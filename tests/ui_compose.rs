@@ -17,10 +17,6 @@ fn sender(s: &mut State) {
     });
 }
 
-fn key(s: &mut State, b: Bound) -> Vec<Command> {
-    update(s, Action::Key(b))
-}
-
 fn conversation_text(s: &State) -> String {
     s.conv_lines.iter().map(|l| l.to_string() + "\n").collect()
 }

@@ -7,16 +7,6 @@ use rapport::ui::action::{Action, Bound};
 use rapport::ui::state::{Mode, State};
 use rapport::ui::update::update;
 
-fn key(s: &mut State, b: Bound) {
-    update(s, Action::Key(b));
-}
-
-fn type_text(s: &mut State, text: &str) {
-    for c in text.chars() {
-        update(s, Action::FormInput(c));
-    }
-}
-
 fn clear_text(s: &mut State) {
     for _ in 0..80 {
         update(s, Action::FormBackspace);
@@ -64,9 +54,9 @@ fn preferences_form_saves_and_the_history_shows_who_changed_what() {
     }
     focus_field(&mut s, "Interests");
     clear_text(&mut s);
-    type_text(&mut s, "Rust, remote");
+    type_form(&mut s, "Rust, remote");
     focus_field(&mut s, "Note");
-    type_text(&mut s, "asked on the phone");
+    type_form(&mut s, "asked on the phone");
     key(&mut s, Bound::Submit);
     assert_eq!(s.mode, Mode::Normal, "{:?}", form_error(&s));
     let p = s.profile.clone().unwrap().preferences.unwrap();
@@ -91,7 +81,7 @@ fn a_bad_time_zone_is_refused_in_the_form() {
     key(&mut s, Bound::EditPreferences);
     focus_field(&mut s, "Time zone");
     clear_text(&mut s);
-    type_text(&mut s, "Mars/Olympus");
+    type_form(&mut s, "Mars/Olympus");
     key(&mut s, Bound::Submit);
     let e = form_error(&s).expect("refused");
     assert!(e.contains("Mars/Olympus"), "{e}");
@@ -107,7 +97,7 @@ fn logging_a_call_puts_it_in_the_timeline_and_a_talk_ends_the_wait() {
     let who = s.selected_row().unwrap().id;
     key(&mut s, Bound::LogContact);
     focus_field(&mut s, "Note");
-    type_text(&mut s, "Discussed the Rust role");
+    type_form(&mut s, "Discussed the Rust role");
     key(&mut s, Bound::Submit);
     assert_eq!(s.mode, Mode::Normal, "{:?}", form_error(&s));
     // A call where we talked answers them: they leave "awaiting reply".
@@ -132,7 +122,7 @@ fn opt_out_needs_a_reason_then_marks_the_candidate() {
     key(&mut s, Bound::Submit);
     assert!(form_error(&s).unwrap().contains("reason"));
     focus_field(&mut s, "Reason");
-    type_text(&mut s, "asked on the phone");
+    type_form(&mut s, "asked on the phone");
     key(&mut s, Bound::Submit);
     assert_eq!(s.mode, Mode::Normal);
     key(&mut s, Bound::FilterOptedOut);
@@ -171,11 +161,11 @@ fn erase_needs_the_typed_address() {
     let total = s.total;
     let row = s.selected_row().unwrap().clone();
     key(&mut s, Bound::Erase);
-    type_text(&mut s, "wrong@example.test");
+    type_form(&mut s, "wrong@example.test");
     key(&mut s, Bound::Submit);
     assert!(form_error(&s).unwrap().contains(&row.address));
     clear_text(&mut s);
-    type_text(&mut s, &row.address);
+    type_form(&mut s, &row.address);
     key(&mut s, Bound::Submit);
     assert_eq!(s.mode, Mode::Normal);
     assert_eq!(s.total, total - 1);

@@ -2,16 +2,11 @@
 
 mod common;
 
-use common::{demo_state, screen};
-use rapport::ui::action::{Action, Bound};
+use common::{demo_state, key, screen};
+use rapport::ui::action::Bound;
 use rapport::ui::reports::PeriodChoice;
 use rapport::ui::state::Focus;
-use rapport::ui::update::update;
 use rapport_core::responses::report::{Clock, Level};
-
-fn key(s: &mut rapport::ui::state::State, b: Bound) {
-    update(s, Action::Key(b));
-}
 
 #[test]
 fn reports_view_at_80x24() {

@@ -13,16 +13,6 @@ use rapport::ui::update::update;
 use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
 use rapport_core::store::{Activity, AssigneeFilter, Presence, Store, TeamMember, now};
 
-fn key(s: &mut State, b: Bound) -> Vec<Command> {
-    update(s, Action::Key(b))
-}
-
-fn type_form(s: &mut State, text: &str) {
-    for c in text.chars() {
-        update(s, Action::FormInput(c));
-    }
-}
-
 fn form_options(s: &State) -> Vec<String> {
     let Mode::Form(f) = &s.mode else {
         panic!("no form open")

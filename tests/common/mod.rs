@@ -108,6 +108,18 @@ pub fn screen(s: &State) -> String {
 }
 
 /// Types `text` into the compose editor, a key at a time (newlines as Enter).
+/// Presses the key bound to `b`; the commands the UI asks its runner to carry out.
+pub fn key(s: &mut State, b: rapport::ui::action::Bound) -> Vec<rapport::ui::state::Command> {
+    update(s, Action::Key(b))
+}
+
+/// Types `text` into the open form's field.
+pub fn type_form(s: &mut State, text: &str) {
+    for c in text.chars() {
+        update(s, Action::FormInput(c));
+    }
+}
+
 pub fn type_in_editor(s: &mut State, text: &str) {
     for c in text.chars() {
         let code = if c == '\n' {
