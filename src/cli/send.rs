@@ -351,6 +351,7 @@ pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
         body: read_body(&a.body_file)?,
         in_reply_to: None,
         references: vec![],
+        topics: Default::default(),
     };
     let their_latest = ctx
         .store

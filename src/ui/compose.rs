@@ -121,6 +121,7 @@ pub fn start_new(s: &mut State) -> Vec<Command> {
         body: "\n".into(),
         in_reply_to: None,
         references: vec![],
+        topics: Default::default(),
     };
     begin(s, p.id, None, draft)
 }
@@ -145,14 +146,7 @@ fn reopen(
             let (refs, irt) = s.store.threading_of(pm.id).unwrap_or_default();
             compose::reply_draft(&pm, &refs, &irt, "")
         }
-        None => Draft {
-            to: String::new(),
-            cc: String::new(),
-            subject: String::new(),
-            body: String::new(),
-            in_reply_to: None,
-            references: vec![],
-        },
+        None => Draft::default(),
     };
     let draft = compose::parse_editor_text(text, &base).unwrap_or(base);
     s.notice = Some("reopened your saved draft".into());
