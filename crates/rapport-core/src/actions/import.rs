@@ -78,7 +78,10 @@ mod tests {
         let r = import(&mut store, &session, &md, &[], |_, _, _| {}).unwrap();
         assert_eq!(r.total().inserted, 2);
         assert_eq!(store.candidate_by_address("team@co.example").unwrap(), None);
-        let jane = store.candidate_by_address("jane@x.example").unwrap().unwrap();
+        let jane = store
+            .candidate_by_address("jane@x.example")
+            .unwrap()
+            .unwrap();
         let conv = store.conversation(jane, 10).unwrap();
         assert_eq!(conv.messages.len(), 2);
         assert_eq!(

@@ -158,7 +158,10 @@ mod tests {
     }
 
     fn jane(store: &Store) -> (i64, MessageView) {
-        let c = store.candidate_by_address("jane@x.example").unwrap().unwrap();
+        let c = store
+            .candidate_by_address("jane@x.example")
+            .unwrap()
+            .unwrap();
         (c, newest_inbound(store, c).unwrap().unwrap())
     }
 
