@@ -151,7 +151,7 @@ fn queue_and_deliver(
         );
     }
     let request = Request {
-        candidate: cand,
+        candidate: Some(cand),
         identity: &identity,
         message: &built,
         actor: &ctx.session.actor,

@@ -287,7 +287,7 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         }
     };
     let request = Request {
-        candidate: session.candidate,
+        candidate: Some(session.candidate),
         identity: &identity,
         message: &built,
         actor: &s.actor,

@@ -89,7 +89,8 @@ pub fn build(identity: &Identity, draft: &Draft, limit: &Limit) -> Result<Built,
 /// Who queues what for whom.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
-    pub candidate: i64,
+    /// None: an address nobody knows yet (it gets a conversation of its own).
+    pub candidate: Option<i64>,
     pub identity: &'a Identity,
     pub message: &'a Built,
     pub actor: &'a str,
@@ -103,7 +104,7 @@ pub struct Request<'a> {
 /// outbox id. Refusals are final; conflicts need a confirmation with a reason.
 pub fn queue(store: &mut Store, r: &Request, now: i64) -> Result<i64, SendError> {
     let out = Outgoing {
-        candidate_id: Some(r.candidate),
+        candidate_id: r.candidate,
         from: r.identity.shared_address.clone(),
         to: r.message.recipients.clone(),
         message_id: r.message.message_id.clone(),
@@ -187,7 +188,7 @@ mod tests {
         assert!(draft.body.starts_with("Hi !\n"), "{:?}", draft.body);
         let built = build(&identity(), &draft, &limit()).unwrap();
         let req = Request {
-            candidate: cand,
+            candidate: Some(cand),
             identity: &identity(),
             message: &built,
             actor: "Tess",
