@@ -57,11 +57,12 @@ pub fn init(data_dir: &Path) {
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
-/// Whether an event or span of `target` at `level` may be logged: all of rapport's own,
-/// `warn` and `error` of other crates, nothing of the crates that handle mail.
+/// Whether an event or span of `target` at `level` may be logged: all of rapport's own (the
+/// workspace's crates: `rapport`, `rapport_core`, `rapport_demo`), `warn` and `error` of
+/// other crates, nothing of the crates that handle mail.
 fn third_party_allows(target: &str, level: &tracing::Level) -> bool {
     let crate_name = target.split("::").next().unwrap_or(target);
-    if crate_name == "rapport" {
+    if matches!(crate_name, "rapport" | "rapport_core" | "rapport_demo") {
         return true;
     }
     if SILENT.contains(&crate_name) {
@@ -271,6 +272,11 @@ mod tests {
         use tracing::Level;
         assert!(third_party_allows("rapport::core::imap", &Level::TRACE));
         assert!(third_party_allows("rapport", &Level::DEBUG));
+        // The core's own lines (sync, delivery) are rapport's, not a third party's.
+        assert!(third_party_allows(
+            "rapport_core::mail_in::imap::pipeline",
+            &Level::DEBUG
+        ));
         assert!(!third_party_allows("rustls::client::hs", &Level::DEBUG));
         assert!(third_party_allows("rustls::client::hs", &Level::WARN));
         assert!(!third_party_allows("imap_proto::parser", &Level::ERROR));
