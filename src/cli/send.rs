@@ -8,7 +8,6 @@ use rapport_core::actions::session::Session;
 use rapport_core::mail_out::compose::Draft;
 use rapport_core::mail_out::delivery::Deliverer;
 use rapport_core::mail_out::outbox::{Confirmation, SendError};
-use rapport_core::mail_out::templates::Vars;
 use rapport_core::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -99,11 +98,8 @@ fn fill(ctx: &Ctx, cand: i64, draft: &mut Draft, c: &Content) -> anyhow::Result<
             format!("there is no snippet {name:?} in {}", dir.display())
         })?;
         let identity = ctx.session.identity(&ctx.store)?;
-        let vars = Vars {
-            name: ctx.store.profile(cand)?.map(|p| p.name).unwrap_or_default(),
-            recruiter: identity.recruiter_name,
-            team: identity.team,
-        };
+        let name = ctx.store.profile(cand)?.map(|p| p.name).unwrap_or_default();
+        let vars = queue::template_vars(&name, Some(&identity), &ctx.session.actor);
         queue::apply_template(draft, t, &vars);
     }
     draft.topics.extend(&c.topics);

@@ -141,23 +141,8 @@ fn reopen(
 
 fn begin(s: &mut State, candidate: i64, parent: Option<i64>, mut draft: Draft) -> Vec<Command> {
     if let Some(t) = s.template.take() {
-        let vars = rapport_core::mail_out::templates::Vars {
-            name: s
-                .profile
-                .as_ref()
-                .map(|p| p.name.clone())
-                .unwrap_or_default(),
-            recruiter: s
-                .identity
-                .as_ref()
-                .map(|i| i.recruiter_name.clone())
-                .unwrap_or_else(|| s.actor.clone()),
-            team: s
-                .identity
-                .as_ref()
-                .map(|i| i.team.clone())
-                .unwrap_or_default(),
-        };
+        let name = s.profile.as_ref().map(|p| p.name.as_str()).unwrap_or("");
+        let vars = queue::template_vars(name, s.identity.as_ref(), &s.actor);
         queue::apply_template(&mut draft, &t, &vars);
     }
     let text = compose::editor_text(&draft);

@@ -41,6 +41,16 @@ pub fn apply_template(draft: &mut Draft, t: &Template, vars: &Vars) {
     draft.topics.extend(&t.tags);
 }
 
+/// The placeholders' values for a message to `candidate_name`: the recruiter and team of the
+/// sending identity (without one, the acting user).
+pub fn template_vars(candidate_name: &str, identity: Option<&Identity>, actor: &str) -> Vars {
+    Vars {
+        name: candidate_name.to_string(),
+        recruiter: identity.map_or_else(|| actor.to_string(), |i| i.recruiter_name.clone()),
+        team: identity.map(|i| i.team.clone()).unwrap_or_default(),
+    }
+}
+
 /// The snippet called `name`: as listed ("rust roles") or as its file is named
 /// ("rust_roles"), in any case.
 pub fn find_template<'a>(all: &'a [Template], name: &str) -> Option<&'a Template> {
