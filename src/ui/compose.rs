@@ -207,6 +207,18 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
             Some("nothing changed: nothing sent, the draft is kept (r or c reopens it)".into());
         return Vec::new();
     }
+    let parsed = queue::edited(&text, &session.draft);
+    // The saved draft lists every topic the message carries, also one kept against an edit
+    // (reopening it must not lose a snippet's tags).
+    let text = match &parsed {
+        Ok(d)
+            if compose::parse_editor_text(&text, &Draft::default())
+                .is_ok_and(|h| h.topics != d.topics) =>
+        {
+            compose::editor_text(d)
+        }
+        _ => text,
+    };
     let actor = s.actor.clone();
     if let Err(e) = s.store.save_draft(
         Some(session.draft_id),
@@ -219,7 +231,7 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
         return Vec::new();
     }
     session.original = text.clone();
-    match compose::parse_editor_text(&text, &session.draft) {
+    match parsed {
         Ok(d) => session.draft = d,
         Err(e) => {
             s.notice = Some(format!("not sent: {e}; the draft is kept"));

@@ -41,6 +41,15 @@ pub fn apply_template(draft: &mut Draft, t: &Template, vars: &Vars) {
     draft.topics.extend(&t.tags);
 }
 
+/// Reads the edited text back into `draft`. Topics the draft already had (a snippet's tags, or
+/// named before) stay even when the header no longer lists them: an edit can name more, never
+/// drop what the message is about from under a candidate's topic opt-out.
+pub fn edited(text: &str, draft: &Draft) -> Result<Draft, ComposeError> {
+    let mut d = compose::parse_editor_text(text, draft)?;
+    d.topics.extend(draft.topics.as_slice());
+    Ok(d)
+}
+
 /// The placeholders' values for a message to `candidate_name`: the recruiter and team of the
 /// sending identity (without one, the acting user).
 pub fn template_vars(candidate_name: &str, identity: Option<&Identity>, actor: &str) -> Vars {
@@ -223,6 +232,19 @@ mod tests {
         };
         queue(&mut store, &req, ANCHOR + 60).unwrap();
         assert_eq!(store.outbox().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn an_edit_adds_topics_but_cannot_drop_them() {
+        let mut d = new_draft("jane@x.example");
+        d.topics = Topics::parse("rust");
+        let text = compose::editor_text(&d).replace("Topics: rust", "Topics: Remote");
+        assert_eq!(
+            edited(&text, &d).unwrap().topics.to_string(),
+            "remote, rust"
+        );
+        let text = compose::editor_text(&d).replace("Topics: rust\n", "");
+        assert_eq!(edited(&text, &d).unwrap().topics.to_string(), "rust");
     }
 
     #[test]
