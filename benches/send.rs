@@ -61,6 +61,7 @@ fn main() {
             body: body(mb << 20),
             in_reply_to: None,
             references: vec![],
+            topics: Default::default(),
         };
         let t = Instant::now();
         let mid = compose::new_message_id(&identity.shared_address);

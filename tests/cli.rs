@@ -305,3 +305,152 @@ fn import_maildir_reads_folders_and_is_idempotent() {
     );
     assert!(e.contains("nope"), "{e}");
 }
+
+/// The first waiting demo candidate with nothing (opt-out, frequency) in the way.
+fn free_waiting_candidate(d: &Path) -> String {
+    json(d, &["candidates", "--awaiting", "--json"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["opted_out"] == false)
+        .map(|c| c["address"].as_str().unwrap().to_string())
+        .find(|a| {
+            let show = json(d, &["show", a, "--json"]);
+            show["preferences"].is_null() || show["preferences"]["frequency"].is_null()
+        })
+        .expect("a waiting demo candidate without a frequency")
+}
+
+#[test]
+fn a_topic_opt_out_refuses_a_snippet_or_a_named_topic_from_the_cli() {
+    let d = demo();
+    let a = free_waiting_candidate(d.path());
+    std::fs::create_dir_all(d.path().join("templates")).unwrap();
+    std::fs::write(
+        d.path().join("templates/rust_roles.txt"),
+        "tags: Rust, remote\nHi {first_name}, a Rust role for you.\n",
+    )
+    .unwrap();
+    let body = d.path().join("body.txt");
+    std::fs::write(&body, "Are you free on Tuesday?\n").unwrap();
+    let body = body.to_str().unwrap();
+    ok(
+        d.path(),
+        &[
+            "opt-out",
+            &a,
+            "--scope",
+            "topic:rust",
+            "--reason",
+            "no Rust",
+        ],
+    );
+    // From the snippet: its tags are the message's topics.
+    let e = fail(
+        d.path(),
+        &[
+            "send",
+            &a,
+            "--subject",
+            "A role",
+            "--template",
+            "rust roles",
+        ],
+    );
+    assert!(
+        e.contains("not sent") && e.contains("opted out of the topic rust"),
+        "{e}"
+    );
+    // A topic named by hand, in any case, on a reply.
+    let e = fail(
+        d.path(),
+        &["reply", &a, "--body-file", body, "--topic", "RUST"],
+    );
+    assert!(e.contains("opted out of the topic rust"), "{e}");
+    assert!(
+        json(d.path(), &["outbox", "--json"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let e = fail(d.path(), &["reply", &a, "--template", "ml roles"]);
+    assert!(e.contains("no snippet \"ml roles\""), "{e}");
+    // Another topic is not covered: the reply goes, the snippet's text above the body.
+    let out = ok(
+        d.path(),
+        &["reply", &a, "--body-file", body, "--topic", "remote"],
+    );
+    assert!(out.contains("topics: remote"), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("sent")), "{out}");
+    let outbox = json(d.path(), &["outbox", "--json"]);
+    assert_eq!(outbox.as_array().unwrap().len(), 1, "{outbox}");
+}
+
+#[test]
+fn import_maildir_with_a_config_counts_our_replies_as_ours() {
+    let d = tempfile::tempdir().unwrap();
+    let md = d.path().join("Mail");
+    let inbox = vec![
+        b"From: Jane Doe <jane@x.example>\r\nTo: team@co.example\r\nSubject: Hello\r\nMessage-ID: <j1@x>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nIs the role open?\r\n".to_vec(),
+        b"From: Max Roe <max@y.example>\r\nTo: team@co.example\r\nSubject: Applying\r\nMessage-ID: <m1@y>\r\nDate: Tue, 03 Nov 2026 09:00:00 +0000\r\n\r\nMy CV is attached.\r\n".to_vec(),
+    ];
+    let sent = vec![
+        b"From: Team <team@co.example>\r\nTo: jane@x.example\r\nSubject: Re: Hello\r\nMessage-ID: <t1@co>\r\nIn-Reply-To: <j1@x>\r\nDate: Mon, 02 Nov 2026 11:00:00 +0000\r\n\r\nYes!\r\n".to_vec(),
+        b"From: Ana Lima <ana@co.example>\r\nTo: max@y.example\r\nSubject: Re: Applying\r\nMessage-ID: <t2@co>\r\nIn-Reply-To: <m1@y>\r\nDate: Tue, 03 Nov 2026 12:00:00 +0000\r\n\r\nThanks, Max.\r\n".to_vec(),
+    ];
+    rapport_core::mail_in::maildir::write_folder(&md, "i", &inbox).unwrap();
+    rapport_core::mail_in::maildir::write_folder(&md.join(".Sent"), "s", &sent).unwrap();
+    let cfg = d.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        "[identity]\nteam = \"Co Talent\"\naddress = \"team@co.example\"\n\n\
+         [[team]]\nname = \"Ana Lima\"\naddress = \"ana@co.example\"\n",
+    )
+    .unwrap();
+    let data = d.path().join("data");
+    let run = |args: &[&str]| {
+        let o = common::rapport_bin()
+            .args(args)
+            .env("RAPPORT_DATA_DIR", &data)
+            .env("RAPPORT_CONFIG", &cfg)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    run(&["import-maildir", md.to_str().unwrap()]);
+    let cands: Value = serde_json::from_str(&run(&["candidates", "--json"])).unwrap();
+    let addrs: Vec<&str> = cands
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addrs.len(), 2, "{addrs:?}");
+    assert!(
+        !addrs.contains(&"team@co.example") && !addrs.contains(&"ana@co.example"),
+        "{addrs:?}"
+    );
+    let report = run(&["report", "--since", "all", "--format", "json"]);
+    let v: Value = serde_json::from_str(&report).unwrap();
+    let all = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["group"] == "all")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    // Jane answered in an hour by the shared box, Max in three by Ana.
+    assert_eq!(all["first_response_count"], 2, "{v:#}");
+    assert_eq!(all["first_response_median_secs"], 3600, "{v:#}");
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["group"] == "Ana Lima"),
+        "{v:#}"
+    );
+}

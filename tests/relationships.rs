@@ -4,6 +4,7 @@
 
 mod common;
 
+use rapport_core::actions::queue;
 use rapport_core::consent::policy::{Conflict, Refusal};
 use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
 use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
@@ -2436,21 +2437,41 @@ impl World {
                     .collect();
                 let topics = self.topics();
                 let mid = self.mid();
-                let out = Outgoing {
-                    candidate_id: c,
-                    from: TEAM.into(),
-                    to: to.clone(),
-                    message_id: mid.clone(),
-                    raw: format!(
-                        "From: {TEAM}\r\nTo: {}\r\nMessage-ID: <{mid}>\r\n\r\nHi\r\n",
-                        to.join(", ")
-                    )
-                    .into_bytes(),
-                    topics: topics.clone(),
-                    created_by: "alice".into(),
-                    opened_at: None,
+                // Through the use case, as the TUI and the CLI send: the topics come from a
+                // snippet's tags or are named by hand.
+                // (A To field is trimmed per address, as the editor's header is.)
+                let field: Vec<&str> = to.iter().map(|a| a.trim()).collect();
+                let mut draft = queue::new_draft(&field.join(", "));
+                draft.body = format!("Hi ({mid})\n");
+                if self.rng.chance(50) {
+                    let tags = format!("tags: {}\nA role\n", topics.join(", "));
+                    let snippet = rapport_core::mail_out::templates::parse("s", &tags);
+                    queue::apply_template(&mut draft, &snippet, &Default::default());
+                } else {
+                    draft.topics.extend(&topics);
+                }
+                let identity = rapport_core::mail_out::compose::Identity {
+                    team: "Team".into(),
+                    shared_address: TEAM.into(),
+                    recruiter_name: "alice".into(),
                 };
-                let r = enqueue(&mut self.s, &out, Some(&confirmation()), self.now);
+                let limit = queue::Limit {
+                    bytes: 1 << 20,
+                    source: "test".into(),
+                };
+                let built = queue::build(&identity, &draft, &limit).map_err(|e| e.to_string())?;
+                let r = queue::queue(
+                    &mut self.s,
+                    &queue::Request {
+                        candidate: c,
+                        identity: &identity,
+                        message: &built,
+                        actor: "alice",
+                        opened_at: None,
+                        confirm: Some(&confirmation()),
+                    },
+                    self.now,
+                );
                 self.log
                     .push(format!("send for {c:?} to {to:?} about {topics:?}: {r:?}"));
                 let conn = self.conn();
@@ -2525,7 +2546,8 @@ fn run_seed(seed: u64, ops: usize, log: &std::cell::RefCell<Vec<String>>) {
 }
 
 /// 300 sequences of 40 random operations over five people (and their second addresses and a
-/// few strangers). After each operation no queued mail may concern anyone with an opt-out
+/// few strangers). Sends go through the queue use case, with topics from a snippet's tags or
+/// named by hand. After each operation no queued mail may concern anyone with an opt-out
 /// covering it; every send that goes through must be allowed by our own reading of the
 /// database, and every refusal must have a cause there. Environment: `RELTEST_SEED=n` runs
 /// one seed, `RELTEST_SEEDS=n` the first n, `RELTEST_OPS=n` sets the sequence length.

@@ -260,3 +260,62 @@ fn reply_through_the_snippet_picker_without_choosing_one() {
         s.mode
     );
 }
+
+#[test]
+fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics() {
+    use rapport_core::mail_out::templates::parse;
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    s.editor = Some("vi".into());
+    s.templates = vec![parse(
+        "rust roles",
+        "tags: Rust, remote\nHi {first_name}, a Rust role for you.\n",
+    )];
+    let c = s.selected_row().unwrap().id;
+    let meta = rapport_core::store::ChangeMeta {
+        actor: "t".into(),
+        at: ANCHOR,
+        source: "call-note".into(),
+        source_message_id: None,
+        legal_basis: None,
+        note: String::new(),
+    };
+    s.store
+        .record_opt_out(c, "topic:rust", "no Rust roles", &meta)
+        .unwrap();
+    rapport::ui::update::reload_list(&mut s);
+    key(&mut s, Bound::Reply);
+    assert!(matches!(&s.mode, Mode::Form(_)), "picker expected");
+    key(&mut s, Bound::NextOption);
+    let out = key(&mut s, Bound::Submit);
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    // Before sending, the header says what the message is about.
+    assert!(text.contains("\nTopics: rust, remote\n"), "{text}");
+    let edited = text.replacen("a Rust role for you.", "a Rust role for you!", 1);
+    update(&mut s, Action::EditorDone(Ok(edited)));
+    let n = s.notice.clone().unwrap();
+    assert!(
+        n.contains("opted out of the topic rust") && n.contains("draft is kept"),
+        "{n}"
+    );
+    assert!(s.store.outbox().unwrap().is_empty());
+    // Taking the snippet's tag out of the header does not get around the opt-out, and the
+    // reopened draft still shows it.
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(again)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    assert!(again.contains("\nTopics: rust, remote\n"), "{again}");
+    let edited = again.replacen("Topics: rust, remote", "Topics: remote", 1);
+    update(&mut s, Action::EditorDone(Ok(edited)));
+    let n = s.notice.clone().unwrap();
+    assert!(n.contains("opted out of the topic rust"), "{n}");
+    assert!(s.store.outbox().unwrap().is_empty());
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(kept)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    assert!(kept.contains("\nTopics: remote, rust\n"), "{kept}");
+}

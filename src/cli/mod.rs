@@ -16,7 +16,7 @@ use crate::ui::state::State;
 use crate::ui::theme::Theme;
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
-use rapport_core::mail_in::ingest;
+use rapport_core::actions::session::Session;
 use rapport_core::store::Store;
 use rapport_core::{logging, paths};
 use rapport_demo::install as demo_install;
@@ -242,7 +242,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 None
             };
-            scripting(&dir, cmd, cfg.as_ref())
+            scripting(&Session::open(cfg, &dir), cmd)
         }
     }
 }
@@ -272,7 +272,7 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    tui_with(store, None, None, &dir, None)
+    tui_with(store, None, &Session::open(None, &dir), None)
 }
 
 /// The demo's "now": the current hour, so waits look live yet the mailbox is the same all hour.
@@ -314,37 +314,37 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
     let mut worker = None;
     // Kept until the inbox closes; dropping it hands the sync to another session at once.
     let mut lease = None;
-    let mut loaded: Option<rapport_core::config::Config> = None;
     let mut erase_server = None;
-    if config.exists() {
-        let cfg = rapport_core::config::Config::load(&config)?;
-        store.set_team(&sync::team_of(&cfg))?;
-        store.set_meta("title", &cfg.identity.team)?;
-        if let Some(imap) = &cfg.imap {
-            // Resolved now: a password command may need the terminal before the TUI takes it.
-            let endpoint = sync::endpoint(&cfg)?;
-            if cfg.erase_on_server {
-                erase_server = Some(endpoint.clone());
-            }
-            let held = rapport_core::mail_in::sync_lease::SyncLease::start(
-                &dir,
-                &people::actor(Some(&cfg)),
-                "inbox",
-            );
-            let view = held.view();
-            lease = Some(held);
-            worker = Some(rapport_core::mail_in::imap::worker::spawn(
-                rapport_core::mail_in::imap::worker::WorkerConfig {
-                    endpoint,
-                    folders: imap.get_ref().folders.clone(),
-                    data_dir: dir.clone(),
-                    lease: Some(view),
-                },
-            ));
+    let loaded = if config.exists() {
+        Some(rapport_core::config::Config::load(&config)?)
+    } else {
+        None
+    };
+    let session = Session::open(loaded, &dir);
+    session.apply_team(&mut store)?;
+    // Resolved now: a password command may need the terminal before the TUI takes it.
+    if let (Some(endpoint), Some(cfg)) = (session.imap()?, session.config()) {
+        if cfg.erase_on_server {
+            erase_server = Some(endpoint.clone());
         }
-        loaded = Some(cfg);
+        let held =
+            rapport_core::mail_in::sync_lease::SyncLease::start(&dir, &session.actor, "inbox");
+        let view = held.view();
+        lease = Some(held);
+        worker = Some(rapport_core::mail_in::imap::worker::spawn(
+            rapport_core::mail_in::imap::worker::WorkerConfig {
+                endpoint,
+                folders: cfg
+                    .imap
+                    .as_ref()
+                    .map(|i| i.get_ref().folders.clone())
+                    .unwrap_or_default(),
+                data_dir: dir.clone(),
+                lease: Some(view),
+            },
+        ));
     }
-    let result = tui_with(store, worker, loaded.as_ref(), &dir, erase_server);
+    let result = tui_with(store, worker, &session, erase_server);
     drop(lease);
     result
 }
@@ -352,10 +352,11 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
 fn tui_with(
     store: Store,
     worker: Option<std::sync::mpsc::Receiver<rapport_core::mail_in::imap::worker::SyncEvent>>,
-    cfg: Option<&rapport_core::config::Config>,
-    data_dir: &Path,
+    session: &Session,
     erase_server: Option<rapport_core::mail_in::imap::connect::Endpoint>,
 ) -> anyhow::Result<ExitCode> {
+    let cfg = session.config();
+    let data_dir = session.data_dir.as_path();
     if !std::io::stdout().is_terminal() {
         bail!(
             "the inbox needs a terminal; use `rapport candidates`, `show` or `search` in scripts"
@@ -377,16 +378,14 @@ fn tui_with(
     if worker.is_some() {
         state.sync = crate::ui::state::SyncStatus::Connecting;
     }
-    state.actor = people::actor(cfg);
+    state.actor = session.actor.clone();
     (state.schedule, state.target) = rapport_core::responses::report::settings(cfg, &state.store);
     state.team_names = rapport_core::team::names(&rapport_core::team::members(cfg, &state.store));
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
     if let Some(c) = cfg {
         state.max_message_size = c.max_message_size();
     }
-    let (templates_dir, origin) = rapport_core::mail_out::templates::dir(cfg, data_dir);
-    state.templates = rapport_core::mail_out::templates::load(&templates_dir, origin)
-        .with_context(|| format!("cannot read the snippets in {}", templates_dir.display()))?;
+    state.templates = session.templates()?;
     state.editor = ["VISUAL", "EDITOR"]
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
@@ -400,8 +399,8 @@ fn tui_with(
     // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
     // inbox still works and says why it cannot send.
     match (
-        send::identity(&state.store, cfg, &state.actor),
-        send::deliverer(&state.store, cfg, data_dir),
+        session.identity(&state.store),
+        session.deliverer(&state.store),
     ) {
         (Ok(identity), Ok(d)) => {
             state.identity = Some(identity);
@@ -444,18 +443,10 @@ fn open_existing(dir: &Path) -> anyhow::Result<Store> {
     Ok(Store::open_in(dir)?)
 }
 
-fn scripting(
-    dir: &Path,
-    cmd: Cmd,
-    cfg: Option<&rapport_core::config::Config>,
-) -> anyhow::Result<ExitCode> {
-    let who = people::actor(cfg);
-    let ctx = |store: Store| send::Ctx {
-        store,
-        cfg,
-        data_dir: dir,
-        actor: who.clone(),
-    };
+fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
+    let (dir, cfg) = (session.data_dir.as_path(), session.config());
+    let who = session.actor.clone();
+    let ctx = |store: Store| send::Ctx { store, session };
     match cmd {
         Cmd::Audit(a) => audit::run(&open_for_reading(dir)?, a),
         Cmd::WriteBurst(a) => burst::run(&mut open_existing(dir)?, a, &who),
@@ -512,29 +503,18 @@ fn scripting(
         }
         Cmd::ImportMaildir { path, team } => {
             let mut store = Store::open_in(dir)?;
-            if !team.is_empty() {
-                let mut members = store.team()?;
-                for a in team {
-                    let a = a.trim().to_lowercase();
-                    if !a.contains('@') {
-                        bail!("--team-address {a:?} is not an email address");
-                    }
-                    if !members.iter().any(|m| m.address == a) {
-                        members.push(rapport_core::store::TeamMember {
-                            address: a,
-                            name: String::new(),
-                            shared: false,
-                        });
-                    }
-                }
-                store.set_team(&members)?;
-            }
             let tty = std::io::stderr().is_terminal();
-            let report = ingest::import_maildir(&mut store, &path, |folder, s, total| {
-                if tty {
-                    eprint!("\r{folder}: {}/{total}    ", s.seen);
-                }
-            })
+            let report = rapport_core::actions::import::import(
+                &mut store,
+                session,
+                &path,
+                &team,
+                |folder, s, total| {
+                    if tty {
+                        eprint!("\r{folder}: {}/{total}    ", s.seen);
+                    }
+                },
+            )
             .with_context(|| format!("cannot import {}", path.display()))?;
             if tty {
                 eprintln!();
@@ -547,13 +527,6 @@ fn scripting(
                     s.duplicates
                 );
             }
-            let t = report.total();
-            store.record_action(
-                &who,
-                "import-maildir",
-                None,
-                &format!("{}: {} new message(s)", path.display(), t.inserted),
-            )?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Candidates { json, awaiting } => {

@@ -9,24 +9,6 @@ use rapport_core::timefmt::rfc3339;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-/// Who is acting: the configured display name of this OS user, else the OS user.
-pub fn actor(cfg: Option<&rapport_core::config::Config>) -> String {
-    let user = rapport_core::shared_dir::os_user();
-    cfg.and_then(|c| {
-        c.team
-            .iter()
-            .find(|m| m.user.as_deref() == Some(user.as_str()))
-    })
-    .map(|m| {
-        if m.name.is_empty() {
-            m.address.clone()
-        } else {
-            m.name.clone()
-        }
-    })
-    .unwrap_or(user)
-}
-
 /// The candidate behind an address; an erased address says when it was erased.
 pub fn candidate(store: &Store, email: &str) -> anyhow::Result<i64> {
     Ok(rapport_core::actions::lookup::candidate(store, email)?)

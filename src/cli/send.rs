@@ -3,81 +3,35 @@
 
 use anyhow::{Context as _, bail};
 use clap::{Args, Subcommand};
-use rapport_core::config::Config;
-use rapport_core::mail_out::compose::{self, Draft, Identity};
-use rapport_core::mail_out::delivery::{Deliverer, Transport};
-use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport_core::actions::queue::{self, Limit, Request};
+use rapport_core::actions::session::Session;
+use rapport_core::mail_out::compose::Draft;
+use rapport_core::mail_out::delivery::Deliverer;
+use rapport_core::mail_out::outbox::{Confirmation, SendError};
 use rapport_core::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// How this data dir sends: the demo's .eml folder, or SMTP from the config.
-pub fn deliverer(
-    store: &Store,
-    cfg: Option<&Config>,
-    data_dir: &Path,
-) -> anyhow::Result<Deliverer> {
-    if store.meta("demo")?.as_deref() == Some("1") {
-        return Ok(Deliverer {
-            transport: Transport::File(data_dir.join(rapport_core::paths::DEMO_OUTGOING)),
-            sent: None,
-            sent_folders: vec![],
-        });
-    }
-    let cfg = cfg.context("no configuration: rapport cannot send (see config.example.toml)")?;
-    let smtp = cfg.smtp.as_ref().with_context(|| {
-        format!(
-            "{}: there is no [smtp] section, so rapport cannot send",
-            cfg.path.display()
-        )
-    })?;
-    let secret = rapport_core::mail_out::smtp::secret(smtp.get_ref())?;
-    let transport = rapport_core::mail_out::smtp::transport(smtp.get_ref(), &secret)?;
-    let sent = match &cfg.imap {
-        Some(i) => Some(rapport_core::mail_in::imap::connect::Endpoint::from_config(
-            i.get_ref(),
-        )?),
-        None => None,
-    };
-    let sent_folders = cfg
-        .imap
-        .as_ref()
-        .map(|i| i.get_ref().folders.clone())
-        .unwrap_or_default();
-    Ok(Deliverer {
-        transport: Transport::Smtp(transport),
-        sent,
-        sent_folders,
-    })
-}
-
-/// The From identity: the shared box with this recruiter's name.
-pub fn identity(store: &Store, cfg: Option<&Config>, actor: &str) -> anyhow::Result<Identity> {
-    if let Some(c) = cfg {
-        return Ok(Identity {
-            team: c.identity.team.clone(),
-            shared_address: c.shared_address(),
-            recruiter_name: actor.to_string(),
-        });
-    }
-    let shared = store
-        .team()?
-        .into_iter()
-        .find(|m| m.shared)
-        .context("no shared address is known: write a configuration")?;
-    Ok(Identity {
-        team: shared.name,
-        shared_address: shared.address,
-        recruiter_name: actor.to_string(),
-    })
+/// What the message says and is about: a body file, a snippet, or both (the snippet first).
+#[derive(Args, Debug)]
+pub struct Content {
+    #[arg(long, value_name = "FILE", required_unless_present = "template")]
+    pub body_file: Option<PathBuf>,
+    /// Start from this snippet (see templates_dir); its tags become the message's topics
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// What the message is about, besides the snippet's tags (repeatable); a candidate's
+    /// topic opt-out refuses it
+    #[arg(long = "topic", value_name = "NAME")]
+    pub topics: Vec<String>,
 }
 
 #[derive(Args, Debug)]
 pub struct ReplyArgs {
     /// Any of the candidate's addresses; the reply answers their latest message
     pub email: String,
-    #[arg(long, value_name = "FILE")]
-    pub body_file: PathBuf,
+    #[command(flatten)]
+    pub content: Content,
     /// Send despite a frequency, channel or address conflict, or a colleague's mail to them
     /// after their latest message (needs --reason)
     #[arg(long)]
@@ -92,8 +46,8 @@ pub struct SendArgs {
     pub email: String,
     #[arg(long)]
     pub subject: String,
-    #[arg(long, value_name = "FILE")]
-    pub body_file: PathBuf,
+    #[command(flatten)]
+    pub content: Content,
     #[arg(long)]
     pub yes: bool,
     #[arg(long)]
@@ -127,9 +81,29 @@ fn read_body(p: &Path) -> anyhow::Result<String> {
 
 pub struct Ctx<'a> {
     pub store: Store,
-    pub cfg: Option<&'a Config>,
-    pub data_dir: &'a Path,
-    pub actor: String,
+    pub session: &'a Session,
+}
+
+/// Puts the body file's text (and the snippet's, above it) at the top of `draft`, and the
+/// snippet's tags and the named topics among its topics.
+fn fill(ctx: &Ctx, cand: i64, draft: &mut Draft, c: &Content) -> anyhow::Result<()> {
+    if let Some(p) = &c.body_file {
+        draft.body = format!("{}{}", read_body(p)?, draft.body);
+    }
+    if let Some(name) = &c.template {
+        let all = ctx.session.templates()?;
+        let t = queue::find_template(&all, name).with_context(|| {
+            let (dir, _) =
+                rapport_core::mail_out::templates::dir(ctx.session.config(), &ctx.session.data_dir);
+            format!("there is no snippet {name:?} in {}", dir.display())
+        })?;
+        let identity = ctx.session.identity(&ctx.store)?;
+        let name = ctx.store.profile(cand)?.map(|p| p.name).unwrap_or_default();
+        let vars = queue::template_vars(&name, Some(&identity), &ctx.session.actor);
+        queue::apply_template(draft, t, &vars);
+    }
+    draft.topics.extend(&c.topics);
+    Ok(())
 }
 
 fn queue_and_deliver(
@@ -140,7 +114,7 @@ fn queue_and_deliver(
     reason: Option<String>,
     opened_at: Option<i64>,
 ) -> anyhow::Result<ExitCode> {
-    let identity = identity(&ctx.store, ctx.cfg, &ctx.actor)?;
+    let identity = ctx.session.identity(&ctx.store)?;
     // Nothing is queued that cannot be delivered: a retry after "cannot send" must not leave
     // two copies in the outbox. The deliverer (and its password) is made once, here, and
     // used for the delivery below.
@@ -148,34 +122,16 @@ fn queue_and_deliver(
     // lettre's pool needs the runtime when it is dropped too, also on the refusals below.
     let _in_rt = rt.enter();
     let d = rt
-        .block_on(async { deliverer(&ctx.store, ctx.cfg, ctx.data_dir) })
+        .block_on(async { ctx.session.deliverer(&ctx.store) })
         .context("not queued")?;
-    let limit = ctx
-        .cfg
-        .map(Config::max_message_size)
-        .unwrap_or(rapport_core::config::DEFAULT_MAX_MESSAGE_SIZE);
-    // Refused before building too: a message is at least as large as its body.
-    compose::check_size(draft.body.len() as u64, limit, &size_source(ctx.cfg))?;
-    let mid = compose::new_message_id(&identity.shared_address);
-    let raw = compose::build(&identity, &draft, &mid, rapport_core::clock::system_time())?;
-    compose::check_size(raw.len() as u64, limit, &size_source(ctx.cfg))?;
-    let to: Vec<String> = compose::addresses("To", &draft.to)?
-        .into_iter()
-        .chain(compose::addresses("Cc", &draft.cc)?)
-        .map(|m| m.email.to_string().to_lowercase())
-        .collect();
-    let out = Outgoing {
-        candidate_id: Some(cand),
-        from: identity.shared_address.clone(),
-        to,
-        message_id: mid.clone(),
-        raw,
-        topics: vec![],
-        created_by: ctx.actor.clone(),
-        opened_at,
+    let limit = Limit {
+        bytes: ctx.session.max_message_size(),
+        source: ctx.session.size_source(),
     };
+    let built = queue::build(&identity, &draft, &limit)?;
+    let mid = built.message_id.clone();
     let confirm = yes.then(|| Confirmation {
-        actor: ctx.actor.clone(),
+        actor: ctx.session.actor.clone(),
         reason: reason.clone().unwrap_or_default(),
     });
     let now = rapport_core::store::now();
@@ -190,12 +146,21 @@ fn queue_and_deliver(
             super::output::clean(&p.describe())
         );
     }
-    let id = match enqueue(
-        &mut ctx.store,
-        &out,
-        confirm.as_ref(),
-        rapport_core::store::now(),
-    ) {
+    let request = Request {
+        candidate: Some(cand),
+        identity: &identity,
+        message: &built,
+        actor: &ctx.session.actor,
+        opened_at,
+        confirm: confirm.as_ref(),
+    };
+    if !built.topics.is_empty() {
+        println!(
+            "topics: {}",
+            super::output::clean(&built.topics.to_string())
+        );
+    }
+    let id = match queue::queue(&mut ctx.store, &request, rapport_core::store::now()) {
         Ok(id) => id,
         Err(SendError::NeedsConfirmation(c)) => bail!(
             "needs confirmation: {}; pass --yes --reason TEXT to send anyway (the reason is recorded)",
@@ -243,7 +208,7 @@ fn deliver(
     ignore_backoff: bool,
 ) -> anyhow::Result<rapport_core::mail_out::delivery::Report> {
     let rt = runtime()?;
-    let d = rt.block_on(async { deliverer(&ctx.store, ctx.cfg, ctx.data_dir) })?;
+    let d = rt.block_on(async { ctx.session.deliverer(&ctx.store) })?;
     deliver_with(ctx, &rt, d, ignore_backoff)
 }
 
@@ -251,16 +216,6 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
-}
-
-/// Where the size limit comes from, for the refusal.
-fn size_source(cfg: Option<&Config>) -> String {
-    match cfg.and_then(|c| c.smtp.as_ref().map(|s| (c, s))) {
-        Some((c, s)) if s.get_ref().max_message_size.is_some() => {
-            format!("smtp.max_message_size in {}", c.path.display())
-        }
-        _ => "rapport's default; set [smtp] max_message_size to change it".into(),
-    }
 }
 
 fn deliver_with(
@@ -321,22 +276,15 @@ fn flush(ctx: &mut Ctx, now: bool) -> anyhow::Result<ExitCode> {
 
 pub fn reply(mut ctx: Ctx, a: ReplyArgs) -> anyhow::Result<ExitCode> {
     let cand = crate::cli::people::candidate(&ctx.store, &a.email)?;
-    let conv = ctx.store.conversation(cand, 500)?;
-    let parent = conv
-        .messages
-        .iter()
-        .rev()
-        .find(|m| m.direction == rapport_core::model::Direction::Inbound && !m.automated)
-        .context("the candidate has not written to us: use `rapport send` to start a conversation")?
-        .clone();
-    let (refs, irt) = ctx.store.threading_of(parent.id)?;
-    let mut draft = compose::reply_draft(
+    let parent = queue::newest_inbound(&ctx.store, cand)?.context(
+        "the candidate has not written to us: use `rapport send` to start a conversation",
+    )?;
+    let mut draft = queue::reply_draft(
+        &ctx.store,
         &parent,
-        &refs,
-        &irt,
         &rapport_core::timefmt::rfc3339(parent.date),
-    );
-    draft.body = format!("{}{}", read_body(&a.body_file)?, draft.body);
+    )?;
+    fill(&ctx, cand, &mut draft, &a.content)?;
     // What is being answered is their latest message: a colleague's mail or call after it
     // means someone may have answered already.
     queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason, Some(parent.date))
@@ -344,39 +292,30 @@ pub fn reply(mut ctx: Ctx, a: ReplyArgs) -> anyhow::Result<ExitCode> {
 
 pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
     let cand = crate::cli::people::candidate(&ctx.store, &a.email)?;
-    let draft = Draft {
+    let mut draft = Draft {
         to: a.email.clone(),
-        cc: String::new(),
-        subject: a.subject,
-        body: read_body(&a.body_file)?,
-        in_reply_to: None,
-        references: vec![],
+        subject: a.subject.clone(),
+        ..Draft::default()
     };
-    let their_latest = ctx
-        .store
-        .conversation(cand, 500)?
-        .messages
-        .iter()
-        .rev()
-        .find(|m| m.direction == rapport_core::model::Direction::Inbound && !m.automated)
-        .map(|m| m.date);
+    fill(&ctx, cand, &mut draft, &a.content)?;
+    let their_latest = queue::newest_inbound(&ctx.store, cand)?.map(|m| m.date);
     queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason, their_latest)
 }
 
 pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Result<ExitCode> {
     match cmd {
         Some(OutboxCmd::Retry { id }) => {
-            ctx.store.outbox_requeue(id, &ctx.actor)?;
+            ctx.store.outbox_requeue(id, &ctx.session.actor)?;
             println!("outbox message {id} queued again");
             return Ok(ExitCode::SUCCESS);
         }
         Some(OutboxCmd::MarkSent { id }) => {
-            ctx.store.outbox_mark_sent(id, &ctx.actor)?;
+            ctx.store.outbox_mark_sent(id, &ctx.session.actor)?;
             println!("outbox message {id} recorded as sent; it is not sent again");
             return Ok(ExitCode::SUCCESS);
         }
         Some(OutboxCmd::Cancel { id }) => {
-            ctx.store.outbox_cancel(id, &ctx.actor)?;
+            ctx.store.outbox_cancel(id, &ctx.session.actor)?;
             println!("outbox message {id} cancelled");
             return Ok(ExitCode::SUCCESS);
         }

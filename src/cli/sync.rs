@@ -2,32 +2,16 @@
 
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
+use rapport_core::actions::session::Session;
 use rapport_core::config::Config;
 use rapport_core::mail_in::imap::connect::{self, Endpoint};
 use rapport_core::mail_in::imap::sync::{Progress, sync_all};
 use rapport_core::mail_in::sync_lease::{LeaseStatus, SyncLease};
-use rapport_core::store::{Store, TeamMember};
+use rapport_core::store::Store;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-
-/// The team as the store needs it: the shared box and every recruiter.
-pub fn team_of(cfg: &Config) -> Vec<TeamMember> {
-    let mut v = vec![TeamMember {
-        address: cfg.shared_address(),
-        name: cfg.identity.team.clone(),
-        shared: true,
-    }];
-    for m in &cfg.team {
-        v.push(TeamMember {
-            address: m.address.trim().to_lowercase(),
-            name: m.name.clone(),
-            shared: false,
-        });
-    }
-    v
-}
 
 pub fn endpoint(cfg: &Config) -> anyhow::Result<Endpoint> {
     let imap = cfg.imap.as_ref().with_context(|| {
@@ -49,10 +33,10 @@ pub struct SyncArgs {
 
 pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let mut store = Store::open_in(data_dir)?;
-    store.set_team(&team_of(cfg))?;
-    store.set_meta("title", &cfg.identity.team)?;
+    let session = Session::open(Some(cfg.clone()), data_dir);
+    session.apply_team(&mut store)?;
     let ep = endpoint(cfg)?;
-    let actor = super::people::actor(Some(cfg));
+    let actor = session.actor.clone();
     if args.watch {
         return watch(cfg, data_dir, ep, &actor);
     }
@@ -185,9 +169,8 @@ fn watch(
     });
     // The outbox is delivered here too: on a box where no inbox stays open, queued mail and its
     // retries would otherwise wait for ever.
-    let delivery = match Store::open_in(data_dir)
-        .map(|store| super::send::deliverer(&store, Some(cfg), data_dir))
-    {
+    let session = Session::open(Some(cfg.clone()), data_dir);
+    let delivery = match Store::open_in(data_dir).map(|store| session.deliverer(&store)) {
         Ok(Ok(d)) => Some(rapport_core::mail_out::delivery::spawn_worker(
             data_dir.to_owned(),
             d,

@@ -1,10 +1,12 @@
 //! Replying and writing from the TUI: the draft is saved first (never lost), edited in
-//! $VISUAL/$EDITOR or the built-in editor, then checked and queued through the sending layer.
+//! $VISUAL/$EDITOR or the built-in editor, then built, checked and queued by the queue use
+//! case (`rapport_core::actions::queue`). The header's Topics line shows what it is about.
 
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Command, Mode, State};
+use rapport_core::actions::queue::{self, Built, Limit, Request};
 use rapport_core::mail_out::compose::{self, Draft};
-use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use rapport_core::mail_out::outbox::{Confirmation, SendError};
 use rapport_core::model::Direction;
 
 /// A draft being written.
@@ -16,8 +18,8 @@ pub struct Session {
     pub draft: Draft,
     /// The text as first handed to the editor: unchanged means "do not send".
     pub original: String,
-    /// Built and waiting for a confirmation: (message id, raw, recipients).
-    pub pending: Option<(String, Vec<u8>, Vec<String>)>,
+    /// Built and waiting for a confirmation.
+    pub pending: Option<Built>,
 }
 
 /// The message `r` answers: the one at the bottom of the conversation view.
@@ -62,26 +64,10 @@ pub fn start(s: &mut State, reply: bool) -> Vec<Command> {
     Vec::new()
 }
 
-/// Starts the reply or new message, with the chosen snippet's text at the top.
+/// Starts the reply or new message, with the chosen snippet's text at the top and its tags
+/// among the topics.
 pub fn start_with_template(s: &mut State, reply: bool, template: Option<String>) -> Vec<Command> {
-    s.template_text = template.and_then(|name| {
-        let t = s.templates.iter().find(|t| t.name == name)?;
-        let p = s.profile.as_ref()?;
-        let vars = rapport_core::mail_out::templates::Vars {
-            name: p.name.clone(),
-            recruiter: s
-                .identity
-                .as_ref()
-                .map(|i| i.recruiter_name.clone())
-                .unwrap_or_else(|| s.actor.clone()),
-            team: s
-                .identity
-                .as_ref()
-                .map(|i| i.team.clone())
-                .unwrap_or_default(),
-        };
-        Some(rapport_core::mail_out::templates::render(t, &vars))
-    });
+    s.template = template.and_then(|name| s.templates.iter().find(|t| t.name == name).cloned());
     if reply { start_reply(s) } else { start_new(s) }
 }
 
@@ -98,9 +84,9 @@ pub fn start_reply(s: &mut State) -> Vec<Command> {
     {
         return reopen(s, p.id, Some(parent.id), id, &text);
     }
-    let (refs, irt) = s.store.threading_of(parent.id).unwrap_or_default();
     let when = rapport_core::timefmt::long_date(parent.date, &s.tz);
-    let mut draft = compose::reply_draft(&parent, &refs, &irt, &when);
+    let mut draft = queue::reply_draft(&s.store, &parent, &when)
+        .unwrap_or_else(|_| compose::reply_draft(&parent, &[], &[], &when));
     if parent.direction == Direction::Outbound {
         draft.to = p.addresses.first().cloned().unwrap_or_default();
     }
@@ -114,14 +100,7 @@ pub fn start_new(s: &mut State) -> Vec<Command> {
     if let Ok(Some((id, None, text))) = s.store.latest_draft(p.id) {
         return reopen(s, p.id, None, id, &text);
     }
-    let draft = Draft {
-        to: p.addresses.first().cloned().unwrap_or_default(),
-        cc: String::new(),
-        subject: String::new(),
-        body: "\n".into(),
-        in_reply_to: None,
-        references: vec![],
-    };
+    let draft = queue::new_draft(&p.addresses.first().cloned().unwrap_or_default());
     begin(s, p.id, None, draft)
 }
 
@@ -141,18 +120,9 @@ fn reopen(
             .find(|m| m.id == pid)
             .cloned()
     }) {
-        Some(pm) => {
-            let (refs, irt) = s.store.threading_of(pm.id).unwrap_or_default();
-            compose::reply_draft(&pm, &refs, &irt, "")
-        }
-        None => Draft {
-            to: String::new(),
-            cc: String::new(),
-            subject: String::new(),
-            body: String::new(),
-            in_reply_to: None,
-            references: vec![],
-        },
+        Some(pm) => queue::reply_draft(&s.store, &pm, "")
+            .unwrap_or_else(|_| compose::reply_draft(&pm, &[], &[], "")),
+        None => Draft::default(),
     };
     let draft = compose::parse_editor_text(text, &base).unwrap_or(base);
     s.notice = Some("reopened your saved draft".into());
@@ -170,12 +140,10 @@ fn reopen(
 }
 
 fn begin(s: &mut State, candidate: i64, parent: Option<i64>, mut draft: Draft) -> Vec<Command> {
-    if let Some(t) = s.template_text.take() {
-        draft.body = format!(
-            "{}{}",
-            t.trim_end_matches('\n').to_string() + "\n",
-            draft.body
-        );
+    if let Some(t) = s.template.take() {
+        let name = s.profile.as_ref().map(|p| p.name.as_str()).unwrap_or("");
+        let vars = queue::template_vars(name, s.identity.as_ref(), &s.actor);
+        queue::apply_template(&mut draft, &t, &vars);
     }
     let text = compose::editor_text(&draft);
     let actor = s.actor.clone();
@@ -239,6 +207,18 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
             Some("nothing changed: nothing sent, the draft is kept (r or c reopens it)".into());
         return Vec::new();
     }
+    let parsed = queue::edited(&text, &session.draft);
+    // The saved draft lists every topic the message carries, also one kept against an edit
+    // (reopening it must not lose a snippet's tags).
+    let text = match &parsed {
+        Ok(d)
+            if compose::parse_editor_text(&text, &Draft::default())
+                .is_ok_and(|h| h.topics != d.topics) =>
+        {
+            compose::editor_text(d)
+        }
+        _ => text,
+    };
     let actor = s.actor.clone();
     if let Err(e) = s.store.save_draft(
         Some(session.draft_id),
@@ -251,7 +231,7 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
         return Vec::new();
     }
     session.original = text.clone();
-    match compose::parse_editor_text(&text, &session.draft) {
+    match parsed {
         Ok(d) => session.draft = d,
         Err(e) => {
             s.notice = Some(format!("not sent: {e}; the draft is kept"));
@@ -287,65 +267,35 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
         s.notice = Some("not sent: no sending identity is configured (see config.example.toml); the draft is kept".into());
         return Vec::new();
     };
-    let (mid, raw, to) = match session.pending.clone() {
-        Some(p) => p,
+    let built = match session.pending.take() {
+        Some(b) => b,
         None => {
-            let mid = compose::new_message_id(&identity.shared_address);
-            let raw = match compose::build(
-                &identity,
-                &session.draft,
-                &mid,
-                rapport_core::clock::system_time(),
-            )
-            .and_then(|r| {
-                compose::check_size(
-                    r.len() as u64,
-                    s.max_message_size,
-                    "[smtp] max_message_size",
-                )
-                .map(|()| r)
-            }) {
-                Ok(r) => r,
+            let limit = Limit {
+                bytes: s.max_message_size,
+                source: "[smtp] max_message_size".into(),
+            };
+            match queue::build(&identity, &session.draft, &limit) {
+                Ok(b) => b,
                 Err(e) => {
                     s.notice = Some(format!("not sent: {e}; the draft is kept"));
                     return Vec::new();
                 }
-            };
-            let to = compose::addresses("To", &session.draft.to)
-                .and_then(|a| {
-                    Ok(a.into_iter()
-                        .chain(compose::addresses("Cc", &session.draft.cc)?)
-                        .collect::<Vec<_>>())
-                })
-                .map(|v| {
-                    v.into_iter()
-                        .map(|m| m.email.to_string().to_lowercase())
-                        .collect()
-                })
-                .unwrap_or_default();
-            (mid, raw, to)
+            }
         }
     };
-    let out = Outgoing {
-        candidate_id: Some(session.candidate),
-        from: identity.shared_address.clone(),
-        to: to.clone(),
-        message_id: mid.clone(),
-        raw: raw.clone(),
-        topics: vec![],
-        created_by: s.actor.clone(),
+    let request = Request {
+        candidate: Some(session.candidate),
+        identity: &identity,
+        message: &built,
+        actor: &s.actor,
         // Colleagues' mail since this candidate was opened needs a confirmation.
         opened_at: s
             .opened
             .filter(|(c, _)| *c == session.candidate)
             .map(|(_, at)| at),
+        confirm: confirm.as_ref(),
     };
-    match enqueue(
-        &mut s.store,
-        &out,
-        confirm.as_ref(),
-        rapport_core::store::now(),
-    ) {
+    match queue::queue(&mut s.store, &request, rapport_core::store::now()) {
         Ok(_) => {
             let _ = s.store.delete_draft(session.draft_id);
             // Whatever colleagues did before this send was seen and confirmed.
@@ -354,7 +304,8 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
             vec![Command::Deliver]
         }
         Err(SendError::NeedsConfirmation(conflicts)) => {
-            session.pending = Some((mid, raw, to));
+            let topics = built.topics.clone();
+            session.pending = Some(built);
             let mut form = Form::new(
                 "Send anyway?",
                 Purpose::SendConfirm,
@@ -365,6 +316,9 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
                 )],
             );
             form.intro = conflicts.iter().map(|c| format!("⚠ {c}")).collect();
+            if !topics.is_empty() {
+                form.intro.push(format!("Topics: {topics}"));
+            }
             form.intro
                 .push("Enter sends with your reason; esc keeps the draft.".into());
             s.compose = Some(session);

@@ -150,8 +150,8 @@ pub struct State {
     pub conv_anchors: Vec<(usize, i64)>,
     /// Reply snippets offered when writing.
     pub templates: Vec<rapport_core::mail_out::templates::Template>,
-    /// The chosen snippet's text, waiting to go into the next draft.
-    pub template_text: Option<String>,
+    /// The chosen snippet, waiting to go into the next draft (text and tags).
+    pub template: Option<rapport_core::mail_out::templates::Template>,
     /// Commands produced inside nested handlers, returned by `update`.
     pub pending: Vec<Command>,
     /// The Reports view, when open (it covers the panes; help and forms still overlay it).
@@ -255,7 +255,7 @@ impl State {
             conv_anchors: Vec::new(),
             pending: Vec::new(),
             templates: Vec::new(),
-            template_text: None,
+            template: None,
             reports: None,
             business: rapport_core::responses::hours::BusinessClock::new(&schedule, now, now),
             schedule,

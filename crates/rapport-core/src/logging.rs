@@ -57,11 +57,11 @@ pub fn init(data_dir: &Path) {
     let _ = tracing_subscriber::registry().with(layer).try_init();
 }
 
-/// Whether an event or span of `target` at `level` may be logged: all of rapport's own,
-/// `warn` and `error` of other crates, nothing of the crates that handle mail.
+/// Whether an event or span of `target` at `level` may be logged: all of rapport's own (the
+/// workspace's crates: `rapport`, `rapport_core`, `rapport_demo`), `warn` and `error` of
+/// other crates, nothing of the crates that handle mail.
 fn third_party_allows(target: &str, level: &tracing::Level) -> bool {
     let crate_name = target.split("::").next().unwrap_or(target);
-    // The workspace's own crates: the front ends, the core and the demo.
     if matches!(crate_name, "rapport" | "rapport_core" | "rapport_demo") {
         return true;
     }
@@ -272,8 +272,9 @@ mod tests {
         use tracing::Level;
         assert!(third_party_allows("rapport::core::imap", &Level::TRACE));
         assert!(third_party_allows("rapport", &Level::DEBUG));
+        // The core's own lines (sync, delivery) are rapport's, not a third party's.
         assert!(third_party_allows(
-            "rapport_core::mail_in::imap",
+            "rapport_core::mail_in::imap::pipeline",
             &Level::DEBUG
         ));
         assert!(!third_party_allows("rustls::client::hs", &Level::DEBUG));

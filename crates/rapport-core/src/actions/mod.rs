@@ -2,4 +2,7 @@
 //! page) only translate keys, arguments and forms into these calls and show the result.
 
 pub mod erase;
+pub mod import;
 pub mod lookup;
+pub mod queue;
+pub mod session;

@@ -1,14 +1,15 @@
-//! Writing mail: reply and new-message drafts, the text handed to the editor (editable To, Cc
-//! and Subject above the body), and the final RFC 5322 message built with lettre, which
+//! Writing mail: reply and new-message drafts, the text handed to the editor (editable To, Cc,
+//! Subject and Topics above the body), and the final RFC 5322 message built with lettre, which
 //! encodes non-ASCII text and never lets a field add a header.
 
+use crate::mail_out::topics::Topics;
 use crate::store::MessageView;
 use lettre::message::header::ContentType;
 use lettre::message::{Mailbox, Mailboxes};
 use lettre::{Address, Message};
 
 /// A draft as the recruiter edits it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Draft {
     pub to: String,
     pub cc: String,
@@ -17,6 +18,8 @@ pub struct Draft {
     /// Threading of a reply (ids without angle brackets).
     pub in_reply_to: Option<String>,
     pub references: Vec<String>,
+    /// What it is about (never sent; checked against topic opt-outs).
+    pub topics: Topics,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -33,7 +36,7 @@ pub enum ComposeError {
     NoRecipient,
     #[error("the draft's header block is not closed by an empty line")]
     NoBody,
-    #[error("unknown header {0:?} in the draft (only To, Cc and Subject can be edited)")]
+    #[error("unknown header {0:?} in the draft (only To, Cc, Subject and Topics can be edited)")]
     UnknownHeader(String),
     #[error("cannot build the message: {0}")]
     Build(String),
@@ -110,14 +113,16 @@ pub fn reply_draft(
         body,
         in_reply_to: Some(parent.message_id.clone()),
         references: reply_references(&parent.message_id, parent_refs, parent_in_reply_to),
+        topics: Topics::default(),
     }
 }
 
-/// The text the editor gets: headers, an empty line, the body.
+/// The text the editor gets: headers, an empty line, the body. Topics is always there (empty
+/// when none), so the recruiter sees what the message is about and can name more.
 pub fn editor_text(d: &Draft) -> String {
     format!(
-        "To: {}\nCc: {}\nSubject: {}\n\n{}",
-        d.to, d.cc, d.subject, d.body
+        "To: {}\nCc: {}\nSubject: {}\nTopics: {}\n\n{}",
+        d.to, d.cc, d.subject, d.topics, d.body
     )
 }
 
@@ -136,6 +141,7 @@ pub fn parse_editor_text(text: &str, draft: &Draft) -> Result<Draft, ComposeErro
             "to" => d.to = v,
             "cc" => d.cc = v,
             "subject" => d.subject = v,
+            "topics" => d.topics = Topics::parse(&v),
             other => return Err(ComposeError::UnknownHeader(other.to_string())),
         }
     }
@@ -281,6 +287,7 @@ mod tests {
             body: "one\ntwo\r\nthree\n".into(),
             in_reply_to: None,
             references: vec![],
+            topics: Topics::default(),
         };
         let raw = build(&id(), &d, "m3@x", std::time::SystemTime::now()).unwrap();
         let text = String::from_utf8(raw).unwrap();
@@ -316,6 +323,7 @@ mod tests {
             body: "Hello\n\n> quoted\n".into(),
             in_reply_to: Some("p@x".into()),
             references: vec!["p@x".into()],
+            topics: Topics::parse("rust, remote"),
         };
         let t = editor_text(&d);
         assert_eq!(parse_editor_text(&t, &d).unwrap(), d);
@@ -333,6 +341,7 @@ mod tests {
             body: "b".into(),
             in_reply_to: None,
             references: vec![],
+            topics: Topics::default(),
         };
         assert!(matches!(
             build(&id(), &bad_to, "m0@x", std::time::SystemTime::now()),
@@ -345,6 +354,7 @@ mod tests {
             body: "Body\r\n".into(),
             in_reply_to: Some("p@x>\r\nBcc: evil@x.example".into()),
             references: vec!["ok@x".into(), "bad id@x".into()],
+            topics: Topics::default(),
         };
         let raw = build(
             &id(),
@@ -376,6 +386,7 @@ mod tests {
             body: "Schöne Grüße 🎉\n".into(),
             in_reply_to: None,
             references: vec![],
+            topics: Topics::default(),
         };
         let raw = build(
             &id(),

@@ -6,3 +6,4 @@ pub mod eml_folder;
 pub mod outbox;
 pub mod smtp;
 pub mod templates;
+pub mod topics;
