@@ -9,7 +9,8 @@ use rapport::ui::update::update;
 use rapport_core::store::InboxFilter;
 
 fn key(s: &mut rapport::ui::state::State, b: Bound) -> Vec<Command> {
-    update(s, Action::Key(b))
+    let out = update(s, Action::Key(b));
+    rapport::ui::write::settle(s, out)
 }
 
 #[test]

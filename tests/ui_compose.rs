@@ -18,7 +18,8 @@ fn sender(s: &mut State) {
 }
 
 fn key(s: &mut State, b: Bound) -> Vec<Command> {
-    update(s, Action::Key(b))
+    let out = update(s, Action::Key(b));
+    rapport::ui::write::settle(s, out)
 }
 
 fn conversation_text(s: &State) -> String {

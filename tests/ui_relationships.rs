@@ -8,7 +8,8 @@ use rapport::ui::state::{Mode, State};
 use rapport::ui::update::update;
 
 fn key(s: &mut State, b: Bound) {
-    update(s, Action::Key(b));
+    let out = update(s, Action::Key(b));
+    rapport::ui::write::settle(s, out);
 }
 
 fn type_text(s: &mut State, text: &str) {

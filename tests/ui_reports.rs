@@ -10,7 +10,8 @@ use rapport::ui::update::update;
 use rapport_core::responses::report::{Clock, Level};
 
 fn key(s: &mut rapport::ui::state::State, b: Bound) {
-    update(s, Action::Key(b));
+    let out = update(s, Action::Key(b));
+    rapport::ui::write::settle(s, out);
 }
 
 #[test]

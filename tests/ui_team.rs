@@ -14,7 +14,8 @@ use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
 use rapport_core::store::{Activity, AssigneeFilter, Presence, Store, TeamMember, now};
 
 fn key(s: &mut State, b: Bound) -> Vec<Command> {
-    update(s, Action::Key(b))
+    let out = update(s, Action::Key(b));
+    rapport::ui::write::settle(s, out)
 }
 
 fn type_form(s: &mut State, text: &str) {
