@@ -486,3 +486,50 @@ fn rename_merge_and_undo_from_keys_and_commands_are_alike() {
     t.cli(&["unmerge", &second]);
     t.same_audit();
 }
+
+/// The two front ends had drifted: the form refused a contact in the future, `log-contact`
+/// logged it. The one validator refuses it from both.
+#[test]
+fn a_contact_in_the_future_is_refused_from_the_form_and_from_log_contact() {
+    let mut t = twins();
+    let email = t.select(|p| !p.opted_out());
+    key(&mut t.s, Bound::LogContact);
+    focus_field(&mut t.s, "When");
+    for _ in 0..40 {
+        update(&mut t.s, Action::FormBackspace);
+    }
+    // Two days ahead of each front end's clock (the keyboard's is this process's).
+    let ahead = jiff::Timestamp::from_second(rapport_core::store::now() + 2 * 86_400).unwrap();
+    type_text(&mut t.s, &ahead.strftime("%Y-%m-%d %H:%M").to_string());
+    let out = press(&mut t.s, Bound::Submit);
+    assert!(writes(&out).is_empty());
+    let Mode::Form(f) = &t.s.mode else {
+        panic!("the form stays open")
+    };
+    assert!(f.error.as_deref().unwrap().contains("future"));
+    let o = rapport_bin()
+        .args([
+            "log-contact",
+            &email,
+            "--channel",
+            "phone",
+            "--outcome",
+            "talked",
+        ])
+        .args(["--at", "2026-11-22T15:00:00Z"])
+        .env("RAPPORT_DATA_DIR", t.cli_dir.path())
+        .env("RAPPORT_CONFIG", t.cli_dir.path().join("no-config.toml"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("cannot be in the future"), "{e}");
+    let store = Store::open_in(t.cli_dir.path()).unwrap();
+    let c = store.candidate_by_address(&email).unwrap().unwrap();
+    let p = store.profile(c).unwrap().unwrap();
+    assert!(
+        p.recent_contacts
+            .iter()
+            .all(|c| c.entry.at < 32_000_000_000)
+    );
+}

@@ -116,11 +116,7 @@ pub fn prefs(
         new.no_channel = true;
     }
     if let Some(pr) = &a.preferred {
-        let c = p::channel(pr)?;
-        if !new.channels.is_empty() && !new.channels.contains(&c) {
-            bail!("--preferred {pr} is not one of the allowed channels");
-        }
-        new.preferred = Some(c);
+        new.preferred = Some(p::channel(pr)?);
     }
     if let Some(f) = &a.frequency {
         new.frequency = Some(p::frequency(f)?);
@@ -136,7 +132,16 @@ pub fn prefs(
         new.timezone = Some(tz.clone());
     }
     let new = p::validate(new)?;
-    if p::validate(old).ok().as_ref() != Some(&new) {
+    // A setting named is recorded (and audited) even when it was already so; adding an
+    // interest they have or removing one they don't is no change.
+    let named = !a.channels.is_empty()
+        || a.no_contact
+        || a.preferred.is_some()
+        || a.frequency.is_some()
+        || a.language.is_some()
+        || a.timezone.is_some();
+    let interests_changed = !p::validate(old).is_ok_and(|o| o.interests == new.interests);
+    if named || interests_changed {
         let source = match &a.from_message {
             Some(m) => Source::Candidate(their_message(store, cand, m)?),
             None => Source::Recruiter,

@@ -101,6 +101,19 @@ impl Write {
         }
     }
 
+    /// Asked for by submitting a form, which stays open until the answer comes.
+    fn asked_by_form(&self) -> bool {
+        !matches!(
+            self,
+            Write::AcceptOptOut { .. }
+                | Write::DismissOptOut { .. }
+                | Write::UndoMerge { .. }
+                | Write::Note { .. }
+                | Write::SaveDraft { .. }
+                | Write::RecordServerErase { .. }
+        )
+    }
+
     /// Slow writes the runner does off the UI thread (an erasure rewrites the file).
     pub fn is_slow(&self) -> bool {
         matches!(self, Write::Erase { .. })
@@ -292,10 +305,14 @@ pub fn done(s: &mut State, f: Finished) -> Vec<Command> {
         (Write::Erase { .. }, Outcome::Erased(out)) => erased(out, &mut then),
         // Said when the editor closed or the server answered: nothing more to show.
         (Write::SaveDraft { .. } | Write::RecordServerErase { .. }, _) => return Vec::new(),
-        (w, o) => format!("done ({w:?}: {o:?})"),
+        // Every write has its answer above; nothing else is ever paired.
+        _ => "done".into(),
     };
-    if matches!(s.mode, Mode::Form(_) | Mode::Compose(_)) {
-        s.mode = Mode::Normal;
+    // Only the form or the note's editor that asked closes.
+    match (&s.mode, &write) {
+        (Mode::Compose(_), Write::Note { .. }) => s.mode = Mode::Normal,
+        (Mode::Form(_), w) if w.asked_by_form() => s.mode = Mode::Normal,
+        _ => {}
     }
     s.notice = Some(said);
     crate::ui::update::reload_keeping(s, write.candidate());
@@ -328,7 +345,7 @@ fn erased(out: erase::Outcome, then: &mut Vec<Command>) -> String {
 /// status line says it.
 fn refused(s: &mut State, write: &Write, e: String) {
     match (&mut s.mode, write) {
-        (Mode::Form(f), _) => f.error = Some(e),
+        (Mode::Form(f), w) if w.asked_by_form() => f.error = Some(e),
         (Mode::Compose(_), Write::Note { .. }) => {
             s.notice = Some(format!("cannot save the note: {e}"))
         }
