@@ -162,10 +162,12 @@ impl Twins {
                 })
                 .collect()
         };
-        assert_eq!(
-            strip(audit(self.tui_dir.path())),
-            strip(audit(self.cli_dir.path()))
+        let tui = strip(audit(self.tui_dir.path()));
+        assert!(
+            tui.iter().any(|(who, ..)| *who == self.s.actor),
+            "the keyboard's changes are audited: {tui:?}"
         );
+        assert_eq!(tui, strip(audit(self.cli_dir.path())));
     }
 
     fn same_ledger(&self, email: &str) {
@@ -532,4 +534,31 @@ fn a_contact_in_the_future_is_refused_from_the_form_and_from_log_contact() {
             .iter()
             .all(|c| c.entry.at < 32_000_000_000)
     );
+}
+
+#[test]
+fn splitting_an_address_off_from_keys_and_from_split_is_alike() {
+    let mut t = twins();
+    let first = t.select(|p| !p.opted_out() && p.addresses.len() == 1);
+    key(&mut t.s, Bound::Merge);
+    key(&mut t.s, Bound::Next);
+    let second = t.s.profile.as_ref().unwrap().addresses[0].clone();
+    key(&mut t.s, Bound::Merge);
+    key(&mut t.s, Bound::Submit);
+    key(&mut t.s, Bound::Split);
+    let Mode::Form(f) = &t.s.mode else {
+        panic!("two addresses now: the split form opens")
+    };
+    let rapport::ui::form::FieldKind::Choice { options, selected } = &f.fields[0].kind else {
+        panic!("the address is a choice")
+    };
+    let address = options[*selected].clone();
+    key(&mut t.s, Bound::Submit);
+    assert_eq!(
+        t.s.notice,
+        Some(format!("{address} is now a candidate of its own"))
+    );
+    t.cli(&["merge", &second, &first]);
+    t.cli(&["split", &address]);
+    t.same_audit();
 }
