@@ -309,6 +309,8 @@ fn erase_asks_for_the_erasure_and_the_answer_queues_the_server_copies() {
         }]
     );
     assert!(s.store.profile(p.id).unwrap().is_some(), "not yet erased");
+    // Enter again while it runs asks for nothing more.
+    assert!(writes(&press(&mut s, Bound::Submit)).is_empty());
     // The demo's mail has no server copies; a deferred answer asks for the deletion.
     let dir = tempfile::tempdir().unwrap();
     let w = writes(&out)[0].clone();
@@ -323,6 +325,7 @@ fn erase_asks_for_the_erasure_and_the_answer_queues_the_server_copies() {
         vec![Command::EraseOnServer(vec![("INBOX".into(), 7)])]
     );
     assert!(s.notice.as_deref().unwrap().starts_with("erased ("));
+    assert!(!s.slow_write, "done: the next erasure can be asked for");
     // The server's answer is audited through a write too.
     let out = update(&mut s, Action::ServerErased(Ok(vec![("INBOX".into(), 1)])));
     assert!(matches!(

@@ -178,6 +178,8 @@ pub struct State {
     pub opened: Option<(i64, i64)>,
     /// The built-in editor is writing an internal note on this candidate, not mail.
     pub note_for: Option<i64>,
+    /// A slow write (an erasure) runs off the UI thread: its form is not submitted again.
+    pub slow_write: bool,
 }
 
 impl PartialEq for Mode {
@@ -267,6 +269,7 @@ impl State {
             announced: None,
             opened: None,
             note_for: None,
+            slow_write: false,
         }
     }
 

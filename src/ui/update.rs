@@ -209,6 +209,9 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
         Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
         Bound::Quit => return vec![Command::Quit],
         // The form stays open until the write is done (a refusal shows in it).
+        Bound::Submit if s.slow_write => {
+            s.notice = Some("still working on the last change…".into());
+        }
         Bound::Submit => {
             let form = f.clone();
             match crate::ui::forms::submit(s, &form) {
@@ -216,6 +219,7 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
                     if let Mode::Form(f) = &mut s.mode {
                         f.error = None;
                     }
+                    s.slow_write = w.is_slow();
                     return vec![Command::Write(w)];
                 }
                 Err(e) => {

@@ -257,6 +257,9 @@ pub fn settle(s: &mut State, commands: Vec<Command>) -> Vec<Command> {
 /// the list read again. Returns follow-up commands (deleting on the IMAP server).
 pub fn done(s: &mut State, f: Finished) -> Vec<Command> {
     let Finished { write, result } = f;
+    if write.is_slow() {
+        s.slow_write = false;
+    }
     let outcome = match result {
         Ok(o) => o,
         Err(e) => {
