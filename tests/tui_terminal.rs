@@ -535,3 +535,49 @@ fn a_draft_swapped_for_a_link_while_editing_never_reaches_the_database() {
         "TOPSECRET-7f3a\n"
     );
 }
+
+/// The runner executes the writes the keys ask for: a rename on the UI thread, an erasure
+/// (with its VACUUM) on a thread of its own, each answered on the status line.
+#[test]
+fn a_rename_and_an_erasure_typed_in_the_inbox_are_carried_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "xterm-256color");
+    tmux.wait_for("Awaiting reply", 30);
+    let data = dir.path().join("data");
+    let cli = |args: &[&str]| {
+        common::rapport_bin()
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .output()
+            .unwrap()
+    };
+    let list: serde_json::Value =
+        serde_json::from_slice(&cli(&["candidates", "--awaiting", "--json"]).stdout).unwrap();
+    let email = list[0]["address"].as_str().unwrap().to_string();
+    tmux.keys(&["n"]);
+    tmux.keys(&["C-u"]);
+    for _ in 0..60 {
+        tmux.keys(&["BSpace"]);
+    }
+    tmux.keys(&["Zed Keyboard", "Enter"]);
+    tmux.wait_for("name saved", 10);
+    let shown = cli(&["show", &email, "--json"]);
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("Zed Keyboard"),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    tmux.keys(&["X"]);
+    tmux.wait_for("Confirm", 10);
+    tmux.keys(&[&email, "Enter"]);
+    tmux.wait_for("erased (", 20);
+    let gone = cli(&["show", &email]);
+    assert!(!gone.status.success());
+    assert!(
+        String::from_utf8_lossy(&gone.stderr).contains("erased on request"),
+        "{}",
+        String::from_utf8_lossy(&gone.stderr)
+    );
+    quit_ok(&tmux);
+}

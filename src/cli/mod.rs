@@ -395,6 +395,7 @@ fn tui_with(
         sync: worker,
         delivery: None,
         erase_server: erase_server.map(crate::ui::run::ServerEraser::new),
+        ..Default::default()
     };
     // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
     // inbox still works and says why it cannot send.
@@ -444,6 +445,7 @@ fn open_existing(dir: &Path) -> anyhow::Result<Store> {
 }
 
 fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::{Acting, identity};
     let (dir, cfg) = (session.data_dir.as_path(), session.config());
     let who = session.actor.clone();
     let ctx = |store: Store| send::Ctx { store, session };
@@ -468,30 +470,28 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
                 people::candidate(&store, &into)?,
                 people::candidate(&store, &other)?,
             );
-            let id = store.merge(a, b, &who)?;
+            let id = identity::merge(&mut store, a, b, &Acting::now(&who))?;
             println!("merged {other} into {into} (merge {id}; `rapport unmerge {into}` undoes it)");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Unmerge { email } => {
             let mut store = open_existing(dir)?;
             let c = people::candidate(&store, &email)?;
-            let m = store
-                .last_merge(c)?
+            let m = identity::unmerge_last(&mut store, c, &Acting::now(&who))?
                 .with_context(|| format!("nothing was merged into {email}"))?;
-            store.unmerge(m, &who)?;
             println!("undid merge {m}");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Split { email } => {
             let mut store = open_existing(dir)?;
-            let id = store.split_address(&email, &who)?;
+            let id = identity::split(&mut store, &email, &Acting::now(&who))?;
             println!("{email} is now candidate {id}");
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Rename { email, name } => {
             let mut store = open_existing(dir)?;
             let c = people::candidate(&store, &email)?;
-            store.rename(c, &name, &who)?;
+            identity::rename(&mut store, c, &name, &Acting::now(&who))?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Export { email, output } => {

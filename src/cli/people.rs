@@ -3,10 +3,11 @@
 use super::output::clean;
 use anyhow::{Context as _, bail};
 use clap::Args;
-use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
-use rapport_core::store::{ChangeMeta, Store};
+use rapport_core::actions::Acting;
+use rapport_core::model::Preferences;
+use rapport_core::store::Store;
 use rapport_core::timefmt::rfc3339;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 /// The candidate behind an address; an erased address says when it was erased.
@@ -22,11 +23,9 @@ pub fn parse_time(s: &str) -> anyhow::Result<i64> {
 
 /// A candidate's own message given by its Message-ID.
 fn their_message(store: &Store, cand: i64, mid: &str) -> anyhow::Result<i64> {
-    match store.message_by_message_id(mid)? {
-        Some((id, Some(c), Direction::Inbound)) if c == cand => Ok(id),
-        Some(_) => bail!("message {mid} is not an inbound message from this candidate"),
-        None => bail!("no message has the Message-ID {mid}"),
-    }
+    Ok(rapport_core::actions::lookup::their_message(
+        store, cand, mid,
+    )?)
 }
 
 #[derive(Args, Debug)]
@@ -71,93 +70,71 @@ pub struct PrefsArgs {
     pub json: bool,
 }
 
-fn channel(s: &str) -> anyhow::Result<Channel> {
-    Channel::parse(&s.to_lowercase())
-        .filter(|c| *c != Channel::Meeting)
-        .with_context(|| format!("unknown channel {s:?}: use email, phone, sms or linkedin"))
-}
-
+/// The arguments say what changes; the rest stays as recorded. The core validates the
+/// whole and records it.
 pub fn prefs(
     store: &mut Store,
     a: PrefsArgs,
     who: &str,
     tz_vocab: &[String],
 ) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::preferences::{self as p, Basis, Change, Source};
     let _ = tz_vocab;
     let cand = candidate(store, &a.email)?;
-    let old = store.preferences(cand)?.unwrap_or_default();
-    let mut new = old.clone();
-    let mut changed = false;
+    let basis = Basis::parse(&a.basis).context("--basis")?;
+    let mut new = store.preferences(cand)?.unwrap_or_default();
+    let old = new.clone();
     if !a.channels.is_empty() {
         new.channels = a
             .channels
             .iter()
-            .map(|c| channel(c))
-            .collect::<anyhow::Result<_>>()?;
+            .map(|c| p::channel(c))
+            .collect::<Result<_, _>>()?;
         new.no_channel = false;
-        changed = true;
     }
     if a.no_contact {
         new.channels.clear();
         new.preferred = None;
         new.no_channel = true;
-        changed = true;
     }
-    if let Some(p) = &a.preferred {
-        let c = channel(p)?;
-        if !new.channels.is_empty() && !new.channels.contains(&c) {
-            bail!("--preferred {p} is not one of the allowed channels");
-        }
-        new.preferred = Some(c);
-        changed = true;
+    if let Some(pr) = &a.preferred {
+        new.preferred = Some(p::channel(pr)?);
     }
     if let Some(f) = &a.frequency {
-        new.frequency = Some(Frequency::parse(f).with_context(|| {
-            format!("unknown frequency {f:?}: use weekly, biweekly, monthly, quarterly, only-when-they-write or never")
-        })?);
-        changed = true;
+        new.frequency = Some(p::frequency(f)?);
     }
-    for t in &a.interests {
-        let t = t.trim().to_lowercase();
-        if !t.is_empty() && !new.interests.contains(&t) {
-            new.interests.push(t);
-            changed = true;
-        }
-    }
+    new.interests.extend(a.interests.iter().cloned());
     for t in &a.remove_interests {
-        let before = new.interests.len();
-        new.interests.retain(|x| !x.eq_ignore_ascii_case(t));
-        changed |= before != new.interests.len();
+        new.interests.retain(|x| !x.eq_ignore_ascii_case(t.trim()));
     }
-    new.interests.sort();
     if let Some(l) = &a.language {
         new.language = Some(l.clone());
-        changed = true;
     }
     if let Some(tz) = &a.timezone {
-        jiff::tz::TimeZone::get(tz).with_context(|| {
-            format!("unknown time zone {tz:?}: use an IANA name such as Europe/Berlin")
-        })?;
         new.timezone = Some(tz.clone());
-        changed = true;
     }
-    if !matches!(a.basis.as_str(), "consent" | "legitimate-interest") {
-        bail!("--basis must be consent or legitimate-interest");
-    }
-    if changed {
-        let (source, msg) = match &a.from_message {
-            Some(m) => ("candidate", Some(their_message(store, cand, m)?)),
-            None => ("recruiter", None),
+    let new = p::validate(new)?;
+    // A setting named is recorded (and audited) even when it was already so; adding an
+    // interest they have or removing one they don't is no change.
+    let named = !a.channels.is_empty()
+        || a.no_contact
+        || a.preferred.is_some()
+        || a.frequency.is_some()
+        || a.language.is_some()
+        || a.timezone.is_some();
+    let interests_changed = !p::validate(old).is_ok_and(|o| o.interests == new.interests);
+    if named || interests_changed {
+        let source = match &a.from_message {
+            Some(m) => Source::Candidate(their_message(store, cand, m)?),
+            None => Source::Recruiter,
         };
-        let meta = ChangeMeta {
-            actor: who.into(),
-            at: rapport_core::store::now(),
-            source: source.into(),
-            source_message_id: msg,
-            legal_basis: Some(a.basis.clone()),
+        let change = Change {
+            preferences: new,
+            source,
+            basis,
             note: a.note.clone(),
         };
-        store.set_preferences(cand, &new, &meta)?;
+        p::set(store, cand, change, &Acting::now(who))?;
     }
     let current = store.preferences(cand)?.unwrap_or_default();
     let facts = store.contact_facts(cand)?;
@@ -274,36 +251,17 @@ pub struct LogContactArgs {
 }
 
 pub fn log_contact(store: &mut Store, a: LogContactArgs, who: &str) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::contact::{self, Contact};
     let cand = candidate(store, &a.email)?;
-    let channel = Channel::parse(&a.channel.to_lowercase()).with_context(|| {
-        format!(
-            "unknown channel {:?}: use phone, sms, linkedin, meeting or email",
-            a.channel
-        )
-    })?;
-    let outcome = Outcome::parse(&a.outcome.to_lowercase()).with_context(|| {
-        format!(
-            "unknown outcome {:?}: use talked, voicemail, no-answer or delivered",
-            a.outcome
-        )
-    })?;
-    let direction = match a.direction.as_str() {
-        "outbound" => Direction::Outbound,
-        "inbound" => Direction::Inbound,
-        d => bail!("unknown direction {d:?}: use outbound or inbound"),
+    let c = Contact {
+        channel: contact::channel(&a.channel)?,
+        outcome: contact::outcome(&a.outcome)?,
+        direction: contact::direction(&a.direction)?,
+        at: parse_time(&a.at)?,
+        note: a.note,
     };
-    let at = parse_time(&a.at)?;
-    let id = store.log_contact(
-        cand,
-        &ContactEntry {
-            channel,
-            direction,
-            outcome,
-            at,
-            note: a.note,
-            recorded_by: who.into(),
-        },
-    )?;
+    let (channel, outcome, at) = (c.channel, c.outcome, c.at);
+    let id = contact::log(store, cand, c, &Acting::now(who))?;
     println!(
         "logged contact {id}: {} {} at {}",
         channel.as_str(),
@@ -326,37 +284,14 @@ pub struct OptOutArgs {
     pub from_message: Option<String>,
 }
 
-/// "email" → "channel:email"; "topic:x" and "all" as they are.
-pub fn scope(s: &str) -> anyhow::Result<String> {
-    let s = s.trim().to_lowercase();
-    if s == "all" {
-        return Ok(s);
-    }
-    if let Some(t) = s.strip_prefix("topic:") {
-        if t.is_empty() {
-            bail!("topic: needs a name, e.g. topic:ml");
-        }
-        return Ok(s);
-    }
-    Ok(format!("channel:{}", channel(&s)?.as_str()))
-}
-
 pub fn opt_out(store: &mut Store, a: OptOutArgs, who: &str) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::optout::{self, Source};
     let cand = candidate(store, &a.email)?;
-    let scope = scope(&a.scope)?;
-    let (source, msg) = match &a.from_message {
-        Some(m) => ("message", Some(their_message(store, cand, m)?)),
-        None => ("call-note", None),
+    let source = match &a.from_message {
+        Some(m) => Source::Message(their_message(store, cand, m)?),
+        None => Source::CallNote,
     };
-    let meta = ChangeMeta {
-        actor: who.into(),
-        at: rapport_core::store::now(),
-        source: source.into(),
-        source_message_id: msg,
-        legal_basis: None,
-        note: a.reason.clone(),
-    };
-    store.record_opt_out(cand, &scope, &a.reason, &meta)?;
+    let scope = optout::record(store, cand, &a.scope, &a.reason, source, &Acting::now(who))?;
     println!("opt-out recorded ({scope}); mail covered by it will not be sent");
     Ok(ExitCode::SUCCESS)
 }
@@ -375,31 +310,27 @@ pub struct OptInArgs {
 pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<ExitCode> {
     let cand = candidate(store, &a.email)?;
     let msg = their_message(store, cand, &a.from_message)?;
-    let want = a.scope.as_deref().map(scope).transpose()?;
-    let p = store.profile(cand)?.context("candidate vanished")?;
-    let active: Vec<_> = p
-        .opt_outs
-        .iter()
-        .filter(|o| o.revoked_at.is_none() && want.as_ref().is_none_or(|w| *w == o.scope))
-        .collect();
-    if active.is_empty() {
-        bail!(
+    let ended = rapport_core::actions::optout::revoke(
+        store,
+        cand,
+        msg,
+        a.scope.as_deref(),
+        &Acting::now(who),
+    )
+    .map_err(|e| match e {
+        rapport_core::error::Error::NotFound(_) => anyhow::anyhow!(
             "{} has no active opt-out{}",
             a.email,
-            want.map(|w| format!(" for {w}")).unwrap_or_default()
-        );
-    }
-    for o in active {
-        let meta = ChangeMeta {
-            actor: who.into(),
-            at: rapport_core::store::now(),
-            source: "candidate".into(),
-            source_message_id: Some(msg),
-            legal_basis: Some("consent".into()),
-            note: "the candidate asked to hear from us again".into(),
-        };
-        store.revoke_opt_out(o.id, &meta)?;
-        println!("opt-out ({}) ended", clean(&o.scope));
+            a.scope
+                .as_deref()
+                .and_then(|s| rapport_core::actions::optout::scope(s).ok())
+                .map(|w| format!(" for {w}"))
+                .unwrap_or_default()
+        ),
+        e => e.into(),
+    })?;
+    for scope in ended {
+        println!("opt-out ({}) ended", clean(&scope));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -409,17 +340,12 @@ pub fn export(
     email: &str,
     output: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::export;
     let cand = candidate(store, email)?;
-    let doc = serde_json::to_string_pretty(&store.export(cand)?)?;
+    let doc = export::document(store, cand)?;
     match output {
         Some(p) => {
-            let mut o = std::fs::OpenOptions::new();
-            o.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-            o.open(p)
-                .and_then(|mut f| f.write_all(doc.as_bytes()))
-                .with_context(|| format!("cannot write {}", p.display()))?;
+            export::write(p, &doc)?;
             eprintln!("wrote {}", p.display());
         }
         None => println!("{doc}"),

@@ -2,6 +2,7 @@
 
 use anyhow::Context as _;
 use clap::Args;
+use rapport_core::actions::{Acting, teamwork};
 use rapport_core::config::Config;
 use rapport_core::store::Store;
 use rapport_core::timefmt::rfc3339;
@@ -54,7 +55,7 @@ pub fn assign(
         }
         _ => None,
     };
-    store.assign(c, assignee.as_deref(), who)?;
+    teamwork::assign(store, c, assignee.as_deref(), &Acting::now(who))?;
     match assignee {
         Some(n) => println!("{} is assigned to {}", a.email, super::output::clean(&n)),
         None => println!("{} is unassigned", a.email),
@@ -64,15 +65,15 @@ pub fn assign(
 
 pub fn snooze(store: &mut Store, a: SnoozeArgs, who: &str) -> anyhow::Result<ExitCode> {
     let c = crate::cli::people::candidate(store, &a.email)?;
-    let now = rapport_core::store::now();
+    let acting = Acting::now(who);
     let until = match &a.until {
         Some(u) if !a.none => Some(
-            rapport_core::team::until::parse_until(u, &jiff::tz::TimeZone::system(), now)
+            rapport_core::team::until::parse_until(u, &jiff::tz::TimeZone::system(), acting.at)
                 .map_err(anyhow::Error::msg)?,
         ),
         _ => None,
     };
-    store.snooze(c, until, who, now)?;
+    teamwork::snooze(store, c, until, &acting)?;
     match until {
         Some(t) => println!(
             "{} is snoozed until {} (out of \"awaiting reply\" until then, or until they write)",
@@ -95,7 +96,7 @@ pub fn note(store: &mut Store, a: NoteArgs, who: &str) -> anyhow::Result<ExitCod
     } else {
         a.text
     };
-    let id = store.add_note(c, who, &text, rapport_core::store::now())?;
+    let id = teamwork::note(store, c, &text, &Acting::now(who))?;
     println!("note {id} added to {} (internal, never sent)", a.email);
     Ok(ExitCode::SUCCESS)
 }

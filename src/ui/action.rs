@@ -147,4 +147,6 @@ pub enum Action {
     DataChanged,
     /// The IMAP server's copies of an erased person's mail: deleted (per folder) or why not.
     ServerErased(Result<Vec<(String, usize)>, String>),
+    /// A write the runner executed (see `ui::write`), with its answer.
+    Done(Box<crate::ui::write::Finished>),
 }

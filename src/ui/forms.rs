@@ -1,10 +1,11 @@
-//! Opening the relationship forms from the selected candidate, and carrying them out when
-//! submitted. Every change goes through the store with the acting recruiter recorded.
+//! Opening the relationship forms from the selected candidate, and turning them into the
+//! write (a core use case) they ask for when submitted.
 
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Mode, State};
-use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
-use rapport_core::store::ChangeMeta;
+use crate::ui::write::Write;
+use rapport_core::actions::{contact, optout, preferences};
+use rapport_core::model::{Channel, Direction, Frequency, Outcome, Preferences};
 use rapport_core::timefmt::short_date;
 
 const CHANNELS: [Channel; 4] = [
@@ -296,19 +297,11 @@ pub fn merge_key(s: &mut State) {
     }
 }
 
-/// Carries out a submitted form. Returns an error to show in the form when it is refused.
-pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
+/// A submitted form as the write it asks for, checked first with the core's validators so
+/// a refusal shows in the form. Nothing is written here: the runner executes the write.
+pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
     let now = rapport_core::store::now();
-    let actor = s.actor.clone();
-    let meta = |source: &str, message: Option<i64>, basis: Option<&str>, note: String| ChangeMeta {
-        actor: actor.clone(),
-        at: now,
-        source: source.into(),
-        source_message_id: message,
-        legal_basis: basis.map(String::from),
-        note,
-    };
-    let err = |e: rapport_core::store::StoreError| e.to_string();
+    let invalid = |e: rapport_core::error::Error| e.to_string();
     match &form.purpose {
         Purpose::Preferences {
             candidate,
@@ -316,69 +309,47 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
         } => {
             let ticked = form.ticked("Channels");
             let no_channel = ticked.iter().any(|t| t == NONE_AT_ALL);
-            if no_channel && ticked.len() > 1 {
-                return Err("\"none at all\" cannot be ticked with a channel".into());
-            }
             let channels: Vec<Channel> = ticked.iter().filter_map(|t| Channel::parse(t)).collect();
             let preferred = match form.choice("Preferred") {
                 0 => None,
                 i => CHANNELS.get(i - 1).copied(),
             };
-            if let Some(c) = preferred
-                && !channels.is_empty()
-                && !channels.contains(&c)
-            {
-                return Err(format!(
-                    "the preferred channel {} is not ticked",
-                    c.as_str()
-                ));
-            }
             let frequency = match form.choice("Frequency") {
                 0 => None,
                 i => Frequency::ALL.get(i - 1).copied(),
             };
-            let tz = form.text("Time zone");
-            if !tz.is_empty() && jiff::tz::TimeZone::get(&tz).is_err() {
-                return Err(format!(
-                    "unknown time zone {tz:?}: use an IANA name such as Europe/Berlin"
-                ));
-            }
-            let mut interests: Vec<String> = form
-                .text("Interests")
-                .split(',')
-                .map(|t| t.trim().to_lowercase())
-                .filter(|t| !t.is_empty())
-                .collect();
-            interests.sort();
-            interests.dedup();
-            let language = Some(form.text("Language")).filter(|l| !l.is_empty());
             let prefs = Preferences {
                 channels,
                 preferred,
                 frequency,
-                interests,
-                language,
-                timezone: Some(tz).filter(|t| !t.is_empty()),
+                interests: form
+                    .text("Interests")
+                    .split(',')
+                    .map(String::from)
+                    .collect(),
+                language: Some(form.text("Language")),
+                timezone: Some(form.text("Time zone")),
                 no_channel,
             };
-            let (source, msg) = if form.choice("Source") == 1 {
-                ("candidate", *their_message)
-            } else {
-                ("recruiter", None)
+            let preferences = preferences::validate(prefs).map_err(invalid)?;
+            let source = match (form.choice("Source"), their_message) {
+                (1, Some(m)) => preferences::Source::Candidate(*m),
+                _ => preferences::Source::Recruiter,
             };
             let basis = if form.choice("Legal basis") == 0 {
-                "consent"
+                preferences::Basis::Consent
             } else {
-                "legitimate-interest"
+                preferences::Basis::LegitimateInterest
             };
-            s.store
-                .set_preferences(
-                    *candidate,
-                    &prefs,
-                    &meta(source, msg, Some(basis), form.text("Note")),
-                )
-                .map_err(err)?;
-            Ok("preferences saved".into())
+            Ok(Write::SetPreferences {
+                candidate: *candidate,
+                change: preferences::Change {
+                    preferences,
+                    source,
+                    basis,
+                    note: form.text("Note"),
+                },
+            })
         }
         Purpose::LogContact { candidate } => {
             let channel = [
@@ -399,21 +370,19 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 Outcome::NoAnswer,
                 Outcome::Delivered,
             ][form.choice("Outcome").min(3)];
-            let when = form.text("When");
-            let at = rapport_core::timefmt::parse_time(&when, &s.tz, now)?;
-            if at > now + 300 {
-                return Err("a contact cannot be in the future".into());
-            }
-            let entry = ContactEntry {
+            let at = rapport_core::timefmt::parse_time(&form.text("When"), &s.tz, now)?;
+            let c = contact::Contact {
                 channel,
                 direction,
                 outcome,
                 at,
                 note: form.text("Note"),
-                recorded_by: actor.clone(),
             };
-            s.store.log_contact(*candidate, &entry).map_err(err)?;
-            Ok(format!("logged: {} {}", channel.as_str(), outcome.as_str()))
+            contact::validate(&c, now).map_err(invalid)?;
+            Ok(Write::LogContact {
+                candidate: *candidate,
+                contact: c,
+            })
         }
         Purpose::OptOut {
             candidate,
@@ -425,52 +394,50 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 .cloned()
                 .unwrap_or_else(|| "all".into());
             let reason = form.text("Reason");
-            if reason.is_empty() {
+            if reason.trim().is_empty() {
                 return Err("give a reason (what they asked)".into());
             }
-            let (source, msg) = if form.choice("Source") == 1 {
-                ("message", *message)
-            } else {
-                ("call-note", None)
+            let source = match (form.choice("Source"), message) {
+                (1, Some(m)) => optout::Source::Message(*m),
+                _ => optout::Source::CallNote,
             };
-            s.store
-                .record_opt_out(
-                    *candidate,
-                    &scope,
-                    &reason,
-                    &meta(source, msg, None, reason.clone()),
-                )
-                .map_err(err)?;
-            Ok(format!("opt-out recorded ({scope})"))
+            Ok(Write::RecordOptOut {
+                candidate: *candidate,
+                scope,
+                reason,
+                source,
+            })
         }
-        Purpose::Rename { candidate } => {
-            s.store
-                .rename(*candidate, &form.text("Name"), &actor)
-                .map_err(err)?;
-            Ok("name saved".into())
-        }
-        Purpose::Split { addresses, .. } => {
-            let a = addresses
+        Purpose::Rename { candidate } => Ok(Write::Rename {
+            candidate: *candidate,
+            name: form.text("Name"),
+        }),
+        Purpose::Split {
+            candidate,
+            addresses,
+        } => Ok(Write::Split {
+            candidate: *candidate,
+            address: addresses
                 .get(form.choice("Address"))
                 .cloned()
-                .unwrap_or_default();
-            s.store.split_address(&a, &actor).map_err(err)?;
-            Ok(format!("{a} is now a candidate of its own"))
-        }
+                .unwrap_or_default(),
+        }),
         Purpose::Erase { candidate, address } => {
             if form.text("Confirm") != *address {
                 return Err(format!("type {address} exactly to confirm"));
             }
-            crate::ui::erase::submit(s, *candidate, &actor)
+            Ok(Write::Erase {
+                candidate: *candidate,
+                on_server: s.erase_on_server,
+            })
         }
         Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
         Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {
             Err("handled by the compose flow".into())
         }
-        Purpose::Merge { target, source } => {
-            let id = s.store.merge(*target, *source, &actor).map_err(err)?;
-            s.merge_mark = None;
-            Ok(format!("merged (merge {id}; U undoes it)"))
-        }
+        Purpose::Merge { target, source } => Ok(Write::Merge {
+            target: *target,
+            source: *source,
+        }),
     }
 }

@@ -23,3 +23,4 @@ pub mod teamwork;
 pub mod text;
 pub mod theme;
 pub mod update;
+pub mod write;

@@ -38,6 +38,24 @@ pub struct Workers {
     /// The IMAP server an erasure deletes on (`erase_on_server = true`), and the channel its
     /// thread answers on.
     pub erase_server: Option<ServerEraser>,
+    /// Slow writes (an erasure) run on a thread of their own and answer here.
+    pub slow_writes: SlowWrites,
+}
+
+/// The answers of writes run off the UI thread.
+pub struct SlowWrites {
+    done: (
+        std::sync::mpsc::Sender<crate::ui::write::Finished>,
+        Receiver<crate::ui::write::Finished>,
+    ),
+}
+
+impl Default for SlowWrites {
+    fn default() -> SlowWrites {
+        SlowWrites {
+            done: std::sync::mpsc::channel(),
+        }
+    }
 }
 
 /// Deleted per folder, or why not.
@@ -273,6 +291,11 @@ where
                 }
             }
         }
+        while let Ok(f) = workers.slow_writes.done.1.try_recv() {
+            for c in step(state, Action::Done(Box::new(f))) {
+                side_effect(state, workers, c);
+            }
+        }
         if let Some(rx) = &workers.sync {
             // Worker reports are picked up at least this often.
             timeout = timeout.min(Duration::from_millis(200));
@@ -307,9 +330,10 @@ where
                 for c in step(state, a) {
                     match c {
                         Command::Quit => return Ok(()),
-                        Command::Deliver | Command::Presence(_) | Command::EraseOnServer(_) => {
-                            side_effect(state, workers, c)
-                        }
+                        Command::Deliver
+                        | Command::Presence(_)
+                        | Command::EraseOnServer(_)
+                        | Command::Write(_) => side_effect(state, workers, c),
                         Command::Edit(text) => {
                             let done = edit_externally(terminal, state, &text);
                             for c in step(state, Action::EditorDone(done)) {
@@ -345,9 +369,37 @@ fn step(state: &mut State, action: Action) -> Vec<Command> {
     out
 }
 
-/// Commands that need no terminal: waking the outbox worker, writing presence.
+/// Commands that need no terminal: waking the outbox worker, writing presence, the writes
+/// `update` asks for (their answers go back through `update`).
 fn side_effect(state: &mut State, workers: &Workers, c: Command) {
     match c {
+        Command::Write(w) => {
+            let dir = state.data_dir.clone();
+            let actor = state.actor.clone();
+            match dir {
+                // A connection of its own, so the keyboard and screen stay live meanwhile.
+                Some(dir) if w.is_slow() => {
+                    let tx = workers.slow_writes.done.0.clone();
+                    std::thread::spawn(move || {
+                        let f = match rapport_core::store::Store::open_in(&dir) {
+                            Ok(mut store) => crate::ui::write::execute(&mut store, &dir, &actor, w),
+                            Err(e) => crate::ui::write::Finished {
+                                write: w,
+                                result: Err(e.to_string()),
+                            },
+                        };
+                        let _ = tx.send(f);
+                    });
+                }
+                dir => {
+                    let dir = dir.unwrap_or_default();
+                    let f = crate::ui::write::execute(&mut state.store, &dir, &actor, w);
+                    for c in step(state, Action::Done(Box::new(f))) {
+                        side_effect(state, workers, c);
+                    }
+                }
+            }
+        }
         Command::Deliver => {
             if let Some((wake, _)) = &workers.delivery {
                 let _ = wake.send(());

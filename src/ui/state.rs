@@ -73,6 +73,8 @@ pub enum Command {
     /// Delete an erased person's mail on the IMAP server, off the UI thread; answer with
     /// `Action::ServerErased`.
     EraseOnServer(Vec<(String, u32)>),
+    /// Run a core use case (see `ui::write`); answer with `Action::Done`.
+    Write(crate::ui::write::Write),
 }
 
 /// How many inbox rows are kept in memory around the selection; the rest stays in SQLite.
@@ -140,8 +142,6 @@ pub struct State {
     pub erase_on_server: bool,
     /// Mail that arrived from erased addresses and nobody acknowledged (title bar flag).
     pub erased_arrivals: i64,
-    /// Commands a submitted form asks the runner for.
-    pub after_submit: Vec<Command>,
     /// The draft being written.
     pub compose: Option<crate::ui::compose::Session>,
     /// The message `r` replies to: the newest one at or above the bottom of the view.
@@ -178,6 +178,8 @@ pub struct State {
     pub opened: Option<(i64, i64)>,
     /// The built-in editor is writing an internal note on this candidate, not mail.
     pub note_for: Option<i64>,
+    /// A slow write (an erasure) runs off the UI thread: its form is not submitted again.
+    pub slow_write: bool,
 }
 
 impl PartialEq for Mode {
@@ -248,7 +250,6 @@ impl State {
             identity: None,
             data_dir: None,
             erase_on_server: false,
-            after_submit: Vec::new(),
             erased_arrivals: 0,
             compose: None,
             selected_message: None,
@@ -268,6 +269,7 @@ impl State {
             announced: None,
             opened: None,
             note_for: None,
+            slow_write: false,
         }
     }
 

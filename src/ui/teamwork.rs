@@ -3,6 +3,7 @@
 use crate::ui::action::Bound;
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Command, Mode, State};
+use crate::ui::write::Write;
 use rapport_core::store::AssigneeFilter;
 
 /// Handles the teamwork keys; false when `b` is not one of them.
@@ -118,7 +119,8 @@ fn open_note(s: &mut State, c: i64) {
     s.show_profile = false;
 }
 
-/// The editor's submit and cancel while writing a note.
+/// The editor's submit and cancel while writing a note. The editor stays open until the
+/// note is saved (a refusal is shown and the text kept).
 pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
     let Mode::Compose(ta) = &s.mode else {
         return Vec::new();
@@ -133,19 +135,7 @@ pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
                 s.notice = Some("the note is empty: write something, or esc to discard".into());
                 return Vec::new();
             }
-            let actor = s.actor.clone();
-            match s
-                .store
-                .add_note(c, &actor, &text, rapport_core::store::now())
-            {
-                Ok(_) => {
-                    s.note_for = None;
-                    s.mode = Mode::Normal;
-                    s.notice = Some("note saved (internal, never sent)".into());
-                    crate::ui::update::reload_keeping(s, Some(c));
-                }
-                Err(e) => s.notice = Some(format!("cannot save the note: {e}")),
-            }
+            return vec![Command::Write(Write::Note { candidate: c, text })];
         }
         Bound::Cancel => {
             s.note_for = None;
@@ -157,20 +147,13 @@ pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
     Vec::new()
 }
 
-/// Submits the assign and snooze forms.
-pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
-    let actor = s.actor.clone();
+/// The assign and snooze forms as the writes they ask for.
+pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
     match &form.purpose {
-        Purpose::Assign { candidate, choices } => {
-            let who = choices.get(form.choice("Assign to")).cloned().flatten();
-            s.store
-                .assign(*candidate, who.as_deref(), &actor)
-                .map_err(|e| e.to_string())?;
-            Ok(match who {
-                Some(n) => format!("assigned to {n}"),
-                None => "unassigned".into(),
-            })
-        }
+        Purpose::Assign { candidate, choices } => Ok(Write::Assign {
+            candidate: *candidate,
+            to: choices.get(form.choice("Assign to")).cloned().flatten(),
+        }),
         Purpose::Snooze { candidate } => {
             let text = form.text("Until");
             let now = rapport_core::store::now();
@@ -179,15 +162,9 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
             } else {
                 Some(rapport_core::team::until::parse_until(&text, &s.tz, now)?)
             };
-            s.store
-                .snooze(*candidate, until, &actor, now)
-                .map_err(|e| e.to_string())?;
-            Ok(match until {
-                Some(t) => format!(
-                    "snoozed until {}",
-                    rapport_core::timefmt::long_date(t, &s.tz)
-                ),
-                None => "snooze ended".into(),
+            Ok(Write::Snooze {
+                candidate: *candidate,
+                until,
             })
         }
         _ => Err("not a teamwork form".into()),

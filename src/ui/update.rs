@@ -6,6 +6,7 @@ use crate::ui::action::{Action, Bound};
 use crate::ui::conversation;
 use crate::ui::layout::{Panes, layout};
 use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStatus, WINDOW};
+use crate::ui::write::Write;
 use rapport_core::mail_in::imap::worker::SyncEvent;
 use rapport_core::store::{InboxFilter, StoreError};
 
@@ -91,7 +92,8 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
             }
         },
         Action::Sync(ev) => sync_event(s, ev),
-        Action::ServerErased(result) => crate::ui::erase::server_done(s, result),
+        Action::ServerErased(result) => return crate::ui::erase::server_done(s, result),
+        Action::Done(f) => return crate::ui::write::done(s, *f),
         // Another process (a colleague, the sync) committed: what is on screen is read again.
         Action::DataChanged => {
             let c = s.profile.as_ref().map(|p| p.id);
@@ -152,19 +154,20 @@ fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
         }
         Bound::Cancel => {
             // Closing keeps what was written as the draft.
-            if let Some(sess) = s.compose.take() {
-                let actor = s.actor.clone();
-                let _ = s.store.save_draft(
-                    Some(sess.draft_id),
-                    sess.candidate,
-                    sess.parent,
-                    &text,
-                    &actor,
-                );
-            }
             s.mode = Mode::Normal;
             s.notice = Some("draft kept, not sent (r or c reopens it)".into());
-            Vec::new()
+            s.compose
+                .take()
+                .map(|sess| {
+                    Command::Write(Write::SaveDraft {
+                        draft: sess.draft_id,
+                        candidate: sess.candidate,
+                        parent: sess.parent,
+                        text,
+                    })
+                })
+                .into_iter()
+                .collect()
         }
         _ => Vec::new(),
     }
@@ -205,14 +208,19 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
         Bound::Toggle => f.toggle(),
         Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
         Bound::Quit => return vec![Command::Quit],
+        // The form stays open until the write is done (a refusal shows in it).
+        Bound::Submit if s.slow_write => {
+            s.notice = Some("still working on the last change…".into());
+        }
         Bound::Submit => {
             let form = f.clone();
             match crate::ui::forms::submit(s, &form) {
-                Ok(done) => {
-                    s.mode = Mode::Normal;
-                    s.notice = Some(done);
-                    reload_keeping(s, form_candidate(&form));
-                    return std::mem::take(&mut s.after_submit);
+                Ok(w) => {
+                    if let Mode::Form(f) = &mut s.mode {
+                        f.error = None;
+                    }
+                    s.slow_write = w.is_slow();
+                    return vec![Command::Write(w)];
                 }
                 Err(e) => {
                     if let Mode::Form(f) = &mut s.mode {
@@ -269,21 +277,6 @@ fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
     Vec::new()
 }
 
-fn form_candidate(f: &crate::ui::form::Form) -> Option<i64> {
-    use crate::ui::form::Purpose as P;
-    match &f.purpose {
-        P::Preferences { candidate, .. }
-        | P::LogContact { candidate }
-        | P::OptOut { candidate, .. }
-        | P::Rename { candidate }
-        | P::Split { candidate, .. }
-        | P::Assign { candidate, .. }
-        | P::Snooze { candidate } => Some(*candidate),
-        P::Merge { target, .. } => Some(*target),
-        P::Erase { .. } | P::SendEmpty | P::SendConfirm | P::PickTemplate { .. } => None,
-    }
-}
-
 /// Reloads the list after a change, keeping the same candidate selected when it is still
 /// listed near where it was.
 pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
@@ -298,101 +291,55 @@ pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
     }
 }
 
-fn relationship_key(s: &mut State, b: Bound) -> bool {
+/// The relationship keys; `None` when `b` is not one of them.
+fn relationship_key(s: &mut State, b: Bound) -> Option<Vec<Command>> {
     use crate::ui::forms;
     if s.profile.is_none() && !matches!(b, Bound::Merge) {
-        return false;
+        return None;
     }
     match b {
         Bound::EditPreferences => forms::open_preferences(s),
         Bound::LogContact => forms::open_log_contact(s),
         Bound::OptOut => forms::open_opt_out(s, false),
-        Bound::AcceptOptOut => accept_opt_out(s),
-        Bound::DismissOptOut => dismiss_opt_out(s),
+        Bound::AcceptOptOut => return Some(accept_opt_out(s)),
+        Bound::DismissOptOut => return Some(dismiss_opt_out(s)),
         Bound::History => {
             s.show_history = !s.show_history;
             load_ledger(s);
         }
         Bound::Merge => forms::merge_key(s),
-        Bound::UndoMerge => undo_merge(s),
+        Bound::UndoMerge => {
+            let c = s.profile.as_ref().map(|p| p.id)?;
+            return Some(vec![Command::Write(Write::UndoMerge { candidate: c })]);
+        }
         Bound::Split => forms::open_split(s),
         Bound::Rename => forms::open_rename(s),
         Bound::Erase => forms::open_erase(s),
-        _ => return false,
+        _ => return None,
     }
-    true
+    Some(Vec::new())
 }
 
 /// The banner's one key: records the opt-out the candidate asked for, with their message as
-/// the source and their words as the reason.
-fn accept_opt_out(s: &mut State) {
-    let Some(p) = &s.profile else { return };
-    let Some((msg, evidence)) = p.optout_request.clone() else {
+/// the source and their words as the reason (the scope they asked for is the core's to read).
+fn accept_opt_out(s: &mut State) -> Vec<Command> {
+    let Some(p) = &s.profile else {
+        return Vec::new();
+    };
+    if p.optout_request.is_none() {
         s.notice =
             Some("no opt-out request is waiting on this candidate (o records one by hand)".into());
-        return;
-    };
-    let c = p.id;
-    // The scope they asked for ("don't call me" is about the phone only).
-    let scope = s
-        .conversation
-        .as_ref()
-        .and_then(|conv| conv.messages.iter().find(|m| m.id == msg))
-        .and_then(|m| rapport_core::consent::optout::detect(&m.subject, &m.body, m.automated))
-        .and_then(|r| r.scope)
-        .map(|sc| match sc {
-            rapport_core::consent::optout::Scope::Channel(ch) => format!("channel:{ch}"),
-            rapport_core::consent::optout::Scope::Topic(t) => format!("topic:{t}"),
-        })
-        .unwrap_or_else(|| "all".into());
-    let meta = rapport_core::store::ChangeMeta {
-        actor: s.actor.clone(),
-        at: rapport_core::store::now(),
-        source: "message".into(),
-        source_message_id: Some(msg),
-        legal_basis: None,
-        note: evidence.clone(),
-    };
-    match s.store.record_opt_out(c, &scope, &evidence, &meta) {
-        Ok(_) => {
-            s.notice =
-                Some("opt-out recorded from their message: no more mail will be sent".into());
-            reload_keeping(s, Some(c));
-        }
-        Err(e) => report(s, e),
+        return Vec::new();
     }
+    vec![Command::Write(Write::AcceptOptOut { candidate: p.id })]
 }
 
-fn dismiss_opt_out(s: &mut State) {
-    let Some(p) = &s.profile else { return };
-    if p.optout_request.is_none() {
-        return;
-    }
-    let c = p.id;
-    match s.store.dismiss_optout_request(c, &s.actor.clone()) {
-        Ok(()) => {
-            s.notice = Some("banner dismissed: not an opt-out".into());
-            reload_keeping(s, Some(c));
+fn dismiss_opt_out(s: &mut State) -> Vec<Command> {
+    match &s.profile {
+        Some(p) if p.optout_request.is_some() => {
+            vec![Command::Write(Write::DismissOptOut { candidate: p.id })]
         }
-        Err(e) => report(s, e),
-    }
-}
-
-fn undo_merge(s: &mut State) {
-    let Some(p) = &s.profile else { return };
-    let c = p.id;
-    let actor = s.actor.clone();
-    let result = s.store.last_merge(c).and_then(|m| match m {
-        Some(m) => s.store.unmerge(m, &actor).map(|_| true),
-        None => Ok(false),
-    });
-    match result {
-        Ok(true) => {
-            s.notice = Some("merge undone".into());
-            reload_keeping(s, Some(c));
-        }
-        Ok(false) => s.notice = Some("nothing was merged into this candidate".into()),
-        Err(e) => report(s, e),
+        _ => Vec::new(),
     }
 }
 
@@ -429,8 +376,8 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
     if !matches!(s.mode, Mode::Help { .. }) && crate::ui::teamwork::key(s, b) {
         return Vec::new();
     }
-    if relationship_key(s, b) {
-        return Vec::new();
+    if let Some(out) = relationship_key(s, b) {
+        return out;
     }
     if let Mode::Help { scroll } = &mut s.mode {
         match b {

@@ -108,9 +108,11 @@ pub fn screen(s: &State) -> String {
 }
 
 /// Types `text` into the compose editor, a key at a time (newlines as Enter).
-/// Presses the key bound to `b`; the commands the UI asks its runner to carry out.
+/// Presses the key bound to `b` and carries out the writes it asks for, as the runner does;
+/// the other commands the UI asks its runner to carry out.
 pub fn key(s: &mut State, b: rapport::ui::action::Bound) -> Vec<rapport::ui::state::Command> {
-    update(s, Action::Key(b))
+    let out = update(s, Action::Key(b));
+    rapport::ui::write::settle(s, out)
 }
 
 /// Types `text` into the open form's field.

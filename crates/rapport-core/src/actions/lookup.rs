@@ -29,3 +29,19 @@ pub fn candidate(store: &Store, address: &str) -> Result<i64, LookupError> {
         None => Err(LookupError::Unknown(address)),
     }
 }
+
+/// A candidate's own (inbound) message given by its Message-ID: the evidence that they said
+/// something themselves.
+pub fn their_message(store: &Store, candidate: i64, message_id: &str) -> crate::error::Result<i64> {
+    use crate::error::Error;
+    use crate::model::Direction;
+    match store.message_by_message_id(message_id)? {
+        Some((id, Some(c), Direction::Inbound)) if c == candidate => Ok(id),
+        Some(_) => Err(Error::Invalid(format!(
+            "message {message_id} is not an inbound message from this candidate"
+        ))),
+        None => Err(Error::NotFound(format!(
+            "no message has the Message-ID {message_id}"
+        ))),
+    }
+}

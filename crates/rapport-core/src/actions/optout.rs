@@ -1,0 +1,259 @@
+//! Opt-outs: recording one (by hand, or the request the candidate's message was detected to
+//! make), dismissing a detected request that was not one, and ending opt-outs when the
+//! candidate asks to hear from us again.
+
+use super::Acting;
+use crate::error::{Error, Result};
+use crate::store::{ChangeMeta, Store};
+
+/// Where an opt-out came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The candidate's message (row id) asked.
+    Message(i64),
+    /// A recruiter's note of a call.
+    CallNote,
+}
+
+/// Messages read for the scope a detected request asks for (the newest, as on screen).
+const SCAN: usize = 300;
+
+/// The one spelling of a scope: "all", "channel:<channel>" or "topic:<name>". A bare
+/// channel ("email") means that channel.
+pub fn scope(s: &str) -> Result<String> {
+    let s = s.trim().to_lowercase();
+    if s == "all" {
+        return Ok(s);
+    }
+    if let Some(t) = s.strip_prefix("topic:") {
+        if t.trim().is_empty() {
+            return Err(Error::Invalid("topic: needs a name, e.g. topic:ml".into()));
+        }
+        return Ok(s);
+    }
+    let ch = s.strip_prefix("channel:").unwrap_or(&s);
+    let c = super::preferences::channel(ch).map_err(|_| {
+        Error::Invalid(format!(
+            "unknown scope {s:?}: use all, email, phone, sms, linkedin or topic:NAME"
+        ))
+    })?;
+    Ok(format!("channel:{}", c.as_str()))
+}
+
+/// Records an opt-out; covered mail is refused from now on and queued mail cancelled.
+/// Returns the scope as recorded.
+pub fn record(
+    store: &mut Store,
+    candidate: i64,
+    scope_text: &str,
+    reason: &str,
+    source: Source,
+    who: &Acting,
+) -> Result<String> {
+    let scope = scope(scope_text)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::Invalid("give a reason (what they asked)".into()));
+    }
+    let (source, message) = match source {
+        Source::Message(m) => ("message", Some(m)),
+        Source::CallNote => ("call-note", None),
+    };
+    let meta = ChangeMeta {
+        actor: who.actor.clone(),
+        at: who.at,
+        source: source.into(),
+        source_message_id: message,
+        legal_basis: None,
+        note: reason.into(),
+    };
+    store.record_opt_out(candidate, &scope, reason, &meta)?;
+    Ok(scope)
+}
+
+/// Records the opt-out the candidate's message was detected to ask for, with that message as
+/// the source and their words as the reason. Returns the scope they asked for.
+pub fn accept_request(store: &mut Store, candidate: i64, who: &Acting) -> Result<String> {
+    let profile = store
+        .profile(candidate)?
+        .ok_or_else(|| Error::NotFound(format!("there is no candidate {candidate}")))?;
+    let Some((message, evidence)) = profile.optout_request else {
+        return Err(Error::NotFound(
+            "no opt-out request is waiting on this candidate".into(),
+        ));
+    };
+    // "Don't call me" is about the phone only: the scope of what they asked.
+    let scope = store
+        .conversation(candidate, SCAN)?
+        .messages
+        .iter()
+        .find(|m| m.id == message)
+        .and_then(|m| crate::consent::optout::detect(&m.subject, &m.body, m.automated))
+        .and_then(|r| r.scope)
+        .map(|sc| match sc {
+            crate::consent::optout::Scope::Channel(ch) => format!("channel:{ch}"),
+            crate::consent::optout::Scope::Topic(t) => format!("topic:{t}"),
+        })
+        .unwrap_or_else(|| "all".into());
+    let reason = if evidence.trim().is_empty() {
+        "asked in their message".to_string()
+    } else {
+        evidence
+    };
+    record(
+        store,
+        candidate,
+        &scope,
+        &reason,
+        Source::Message(message),
+        who,
+    )
+}
+
+/// The detected request was not one: the banner goes (audited). False when none was waiting.
+pub fn dismiss_request(store: &mut Store, candidate: i64, who: &Acting) -> Result<bool> {
+    let waiting = store
+        .profile(candidate)?
+        .is_some_and(|p| p.optout_request.is_some());
+    if waiting {
+        store.dismiss_optout_request(candidate, &who.actor)?;
+    }
+    Ok(waiting)
+}
+
+/// Ends the candidate's active opt-outs (those of `only` scope, or all) because their own
+/// message `message` asked to hear from us again. Returns the scopes that ended.
+pub fn revoke(
+    store: &mut Store,
+    candidate: i64,
+    message: i64,
+    only: Option<&str>,
+    who: &Acting,
+) -> Result<Vec<String>> {
+    let want = only.map(scope).transpose()?;
+    let p = store
+        .profile(candidate)?
+        .ok_or_else(|| Error::NotFound(format!("there is no candidate {candidate}")))?;
+    let active: Vec<_> = p
+        .opt_outs
+        .iter()
+        .filter(|o| o.revoked_at.is_none() && want.as_ref().is_none_or(|w| *w == o.scope))
+        .collect();
+    if active.is_empty() {
+        return Err(Error::NotFound(format!(
+            "{} has no active opt-out{}",
+            p.name,
+            want.map(|w| format!(" for {w}")).unwrap_or_default()
+        )));
+    }
+    let mut ended = Vec::new();
+    for o in active {
+        let meta = ChangeMeta {
+            actor: who.actor.clone(),
+            at: who.at,
+            source: "candidate".into(),
+            source_message_id: Some(message),
+            legal_basis: Some("consent".into()),
+            note: "the candidate asked to hear from us again".into(),
+        };
+        store.revoke_opt_out(o.id, &meta)?;
+        ended.push(o.scope.clone());
+    }
+    Ok(ended)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::actions::fixture::{Fixture, T0};
+
+    fn active(f: &Fixture, c: i64) -> Vec<String> {
+        let p = f.store.profile(c).unwrap().unwrap();
+        p.opt_outs
+            .iter()
+            .filter(|o| o.revoked_at.is_none())
+            .map(|o| o.scope.clone())
+            .collect()
+    }
+
+    #[test]
+    fn scopes_have_one_spelling() {
+        assert_eq!(scope("ALL").unwrap(), "all");
+        assert_eq!(scope("email").unwrap(), "channel:email");
+        assert_eq!(scope("channel:sms").unwrap(), "channel:sms");
+        assert_eq!(scope("topic:ML").unwrap(), "topic:ml");
+        assert!(scope("topic:").is_err());
+        assert!(scope("pigeon").is_err());
+    }
+
+    #[test]
+    fn records_an_opt_out_and_refuses_one_without_a_reason() {
+        let mut f = Fixture::new();
+        let bob = f.candidate("bob@example.org");
+        let who = Acting::new("alice", T0);
+        assert!(matches!(
+            record(&mut f.store, bob, "all", "  ", Source::CallNote, &who),
+            Err(Error::Invalid(_))
+        ));
+        assert!(active(&f, bob).is_empty());
+        let s = record(
+            &mut f.store,
+            bob,
+            "sms",
+            "said so on a call",
+            Source::CallNote,
+            &who,
+        );
+        assert_eq!(s.unwrap(), "channel:sms");
+        assert_eq!(active(&f, bob), vec!["channel:sms"]);
+        let e = f.store.ledger(bob).unwrap();
+        assert_eq!(e[0].field, "opt-out");
+        assert_eq!(e[0].source, "call-note");
+    }
+
+    #[test]
+    fn accepting_a_detected_request_records_the_scope_they_asked_for() {
+        let mut f = Fixture::new();
+        let ada = f.candidate("ada@example.org");
+        let waiting = f.store.profile(ada).unwrap().unwrap().optout_request;
+        let (msg, _) = waiting.expect("the fixture's \"don't call me\" is detected");
+        let scope = accept_request(&mut f.store, ada, &Acting::new("alice", T0)).unwrap();
+        assert_eq!(scope, "channel:phone");
+        let p = f.store.profile(ada).unwrap().unwrap();
+        assert!(p.optout_request.is_none(), "the banner goes");
+        let e = f.store.ledger(ada).unwrap();
+        assert_eq!(e[0].source_message_id, Some(msg));
+        // Nothing waits any more: a second accept says so.
+        assert!(accept_request(&mut f.store, ada, &Acting::new("alice", T0)).is_err());
+    }
+
+    #[test]
+    fn dismissing_a_request_records_no_opt_out() {
+        let mut f = Fixture::new();
+        let ada = f.candidate("ada@example.org");
+        assert!(dismiss_request(&mut f.store, ada, &Acting::new("alice", T0)).unwrap());
+        assert!(active(&f, ada).is_empty());
+        assert!(
+            f.store
+                .profile(ada)
+                .unwrap()
+                .unwrap()
+                .optout_request
+                .is_none()
+        );
+        assert!(!dismiss_request(&mut f.store, ada, &Acting::new("alice", T0)).unwrap());
+    }
+
+    #[test]
+    fn the_candidate_ends_their_opt_out_with_their_own_message() {
+        let mut f = Fixture::new();
+        let ada = f.candidate("ada@example.org");
+        let who = Acting::new("alice", T0 - 3000);
+        record(&mut f.store, ada, "all", "asked", Source::CallNote, &who).unwrap();
+        let m2 = f.message("m2");
+        let ended = revoke(&mut f.store, ada, m2, None, &Acting::new("alice", T0)).unwrap();
+        assert_eq!(ended, vec!["all"]);
+        assert!(active(&f, ada).is_empty());
+        assert!(revoke(&mut f.store, ada, m2, None, &Acting::new("alice", T0)).is_err());
+    }
+}

@@ -1,0 +1,358 @@
+//! The UI's writes as commands. `update` never writes to the store: it returns
+//! `Command::Write` naming the core use case and its typed arguments; the runner executes it
+//! ([`execute`], an erasure off the UI thread) and feeds the answer back as `Action::Done`,
+//! which [`done`] turns into the status line, a reload and what the form or editor shows.
+
+use crate::ui::state::{Command, Mode, State};
+use rapport_core::actions::{
+    Acting, contact, erase, identity, optout, preferences, teamwork as team,
+};
+use rapport_core::store::Store;
+use std::path::Path;
+
+/// A use case the UI asks for, with its typed arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    SetPreferences {
+        candidate: i64,
+        change: preferences::Change,
+    },
+    LogContact {
+        candidate: i64,
+        contact: contact::Contact,
+    },
+    RecordOptOut {
+        candidate: i64,
+        scope: String,
+        reason: String,
+        source: optout::Source,
+    },
+    /// The banner's request, recorded as the opt-out they asked for.
+    AcceptOptOut {
+        candidate: i64,
+    },
+    /// The banner's request was not one.
+    DismissOptOut {
+        candidate: i64,
+    },
+    Assign {
+        candidate: i64,
+        to: Option<String>,
+    },
+    Snooze {
+        candidate: i64,
+        until: Option<i64>,
+    },
+    Note {
+        candidate: i64,
+        text: String,
+    },
+    Merge {
+        target: i64,
+        source: i64,
+    },
+    UndoMerge {
+        candidate: i64,
+    },
+    Split {
+        candidate: i64,
+        address: String,
+    },
+    Rename {
+        candidate: i64,
+        name: String,
+    },
+    /// Confirmed by typing the address. `on_server`: the team erases the server's copies too.
+    Erase {
+        candidate: i64,
+        on_server: bool,
+    },
+    /// What became of an erased person's mail on the IMAP server, for the audit log.
+    RecordServerErase {
+        server: erase::Server,
+    },
+    /// The built-in editor closed without sending: what was written stays the draft.
+    SaveDraft {
+        draft: i64,
+        candidate: i64,
+        parent: Option<i64>,
+        text: String,
+    },
+}
+
+impl Write {
+    /// The candidate shown after the write (reselected after the reload).
+    pub fn candidate(&self) -> Option<i64> {
+        match self {
+            Write::SetPreferences { candidate, .. }
+            | Write::LogContact { candidate, .. }
+            | Write::RecordOptOut { candidate, .. }
+            | Write::AcceptOptOut { candidate }
+            | Write::DismissOptOut { candidate }
+            | Write::Assign { candidate, .. }
+            | Write::Snooze { candidate, .. }
+            | Write::Note { candidate, .. }
+            | Write::UndoMerge { candidate }
+            | Write::Split { candidate, .. }
+            | Write::Rename { candidate, .. }
+            | Write::SaveDraft { candidate, .. } => Some(*candidate),
+            Write::Merge { target, .. } => Some(*target),
+            Write::Erase { .. } | Write::RecordServerErase { .. } => None,
+        }
+    }
+
+    /// Asked for by submitting a form, which stays open until the answer comes.
+    fn asked_by_form(&self) -> bool {
+        !matches!(
+            self,
+            Write::AcceptOptOut { .. }
+                | Write::DismissOptOut { .. }
+                | Write::UndoMerge { .. }
+                | Write::Note { .. }
+                | Write::SaveDraft { .. }
+                | Write::RecordServerErase { .. }
+        )
+    }
+
+    /// Slow writes the runner does off the UI thread (an erasure rewrites the file).
+    pub fn is_slow(&self) -> bool {
+        matches!(self, Write::Erase { .. })
+    }
+}
+
+/// What a use case answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// The scope of the opt-out recorded.
+    OptedOut(String),
+    /// A dismissal when nothing was waiting does nothing.
+    Dismissed(bool),
+    Merged(i64),
+    /// The merge undone, if there was one.
+    Unmerged(Option<i64>),
+    Erased(erase::Outcome),
+}
+
+/// A write and its answer, fed back to `update` as `Action::Done`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    pub write: Write,
+    pub result: Result<Outcome, String>,
+}
+
+/// Runs the use case on `store` (the runner's; or a connection of its own off the UI thread).
+pub fn execute(store: &mut Store, data_dir: &Path, actor: &str, write: Write) -> Finished {
+    let who = Acting::now(actor);
+    let result = run(store, data_dir, &who, &write).map_err(|e| e.to_string());
+    Finished { write, result }
+}
+
+fn run(
+    store: &mut Store,
+    data_dir: &Path,
+    who: &Acting,
+    w: &Write,
+) -> rapport_core::error::Result<Outcome> {
+    Ok(match w.clone() {
+        Write::SetPreferences { candidate, change } => {
+            preferences::set(store, candidate, change, who)?;
+            Outcome::Done
+        }
+        Write::LogContact { candidate, contact } => {
+            contact::log(store, candidate, contact, who)?;
+            Outcome::Done
+        }
+        Write::RecordOptOut {
+            candidate,
+            scope,
+            reason,
+            source,
+        } => Outcome::OptedOut(optout::record(
+            store, candidate, &scope, &reason, source, who,
+        )?),
+        Write::AcceptOptOut { candidate } => {
+            Outcome::OptedOut(optout::accept_request(store, candidate, who)?)
+        }
+        Write::DismissOptOut { candidate } => {
+            Outcome::Dismissed(optout::dismiss_request(store, candidate, who)?)
+        }
+        Write::Assign { candidate, to } => {
+            team::assign(store, candidate, to.as_deref(), who)?;
+            Outcome::Done
+        }
+        Write::Snooze { candidate, until } => {
+            team::snooze(store, candidate, until, who)?;
+            Outcome::Done
+        }
+        Write::Note { candidate, text } => {
+            team::note(store, candidate, &text, who)?;
+            Outcome::Done
+        }
+        Write::Merge { target, source } => {
+            Outcome::Merged(identity::merge(store, target, source, who)?)
+        }
+        Write::UndoMerge { candidate } => {
+            Outcome::Unmerged(identity::unmerge_last(store, candidate, who)?)
+        }
+        Write::Split { address, .. } => {
+            identity::split(store, &address, who)?;
+            Outcome::Done
+        }
+        Write::Rename { candidate, name } => {
+            identity::rename(store, candidate, &name, who)?;
+            Outcome::Done
+        }
+        Write::Erase {
+            candidate,
+            on_server,
+        } => {
+            let how = if on_server {
+                erase::OnServer::Defer
+            } else {
+                erase::OnServer::Keep
+            };
+            Outcome::Erased(erase::erase(store, data_dir, candidate, &who.actor, how)?)
+        }
+        Write::RecordServerErase { server } => {
+            erase::record_server_outcome(store, &who.actor, &server);
+            Outcome::Done
+        }
+        Write::SaveDraft {
+            draft,
+            candidate,
+            parent,
+            text,
+        } => {
+            store.save_draft(Some(draft), candidate, parent, &text, &who.actor)?;
+            Outcome::Done
+        }
+    })
+}
+
+/// Executes the writes among `commands` at once on the state's own store, feeding each
+/// answer back through `update`; returns the other commands. What the runner does, without
+/// threads: for tests and for callers that have no runner.
+pub fn settle(s: &mut State, commands: Vec<Command>) -> Vec<Command> {
+    let mut rest = Vec::new();
+    let mut queue: std::collections::VecDeque<Command> = commands.into();
+    while let Some(c) = queue.pop_front() {
+        match c {
+            Command::Write(w) => {
+                let dir = s.data_dir.clone().unwrap_or_default();
+                let actor = s.actor.clone();
+                let f = execute(&mut s.store, &dir, &actor, w);
+                queue.extend(crate::ui::update::update(
+                    s,
+                    crate::ui::action::Action::Done(Box::new(f)),
+                ));
+            }
+            c => rest.push(c),
+        }
+    }
+    rest
+}
+
+/// The answer of a write: the status line, the form or editor closed (or its error shown),
+/// the list read again. Returns follow-up commands (deleting on the IMAP server).
+pub fn done(s: &mut State, f: Finished) -> Vec<Command> {
+    let Finished { write, result } = f;
+    if write.is_slow() {
+        s.slow_write = false;
+    }
+    let outcome = match result {
+        Ok(o) => o,
+        Err(e) => {
+            refused(s, &write, e);
+            return Vec::new();
+        }
+    };
+    let mut then = Vec::new();
+    let said = match (&write, outcome) {
+        (Write::SetPreferences { .. }, _) => "preferences saved".to_string(),
+        (Write::LogContact { contact, .. }, _) => format!(
+            "logged: {} {}",
+            contact.channel.as_str(),
+            contact.outcome.as_str()
+        ),
+        (Write::RecordOptOut { .. }, Outcome::OptedOut(scope)) => {
+            format!("opt-out recorded ({scope})")
+        }
+        (Write::AcceptOptOut { .. }, _) => {
+            "opt-out recorded from their message: no more mail will be sent".into()
+        }
+        (Write::DismissOptOut { .. }, Outcome::Dismissed(false)) => return Vec::new(),
+        (Write::DismissOptOut { .. }, _) => "banner dismissed: not an opt-out".into(),
+        (Write::Assign { to: Some(n), .. }, _) => format!("assigned to {n}"),
+        (Write::Assign { to: None, .. }, _) => "unassigned".into(),
+        (Write::Snooze { until: Some(t), .. }, _) => format!(
+            "snoozed until {}",
+            rapport_core::timefmt::long_date(*t, &s.tz)
+        ),
+        (Write::Snooze { until: None, .. }, _) => "snooze ended".into(),
+        (Write::Note { .. }, _) => {
+            s.note_for = None;
+            "note saved (internal, never sent)".into()
+        }
+        (Write::Merge { .. }, Outcome::Merged(id)) => {
+            s.merge_mark = None;
+            format!("merged (merge {id}; U undoes it)")
+        }
+        (Write::UndoMerge { .. }, Outcome::Unmerged(None)) => {
+            s.notice = Some("nothing was merged into this candidate".into());
+            return Vec::new();
+        }
+        (Write::UndoMerge { .. }, _) => "merge undone".into(),
+        (Write::Split { address, .. }, _) => format!("{address} is now a candidate of its own"),
+        (Write::Rename { .. }, _) => "name saved".into(),
+        (Write::Erase { .. }, Outcome::Erased(out)) => erased(out, &mut then),
+        // Said when the editor closed or the server answered: nothing more to show.
+        (Write::SaveDraft { .. } | Write::RecordServerErase { .. }, _) => return Vec::new(),
+        // Every write has its answer above; nothing else is ever paired.
+        _ => "done".into(),
+    };
+    // Only the form or the note's editor that asked closes.
+    match (&s.mode, &write) {
+        (Mode::Compose(_), Write::Note { .. }) => s.mode = Mode::Normal,
+        (Mode::Form(_), w) if w.asked_by_form() => s.mode = Mode::Normal,
+        _ => {}
+    }
+    s.notice = Some(said);
+    crate::ui::update::reload_keeping(s, write.candidate());
+    then
+}
+
+/// What the status line says of an erasure; the server's copies are deleted next.
+fn erased(out: erase::Outcome, then: &mut Vec<Command>) -> String {
+    let mut said = format!("erased ({} messages)", out.erased.messages);
+    match out.server {
+        erase::Server::Kept(n) => {
+            said.push_str(&format!("; their {n} message(s) remain on the IMAP server"))
+        }
+        erase::Server::Deferred(copies) => {
+            said.push_str(&format!(
+                "; deleting their {} message(s) on the IMAP server…",
+                copies.len()
+            ));
+            then.push(Command::EraseOnServer(copies));
+        }
+        erase::Server::Nothing | erase::Server::Deleted(_) | erase::Server::Failed(_) => {}
+    }
+    if let Some(left) = out.erased.pending {
+        said.push_str(&format!("; not yet complete on disk: {left}"));
+    }
+    said
+}
+
+/// A refused write: the form (or the note's editor) stays open with the reason; otherwise the
+/// status line says it.
+fn refused(s: &mut State, write: &Write, e: String) {
+    match (&mut s.mode, write) {
+        (Mode::Form(f), w) if w.asked_by_form() => f.error = Some(e),
+        (Mode::Compose(_), Write::Note { .. }) => {
+            s.notice = Some(format!("cannot save the note: {e}"))
+        }
+        (_, Write::SaveDraft { .. }) => s.notice = Some(format!("cannot keep the draft: {e}")),
+        _ => s.notice = Some(format!("error: {e}")),
+    }
+}
