@@ -7,7 +7,7 @@ pub mod conversation;
 pub mod editor_draft;
 pub mod erase;
 pub mod form;
-pub mod forms;
+
 pub mod keymap;
 pub mod layout;
 pub mod live;

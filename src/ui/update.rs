@@ -214,7 +214,7 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
         }
         Bound::Submit => {
             let form = f.clone();
-            match crate::ui::forms::submit(s, &form) {
+            match crate::ui::form::relationship::submit(s, &form) {
                 Ok(w) => {
                     if let Mode::Form(f) = &mut s.mode {
                         f.error = None;
@@ -293,28 +293,28 @@ pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
 
 /// The relationship keys; `None` when `b` is not one of them.
 fn relationship_key(s: &mut State, b: Bound) -> Option<Vec<Command>> {
-    use crate::ui::forms;
+    use crate::ui::form::relationship;
     if s.profile.is_none() && !matches!(b, Bound::Merge) {
         return None;
     }
     match b {
-        Bound::EditPreferences => forms::open_preferences(s),
-        Bound::LogContact => forms::open_log_contact(s),
-        Bound::OptOut => forms::open_opt_out(s, false),
+        Bound::EditPreferences => relationship::open_preferences(s),
+        Bound::LogContact => relationship::open_log_contact(s),
+        Bound::OptOut => relationship::open_opt_out(s, false),
         Bound::AcceptOptOut => return Some(accept_opt_out(s)),
         Bound::DismissOptOut => return Some(dismiss_opt_out(s)),
         Bound::History => {
             s.show_history = !s.show_history;
             load_ledger(s);
         }
-        Bound::Merge => forms::merge_key(s),
+        Bound::Merge => relationship::merge_key(s),
         Bound::UndoMerge => {
             let c = s.profile.as_ref().map(|p| p.id)?;
             return Some(vec![Command::Write(Write::UndoMerge { candidate: c })]);
         }
-        Bound::Split => forms::open_split(s),
-        Bound::Rename => forms::open_rename(s),
-        Bound::Erase => forms::open_erase(s),
+        Bound::Split => crate::ui::form::relationship::open_split(s),
+        Bound::Rename => crate::ui::form::relationship::open_rename(s),
+        Bound::Erase => crate::ui::form::relationship::open_erase(s),
         _ => return None,
     }
     Some(Vec::new())

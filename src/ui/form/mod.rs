@@ -1,5 +1,7 @@
 //! Forms and confirmations: a list of fields (choices, tick boxes, text), edited from the
-//! keyboard, submitted by `forms::submit`. The form itself knows nothing of the store.
+//! keyboard, submitted by `relationship::submit`. The form itself knows nothing of the store.
+
+pub mod relationship;
 
 /// One field's kind and value.
 #[derive(Debug, Clone, PartialEq, Eq)]
