@@ -6,6 +6,7 @@ use clap::Args;
 use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use rapport_core::store::{ChangeMeta, Store};
 use rapport_core::timefmt::rfc3339;
+use rapport_core::values::{ChangeSource, LegalBasis, OptOutScope};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -90,7 +91,9 @@ pub struct PrefsArgs {
 }
 
 fn channel(s: &str) -> anyhow::Result<Channel> {
-    Channel::parse(&s.to_lowercase())
+    s.to_lowercase()
+        .parse::<Channel>()
+        .ok()
         .filter(|c| *c != Channel::Meeting)
         .with_context(|| format!("unknown channel {s:?}: use email, phone, sms or linkedin"))
 }
@@ -130,7 +133,7 @@ pub fn prefs(
         changed = true;
     }
     if let Some(f) = &a.frequency {
-        new.frequency = Some(Frequency::parse(f).with_context(|| {
+        new.frequency = Some(f.parse::<Frequency>().ok().with_context(|| {
             format!("unknown frequency {f:?}: use weekly, biweekly, monthly, quarterly, only-when-they-write or never")
         })?);
         changed = true;
@@ -159,20 +162,23 @@ pub fn prefs(
         new.timezone = Some(tz.clone());
         changed = true;
     }
-    if !matches!(a.basis.as_str(), "consent" | "legitimate-interest") {
+    let Ok(basis) = a.basis.parse::<LegalBasis>() else {
         bail!("--basis must be consent or legitimate-interest");
-    }
+    };
     if changed {
         let (source, msg) = match &a.from_message {
-            Some(m) => ("candidate", Some(their_message(store, cand, m)?)),
-            None => ("recruiter", None),
+            Some(m) => (
+                ChangeSource::Candidate,
+                Some(their_message(store, cand, m)?),
+            ),
+            None => (ChangeSource::Recruiter, None),
         };
         let meta = ChangeMeta {
             actor: who.into(),
             at: rapport_core::store::now(),
-            source: source.into(),
+            source,
             source_message_id: msg,
-            legal_basis: Some(a.basis.clone()),
+            legal_basis: Some(basis),
             note: a.note.clone(),
         };
         store.set_preferences(cand, &new, &meta)?;
@@ -199,7 +205,7 @@ pub fn prefs(
                 e.field,
                 clean(e.old_value.as_deref().unwrap_or("-")),
                 clean(e.new_value.as_deref().unwrap_or("-")),
-                if e.source == "candidate" {
+                if e.source == ChangeSource::Candidate {
                     "candidate said so, recorded by "
                 } else {
                     ""
@@ -293,12 +299,17 @@ pub struct LogContactArgs {
 
 pub fn log_contact(store: &mut Store, a: LogContactArgs, who: &str) -> anyhow::Result<ExitCode> {
     let cand = candidate(store, &a.email)?;
-    let channel = Channel::parse(&a.channel.to_lowercase()).with_context(|| {
-        format!(
-            "unknown channel {:?}: use phone, sms, linkedin, meeting or email",
-            a.channel
-        )
-    })?;
+    let channel = a
+        .channel
+        .to_lowercase()
+        .parse::<Channel>()
+        .ok()
+        .with_context(|| {
+            format!(
+                "unknown channel {:?}: use phone, sms, linkedin, meeting or email",
+                a.channel
+            )
+        })?;
     let outcome = Outcome::parse(&a.outcome.to_lowercase()).with_context(|| {
         format!(
             "unknown outcome {:?}: use talked, voicemail, no-answer or delivered",
@@ -344,32 +355,32 @@ pub struct OptOutArgs {
     pub from_message: Option<String>,
 }
 
-/// "email" → "channel:email"; "topic:x" and "all" as they are.
-pub fn scope(s: &str) -> anyhow::Result<String> {
+/// "all", "topic:x", or a channel name ("email" → the email channel).
+pub fn scope(s: &str) -> anyhow::Result<OptOutScope> {
     let s = s.trim().to_lowercase();
     if s == "all" {
-        return Ok(s);
+        return Ok(OptOutScope::All);
     }
     if let Some(t) = s.strip_prefix("topic:") {
         if t.is_empty() {
             bail!("topic: needs a name, e.g. topic:ml");
         }
-        return Ok(s);
+        return Ok(OptOutScope::Topic(t.to_string()));
     }
-    Ok(format!("channel:{}", channel(&s)?.as_str()))
+    Ok(OptOutScope::Channel(channel(&s)?))
 }
 
 pub fn opt_out(store: &mut Store, a: OptOutArgs, who: &str) -> anyhow::Result<ExitCode> {
     let cand = candidate(store, &a.email)?;
     let scope = scope(&a.scope)?;
     let (source, msg) = match &a.from_message {
-        Some(m) => ("message", Some(their_message(store, cand, m)?)),
-        None => ("call-note", None),
+        Some(m) => (ChangeSource::Message, Some(their_message(store, cand, m)?)),
+        None => (ChangeSource::CallNote, None),
     };
     let meta = ChangeMeta {
         actor: who.into(),
         at: rapport_core::store::now(),
-        source: source.into(),
+        source,
         source_message_id: msg,
         legal_basis: None,
         note: a.reason.clone(),
@@ -411,13 +422,13 @@ pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<Exit
         let meta = ChangeMeta {
             actor: who.into(),
             at: rapport_core::store::now(),
-            source: "candidate".into(),
+            source: ChangeSource::Candidate,
             source_message_id: Some(msg),
-            legal_basis: Some("consent".into()),
+            legal_basis: Some(LegalBasis::Consent),
             note: "the candidate asked to hear from us again".into(),
         };
         store.revoke_opt_out(o.id, &meta)?;
-        println!("opt-out ({}) ended", clean(&o.scope));
+        println!("opt-out ({}) ended", clean(&o.scope.to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }

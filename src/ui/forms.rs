@@ -6,6 +6,7 @@ use crate::ui::state::{Mode, State};
 use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use rapport_core::store::ChangeMeta;
 use rapport_core::timefmt::short_date;
+use rapport_core::values::{ChangeSource, LegalBasis, OptOutScope};
 
 const CHANNELS: [Channel; 4] = [
     Channel::Email,
@@ -96,7 +97,10 @@ pub fn open_preferences(s: &mut State) {
             Field::choice("Source", sources, 0),
             Field::choice(
                 "Legal basis",
-                vec!["consent".into(), "legitimate interest".into()],
+                LegalBasis::ALL
+                    .iter()
+                    .map(|b| b.label().to_string())
+                    .collect(),
                 0,
             ),
             Field::text("Note", "", "why, in a few words"),
@@ -152,18 +156,17 @@ pub fn open_log_contact(s: &mut State) {
 /// The opt-out form; from the banner it starts with the candidate's message as the source.
 pub fn open_opt_out(s: &mut State, from_banner: bool) {
     let Some(p) = &s.profile else { return };
-    let mut scopes = vec!["all".to_string()];
-    scopes.extend(CHANNELS.iter().map(|c| format!("channel:{}", c.as_str())));
+    let mut scopes = vec![OptOutScope::All];
+    scopes.extend(CHANNELS.iter().map(|c| OptOutScope::Channel(*c)));
     if let Some(pr) = &p.preferences {
-        scopes.extend(pr.interests.iter().map(|t| format!("topic:{t}")));
+        scopes.extend(pr.interests.iter().map(|t| OptOutScope::Topic(t.clone())));
     }
     let labels: Vec<String> = scopes
         .iter()
-        .map(|sc| match sc.as_str() {
-            "all" => "everything".to_string(),
-            x => x
-                .replace("channel:", "only ")
-                .replace("topic:", "only the topic "),
+        .map(|sc| match sc {
+            OptOutScope::All => "everything".to_string(),
+            OptOutScope::Channel(c) => format!("only {c}"),
+            OptOutScope::Topic(t) => format!("only the topic {t}"),
         })
         .collect();
     let banner = p.optout_request.clone();
@@ -178,7 +181,7 @@ pub fn open_opt_out(s: &mut State, from_banner: bool) {
         sources.push("the candidate's message".into());
     }
     let reason = if from_banner {
-        banner.map(|(_, e)| e).unwrap_or_default()
+        banner.map(|(_, r)| r.evidence).unwrap_or_default()
     } else {
         String::new()
     };
@@ -300,12 +303,12 @@ pub fn merge_key(s: &mut State) {
 pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
     let now = rapport_core::store::now();
     let actor = s.actor.clone();
-    let meta = |source: &str, message: Option<i64>, basis: Option<&str>, note: String| ChangeMeta {
+    let meta = |source, message, legal_basis, note| ChangeMeta {
         actor: actor.clone(),
         at: now,
-        source: source.into(),
+        source,
         source_message_id: message,
-        legal_basis: basis.map(String::from),
+        legal_basis,
         note,
     };
     let err = |e: rapport_core::store::StoreError| e.to_string();
@@ -319,7 +322,7 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
             if no_channel && ticked.len() > 1 {
                 return Err("\"none at all\" cannot be ticked with a channel".into());
             }
-            let channels: Vec<Channel> = ticked.iter().filter_map(|t| Channel::parse(t)).collect();
+            let channels: Vec<Channel> = ticked.iter().filter_map(|t| t.parse().ok()).collect();
             let preferred = match form.choice("Preferred") {
                 0 => None,
                 i => CHANNELS.get(i - 1).copied(),
@@ -362,15 +365,11 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
                 no_channel,
             };
             let (source, msg) = if form.choice("Source") == 1 {
-                ("candidate", *their_message)
+                (ChangeSource::Candidate, *their_message)
             } else {
-                ("recruiter", None)
+                (ChangeSource::Recruiter, None)
             };
-            let basis = if form.choice("Legal basis") == 0 {
-                "consent"
-            } else {
-                "legitimate-interest"
-            };
+            let basis = LegalBasis::ALL[form.choice("Legal basis").min(1)];
             s.store
                 .set_preferences(
                     *candidate,
@@ -423,15 +422,15 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
             let scope = scopes
                 .get(form.choice("Scope"))
                 .cloned()
-                .unwrap_or_else(|| "all".into());
+                .unwrap_or(OptOutScope::All);
             let reason = form.text("Reason");
             if reason.is_empty() {
                 return Err("give a reason (what they asked)".into());
             }
             let (source, msg) = if form.choice("Source") == 1 {
-                ("message", *message)
+                (ChangeSource::Message, *message)
             } else {
-                ("call-note", None)
+                (ChangeSource::CallNote, None)
             };
             s.store
                 .record_opt_out(

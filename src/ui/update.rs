@@ -327,33 +327,23 @@ fn relationship_key(s: &mut State, b: Bound) -> bool {
 /// the source and their words as the reason.
 fn accept_opt_out(s: &mut State) {
     let Some(p) = &s.profile else { return };
-    let Some((msg, evidence)) = p.optout_request.clone() else {
+    let Some((msg, request)) = p.optout_request.clone() else {
         s.notice =
             Some("no opt-out request is waiting on this candidate (o records one by hand)".into());
         return;
     };
     let c = p.id;
-    // The scope they asked for ("don't call me" is about the phone only).
-    let scope = s
-        .conversation
-        .as_ref()
-        .and_then(|conv| conv.messages.iter().find(|m| m.id == msg))
-        .and_then(|m| rapport_core::consent::optout::detect(&m.subject, &m.body, m.automated))
-        .and_then(|r| r.scope)
-        .map(|sc| match sc {
-            rapport_core::consent::optout::Scope::Channel(ch) => format!("channel:{ch}"),
-            rapport_core::consent::optout::Scope::Topic(t) => format!("topic:{t}"),
-        })
-        .unwrap_or_else(|| "all".into());
+    // The scope they asked for ("don't call me" is about the phone only), as ingest read it.
+    let evidence = request.evidence;
     let meta = rapport_core::store::ChangeMeta {
         actor: s.actor.clone(),
         at: rapport_core::store::now(),
-        source: "message".into(),
+        source: rapport_core::values::ChangeSource::Message,
         source_message_id: Some(msg),
         legal_basis: None,
         note: evidence.clone(),
     };
-    match s.store.record_opt_out(c, &scope, &evidence, &meta) {
+    match s.store.record_opt_out(c, &request.scope, &evidence, &meta) {
         Ok(_) => {
             s.notice =
                 Some("opt-out recorded from their message: no more mail will be sent".into());

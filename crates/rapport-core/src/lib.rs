@@ -21,3 +21,4 @@ pub mod store;
 pub mod team;
 pub mod timefmt;
 pub mod tls;
+pub mod values;

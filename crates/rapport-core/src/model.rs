@@ -115,10 +115,9 @@ impl Channel {
             Channel::Meeting => "meeting",
         }
     }
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
 }
+
+crate::values::text_value!(Channel, "channel");
 
 /// How often a candidate agreed to hear from us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -162,10 +161,9 @@ impl Frequency {
             Frequency::Never => "never",
         }
     }
-    pub fn parse(s: &str) -> Option<Frequency> {
-        Frequency::ALL.into_iter().find(|f| f.as_str() == s)
-    }
 }
+
+crate::values::text_value!(Frequency, "frequency");
 
 /// Outcome of a logged (non-email) contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]

@@ -5,6 +5,7 @@
 use crate::model::{Channel, Frequency, Preferences};
 use crate::store::{OptOutView, Result, Store};
 use crate::timefmt::rfc3339;
+use crate::values::OptOutScope;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
@@ -79,7 +80,7 @@ pub fn next_contact(f: &Facts) -> Next {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     OptedOut {
-        scope: String,
+        scope: OptOutScope,
         at: i64,
         reason: String,
     },
@@ -93,9 +94,10 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Refusal::OptedOut { scope, at, reason } => {
-                let what = match scope.as_str() {
-                    "all" => "all contact".to_string(),
-                    s => s.replace("channel:", "").replace("topic:", "the topic "),
+                let what = match scope {
+                    OptOutScope::All => "all contact".to_string(),
+                    OptOutScope::Channel(c) => c.to_string(),
+                    OptOutScope::Topic(t) => format!("the topic {t}"),
                 };
                 write!(
                     f,
@@ -179,14 +181,6 @@ pub enum Verdict {
     Refused(Refusal),
 }
 
-fn covers(scope: &str, channel: Channel, topics: &[String]) -> bool {
-    scope == "all"
-        || scope.strip_prefix("channel:") == Some(channel.as_str())
-        || scope
-            .strip_prefix("topic:")
-            .is_some_and(|t| topics.iter().any(|x| x.eq_ignore_ascii_case(t)))
-}
-
 /// Decides a contact from the facts alone (pure, for tests and the UI).
 pub fn decide(
     f: &Facts,
@@ -198,7 +192,7 @@ pub fn decide(
     if let Some(o) = f
         .opt_outs
         .iter()
-        .find(|o| o.revoked_at.is_none() && covers(&o.scope, channel, topics))
+        .find(|o| o.revoked_at.is_none() && o.scope.covers(channel, topics))
     {
         return Verdict::Refused(Refusal::OptedOut {
             scope: o.scope.clone(),
@@ -358,9 +352,9 @@ mod tests {
         let mut f = facts(None, None, None);
         f.opt_outs.push(OptOutView {
             id: 1,
-            scope: "channel:phone".into(),
+            scope: OptOutScope::Channel(Channel::Phone),
             reason: "".into(),
-            source: "call-note".into(),
+            source: crate::values::ChangeSource::CallNote,
             recorded_by: "a".into(),
             at: NOW,
             revoked_at: None,
@@ -372,9 +366,9 @@ mod tests {
         ));
         f.opt_outs.push(OptOutView {
             id: 2,
-            scope: "topic:ml".into(),
+            scope: OptOutScope::Topic("ml".into()),
             reason: "".into(),
-            source: "message".into(),
+            source: crate::values::ChangeSource::Message,
             recorded_by: "a".into(),
             at: NOW,
             revoked_at: None,

@@ -1,6 +1,7 @@
 //! The outbox table: mail is written here before any network I/O.
 
 use super::{Result, Store};
+use crate::values::{OutboxState, SentCopyState};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -11,8 +12,8 @@ pub struct OutboxEntry {
     pub candidate_id: Option<i64>,
     pub message_id: String,
     pub to: String,
-    pub state: String,
-    pub sent_copy_state: String,
+    pub state: OutboxState,
+    pub sent_copy_state: SentCopyState,
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
@@ -62,7 +63,7 @@ impl Store {
             let meta = super::ChangeMeta {
                 actor: actor.into(),
                 at: now,
-                source: "recruiter".into(),
+                source: crate::values::ChangeSource::Recruiter,
                 source_message_id: None,
                 legal_basis: None,
                 note: reason.into(),
@@ -129,8 +130,8 @@ pub struct OutboxJob {
 /// How an outbox message is doing, as the conversation shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Delivery {
-    pub state: String,
-    pub sent_copy_state: String,
+    pub state: OutboxState,
+    pub sent_copy_state: SentCopyState,
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
@@ -290,7 +291,7 @@ impl Store {
     /// The server accepted it. Committed on its own first, the moment the reply is in (one
     /// short statement: a crash before it is the one window that sends a message twice); the
     /// candidate's summary (their wait is answered) follows.
-    pub fn outbox_sent(&mut self, id: i64, copy_state: &str) -> Result<()> {
+    pub fn outbox_sent(&mut self, id: i64, copy_state: SentCopyState) -> Result<()> {
         super::retry_busy(|| {
             Ok(self.conn.execute(
                 "UPDATE outbox SET state = 'sent', last_error = NULL, next_attempt_at = NULL,
@@ -317,7 +318,12 @@ impl Store {
             &[&error],
         )
     }
-    pub fn outbox_copy(&mut self, id: i64, state: &str, error: Option<&str>) -> Result<()> {
+    pub fn outbox_copy(
+        &mut self,
+        id: i64,
+        state: SentCopyState,
+        error: Option<&str>,
+    ) -> Result<()> {
         self.set_outbox(
             id,
             "sent_copy_state = ?2, last_error = coalesce(?3, last_error)",

@@ -367,7 +367,7 @@ impl Store {
         Ok(())
     }
 
-    /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be "candidate"
+    /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be `Candidate`
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
         let tx = self.write_tx()?;
@@ -388,7 +388,7 @@ impl Store {
             ));
         };
         let request_date: Option<i64> = match meta.source_message_id {
-            Some(m) if meta.source == "candidate" => tx
+            Some(m) if meta.source == crate::values::ChangeSource::Candidate => tx
                 .query_row(
                     "SELECT date FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound'",
                     params![m, cand],
@@ -430,7 +430,7 @@ impl Store {
 
 /// Cancels queued mail that any active opt-out of the candidate covers. Returns how many.
 pub(crate) fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
-    let scopes: Vec<String> = {
+    let scopes: Vec<crate::values::OptOutScope> = {
         let mut st = tx.prepare_cached(
             "SELECT DISTINCT scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",
         )?;

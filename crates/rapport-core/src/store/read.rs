@@ -3,7 +3,7 @@
 
 use super::write::RANK_AWAITING_BELOW;
 use super::{Result, Store, typed};
-use crate::model::{Attachment, Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use crate::model::{Attachment, Channel, ContactEntry, Direction, Outcome, Preferences};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -117,9 +117,9 @@ pub struct Conversation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OptOutView {
     pub id: i64,
-    pub scope: String,
+    pub scope: crate::values::OptOutScope,
     pub reason: String,
-    pub source: String,
+    pub source: crate::values::ChangeSource,
     pub recorded_by: String,
     pub at: i64,
     pub revoked_at: Option<i64>,
@@ -143,15 +143,15 @@ pub struct Profile {
     /// See `InboxRow::next_contact`.
     pub next_contact: Option<i64>,
     pub suppressed: bool,
-    /// A message of theirs that reads as a request to stop contact: (message id, evidence).
-    pub optout_request: Option<(i64, String)>,
+    /// A message of theirs that reads as a request to stop contact: (message id, request).
+    pub optout_request: Option<(i64, super::StopRequest)>,
 }
 
 impl Profile {
     pub fn opted_out(&self) -> bool {
         self.opt_outs
             .iter()
-            .any(|o| o.revoked_at.is_none() && (o.scope == "all" || o.scope == "channel:email"))
+            .any(|o| o.revoked_at.is_none() && o.scope.stops_email())
     }
 }
 
@@ -362,7 +362,7 @@ impl Store {
                     attachments: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
                     automated: r.get(13)?,
                     recruiter: r.get(14)?,
-                    delivery: match r.get::<_, Option<String>>(15)? {
+                    delivery: match r.get::<_, Option<crate::values::OutboxState>>(15)? {
                         Some(state) => Some(super::Delivery {
                             state,
                             sent_copy_state: r.get(16)?,
@@ -417,12 +417,9 @@ impl Store {
                 Ok(ContactView {
                     id: r.get(0)?,
                     entry: ContactEntry {
-                        channel: typed(
-                            &r.get::<_, String>(1)?,
-                            "contact_log",
-                            "channel",
-                            Channel::parse,
-                        )?,
+                        channel: typed(&r.get::<_, String>(1)?, "contact_log", "channel", |s| {
+                            s.parse::<Channel>().ok()
+                        })?,
                         direction: typed(
                             &r.get::<_, String>(2)?,
                             "contact_log",
@@ -452,7 +449,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT c.name, c.message_count, c.last_inbound_at, c.last_outbound_at, c.waiting_since,
-                        c.next_contact, c.suppressed, c.optout_request, m.optout_evidence
+                        c.next_contact, c.suppressed, c.optout_request, m.optout_evidence,
+                        m.optout_scope
                  FROM candidates c LEFT JOIN messages m ON m.id = c.optout_request WHERE c.id = ?1",
             )?
             .query_row([candidate_id], |r| {
@@ -466,6 +464,7 @@ impl Store {
                     r.get::<_, bool>(6)?,
                     r.get::<_, Option<i64>>(7)?,
                     r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<crate::values::OptOutScope>>(9)?,
                 ))
             })
             .optional()?;
@@ -479,6 +478,7 @@ impl Store {
             suppressed,
             req,
             evidence,
+            scope,
         )) = head
         else {
             return Ok(None);
@@ -529,7 +529,14 @@ impl Store {
             recent_contacts,
             next_contact,
             suppressed,
-            optout_request: req.map(|id| (id, evidence.unwrap_or_default())),
+            optout_request: req.map(|id| {
+                let request = super::StopRequest {
+                    evidence: evidence.unwrap_or_default(),
+                    // Stored with the evidence since v10, which set older requests to "all".
+                    scope: scope.unwrap_or(crate::values::OptOutScope::All),
+                };
+                (id, request)
+            }),
         }))
     }
 
@@ -565,13 +572,13 @@ impl Store {
         let channels = channels
             .split(',')
             .filter(|c| !c.is_empty())
-            .map(|c| typed(c, "preferences", "channels", Channel::parse))
+            .map(|c| typed(c, "preferences", "channels", |s| s.parse().ok()))
             .collect::<rusqlite::Result<_>>()?;
         let preferred = preferred
-            .map(|c| typed(&c, "preferences", "preferred", Channel::parse))
+            .map(|c| typed(&c, "preferences", "preferred", |s| s.parse().ok()))
             .transpose()?;
         let frequency = frequency
-            .map(|f| typed(&f, "preferences", "frequency", Frequency::parse))
+            .map(|f| typed(&f, "preferences", "frequency", |s| s.parse().ok()))
             .transpose()?;
         Ok(Some(Preferences {
             channels,

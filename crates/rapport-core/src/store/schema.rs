@@ -505,6 +505,16 @@ ALTER TABLE outbox ADD COLUMN data_at INTEGER;
 ALTER TABLE outbox ADD COLUMN unknown_resends INTEGER NOT NULL DEFAULT 0;
 "#;
 
+/// The scope of a candidate's request to stop, detected once at ingest and stored beside its
+/// evidence, so accepting the request records what they asked for without reading their
+/// message again. Requests stored before had only the evidence: they read as "all" (the
+/// safe reading; the opt-out form can record a narrower scope by hand). Plain SQL: a migration
+/// never runs today's detection rules.
+const V10_OPTOUT_SCOPE: &str = r#"
+ALTER TABLE messages ADD COLUMN optout_scope TEXT;
+UPDATE messages SET optout_scope = 'all' WHERE optout_evidence IS NOT NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -516,8 +526,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V7_FIRST_LOAD, v7_hook),
         M::up(V8_SUPPRESSED_MAIL),
         M::up(V9_OUTBOX_DATA_PHASE),
+        M::up(V10_OPTOUT_SCOPE),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 9;
+pub const LATEST: usize = 10;

@@ -291,10 +291,10 @@ impl Store {
                AND o.state != 'cancelled'"
         ))?;
         let rows = st.query_map(params![candidate_id, since, me], |r| {
-            let state: String = r.get(1)?;
+            let state: crate::values::OutboxState = r.get(1)?;
             Ok(ColleagueActivity {
                 who: r.get(0)?,
-                what: if state == "sent" {
+                what: if state == crate::values::OutboxState::Sent {
                     "sent a message".into()
                 } else {
                     "queued a message".into()

@@ -3,6 +3,7 @@
 
 use super::{Result, Store};
 use crate::model::{Direction, Mailbox, ParsedMessage};
+use crate::values::OptOutScope;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::{BTreeSet, HashSet};
 
@@ -29,31 +30,25 @@ pub struct Incoming {
     pub prepared: Prepared,
 }
 
-/// What the writer would otherwise compute from the text of a message, inside its
-/// transaction. A sync prepares it on the parsing thread, so the one writer does less.
+/// What is computed from the text of a message before it is stored (`Prepared::of` in
+/// `mail_in::prepare`): the store only writes it. A sync prepares it on the parsing thread, so
+/// the one writer does less.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub snippet: String,
     /// What the search index reads (`parse::searchable_text`).
     pub search_text: String,
-    /// The opt-out request in it, when its sender was not a team address (only inbound mail
-    /// is checked); `None`: not looked for yet.
-    pub optout: Option<Option<crate::consent::optout::OptOutRequest>>,
+    /// The candidate's request to stop contact in it (only inbound mail is read for one).
+    pub optout: Option<StopRequest>,
 }
 
-impl Prepared {
-    pub fn of(p: &ParsedMessage, team: &HashSet<String>) -> Prepared {
-        let inbound = !p.from.as_ref().is_some_and(|m| team.contains(&m.address));
-        Prepared {
-            snippet: crate::mail_in::parse::snippet(&p.body, 160),
-            search_text: crate::mail_in::parse::searchable_text(&p.body),
-            optout: inbound.then(|| optout_in(p)),
-        }
-    }
-}
-
-fn optout_in(p: &ParsedMessage) -> Option<crate::consent::optout::OptOutRequest> {
-    crate::consent::optout::detect(&p.subject, &p.body, p.automated)
+/// A candidate's message that reads as a request to stop contact, as ingest found it: the
+/// banner shows the evidence, and accepting it records an opt-out of `scope`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StopRequest {
+    /// Their words, sanitized and short.
+    pub evidence: String,
+    pub scope: OptOutScope,
 }
 
 #[derive(Debug, Clone)]
@@ -302,13 +297,12 @@ fn write_one(
     // A candidate asking us to stop: the conversation gets a banner until someone acts on it.
     if direction == Direction::Inbound
         && let Some(c) = candidate_id
-        && let Some(req) = match &item.prepared.optout {
-            Some(found) => found.clone(),
-            None => optout_in(p),
-        }
+        && let Some(req) = &item.prepared.optout
     {
-        tx.prepare_cached("UPDATE messages SET optout_evidence = ?2 WHERE id = ?1")?
-            .execute(params![id, req.evidence])?;
+        tx.prepare_cached(
+            "UPDATE messages SET optout_evidence = ?2, optout_scope = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, req.evidence, req.scope])?;
         tx.prepare_cached(
             "UPDATE candidates SET optout_request = ?2 WHERE id = ?1 AND NOT EXISTS
                (SELECT 1 FROM opt_outs WHERE candidate_id = ?1 AND scope = 'all' AND revoked_at IS NULL AND at >= ?3)",
@@ -685,7 +679,7 @@ fn next_contact_code(
     last_in: Option<i64>,
 ) -> Result<Option<i64>> {
     use crate::consent::policy::{Facts, Next, next_contact};
-    use crate::model::{Frequency, Preferences};
+    use crate::model::Preferences;
     let prefs: Option<(Option<String>, bool)> = tx
         .prepare_cached("SELECT frequency, no_channel FROM preferences WHERE candidate_id = ?1")?
         .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -695,7 +689,7 @@ fn next_contact_code(
     };
     let facts = Facts {
         preferences: Some(Preferences {
-            frequency: freq.as_deref().and_then(Frequency::parse),
+            frequency: freq.as_deref().and_then(|f| f.parse().ok()),
             no_channel,
             ..Default::default()
         }),
