@@ -11,7 +11,7 @@ use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, 
 use rapport_core::store::{
     ChangeMeta, EXPORTED_TABLES, InboxFilter, InboxQuery, LedgerEntry, NOT_PERSONAL, Store,
 };
-use rapport_core::values::{OptOutScope, OutboxState};
+use rapport_core::values::{OptOutScope, OutboxState, PersonName};
 
 const TEAM: &str = "talent@team.example";
 const ALICE: &str = "alice@team.example";
@@ -932,21 +932,25 @@ fn renaming_sanitizes_and_refuses_empty_names() {
         &[Mail::new("jdoe@mail.example", TEAM, "n1@mail.example", T0)],
     );
     let c = cand(&s, "jdoe@mail.example");
-    s.rename(
-        c,
-        "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n",
-        "alice",
-    )
-    .unwrap();
+    let name: PersonName = "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n"
+        .parse()
+        .unwrap();
+    s.rename(c, &name, "alice").unwrap();
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
     let row = &s.inbox_page(&all(), 0, 10).unwrap()[0];
     assert_eq!(row.name, "Jane Doe");
     for bad in ["", "   ", "\u{1b}[2J\u{1b}[H", "\u{200b}\t\n"] {
-        assert!(s.rename(c, bad, "alice").is_err(), "{bad:?} is no name");
+        let e = bad.parse::<PersonName>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a name cannot be empty",
+            "{bad:?} is no name"
+        );
     }
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
     assert!(
-        s.rename(c + 100, "Someone", "alice").is_err(),
+        s.rename(c + 100, &"Someone".parse().unwrap(), "alice")
+            .is_err(),
         "no such candidate"
     );
 }

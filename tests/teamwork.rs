@@ -257,12 +257,14 @@ fn notes_join_the_timeline_the_export_and_go_with_an_erase() {
     s.add_note(
         jane,
         "Alice",
-        "Prefers calls after 5pm.\nSalary: see call",
+        &"Prefers calls after 5pm.\nSalary: see call"
+            .parse()
+            .unwrap(),
         t - 4 * HOUR,
     )
     .unwrap();
     assert!(
-        s.add_note(jane, "Alice", "  \n ", t).is_err(),
+        "  \n ".parse::<rapport_core::values::NoteText>().is_err(),
         "empty notes are refused"
     );
     let conv = s.conversation(jane, 100).unwrap();

@@ -62,7 +62,7 @@ pub fn run(store: &mut Store, a: BurstArgs, who: &str) -> anyhow::Result<ExitCod
             2 => {
                 store.record_opt_out(c, &OptOutScope::Topic(mark.clone()), &mark, &meta)?;
             }
-            _ => store.rename(c, &format!("Renamed {mark}"), who)?,
+            _ => store.rename(c, &format!("Renamed {mark}").parse()?, who)?,
         }
     }
     println!("{} writes", a.count);

@@ -500,7 +500,7 @@ fn scripting(
         Cmd::Rename { email, name } => {
             let mut store = open_existing(dir)?;
             let c = people::candidate(&store, &email)?;
-            store.rename(c, &name, &who)?;
+            store.rename(c, &name.parse()?, &who)?;
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Export { email, output } => {

@@ -95,7 +95,7 @@ pub fn note(store: &mut Store, a: NoteArgs, who: &str) -> anyhow::Result<ExitCod
     } else {
         a.text
     };
-    let id = store.add_note(c, who, &text, rapport_core::store::now())?;
+    let id = store.add_note(c, who, &text.parse()?, rapport_core::store::now())?;
     println!("note {id} added to {} (internal, never sent)", a.email);
     Ok(ExitCode::SUCCESS)
 }

@@ -6,7 +6,7 @@ use crate::ui::state::{Mode, State};
 use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
 use rapport_core::store::ChangeMeta;
 use rapport_core::timefmt::short_date;
-use rapport_core::values::{ChangeSource, LegalBasis, OptOutScope};
+use rapport_core::values::{ChangeSource, EmptyText, LegalBasis, OptOutScope, PersonName};
 
 const CHANNELS: [Channel; 4] = [
     Channel::Email,
@@ -443,9 +443,11 @@ pub fn submit(s: &mut State, form: &Form) -> Result<String, String> {
             Ok(format!("opt-out recorded ({scope})"))
         }
         Purpose::Rename { candidate } => {
-            s.store
-                .rename(*candidate, &form.text("Name"), &actor)
-                .map_err(err)?;
+            let name: PersonName = form
+                .text("Name")
+                .parse()
+                .map_err(|e: EmptyText| e.to_string())?;
+            s.store.rename(*candidate, &name, &actor).map_err(err)?;
             Ok("name saved".into())
         }
         Purpose::Split { addresses, .. } => {

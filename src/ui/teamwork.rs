@@ -129,14 +129,14 @@ pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
             let Some(c) = s.note_for else {
                 return Vec::new();
             };
-            if text.trim().is_empty() {
+            let Ok(note) = text.parse::<rapport_core::values::NoteText>() else {
                 s.notice = Some("the note is empty: write something, or esc to discard".into());
                 return Vec::new();
-            }
+            };
             let actor = s.actor.clone();
             match s
                 .store
-                .add_note(c, &actor, &text, rapport_core::store::now())
+                .add_note(c, &actor, &note, rapport_core::store::now())
             {
                 Ok(_) => {
                     s.note_for = None;

@@ -22,6 +22,30 @@ pub struct Facts {
     pub addresses: Vec<String>,
 }
 
+impl Store {
+    /// What decides whether and when we may contact a candidate, read from the store. A
+    /// candidate merged into another is that other person: their wishes apply.
+    pub fn contact_facts(&self, candidate_id: i64) -> Result<Facts> {
+        let candidate_id = self.merged_root(candidate_id)?;
+        let profile = self.profile(candidate_id)?;
+        let (last_out_contact, last_in_contact) = self.last_logged_contacts(candidate_id)?;
+        let Some(p) = profile else {
+            return Ok(Default::default());
+        };
+        Ok(Facts {
+            preferences: p.preferences,
+            opt_outs: p
+                .opt_outs
+                .into_iter()
+                .filter(|o| o.revoked_at.is_none())
+                .collect(),
+            last_outbound: p.last_outbound_at.max(last_out_contact),
+            last_inbound: p.last_inbound_at.max(last_in_contact),
+            addresses: p.addresses,
+        })
+    }
+}
+
 /// When the candidate may next be contacted, by their frequency preference.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {

@@ -347,11 +347,12 @@ impl Store {
         Ok(new)
     }
 
-    pub fn rename(&mut self, candidate_id: i64, name: &str, actor: &str) -> Result<()> {
-        let name = crate::sanitize::sanitize_line(name);
-        if name.is_empty() {
-            return Err(StoreError::Invalid("a name cannot be empty".into()));
-        }
+    pub fn rename(
+        &mut self,
+        candidate_id: i64,
+        name: &crate::values::PersonName,
+        actor: &str,
+    ) -> Result<()> {
         let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE candidates SET name = ?1 WHERE id = ?2",
@@ -362,7 +363,7 @@ impl Store {
                 "there is no candidate {candidate_id}"
             )));
         }
-        audit(&tx, actor, "rename", Some(candidate_id), &name)?;
+        audit(&tx, actor, "rename", Some(candidate_id), name.as_str())?;
         tx.commit()?;
         Ok(())
     }

@@ -164,6 +164,8 @@ pub struct SearchHit {
     pub direction: Direction,
     pub subject: String,
     pub date: i64,
+    /// The matching words in their context, marked `[…]`; may span lines (shown on one by the
+    /// caller).
     pub excerpt: String,
 }
 
@@ -611,7 +613,7 @@ impl Store {
                 direction: Direction::parse(&r.get::<_, String>(3)?),
                 subject: r.get(4)?,
                 date: r.get(5)?,
-                excerpt: crate::sanitize::sanitize_line(&r.get::<_, String>(6)?),
+                excerpt: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -676,32 +678,15 @@ impl Store {
         Ok(id)
     }
 
-    /// What decides whether and when we may contact a candidate (see `core::policy`). A
-    /// candidate merged into another is that other person: their wishes apply.
-    pub fn contact_facts(&self, candidate_id: i64) -> Result<crate::consent::policy::Facts> {
-        let candidate_id = self.merged_root(candidate_id)?;
-        let profile = self.profile(candidate_id)?;
-        let (last_out_contact, last_in_contact): (Option<i64>, Option<i64>) = self
+    /// The last logged contact (call, meeting…) each way: (outbound, inbound).
+    pub fn last_logged_contacts(&self, candidate_id: i64) -> Result<(Option<i64>, Option<i64>)> {
+        Ok(self
             .conn
             .prepare_cached(
                 "SELECT max(CASE WHEN direction = 'outbound' THEN at END), max(CASE WHEN direction = 'inbound' THEN at END)
                  FROM contact_log WHERE candidate_id = ?1",
             )?
-            .query_row([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let Some(p) = profile else {
-            return Ok(Default::default());
-        };
-        Ok(crate::consent::policy::Facts {
-            preferences: p.preferences,
-            opt_outs: p
-                .opt_outs
-                .into_iter()
-                .filter(|o| o.revoked_at.is_none())
-                .collect(),
-            last_outbound: p.last_outbound_at.max(last_out_contact),
-            last_inbound: p.last_inbound_at.max(last_in_contact),
-            addresses: p.addresses,
-        })
+            .query_row([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 }
 

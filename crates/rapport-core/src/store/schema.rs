@@ -463,10 +463,7 @@ fn v7_hook(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
         let Some(&(end, _)) = rows.last() else { break };
         let mut update = tx.prepare_cached("UPDATE messages SET search_text = ?2 WHERE id = ?1")?;
         for (id, body) in &rows {
-            update.execute(rusqlite::params![
-                id,
-                crate::mail_in::parse::searchable_text(body)
-            ])?;
+            update.execute(rusqlite::params![id, v7_searchable_text(body)])?;
         }
         last = end;
     }
@@ -476,6 +473,25 @@ fn v7_hook(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     )?;
     tx.execute_batch(V7_TRIGGERS)?;
     Ok(())
+}
+
+/// `parse::searchable_text` as it was when v7 shipped, frozen here: a migration must give the
+/// same result whenever it runs, whatever ingest does later (ingest may change its rule; the
+/// mail it stores from then on follows the new one).
+fn v7_searchable_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() / 2);
+    for line in body.lines() {
+        if line.trim_start().starts_with('>') {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if out.chars().any(char::is_alphanumeric) {
+        out
+    } else {
+        body.to_string()
+    }
 }
 
 /// Erasure that stays complete: where mail about erased people sits on the server (so a sync

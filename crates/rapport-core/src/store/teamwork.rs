@@ -232,15 +232,10 @@ impl Store {
         &mut self,
         candidate_id: i64,
         author: &str,
-        text: &str,
+        text: &crate::values::NoteText,
         at: i64,
     ) -> Result<i64> {
         exists(self, candidate_id)?;
-        let text = text.trim_end();
-        if text.trim().is_empty() {
-            return Err(StoreError::Invalid("the note is empty".into()));
-        }
-        let text = crate::sanitize::sanitize_text(text);
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO notes(candidate_id, author, text, at) VALUES (?1, ?2, ?3, ?4)",

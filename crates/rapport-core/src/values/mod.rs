@@ -7,10 +7,12 @@ mod outbox;
 mod scope;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use consent::{ChangeSource, LegalBasis};
 pub use outbox::{OutboxState, SentCopyState};
 pub use scope::OptOutScope;
+pub use text::{EmptyText, NoteText, PersonName};
 
 /// A text that is not one of a value's forms.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
