@@ -355,17 +355,15 @@ pub struct OptOutArgs {
     pub from_message: Option<String>,
 }
 
-/// "all", "topic:x", or a channel name ("email" → the email channel).
+/// A scope as stored ("all", "channel:email", "topic:ml"), or a channel name for short
+/// ("email" → "channel:email").
 pub fn scope(s: &str) -> anyhow::Result<OptOutScope> {
     let s = s.trim().to_lowercase();
-    if s == "all" {
-        return Ok(OptOutScope::All);
+    if let Ok(scope) = s.parse() {
+        return Ok(scope);
     }
-    if let Some(t) = s.strip_prefix("topic:") {
-        if t.is_empty() {
-            bail!("topic: needs a name, e.g. topic:ml");
-        }
-        return Ok(OptOutScope::Topic(t.to_string()));
+    if s.starts_with("topic:") {
+        bail!("topic: needs a name, e.g. topic:ml");
     }
     Ok(OptOutScope::Channel(channel(&s)?))
 }

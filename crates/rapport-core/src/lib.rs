@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod consent;
 pub mod credentials;
+pub mod derived;
 pub mod error;
 pub mod guard;
 pub mod logging;

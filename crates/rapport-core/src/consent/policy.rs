@@ -3,7 +3,8 @@
 //! address refuses outright, a frequency or channel conflict needs a recorded confirmation.
 
 use crate::model::{Channel, Frequency, Preferences};
-use crate::store::{OptOutView, Result, Store};
+pub use crate::store::Next;
+use crate::store::{NextContactInputs, OptOutView, Result, Store};
 use crate::timefmt::rfc3339;
 use crate::values::OptOutScope;
 use jiff::tz::TimeZone;
@@ -46,19 +47,6 @@ impl Store {
     }
 }
 
-/// When the candidate may next be contacted, by their frequency preference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Next {
-    /// Any time (no frequency recorded, or the interval has passed, or they wrote since).
-    Now,
-    /// Not before this time (unix seconds).
-    After(i64),
-    /// Only once they write first.
-    WhenTheyWrite,
-    /// They asked never to be contacted (frequency "never", or no channel at all).
-    Never,
-}
-
 fn add_interval(at: i64, f: Frequency) -> i64 {
     let Ok(t) = Timestamp::from_second(at) else {
         return at;
@@ -72,6 +60,21 @@ fn add_interval(at: i64, f: Frequency) -> i64 {
         Frequency::OnlyWhenTheyWrite | Frequency::Never => return at,
     };
     next.map(|z| z.timestamp().as_second()).unwrap_or(at)
+}
+
+/// [`next_contact`] over what the store holds: the rule the store derives its `next_contact`
+/// column with.
+pub fn next_contact_of(i: &NextContactInputs) -> Next {
+    next_contact(&Facts {
+        preferences: Some(Preferences {
+            frequency: i.frequency,
+            no_channel: i.no_channel,
+            ..Default::default()
+        }),
+        last_outbound: i.last_outbound,
+        last_inbound: i.last_inbound,
+        ..Default::default()
+    })
 }
 
 /// The next allowed contact. A candidate who wrote after our last contact may be answered now:

@@ -1,7 +1,7 @@
 //! The write path of ingest: dedup, direction, candidate resolution, JWZ threading, and the
 //! per-candidate inbox summary. One transaction per batch, so a crash never leaves half a batch.
 
-use super::{Result, Store};
+use super::{Result, Store, WriteTx};
 use crate::model::{Direction, Mailbox, ParsedMessage};
 use crate::values::OptOutScope;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -629,7 +629,7 @@ pub fn name_from_address(address: &str) -> String {
 /// Recomputes the inbox summary of one candidate from its messages and contacts. The wait
 /// starts at the oldest human inbound message after our last response (an outbound message or
 /// a call where we talked) and is cleared by the next response.
-pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
+pub(crate) fn refresh_candidate(tx: &WriteTx, c: i64) -> Result<()> {
     let e = super::waits::load_events(tx, c)?;
     let (count, last_at, last_in, last_out) = (e.count, e.last_at, e.last_in, e.last_out);
     // One definition of a wait for the inbox and the reports.
@@ -673,13 +673,12 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
 /// `next_contact` as stored: NULL any time, a unix time, -1 when they write, -2 never.
 /// `last_out` and `last_in` count mail and logged contacts.
 fn next_contact_code(
-    tx: &Transaction,
+    tx: &WriteTx,
     c: i64,
     last_out: Option<i64>,
     last_in: Option<i64>,
 ) -> Result<Option<i64>> {
-    use crate::consent::policy::{Facts, Next, next_contact};
-    use crate::model::Preferences;
+    use super::summary::{Next, NextContactInputs};
     let prefs: Option<(Option<String>, bool)> = tx
         .prepare_cached("SELECT frequency, no_channel FROM preferences WHERE candidate_id = ?1")?
         .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -687,17 +686,13 @@ fn next_contact_code(
     let Some((freq, no_channel)) = prefs else {
         return Ok(None);
     };
-    let facts = Facts {
-        preferences: Some(Preferences {
-            frequency: freq.as_deref().and_then(|f| f.parse().ok()),
-            no_channel,
-            ..Default::default()
-        }),
+    let inputs = NextContactInputs {
+        frequency: freq.as_deref().and_then(|f| f.parse().ok()),
+        no_channel,
         last_outbound: last_out,
         last_inbound: last_in,
-        ..Default::default()
     };
-    Ok(match next_contact(&facts) {
+    Ok(match (tx.rules.next_contact)(&inputs) {
         Next::Now => None,
         Next::After(t) => Some(t),
         Next::WhenTheyWrite => Some(-1),
