@@ -493,3 +493,22 @@ fn a_colleagues_logged_call_is_a_collision_too() {
         "{text}"
     );
 }
+
+/// A recruiter withdrawing a queued message is on the record like retrying it: who, which
+/// candidate and which message (it used to leave no audit entry).
+#[test]
+fn cancelling_queued_mail_is_audited_with_the_cancel() {
+    let (_d, mut s) = setup();
+    let (jane, _) = two_waiting(&mut s);
+    let id = enqueue(&mut s, &reply(jane, "c1@team", "Alice", None), None, now()).unwrap();
+    s.outbox_cancel(id, "Bob").unwrap();
+    let o = s.outbox().unwrap();
+    assert_eq!(o[0].state, rapport_core::values::OutboxState::Cancelled);
+    assert_eq!(
+        audit(&s, "outbox-cancel"),
+        [("Bob".to_string(), Some(jane), "c1@team".to_string())]
+    );
+    // Jane is waiting again: the cancelled reply answers nothing.
+    let p = s.profile(jane).unwrap().unwrap();
+    assert!(p.waiting_since.is_some(), "{p:?}");
+}

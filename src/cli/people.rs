@@ -310,12 +310,17 @@ pub fn log_contact(store: &mut Store, a: LogContactArgs, who: &str) -> anyhow::R
                 a.channel
             )
         })?;
-    let outcome = Outcome::parse(&a.outcome.to_lowercase()).with_context(|| {
-        format!(
-            "unknown outcome {:?}: use talked, voicemail, no-answer or delivered",
-            a.outcome
-        )
-    })?;
+    let outcome = a
+        .outcome
+        .to_lowercase()
+        .parse::<Outcome>()
+        .ok()
+        .with_context(|| {
+            format!(
+                "unknown outcome {:?}: use talked, voicemail, no-answer or delivered",
+                a.outcome
+            )
+        })?;
     let direction = match a.direction.as_str() {
         "outbound" => Direction::Outbound,
         "inbound" => Direction::Inbound,

@@ -177,6 +177,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Talked,
+        Outcome::Voicemail,
+        Outcome::NoAnswer,
+        Outcome::Delivered,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Talked => "talked",
@@ -185,17 +191,9 @@ impl Outcome {
             Outcome::Delivered => "delivered",
         }
     }
-    pub fn parse(s: &str) -> Option<Outcome> {
-        [
-            Outcome::Talked,
-            Outcome::Voicemail,
-            Outcome::NoAnswer,
-            Outcome::Delivered,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == s)
-    }
 }
+
+crate::values::text_value!(Outcome, "outcome");
 
 /// What a candidate told us, as currently recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -428,12 +428,9 @@ impl Store {
                             "direction",
                             direction,
                         )?,
-                        outcome: typed(
-                            &r.get::<_, String>(3)?,
-                            "contact_log",
-                            "outcome",
-                            Outcome::parse,
-                        )?,
+                        outcome: typed(&r.get::<_, String>(3)?, "contact_log", "outcome", |s| {
+                            s.parse::<Outcome>().ok()
+                        })?,
                         at: r.get(4)?,
                         note: r.get(5)?,
                         recorded_by: r.get(6)?,

@@ -1,5 +1,5 @@
 use super::*;
-use crate::model::{Channel, Frequency};
+use crate::model::{Channel, Frequency, Outcome};
 use std::str::FromStr;
 
 /// Every form reads back as itself, and the text is the one stored and shown in JSON.
@@ -47,6 +47,10 @@ fn text_forms_round_trip() {
             "only-when-they-write",
             "never",
         ],
+    );
+    round_trip(
+        &Outcome::ALL,
+        &["talked", "voicemail", "no-answer", "delivered"],
     );
     round_trip(
         &[
