@@ -12,6 +12,7 @@ use rapport_core::model::{Channel, ContactEntry, Direction, Frequency, Outcome, 
 use rapport_core::store::{
     ChangeMeta, EXPORTED_TABLES, InboxFilter, InboxQuery, LedgerEntry, NOT_PERSONAL, Store,
 };
+use rapport_core::values::{OptOutScope, OutboxState, PersonName};
 
 const TEAM: &str = "talent@team.example";
 const ALICE: &str = "alice@team.example";
@@ -149,11 +150,16 @@ fn meta(
     ChangeMeta {
         actor: actor.into(),
         at,
-        source: source.into(),
+        source: source.parse().unwrap(),
         source_message_id: msg,
-        legal_basis: basis.map(String::from),
+        legal_basis: basis.map(|b| b.parse().unwrap()),
         note: note.into(),
     }
+}
+
+/// An opt-out scope from its stored text.
+fn sc(scope: &str) -> OptOutScope {
+    scope.parse().unwrap()
 }
 
 fn recruiter(at: i64) -> ChangeMeta {
@@ -239,12 +245,12 @@ fn entry(m: &ChangeMeta, field: &str, old: Option<&str>, new: Option<&str>) -> L
     LedgerEntry {
         at: m.at,
         actor: m.actor.clone(),
-        source: m.source.clone(),
+        source: m.source,
         source_message_id: m.source_message_id,
         field: field.into(),
         old_value: old.map(String::from),
         new_value: new.map(String::from),
-        legal_basis: m.legal_basis.clone(),
+        legal_basis: m.legal_basis,
         note: m.note.clone(),
     }
 }
@@ -389,7 +395,7 @@ fn every_changed_field_is_one_ledger_entry_with_who_why_and_from_what() {
         "said so on the phone",
     );
     let opt = s
-        .record_opt_out(jane, "channel:phone", "too many calls", &m5)
+        .record_opt_out(jane, &sc("channel:phone"), "too many calls", &m5)
         .unwrap();
     let m6 = meta(
         "bob",
@@ -573,7 +579,7 @@ fn two_candidates(s: &mut Store) -> (i64, i64) {
     .unwrap();
     s.record_opt_out(
         b,
-        "topic:sales",
+        &sc("topic:sales"),
         "not interested in sales roles",
         &recruiter(T0 - DAY),
     )
@@ -613,7 +619,7 @@ fn merging_joins_everything_and_undo_restores_both_exactly() {
         now.profile
             .opt_outs
             .iter()
-            .any(|o| o.scope == "topic:sales" && o.revoked_at.is_none())
+            .any(|o| o.scope == sc("topic:sales") && o.revoked_at.is_none())
     );
     // Annie's answers are newer: they win; the interests are joined.
     let mut want = before_b.profile.preferences.clone().unwrap();
@@ -862,7 +868,7 @@ fn splitting_an_address_takes_its_mail_along() {
     // The opt-out she sent from the work address.
     s.record_opt_out(
         jane,
-        "channel:email",
+        &sc("channel:email"),
         "asked from her work address",
         &meta("alice", T0 - 9 * DAY, "message", Some(ids[1]), None, ""),
     )
@@ -927,21 +933,25 @@ fn renaming_sanitizes_and_refuses_empty_names() {
         &[Mail::new("jdoe@mail.example", TEAM, "n1@mail.example", T0)],
     );
     let c = cand(&s, "jdoe@mail.example");
-    s.rename(
-        c,
-        "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n",
-        "alice",
-    )
-    .unwrap();
+    let name: PersonName = "\u{1b}[31mJane\u{1b}[0m \u{1b}]0;pwned\u{7}Doe\r\n"
+        .parse()
+        .unwrap();
+    s.rename(c, &name, "alice").unwrap();
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
     let row = &s.inbox_page(&all(), 0, 10).unwrap()[0];
     assert_eq!(row.name, "Jane Doe");
     for bad in ["", "   ", "\u{1b}[2J\u{1b}[H", "\u{200b}\t\n"] {
-        assert!(s.rename(c, bad, "alice").is_err(), "{bad:?} is no name");
+        let e = bad.parse::<PersonName>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "a name cannot be empty",
+            "{bad:?} is no name"
+        );
     }
     assert_eq!(s.profile(c).unwrap().unwrap().name, "Jane Doe");
     assert!(
-        s.rename(c + 100, "Someone", "alice").is_err(),
+        s.rename(c + 100, &"Someone".parse().unwrap(), "alice")
+            .is_err(),
         "no such candidate"
     );
 }
@@ -996,7 +1006,7 @@ fn only_the_candidates_own_later_request_ends_an_opt_out() {
     let opt = s
         .record_opt_out(
             jane,
-            "all",
+            &sc("all"),
             "asked to stop",
             &meta(
                 "alice",
@@ -1113,7 +1123,7 @@ fn states(s: &Store) -> std::collections::BTreeMap<String, (String, Option<Strin
     s.outbox()
         .unwrap()
         .into_iter()
-        .map(|e| (e.message_id, (e.state, e.last_error)))
+        .map(|e| (e.message_id, (e.state.to_string(), e.last_error)))
         .collect()
 }
 
@@ -1187,7 +1197,7 @@ fn an_opt_out_cancels_exactly_the_queued_mail_it_covers() {
     );
     assert!(states(&s).values().all(|(st, _)| st == "queued"));
 
-    s.record_opt_out(jane, "topic:ml", "no ML roles", &recruiter(now))
+    s.record_opt_out(jane, &sc("topic:ml"), "no ML roles", &recruiter(now))
         .unwrap();
     let st = states(&s);
     assert_eq!(st["ml@team.example"].0, "cancelled");
@@ -1205,11 +1215,11 @@ fn an_opt_out_cancels_exactly_the_queued_mail_it_covers() {
         assert_eq!(st[mid].0, "queued", "{mid} is not about ML or not to Jane");
     }
 
-    s.record_opt_out(jane, "channel:phone", "no calls", &recruiter(now))
+    s.record_opt_out(jane, &sc("channel:phone"), "no calls", &recruiter(now))
         .unwrap();
     assert_eq!(states(&s), st, "a phone opt-out cancels no email");
 
-    s.record_opt_out(jane, "all", "no contact at all", &recruiter(now))
+    s.record_opt_out(jane, &sc("all"), "no contact at all", &recruiter(now))
         .unwrap();
     let st = states(&s);
     for mid in [
@@ -1233,7 +1243,7 @@ fn an_opt_out_cancels_exactly_the_queued_mail_it_covers() {
         .outbox()
         .unwrap()
         .iter()
-        .filter(|e| e.state == "cancelled")
+        .filter(|e| e.state == OutboxState::Cancelled)
         .count();
     assert_eq!(cancelled, 4);
 }
@@ -1559,7 +1569,7 @@ fn an_export_holds_everything_about_the_person() {
         now,
     )
     .unwrap();
-    s.record_opt_out(jane, "topic:sales", "optoutreason3", &recruiter(now))
+    s.record_opt_out(jane, &sc("topic:sales"), "optoutreason3", &recruiter(now))
         .unwrap();
     s.merge(jane, old, "alice").unwrap();
 
@@ -1754,7 +1764,7 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     .unwrap();
     s.record_opt_out(
         zeb,
-        "topic:sales",
+        &sc("topic:sales"),
         "Zebulon Quxworthy hates sales",
         &recruiter(now),
     )
@@ -2295,7 +2305,7 @@ impl World {
                 };
                 self.log.push(format!("opt-out {c} {scope}"));
                 self.s
-                    .record_opt_out(c, scope, "random", &m)
+                    .record_opt_out(c, &sc(scope), "random", &m)
                     .map_err(|e| e.to_string())?;
             }
             6..=7 => {
@@ -2582,7 +2592,7 @@ fn queued_mail_follows_the_person_through_merges_and_new_addresses() {
     let (_d, mut s) = store();
     let now = rapport_core::store::now();
     let (a, b) = two_candidates(&mut s);
-    s.record_opt_out(a, "all", "no contact", &recruiter(T0))
+    s.record_opt_out(a, &sc("all"), "no contact", &recruiter(T0))
         .unwrap();
     // Queued to Annie before anyone knew she is Ann.
     enqueue(

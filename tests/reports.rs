@@ -301,7 +301,8 @@ fn mail_sent_from_rapport_counts_once_sent_and_credits_who_sent_it() {
     .unwrap();
     // Queued is not answered: nobody has read it yet.
     assert_eq!(waits_of(&s, "jo@x.example")[0].ended_at, None);
-    s.outbox_sent(id, "done").unwrap();
+    s.outbox_sent(id, rapport_core::values::SentCopyState::Done)
+        .unwrap();
     let w = waits_of(&s, "jo@x.example");
     assert_eq!(spans(&w[0]), (90 * 60, 90 * 60));
     assert_eq!(w[0].responder.as_deref(), Some("Dana Kowalski"));

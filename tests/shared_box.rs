@@ -296,7 +296,9 @@ fn a_colleague_s_change_shows_in_an_open_inbox_without_a_restart() {
     let c = s.profile.as_ref().unwrap().id;
     // Another process renames the selected candidate.
     let mut colleague = Store::open(&path).unwrap();
-    colleague.rename(c, "Renamed By Bob", "bob").unwrap();
+    colleague
+        .rename(c, &"Renamed By Bob".parse().unwrap(), "bob")
+        .unwrap();
     assert!(watch.changed(&s.store), "the change is seen");
     assert!(!common::screen(&s).contains("Renamed By Bob"));
     update(&mut s, Action::DataChanged);

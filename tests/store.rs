@@ -175,6 +175,35 @@ fn upgrading_from_v6_indexes_own_words_only() {
 }
 
 /// Search finds a message by what it says, not by what it quotes of others.
+/// A request to stop stored before v10 kept only its evidence: the migration (plain SQL, no
+/// detection run again) gives it the safe scope, everything, so the banner still records an
+/// opt-out; requests detected since carry the scope they asked for.
+#[test]
+fn upgrading_to_v10_reads_an_older_request_as_all() {
+    use rapport_core::values::OptOutScope;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rapport.db");
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        schema::migrations().to_version(&mut conn, 9).unwrap();
+        conn.execute_batch(
+            "INSERT INTO threads(id, subject) VALUES (1, 'Role');
+             INSERT INTO candidates(id, name, created_at) VALUES (1, 'Nora', 1);
+             INSERT INTO messages(id, message_id, dedup_key, content_hash, thread_id, candidate_id,
+                direction, subject, date, ingested_at, body, optout_evidence)
+             VALUES (1, 'n@m', 'n@m', 'h', 1, 1, 'inbound', 'Role', 1, 1,
+                'Please don''t call me anymore.', 'Please don''t call me anymore.');
+             UPDATE candidates SET optout_request = 1 WHERE id = 1;",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&path).unwrap();
+    let (msg, request) = s.profile(1).unwrap().unwrap().optout_request.unwrap();
+    assert_eq!(msg, 1);
+    assert_eq!(request.evidence, "Please don't call me anymore.");
+    assert_eq!(request.scope, OptOutScope::All);
+}
+
 #[test]
 fn search_finds_the_message_that_said_it_not_the_replies_quoting_it() {
     let (_d, mut s) = store();

@@ -257,12 +257,14 @@ fn notes_join_the_timeline_the_export_and_go_with_an_erase() {
     s.add_note(
         jane,
         "Alice",
-        "Prefers calls after 5pm.\nSalary: see call",
+        &"Prefers calls after 5pm.\nSalary: see call"
+            .parse()
+            .unwrap(),
         t - 4 * HOUR,
     )
     .unwrap();
     assert!(
-        s.add_note(jane, "Alice", "  \n ", t).is_err(),
+        "  \n ".parse::<rapport_core::values::NoteText>().is_err(),
         "empty notes are refused"
     );
     let conv = s.conversation(jane, 100).unwrap();
@@ -490,4 +492,23 @@ fn a_colleagues_logged_call_is_a_collision_too() {
         text.contains("Bob logged a phone contact (talked)") && text.contains("Berlin role"),
         "{text}"
     );
+}
+
+/// A recruiter withdrawing a queued message is on the record like retrying it: who, which
+/// candidate and which message (it used to leave no audit entry).
+#[test]
+fn cancelling_queued_mail_is_audited_with_the_cancel() {
+    let (_d, mut s) = setup();
+    let (jane, _) = two_waiting(&mut s);
+    let id = enqueue(&mut s, &reply(jane, "c1@team", "Alice", None), None, now()).unwrap();
+    s.outbox_cancel(id, "Bob").unwrap();
+    let o = s.outbox().unwrap();
+    assert_eq!(o[0].state, rapport_core::values::OutboxState::Cancelled);
+    assert_eq!(
+        audit(&s, "outbox-cancel"),
+        [("Bob".to_string(), Some(jane), "c1@team".to_string())]
+    );
+    // Jane is waiting again: the cancelled reply answers nothing.
+    let p = s.profile(jane).unwrap().unwrap();
+    assert!(p.waiting_since.is_some(), "{p:?}");
 }

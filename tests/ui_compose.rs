@@ -44,7 +44,7 @@ fn built_in_editor_reply_is_queued_and_shown_at_once() {
     let outbox = s.store.outbox().unwrap();
     assert_eq!(outbox.len(), 1);
     assert_eq!(outbox[0].to, who.address);
-    assert_eq!(outbox[0].state, "queued");
+    assert_eq!(outbox[0].state, rapport_core::values::OutboxState::Queued);
     // Back to the same candidate (now answered, so shown under "all").
     key(&mut s, Bound::FilterAll);
     let i = s.rows.iter().position(|r| r.id == who.id).unwrap();
@@ -113,13 +113,18 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
     let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),
         at: ANCHOR,
-        source: "call-note".into(),
+        source: rapport_core::values::ChangeSource::CallNote,
         source_message_id: None,
         legal_basis: None,
         note: String::new(),
     };
     s.store
-        .record_opt_out(c, "all", "asked on the phone", &meta)
+        .record_opt_out(
+            c,
+            &rapport_core::values::OptOutScope::All,
+            "asked on the phone",
+            &meta,
+        )
         .unwrap();
     rapport::ui::update::reload_list(&mut s);
     s.editor = Some("vi".into());
@@ -151,9 +156,9 @@ fn a_too_soon_message_needs_a_reason() {
     let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),
         at: ANCHOR,
-        source: "recruiter".into(),
+        source: rapport_core::values::ChangeSource::Recruiter,
         source_message_id: None,
-        legal_basis: Some("consent".into()),
+        legal_basis: Some(rapport_core::values::LegalBasis::Consent),
         note: String::new(),
     };
     let prefs = rapport_core::model::Preferences {
@@ -275,13 +280,13 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),
         at: ANCHOR,
-        source: "call-note".into(),
+        source: rapport_core::values::ChangeSource::CallNote,
         source_message_id: None,
         legal_basis: None,
         note: String::new(),
     };
     s.store
-        .record_opt_out(c, "topic:rust", "no Rust roles", &meta)
+        .record_opt_out(c, &"topic:rust".parse().unwrap(), "no Rust roles", &meta)
         .unwrap();
     rapport::ui::update::reload_list(&mut s);
     key(&mut s, Bound::Reply);

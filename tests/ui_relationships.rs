@@ -6,6 +6,8 @@ use common::*;
 use rapport::ui::action::{Action, Bound};
 use rapport::ui::state::{Mode, State};
 use rapport::ui::update::update;
+use rapport_core::model::Channel;
+use rapport_core::values::{ChangeSource, OptOutScope};
 
 fn clear_text(s: &mut State) {
     for _ in 0..80 {
@@ -213,8 +215,8 @@ fn an_unsubscribe_reply_shows_a_banner_and_one_key_records_it() {
     assert!(p.opted_out(), "recorded");
     assert_eq!(p.optout_request, None, "banner settled");
     let o = &p.opt_outs[0];
-    assert_eq!(o.source, "message");
-    assert_eq!(o.reason, c.optout_request.unwrap().1);
+    assert_eq!(o.source, ChangeSource::Message);
+    assert_eq!(o.reason, c.optout_request.unwrap().1.evidence);
     assert!(screen(&s).contains("⊘ Opted out"));
 }
 
@@ -229,4 +231,46 @@ fn dismissing_the_banner_keeps_them_contactable() {
     key(&mut s, Bound::DismissOptOut);
     let p = s.store.profile(c).unwrap().unwrap();
     assert!(!p.opted_out() && p.optout_request.is_none());
+}
+
+/// The scope a candidate asked for is the one read at ingest: accepting the banner records it
+/// even when their request is older than the conversation the inbox loads (it used to be read
+/// again from the loaded messages, and a request beyond them stopped all contact).
+#[test]
+fn accepting_a_request_records_the_scope_read_at_ingest() {
+    use rapport::ui::state::CONVERSATION_LIMIT;
+    use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+    let (_d, mut store) = store_with_team("talent@example.test", "alice@example.test");
+    let mail = |i: usize, body: &str| {
+        let date = format!("Mon, 02 Nov 2026 {:02}:{:02}:00 +0000", 8 + i / 60, i % 60);
+        RawMessage {
+            bytes: format!(
+                "From: Nora Quist <nora@example.test>\nTo: talent@example.test\nSubject: Re: roles\n\
+                 Message-ID: <n{i}@example.test>\nDate: {date}\nContent-Type: text/plain\n\n{body}\n"
+            )
+            .into_bytes(),
+            location: None,
+            received_at: ANCHOR,
+            parts: None,
+        }
+    };
+    let mut batch = vec![mail(0, "Please don't call me anymore.")];
+    batch.extend((1..=CONVERSATION_LIMIT).map(|i| mail(i, "More about the role, thanks.")));
+    ingest_batch(&mut store, batch).unwrap();
+    let mut s = state_over(store, 80, 24);
+    key(&mut s, Bound::FilterAll);
+    let c = s.profile.clone().unwrap();
+    assert_eq!(c.name, "Nora Quist");
+    let (_, request) = c.optout_request.clone().expect("the banner is up");
+    assert_eq!(request.scope, OptOutScope::Channel(Channel::Phone));
+    key(&mut s, Bound::Open);
+    key(&mut s, Bound::AcceptOptOut);
+    let p = s.store.profile(c.id).unwrap().unwrap();
+    assert_eq!(p.optout_request, None, "banner settled");
+    assert_eq!(p.opt_outs.len(), 1);
+    assert_eq!(p.opt_outs[0].scope, OptOutScope::Channel(Channel::Phone));
+    assert!(
+        !p.opted_out(),
+        "email stays allowed: they asked not to be called"
+    );
 }

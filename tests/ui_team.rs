@@ -394,7 +394,7 @@ fn wide_state() -> (tempfile::TempDir, State) {
         .add_note(
             wang,
             "Alice Moreau",
-            "电话面试很顺利 👍\nCall back Monday.",
+            &"电话面试很顺利 👍\nCall back Monday.".parse().unwrap(),
             ANCHOR - 3600,
         )
         .unwrap();

@@ -87,8 +87,8 @@ fn ledger(dir: &Path, email: &str) -> Ledger {
                 e.field,
                 e.old_value,
                 e.new_value,
-                e.source,
-                e.legal_basis,
+                e.source.to_string(),
+                e.legal_basis.map(|b| b.to_string()),
                 e.note,
                 e.actor,
             )
@@ -196,7 +196,7 @@ fn a_submitted_form_is_a_write_command_and_the_store_is_untouched_until_it_runs(
         writes(&out),
         vec![&Write::RecordOptOut {
             candidate: c.id,
-            scope: "all".into(),
+            scope: rapport_core::values::OptOutScope::All,
             reason: "asked on the phone".into(),
             source: rapport_core::actions::optout::Source::CallNote,
         }]

@@ -6,6 +6,7 @@
 use clap::Args;
 use rapport_core::model::{Channel, ContactEntry, Direction, Outcome};
 use rapport_core::store::{ChangeMeta, InboxFilter, InboxQuery, Store};
+use rapport_core::values::{ChangeSource, LegalBasis, OptOutScope};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -34,9 +35,9 @@ pub fn run(store: &mut Store, a: BurstArgs, who: &str) -> anyhow::Result<ExitCod
         let meta = ChangeMeta {
             actor: who.into(),
             at: rapport_core::store::now(),
-            source: "recruiter".into(),
+            source: ChangeSource::Recruiter,
             source_message_id: None,
-            legal_basis: Some("legitimate-interest".into()),
+            legal_basis: Some(LegalBasis::LegitimateInterest),
             note: mark.clone(),
         };
         match i % 4 {
@@ -59,9 +60,9 @@ pub fn run(store: &mut Store, a: BurstArgs, who: &str) -> anyhow::Result<ExitCod
                 store.set_preferences(c, &p, &meta)?;
             }
             2 => {
-                store.record_opt_out(c, &format!("topic:{mark}"), &mark, &meta)?;
+                store.record_opt_out(c, &OptOutScope::Topic(mark.clone()), &mark, &meta)?;
             }
-            _ => store.rename(c, &format!("Renamed {mark}"), who)?,
+            _ => store.rename(c, &format!("Renamed {mark}").parse()?, who)?,
         }
     }
     println!("{} writes", a.count);

@@ -255,7 +255,7 @@ pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow
             .map(|h| {
                 json!({"message": h.message_id, "candidate_id": h.candidate_id, "candidate": h.candidate,
                        "direction": h.direction.as_str(), "subject": h.subject, "date": rfc3339(h.date),
-                       "excerpt": h.excerpt})
+                       "excerpt": clean(&h.excerpt)})
             })
             .collect();
         return print_json(&Value::Array(v));

@@ -81,7 +81,7 @@ pub fn prefs(
     use rapport_core::actions::preferences::{self as p, Basis, Change, Source};
     let _ = tz_vocab;
     let cand = candidate(store, &a.email)?;
-    let basis = Basis::parse(&a.basis).context("--basis")?;
+    let basis: Basis = a.basis.trim().parse().context("--basis")?;
     let mut new = store.preferences(cand)?.unwrap_or_default();
     let old = new.clone();
     if !a.channels.is_empty() {
@@ -158,7 +158,7 @@ pub fn prefs(
                 e.field,
                 clean(e.old_value.as_deref().unwrap_or("-")),
                 clean(e.new_value.as_deref().unwrap_or("-")),
-                if e.source == "candidate" {
+                if e.source == rapport_core::values::ChangeSource::Candidate {
                     "candidate said so, recorded by "
                 } else {
                     ""
@@ -291,7 +291,8 @@ pub fn opt_out(store: &mut Store, a: OptOutArgs, who: &str) -> anyhow::Result<Ex
         Some(m) => Source::Message(their_message(store, cand, m)?),
         None => Source::CallNote,
     };
-    let scope = optout::record(store, cand, &a.scope, &a.reason, source, &Acting::now(who))?;
+    let scope = optout::scope(&a.scope)?;
+    let scope = optout::record(store, cand, scope, &a.reason, source, &Acting::now(who))?;
     println!("opt-out recorded ({scope}); mail covered by it will not be sent");
     Ok(ExitCode::SUCCESS)
 }
@@ -310,27 +311,25 @@ pub struct OptInArgs {
 pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<ExitCode> {
     let cand = candidate(store, &a.email)?;
     let msg = their_message(store, cand, &a.from_message)?;
-    let ended = rapport_core::actions::optout::revoke(
-        store,
-        cand,
-        msg,
-        a.scope.as_deref(),
-        &Acting::now(who),
-    )
-    .map_err(|e| match e {
-        rapport_core::error::Error::NotFound(_) => anyhow::anyhow!(
-            "{} has no active opt-out{}",
-            a.email,
-            a.scope
-                .as_deref()
-                .and_then(|s| rapport_core::actions::optout::scope(s).ok())
-                .map(|w| format!(" for {w}"))
-                .unwrap_or_default()
-        ),
-        e => e.into(),
-    })?;
+    let want = a
+        .scope
+        .as_deref()
+        .map(rapport_core::actions::optout::scope)
+        .transpose()?;
+    let ended =
+        rapport_core::actions::optout::revoke(store, cand, msg, want.as_ref(), &Acting::now(who))
+            .map_err(|e| match e {
+            rapport_core::error::Error::NotFound(_) => anyhow::anyhow!(
+                "{} has no active opt-out{}",
+                a.email,
+                want.as_ref()
+                    .map(|w| format!(" for {w}"))
+                    .unwrap_or_default()
+            ),
+            e => e.into(),
+        })?;
     for scope in ended {
-        println!("opt-out ({}) ended", clean(&scope));
+        println!("opt-out ({}) ended", clean(&scope.to_string()));
     }
     Ok(ExitCode::SUCCESS)
 }

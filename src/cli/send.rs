@@ -9,6 +9,7 @@ use rapport_core::mail_out::compose::Draft;
 use rapport_core::mail_out::delivery::Deliverer;
 use rapport_core::mail_out::outbox::{Confirmation, SendError};
 use rapport_core::store::Store;
+use rapport_core::values::OutboxState;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -180,8 +181,8 @@ fn queue_and_deliver(
         .store
         .delivery(&mid)?
         .context("the outbox entry vanished")?;
-    match state.state.as_str() {
-        "sent" => println!(
+    match state.state {
+        OutboxState::Sent => println!(
             "sent{}",
             if report.copies > 0 {
                 "; copied to Sent"
@@ -189,7 +190,7 @@ fn queue_and_deliver(
                 ""
             }
         ),
-        "queued" => println!(
+        OutboxState::Queued => println!(
             "not sent yet ({}); it stays queued and is retried by an open inbox or `rapport sync --watch` (`rapport outbox` shows it, `rapport outbox flush --now` tries at once)",
             super::output::clean(&state.last_error.unwrap_or_default())
         ),
@@ -264,7 +265,7 @@ fn flush(ctx: &mut Ctx, now: bool) -> anyhow::Result<ExitCode> {
         .store
         .outbox()?
         .iter()
-        .filter(|e| e.state == "unknown")
+        .filter(|e| e.state == OutboxState::Unknown)
         .count();
     if waiting > 0 {
         println!(
@@ -341,12 +342,12 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
         return Ok(ExitCode::SUCCESS);
     }
     for r in rows {
-        let state = match (r.state.as_str(), r.data_at) {
-            ("unknown", Some(at)) => format!(
+        let state = match (r.state, r.data_at) {
+            (OutboxState::Unknown, Some(at)) => format!(
                 "may have been sent at {}",
                 rapport_core::timefmt::rfc3339(at)
             ),
-            _ => r.state.clone(),
+            (s, _) => s.to_string(),
         };
         println!(
             "{:>4}  {:<9} {:<30} {}  copy:{}{}",
@@ -354,7 +355,7 @@ pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Resul
             super::output::clean(&state),
             super::output::clean(&r.to),
             rapport_core::timefmt::rfc3339(r.created_at),
-            super::output::clean(&r.sent_copy_state),
+            r.sent_copy_state,
             r.last_error
                 .map(|e| format!("  ({})", super::output::clean(&e)))
                 .unwrap_or_default()

@@ -7,6 +7,7 @@ use jiff::tz::TimeZone;
 use rapport_core::responses::timeline::{TimelineItem, timeline};
 use rapport_core::store::Conversation;
 use rapport_core::timefmt::long_date;
+use rapport_core::values::{OutboxState, SentCopyState};
 use rapport_core::{model::Direction, store::MessageView};
 use ratatui::text::{Line, Span};
 
@@ -102,27 +103,28 @@ pub fn lines_with_anchors(
 /// "queued", "sent", "failed: reason" … for mail written in rapport.
 fn delivery_text(d: &rapport_core::store::Delivery, tz: &TimeZone) -> String {
     let err = d.last_error.as_deref().unwrap_or("");
-    match d.state.as_str() {
-        "queued" if d.attempts > 0 => {
+    match d.state {
+        OutboxState::Queued if d.attempts > 0 => {
             let at = d
                 .next_attempt_at
                 .map(|t| rapport_core::timefmt::long_date(t, tz))
                 .unwrap_or_default();
             format!("[failed: {err} · retry {at}]")
         }
-        "queued" => "[queued]".into(),
-        "sending" => "[sending…]".into(),
-        "sent" if d.sent_copy_state == "pending" => "[sent · Sent copy pending]".into(),
-        "sent" => "[sent]".into(),
-        "failed" => format!("[failed: {err}]"),
-        "unknown" => format!(
+        OutboxState::Queued => "[queued]".into(),
+        OutboxState::Sending => "[sending…]".into(),
+        OutboxState::Sent if d.sent_copy_state == SentCopyState::Pending => {
+            "[sent · Sent copy pending]".into()
+        }
+        OutboxState::Sent => "[sent]".into(),
+        OutboxState::Failed => format!("[failed: {err}]"),
+        OutboxState::Unknown => format!(
             "[may have been sent at {}: the server did not confirm it twice; `rapport outbox retry` sends it again, `mark-sent` records it as sent]",
             d.data_at
                 .map(|t| rapport_core::timefmt::long_date(t, tz))
                 .unwrap_or_default()
         ),
-        "cancelled" => format!("[not sent: {err}]"),
-        other => format!("[{other}]"),
+        OutboxState::Cancelled => format!("[not sent: {err}]"),
     }
 }
 

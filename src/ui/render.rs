@@ -259,7 +259,7 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
     if let Some(p) = &s.profile {
         let w = inner.width as usize;
         let mut banner: Vec<Line> = crate::ui::render_team::banner(s, p.id, w);
-        if let Some((_, evidence)) = &p.optout_request {
+        if let Some((_, rapport_core::store::StopRequest { evidence, .. })) = &p.optout_request {
             let k = |b| {
                 s.keymap
                     .keys_for(s.context(), b)
@@ -502,7 +502,7 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
             out.push(Line::styled("  nothing recorded", t.dim()));
         }
         for e in &s.ledger {
-            let who = if e.source == "candidate" {
+            let who = if e.source == rapport_core::values::ChangeSource::Candidate {
                 format!("candidate said so; {}", e.actor)
             } else {
                 e.actor.clone()
@@ -517,11 +517,7 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
                 ),
                 w,
             )));
-            let basis = e
-                .legal_basis
-                .as_deref()
-                .map(|b| format!(" · {b}"))
-                .unwrap_or_default();
+            let basis = e.legal_basis.map(|b| format!(" · {b}")).unwrap_or_default();
             let note = if e.note.is_empty() {
                 String::new()
             } else {

@@ -131,7 +131,7 @@ pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
             let Some(c) = s.note_for else {
                 return Vec::new();
             };
-            if text.trim().is_empty() {
+            if text.parse::<rapport_core::values::NoteText>().is_err() {
                 s.notice = Some("the note is empty: write something, or esc to discard".into());
                 return Vec::new();
             }

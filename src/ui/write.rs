@@ -23,7 +23,7 @@ pub enum Write {
     },
     RecordOptOut {
         candidate: i64,
-        scope: String,
+        scope: rapport_core::values::OptOutScope,
         reason: String,
         source: optout::Source,
     },
@@ -125,7 +125,7 @@ impl Write {
 pub enum Outcome {
     Done,
     /// The scope of the opt-out recorded.
-    OptedOut(String),
+    OptedOut(rapport_core::values::OptOutScope),
     /// A dismissal when nothing was waiting does nothing.
     Dismissed(bool),
     Merged(i64),
@@ -169,7 +169,7 @@ fn run(
             reason,
             source,
         } => Outcome::OptedOut(optout::record(
-            store, candidate, &scope, &reason, source, who,
+            store, candidate, scope, &reason, source, who,
         )?),
         Write::AcceptOptOut { candidate } => {
             Outcome::OptedOut(optout::accept_request(store, candidate, who)?)

@@ -115,10 +115,9 @@ impl Channel {
             Channel::Meeting => "meeting",
         }
     }
-    pub fn parse(s: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.as_str() == s)
-    }
 }
+
+crate::values::text_value!(Channel, "channel");
 
 /// How often a candidate agreed to hear from us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -162,10 +161,9 @@ impl Frequency {
             Frequency::Never => "never",
         }
     }
-    pub fn parse(s: &str) -> Option<Frequency> {
-        Frequency::ALL.into_iter().find(|f| f.as_str() == s)
-    }
 }
+
+crate::values::text_value!(Frequency, "frequency");
 
 /// Outcome of a logged (non-email) contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -179,6 +177,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Talked,
+        Outcome::Voicemail,
+        Outcome::NoAnswer,
+        Outcome::Delivered,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Talked => "talked",
@@ -187,17 +191,9 @@ impl Outcome {
             Outcome::Delivered => "delivered",
         }
     }
-    pub fn parse(s: &str) -> Option<Outcome> {
-        [
-            Outcome::Talked,
-            Outcome::Voicemail,
-            Outcome::NoAnswer,
-            Outcome::Delivered,
-        ]
-        .into_iter()
-        .find(|o| o.as_str() == s)
-    }
 }
+
+crate::values::text_value!(Outcome, "outcome");
 
 /// What a candidate told us, as currently recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -5,6 +5,7 @@
 use crate::{DemoConfig, generate};
 use rapport_core::mail_in::ingest::import_maildir;
 use rapport_core::store::{ChangeMeta, Store};
+use rapport_core::values::{ChangeSource, LegalBasis, OptOutScope};
 use std::path::Path;
 
 /// The Maildir the demo writes and imports.
@@ -59,9 +60,9 @@ pub fn fill(
                 .map(|e| e.recorded_by.clone())
                 .unwrap_or_else(|| "demo".into()),
             at,
-            source: "candidate".into(),
+            source: ChangeSource::Candidate,
             source_message_id: None,
-            legal_basis: Some("consent".into()),
+            legal_basis: Some(LegalBasis::Consent),
             note: "told us during a call".into(),
         };
         if p.preferences != Default::default() {
@@ -74,12 +75,12 @@ pub fn fill(
             let meta = ChangeMeta {
                 actor: o.recorded_by.clone(),
                 at: o.at,
-                source: "call-note".into(),
+                source: ChangeSource::CallNote,
                 source_message_id: None,
                 legal_basis: None,
                 note: o.reason.clone(),
             };
-            store.record_opt_out(c, "all", &o.reason, &meta)?;
+            store.record_opt_out(c, &OptOutScope::All, &o.reason, &meta)?;
         }
     }
     let shared = mailbox

@@ -71,7 +71,7 @@ pub enum Purpose {
     OptOut {
         candidate: i64,
         message: Option<i64>,
-        scopes: Vec<String>,
+        scopes: Vec<rapport_core::values::OptOutScope>,
     },
     Rename {
         candidate: i64,

@@ -7,6 +7,7 @@ use crate::ui::write::Write;
 use rapport_core::actions::{contact, optout, preferences};
 use rapport_core::model::{Channel, Direction, Frequency, Outcome, Preferences};
 use rapport_core::timefmt::short_date;
+use rapport_core::values::{LegalBasis, OptOutScope};
 
 const CHANNELS: [Channel; 4] = [
     Channel::Email,
@@ -97,7 +98,10 @@ pub fn open_preferences(s: &mut State) {
             Field::choice("Source", sources, 0),
             Field::choice(
                 "Legal basis",
-                vec!["consent".into(), "legitimate interest".into()],
+                LegalBasis::ALL
+                    .iter()
+                    .map(|b| b.label().to_string())
+                    .collect(),
                 0,
             ),
             Field::text("Note", "", "why, in a few words"),
@@ -153,18 +157,17 @@ pub fn open_log_contact(s: &mut State) {
 /// The opt-out form; from the banner it starts with the candidate's message as the source.
 pub fn open_opt_out(s: &mut State, from_banner: bool) {
     let Some(p) = &s.profile else { return };
-    let mut scopes = vec!["all".to_string()];
-    scopes.extend(CHANNELS.iter().map(|c| format!("channel:{}", c.as_str())));
+    let mut scopes = vec![OptOutScope::All];
+    scopes.extend(CHANNELS.iter().map(|c| OptOutScope::Channel(*c)));
     if let Some(pr) = &p.preferences {
-        scopes.extend(pr.interests.iter().map(|t| format!("topic:{t}")));
+        scopes.extend(pr.interests.iter().map(|t| OptOutScope::Topic(t.clone())));
     }
     let labels: Vec<String> = scopes
         .iter()
-        .map(|sc| match sc.as_str() {
-            "all" => "everything".to_string(),
-            x => x
-                .replace("channel:", "only ")
-                .replace("topic:", "only the topic "),
+        .map(|sc| match sc {
+            OptOutScope::All => "everything".to_string(),
+            OptOutScope::Channel(c) => format!("only {c}"),
+            OptOutScope::Topic(t) => format!("only the topic {t}"),
         })
         .collect();
     let banner = p.optout_request.clone();
@@ -179,7 +182,7 @@ pub fn open_opt_out(s: &mut State, from_banner: bool) {
         sources.push("the candidate's message".into());
     }
     let reason = if from_banner {
-        banner.map(|(_, e)| e).unwrap_or_default()
+        banner.map(|(_, r)| r.evidence).unwrap_or_default()
     } else {
         String::new()
     };
@@ -309,7 +312,7 @@ pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
         } => {
             let ticked = form.ticked("Channels");
             let no_channel = ticked.iter().any(|t| t == NONE_AT_ALL);
-            let channels: Vec<Channel> = ticked.iter().filter_map(|t| Channel::parse(t)).collect();
+            let channels: Vec<Channel> = ticked.iter().filter_map(|t| t.parse().ok()).collect();
             let preferred = match form.choice("Preferred") {
                 0 => None,
                 i => CHANNELS.get(i - 1).copied(),
@@ -392,7 +395,7 @@ pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
             let scope = scopes
                 .get(form.choice("Scope"))
                 .cloned()
-                .unwrap_or_else(|| "all".into());
+                .unwrap_or(OptOutScope::All);
             let reason = form.text("Reason");
             if reason.trim().is_empty() {
                 return Err("give a reason (what they asked)".into());

@@ -20,7 +20,7 @@ pub struct Contact {
 }
 
 pub fn channel(s: &str) -> Result<Channel> {
-    Channel::parse(&s.trim().to_lowercase()).ok_or_else(|| {
+    s.trim().to_lowercase().parse::<Channel>().map_err(|_| {
         Error::Invalid(format!(
             "unknown channel {s:?}: use phone, sms, linkedin, meeting or email"
         ))
@@ -28,7 +28,7 @@ pub fn channel(s: &str) -> Result<Channel> {
 }
 
 pub fn outcome(s: &str) -> Result<Outcome> {
-    Outcome::parse(&s.trim().to_lowercase()).ok_or_else(|| {
+    s.trim().to_lowercase().parse::<Outcome>().map_err(|_| {
         Error::Invalid(format!(
             "unknown outcome {s:?}: use talked, voicemail, no-answer or delivered"
         ))

@@ -30,7 +30,10 @@ pub fn split(store: &mut Store, address: &str, who: &Acting) -> Result<i64> {
 }
 
 pub fn rename(store: &mut Store, candidate: i64, name: &str, who: &Acting) -> Result<()> {
-    Ok(store.rename(candidate, name, &who.actor)?)
+    let name: crate::values::PersonName = name
+        .parse()
+        .map_err(|e: crate::values::EmptyText| Error::Invalid(e.to_string()))?;
+    Ok(store.rename(candidate, &name, &who.actor)?)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::Acting;
 use crate::error::{Error, Result};
 use crate::store::{ChangeMeta, Store};
+use crate::values::{ChangeSource, LegalBasis, OptOutScope};
 
 /// Where an opt-out came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,29 +16,21 @@ pub enum Source {
     CallNote,
 }
 
-/// Messages read for the scope a detected request asks for (the newest, as on screen).
-const SCAN: usize = 300;
-
-/// The one spelling of a scope: "all", "channel:<channel>" or "topic:<name>". A bare
-/// channel ("email") means that channel.
-pub fn scope(s: &str) -> Result<String> {
+/// The one reading of a scope as users type it: "all", "topic:<name>", "channel:<channel>"
+/// or a bare channel ("email" means that channel); case and spaces do not matter.
+pub fn scope(s: &str) -> Result<OptOutScope> {
     let s = s.trim().to_lowercase();
-    if s == "all" {
-        return Ok(s);
+    if let Some(t) = s.strip_prefix("topic:")
+        && t.trim().is_empty()
+    {
+        return Err(Error::Invalid("topic: needs a name, e.g. topic:ml".into()));
     }
-    if let Some(t) = s.strip_prefix("topic:") {
-        if t.trim().is_empty() {
-            return Err(Error::Invalid("topic: needs a name, e.g. topic:ml".into()));
-        }
-        return Ok(s);
-    }
-    let ch = s.strip_prefix("channel:").unwrap_or(&s);
-    let c = super::preferences::channel(ch).map_err(|_| {
+    let bare = super::preferences::channel(&s).map(OptOutScope::Channel);
+    bare.or_else(|_| s.parse::<OptOutScope>()).map_err(|_| {
         Error::Invalid(format!(
             "unknown scope {s:?}: use all, email, phone, sms, linkedin or topic:NAME"
         ))
-    })?;
-    Ok(format!("channel:{}", c.as_str()))
+    })
 }
 
 /// Records an opt-out; covered mail is refused from now on and queued mail cancelled.
@@ -45,24 +38,23 @@ pub fn scope(s: &str) -> Result<String> {
 pub fn record(
     store: &mut Store,
     candidate: i64,
-    scope_text: &str,
+    scope: OptOutScope,
     reason: &str,
     source: Source,
     who: &Acting,
-) -> Result<String> {
-    let scope = scope(scope_text)?;
+) -> Result<OptOutScope> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(Error::Invalid("give a reason (what they asked)".into()));
     }
     let (source, message) = match source {
-        Source::Message(m) => ("message", Some(m)),
-        Source::CallNote => ("call-note", None),
+        Source::Message(m) => (ChangeSource::Message, Some(m)),
+        Source::CallNote => (ChangeSource::CallNote, None),
     };
     let meta = ChangeMeta {
         actor: who.actor.clone(),
         at: who.at,
-        source: source.into(),
+        source,
         source_message_id: message,
         legal_basis: None,
         note: reason.into(),
@@ -71,39 +63,27 @@ pub fn record(
     Ok(scope)
 }
 
-/// Records the opt-out the candidate's message was detected to ask for, with that message as
-/// the source and their words as the reason. Returns the scope they asked for.
-pub fn accept_request(store: &mut Store, candidate: i64, who: &Acting) -> Result<String> {
+/// Records the opt-out the candidate's message asked for, with the scope ingest read from it
+/// (nothing is detected again), that message as the source and their words as the reason.
+/// Returns the scope they asked for.
+pub fn accept_request(store: &mut Store, candidate: i64, who: &Acting) -> Result<OptOutScope> {
     let profile = store
         .profile(candidate)?
         .ok_or_else(|| Error::NotFound(format!("there is no candidate {candidate}")))?;
-    let Some((message, evidence)) = profile.optout_request else {
+    let Some((message, request)) = profile.optout_request else {
         return Err(Error::NotFound(
             "no opt-out request is waiting on this candidate".into(),
         ));
     };
-    // "Don't call me" is about the phone only: the scope of what they asked.
-    let scope = store
-        .conversation(candidate, SCAN)?
-        .messages
-        .iter()
-        .find(|m| m.id == message)
-        .and_then(|m| crate::consent::optout::detect(&m.subject, &m.body, m.automated))
-        .and_then(|r| r.scope)
-        .map(|sc| match sc {
-            crate::consent::optout::Scope::Channel(ch) => format!("channel:{ch}"),
-            crate::consent::optout::Scope::Topic(t) => format!("topic:{t}"),
-        })
-        .unwrap_or_else(|| "all".into());
-    let reason = if evidence.trim().is_empty() {
+    let reason = if request.evidence.trim().is_empty() {
         "asked in their message".to_string()
     } else {
-        evidence
+        request.evidence
     };
     record(
         store,
         candidate,
-        &scope,
+        request.scope,
         &reason,
         Source::Message(message),
         who,
@@ -127,17 +107,17 @@ pub fn revoke(
     store: &mut Store,
     candidate: i64,
     message: i64,
-    only: Option<&str>,
+    only: Option<&OptOutScope>,
     who: &Acting,
-) -> Result<Vec<String>> {
-    let want = only.map(scope).transpose()?;
+) -> Result<Vec<OptOutScope>> {
+    let want = only;
     let p = store
         .profile(candidate)?
         .ok_or_else(|| Error::NotFound(format!("there is no candidate {candidate}")))?;
     let active: Vec<_> = p
         .opt_outs
         .iter()
-        .filter(|o| o.revoked_at.is_none() && want.as_ref().is_none_or(|w| *w == o.scope))
+        .filter(|o| o.revoked_at.is_none() && want.as_ref().is_none_or(|w| **w == o.scope))
         .collect();
     if active.is_empty() {
         return Err(Error::NotFound(format!(
@@ -151,9 +131,9 @@ pub fn revoke(
         let meta = ChangeMeta {
             actor: who.actor.clone(),
             at: who.at,
-            source: "candidate".into(),
+            source: ChangeSource::Candidate,
             source_message_id: Some(message),
-            legal_basis: Some("consent".into()),
+            legal_basis: Some(LegalBasis::Consent),
             note: "the candidate asked to hear from us again".into(),
         };
         store.revoke_opt_out(o.id, &meta)?;
@@ -172,16 +152,16 @@ mod tests {
         p.opt_outs
             .iter()
             .filter(|o| o.revoked_at.is_none())
-            .map(|o| o.scope.clone())
+            .map(|o| o.scope.to_string())
             .collect()
     }
 
     #[test]
     fn scopes_have_one_spelling() {
-        assert_eq!(scope("ALL").unwrap(), "all");
-        assert_eq!(scope("email").unwrap(), "channel:email");
-        assert_eq!(scope("channel:sms").unwrap(), "channel:sms");
-        assert_eq!(scope("topic:ML").unwrap(), "topic:ml");
+        assert_eq!(scope("ALL").unwrap().to_string(), "all");
+        assert_eq!(scope("email").unwrap().to_string(), "channel:email");
+        assert_eq!(scope("channel:sms").unwrap().to_string(), "channel:sms");
+        assert_eq!(scope("topic:ML").unwrap().to_string(), "topic:ml");
         assert!(scope("topic:").is_err());
         assert!(scope("pigeon").is_err());
     }
@@ -192,23 +172,30 @@ mod tests {
         let bob = f.candidate("bob@example.org");
         let who = Acting::new("alice", T0);
         assert!(matches!(
-            record(&mut f.store, bob, "all", "  ", Source::CallNote, &who),
+            record(
+                &mut f.store,
+                bob,
+                OptOutScope::All,
+                "  ",
+                Source::CallNote,
+                &who
+            ),
             Err(Error::Invalid(_))
         ));
         assert!(active(&f, bob).is_empty());
         let s = record(
             &mut f.store,
             bob,
-            "sms",
+            scope("sms").unwrap(),
             "said so on a call",
             Source::CallNote,
             &who,
         );
-        assert_eq!(s.unwrap(), "channel:sms");
+        assert_eq!(s.unwrap().to_string(), "channel:sms");
         assert_eq!(active(&f, bob), vec!["channel:sms"]);
         let e = f.store.ledger(bob).unwrap();
         assert_eq!(e[0].field, "opt-out");
-        assert_eq!(e[0].source, "call-note");
+        assert_eq!(e[0].source.as_str(), "call-note");
     }
 
     #[test]
@@ -218,7 +205,7 @@ mod tests {
         let waiting = f.store.profile(ada).unwrap().unwrap().optout_request;
         let (msg, _) = waiting.expect("the fixture's \"don't call me\" is detected");
         let scope = accept_request(&mut f.store, ada, &Acting::new("alice", T0)).unwrap();
-        assert_eq!(scope, "channel:phone");
+        assert_eq!(scope.to_string(), "channel:phone");
         let p = f.store.profile(ada).unwrap().unwrap();
         assert!(p.optout_request.is_none(), "the banner goes");
         let e = f.store.ledger(ada).unwrap();
@@ -249,10 +236,18 @@ mod tests {
         let mut f = Fixture::new();
         let ada = f.candidate("ada@example.org");
         let who = Acting::new("alice", T0 - 3000);
-        record(&mut f.store, ada, "all", "asked", Source::CallNote, &who).unwrap();
+        record(
+            &mut f.store,
+            ada,
+            OptOutScope::All,
+            "asked",
+            Source::CallNote,
+            &who,
+        )
+        .unwrap();
         let m2 = f.message("m2");
         let ended = revoke(&mut f.store, ada, m2, None, &Acting::new("alice", T0)).unwrap();
-        assert_eq!(ended, vec!["all"]);
+        assert_eq!(ended, vec![OptOutScope::All]);
         assert!(active(&f, ada).is_empty());
         assert!(revoke(&mut f.store, ada, m2, None, &Acting::new("alice", T0)).is_err());
     }

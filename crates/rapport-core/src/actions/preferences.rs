@@ -5,6 +5,7 @@ use super::Acting;
 use crate::error::{Error, Result};
 use crate::model::{Channel, Frequency, Preferences};
 use crate::store::{ChangeMeta, Store};
+use crate::values::ChangeSource;
 
 /// Who said so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,32 +16,8 @@ pub enum Source {
     Candidate(i64),
 }
 
-/// The legal basis a preference is held on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Basis {
-    #[default]
-    Consent,
-    LegitimateInterest,
-}
-
-impl Basis {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Basis::Consent => "consent",
-            Basis::LegitimateInterest => "legitimate-interest",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Basis> {
-        match s.trim() {
-            "consent" => Ok(Basis::Consent),
-            "legitimate-interest" => Ok(Basis::LegitimateInterest),
-            other => Err(Error::Invalid(format!(
-                "unknown legal basis {other:?}: use consent or legitimate-interest"
-            ))),
-        }
-    }
-}
+/// The legal basis a preference is held on (the one type, with its one parser).
+pub use crate::values::LegalBasis as Basis;
 
 /// A change of preferences: the whole new set, who said so, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,7 +30,10 @@ pub struct Change {
 
 /// A channel a candidate can allow or prefer (meetings are only logged, never preferred).
 pub fn channel(s: &str) -> Result<Channel> {
-    Channel::parse(&s.trim().to_lowercase())
+    s.trim()
+        .to_lowercase()
+        .parse::<Channel>()
+        .ok()
         .filter(|c| *c != Channel::Meeting)
         .ok_or_else(|| {
             Error::Invalid(format!(
@@ -63,7 +43,7 @@ pub fn channel(s: &str) -> Result<Channel> {
 }
 
 pub fn frequency(s: &str) -> Result<Frequency> {
-    Frequency::parse(&s.trim().to_lowercase()).ok_or_else(|| {
+    s.trim().to_lowercase().parse::<Frequency>().map_err(|_| {
         Error::Invalid(format!(
             "unknown frequency {s:?}: use weekly, biweekly, monthly, quarterly, only-when-they-write or never"
         ))
@@ -124,15 +104,15 @@ pub fn validate(p: Preferences) -> Result<Preferences> {
 pub fn set(store: &mut Store, candidate: i64, change: Change, who: &Acting) -> Result<Preferences> {
     let prefs = validate(change.preferences)?;
     let (source, message) = match change.source {
-        Source::Recruiter => ("recruiter", None),
-        Source::Candidate(m) => ("candidate", Some(m)),
+        Source::Recruiter => (ChangeSource::Recruiter, None),
+        Source::Candidate(m) => (ChangeSource::Candidate, Some(m)),
     };
     let meta = ChangeMeta {
         actor: who.actor.clone(),
         at: who.at,
-        source: source.into(),
+        source,
         source_message_id: message,
-        legal_basis: Some(change.basis.as_str().into()),
+        legal_basis: Some(change.basis),
         note: change.note,
     };
     store.set_preferences(candidate, &prefs, &meta)?;
@@ -177,7 +157,7 @@ mod tests {
             .find(|e| e.field == "preferred-channel")
             .unwrap();
         assert_eq!((e.actor.as_str(), e.at), ("alice", T0));
-        assert_eq!(e.legal_basis.as_deref(), Some("consent"));
+        assert_eq!(e.legal_basis, Some(Basis::Consent));
     }
 
     #[test]
@@ -225,7 +205,7 @@ mod tests {
         };
         set(&mut f.store, ada, c, &Acting::new("a", T0)).unwrap();
         let e = &f.store.ledger(ada).unwrap()[0];
-        assert_eq!(e.source, "candidate");
+        assert_eq!(e.source, ChangeSource::Candidate);
         assert_eq!(e.source_message_id, Some(m));
     }
 
@@ -239,9 +219,9 @@ mod tests {
         );
         assert!(frequency("daily").is_err());
         assert_eq!(
-            Basis::parse("legitimate-interest").unwrap(),
+            "legitimate-interest".parse::<Basis>().unwrap(),
             Basis::LegitimateInterest
         );
-        assert!(Basis::parse("because").is_err());
+        assert!("because".parse::<Basis>().is_err());
     }
 }

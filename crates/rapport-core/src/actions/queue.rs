@@ -192,13 +192,13 @@ mod tests {
         let meta = ChangeMeta {
             actor: "t".into(),
             at: ANCHOR,
-            source: "call-note".into(),
+            source: crate::values::ChangeSource::CallNote,
             source_message_id: None,
             legal_basis: None,
             note: String::new(),
         };
         store
-            .record_opt_out(cand, "topic:rust", "no Rust roles", &meta)
+            .record_opt_out(cand, &"topic:rust".parse().unwrap(), "no Rust roles", &meta)
             .unwrap();
         let snippet = templates::parse("rust roles", "tags: Rust, remote\nHi {first_name}!\n");
         let mut draft = reply_draft(&store, &parent, "then").unwrap();
@@ -216,7 +216,7 @@ mod tests {
         };
         let e = queue(&mut store, &req, ANCHOR + 60).unwrap_err();
         assert!(
-            matches!(&e, SendError::Refused(Refusal::OptedOut { scope, .. }) if scope == "topic:rust"),
+            matches!(&e, SendError::Refused(Refusal::OptedOut { scope, .. }) if scope.to_string() == "topic:rust"),
             "{e}"
         );
         assert!(e.to_string().contains("the topic rust"), "{e}");

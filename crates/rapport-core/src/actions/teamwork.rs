@@ -28,10 +28,10 @@ pub fn snooze(store: &mut Store, candidate: i64, until: Option<i64>, who: &Actin
 
 /// Adds an internal note; returns its id.
 pub fn note(store: &mut Store, candidate: i64, text: &str, who: &Acting) -> Result<i64> {
-    if text.trim().is_empty() {
-        return Err(Error::Invalid("the note is empty".into()));
-    }
-    Ok(store.add_note(candidate, &who.actor, text, who.at)?)
+    let text: crate::values::NoteText = text
+        .parse()
+        .map_err(|_| Error::Invalid("the note is empty".into()))?;
+    Ok(store.add_note(candidate, &who.actor, &text, who.at)?)
 }
 
 #[cfg(test)]

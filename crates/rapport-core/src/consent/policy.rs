@@ -3,8 +3,10 @@
 //! address refuses outright, a frequency or channel conflict needs a recorded confirmation.
 
 use crate::model::{Channel, Frequency, Preferences};
-use crate::store::{OptOutView, Result, Store};
+pub use crate::store::Next;
+use crate::store::{NextContactInputs, OptOutView, Result, Store};
 use crate::timefmt::rfc3339;
+use crate::values::OptOutScope;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 
@@ -21,17 +23,28 @@ pub struct Facts {
     pub addresses: Vec<String>,
 }
 
-/// When the candidate may next be contacted, by their frequency preference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Next {
-    /// Any time (no frequency recorded, or the interval has passed, or they wrote since).
-    Now,
-    /// Not before this time (unix seconds).
-    After(i64),
-    /// Only once they write first.
-    WhenTheyWrite,
-    /// They asked never to be contacted (frequency "never", or no channel at all).
-    Never,
+impl Store {
+    /// What decides whether and when we may contact a candidate, read from the store. A
+    /// candidate merged into another is that other person: their wishes apply.
+    pub fn contact_facts(&self, candidate_id: i64) -> Result<Facts> {
+        let candidate_id = self.merged_root(candidate_id)?;
+        let profile = self.profile(candidate_id)?;
+        let (last_out_contact, last_in_contact) = self.last_logged_contacts(candidate_id)?;
+        let Some(p) = profile else {
+            return Ok(Default::default());
+        };
+        Ok(Facts {
+            preferences: p.preferences,
+            opt_outs: p
+                .opt_outs
+                .into_iter()
+                .filter(|o| o.revoked_at.is_none())
+                .collect(),
+            last_outbound: p.last_outbound_at.max(last_out_contact),
+            last_inbound: p.last_inbound_at.max(last_in_contact),
+            addresses: p.addresses,
+        })
+    }
 }
 
 fn add_interval(at: i64, f: Frequency) -> i64 {
@@ -47,6 +60,21 @@ fn add_interval(at: i64, f: Frequency) -> i64 {
         Frequency::OnlyWhenTheyWrite | Frequency::Never => return at,
     };
     next.map(|z| z.timestamp().as_second()).unwrap_or(at)
+}
+
+/// [`next_contact`] over what the store holds: the rule the store derives its `next_contact`
+/// column with.
+pub fn next_contact_of(i: &NextContactInputs) -> Next {
+    next_contact(&Facts {
+        preferences: Some(Preferences {
+            frequency: i.frequency,
+            no_channel: i.no_channel,
+            ..Default::default()
+        }),
+        last_outbound: i.last_outbound,
+        last_inbound: i.last_inbound,
+        ..Default::default()
+    })
 }
 
 /// The next allowed contact. A candidate who wrote after our last contact may be answered now:
@@ -79,7 +107,7 @@ pub fn next_contact(f: &Facts) -> Next {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Refusal {
     OptedOut {
-        scope: String,
+        scope: OptOutScope,
         at: i64,
         reason: String,
     },
@@ -93,9 +121,10 @@ impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Refusal::OptedOut { scope, at, reason } => {
-                let what = match scope.as_str() {
-                    "all" => "all contact".to_string(),
-                    s => s.replace("channel:", "").replace("topic:", "the topic "),
+                let what = match scope {
+                    OptOutScope::All => "all contact".to_string(),
+                    OptOutScope::Channel(c) => c.to_string(),
+                    OptOutScope::Topic(t) => format!("the topic {t}"),
                 };
                 write!(
                     f,
@@ -179,14 +208,6 @@ pub enum Verdict {
     Refused(Refusal),
 }
 
-fn covers(scope: &str, channel: Channel, topics: &[String]) -> bool {
-    scope == "all"
-        || scope.strip_prefix("channel:") == Some(channel.as_str())
-        || scope
-            .strip_prefix("topic:")
-            .is_some_and(|t| topics.iter().any(|x| x.eq_ignore_ascii_case(t)))
-}
-
 /// Decides a contact from the facts alone (pure, for tests and the UI).
 pub fn decide(
     f: &Facts,
@@ -198,7 +219,7 @@ pub fn decide(
     if let Some(o) = f
         .opt_outs
         .iter()
-        .find(|o| o.revoked_at.is_none() && covers(&o.scope, channel, topics))
+        .find(|o| o.revoked_at.is_none() && o.scope.covers(channel, topics))
     {
         return Verdict::Refused(Refusal::OptedOut {
             scope: o.scope.clone(),
@@ -358,9 +379,9 @@ mod tests {
         let mut f = facts(None, None, None);
         f.opt_outs.push(OptOutView {
             id: 1,
-            scope: "channel:phone".into(),
+            scope: OptOutScope::Channel(Channel::Phone),
             reason: "".into(),
-            source: "call-note".into(),
+            source: crate::values::ChangeSource::CallNote,
             recorded_by: "a".into(),
             at: NOW,
             revoked_at: None,
@@ -372,9 +393,9 @@ mod tests {
         ));
         f.opt_outs.push(OptOutView {
             id: 2,
-            scope: "topic:ml".into(),
+            scope: OptOutScope::Topic("ml".into()),
             reason: "".into(),
-            source: "message".into(),
+            source: crate::values::ChangeSource::Message,
             recorded_by: "a".into(),
             at: NOW,
             revoked_at: None,

@@ -4,4 +4,5 @@ pub mod imap;
 pub mod ingest;
 pub mod maildir;
 pub mod parse;
+mod prepare;
 pub mod sync_lease;

@@ -22,6 +22,7 @@ use crate::consent::policy::{Verdict, check};
 use crate::mail_in::imap::connect::{Endpoint, connect};
 use crate::mail_out::smtp;
 use crate::store::{OutboxJob, Store, StoreError};
+use crate::values::{OutboxState, SentCopyState};
 use lettre::address::Envelope;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -212,8 +213,10 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
     let _lock = lock(store)?;
     let now = crate::store::now();
     for job in store.outbox()? {
-        if matches!(job.state.as_str(), "queued" | "sending" | "failed")
-            && let Some(raw) = store.outbox_raw(job.id)?
+        if matches!(
+            job.state,
+            OutboxState::Queued | OutboxState::Sending | OutboxState::Failed
+        ) && let Some(raw) = store.outbox_raw(job.id)?
         {
             crate::mail_out::outbox::show_queued(store, &raw, now)?;
         }
@@ -241,7 +244,7 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
     }
     for job in interrupted {
         if found.contains(&job.id) {
-            store.outbox_sent(job.id, "done")?;
+            store.outbox_sent(job.id, SentCopyState::Done)?;
         } else {
             let resent = store.outbox_outcome_unknown(
                 job.id,
@@ -314,7 +317,11 @@ async fn run_pass(
         match outcome {
             Outcome::Sent => {
                 // Committed the moment the reply came; the copy follows at once.
-                let copy = if d.sent.is_some() { "pending" } else { "local" };
+                let copy = if d.sent.is_some() {
+                    SentCopyState::Pending
+                } else {
+                    SentCopyState::Local
+                };
                 store.outbox_sent(job.id, copy)?;
                 r.sent += 1;
                 if d.sent.is_some() {
@@ -414,13 +421,13 @@ impl<'a> SentFolder<'a> {
             });
         match made {
             Ok(()) => {
-                store.outbox_copy(j.id, "done", None)?;
+                store.outbox_copy(j.id, SentCopyState::Done, None)?;
                 Ok(1)
             }
             Err(e) => {
                 store.outbox_copy(
                     j.id,
-                    "pending",
+                    SentCopyState::Pending,
                     Some(&format!("Sent copy not made yet: {e}")),
                 )?;
                 Ok(0)

@@ -4,55 +4,7 @@
 //! neither starts nor stops one. The first wait of a candidate (from their first message)
 //! is their first response time.
 
-/// A human message from the candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Inbound {
-    pub message: i64,
-    pub at: i64,
-}
-
-/// Something that answers the candidate.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Response {
-    pub at: i64,
-    pub kind: EndKind,
-    /// The message or contact-log id.
-    pub id: i64,
-    /// Who is credited: a recruiter's address or name; `None` when unknown (the shared box).
-    pub by: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EndKind {
-    Mail,
-    Talked,
-}
-
-impl EndKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EndKind::Mail => "mail",
-            EndKind::Talked => "talked",
-        }
-    }
-    pub fn parse(s: &str) -> EndKind {
-        if s == "talked" {
-            EndKind::Talked
-        } else {
-            EndKind::Mail
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Wait {
-    pub start_message: i64,
-    pub started_at: i64,
-    /// Started by the candidate's first message: a first response time.
-    pub first: bool,
-    /// `None` while they are still waiting.
-    pub end: Option<Response>,
-}
+pub use crate::store::{EndKind, Inbound, Response, Wait};
 
 /// All waits of one candidate, oldest first. Order of arrival does not matter: events are
 /// taken by time (then id), so mail synced late lands where it belongs.

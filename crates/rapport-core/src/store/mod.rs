@@ -6,6 +6,8 @@ mod audit;
 mod checkpoints;
 mod data_rights;
 mod erasure;
+#[cfg(test)]
+mod leaf_tests;
 mod lease;
 mod outbox;
 mod people;
@@ -14,6 +16,7 @@ mod read;
 mod relations;
 pub mod schema;
 mod search_index;
+mod summary;
 mod suppression;
 mod sync_state;
 mod teamwork;
@@ -28,6 +31,7 @@ pub use outbox::*;
 pub use presence::*;
 pub use read::*;
 pub use relations::*;
+pub use summary::*;
 pub use suppression::*;
 pub use sync_state::*;
 pub use teamwork::*;
@@ -98,11 +102,32 @@ impl StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// A write transaction (see [`Store::write_tx`]) with the rules for derived data.
+pub(crate) struct WriteTx<'a> {
+    tx: Transaction<'a>,
+    pub(crate) rules: Rules,
+}
+
+impl<'a> std::ops::Deref for WriteTx<'a> {
+    type Target = Transaction<'a>;
+    fn deref(&self) -> &Transaction<'a> {
+        &self.tx
+    }
+}
+
+impl WriteTx<'_> {
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        self.tx.commit()
+    }
+}
+
 /// One connection to the rapport database. Open one per thread or process; WAL lets readers
 /// and one writer work at the same time.
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// How a candidate's summary is derived (see `summary`).
+    rules: Rules,
     /// Copies the log into the database during a first load (see `checkpoints`).
     checkpointer: Option<checkpoints::Checkpointer>,
 }
@@ -110,7 +135,7 @@ pub struct Store {
 impl Store {
     /// Opens (creating when needed) and migrates the database in `data_dir`. Its mode follows
     /// the dir (see `core::shared_dir`): 0660 in a group-shared dir, else 0600.
-    pub fn open_in(data_dir: &Path) -> Result<Store> {
+    pub fn open_in_with(data_dir: &Path, rules: Rules) -> Result<Store> {
         create_private_dir(data_dir)?;
         if let Some(why) = read_only_reason(data_dir) {
             return Err(StoreError::ReadOnly(format!(
@@ -120,7 +145,7 @@ impl Store {
             )));
         }
         let path = data_dir.join(DB_FILE);
-        Store::open(&path).map_err(|e| denied(data_dir, e))
+        Store::open_with(&path, rules).map_err(|e| denied(data_dir, e))
     }
 
     /// Opens the database of a data dir that cannot be written (see [`read_only_reason`])
@@ -131,7 +156,7 @@ impl Store {
     /// the normal read-only open works. When it does not (every session closed cleanly,
     /// which leaves no log to read either), the file is opened `immutable`: nobody can write
     /// it in a read-only dir, so nothing changes under the reader.
-    pub fn open_read_only(data_dir: &Path) -> Result<Store> {
+    pub fn open_read_only_with(data_dir: &Path, rules: Rules) -> Result<Store> {
         let path = data_dir.join(DB_FILE);
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -193,11 +218,12 @@ impl Store {
         Ok(Store {
             conn,
             path,
+            rules,
             checkpointer: None,
         })
     }
 
-    pub fn open(path: &Path) -> Result<Store> {
+    pub fn open_with(path: &Path, rules: Rules) -> Result<Store> {
         // The folders on the way are the user's choice (a data dir reached through a link of
         // theirs is fine) and are resolved here; SQLite's NOFOLLOW below then refuses a link
         // only where a colleague could have put one: the database file itself.
@@ -270,6 +296,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_owned(),
+            rules,
             checkpointer: None,
         };
         // Waits are derived data: a database from before they existed gets them built once.
@@ -298,12 +325,19 @@ impl Store {
     /// IMMEDIATE): a deferred transaction that reads and then writes fails with "database is
     /// locked" when another process committed in between, and no busy wait can save it.
     /// Waiting for the lock is retried well past the busy timeout.
-    pub(crate) fn write_tx(&self) -> Result<Transaction<'_>> {
+    /// It carries the rules that derive a candidate's summary, so every write that changes
+    /// what the summary reads rewrites it in the same transaction.
+    pub(crate) fn write_tx(&self) -> Result<WriteTx<'_>> {
         let conn = &self.conn;
         let start = std::time::Instant::now();
         loop {
             match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
-                Ok(tx) => return Ok(tx),
+                Ok(tx) => {
+                    return Ok(WriteTx {
+                        tx,
+                        rules: self.rules,
+                    });
+                }
                 Err(e) if is_busy(&e) && start.elapsed() < WRITE_PATIENCE => {
                     tracing::warn!("database busy for {:?}; still waiting", start.elapsed());
                     std::thread::sleep(jitter());

@@ -1,6 +1,7 @@
 //! The outbox table: mail is written here before any network I/O.
 
 use super::{Result, Store};
+use crate::values::{OutboxState, SentCopyState};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -11,8 +12,8 @@ pub struct OutboxEntry {
     pub candidate_id: Option<i64>,
     pub message_id: String,
     pub to: String,
-    pub state: String,
-    pub sent_copy_state: String,
+    pub state: OutboxState,
+    pub sent_copy_state: SentCopyState,
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
@@ -62,7 +63,7 @@ impl Store {
             let meta = super::ChangeMeta {
                 actor: actor.into(),
                 at: now,
-                source: "recruiter".into(),
+                source: crate::values::ChangeSource::Recruiter,
                 source_message_id: None,
                 legal_basis: None,
                 note: reason.into(),
@@ -129,8 +130,8 @@ pub struct OutboxJob {
 /// How an outbox message is doing, as the conversation shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Delivery {
-    pub state: String,
-    pub sent_copy_state: String,
+    pub state: OutboxState,
+    pub sent_copy_state: SentCopyState,
     pub attempts: i64,
     pub next_attempt_at: Option<i64>,
     pub last_error: Option<String>,
@@ -213,12 +214,14 @@ impl Store {
     /// may have it". False when it is no longer queued (another delivery pass took it, or it
     /// was cancelled since it was listed): the caller must then leave it alone.
     pub fn outbox_sending(&mut self, id: i64) -> Result<bool> {
-        let n = self.conn.execute(
+        let tx = self.write_tx()?;
+        let n = tx.execute(
             "UPDATE outbox SET state = 'sending', attempts = attempts + 1, data_at = rapport_now(),
                 updated_at = rapport_now()
              WHERE id = ?1 AND state = 'queued'",
             [id],
         )?;
+        tx.commit()?;
         Ok(n == 1)
     }
 
@@ -253,7 +256,8 @@ impl Store {
     /// `rapport outbox mark-sent`: a recruiter knows a message whose outcome was unknown
     /// arrived; it is not sent again, and its Sent copy is made if missing.
     pub fn outbox_mark_sent(&mut self, id: i64, actor: &str) -> Result<()> {
-        let n = self.conn.execute(
+        let tx = self.write_tx()?;
+        let n = tx.execute(
             "UPDATE outbox SET state = 'sent', sent_copy_state = 'pending', next_attempt_at = NULL,
                 last_error = 'marked sent by ' || ?2, updated_at = rapport_now()
              WHERE id = ?1 AND state = 'unknown'",
@@ -264,18 +268,11 @@ impl Store {
                 "outbox message {id} is not waiting with an unknown outcome"
             )));
         }
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, action, candidate_id, detail) SELECT rapport_now(), ?2, 'outbox-mark-sent', candidate_id, message_id FROM outbox WHERE id = ?1",
-            rusqlite::params![id, actor],
-        )?;
-        if let Some(c) =
-            self.conn
-                .query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })?
-        {
-            self.refresh_candidate(c)?;
+        audit_outbox(&tx, id, actor, "outbox-mark-sent")?;
+        if let Some(c) = outbox_candidate(&tx, id)? {
+            super::write::refresh_candidate(&tx, c)?;
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -290,14 +287,14 @@ impl Store {
     /// The server accepted it. Committed on its own first, the moment the reply is in (one
     /// short statement: a crash before it is the one window that sends a message twice); the
     /// candidate's summary (their wait is answered) follows.
-    pub fn outbox_sent(&mut self, id: i64, copy_state: &str) -> Result<()> {
-        super::retry_busy(|| {
-            Ok(self.conn.execute(
-                "UPDATE outbox SET state = 'sent', last_error = NULL, next_attempt_at = NULL,
-                    sent_copy_state = ?2, updated_at = rapport_now() WHERE id = ?1",
-                params![id, copy_state],
-            )?)
-        })?;
+    pub fn outbox_sent(&mut self, id: i64, copy_state: SentCopyState) -> Result<()> {
+        let tx = self.write_tx()?;
+        tx.execute(
+            "UPDATE outbox SET state = 'sent', last_error = NULL, next_attempt_at = NULL,
+                sent_copy_state = ?2, updated_at = rapport_now() WHERE id = ?1",
+            params![id, copy_state],
+        )?;
+        tx.commit()?;
         self.set_outbox(id, "state = 'sent'", &[])
     }
     /// A temporary failure: tried again at `next`. A try that ended before the data phase
@@ -317,7 +314,12 @@ impl Store {
             &[&error],
         )
     }
-    pub fn outbox_copy(&mut self, id: i64, state: &str, error: Option<&str>) -> Result<()> {
+    pub fn outbox_copy(
+        &mut self,
+        id: i64,
+        state: SentCopyState,
+        error: Option<&str>,
+    ) -> Result<()> {
         self.set_outbox(
             id,
             "sent_copy_state = ?2, last_error = coalesce(?3, last_error)",
@@ -327,7 +329,8 @@ impl Store {
 
     /// `rapport outbox retry`: a failed (or waiting) message is queued for now.
     pub fn outbox_requeue(&mut self, id: i64, actor: &str) -> Result<()> {
-        let n = self.conn.execute(
+        let tx = self.write_tx()?;
+        let n = tx.execute(
             "UPDATE outbox SET state = 'queued', next_attempt_at = NULL, updated_at = rapport_now()
              WHERE id = ?1 AND state IN ('failed', 'queued', 'unknown')",
             [id],
@@ -337,16 +340,15 @@ impl Store {
                 "outbox message {id} is not failed, queued or waiting with an unknown outcome"
             )));
         }
-        self.conn.execute(
-            "INSERT INTO audit_log(at, actor, action, candidate_id, detail) SELECT rapport_now(), ?2, 'outbox-retry', candidate_id, message_id FROM outbox WHERE id = ?1",
-            rusqlite::params![id, actor],
-        )?;
+        audit_outbox(&tx, id, actor, "outbox-retry")?;
+        tx.commit()?;
         Ok(())
     }
 
     /// `rapport outbox cancel`: only what has not been handed to the server can be cancelled.
     pub fn outbox_cancel(&mut self, id: i64, actor: &str) -> Result<()> {
-        let n = self.conn.execute(
+        let tx = self.write_tx()?;
+        let n = tx.execute(
             "UPDATE outbox SET state = 'cancelled', last_error = 'cancelled by ' || ?2, updated_at = rapport_now()
              WHERE id = ?1 AND state IN ('failed', 'queued', 'unknown')",
             rusqlite::params![id, actor],
@@ -356,14 +358,11 @@ impl Store {
                 "outbox message {id} cannot be cancelled (only queued or failed messages can)"
             )));
         }
-        let cand: Option<i64> =
-            self.conn
-                .query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })?;
-        if let Some(c) = cand {
-            self.refresh_candidate(c)?;
+        audit_outbox(&tx, id, actor, "outbox-cancel")?;
+        if let Some(c) = outbox_candidate(&tx, id)? {
+            super::write::refresh_candidate(&tx, c)?;
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -389,27 +388,33 @@ impl Store {
         author: &str,
     ) -> Result<i64> {
         let now = super::now();
-        match id {
+        // A draft is the recruiter's own working copy, not an action on the candidate: it
+        // takes the write lock like every write, and is not audited.
+        let tx = self.write_tx()?;
+        let id = match id {
             Some(id) => {
-                self.conn.execute(
+                tx.execute(
                     "UPDATE drafts SET text = ?2, updated_at = ?3 WHERE id = ?1",
                     params![id, text, now],
                 )?;
-                Ok(id)
+                id
             }
             None => {
-                self.conn.execute(
+                tx.execute(
                     "INSERT INTO drafts(candidate_id, in_reply_to, text, author, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
                     params![candidate_id, in_reply_to, text, author, now],
                 )?;
-                Ok(self.conn.last_insert_rowid())
+                tx.last_insert_rowid()
             }
-        }
+        };
+        tx.commit()?;
+        Ok(id)
     }
 
     pub fn delete_draft(&mut self, id: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+        let tx = self.write_tx()?;
+        tx.execute("DELETE FROM drafts WHERE id = ?1", [id])?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -452,4 +457,22 @@ impl Store {
     pub(crate) fn conn_cancel(&mut self, id: i64) -> Result<()> {
         self.set_outbox(id, "state = 'cancelled'", &[])
     }
+}
+
+/// The audit entry of a recruiter's decision about an outbox message, in its transaction.
+fn audit_outbox(tx: &rusqlite::Transaction, id: i64, actor: &str, action: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO audit_log(at, actor, action, candidate_id, detail)
+         SELECT rapport_now(), ?2, ?3, candidate_id, message_id FROM outbox WHERE id = ?1",
+        params![id, actor, action],
+    )?;
+    Ok(())
+}
+
+fn outbox_candidate(tx: &rusqlite::Transaction, id: i64) -> Result<Option<i64>> {
+    Ok(
+        tx.query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?,
+    )
 }

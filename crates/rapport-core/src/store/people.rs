@@ -347,11 +347,12 @@ impl Store {
         Ok(new)
     }
 
-    pub fn rename(&mut self, candidate_id: i64, name: &str, actor: &str) -> Result<()> {
-        let name = crate::sanitize::sanitize_line(name);
-        if name.is_empty() {
-            return Err(StoreError::Invalid("a name cannot be empty".into()));
-        }
+    pub fn rename(
+        &mut self,
+        candidate_id: i64,
+        name: &crate::values::PersonName,
+        actor: &str,
+    ) -> Result<()> {
         let tx = self.write_tx()?;
         let n = tx.execute(
             "UPDATE candidates SET name = ?1 WHERE id = ?2",
@@ -362,12 +363,12 @@ impl Store {
                 "there is no candidate {candidate_id}"
             )));
         }
-        audit(&tx, actor, "rename", Some(candidate_id), &name)?;
+        audit(&tx, actor, "rename", Some(candidate_id), name.as_str())?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be "candidate"
+    /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be `Candidate`
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
         let tx = self.write_tx()?;
@@ -388,7 +389,7 @@ impl Store {
             ));
         };
         let request_date: Option<i64> = match meta.source_message_id {
-            Some(m) if meta.source == "candidate" => tx
+            Some(m) if meta.source == crate::values::ChangeSource::Candidate => tx
                 .query_row(
                     "SELECT date FROM messages WHERE id = ?1 AND candidate_id = ?2 AND direction = 'inbound'",
                     params![m, cand],
@@ -430,7 +431,7 @@ impl Store {
 
 /// Cancels queued mail that any active opt-out of the candidate covers. Returns how many.
 pub(crate) fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
-    let scopes: Vec<String> = {
+    let scopes: Vec<crate::values::OptOutScope> = {
         let mut st = tx.prepare_cached(
             "SELECT DISTINCT scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",
         )?;

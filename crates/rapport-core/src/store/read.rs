@@ -3,7 +3,7 @@
 
 use super::write::RANK_AWAITING_BELOW;
 use super::{Result, Store, typed};
-use crate::model::{Attachment, Channel, ContactEntry, Direction, Frequency, Outcome, Preferences};
+use crate::model::{Attachment, Channel, ContactEntry, Direction, Outcome, Preferences};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -117,9 +117,9 @@ pub struct Conversation {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OptOutView {
     pub id: i64,
-    pub scope: String,
+    pub scope: crate::values::OptOutScope,
     pub reason: String,
-    pub source: String,
+    pub source: crate::values::ChangeSource,
     pub recorded_by: String,
     pub at: i64,
     pub revoked_at: Option<i64>,
@@ -143,15 +143,15 @@ pub struct Profile {
     /// See `InboxRow::next_contact`.
     pub next_contact: Option<i64>,
     pub suppressed: bool,
-    /// A message of theirs that reads as a request to stop contact: (message id, evidence).
-    pub optout_request: Option<(i64, String)>,
+    /// A message of theirs that reads as a request to stop contact: (message id, request).
+    pub optout_request: Option<(i64, super::StopRequest)>,
 }
 
 impl Profile {
     pub fn opted_out(&self) -> bool {
         self.opt_outs
             .iter()
-            .any(|o| o.revoked_at.is_none() && (o.scope == "all" || o.scope == "channel:email"))
+            .any(|o| o.revoked_at.is_none() && o.scope.stops_email())
     }
 }
 
@@ -164,6 +164,8 @@ pub struct SearchHit {
     pub direction: Direction,
     pub subject: String,
     pub date: i64,
+    /// The matching words in their context, marked `[…]`; may span lines (shown on one by the
+    /// caller).
     pub excerpt: String,
 }
 
@@ -362,7 +364,7 @@ impl Store {
                     attachments: serde_json::from_str(&r.get::<_, String>(12)?).unwrap_or_default(),
                     automated: r.get(13)?,
                     recruiter: r.get(14)?,
-                    delivery: match r.get::<_, Option<String>>(15)? {
+                    delivery: match r.get::<_, Option<crate::values::OutboxState>>(15)? {
                         Some(state) => Some(super::Delivery {
                             state,
                             sent_copy_state: r.get(16)?,
@@ -417,24 +419,18 @@ impl Store {
                 Ok(ContactView {
                     id: r.get(0)?,
                     entry: ContactEntry {
-                        channel: typed(
-                            &r.get::<_, String>(1)?,
-                            "contact_log",
-                            "channel",
-                            Channel::parse,
-                        )?,
+                        channel: typed(&r.get::<_, String>(1)?, "contact_log", "channel", |s| {
+                            s.parse::<Channel>().ok()
+                        })?,
                         direction: typed(
                             &r.get::<_, String>(2)?,
                             "contact_log",
                             "direction",
                             direction,
                         )?,
-                        outcome: typed(
-                            &r.get::<_, String>(3)?,
-                            "contact_log",
-                            "outcome",
-                            Outcome::parse,
-                        )?,
+                        outcome: typed(&r.get::<_, String>(3)?, "contact_log", "outcome", |s| {
+                            s.parse::<Outcome>().ok()
+                        })?,
                         at: r.get(4)?,
                         note: r.get(5)?,
                         recorded_by: r.get(6)?,
@@ -452,7 +448,8 @@ impl Store {
             .conn
             .prepare_cached(
                 "SELECT c.name, c.message_count, c.last_inbound_at, c.last_outbound_at, c.waiting_since,
-                        c.next_contact, c.suppressed, c.optout_request, m.optout_evidence
+                        c.next_contact, c.suppressed, c.optout_request, m.optout_evidence,
+                        m.optout_scope
                  FROM candidates c LEFT JOIN messages m ON m.id = c.optout_request WHERE c.id = ?1",
             )?
             .query_row([candidate_id], |r| {
@@ -466,6 +463,7 @@ impl Store {
                     r.get::<_, bool>(6)?,
                     r.get::<_, Option<i64>>(7)?,
                     r.get::<_, Option<String>>(8)?,
+                    r.get::<_, Option<crate::values::OptOutScope>>(9)?,
                 ))
             })
             .optional()?;
@@ -479,6 +477,7 @@ impl Store {
             suppressed,
             req,
             evidence,
+            scope,
         )) = head
         else {
             return Ok(None);
@@ -529,7 +528,14 @@ impl Store {
             recent_contacts,
             next_contact,
             suppressed,
-            optout_request: req.map(|id| (id, evidence.unwrap_or_default())),
+            optout_request: req.map(|id| {
+                let request = super::StopRequest {
+                    evidence: evidence.unwrap_or_default(),
+                    // Stored with the evidence since v10, which set older requests to "all".
+                    scope: scope.unwrap_or(crate::values::OptOutScope::All),
+                };
+                (id, request)
+            }),
         }))
     }
 
@@ -565,13 +571,13 @@ impl Store {
         let channels = channels
             .split(',')
             .filter(|c| !c.is_empty())
-            .map(|c| typed(c, "preferences", "channels", Channel::parse))
+            .map(|c| typed(c, "preferences", "channels", |s| s.parse().ok()))
             .collect::<rusqlite::Result<_>>()?;
         let preferred = preferred
-            .map(|c| typed(&c, "preferences", "preferred", Channel::parse))
+            .map(|c| typed(&c, "preferences", "preferred", |s| s.parse().ok()))
             .transpose()?;
         let frequency = frequency
-            .map(|f| typed(&f, "preferences", "frequency", Frequency::parse))
+            .map(|f| typed(&f, "preferences", "frequency", |s| s.parse().ok()))
             .transpose()?;
         Ok(Some(Preferences {
             channels,
@@ -604,7 +610,7 @@ impl Store {
                 direction: Direction::parse(&r.get::<_, String>(3)?),
                 subject: r.get(4)?,
                 date: r.get(5)?,
-                excerpt: crate::sanitize::sanitize_line(&r.get::<_, String>(6)?),
+                excerpt: r.get(6)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -669,32 +675,15 @@ impl Store {
         Ok(id)
     }
 
-    /// What decides whether and when we may contact a candidate (see `core::policy`). A
-    /// candidate merged into another is that other person: their wishes apply.
-    pub fn contact_facts(&self, candidate_id: i64) -> Result<crate::consent::policy::Facts> {
-        let candidate_id = self.merged_root(candidate_id)?;
-        let profile = self.profile(candidate_id)?;
-        let (last_out_contact, last_in_contact): (Option<i64>, Option<i64>) = self
+    /// The last logged contact (call, meeting…) each way: (outbound, inbound).
+    pub fn last_logged_contacts(&self, candidate_id: i64) -> Result<(Option<i64>, Option<i64>)> {
+        Ok(self
             .conn
             .prepare_cached(
                 "SELECT max(CASE WHEN direction = 'outbound' THEN at END), max(CASE WHEN direction = 'inbound' THEN at END)
                  FROM contact_log WHERE candidate_id = ?1",
             )?
-            .query_row([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let Some(p) = profile else {
-            return Ok(Default::default());
-        };
-        Ok(crate::consent::policy::Facts {
-            preferences: p.preferences,
-            opt_outs: p
-                .opt_outs
-                .into_iter()
-                .filter(|o| o.revoked_at.is_none())
-                .collect(),
-            last_outbound: p.last_outbound_at.max(last_out_contact),
-            last_inbound: p.last_inbound_at.max(last_in_contact),
-            addresses: p.addresses,
-        })
+            .query_row([candidate_id], |r| Ok((r.get(0)?, r.get(1)?)))?)
     }
 }
 

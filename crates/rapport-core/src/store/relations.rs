@@ -4,6 +4,7 @@
 use super::write::refresh_candidate;
 use super::{Result, Store};
 use crate::model::{ContactEntry, Preferences};
+use crate::values::{ChangeSource, LegalBasis, OptOutScope};
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -13,11 +14,10 @@ pub struct ChangeMeta {
     /// The recruiter acting (OS user or configured display name).
     pub actor: String,
     pub at: i64,
-    /// "recruiter" or "candidate" (the candidate said so, see `source_message_id`).
-    pub source: String,
+    /// Who it came from (the candidate said so: see `source_message_id`).
+    pub source: ChangeSource,
     pub source_message_id: Option<i64>,
-    /// "consent" or "legitimate-interest".
-    pub legal_basis: Option<String>,
+    pub legal_basis: Option<LegalBasis>,
     pub note: String,
 }
 
@@ -26,12 +26,12 @@ pub struct ChangeMeta {
 pub struct LedgerEntry {
     pub at: i64,
     pub actor: String,
-    pub source: String,
+    pub source: ChangeSource,
     pub source_message_id: Option<i64>,
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
-    pub legal_basis: Option<String>,
+    pub legal_basis: Option<LegalBasis>,
     pub note: String,
 }
 
@@ -281,11 +281,11 @@ impl Store {
         Ok(id)
     }
 
-    /// Records an opt-out. `scope` is "all", "channel:<channel>" or "topic:<interest>".
+    /// Records an opt-out.
     pub fn record_opt_out(
         &mut self,
         candidate_id: i64,
-        scope: &str,
+        scope: &OptOutScope,
         reason: &str,
         meta: &ChangeMeta,
     ) -> Result<i64> {
@@ -296,7 +296,14 @@ impl Store {
             params![candidate_id, scope, reason, meta.source, meta.source_message_id, meta.actor, meta.at],
         )?;
         let id = tx.last_insert_rowid();
-        ledger(&tx, candidate_id, meta, "opt-out", None, Some(scope))?;
+        ledger(
+            &tx,
+            candidate_id,
+            meta,
+            "opt-out",
+            None,
+            Some(&scope.to_string()),
+        )?;
         // Effect is immediate: queued mail the opt-out covers is cancelled, and a detected
         // request is settled.
         let cancelled = cancel_outbox(
@@ -337,11 +344,11 @@ impl Store {
 pub(crate) fn cancel_outbox(
     tx: &Transaction,
     candidate_id: i64,
-    scope: &str,
+    scope: &OptOutScope,
     why: &str,
 ) -> Result<usize> {
-    let covers_email = scope == "all" || scope == "channel:email";
-    let topic = scope.strip_prefix("topic:");
+    let covers_email = scope.stops_email();
+    let topic = scope.topic();
     if !covers_email && topic.is_none() {
         return Ok(0);
     }

@@ -463,10 +463,7 @@ fn v7_hook(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
         let Some(&(end, _)) = rows.last() else { break };
         let mut update = tx.prepare_cached("UPDATE messages SET search_text = ?2 WHERE id = ?1")?;
         for (id, body) in &rows {
-            update.execute(rusqlite::params![
-                id,
-                crate::mail_in::parse::searchable_text(body)
-            ])?;
+            update.execute(rusqlite::params![id, v7_searchable_text(body)])?;
         }
         last = end;
     }
@@ -476,6 +473,25 @@ fn v7_hook(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     )?;
     tx.execute_batch(V7_TRIGGERS)?;
     Ok(())
+}
+
+/// `parse::searchable_text` as it was when v7 shipped, frozen here: a migration must give the
+/// same result whenever it runs, whatever ingest does later (ingest may change its rule; the
+/// mail it stores from then on follows the new one).
+fn v7_searchable_text(body: &str) -> String {
+    let mut out = String::with_capacity(body.len() / 2);
+    for line in body.lines() {
+        if line.trim_start().starts_with('>') {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if out.chars().any(char::is_alphanumeric) {
+        out
+    } else {
+        body.to_string()
+    }
 }
 
 /// Erasure that stays complete: where mail about erased people sits on the server (so a sync
@@ -505,6 +521,16 @@ ALTER TABLE outbox ADD COLUMN data_at INTEGER;
 ALTER TABLE outbox ADD COLUMN unknown_resends INTEGER NOT NULL DEFAULT 0;
 "#;
 
+/// The scope of a candidate's request to stop, detected once at ingest and stored beside its
+/// evidence, so accepting the request records what they asked for without reading their
+/// message again. Requests stored before had only the evidence: they read as "all" (the
+/// safe reading; the opt-out form can record a narrower scope by hand). Plain SQL: a migration
+/// never runs today's detection rules.
+const V10_OPTOUT_SCOPE: &str = r#"
+ALTER TABLE messages ADD COLUMN optout_scope TEXT;
+UPDATE messages SET optout_scope = 'all' WHERE optout_evidence IS NOT NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -516,8 +542,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V7_FIRST_LOAD, v7_hook),
         M::up(V8_SUPPRESSED_MAIL),
         M::up(V9_OUTBOX_DATA_PHASE),
+        M::up(V10_OPTOUT_SCOPE),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 9;
+pub const LATEST: usize = 10;

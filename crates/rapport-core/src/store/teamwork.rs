@@ -232,15 +232,10 @@ impl Store {
         &mut self,
         candidate_id: i64,
         author: &str,
-        text: &str,
+        text: &crate::values::NoteText,
         at: i64,
     ) -> Result<i64> {
         exists(self, candidate_id)?;
-        let text = text.trim_end();
-        if text.trim().is_empty() {
-            return Err(StoreError::Invalid("the note is empty".into()));
-        }
-        let text = crate::sanitize::sanitize_text(text);
         let tx = self.write_tx()?;
         tx.execute(
             "INSERT INTO notes(candidate_id, author, text, at) VALUES (?1, ?2, ?3, ?4)",
@@ -291,10 +286,10 @@ impl Store {
                AND o.state != 'cancelled'"
         ))?;
         let rows = st.query_map(params![candidate_id, since, me], |r| {
-            let state: String = r.get(1)?;
+            let state: crate::values::OutboxState = r.get(1)?;
             Ok(ColleagueActivity {
                 who: r.get(0)?,
-                what: if state == "sent" {
+                what: if state == crate::values::OutboxState::Sent {
                     "sent a message".into()
                 } else {
                     "queued a message".into()

@@ -2,8 +2,8 @@
 //! (the same moment the inbox summary is refreshed), so reports read finished rows and never
 //! replay mail. `recompute_all_waits` rebuilds every row from scratch; both must agree.
 
-use super::{Result, Store};
-use crate::responses::waits::{EndKind, Inbound, Response, Wait, compute};
+use super::summary::{EndKind, Inbound, Response, Wait};
+use super::{Result, Store, WriteTx};
 use rusqlite::{Transaction, params};
 
 /// A stored wait, as reports read it.
@@ -109,14 +109,14 @@ pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
 }
 
 /// Recomputes one candidate's waits; returns when their open wait started, if any.
-pub(crate) fn rewrite_waits(tx: &Transaction, c: i64) -> Result<Option<i64>> {
+pub(crate) fn rewrite_waits(tx: &WriteTx, c: i64) -> Result<Option<i64>> {
     let e = load_events(tx, c)?;
     write_waits(tx, c, &e)
 }
 
 /// Stores the waits of these events; returns when the open wait started, if any.
-pub(crate) fn write_waits(tx: &Transaction, c: i64, e: &Events) -> Result<Option<i64>> {
-    let waits = compute(&e.inbound, &e.responses);
+pub(crate) fn write_waits(tx: &WriteTx, c: i64, e: &Events) -> Result<Option<i64>> {
+    let waits = (tx.rules.waits)(&e.inbound, &e.responses);
     // Usually only the newest wait changed: rows that are already right are left alone, so a
     // batch of mail writes about one row per candidate it touches.
     let existing: Vec<(i64, StoredWait)> = tx

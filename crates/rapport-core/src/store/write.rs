@@ -1,8 +1,9 @@
 //! The write path of ingest: dedup, direction, candidate resolution, JWZ threading, and the
 //! per-candidate inbox summary. One transaction per batch, so a crash never leaves half a batch.
 
-use super::{Result, Store};
+use super::{Result, Store, WriteTx};
 use crate::model::{Direction, Mailbox, ParsedMessage};
+use crate::values::OptOutScope;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::{BTreeSet, HashSet};
 
@@ -29,31 +30,25 @@ pub struct Incoming {
     pub prepared: Prepared,
 }
 
-/// What the writer would otherwise compute from the text of a message, inside its
-/// transaction. A sync prepares it on the parsing thread, so the one writer does less.
+/// What is computed from the text of a message before it is stored (`Prepared::of` in
+/// `mail_in::prepare`): the store only writes it. A sync prepares it on the parsing thread, so
+/// the one writer does less.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     pub snippet: String,
     /// What the search index reads (`parse::searchable_text`).
     pub search_text: String,
-    /// The opt-out request in it, when its sender was not a team address (only inbound mail
-    /// is checked); `None`: not looked for yet.
-    pub optout: Option<Option<crate::consent::optout::OptOutRequest>>,
+    /// The candidate's request to stop contact in it (only inbound mail is read for one).
+    pub optout: Option<StopRequest>,
 }
 
-impl Prepared {
-    pub fn of(p: &ParsedMessage, team: &HashSet<String>) -> Prepared {
-        let inbound = !p.from.as_ref().is_some_and(|m| team.contains(&m.address));
-        Prepared {
-            snippet: crate::mail_in::parse::snippet(&p.body, 160),
-            search_text: crate::mail_in::parse::searchable_text(&p.body),
-            optout: inbound.then(|| optout_in(p)),
-        }
-    }
-}
-
-fn optout_in(p: &ParsedMessage) -> Option<crate::consent::optout::OptOutRequest> {
-    crate::consent::optout::detect(&p.subject, &p.body, p.automated)
+/// A candidate's message that reads as a request to stop contact, as ingest found it: the
+/// banner shows the evidence, and accepting it records an opt-out of `scope`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StopRequest {
+    /// Their words, sanitized and short.
+    pub evidence: String,
+    pub scope: OptOutScope,
 }
 
 #[derive(Debug, Clone)]
@@ -302,13 +297,12 @@ fn write_one(
     // A candidate asking us to stop: the conversation gets a banner until someone acts on it.
     if direction == Direction::Inbound
         && let Some(c) = candidate_id
-        && let Some(req) = match &item.prepared.optout {
-            Some(found) => found.clone(),
-            None => optout_in(p),
-        }
+        && let Some(req) = &item.prepared.optout
     {
-        tx.prepare_cached("UPDATE messages SET optout_evidence = ?2 WHERE id = ?1")?
-            .execute(params![id, req.evidence])?;
+        tx.prepare_cached(
+            "UPDATE messages SET optout_evidence = ?2, optout_scope = ?3 WHERE id = ?1",
+        )?
+        .execute(params![id, req.evidence, req.scope])?;
         tx.prepare_cached(
             "UPDATE candidates SET optout_request = ?2 WHERE id = ?1 AND NOT EXISTS
                (SELECT 1 FROM opt_outs WHERE candidate_id = ?1 AND scope = 'all' AND revoked_at IS NULL AND at >= ?3)",
@@ -635,7 +629,7 @@ pub fn name_from_address(address: &str) -> String {
 /// Recomputes the inbox summary of one candidate from its messages and contacts. The wait
 /// starts at the oldest human inbound message after our last response (an outbound message or
 /// a call where we talked) and is cleared by the next response.
-pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
+pub(crate) fn refresh_candidate(tx: &WriteTx, c: i64) -> Result<()> {
     let e = super::waits::load_events(tx, c)?;
     let (count, last_at, last_in, last_out) = (e.count, e.last_at, e.last_in, e.last_out);
     // One definition of a wait for the inbox and the reports.
@@ -679,13 +673,12 @@ pub(crate) fn refresh_candidate(tx: &Transaction, c: i64) -> Result<()> {
 /// `next_contact` as stored: NULL any time, a unix time, -1 when they write, -2 never.
 /// `last_out` and `last_in` count mail and logged contacts.
 fn next_contact_code(
-    tx: &Transaction,
+    tx: &WriteTx,
     c: i64,
     last_out: Option<i64>,
     last_in: Option<i64>,
 ) -> Result<Option<i64>> {
-    use crate::consent::policy::{Facts, Next, next_contact};
-    use crate::model::{Frequency, Preferences};
+    use super::summary::{Next, NextContactInputs};
     let prefs: Option<(Option<String>, bool)> = tx
         .prepare_cached("SELECT frequency, no_channel FROM preferences WHERE candidate_id = ?1")?
         .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -693,17 +686,13 @@ fn next_contact_code(
     let Some((freq, no_channel)) = prefs else {
         return Ok(None);
     };
-    let facts = Facts {
-        preferences: Some(Preferences {
-            frequency: freq.as_deref().and_then(Frequency::parse),
-            no_channel,
-            ..Default::default()
-        }),
+    let inputs = NextContactInputs {
+        frequency: freq.as_deref().and_then(|f| f.parse().ok()),
+        no_channel,
         last_outbound: last_out,
         last_inbound: last_in,
-        ..Default::default()
     };
-    Ok(match next_contact(&facts) {
+    Ok(match (tx.rules.next_contact)(&inputs) {
         Next::Now => None,
         Next::After(t) => Some(t),
         Next::WhenTheyWrite => Some(-1),

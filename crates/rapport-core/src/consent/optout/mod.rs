@@ -75,6 +75,20 @@ pub struct OptOutRequest {
     pub scope: Option<Scope>,
 }
 
+impl OptOutRequest {
+    /// What an opt-out recorded from this request covers (everything unless narrower).
+    pub fn opt_out_scope(&self) -> crate::values::OptOutScope {
+        use crate::values::OptOutScope;
+        match &self.scope {
+            None => OptOutScope::All,
+            // The rules name only channels that exist ("phone", "sms"); anything else would be
+            // a rule's typo, and stopping everything is the safe reading of it.
+            Some(Scope::Channel(ch)) => ch.parse().map_or(OptOutScope::All, OptOutScope::Channel),
+            Some(Scope::Topic(t)) => OptOutScope::Topic(t.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
     /// "phone" (calls) or "sms" (texts).

@@ -1,0 +1,28 @@
+//! What is read from a message's text before it is stored: the inbox snippet, the text the
+//! search index reads, and a candidate's request to stop contact. Computed here, once, so the
+//! store only writes values (and a sync can do it off the writer's thread).
+
+use crate::model::ParsedMessage;
+use crate::store::{Prepared, StopRequest};
+use std::collections::HashSet;
+
+impl Prepared {
+    /// `team`: the team's addresses; mail from them is ours, never a request to stop.
+    pub fn of(p: &ParsedMessage, team: &HashSet<String>) -> Prepared {
+        let inbound = !p.from.as_ref().is_some_and(|m| team.contains(&m.address));
+        Prepared {
+            snippet: crate::mail_in::parse::snippet(&p.body, 160),
+            search_text: crate::mail_in::parse::searchable_text(&p.body),
+            optout: if inbound { stop_request(p) } else { None },
+        }
+    }
+}
+
+/// The request to stop in an inbound message, with the scope it asks for.
+fn stop_request(p: &ParsedMessage) -> Option<StopRequest> {
+    let found = crate::consent::optout::detect(&p.subject, &p.body, p.automated)?;
+    Some(StopRequest {
+        scope: found.opt_out_scope(),
+        evidence: found.evidence,
+    })
+}
