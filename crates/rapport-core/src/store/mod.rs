@@ -347,6 +347,15 @@ impl Store {
         }
     }
 
+    /// A bookkeeping write (meta, folders, presence: no action on a candidate, so no audit
+    /// entry) through the same helper as every other write: the lock, and waiting on busy.
+    pub(crate) fn write_with<T>(&self, f: impl FnOnce(&WriteTx) -> Result<T>) -> Result<T> {
+        let tx = self.write_tx()?;
+        let v = f(&tx)?;
+        tx.commit()?;
+        Ok(v)
+    }
+
     /// Changes whenever another connection (another process, or a worker thread) commits:
     /// cheap enough to poll every half second to pick up colleagues' work.
     pub fn data_version(&self) -> Result<i64> {
@@ -371,12 +380,14 @@ impl Store {
     }
 
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        self.write_with(|tx| {
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
+            Ok(())
+        })
     }
 
     /// Records the shared box and the recruiters: their mail is outbound, they are never
@@ -410,10 +421,13 @@ impl Store {
 
     /// Returns the id of the folder with this name, creating it with `role` when new.
     pub fn folder_id(&self, name: &str, role: &str) -> Result<i64> {
-        self.conn.execute(
-            "INSERT INTO folders(name, role) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
-            params![name, role],
-        )?;
+        self.write_with(|tx| {
+            tx.execute(
+                "INSERT INTO folders(name, role) VALUES (?1, ?2) ON CONFLICT(name) DO NOTHING",
+                params![name, role],
+            )?;
+            Ok(())
+        })?;
         Ok(self
             .conn
             .query_row("SELECT id FROM folders WHERE name = ?1", [name], |r| {

@@ -65,7 +65,9 @@ pub fn session_id() -> String {
 }
 
 impl Store {
-    /// Records what this session has open (None: nothing) and refreshes its heartbeat.
+    /// Records what this session has open (None: nothing) and refreshes its heartbeat. Best
+    /// effort, on the UI's clock: it waits the connection's short busy timeout, never the
+    /// write helper's long patience, and a missed beat is made up by the next.
     pub fn set_presence(&mut self, p: &Presence) -> Result<()> {
         self.conn
             .prepare_cached(

@@ -29,12 +29,15 @@ impl Store {
     /// Stops indexing new messages one by one until [`Store::complete_search_index`], and
     /// tunes this connection for a first load until then.
     pub fn defer_search_index(&mut self) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta(key, value)
-             SELECT ?1, coalesce(max(id), 0) FROM messages WHERE true
-             ON CONFLICT(key) DO NOTHING",
-            [UPTO],
-        )?;
+        self.write_with(|tx| {
+            tx.execute(
+                "INSERT INTO meta(key, value)
+                 SELECT ?1, coalesce(max(id), 0) FROM messages WHERE true
+                 ON CONFLICT(key) DO NOTHING",
+                [UPTO],
+            )?;
+            Ok(())
+        })?;
         // The log is copied into the database on another thread meanwhile; failing that, in
         // fewer, larger checkpoints: pages written again and again (indexes) are copied once
         // per checkpoint rather than every 4 MB of log.

@@ -71,11 +71,13 @@ impl Store {
         uidnext: Option<u32>,
         highestmodseq: Option<u64>,
     ) -> Result<()> {
-        self.conn.execute(
-            "UPDATE folders SET uidvalidity = ?2, uidnext = ?3, highestmodseq = ?4, last_sync_at = ?5 WHERE id = ?1",
-            params![folder_id, uidvalidity, uidnext, highestmodseq.map(|m| m as i64), super::now()],
-        )?;
-        Ok(())
+        self.write_with(|tx| {
+            tx.execute(
+                "UPDATE folders SET uidvalidity = ?2, uidnext = ?3, highestmodseq = ?4, last_sync_at = ?5 WHERE id = ?1",
+                params![folder_id, uidvalidity, uidnext, highestmodseq.map(|m| m as i64), super::now()],
+            )?;
+            Ok(())
+        })
     }
 
     /// Every UID we hold in a folder.
