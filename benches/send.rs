@@ -8,7 +8,7 @@
 //! Run: `cargo bench --bench send` (`RAPPORT_BENCH_SIZES=1,2` for other sizes, in MB).
 
 use rapport_core::mail_in::ingest::{RawMessage, ingest_all};
-use rapport_core::mail_out::compose::{self, Draft, Identity};
+use rapport_core::mail_out::compose::{self, Draft, Sender};
 use rapport_core::mail_out::outbox::{Outgoing, enqueue};
 use rapport_core::store::{Store, TeamMember};
 use std::time::Instant;
@@ -25,7 +25,7 @@ fn main() {
         .ok()
         .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|| vec![1, 8, 50]);
-    let identity = Identity {
+    let identity = Sender {
         team: "Northwind Talent".into(),
         shared_address: "talent@northwind.example".into(),
         recruiter_name: "Alice Moreau".into(),

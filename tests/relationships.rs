@@ -2460,7 +2460,7 @@ impl World {
                 } else {
                     draft.topics.extend(&topics);
                 }
-                let identity = rapport_core::mail_out::compose::Identity {
+                let identity = rapport_core::mail_out::compose::Sender {
                     team: "Team".into(),
                     shared_address: TEAM.into(),
                     recruiter_name: "alice".into(),

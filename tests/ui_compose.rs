@@ -10,7 +10,7 @@ use rapport::ui::update::update;
 
 fn sender(s: &mut State) {
     s.actor = "Tess Tester".into();
-    s.identity = Some(rapport_core::mail_out::compose::Identity {
+    s.identity = Some(rapport_core::mail_out::compose::Sender {
         team: "Northwind Talent".into(),
         shared_address: rapport_demo::SHARED_ADDRESS.into(),
         recruiter_name: "Tess Tester".into(),

@@ -231,7 +231,7 @@ fn sending_after_a_colleague_replied_asks_and_shows_what_they_sent() {
     use rapport::ui::presence::announce;
     let (d, mut s) = demo_state(80, 24);
     s.actor = "Bob".into();
-    s.identity = Some(rapport_core::mail_out::compose::Identity {
+    s.identity = Some(rapport_core::mail_out::compose::Sender {
         team: "Northwind Talent".into(),
         shared_address: rapport_demo::SHARED_ADDRESS.into(),
         recruiter_name: "Bob".into(),

@@ -297,7 +297,7 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
     };
     // lettre's connection pool needs the runtime while it is built and dropped.
     let _rt_guard = rt.enter();
-    let transport = match rapport_core::mail_out::smtp::transport(s, &secret) {
+    let transport = match rapport_core::mail_out::smtp::submission(s, &secret) {
         Ok(t) => t,
         Err(e) => return r.fail("smtp", e.to_string()),
     };

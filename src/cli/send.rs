@@ -207,7 +207,7 @@ fn queue_and_deliver(
 fn deliver(
     ctx: &mut Ctx,
     ignore_backoff: bool,
-) -> anyhow::Result<rapport_core::mail_out::delivery::Report> {
+) -> anyhow::Result<rapport_core::mail_out::delivery::FlushReport> {
     let rt = runtime()?;
     let d = rt.block_on(async { ctx.session.deliverer(&ctx.store) })?;
     deliver_with(ctx, &rt, d, ignore_backoff)
@@ -224,7 +224,7 @@ fn deliver_with(
     rt: &tokio::runtime::Runtime,
     d: Deliverer,
     ignore_backoff: bool,
-) -> anyhow::Result<rapport_core::mail_out::delivery::Report> {
+) -> anyhow::Result<rapport_core::mail_out::delivery::FlushReport> {
     rt.block_on(async {
         rapport_core::mail_out::delivery::recover(&mut ctx.store, &d)?;
         let report = if ignore_backoff {

@@ -133,7 +133,7 @@ pub struct State {
     /// $VISUAL or $EDITOR; None means the built-in editor.
     pub editor: Option<String>,
     /// From whom mail is sent (None: this data dir cannot send).
-    pub identity: Option<rapport_core::mail_out::compose::Identity>,
+    pub identity: Option<rapport_core::mail_out::compose::Sender>,
     /// The largest message queued (`[smtp] max_message_size`).
     pub max_message_size: u64,
     /// The data dir (the demo's own files go with an erasure).

@@ -2,7 +2,7 @@
 //! reply, a new message or from a snippet (whose tags become its topics), is built once, and
 //! is queued through the candidate's wishes (opt-outs, topics, frequency, colleagues' mail).
 
-use crate::mail_out::compose::{self, ComposeError, Draft, Identity};
+use crate::mail_out::compose::{self, ComposeError, Draft, Sender};
 use crate::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
 use crate::mail_out::templates::{self, Template, Vars};
 use crate::mail_out::topics::Topics;
@@ -52,7 +52,7 @@ pub fn edited(text: &str, draft: &Draft) -> Result<Draft, ComposeError> {
 
 /// The placeholders' values for a message to `candidate_name`: the recruiter and team of the
 /// sending identity (without one, the acting user).
-pub fn template_vars(candidate_name: &str, identity: Option<&Identity>, actor: &str) -> Vars {
+pub fn template_vars(candidate_name: &str, identity: Option<&Sender>, actor: &str) -> Vars {
     Vars {
         name: candidate_name.to_string(),
         recruiter: identity.map_or_else(|| actor.to_string(), |i| i.recruiter_name.clone()),
@@ -86,7 +86,7 @@ pub struct Built {
 }
 
 /// Builds the message From the shared box; refuses one over the size limit.
-pub fn build(identity: &Identity, draft: &Draft, limit: &Limit) -> Result<Built, ComposeError> {
+pub fn build(identity: &Sender, draft: &Draft, limit: &Limit) -> Result<Built, ComposeError> {
     // Refused before building too: a message is at least as large as its body.
     compose::check_size(draft.body.len() as u64, limit.bytes, &limit.source)?;
     let message_id = compose::new_message_id(&identity.shared_address);
@@ -110,7 +110,7 @@ pub fn build(identity: &Identity, draft: &Draft, limit: &Limit) -> Result<Built,
 pub struct Request<'a> {
     /// None: an address nobody knows yet (it gets a conversation of its own).
     pub candidate: Option<i64>,
-    pub identity: &'a Identity,
+    pub identity: &'a Sender,
     pub message: &'a Built,
     pub actor: &'a str,
     /// When the sender opened the candidate (or what the reply answers): colleagues' mail
@@ -162,8 +162,8 @@ mod tests {
         (d, store)
     }
 
-    fn identity() -> Identity {
-        Identity {
+    fn identity() -> Sender {
+        Sender {
             team: "Northwind Talent".into(),
             shared_address: SHARED.into(),
             recruiter_name: "Tess".into(),

@@ -4,7 +4,7 @@
 
 use crate::config::Config;
 use crate::mail_in::imap::connect::{Endpoint, ImapError};
-use crate::mail_out::compose::Identity;
+use crate::mail_out::compose::Sender;
 use crate::mail_out::delivery::{Deliverer, Transport};
 use crate::mail_out::templates::{self, Template};
 use crate::store::{Store, StoreError, TeamMember};
@@ -109,9 +109,9 @@ impl Session {
 
     /// The From identity: the shared box with this recruiter's name. Without a configuration
     /// the shared address the store knows (the demo's).
-    pub fn identity(&self, store: &Store) -> Result<Identity, SetupError> {
+    pub fn identity(&self, store: &Store) -> Result<Sender, SetupError> {
         if let Some(c) = &self.config {
-            return Ok(Identity {
+            return Ok(Sender {
                 team: c.identity.team.clone(),
                 shared_address: c.shared_address(),
                 recruiter_name: self.actor.clone(),
@@ -122,7 +122,7 @@ impl Session {
             .into_iter()
             .find(|m| m.shared)
             .ok_or(SetupError::NoSharedAddress)?;
-        Ok(Identity {
+        Ok(Sender {
             team: shared.name,
             shared_address: shared.address,
             recruiter_name: self.actor.clone(),
@@ -145,7 +145,7 @@ impl Session {
             .as_ref()
             .ok_or_else(|| SetupError::NoSmtp(cfg.path.clone()))?;
         let secret = crate::mail_out::smtp::secret(smtp.get_ref())?;
-        let transport = crate::mail_out::smtp::transport(smtp.get_ref(), &secret)?;
+        let transport = crate::mail_out::smtp::submission(smtp.get_ref(), &secret)?;
         let sent = self.imap()?;
         let sent_folders = cfg
             .imap

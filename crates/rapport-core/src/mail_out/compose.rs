@@ -162,7 +162,7 @@ pub fn addresses(field: &'static str, value: &str) -> Result<Vec<Mailbox>, Compo
 
 /// Who the message is from: the shared box, with the recruiter's name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Identity {
+pub struct Sender {
     pub team: String,
     pub shared_address: String,
     pub recruiter_name: String,
@@ -212,7 +212,7 @@ fn crlf(text: &str) -> String {
 
 /// Builds the final message: From the shared box with the recruiter's name, UTF-8 text/plain.
 pub fn build(
-    identity: &Identity,
+    identity: &Sender,
     d: &Draft,
     message_id: &str,
     date: std::time::SystemTime,
@@ -267,8 +267,8 @@ pub fn build(
 mod tests {
     use super::*;
 
-    fn id() -> Identity {
-        Identity {
+    fn id() -> Sender {
+        Sender {
             team: "Northwind Talent".into(),
             shared_address: "talent@northwind.example".into(),
             recruiter_name: "Alice Moreau".into(),

@@ -31,7 +31,7 @@ use std::time::Duration;
 pub enum Transport {
     /// The demo: .eml files in a folder.
     File(PathBuf),
-    Smtp(smtp::Transport),
+    Smtp(smtp::Submission),
 }
 
 /// Delivery settings: the transport, and the IMAP account whose Sent folder gets copies.
@@ -47,7 +47,7 @@ pub fn retry_delay(attempts: i64) -> Duration {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Report {
+pub struct FlushReport {
     pub sent: usize,
     pub retrying: usize,
     pub failed: usize,
@@ -80,13 +80,13 @@ fn envelope(job: &OutboxJob) -> Result<Envelope, String> {
 
 /// An SMTP session opened when the first message of a pass needs it, kept for the rest.
 struct Link<'a> {
-    transport: &'a smtp::Transport,
-    session: Option<smtp::Session>,
+    transport: &'a smtp::Submission,
+    session: Option<smtp::Connection>,
 }
 
 impl Link<'_> {
-    async fn session(&mut self) -> Result<&mut smtp::Session, lettre::transport::smtp::Error> {
-        if !self.session.as_ref().is_some_and(smtp::Session::usable) {
+    async fn session(&mut self) -> Result<&mut smtp::Connection, lettre::transport::smtp::Error> {
+        if !self.session.as_ref().is_some_and(smtp::Connection::usable) {
             self.session = Some(self.transport.connect().await?);
         }
         Ok(self.session.as_mut().expect("just connected"))
@@ -267,12 +267,12 @@ pub fn recover(store: &mut Store, d: &Deliverer) -> Result<(), StoreError> {
 
 /// One pass: every due message is checked against the candidate's wishes again (an opt-out may
 /// have come in since it was queued), sent, and copied to Sent right after its own delivery.
-pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+pub async fn run_once(store: &mut Store, d: &Deliverer) -> Result<FlushReport, StoreError> {
     run_pass(store, d, false).await
 }
 
 /// A pass that also sends what waits for its backoff (`rapport outbox flush --now`).
-pub async fn run_now(store: &mut Store, d: &Deliverer) -> Result<Report, StoreError> {
+pub async fn run_now(store: &mut Store, d: &Deliverer) -> Result<FlushReport, StoreError> {
     run_pass(store, d, true).await
 }
 
@@ -280,9 +280,9 @@ async fn run_pass(
     store: &mut Store,
     d: &Deliverer,
     ignore_backoff: bool,
-) -> Result<Report, StoreError> {
+) -> Result<FlushReport, StoreError> {
     let _lock = lock(store)?;
-    let mut r = Report::default();
+    let mut r = FlushReport::default();
     let now = crate::store::now();
     let due_at = if ignore_backoff { i64::MAX } else { now };
     let mut link = match &d.transport {
@@ -458,7 +458,7 @@ impl<'a> SentFolder<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryEvent {
     /// Something in the outbox changed: the conversation should be read again.
-    Changed(Report),
+    Changed(FlushReport),
     Error(String),
 }
 
@@ -507,7 +507,7 @@ pub fn spawn_worker(
                 }
                 loop {
                     match rt.block_on(run_once(&mut store, &deliverer)) {
-                        Ok(r) if r != Report::default() => {
+                        Ok(r) if r != FlushReport::default() => {
                             if events.send(DeliveryEvent::Changed(r)).is_err() {
                                 return;
                             }

@@ -13,9 +13,9 @@ use std::time::Duration;
 
 /// The submission server and how to reach it. rapport drives the SMTP conversation itself
 /// (lettre's connection, not its pooled transport) so that the outbox can record the moment
-/// the message is handed over: see [`Session::send`].
+/// the message is handed over: see [`Connection::send`].
 #[derive(Clone)]
-pub struct Transport {
+pub struct Submission {
     host: String,
     port: u16,
     tls: Tls,
@@ -26,7 +26,7 @@ pub struct Transport {
 }
 
 /// An open, authenticated submission connection.
-pub struct Session(AsyncSmtpConnection);
+pub struct Connection(AsyncSmtpConnection);
 
 /// How a message's submission ended.
 pub enum Sent {
@@ -42,9 +42,9 @@ pub enum Sent {
     Unknown(lettre::transport::smtp::Error),
 }
 
-impl Transport {
+impl Submission {
     /// Connects, secures (implicit TLS or STARTTLS, never downgraded) and authenticates.
-    pub async fn connect(&self) -> Result<Session, lettre::transport::smtp::Error> {
+    pub async fn connect(&self) -> Result<Connection, lettre::transport::smtp::Error> {
         let wrapper = match &self.tls {
             Tls::Wrapper(p) => Some(p.clone()),
             _ => None,
@@ -61,7 +61,7 @@ impl Transport {
             conn.starttls(p.clone(), &self.hello).await?;
         }
         conn.auth(&self.mechanisms, &self.credentials).await?;
-        Ok(Session(conn))
+        Ok(Connection(conn))
     }
 
     /// Connects, secures and authenticates, then quits: the doctor's check.
@@ -72,7 +72,7 @@ impl Transport {
     }
 }
 
-impl Session {
+impl Connection {
     /// Submits one message. `handing_over` runs after the server said it is ready for the
     /// data (354) and before a byte of it is written: from then until the reply the server
     /// may have the message, and only then. When it returns false (the message is no longer
@@ -156,7 +156,7 @@ pub fn secret(s: &Server) -> Result<Secret, CredentialError> {
 }
 
 /// Builds the submission transport for `[smtp]`.
-pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupError> {
+pub fn submission(s: &Server, secret: &Secret) -> Result<Submission, SmtpSetupError> {
     let host = s.host.get_ref().clone();
     let security = *s.security.get_ref();
     let tls_params = || -> Result<TlsParameters, SmtpSetupError> {
@@ -186,7 +186,7 @@ pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupErro
         Auth::Plain => Mechanism::Plain,
         Auth::Xoauth2 => Mechanism::Xoauth2,
     };
-    Ok(Transport {
+    Ok(Submission {
         host,
         port: s.port.unwrap_or(port),
         tls,
@@ -198,7 +198,7 @@ pub fn transport(s: &Server, secret: &Secret) -> Result<Transport, SmtpSetupErro
 }
 
 /// Connects, secures and authenticates, then quits: the doctor's check.
-pub async fn check(t: &Transport) -> Result<(), String> {
+pub async fn check(t: &Submission) -> Result<(), String> {
     t.test_connection().await.map_err(|e| explain(&e))
 }
 /// A lettre error in words, without anything we sent.
