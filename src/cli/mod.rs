@@ -3,7 +3,6 @@
 
 mod audit;
 mod burst;
-mod doctor;
 mod output;
 pub mod people;
 mod report;
@@ -218,14 +217,32 @@ fn one_line(e: &anyhow::Error) -> String {
     msg.replace('\n', " ")
 }
 
+/// `rapport doctor`: one line per check as it completes, each failure saying what to fix.
+fn doctor(config: &Path, data_dir: &Path) -> ExitCode {
+    use rapport_core::actions::doctor::{self, Status};
+    let healthy = doctor::run(config, data_dir, &mut |c| {
+        let status = match c.status {
+            Status::Ok => "ok",
+            Status::Fail => "FAIL",
+            Status::Skip => "skip",
+        };
+        println!("{status:<5} {:<10} {}", c.name, c.text);
+    });
+    if healthy {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Cmd::Demo { data_dir, no_tui }) => demo(data_dir.or(cli.data_dir), no_tui),
         None => open_inbox(cli.data_dir, cli.config),
-        Some(Cmd::Doctor) => doctor::run(
+        Some(Cmd::Doctor) => Ok(doctor(
             &paths::config_file(cli.config),
             &paths::data_dir(cli.data_dir),
-        ),
+        )),
         Some(Cmd::Sync(args)) => {
             let dir = paths::data_dir(cli.data_dir);
             let cfg = load_config(cli.config)?;

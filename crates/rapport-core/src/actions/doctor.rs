@@ -1,33 +1,61 @@
-//! `rapport doctor`: one line per check, each failure saying what to fix.
+//! The health check behind `rapport doctor`: the data dir, who may change what, the
+//! configuration, and whether the IMAP and SMTP servers answer and accept us. Each check is
+//! handed to the caller as it completes (the network ones take a while), each failure saying
+//! what to fix.
 
-use rapport_core::config::Config;
-use rapport_core::mail_in::imap::connect::{Endpoint, ImapError, connect};
-use rapport_core::mail_in::imap::sync::resolve_folders;
-use rapport_core::store::Store;
+use crate::config::Config;
+use crate::mail_in::imap::connect::{Endpoint, ImapError, connect};
+use crate::mail_in::imap::sync::resolve_folders;
+use crate::store::Store;
 use std::net::ToSocketAddrs;
 use std::path::Path;
-use std::process::ExitCode;
 
-struct Report {
-    failed: bool,
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Fail,
+    /// Not run (the reason says why).
+    Skip,
 }
 
-impl Report {
+/// One check: its name (`data`, `imap.tls`, …), how it came out, and what it found or what
+/// to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    pub text: String,
+}
+
+struct Checks<'a> {
+    failed: bool,
+    seen: &'a mut dyn FnMut(&Check),
+}
+
+impl Checks<'_> {
+    fn say(&mut self, name: &str, status: Status, text: &str) {
+        (self.seen)(&Check {
+            name: name.to_string(),
+            status,
+            text: text.to_string(),
+        });
+    }
     fn ok(&mut self, check: &str, what: impl AsRef<str>) {
-        println!("ok    {check:<10} {}", what.as_ref());
+        self.say(check, Status::Ok, what.as_ref());
     }
     fn fail(&mut self, check: &str, what: impl AsRef<str>) {
         self.failed = true;
-        println!("FAIL  {check:<10} {}", what.as_ref());
+        self.say(check, Status::Fail, what.as_ref());
     }
     fn skip(&mut self, check: &str, why: impl AsRef<str>) {
-        println!("skip  {check:<10} {}", why.as_ref());
+        self.say(check, Status::Skip, why.as_ref());
     }
 }
 
 /// An erasure whose old bytes are still on disk (a colleague's session held an old snapshot):
 /// doctor tries to finish it, and says what is left when it cannot.
-fn erasure(r: &mut Report, s: &Store) {
+fn erasure(r: &mut Checks, s: &Store) {
     let since = match s.pending_erasure() {
         Ok(Some(at)) => at,
         Ok(None) => return r.ok("erasure", "no erasure is waiting to be completed on disk"),
@@ -38,22 +66,26 @@ fn erasure(r: &mut Report, s: &Store) {
             "erasure",
             format!(
                 "the erasure of {} is now complete on disk",
-                rapport_core::timefmt::rfc3339(since)
+                crate::timefmt::rfc3339(since)
             ),
         ),
         Ok(Some(left)) => r.fail(
             "erasure",
             format!(
                 "the erasure of {} is not complete on disk: {left}",
-                rapport_core::timefmt::rfc3339(since)
+                crate::timefmt::rfc3339(since)
             ),
         ),
         Err(e) => r.fail("erasure", e.to_string()),
     }
 }
 
-pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
-    let mut r = Report { failed: false };
+/// Runs every check, handing each to `seen` as it completes; true when none failed.
+pub fn run(config_path: &Path, data_dir: &Path, seen: &mut dyn FnMut(&Check)) -> bool {
+    let mut r = Checks {
+        failed: false,
+        seen,
+    };
     match Store::open_in(data_dir) {
         Ok(s) => {
             r.ok(
@@ -69,7 +101,7 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
         Err(e) => r.fail("data", e.to_string()),
     }
     // Ownership and modes: a team's data dir is group-shared; nobody else may read it.
-    for f in rapport_core::shared_dir::check(data_dir) {
+    for f in crate::shared_dir::check(data_dir) {
         match (f.ok, f.fix) {
             (true, _) => r.ok("access", f.what),
             (false, Some(fix)) => r.fail("access", format!("{}; fix: {fix}", f.what)),
@@ -79,13 +111,13 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
     // Whoever can change these can make rapport run commands as this user (password_command,
     // the editor) or put words in their mail.
     let loaded = Config::load(config_path).ok();
-    let (templates, origin) = rapport_core::mail_out::templates::dir(loaded.as_ref(), data_dir);
+    let (templates, origin) = crate::mail_out::templates::dir(loaded.as_ref(), data_dir);
     let mut paths = vec![
         (config_path.to_owned(), "the config", true),
-        (rapport_core::paths::keymap_file(), "the keymap", true),
+        (crate::paths::keymap_file(), "the keymap", true),
     ];
     // The data dir's own snippets (the demo's, without a config) are the team's by design.
-    if origin == rapport_core::mail_out::templates::Origin::User {
+    if origin == crate::mail_out::templates::Origin::User {
         paths.push((templates.clone(), "the snippets folder", true));
         for e in std::fs::read_dir(&templates)
             .into_iter()
@@ -102,9 +134,9 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
             .parent()
             .filter(|d| with_folder && !d.as_os_str().is_empty());
         let found = dir
-            .and_then(|d| rapport_core::shared_dir::check_own(d, "the folder"))
+            .and_then(|d| crate::shared_dir::check_own(d, "the folder"))
             .into_iter()
-            .chain(rapport_core::shared_dir::check_own(&path, what));
+            .chain(crate::shared_dir::check_own(&path, what));
         for f in found {
             if !own.contains(&f) {
                 own.push(f);
@@ -153,22 +185,14 @@ pub fn run(config_path: &Path, data_dir: &Path) -> anyhow::Result<ExitCode> {
     };
     let Some(cfg) = cfg else {
         r.skip("imap", "no usable configuration");
-        return Ok(if r.failed {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        });
+        return !r.failed;
     };
     imap_checks(&cfg, &mut r);
     smtp_checks(&cfg, &mut r);
-    Ok(if r.failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    !r.failed
 }
 
-fn reach(r: &mut Report, section: &str, host: &str, port: u16) -> bool {
+fn reach(r: &mut Checks, section: &str, host: &str, port: u16) -> bool {
     match (host, port).to_socket_addrs() {
         Ok(addrs) => {
             let addrs: Vec<_> = addrs.collect();
@@ -209,7 +233,7 @@ fn reach(r: &mut Report, section: &str, host: &str, port: u16) -> bool {
     }
 }
 
-fn imap_checks(cfg: &Config, r: &mut Report) {
+fn imap_checks(cfg: &Config, r: &mut Checks) {
     let Some(imap) = &cfg.imap else {
         r.skip("imap", "no [imap] section: nothing to sync");
         return;
@@ -278,13 +302,13 @@ fn imap_checks(cfg: &Config, r: &mut Report) {
     }
 }
 
-fn smtp_checks(cfg: &Config, r: &mut Report) {
+fn smtp_checks(cfg: &Config, r: &mut Checks) {
     let Some(smtp) = &cfg.smtp else {
         r.skip("smtp", "no [smtp] section: replies cannot be sent");
         return;
     };
     let s = smtp.get_ref();
-    let secret = match rapport_core::mail_out::smtp::secret(s) {
+    let secret = match crate::mail_out::smtp::secret(s) {
         Ok(sec) => sec,
         Err(e) => return r.fail("smtp.auth", e.to_string()),
     };
@@ -297,14 +321,14 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
     };
     // lettre's connection pool needs the runtime while it is built and dropped.
     let _rt_guard = rt.enter();
-    let transport = match rapport_core::mail_out::smtp::submission(s, &secret) {
+    let transport = match crate::mail_out::smtp::submission(s, &secret) {
         Ok(t) => t,
         Err(e) => return r.fail("smtp", e.to_string()),
     };
     let port = s.port.unwrap_or(match s.security.get_ref() {
-        rapport_core::config::Security::Tls => 465,
-        rapport_core::config::Security::Starttls => 587,
-        rapport_core::config::Security::None => 25,
+        crate::config::Security::Tls => 465,
+        crate::config::Security::Starttls => 587,
+        crate::config::Security::None => 25,
     });
     if !reach(r, "smtp", s.host.get_ref(), port) {
         return;
@@ -316,7 +340,7 @@ fn smtp_checks(cfg: &Config, r: &mut Report) {
         Ok(rt) => rt,
         Err(e) => return r.fail("smtp", e.to_string()),
     };
-    match rt.block_on(rapport_core::mail_out::smtp::check(&transport)) {
+    match rt.block_on(crate::mail_out::smtp::check(&transport)) {
         Ok(()) => r.ok(
             "smtp.login",
             format!("TLS verified, logged in as {}", s.username),
