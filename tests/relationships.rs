@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::message::{Mail, raw};
+
 use rapport_core::actions::queue;
 use rapport_core::consent::policy::{Conflict, Refusal};
 use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
@@ -22,91 +24,6 @@ const T0: i64 = 1_795_186_800;
 
 fn store() -> (tempfile::TempDir, Store) {
     common::store_with_team(TEAM, ALICE)
-}
-
-/// A message to ingest; `to`/`cc` are header values as written.
-#[derive(Debug, Clone)]
-struct Mail {
-    from: String,
-    to: String,
-    cc: String,
-    subject: String,
-    id: String,
-    refs: String,
-    date: i64,
-    body: String,
-    headers: String,
-}
-
-impl Mail {
-    fn new(from: &str, to: &str, id: &str, date: i64) -> Mail {
-        Mail {
-            from: from.into(),
-            to: to.into(),
-            cc: String::new(),
-            subject: "Hello".into(),
-            id: id.into(),
-            refs: String::new(),
-            date,
-            body: "Hi there".into(),
-            headers: String::new(),
-        }
-    }
-    fn subject(mut self, s: &str) -> Mail {
-        self.subject = s.into();
-        self
-    }
-    fn body(mut self, s: &str) -> Mail {
-        self.body = s.into();
-        self
-    }
-    fn refs(mut self, s: &str) -> Mail {
-        self.refs = s.into();
-        self
-    }
-    fn cc(mut self, s: &str) -> Mail {
-        self.cc = s.into();
-        self
-    }
-    /// An extra header line (without CRLF).
-    fn header(mut self, h: &str) -> Mail {
-        self.headers += h;
-        self.headers += "\r\n";
-        self
-    }
-}
-
-fn rfc2822(t: i64) -> String {
-    jiff::Timestamp::from_second(t)
-        .unwrap()
-        .strftime("%a, %d %b %Y %H:%M:%S +0000")
-        .to_string()
-}
-
-fn raw(m: &Mail) -> Vec<u8> {
-    let mut s = format!(
-        "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\nMessage-ID: <{}>\r\n",
-        m.from,
-        m.to,
-        m.subject,
-        rfc2822(m.date),
-        m.id
-    );
-    if !m.cc.is_empty() {
-        s += &format!("Cc: {}\r\n", m.cc);
-    }
-    if !m.refs.is_empty() {
-        s += &format!(
-            "References: {}\r\nIn-Reply-To: {}\r\n",
-            m.refs,
-            m.refs.split_whitespace().last().unwrap()
-        );
-    }
-    s += &m.headers;
-    s += "Content-Type: text/plain; charset=utf-8\r\n\r\n";
-    s += &m.body;
-    s += "\r\n";
-    s.into_bytes()
 }
 
 /// Ingests the mails as one batch; returns the new message row ids in order.

@@ -57,19 +57,15 @@ fn store() -> (tempfile::TempDir, Store) {
 
 /// One message: `from` and `to` are addresses; `extra` are more header lines.
 fn mail(from: &str, to: &str, at: &str, id: &str, refs: &str, extra: &str) -> Vec<u8> {
-    let date = jiff::Timestamp::from_second(berlin(at))
-        .unwrap()
-        .strftime("%a, %d %b %Y %H:%M:%S +0000")
-        .to_string();
-    let mut s = format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: The role\r\nDate: {date}\r\nMessage-ID: <{id}>\r\n"
-    );
-    if !refs.is_empty() {
-        s += &format!("References: <{refs}>\r\nIn-Reply-To: <{refs}>\r\n");
+    let m = common::message::Mail::new(from, to, id, berlin(at))
+        .subject("The role")
+        .body("Hello")
+        .headers(extra);
+    if refs.is_empty() {
+        m.raw()
+    } else {
+        m.refs(&format!("<{refs}>")).raw()
     }
-    s += extra;
-    s += "Content-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n";
-    s.into_bytes()
 }
 
 fn ingest(s: &mut Store, mails: Vec<Vec<u8>>) {

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::message::{Mail, raw};
+
 use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
 use rapport_core::store::{InboxFilter, InboxQuery, Store, StoreError, schema};
 
@@ -11,54 +13,6 @@ const ALICE: &str = "alice@team.example";
 
 fn store() -> (tempfile::TempDir, Store) {
     common::store_with_team(TEAM, ALICE)
-}
-
-struct Mail<'a> {
-    from: &'a str,
-    to: &'a str,
-    subject: &'a str,
-    id: Option<&'a str>,
-    refs: &'a str,
-    date: &'a str,
-    body: &'a str,
-    extra: &'a str,
-}
-
-impl Default for Mail<'_> {
-    fn default() -> Self {
-        Mail {
-            from: "Jane Doe <jane@mail.example>",
-            to: TEAM,
-            subject: "Hello",
-            id: None,
-            refs: "",
-            date: "Mon, 02 Nov 2026 10:00:00 +0000",
-            body: "Hi there",
-            extra: "",
-        }
-    }
-}
-
-fn raw(m: &Mail) -> Vec<u8> {
-    let mut s = format!(
-        "From: {}\r\nTo: {}\r\nSubject: {}\r\nDate: {}\r\n",
-        m.from, m.to, m.subject, m.date
-    );
-    if let Some(id) = m.id {
-        s += &format!("Message-ID: <{id}>\r\n");
-    }
-    if !m.refs.is_empty() {
-        s += &format!(
-            "References: {}\r\nIn-Reply-To: {}\r\n",
-            m.refs,
-            m.refs.split_whitespace().last().unwrap()
-        );
-    }
-    s += m.extra;
-    s += "Content-Type: text/plain; charset=utf-8\r\n\r\n";
-    s += m.body;
-    s += "\r\n";
-    s.into_bytes()
 }
 
 fn ingest(s: &mut Store, mails: &[Mail]) -> usize {
@@ -210,19 +164,8 @@ fn search_finds_the_message_that_said_it_not_the_replies_quoting_it() {
     ingest(
         &mut s,
         &[
-            Mail {
-                from: "Alice <alice@team.example>",
-                to: "Jane Doe <jane@mail.example>",
-                body: "Would a platypus-themed offsite appeal?",
-                id: Some("ask@m"),
-                ..Default::default()
-            },
-            Mail {
-                body: "Absolutely.\n\nOn Monday Alice wrote:\n> Would a platypus-themed offsite appeal?\n",
-                id: Some("answer@m"),
-                refs: "<ask@m>",
-                ..Default::default()
-            },
+            Mail::default().from("Alice <alice@team.example>").to("Jane Doe <jane@mail.example>").body("Would a platypus-themed offsite appeal?").id("ask@m"),
+            Mail::default().body("Absolutely.\n\nOn Monday Alice wrote:\n> Would a platypus-themed offsite appeal?\n").id("answer@m").refs("<ask@m>"),
         ],
     );
     let hits = s.search_messages("platypus", 10).unwrap();
@@ -268,27 +211,16 @@ fn newer_database_is_refused_and_left_untouched() {
 #[test]
 fn the_same_message_twice_is_stored_once() {
     let (_d, mut s) = store();
-    let m = Mail {
-        id: Some("a@x"),
-        ..Default::default()
-    };
+    let m = Mail::default().id("a@x");
     assert_eq!(ingest(&mut s, &[m]), 1);
-    let m = Mail {
-        id: Some("a@x"),
-        extra: "Received: from elsewhere\r\n",
-        ..Default::default()
-    };
+    let m = Mail::default()
+        .id("a@x")
+        .headers("Received: from elsewhere\r\n");
     assert_eq!(ingest(&mut s, &[m]), 0);
     // Without a Message-ID, identical content is still recognised.
-    let m = Mail {
-        subject: "no id",
-        ..Default::default()
-    };
+    let m = Mail::default().subject("no id");
     assert_eq!(ingest(&mut s, &[m]), 1);
-    let m = Mail {
-        subject: "no id",
-        ..Default::default()
-    };
+    let m = Mail::default().subject("no id");
     assert_eq!(ingest(&mut s, &[m]), 0);
     assert_eq!(s.status().unwrap().messages, 2);
 }
@@ -296,16 +228,8 @@ fn the_same_message_twice_is_stored_once() {
 #[test]
 fn a_reused_message_id_with_other_content_is_a_second_message() {
     let (_d, mut s) = store();
-    let a = Mail {
-        id: Some("dup@x"),
-        body: "first",
-        ..Default::default()
-    };
-    let b = Mail {
-        id: Some("dup@x"),
-        body: "second, different",
-        ..Default::default()
-    };
+    let a = Mail::default().id("dup@x").body("first");
+    let b = Mail::default().id("dup@x").body("second, different");
     assert_eq!(ingest(&mut s, &[a, b]), 2);
 }
 
@@ -315,38 +239,23 @@ fn replies_thread_by_references_and_placeholders_join_later_mail() {
     ingest(
         &mut s,
         &[
-            Mail {
-                from: TEAM,
-                to: "jane@mail.example",
-                subject: "Role",
-                id: Some("1@t"),
-                ..Default::default()
-            },
-            Mail {
-                subject: "Re: Role",
-                id: Some("2@j"),
-                refs: "<1@t>",
-                ..Default::default()
-            },
+            Mail::default()
+                .from(TEAM)
+                .to("jane@mail.example")
+                .subject("Role")
+                .id("1@t"),
+            Mail::default().subject("Re: Role").id("2@j").refs("<1@t>"),
             // Replies to a message we never saw: both hang on the same placeholder.
-            Mail {
-                subject: "Other A",
-                id: Some("3@j"),
-                refs: "<missing@x>",
-                ..Default::default()
-            },
-            Mail {
-                subject: "Other B",
-                id: Some("4@j"),
-                refs: "<missing@x>",
-                ..Default::default()
-            },
+            Mail::default()
+                .subject("Other A")
+                .id("3@j")
+                .refs("<missing@x>"),
+            Mail::default()
+                .subject("Other B")
+                .id("4@j")
+                .refs("<missing@x>"),
             // Same subject, no references: never merged by subject.
-            Mail {
-                subject: "Role",
-                id: Some("5@j"),
-                ..Default::default()
-            },
+            Mail::default().subject("Role").id("5@j"),
         ],
     );
     let j = "jane@mail.example";
@@ -374,28 +283,18 @@ fn a_message_linking_two_threads_merges_them() {
     ingest(
         &mut s,
         &[
-            Mail {
-                subject: "T1",
-                id: Some("a@j"),
-                ..Default::default()
-            },
-            Mail {
-                subject: "T2",
-                id: Some("b@j"),
-                ..Default::default()
-            },
+            Mail::default().subject("T1").id("a@j"),
+            Mail::default().subject("T2").id("b@j"),
         ],
     );
     let j = "jane@mail.example";
     assert_ne!(thread_of(&s, j, "T1"), thread_of(&s, j, "T2"));
     ingest(
         &mut s,
-        &[Mail {
-            subject: "Both",
-            id: Some("c@j"),
-            refs: "<a@j> <b@j>",
-            ..Default::default()
-        }],
+        &[Mail::default()
+            .subject("Both")
+            .id("c@j")
+            .refs("<a@j> <b@j>")],
     );
     assert_eq!(thread_of(&s, j, "T1"), thread_of(&s, j, "T2"));
     assert_eq!(thread_of(&s, j, "T1"), thread_of(&s, j, "Both"));
@@ -407,18 +306,14 @@ fn looping_references_do_not_hang_or_break_threading() {
     ingest(
         &mut s,
         &[
-            Mail {
-                subject: "Loop 1",
-                id: Some("l1@j"),
-                refs: "<l2@j> <l1@j>",
-                ..Default::default()
-            },
-            Mail {
-                subject: "Loop 2",
-                id: Some("l2@j"),
-                refs: "<l1@j> <l2@j>",
-                ..Default::default()
-            },
+            Mail::default()
+                .subject("Loop 1")
+                .id("l1@j")
+                .refs("<l2@j> <l1@j>"),
+            Mail::default()
+                .subject("Loop 2")
+                .id("l2@j")
+                .refs("<l1@j> <l2@j>"),
         ],
     );
     let j = "jane@mail.example";
@@ -430,13 +325,11 @@ fn team_mail_is_outbound_and_credits_the_recruiter() {
     let (_d, mut s) = store();
     ingest(
         &mut s,
-        &[Mail {
-            from: "Alice (Team) <talent@team.example>",
-            to: "Jane Doe <jane@mail.example>",
-            extra: "Sender: alice@team.example\r\n",
-            id: Some("o@t"),
-            ..Default::default()
-        }],
+        &[Mail::default()
+            .from("Alice (Team) <talent@team.example>")
+            .to("Jane Doe <jane@mail.example>")
+            .headers("Sender: alice@team.example\r\n")
+            .id("o@t")],
     );
     let c = s
         .candidate_by_address("jane@mail.example")
@@ -461,28 +354,22 @@ fn a_second_address_replying_in_thread_with_the_same_name_joins_the_candidate() 
     ingest(
         &mut s,
         &[
-            Mail {
-                from: TEAM,
-                to: "Jane Doe <jane@work.example>",
-                subject: "Role",
-                id: Some("r@t"),
-                ..Default::default()
-            },
-            Mail {
-                from: "Jane Doe <jane@home.example>",
-                subject: "Re: Role",
-                id: Some("h@j"),
-                refs: "<r@t>",
-                ..Default::default()
-            },
+            Mail::default()
+                .from(TEAM)
+                .to("Jane Doe <jane@work.example>")
+                .subject("Role")
+                .id("r@t"),
+            Mail::default()
+                .from("Jane Doe <jane@home.example>")
+                .subject("Re: Role")
+                .id("h@j")
+                .refs("<r@t>"),
             // A different person in the same thread stays separate.
-            Mail {
-                from: "Bob Roe <bob@x.example>",
-                subject: "Re: Role",
-                id: Some("b@b"),
-                refs: "<r@t>",
-                ..Default::default()
-            },
+            Mail::default()
+                .from("Bob Roe <bob@x.example>")
+                .subject("Re: Role")
+                .id("b@b")
+                .refs("<r@t>"),
         ],
     );
     let a = s.candidate_by_address("jane@work.example").unwrap();
@@ -498,18 +385,14 @@ fn waits_start_at_the_oldest_unanswered_human_message() {
     ingest(
         &mut s,
         &[
-            Mail {
-                subject: "Q1",
-                id: Some("q1@j"),
-                date: "Mon, 02 Nov 2026 10:00:00 +0000",
-                ..Default::default()
-            },
-            Mail {
-                subject: "Q2",
-                id: Some("q2@j"),
-                date: "Mon, 02 Nov 2026 12:00:00 +0000",
-                ..Default::default()
-            },
+            Mail::default()
+                .subject("Q1")
+                .id("q1@j")
+                .date("Mon, 02 Nov 2026 10:00:00 +0000"),
+            Mail::default()
+                .subject("Q2")
+                .id("q2@j")
+                .date("Mon, 02 Nov 2026 12:00:00 +0000"),
         ],
     );
     let c = s
@@ -528,25 +411,21 @@ fn waits_start_at_the_oldest_unanswered_human_message() {
     // An auto-reply neither starts nor stops the clock; our reply stops it.
     ingest(
         &mut s,
-        &[Mail {
-            from: TEAM,
-            to: "jane@mail.example",
-            subject: "Re: Q2",
-            id: Some("a1@t"),
-            date: "Mon, 02 Nov 2026 15:00:00 +0000",
-            ..Default::default()
-        }],
+        &[Mail::default()
+            .from(TEAM)
+            .to("jane@mail.example")
+            .subject("Re: Q2")
+            .id("a1@t")
+            .date("Mon, 02 Nov 2026 15:00:00 +0000")],
     );
     assert_eq!(s.profile(c).unwrap().unwrap().waiting_since, None);
     ingest(
         &mut s,
-        &[Mail {
-            subject: "Automatic reply: Re: Q2",
-            id: Some("ooo@j"),
-            date: "Mon, 02 Nov 2026 15:01:00 +0000",
-            extra: "Auto-Submitted: auto-replied\r\n",
-            ..Default::default()
-        }],
+        &[Mail::default()
+            .subject("Automatic reply: Re: Q2")
+            .id("ooo@j")
+            .date("Mon, 02 Nov 2026 15:01:00 +0000")
+            .headers("Auto-Submitted: auto-replied\r\n")],
     );
     assert_eq!(s.profile(c).unwrap().unwrap().waiting_since, None);
     assert_eq!(s.inbox_count(&awaiting).unwrap(), 0);
@@ -556,28 +435,22 @@ fn waits_start_at_the_oldest_unanswered_human_message() {
 fn out_of_order_arrival_gives_the_same_summary() {
     let mails = || {
         vec![
-            Mail {
-                subject: "Q",
-                id: Some("q@j"),
-                date: "Mon, 02 Nov 2026 10:00:00 +0000",
-                ..Default::default()
-            },
-            Mail {
-                from: TEAM,
-                to: "jane@mail.example",
-                subject: "Re: Q",
-                id: Some("r@t"),
-                refs: "<q@j>",
-                date: "Mon, 02 Nov 2026 11:00:00 +0000",
-                ..Default::default()
-            },
-            Mail {
-                subject: "Q again",
-                id: Some("q2@j"),
-                refs: "<r@t>",
-                date: "Tue, 03 Nov 2026 09:00:00 +0000",
-                ..Default::default()
-            },
+            Mail::default()
+                .subject("Q")
+                .id("q@j")
+                .date("Mon, 02 Nov 2026 10:00:00 +0000"),
+            Mail::default()
+                .from(TEAM)
+                .to("jane@mail.example")
+                .subject("Re: Q")
+                .id("r@t")
+                .refs("<q@j>")
+                .date("Mon, 02 Nov 2026 11:00:00 +0000"),
+            Mail::default()
+                .subject("Q again")
+                .id("q2@j")
+                .refs("<r@t>")
+                .date("Tue, 03 Nov 2026 09:00:00 +0000"),
         ]
     };
     let (_d1, mut a) = store();
@@ -612,17 +485,13 @@ fn search_narrows_the_inbox_by_mail_name_and_address() {
     ingest(
         &mut s,
         &[
-            Mail {
-                body: "I love writing Rust compilers",
-                id: Some("1@j"),
-                ..Default::default()
-            },
-            Mail {
-                from: "Max Mustermann <max@x.example>",
-                body: "Kotlin only",
-                id: Some("2@m"),
-                ..Default::default()
-            },
+            Mail::default()
+                .body("I love writing Rust compilers")
+                .id("1@j"),
+            Mail::default()
+                .from("Max Mustermann <max@x.example>")
+                .body("Kotlin only")
+                .id("2@m"),
         ],
     );
     let q = |t: &str| InboxQuery {
@@ -645,22 +514,18 @@ fn a_deferred_search_index_is_complete_once_the_load_completes() {
     let (_d, mut s) = store();
     ingest(
         &mut s,
-        &[Mail {
-            body: "indexed kotlin row by row",
-            id: Some("early@m"),
-            ..Default::default()
-        }],
+        &[Mail::default()
+            .body("indexed kotlin row by row")
+            .id("early@m")],
     );
     s.defer_search_index().unwrap();
     assert!(s.search_index_deferred().unwrap());
     ingest(
         &mut s,
-        &[Mail {
-            from: "Max <max@mail.example>",
-            body: "loaded with haskell in bulk",
-            id: Some("bulk@m"),
-            ..Default::default()
-        }],
+        &[Mail::default()
+            .from("Max <max@mail.example>")
+            .body("loaded with haskell in bulk")
+            .id("bulk@m")],
     );
     // Meanwhile search says it is behind rather than being silently wrong.
     assert_eq!(s.search_messages("haskell", 10).unwrap().len(), 0);
@@ -670,14 +535,7 @@ fn a_deferred_search_index_is_complete_once_the_load_completes() {
     assert_eq!(s.search_messages("kotlin", 10).unwrap().len(), 1);
     // Completing again does nothing; new mail is indexed row by row again.
     assert!(!s.complete_search_index().unwrap());
-    ingest(
-        &mut s,
-        &[Mail {
-            body: "later erlang",
-            id: Some("late@m"),
-            ..Default::default()
-        }],
-    );
+    ingest(&mut s, &[Mail::default().body("later erlang").id("late@m")]);
     assert_eq!(s.search_messages("erlang", 10).unwrap().len(), 1);
 }
 
@@ -693,11 +551,7 @@ fn a_first_load_checkpoints_in_the_background() {
     for chunk in ids.chunks(500) {
         let mails: Vec<Mail> = chunk
             .iter()
-            .map(|id| Mail {
-                body: &body,
-                id: Some(id),
-                ..Default::default()
-            })
+            .map(|id| Mail::default().body(&body).id(id))
             .collect();
         assert_eq!(ingest(&mut s, &mails), 500);
     }
@@ -730,11 +584,7 @@ fn a_first_load_checkpoints_in_the_background() {
 #[test]
 fn a_deferred_search_index_catches_up_in_steps_and_stays_sound() {
     let (_d, mut s) = store();
-    let mail = |body, id| Mail {
-        body,
-        id: Some(id),
-        ..Default::default()
-    };
+    let mail = |body, id| Mail::default().body(body).id(id);
     ingest(&mut s, &[mail("indexed kotlin row by row", "a@m")]);
     s.defer_search_index().unwrap();
     ingest(
@@ -790,17 +640,13 @@ fn erasing_someone_while_the_search_index_is_deferred_leaves_no_words_of_theirs(
     ingest(
         &mut s,
         &[
-            Mail {
-                from: "Max <max@mail.example>",
-                body: "my secret zanzibar plans",
-                id: Some("max@m"),
-                ..Default::default()
-            },
-            Mail {
-                body: "jane writes about zanzibar too",
-                id: Some("jane@m"),
-                ..Default::default()
-            },
+            Mail::default()
+                .from("Max <max@mail.example>")
+                .body("my secret zanzibar plans")
+                .id("max@m"),
+            Mail::default()
+                .body("jane writes about zanzibar too")
+                .id("jane@m"),
         ],
     );
     let max = s.candidate_by_address("max@mail.example").unwrap().unwrap();

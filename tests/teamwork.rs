@@ -2,6 +2,8 @@
 //! snooze (and coming back from it), internal notes (timeline, export, erase), presence across
 //! two handles, and the colleague collision check when queuing a reply.
 
+mod common;
+
 use rapport_core::consent::policy::Conflict;
 use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
 use rapport_core::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
@@ -32,18 +34,14 @@ fn setup() -> (tempfile::TempDir, Store) {
 }
 
 fn mail(s: &mut Store, from: &str, to: &str, id: &str, date: i64, subject: &str, body: &str) {
-    let date_s = jiff::Timestamp::from_second(date)
-        .unwrap()
-        .strftime("%a, %d %b %Y %H:%M:%S +0000")
-        .to_string();
-    let raw = format!(
-        "From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\nDate: {date_s}\r\nMessage-ID: <{id}>\r\n\
-         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
-    );
+    let raw = common::message::Mail::new(from, to, id, date)
+        .subject(subject)
+        .body(body)
+        .raw();
     let out = ingest_batch(
         s,
         vec![RawMessage {
-            bytes: raw.into_bytes(),
+            bytes: raw,
             location: None,
             received_at: date,
             parts: None,

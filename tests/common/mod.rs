@@ -3,6 +3,7 @@
 
 pub mod attack;
 pub mod mail;
+pub mod message;
 pub mod runner;
 pub mod team;
 pub mod terminal;
