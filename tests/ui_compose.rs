@@ -72,7 +72,7 @@ fn external_editor_unchanged_sends_nothing_and_keeps_the_draft() {
         panic!("{out:?}")
     };
     let text = text.clone();
-    update(&mut s, Action::EditorDone(Ok(text.clone())));
+    act(&mut s, Action::EditorDone(Ok(text.clone())));
     assert!(s.notice.as_deref().unwrap().contains("nothing changed"));
     assert!(s.store.outbox().unwrap().is_empty());
     // r reopens the saved draft; an edit then sends it.
@@ -82,7 +82,7 @@ fn external_editor_unchanged_sends_nothing_and_keeps_the_draft() {
     };
     assert_eq!(*again, text);
     let edited = text.replacen("\n\n", "\n\nSee you Tuesday!\n", 1);
-    let out = update(&mut s, Action::EditorDone(Ok(edited)));
+    let out = act(&mut s, Action::EditorDone(Ok(edited)));
     assert_eq!(out, vec![Command::Deliver], "{:?}", s.notice);
     assert_eq!(s.store.outbox().unwrap().len(), 1);
 }
@@ -98,7 +98,7 @@ fn an_empty_reply_asks_first() {
     };
     // Only the To line changed; no words of our own.
     let edited = text.replacen("Cc: ", "Cc:  ", 1);
-    update(&mut s, Action::EditorDone(Ok(edited)));
+    act(&mut s, Action::EditorDone(Ok(edited)));
     assert!(matches!(&s.mode, Mode::Form(f) if f.title.contains("empty")));
     key(&mut s, Bound::Cancel);
     assert!(s.store.outbox().unwrap().is_empty());
@@ -133,7 +133,7 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
         panic!()
     };
     let edited = text.replacen("\n\n", "\n\nHello again\n", 1);
-    update(&mut s, Action::EditorDone(Ok(edited)));
+    act(&mut s, Action::EditorDone(Ok(edited)));
     let n = s.notice.clone().unwrap();
     assert!(
         n.contains("opted out of all contact") && n.contains("draft is kept"),
@@ -175,7 +175,7 @@ fn a_too_soon_message_needs_a_reason() {
     let edited = text
         .replacen("Subject: ", "Subject: A new role", 1)
         .replacen("\n\n", "\n\nA role you might like.\n", 1);
-    update(&mut s, Action::EditorDone(Ok(edited)));
+    act(&mut s, Action::EditorDone(Ok(edited)));
     let Mode::Form(f) = &s.mode else {
         panic!("{:?}", s.notice)
     };
@@ -299,7 +299,7 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     // Before sending, the header says what the message is about.
     assert!(text.contains("\nTopics: rust, remote\n"), "{text}");
     let edited = text.replacen("a Rust role for you.", "a Rust role for you!", 1);
-    update(&mut s, Action::EditorDone(Ok(edited)));
+    act(&mut s, Action::EditorDone(Ok(edited)));
     let n = s.notice.clone().unwrap();
     assert!(
         n.contains("opted out of the topic rust") && n.contains("draft is kept"),
@@ -314,7 +314,7 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     };
     assert!(again.contains("\nTopics: rust, remote\n"), "{again}");
     let edited = again.replacen("Topics: rust, remote", "Topics: remote", 1);
-    update(&mut s, Action::EditorDone(Ok(edited)));
+    act(&mut s, Action::EditorDone(Ok(edited)));
     let n = s.notice.clone().unwrap();
     assert!(n.contains("opted out of the topic rust"), "{n}");
     assert!(s.store.outbox().unwrap().is_empty());
@@ -323,4 +323,43 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
         panic!("{out:?}")
     };
     assert!(kept.contains("\nTopics: remote, rust\n"), "{kept}");
+}
+
+/// Writing and sending are commands: the keys only ask, and nothing reaches the store (no
+/// draft, no queued message) until the runner carries the write out.
+#[test]
+fn composing_asks_for_writes_and_writes_nothing_itself() {
+    use rapport::ui::write::Write;
+    let (_d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    let c = s.selected_row().unwrap().id;
+    let out = update(&mut s, Action::Key(Bound::Reply));
+    assert!(
+        matches!(out.as_slice(), [Command::Write(Write::CreateDraft { candidate, .. })] if *candidate == c),
+        "{out:?}"
+    );
+    assert!(s.store.latest_draft(c).unwrap().is_none(), "no draft yet");
+    // The runner saves it; the editor opens on it.
+    assert!(rapport::ui::write::settle(&mut s, out).is_empty());
+    assert!(matches!(s.mode, Mode::Compose(_)));
+    assert!(s.store.latest_draft(c).unwrap().is_some());
+    type_in_editor(&mut s, "Tuesday works.\n");
+    let out = update(&mut s, Action::Key(Bound::Submit));
+    assert!(
+        matches!(
+            out.as_slice(),
+            [
+                Command::Write(Write::SaveDraft { .. }),
+                Command::Write(Write::Queue { .. })
+            ]
+        ),
+        "{out:?}"
+    );
+    assert!(s.store.outbox().unwrap().is_empty(), "nothing queued yet");
+    assert_eq!(
+        rapport::ui::write::settle(&mut s, out),
+        vec![Command::Deliver]
+    );
+    assert_eq!(s.store.outbox().unwrap().len(), 1);
+    assert!(s.store.latest_draft(c).unwrap().is_none(), "the draft went");
 }

@@ -4,9 +4,10 @@
 
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::state::{Command, Mode, State};
-use rapport_core::actions::queue::{self, Built, Limit, Request};
+use crate::ui::write::{Outcome, Write};
+use rapport_core::actions::queue::{self, Built, Limit};
 use rapport_core::mail_out::compose::{self, Draft};
-use rapport_core::mail_out::outbox::{Confirmation, SendError};
+use rapport_core::mail_out::outbox::Confirmation;
 use rapport_core::model::Direction;
 
 /// A draft being written.
@@ -146,25 +147,20 @@ fn begin(s: &mut State, candidate: i64, parent: Option<i64>, mut draft: Draft) -
         queue::apply_template(&mut draft, &t, &vars);
     }
     let text = compose::editor_text(&draft);
-    let actor = s.actor.clone();
-    let draft_id = match s.store.save_draft(None, candidate, parent, &text, &actor) {
-        Ok(id) => id,
-        Err(e) => {
-            s.notice = Some(format!("cannot save the draft: {e}"));
-            return Vec::new();
-        }
-    };
-    open_editor(
-        s,
-        Session {
-            candidate,
-            parent,
-            draft_id,
-            draft,
-            original: text,
-            pending: None,
-        },
-    )
+    // The draft is saved first; the editor opens when the runner answers with its id.
+    s.compose = Some(Session {
+        candidate,
+        parent,
+        draft_id: 0,
+        draft,
+        original: text.clone(),
+        pending: None,
+    });
+    vec![Command::Write(Write::CreateDraft {
+        candidate,
+        parent,
+        text,
+    })]
 }
 
 fn open_editor(s: &mut State, session: Session) -> Vec<Command> {
@@ -219,23 +215,19 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
         }
         _ => text,
     };
-    let actor = s.actor.clone();
-    if let Err(e) = s.store.save_draft(
-        Some(session.draft_id),
-        session.candidate,
-        session.parent,
-        &text,
-        &actor,
-    ) {
-        s.notice = Some(format!("cannot save the draft: {e}"));
-        return Vec::new();
-    }
+    // What was written is kept as the draft before anything else happens to it.
+    let save = Command::Write(Write::SaveDraft {
+        draft: session.draft_id,
+        candidate: session.candidate,
+        parent: session.parent,
+        text: text.clone(),
+    });
     session.original = text.clone();
     match parsed {
         Ok(d) => session.draft = d,
         Err(e) => {
             s.notice = Some(format!("not sent: {e}; the draft is kept"));
-            return Vec::new();
+            return vec![save];
         }
     }
     let own_words: String = session
@@ -252,13 +244,16 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
         ];
         s.compose = Some(session);
         s.mode = Mode::Form(form);
-        return Vec::new();
+        return vec![save];
     }
     s.compose = Some(session);
-    send(s, None)
+    let mut out = vec![save];
+    out.extend(send(s, None));
+    out
 }
 
-/// Builds, checks and queues the draft. Conflicts open a confirmation asking for a reason.
+/// Builds the draft and asks the runner to check and queue it; conflicts come back as a
+/// confirmation asking for a reason (see [`answered`]).
 pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
     let Some(mut session) = s.compose.take() else {
         return Vec::new();
@@ -283,29 +278,47 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
             }
         }
     };
-    let request = Request {
-        candidate: Some(session.candidate),
-        identity: &identity,
-        message: &built,
-        actor: &s.actor,
-        // Colleagues' mail since this candidate was opened needs a confirmation.
+    let write = Write::Queue {
+        candidate: session.candidate,
+        draft: session.draft_id,
+        sender: identity,
+        message: built,
         opened_at: s
             .opened
             .filter(|(c, _)| *c == session.candidate)
             .map(|(_, at)| at),
-        confirm: confirm.as_ref(),
+        confirm,
     };
-    match queue::queue(&mut s.store, &request, rapport_core::store::now()) {
-        Ok(_) => {
-            let _ = s.store.delete_draft(session.draft_id);
-            // Whatever colleagues did before this send was seen and confirmed.
-            s.opened = Some((session.candidate, rapport_core::store::now()));
-            s.notice = Some("queued: sending now (the conversation shows its progress)".into());
-            vec![Command::Deliver]
+    s.compose = Some(session);
+    vec![Command::Write(write)]
+}
+
+/// The runner's answer to a draft or a send: the editor opens on the saved draft, the sent
+/// message's conversation follows its progress, or a confirmation asks for a reason. `Err`
+/// hands back what is not about composing.
+pub fn answered(s: &mut State, write: &Write, outcome: Outcome) -> Result<Vec<Command>, Outcome> {
+    match (write, outcome) {
+        (Write::CreateDraft { .. }, Outcome::DraftCreated(id)) => {
+            let Some(mut session) = s.compose.take() else {
+                return Ok(Vec::new());
+            };
+            session.draft_id = id;
+            Ok(open_editor(s, session))
         }
-        Err(SendError::NeedsConfirmation(conflicts)) => {
-            let topics = built.topics.clone();
-            session.pending = Some(built);
+        (Write::Queue { candidate, .. }, Outcome::Queued) => {
+            s.compose = None;
+            // Whatever colleagues did before this send was seen and confirmed.
+            s.opened = Some((*candidate, rapport_core::store::now()));
+            s.notice = Some("queued: sending now (the conversation shows its progress)".into());
+            crate::ui::update::reload_keeping(s, Some(*candidate));
+            Ok(vec![Command::Deliver])
+        }
+        (Write::Queue { message, .. }, Outcome::NeedsConfirmation(conflicts)) => {
+            let Some(mut session) = s.compose.take() else {
+                return Ok(Vec::new());
+            };
+            let topics = message.topics.clone();
+            session.pending = Some(message.clone());
             let mut form = Form::new(
                 "Send anyway?",
                 Purpose::SendConfirm,
@@ -323,11 +336,8 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
                 .push("Enter sends with your reason; esc keeps the draft.".into());
             s.compose = Some(session);
             s.mode = Mode::Form(form);
-            Vec::new()
+            Ok(Vec::new())
         }
-        Err(e) => {
-            s.notice = Some(format!("{e}; the draft is kept"));
-            Vec::new()
-        }
+        (_, o) => Err(o),
     }
 }

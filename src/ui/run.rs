@@ -245,25 +245,31 @@ where
     B::Error: Send + Sync + 'static,
 {
     let size = terminal.size()?;
-    for c in step(state, Action::Resize(size.width, size.height)) {
-        side_effect(state, workers, c);
+    if act(
+        terminal,
+        state,
+        workers,
+        Action::Resize(size.width, size.height),
+    ) {
+        return Ok(());
     }
     reload_list(state);
     let mut last_tick = Instant::now();
     let mut watch = crate::ui::live::Watch::new(&state.store);
     let mut last_presence = Instant::now();
-    for c in step(state, Action::PresenceTick) {
-        side_effect(state, workers, c);
+    if act(terminal, state, workers, Action::PresenceTick) {
+        return Ok(());
     }
     let tty = TtyWatch::open()?;
     ALIVE.store(uptime_secs(), Ordering::Relaxed);
     spawn_watchdog(tty.fd);
     loop {
         ALIVE.store(uptime_secs(), Ordering::Relaxed);
-        if watch.due(WATCH) && watch.changed(&state.store) {
-            for c in step(state, Action::DataChanged) {
-                side_effect(state, workers, c);
-            }
+        if watch.due(WATCH)
+            && watch.changed(&state.store)
+            && act(terminal, state, workers, Action::DataChanged)
+        {
+            return Ok(());
         }
         // A write error (the terminal is gone) ends the session like a hang-up.
         terminal.draw(|f| render(state, f))?;
@@ -279,21 +285,21 @@ where
         if let Some((_, rx)) = &workers.delivery {
             timeout = timeout.min(Duration::from_millis(200));
             while let Ok(ev) = rx.try_recv() {
-                for c in step(state, Action::Delivery(ev)) {
-                    side_effect(state, workers, c);
+                if act(terminal, state, workers, Action::Delivery(ev)) {
+                    return Ok(());
                 }
             }
         }
         if let Some(e) = &workers.erase_server {
             while let Ok(r) = e.done.1.try_recv() {
-                for c in step(state, Action::ServerErased(r)) {
-                    side_effect(state, workers, c);
+                if act(terminal, state, workers, Action::ServerErased(r)) {
+                    return Ok(());
                 }
             }
         }
         while let Ok(f) = workers.slow_writes.done.1.try_recv() {
-            for c in step(state, Action::Done(Box::new(f))) {
-                side_effect(state, workers, c);
+            if act(terminal, state, workers, Action::Done(Box::new(f))) {
+                return Ok(());
             }
         }
         if let Some(rx) = &workers.sync {
@@ -301,8 +307,8 @@ where
             timeout = timeout.min(Duration::from_millis(200));
             let mut got = false;
             while let Ok(ev) = rx.try_recv() {
-                for c in step(state, Action::Sync(ev)) {
-                    side_effect(state, workers, c);
+                if act(terminal, state, workers, Action::Sync(ev)) {
+                    return Ok(());
                 }
                 got = true;
             }
@@ -327,33 +333,21 @@ where
                 if matches!(a, Action::Key(_)) {
                     state.notice = None;
                 }
-                for c in step(state, a) {
-                    match c {
-                        Command::Quit => return Ok(()),
-                        Command::Deliver
-                        | Command::Presence(_)
-                        | Command::EraseOnServer(_)
-                        | Command::Write(_) => side_effect(state, workers, c),
-                        Command::Edit(text) => {
-                            let done = edit_externally(terminal, state, &text);
-                            for c in step(state, Action::EditorDone(done)) {
-                                side_effect(state, workers, c);
-                            }
-                        }
-                    }
+                if act(terminal, state, workers, a) {
+                    return Ok(());
                 }
             }
         }
         if last_tick.elapsed() >= TICK {
             last_tick = Instant::now();
-            for c in step(state, Action::Tick) {
-                side_effect(state, workers, c);
+            if act(terminal, state, workers, Action::Tick) {
+                return Ok(());
             }
         }
         if last_presence.elapsed() >= PRESENCE_TICK {
             last_presence = Instant::now();
-            for c in step(state, Action::PresenceTick) {
-                side_effect(state, workers, c);
+            if act(terminal, state, workers, Action::PresenceTick) {
+                return Ok(());
             }
         }
     }
@@ -369,9 +363,48 @@ fn step(state: &mut State, action: Action) -> Vec<Command> {
     out
 }
 
+/// `update` with `action`, then what it asks for (see [`dispatch`]). True on Quit.
+fn act<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    workers: &Workers,
+    action: Action,
+) -> bool
+where
+    B::Error: Send + Sync + 'static,
+{
+    let commands = step(state, action);
+    dispatch(terminal, state, workers, commands)
+}
+
+/// Carries out `commands` in order, and those their answers ask for: the editor gets the
+/// terminal, everything else goes to [`side_effect`]. True when one of them was Quit.
+fn dispatch<B: ratatui::backend::Backend>(
+    terminal: &mut Terminal<B>,
+    state: &mut State,
+    workers: &Workers,
+    commands: Vec<Command>,
+) -> bool
+where
+    B::Error: Send + Sync + 'static,
+{
+    let mut queue: std::collections::VecDeque<Command> = commands.into();
+    while let Some(c) = queue.pop_front() {
+        match c {
+            Command::Quit => return true,
+            Command::Edit(text) => {
+                let done = edit_externally(terminal, state, &text);
+                queue.extend(step(state, Action::EditorDone(done)));
+            }
+            c => queue.extend(side_effect(state, workers, c)),
+        }
+    }
+    false
+}
+
 /// Commands that need no terminal: waking the outbox worker, writing presence, the writes
-/// `update` asks for (their answers go back through `update`).
-fn side_effect(state: &mut State, workers: &Workers, c: Command) {
+/// `update` asks for. Returns what a write's answer asks for next (see [`dispatch`]).
+fn side_effect(state: &mut State, workers: &Workers, c: Command) -> Vec<Command> {
     match c {
         Command::Write(w) => {
             let dir = state.data_dir.clone();
@@ -394,9 +427,7 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) {
                 dir => {
                     let dir = dir.unwrap_or_default();
                     let f = crate::ui::write::execute(&mut state.store, &dir, &actor, w);
-                    for c in step(state, Action::Done(Box::new(f))) {
-                        side_effect(state, workers, c);
-                    }
+                    return step(state, Action::Done(Box::new(f)));
                 }
             }
         }
@@ -419,8 +450,10 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) {
             }
             None => state.notice = Some("no IMAP server to erase on".into()),
         },
-        Command::Quit | Command::Edit(_) => {}
+        // The terminal's: see `dispatch`.
+        c @ (Command::Quit | Command::Edit(_)) => return vec![c],
     }
+    Vec::new()
 }
 
 /// Hands the terminal to $VISUAL/$EDITOR on a private draft file (see `editor_draft`), then

@@ -71,6 +71,23 @@ pub enum Write {
     RecordServerErase {
         server: erase::Server,
     },
+    /// A new reply or message: its draft is saved before the editor opens (never lost).
+    CreateDraft {
+        candidate: i64,
+        parent: Option<i64>,
+        text: String,
+    },
+    /// The built message, checked against the candidate's wishes and queued; its draft goes
+    /// once it is queued.
+    Queue {
+        candidate: i64,
+        draft: i64,
+        sender: rapport_core::mail_out::compose::Sender,
+        message: rapport_core::actions::queue::Built,
+        /// Colleagues' mail since then needs a confirmation.
+        opened_at: Option<i64>,
+        confirm: Option<rapport_core::mail_out::outbox::Confirmation>,
+    },
     /// The built-in editor closed without sending: what was written stays the draft.
     SaveDraft {
         draft: i64,
@@ -95,7 +112,9 @@ impl Write {
             | Write::UndoMerge { candidate }
             | Write::Split { candidate, .. }
             | Write::Rename { candidate, .. }
-            | Write::SaveDraft { candidate, .. } => Some(*candidate),
+            | Write::SaveDraft { candidate, .. }
+            | Write::CreateDraft { candidate, .. }
+            | Write::Queue { candidate, .. } => Some(*candidate),
             Write::Merge { target, .. } => Some(*target),
             Write::Erase { .. } | Write::RecordServerErase { .. } => None,
         }
@@ -110,6 +129,8 @@ impl Write {
                 | Write::UndoMerge { .. }
                 | Write::Note { .. }
                 | Write::SaveDraft { .. }
+                | Write::CreateDraft { .. }
+                | Write::Queue { .. }
                 | Write::RecordServerErase { .. }
         )
     }
@@ -132,6 +153,11 @@ pub enum Outcome {
     /// The merge undone, if there was one.
     Unmerged(Option<i64>),
     Erased(erase::Outcome),
+    /// The new draft's id.
+    DraftCreated(i64),
+    Queued,
+    /// Not queued: these conflicts need the recruiter's confirmation with a reason.
+    NeedsConfirmation(Vec<String>),
 }
 
 /// A write and its answer, fed back to `update` as `Action::Done`.
@@ -218,6 +244,44 @@ fn run(
             erase::record_server_outcome(store, &who.actor, &server);
             Outcome::Done
         }
+        Write::CreateDraft {
+            candidate,
+            parent,
+            text,
+        } => Outcome::DraftCreated(store.save_draft(None, candidate, parent, &text, &who.actor)?),
+        Write::Queue {
+            candidate,
+            draft,
+            sender,
+            message,
+            opened_at,
+            confirm,
+        } => {
+            use rapport_core::mail_out::outbox::SendError;
+            let request = rapport_core::actions::queue::Request {
+                candidate: Some(candidate),
+                identity: &sender,
+                message: &message,
+                actor: &who.actor,
+                opened_at,
+                confirm: confirm.as_ref(),
+            };
+            match rapport_core::actions::queue::queue(store, &request, who.at) {
+                Ok(_) => {
+                    // Queued: the message is safe in the outbox, the draft is done with.
+                    let _ = store.delete_draft(draft);
+                    Outcome::Queued
+                }
+                Err(SendError::NeedsConfirmation(conflicts)) => {
+                    Outcome::NeedsConfirmation(conflicts.iter().map(|c| c.to_string()).collect())
+                }
+                Err(e) => {
+                    return Err(rapport_core::error::Error::Invalid(format!(
+                        "{e}; the draft is kept"
+                    )));
+                }
+            }
+        }
         Write::SaveDraft {
             draft,
             candidate,
@@ -266,6 +330,10 @@ pub fn done(s: &mut State, f: Finished) -> Vec<Command> {
             refused(s, &write, e);
             return Vec::new();
         }
+    };
+    let outcome = match crate::ui::compose::answered(s, &write, outcome) {
+        Ok(then) => return then,
+        Err(o) => o,
     };
     let mut then = Vec::new();
     let said = match (&write, outcome) {
@@ -353,6 +421,14 @@ fn refused(s: &mut State, write: &Write, e: String) {
             s.notice = Some(format!("cannot save the note: {e}"))
         }
         (_, Write::SaveDraft { .. }) => s.notice = Some(format!("cannot keep the draft: {e}")),
+        (_, Write::CreateDraft { .. }) => {
+            s.compose = None;
+            s.notice = Some(format!("cannot save the draft: {e}"))
+        }
+        (_, Write::Queue { .. }) => {
+            s.compose = None;
+            s.notice = Some(e)
+        }
         _ => s.notice = Some(format!("error: {e}")),
     }
 }

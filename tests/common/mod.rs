@@ -116,6 +116,13 @@ pub fn key(s: &mut State, b: rapport::ui::action::Bound) -> Vec<rapport::ui::sta
     rapport::ui::write::settle(s, out)
 }
 
+/// Hands `a` to `update` and carries out the writes it asks for, as the runner does; the
+/// other commands.
+pub fn act(s: &mut State, a: Action) -> Vec<rapport::ui::state::Command> {
+    let out = update(s, a);
+    rapport::ui::write::settle(s, out)
+}
+
 /// Types `text` into the open form's field.
 pub fn type_form(s: &mut State, text: &str) {
     for c in text.chars() {
