@@ -454,3 +454,100 @@ fn import_maildir_with_a_config_counts_our_replies_as_ours() {
         "{v:#}"
     );
 }
+
+/// Candidates of the demo whose message was read at ingest as asking to stop, oldest id
+/// first: (an address, the scope stored with the request).
+fn pending_requests(d: &Path) -> Vec<(String, String)> {
+    let db = rusqlite::Connection::open(d.join("rapport.db")).unwrap();
+    let mut st = db
+        .prepare(
+            "SELECT (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id
+                     ORDER BY first_seen, address LIMIT 1), m.optout_scope
+             FROM candidates c JOIN messages m ON m.id = c.optout_request ORDER BY c.id",
+        )
+        .unwrap();
+    st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// Fails with exit code 1 and one line naming what is wrong.
+fn fail_1(dir: &Path, args: &[&str], says: &str) {
+    let o = rapport(dir, args);
+    assert_eq!(o.status.code(), Some(1), "{args:?}");
+    let e = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(e.trim().lines().count(), 1, "one line: {e}");
+    assert!(e.contains(says), "{args:?}: {e}");
+}
+
+#[test]
+fn accept_and_dismiss_opt_out_record_the_detected_request_or_say_there_is_none() {
+    let d = demo();
+    let requests = pending_requests(d.path());
+    assert!(requests.len() >= 2, "the demo has requests: {requests:?}");
+    let (a, scope) = requests[0].clone();
+    let (b, _) = requests[1].clone();
+    // Their words are stored text: a terminal sequence slipped into them is not printed.
+    let db = rusqlite::Connection::open(d.path().join("rapport.db")).unwrap();
+    db.execute(
+        "UPDATE messages SET optout_evidence = 'stop \u{1b}]0;owned\u{7}mailing me'
+         WHERE id = (SELECT c.optout_request FROM candidates c
+                     JOIN candidate_addresses x ON x.candidate_id = c.id WHERE x.address = ?1)",
+        [&a],
+    )
+    .unwrap();
+    drop(db);
+    let opt_outs = |who: &str| {
+        json(d.path(), &["show", who, "--json"])["opt_outs"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let (before_a, before_b) = (opt_outs(&a).len(), opt_outs(&b).len());
+
+    let out = ok(d.path(), &["accept-opt-out", &a]);
+    assert!(
+        out.starts_with(&format!("opt-out recorded ({scope}) from their message")),
+        "{out}"
+    );
+    assert!(out.contains("stop") && out.contains("mailing me"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    let recorded = opt_outs(&a);
+    assert_eq!(recorded.len(), before_a + 1, "{recorded:?}");
+    let new = recorded.last().unwrap();
+    assert_eq!(new["scope"], scope.as_str());
+    assert_eq!(new["source"], "message");
+    assert_eq!(
+        new["reason"], "stop \u{1b}]0;owned\u{7}mailing me",
+        "their words"
+    );
+    assert_eq!(new["recorded_by"], os_user());
+    // Nothing waits any more.
+    fail_1(
+        d.path(),
+        &["accept-opt-out", &a],
+        &format!("no opt-out request is waiting on {a}"),
+    );
+    fail_1(d.path(), &["dismiss-opt-out", &a], "no opt-out request");
+
+    let out = ok(d.path(), &["dismiss-opt-out", &b]);
+    assert!(out.starts_with("dismissed: "), "{out}");
+    assert_eq!(
+        opt_outs(&b).len(),
+        before_b,
+        "a dismissal records no opt-out"
+    );
+    assert_eq!(pending_requests(d.path()).len(), requests.len() - 2);
+    fail_1(d.path(), &["dismiss-opt-out", &b], "no opt-out request");
+    fail_1(d.path(), &["accept-opt-out", &b], "no opt-out request");
+
+    // Someone rapport does not know.
+    for cmd in ["accept-opt-out", "dismiss-opt-out"] {
+        fail_1(
+            d.path(),
+            &[cmd, "nobody@nowhere.example"],
+            "no candidate has the address nobody@nowhere.example",
+        );
+    }
+}

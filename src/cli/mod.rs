@@ -93,6 +93,18 @@ pub enum Cmd {
     OptOut(people::OptOutArgs),
     /// End an opt-out, citing the candidate's own message asking for it
     OptIn(people::OptInArgs),
+    /// Record the opt-out the candidate's message was read as asking for (the inbox's
+    /// "asked to stop" banner), with that message as the source and their words as the reason
+    AcceptOptOut {
+        /// Any of the candidate's addresses
+        email: String,
+    },
+    /// The candidate's message read as asking to stop was not such a request: dismiss it,
+    /// recording no opt-out
+    DismissOptOut {
+        /// Any of the candidate's addresses
+        email: String,
+    },
     /// Merge the second candidate into the first (undo with `unmerge`)
     Merge { into: String, other: String },
     /// Undo the last merge into this candidate
@@ -481,6 +493,12 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
         Cmd::LogContact(a) => people::log_contact(&mut open_existing(dir)?, a, &who),
         Cmd::OptOut(a) => people::opt_out(&mut open_existing(dir)?, a, &who),
         Cmd::OptIn(a) => people::opt_in(&mut open_existing(dir)?, a, &who),
+        Cmd::AcceptOptOut { email } => {
+            people::accept_opt_out(&mut open_existing(dir)?, &email, &who)
+        }
+        Cmd::DismissOptOut { email } => {
+            people::dismiss_opt_out(&mut open_existing(dir)?, &email, &who)
+        }
         Cmd::Merge { into, other } => {
             let mut store = open_existing(dir)?;
             let (a, b) = (

@@ -334,6 +334,58 @@ pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Why `accept-opt-out` / `dismiss-opt-out` did nothing.
+fn no_request(email: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no opt-out request is waiting on {email} (`rapport opt-out {email} --reason TEXT` records one by hand)"
+    )
+}
+
+/// `accept-opt-out`: the core records the request ingest read from their message, with the
+/// scope stored then; this prints what it recorded.
+pub fn accept_opt_out(store: &mut Store, email: &str, who: &str) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::optout;
+    let cand = candidate(store, email)?;
+    let scope = optout::accept_request(store, cand, &Acting::now(who)).map_err(|e| match e {
+        rapport_core::error::Error::NotFound(_) => no_request(email),
+        e => e.into(),
+    })?;
+    let recorded = store.profile(cand)?.and_then(|p| {
+        p.opt_outs
+            .into_iter()
+            .rev()
+            .find(|o| o.scope == scope && o.revoked_at.is_none())
+    });
+    let reason = recorded
+        .map(|o| format!(": \"{}\"", clean(&o.reason)))
+        .unwrap_or_default();
+    println!(
+        "opt-out recorded ({}) from their message{reason}; mail covered by it will not be sent",
+        clean(&scope.to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dismiss-opt-out`: the request read from their message was not one; nothing is recorded
+/// but the dismissal (audited).
+pub fn dismiss_opt_out(store: &mut Store, email: &str, who: &str) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::optout;
+    let cand = candidate(store, email)?;
+    if !optout::dismiss_request(store, cand, &Acting::now(who))? {
+        return Err(no_request(email));
+    }
+    let name = store
+        .profile(cand)?
+        .map(|p| p.name)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| email.to_string());
+    println!(
+        "dismissed: the request read in {}'s message is not an opt-out; no opt-out recorded",
+        clean(&name)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn export(
     store: &Store,
     email: &str,
