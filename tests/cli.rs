@@ -551,3 +551,30 @@ fn accept_and_dismiss_opt_out_record_the_detected_request_or_say_there_is_none()
         );
     }
 }
+
+#[test]
+fn export_writes_a_new_private_file_and_never_an_existing_one_or_through_a_link() {
+    let d = demo();
+    let a = pending_requests(d.path())[0].0.clone();
+    let out = tempfile::tempdir().unwrap();
+    let new = out.path().join("a.json");
+    ok(d.path(), &["export", &a, "-o", new.to_str().unwrap()]);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&new).unwrap()).unwrap();
+    assert_eq!(doc["format"], "rapport-export-1");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&new).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+    // Again to the same file: refused, the first export kept.
+    let before = std::fs::read(&new).unwrap();
+    let e = fail(d.path(), &["export", &a, "-o", new.to_str().unwrap()]);
+    assert!(e.contains("already exists"), "{e}");
+    assert_eq!(std::fs::read(&new).unwrap(), before);
+    // A link planted where the export goes is not followed.
+    let theirs = out.path().join("theirs.txt");
+    std::fs::write(&theirs, "theirs").unwrap();
+    let link = out.path().join("link.json");
+    std::os::unix::fs::symlink(&theirs, &link).unwrap();
+    let e = fail(d.path(), &["export", &a, "-o", link.to_str().unwrap()]);
+    assert!(e.contains("symbolic link"), "{e}");
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
+}

@@ -116,7 +116,8 @@ pub enum Cmd {
     /// Write everything held about a person as one JSON document
     Export {
         email: String,
-        /// Write to this file (mode 0600) instead of standard output
+        /// Write to this new file (mode 0600; an existing file or a symbolic link is refused)
+        /// instead of standard output
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
