@@ -334,6 +334,100 @@ fn erase_asks_for_the_erasure_and_the_answer_queues_the_server_copies() {
     ));
 }
 
+/// Empties the focused text field of the open form.
+fn clear_field(s: &mut State) {
+    for _ in 0..400 {
+        update(s, Action::FormBackspace);
+    }
+}
+
+/// The open form's error, if the form is open.
+fn form_error(s: &State) -> Option<String> {
+    match &s.mode {
+        Mode::Form(f) => f.error.clone(),
+        _ => None,
+    }
+}
+
+#[test]
+fn export_asks_where_then_writes_a_new_private_file_through_the_runner() {
+    let (_d, mut s) = demo_state(80, 24);
+    let c = s.profile.as_ref().unwrap().id;
+    key(&mut s, Bound::Export);
+    let Mode::Form(f) = &s.mode else {
+        panic!("export asks where")
+    };
+    // By default in the home dir, named after the candidate; never in the (shared) data dir.
+    let home = rapport_core::paths::home_dir().unwrap();
+    assert_eq!(
+        f.text("File"),
+        home.join(format!("rapport-export-{c}.json"))
+            .display()
+            .to_string()
+    );
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("export.json");
+    clear_field(&mut s);
+    type_text(&mut s, &path.display().to_string());
+    let asked = press(&mut s, Bound::Submit);
+    assert_eq!(
+        writes(&asked),
+        vec![&Write::Export {
+            candidate: c,
+            path: path.clone()
+        }]
+    );
+    assert!(
+        !path.exists(),
+        "nothing is written before the runner runs it"
+    );
+    settle(&mut s, asked);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.notice, Some(format!("wrote {}", path.display())));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["candidates"][0]["id"], c);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn export_from_the_keyboard_refuses_an_existing_file_a_link_and_a_relative_path() {
+    let (_d, mut s) = demo_state(80, 24);
+    let out = tempfile::tempdir().unwrap();
+    let taken = out.path().join("taken.json");
+    std::fs::write(&taken, "mine").unwrap();
+    let theirs = out.path().join("theirs.txt");
+    std::fs::write(&theirs, "theirs").unwrap();
+    let link = out.path().join("link.json");
+    std::os::unix::fs::symlink(&theirs, &link).unwrap();
+    let dangling = out.path().join("dangling.json");
+    std::os::unix::fs::symlink(out.path().join("elsewhere.json"), &dangling).unwrap();
+    key(&mut s, Bound::Export);
+    for (path, says) in [
+        (&taken, "already exists"),
+        (&link, "symbolic link"),
+        (&dangling, "symbolic link"),
+    ] {
+        clear_field(&mut s);
+        type_text(&mut s, &path.display().to_string());
+        key(&mut s, Bound::Submit);
+        let e = form_error(&s).expect("the form stays open with the reason");
+        assert!(e.contains(says), "{}: {e}", path.display());
+    }
+    assert_eq!(std::fs::read_to_string(&taken).unwrap(), "mine");
+    assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
+    assert!(!out.path().join("elsewhere.json").exists());
+    // A relative path would land wherever rapport was started: it is not asked for at all.
+    clear_field(&mut s);
+    type_text(&mut s, "export.json");
+    assert!(writes(&press(&mut s, Bound::Submit)).is_empty());
+    assert!(form_error(&s).unwrap().contains("full path"));
+    key(&mut s, Bound::Cancel);
+    assert_eq!(s.mode, Mode::Normal);
+}
+
 // --- The command line and the keyboard reach the same result ---------------------------
 
 #[test]

@@ -97,6 +97,7 @@ bindable! {
     Split => "split", "Split an address off into its own candidate";
     Rename => "rename", "Edit the candidate's name";
     Erase => "erase", "Erase everything about the candidate (asks to type the address)";
+    Export => "export", "Export everything held about the candidate to a JSON file (asks where)";
     Reports => "reports", "Response times: the Reports view";
     Period => "period", "Reports: next period (7, 30, 90 days, all)";
     ToggleClock => "toggle-clock", "Reports: calendar time or business hours";

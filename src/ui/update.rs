@@ -315,6 +315,7 @@ fn relationship_key(s: &mut State, b: Bound) -> Option<Vec<Command>> {
         Bound::Split => crate::ui::form::relationship::open_split(s),
         Bound::Rename => crate::ui::form::relationship::open_rename(s),
         Bound::Erase => crate::ui::form::relationship::open_erase(s),
+        Bound::Export => crate::ui::form::relationship::open_export(s),
         _ => return None,
     }
     Some(Vec::new())

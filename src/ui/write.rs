@@ -5,7 +5,7 @@
 
 use crate::ui::state::{Command, Mode, State};
 use rapport_core::actions::{
-    Acting, contact, erase, identity, optout, preferences, teamwork as team,
+    Acting, contact, erase, export, identity, optout, preferences, teamwork as team,
 };
 use rapport_core::store::Store;
 use std::path::Path;
@@ -67,6 +67,11 @@ pub enum Write {
         candidate: i64,
         on_server: bool,
     },
+    /// Everything held about the candidate, written to a new file at `path`.
+    Export {
+        candidate: i64,
+        path: std::path::PathBuf,
+    },
     /// What became of an erased person's mail on the IMAP server, for the audit log.
     RecordServerErase {
         server: erase::Server,
@@ -112,6 +117,7 @@ impl Write {
             | Write::UndoMerge { candidate }
             | Write::Split { candidate, .. }
             | Write::Rename { candidate, .. }
+            | Write::Export { candidate, .. }
             | Write::SaveDraft { candidate, .. }
             | Write::CreateDraft { candidate, .. }
             | Write::Queue { candidate, .. } => Some(*candidate),
@@ -239,6 +245,10 @@ fn run(
                 erase::OnServer::Keep
             };
             Outcome::Erased(erase::erase(store, data_dir, candidate, &who.actor, how)?)
+        }
+        Write::Export { candidate, path } => {
+            export::write(&path, &export::document(store, candidate)?)?;
+            Outcome::Done
         }
         Write::RecordServerErase { server } => {
             erase::record_server_outcome(store, &who.actor, &server);
@@ -373,6 +383,10 @@ pub fn done(s: &mut State, f: Finished) -> Vec<Command> {
         (Write::UndoMerge { .. }, _) => "merge undone".into(),
         (Write::Split { address, .. }, _) => format!("{address} is now a candidate of its own"),
         (Write::Rename { .. }, _) => "name saved".into(),
+        (Write::Export { path, .. }, _) => format!(
+            "wrote {}",
+            rapport_core::sanitize::sanitize_line(&path.display().to_string())
+        ),
         (Write::Erase { .. }, Outcome::Erased(out)) => erased(out, &mut then),
         // Said when the editor closed or the server answered: nothing more to show.
         (Write::SaveDraft { .. } | Write::RecordServerErase { .. }, _) => return Vec::new(),

@@ -25,6 +25,11 @@ pub fn config_file(explicit: Option<PathBuf>) -> PathBuf {
     explicit.unwrap_or_else(|| config_dir().join("config.toml"))
 }
 
+/// The user's home directory (`$HOME`), where a user's own files go by default (an export).
+pub fn home_dir() -> Option<PathBuf> {
+    directories::BaseDirs::new().map(|d| d.home_dir().to_owned())
+}
+
 /// The user's keymap overrides.
 pub fn keymap_file() -> PathBuf {
     config_dir().join("keymap.toml")

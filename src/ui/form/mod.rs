@@ -80,6 +80,10 @@ pub enum Purpose {
         candidate: i64,
         address: String,
     },
+    /// Where to write the data-rights export.
+    Export {
+        candidate: i64,
+    },
     Split {
         candidate: i64,
         addresses: Vec<String>,

@@ -266,6 +266,56 @@ pub fn open_erase(s: &mut State) {
     s.mode = Mode::Form(form);
 }
 
+/// Where an export goes unless the recruiter says otherwise: their home dir, never the data
+/// dir (shared with colleagues); nothing when there is no home dir outside it.
+fn default_export_path(s: &State, candidate: i64) -> Option<std::path::PathBuf> {
+    let home = rapport_core::paths::home_dir()?;
+    let inside = |dir: &std::path::Path| {
+        let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.into());
+        canon(&home).starts_with(canon(dir))
+    };
+    if s.data_dir.as_deref().is_some_and(inside) {
+        return None;
+    }
+    Some(home.join(format!("rapport-export-{candidate}.json")))
+}
+
+pub fn open_export(s: &mut State) {
+    let Some(p) = &s.profile else { return };
+    let path = default_export_path(s, p.id)
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let mut form = Form::new(
+        &format!("Export {}", p.name),
+        Purpose::Export { candidate: p.id },
+        vec![Field::text(
+            "File",
+            &path,
+            "a full path, e.g. ~/export.json",
+        )],
+    );
+    form.intro = vec![
+        "Everything held about them, as one JSON document (personal data).".into(),
+        "Written to a new file only you can read; an existing file is left alone.".into(),
+    ];
+    s.mode = Mode::Form(form);
+}
+
+/// The export form's path: a full path, `~/` for the home dir.
+fn export_path(typed: &str) -> Result<std::path::PathBuf, String> {
+    let typed = typed.trim();
+    let path = match typed.strip_prefix("~/") {
+        Some(rest) => rapport_core::paths::home_dir()
+            .ok_or("there is no home directory: give a full path")?
+            .join(rest),
+        None => std::path::PathBuf::from(typed),
+    };
+    if typed.is_empty() || !path.is_absolute() || path.file_name().is_none() {
+        return Err("give a full path for the file (/… or ~/…)".into());
+    }
+    Ok(path)
+}
+
 /// `m` marks the selected candidate; `m` on another asks to merge the marked one into it.
 pub fn merge_key(s: &mut State) {
     let Some(p) = &s.profile else { return };
@@ -434,6 +484,10 @@ pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
                 on_server: s.erase_on_server,
             })
         }
+        Purpose::Export { candidate } => Ok(Write::Export {
+            candidate: *candidate,
+            path: export_path(&form.text("File"))?,
+        }),
         Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
         Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {
             Err("handled by the compose flow".into())
