@@ -428,6 +428,80 @@ fn export_from_the_keyboard_refuses_an_existing_file_a_link_and_a_relative_path(
     assert_eq!(s.mode, Mode::Normal);
 }
 
+/// Selects the first listed candidate whose message was read as asking to stop.
+fn select_request(s: &mut State) -> i64 {
+    key(s, Bound::Top);
+    let i = s.rows.iter().position(|r| r.optout_request).unwrap();
+    for _ in 0..i {
+        key(s, Bound::Next);
+    }
+    s.profile.as_ref().unwrap().id
+}
+
+/// Stores `scope` as what the waiting request of `candidate` asks for, as ingest stores what
+/// it read (the demo's requests all read as "all").
+fn set_request_scope(dir: &Path, candidate: i64, scope: &str) {
+    let c = rusqlite::Connection::open(dir.join(rapport_core::store::DB_FILE)).unwrap();
+    let n = c
+        .execute(
+            "UPDATE messages SET optout_scope = ?2
+             WHERE id = (SELECT optout_request FROM candidates WHERE id = ?1)",
+            (candidate, scope),
+        )
+        .unwrap();
+    assert_eq!(n, 1, "candidate {candidate} has a waiting request");
+}
+
+/// The scope the open opt-out form would record.
+fn scope_asked(s: &mut State) -> rapport_core::values::OptOutScope {
+    focus_field(s, "Reason");
+    type_text(s, "their words");
+    let out = press(s, Bound::Submit);
+    let [Write::RecordOptOut { scope, .. }] = writes(&out)[..] else {
+        panic!("the opt-out form asks for an opt-out: {out:?}")
+    };
+    let scope = scope.clone();
+    press(s, Bound::Cancel);
+    scope
+}
+
+#[test]
+fn the_opt_out_form_starts_at_the_scope_their_message_asked_for() {
+    use rapport_core::model::Channel;
+    use rapport_core::values::OptOutScope;
+    let (d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::FilterAll);
+    // Without a request it starts at everything.
+    let i = s.rows.iter().position(|r| !r.optout_request).unwrap();
+    for _ in 0..i {
+        key(&mut s, Bound::Next);
+    }
+    key(&mut s, Bound::OptOut);
+    assert_eq!(scope_asked(&mut s), OptOutScope::All);
+    let c = select_request(&mut s);
+    for (stored, asked) in [
+        ("channel:phone", OptOutScope::Channel(Channel::Phone)),
+        // A topic they have no recorded interest in is offered all the same.
+        ("topic:crypto", OptOutScope::Topic("crypto".into())),
+        ("all", OptOutScope::All),
+    ] {
+        set_request_scope(d.path(), c, stored);
+        act(&mut s, Action::DataChanged);
+        assert_eq!(s.profile.as_ref().unwrap().id, c);
+        key(&mut s, Bound::OptOut);
+        let Mode::Form(f) = &s.mode else {
+            panic!("the opt-out form opens")
+        };
+        assert!(
+            f.intro
+                .iter()
+                .any(|l| l.contains("what their message asked"))
+        );
+        assert_eq!(scope_asked(&mut s), asked, "stored {stored}");
+        assert_eq!(s.mode, Mode::Normal);
+    }
+}
+
 // --- The command line and the keyboard reach the same result ---------------------------
 
 #[test]

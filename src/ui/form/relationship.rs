@@ -162,6 +162,17 @@ pub fn open_opt_out(s: &mut State, from_banner: bool) {
     if let Some(pr) = &p.preferences {
         scopes.extend(pr.interests.iter().map(|t| OptOutScope::Topic(t.clone())));
     }
+    // A request read from their message starts the form at the scope ingest stored with it.
+    let asked = p.optout_request.as_ref().map(|(_, r)| r.scope.clone());
+    if let Some(a) = &asked
+        && !scopes.contains(a)
+    {
+        scopes.push(a.clone());
+    }
+    let selected = asked
+        .as_ref()
+        .and_then(|a| scopes.iter().position(|x| x == a))
+        .unwrap_or(0);
     let labels: Vec<String> = scopes
         .iter()
         .map(|sc| match sc {
@@ -194,7 +205,7 @@ pub fn open_opt_out(s: &mut State, from_banner: bool) {
             scopes,
         },
         vec![
-            Field::choice("Scope", labels, 0),
+            Field::choice("Scope", labels, selected),
             Field::text("Reason", &reason, "what they asked"),
             Field::choice(
                 "Source",
@@ -209,6 +220,10 @@ pub fn open_opt_out(s: &mut State, from_banner: bool) {
     );
     form.intro
         .push("Takes effect at once: covered mail is refused and queued mail cancelled.".into());
+    if asked.is_some() {
+        form.intro
+            .push("The scope is what their message asked for (the banner).".into());
+    }
     s.mode = Mode::Form(form);
 }
 
