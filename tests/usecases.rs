@@ -733,3 +733,110 @@ fn splitting_an_address_off_from_keys_and_from_split_is_alike() {
     t.cli(&["split", &address]);
     t.same_audit();
 }
+
+/// The opt-outs recorded for `email`, without their times.
+fn opt_outs(dir: &Path, email: &str) -> Vec<(String, String, String, String)> {
+    let store = Store::open_in(dir).unwrap();
+    let c = store.candidate_by_address(email).unwrap().unwrap();
+    let p = store.profile(c).unwrap().unwrap();
+    p.opt_outs
+        .into_iter()
+        .map(|o| {
+            (
+                o.scope.to_string(),
+                o.reason,
+                o.source.to_string(),
+                o.recorded_by,
+            )
+        })
+        .collect()
+}
+
+/// Whether a request read from their mail still waits on `email`.
+fn request_waits(dir: &Path, email: &str) -> bool {
+    let store = Store::open_in(dir).unwrap();
+    let c = store.candidate_by_address(email).unwrap().unwrap();
+    store.profile(c).unwrap().unwrap().optout_request.is_some()
+}
+
+#[test]
+fn accepting_and_dismissing_a_request_from_the_banner_and_from_the_cli_are_alike() {
+    let mut t = twins();
+    let accepted = t.select(|p| p.optout_request.is_some());
+    let c = t.s.profile.as_ref().unwrap().id;
+    // What ingest read from their message, in both data dirs: only phone calls.
+    set_request_scope(t.tui_dir.path(), c, "channel:phone");
+    set_request_scope(t.cli_dir.path(), c, "channel:phone");
+    act(&mut t.s, Action::DataChanged);
+    let before = opt_outs(t.tui_dir.path(), &accepted);
+    key(&mut t.s, Bound::AcceptOptOut);
+    assert_eq!(
+        t.s.notice.as_deref(),
+        Some("opt-out recorded from their message: no more mail will be sent")
+    );
+    t.cli(&["accept-opt-out", &accepted]);
+    let recorded = opt_outs(t.tui_dir.path(), &accepted);
+    assert_eq!(recorded.len(), before.len() + 1);
+    assert_eq!(recorded.last().unwrap().0, "channel:phone");
+    assert_eq!(recorded, opt_outs(t.cli_dir.path(), &accepted));
+    t.same_ledger(&accepted);
+
+    key(&mut t.s, Bound::Next);
+    let dismissed = t.select(|p| p.optout_request.is_some());
+    assert_ne!(dismissed, accepted);
+    let before = opt_outs(t.tui_dir.path(), &dismissed);
+    key(&mut t.s, Bound::DismissOptOut);
+    assert_eq!(
+        t.s.notice.as_deref(),
+        Some("banner dismissed: not an opt-out")
+    );
+    t.cli(&["dismiss-opt-out", &dismissed]);
+    for dir in [t.tui_dir.path(), t.cli_dir.path()] {
+        assert!(!request_waits(dir, &accepted) && !request_waits(dir, &dismissed));
+        assert_eq!(opt_outs(dir, &dismissed), before, "nothing recorded");
+    }
+    assert_eq!(
+        ledger(t.tui_dir.path(), &dismissed),
+        ledger(t.cli_dir.path(), &dismissed)
+    );
+    t.same_audit();
+}
+
+/// Both front ends export from one data dir (two demos differ in when their rows were
+/// written), so the documents differ only in `exported_at`.
+#[test]
+fn an_export_from_the_keyboard_and_from_export_is_the_same_document() {
+    let mut t = twins();
+    let email = t.select(|p| p.opted_out() || !p.opt_outs.is_empty());
+    let out = tempfile::tempdir().unwrap();
+    let (tui, cli) = (out.path().join("tui.json"), out.path().join("cli.json"));
+    key(&mut t.s, Bound::Export);
+    clear_field(&mut t.s);
+    type_text(&mut t.s, &tui.display().to_string());
+    key(&mut t.s, Bound::Submit);
+    assert_eq!(t.s.notice, Some(format!("wrote {}", tui.display())));
+    let o = rapport_bin()
+        .args(["export", &email, "-o", cli.to_str().unwrap()])
+        .env("RAPPORT_DATA_DIR", t.tui_dir.path())
+        .env("RAPPORT_CONFIG", t.tui_dir.path().join("no-config.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The same document but for when each was made.
+    let read = |p: &Path| {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap();
+        assert!(v["exported_at"].is_string());
+        v["exported_at"] = serde_json::Value::Null;
+        v
+    };
+    let doc = read(&tui);
+    assert!(!doc["messages"].as_array().unwrap().is_empty());
+    assert!(!doc["opt_outs"].as_array().unwrap().is_empty());
+    assert_eq!(doc, read(&cli));
+    use std::os::unix::fs::PermissionsExt;
+    for p in [&tui, &cli] {
+        let mode = std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", p.display());
+    }
+}
