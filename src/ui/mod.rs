@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod layout;
 pub mod live;
 pub mod presence;
+pub mod reads;
 pub mod render;
 pub mod render_form;
 pub mod render_reports;

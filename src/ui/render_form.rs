@@ -1,6 +1,7 @@
 //! Drawing a form or confirmation as a centred dialog.
 
 use crate::ui::form::{FieldKind, Form};
+use crate::ui::reads::Reads;
 use crate::ui::state::State;
 use crate::ui::text::{truncate, width};
 use ratatui::Frame;
@@ -10,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const LABEL: usize = 12;
 
-pub fn render(s: &State, f: &mut Frame, area: Rect, form: &Form) {
+pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
     let t = &s.theme;
     let w = area.width.saturating_sub(4).min(76);
     let inner_w = w.saturating_sub(2) as usize;

@@ -2,6 +2,7 @@
 
 use crate::ui::action::Context;
 use crate::ui::keymap::Keymap;
+use crate::ui::reads::Reads;
 use crate::ui::theme::Theme;
 use jiff::tz::TimeZone;
 use rapport_core::store::{Conversation, InboxFilter, InboxQuery, InboxRow, Profile, Store};
@@ -82,8 +83,9 @@ pub const WINDOW: usize = 200;
 /// Messages loaded per conversation (the newest).
 pub const CONVERSATION_LIMIT: usize = 300;
 
-pub struct State {
-    pub store: Store,
+/// `D` answers the UI's reads: the store in the app, a fake in pure `update` tests.
+pub struct State<D = Store> {
+    pub store: D,
     pub keymap: Keymap,
     pub theme: Theme,
     /// Shown in the title bar: the team or "demo".
@@ -204,16 +206,16 @@ impl PartialEq for Mode {
     }
 }
 
-impl State {
+impl<D: Reads> State<D> {
     pub fn new(
-        store: Store,
+        store: D,
         keymap: Keymap,
         theme: Theme,
         title: String,
         tz: TimeZone,
         now: i64,
-    ) -> State {
-        let (schedule, target) = rapport_core::responses::report::settings(None, &store);
+    ) -> State<D> {
+        let (schedule, target) = store.report_settings();
         State {
             store,
             keymap,

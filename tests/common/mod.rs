@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod attack;
+pub mod fake;
 pub mod mail;
 pub mod message;
 pub mod runner;

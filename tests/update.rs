@@ -1,0 +1,214 @@
+//! Pure `update` tests: the UI's state over an in-memory fake of its reads. No database, no
+//! files, no terminal: a key goes in, the state and the commands for the runner come out.
+
+mod common;
+
+use common::fake::{Fake, Person};
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::keymap::Keymap;
+use rapport::ui::state::{Command, Focus, Mode, State};
+use rapport::ui::theme::Theme;
+use rapport::ui::update::{reload_list, update};
+use rapport::ui::write::{Finished, Outcome, Write};
+use rapport_core::values::OptOutScope;
+
+const NOW: i64 = 1_790_000_000;
+
+fn state(people: Vec<Person>) -> State<Fake> {
+    let mut s = State::new(
+        Fake::new(people),
+        Keymap::defaults(),
+        Theme::plain(),
+        "Test".into(),
+        jiff::tz::TimeZone::UTC,
+        NOW,
+    );
+    update(&mut s, Action::Resize(100, 30));
+    reload_list(&mut s);
+    s
+}
+
+/// Ada waits longest, then Bo, then Cy.
+fn three() -> State<Fake> {
+    state(vec![
+        Person::waiting(1, "Ada", NOW - 3 * 3600),
+        Person::waiting(2, "Bo", NOW - 2 * 3600),
+        Person::waiting(3, "Cy", NOW - 3600),
+    ])
+}
+
+fn shown(s: &State<Fake>) -> Option<i64> {
+    s.profile.as_ref().map(|p| p.id)
+}
+
+fn writes(out: &[Command]) -> Vec<&Write> {
+    out.iter()
+        .filter_map(|c| match c {
+            Command::Write(w) => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
+fn press(s: &mut State<Fake>, b: Bound) -> Vec<Command> {
+    update(s, Action::Key(b))
+}
+
+fn answer(s: &mut State<Fake>, write: Write, result: Result<Outcome, String>) -> Vec<Command> {
+    update(s, Action::Done(Box::new(Finished { write, result })))
+}
+
+#[test]
+fn the_longest_wait_comes_first_and_moving_shows_the_next_candidate() {
+    let mut s = three();
+    assert_eq!(s.total, 3);
+    assert_eq!(shown(&s), Some(1), "Ada waits longest");
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, 1);
+    assert!(
+        press(&mut s, Bound::Next).is_empty(),
+        "moving asks nothing of the runner"
+    );
+    assert_eq!(shown(&s), Some(2));
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, 2);
+    press(&mut s, Bound::Bottom);
+    assert_eq!(shown(&s), Some(3));
+    press(&mut s, Bound::Next);
+    assert_eq!(shown(&s), Some(3), "the last stays selected");
+}
+
+#[test]
+fn a_search_narrows_the_list_and_cancelling_brings_it_back() {
+    let mut s = three();
+    press(&mut s, Bound::Search);
+    for c in "bo".chars() {
+        update(&mut s, Action::SearchInput(c));
+    }
+    assert_eq!(s.total, 1);
+    assert_eq!(shown(&s), Some(2));
+    update(&mut s, Action::SearchCancel);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.total, 3);
+    assert_eq!(s.search, None);
+}
+
+#[test]
+fn an_opt_out_is_a_command_and_its_form_waits_for_the_answer() {
+    let mut s = three();
+    press(&mut s, Bound::OptOut);
+    assert!(matches!(s.mode, Mode::Form(_)));
+    // Scope stays "everything"; the reason is the next field.
+    press(&mut s, Bound::NextField);
+    for c in "asked on the phone".chars() {
+        update(&mut s, Action::FormInput(c));
+    }
+    let out = press(&mut s, Bound::Submit);
+    let w = writes(&out);
+    assert_eq!(w.len(), 1, "{out:?}");
+    let Write::RecordOptOut {
+        candidate,
+        scope,
+        reason,
+        ..
+    } = w[0].clone()
+    else {
+        panic!("{w:?}")
+    };
+    assert_eq!(
+        (candidate, &scope, reason.as_str()),
+        (1, &OptOutScope::All, "asked on the phone")
+    );
+    // Nothing is written until the runner answers: the form stays open.
+    assert!(matches!(s.mode, Mode::Form(_)));
+    // A refusal keeps the form and says why.
+    answer(
+        &mut s,
+        w[0].clone(),
+        Err("the database is read-only".into()),
+    );
+    match &s.mode {
+        Mode::Form(f) => assert_eq!(f.error.as_deref(), Some("the database is read-only")),
+        m => panic!("the form closed on a refusal: {m:?}"),
+    }
+    // The answer closes it and says what was recorded.
+    let write = Write::RecordOptOut {
+        candidate,
+        scope: scope.clone(),
+        reason,
+        source: rapport_core::actions::optout::Source::CallNote,
+    };
+    answer(&mut s, write, Ok(Outcome::OptedOut(OptOutScope::All)));
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("opt-out recorded"),
+        "{:?}",
+        s.notice
+    );
+}
+
+#[test]
+fn accepting_a_request_that_is_not_there_writes_nothing_and_says_so() {
+    let mut s = three();
+    assert!(writes(&press(&mut s, Bound::AcceptOptOut)).is_empty());
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("no opt-out request")
+    );
+
+    let mut s = state(vec![Person::waiting(7, "Dee", NOW - 600).asking_to_stop(
+        OptOutScope::Channel(rapport_core::model::Channel::Phone),
+    )]);
+    let out = press(&mut s, Bound::AcceptOptOut);
+    assert_eq!(writes(&out), vec![&Write::AcceptOptOut { candidate: 7 }]);
+    assert!(
+        writes(&press(&mut s, Bound::DismissOptOut))
+            == vec![&Write::DismissOptOut { candidate: 7 }]
+    );
+}
+
+#[test]
+fn a_reply_asks_the_runner_for_a_draft_under_the_message_shown() {
+    let mut s = three();
+    press(&mut s, Bound::Next);
+    let out = press(&mut s, Bound::Reply);
+    let w = writes(&out);
+    let [
+        Write::CreateDraft {
+            candidate,
+            parent,
+            text,
+        },
+    ] = w.as_slice()
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!((*candidate, *parent), (2, Some(200)));
+    assert!(text.contains("To: bo@example.test"), "{text}");
+    assert!(text.contains("> Hello, this is Bo."), "{text}");
+}
+
+#[test]
+fn a_colleagues_change_is_read_again_when_the_data_changes() {
+    let mut s = three();
+    s.store.person_mut(3).answered(NOW - 60);
+    assert_eq!(
+        s.total, 3,
+        "nothing is read before the runner says the data changed"
+    );
+    update(&mut s, Action::DataChanged);
+    assert_eq!(s.total, 2);
+}
+
+#[test]
+fn focus_moves_between_panes_and_quit_is_the_runners() {
+    let mut s = three();
+    press(&mut s, Bound::Open);
+    assert_eq!(s.focus, Focus::Conversation);
+    press(&mut s, Bound::Back);
+    assert_eq!(s.focus, Focus::Inbox);
+    assert_eq!(press(&mut s, Bound::Quit), vec![Command::Quit]);
+}
