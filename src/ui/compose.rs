@@ -2,11 +2,13 @@
 //! $VISUAL/$EDITOR or the built-in editor, then built, checked and queued by the queue use
 //! case (`rapport_core::actions::queue`). The header's Topics line shows what it is about.
 
+use crate::ui::action::Bound;
 use crate::ui::form::{Field, Form, Purpose};
 use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Mode, State};
 use crate::ui::write::{Outcome, Write};
 use rapport_core::actions::queue::{self, Built, Limit};
+use rapport_core::consent::policy::{Refusal, Verdict};
 use rapport_core::mail_out::compose::{self, Draft};
 use rapport_core::mail_out::outbox::Confirmation;
 use rapport_core::model::Direction;
@@ -24,16 +26,107 @@ pub struct Session {
     pub pending: Option<Built>,
 }
 
-/// The message `r` answers: the one at the bottom of the conversation view.
+/// The message `r` answers: inside the conversation, the one highlighted on screen; from the
+/// inbox or the profile, the candidate's newest message to us (or the newest at all), never
+/// a position left over from an earlier visit.
 pub fn selected_message<D: Reads>(s: &State<D>) -> Option<&rapport_core::store::MessageView> {
     let conv = s.conversation.as_ref()?;
-    let id = s.selected_message?;
-    conv.messages.iter().find(|m| m.id == id)
+    if s.focus == crate::ui::state::Focus::Conversation
+        && let Some(id) = s.selected_message
+    {
+        return conv.messages.iter().find(|m| m.id == id);
+    }
+    conv.messages
+        .iter()
+        .rev()
+        .find(|m| m.direction == Direction::Inbound && !m.automated)
+        .or_else(|| {
+            conv.messages
+                .iter()
+                .rev()
+                .find(|m| m.direction == Direction::Inbound)
+        })
+        .or(conv.messages.last())
+}
+
+/// Before a picker or editor opens: a message the candidate's wishes refuse is refused at
+/// once, with the reason and date; conflicts that will need a recorded reason, and what
+/// colleagues did since the candidate last wrote, are shown first for the recruiter to
+/// read. False when nothing may be written.
+fn precheck<D: Reads>(s: &mut State<D>, p: &rapport_core::store::Profile, reply: bool) -> bool {
+    let to: Vec<String> = p.addresses.first().cloned().into_iter().collect();
+    let mut warnings = Vec::new();
+    match s.store.send_verdict(p.id, &to, s.now) {
+        Ok(Verdict::Refused(Refusal::AskedToStop { evidence })) => {
+            let k = |b| {
+                s.keymap
+                    .keys_for(s.context(), b)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            s.notice = Some(format!(
+                "they asked to stop (“{evidence}”): {} records the opt-out, {} dismisses it; nothing can be sent until then",
+                k(Bound::AcceptOptOut),
+                k(Bound::DismissOptOut)
+            ));
+            return false;
+        }
+        Ok(Verdict::Refused(r)) => {
+            s.notice = Some(format!("nothing can be sent: {r}"));
+            return false;
+        }
+        Ok(Verdict::Confirm(conflicts)) => {
+            warnings.extend(conflicts.iter().map(|c| format!("• {c}")));
+        }
+        Ok(Verdict::Allowed) => {}
+        Err(e) => {
+            s.notice = Some(format!("error: {e}"));
+            return false;
+        }
+    }
+    let since = s
+        .conversation
+        .as_ref()
+        .and_then(|c| {
+            c.messages
+                .iter()
+                .rev()
+                .find(|m| m.direction == Direction::Inbound)
+        })
+        .map_or(0, |m| m.date);
+    if let Ok(done) = s.store.colleague_activity(p.id, since, &s.actor) {
+        warnings.extend(done.iter().map(|a| format!("• {a}")));
+    }
+    if warnings.is_empty() {
+        return true;
+    }
+    let mut form = Form::new(
+        &format!("Before you write to {}", p.name),
+        Purpose::WriteAnyway { reply },
+        Vec::new(),
+    );
+    form.intro = warnings;
+    form.intro
+        .push("Enter writes anyway (sending asks for a reason), Esc goes back.".into());
+    s.mode = Mode::Form(form);
+    false
 }
 
 /// `r` / `c`: with snippets configured, a picker comes first (those matching the candidate's
 /// interests on top); a saved draft is reopened without asking.
 pub fn start<D: Reads>(s: &mut State<D>, reply: bool) -> Vec<Command> {
+    let Some(p) = s.profile.clone() else {
+        return Vec::new();
+    };
+    if !precheck(s, &p, reply) {
+        return Vec::new();
+    }
+    pick(s, reply)
+}
+
+/// After the precheck (or the recruiter's "write anyway"): the snippet picker, or the editor.
+pub fn pick<D: Reads>(s: &mut State<D>, reply: bool) -> Vec<Command> {
     let Some(p) = s.profile.clone() else {
         return Vec::new();
     };

@@ -2,12 +2,14 @@
 //! the state a fake that answers from memory, so keys, forms and selection are tested without
 //! SQLite. Each method is the store's query of the same name.
 
+use rapport_core::consent::policy::{self, Verdict};
 use rapport_core::mail_out::compose::Draft;
+use rapport_core::model::Channel;
 use rapport_core::responses::hours::Schedule;
 use rapport_core::responses::report::{self, Clock, Period, Report, Target};
 use rapport_core::store::{
-    Assignment, Conversation, InboxQuery, InboxRow, LedgerEntry, MessageView, Presence, Profile,
-    Result, Snooze, Store,
+    Assignment, ColleagueActivity, Conversation, InboxQuery, InboxRow, LedgerEntry, MessageView,
+    Presence, Profile, Result, Snooze, Store,
 };
 
 pub trait Reads {
@@ -25,6 +27,16 @@ pub trait Reads {
     fn assignment(&self, candidate: i64) -> Result<Option<Assignment>>;
     fn snooze_of(&self, candidate: i64) -> Result<Option<Snooze>>;
     fn presence_of_others(&self, own: &str, now: i64) -> Result<Vec<Presence>>;
+    /// Whether the candidate's wishes let an email to `to` go now (no topics named yet): the
+    /// queue's own check, asked before an editor opens.
+    fn send_verdict(&self, candidate: i64, to: &[String], now: i64) -> Result<Verdict>;
+    /// Colleagues' mail and logged contacts with the candidate since `since`.
+    fn colleague_activity(
+        &self,
+        candidate: i64,
+        since: i64,
+        me: &str,
+    ) -> Result<Vec<ColleagueActivity>>;
     /// Business hours and the response target the reports use.
     fn report_settings(&self) -> (Schedule, Target);
     fn report(
@@ -72,6 +84,18 @@ impl Reads for Store {
     }
     fn presence_of_others(&self, own: &str, now: i64) -> Result<Vec<Presence>> {
         Store::presence_of_others(self, own, now)
+    }
+    fn send_verdict(&self, candidate: i64, to: &[String], now: i64) -> Result<Verdict> {
+        policy::check(self, Some(candidate), to, Channel::Email, &[], now)
+    }
+    fn colleague_activity(
+        &self,
+        candidate: i64,
+        since: i64,
+        me: &str,
+    ) -> Result<Vec<ColleagueActivity>> {
+        let root = Store::merged_root(self, candidate)?;
+        Store::colleague_activity(self, root, since, me)
     }
     fn report_settings(&self) -> (Schedule, Target) {
         report::settings(None, self)

@@ -260,6 +260,12 @@ fn conversation<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     if let Some(p) = &s.profile {
         let w = inner.width as usize;
         let mut banner: Vec<Line> = crate::ui::render_team::banner(s, p.id, w);
+        if let Some(c) = &s.changed {
+            banner.insert(
+                0,
+                Line::styled(truncate(&format!("↻ {c}"), w), s.theme.warn()),
+            );
+        }
         if let Some((_, rapport_core::store::StopRequest { evidence, .. })) = &p.optout_request {
             let k = |b| {
                 s.keymap
@@ -612,14 +618,13 @@ pub(crate) fn status_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
             (Bound::Back, "back"),
             (Bound::ToggleProfile, "conversation"),
             (Bound::Help, "help"),
-            (Bound::Quit, "quit"),
         ],
         Context::Conversation => &[
             (Bound::Prev, "older"),
             (Bound::Next, "newer"),
             (Bound::Back, "back"),
             (Bound::Help, "help"),
-            (Bound::Quit, "quit"),
+            (Bound::Reply, "reply"),
             (Bound::EditPreferences, "prefs"),
             (Bound::LogContact, "log"),
             (Bound::OptOut, "opt-out"),

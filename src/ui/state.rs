@@ -182,6 +182,16 @@ pub struct State<D = Store> {
     pub note_for: Option<i64>,
     /// A slow write (an erasure) runs off the UI thread: its form is not submitted again.
     pub slow_write: bool,
+    /// The candidate the recruiter chose: they stay selected and listed, whatever a
+    /// colleague's change does to the view, until the recruiter moves on.
+    pub chosen: Option<i64>,
+    /// Where the chosen candidate was in the list when chosen: j and k go on from there when
+    /// a change moved them (an answered candidate sorts last).
+    pub chosen_at: usize,
+    /// What changed while the chosen candidate was open ("answered by Bilal 1 min ago").
+    pub changed: Option<String>,
+    /// Quit was pressed once with a draft open in the built-in editor: again quits.
+    pub quit_asked: bool,
 }
 
 impl PartialEq for Mode {
@@ -272,11 +282,16 @@ impl<D: Reads> State<D> {
             opened: None,
             note_for: None,
             slow_write: false,
+            quit_asked: false,
+            chosen: None,
+            chosen_at: 0,
+            changed: None,
         }
     }
 
     pub fn query(&self) -> InboxQuery {
         InboxQuery {
+            keep: self.chosen,
             filter: self.filter,
             search: self.search.clone(),
             assignee: self.assignee_filter.clone(),

@@ -12,6 +12,8 @@ pub fn key<D: Reads>(s: &mut State<D>, b: Bound) -> bool {
     match b {
         Bound::FilterOwner => {
             s.assignee_filter = s.assignee_filter.next(&s.actor);
+            // Another view was asked for: its list starts at the top.
+            s.chosen = None;
             s.selected = 0;
             s.list_top = 0;
             crate::ui::update::reload_list(s);

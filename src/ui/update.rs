@@ -70,6 +70,7 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
         }
         Action::Key(b) => return key(s, b),
         Action::ComposeKey(k) => {
+            s.quit_asked = false;
             if let Mode::Compose(ta) = &mut s.mode {
                 ta.input(k);
             }
@@ -146,7 +147,34 @@ fn compose_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
         return crate::ui::teamwork::note_key(s, b);
     }
     let text = ta.lines().join("\n");
+    if b != Bound::Quit {
+        s.quit_asked = false;
+    }
     match b {
+        // A draft is open: the first quit asks, the second keeps the draft and quits.
+        Bound::Quit if !s.quit_asked => {
+            s.quit_asked = true;
+            s.notice =
+                Some("a draft is open: quit again to keep it and quit, or go on writing".into());
+            Vec::new()
+        }
+        Bound::Quit => {
+            let mut out: Vec<Command> = s
+                .compose
+                .take()
+                .map(|sess| {
+                    Command::Write(Write::SaveDraft {
+                        draft: sess.draft_id,
+                        candidate: sess.candidate,
+                        parent: sess.parent,
+                        text,
+                    })
+                })
+                .into_iter()
+                .collect();
+            out.push(Command::Quit);
+            out
+        }
         Bound::Submit => {
             let out = crate::ui::compose::finish(s, text);
             let c = s.profile.as_ref().map(|p| p.id);
@@ -183,6 +211,18 @@ fn form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
         crate::ui::form::Purpose::SendEmpty | crate::ui::form::Purpose::SendConfirm
     ) {
         return send_form_key(s, b);
+    }
+    if let crate::ui::form::Purpose::WriteAnyway { reply } = f.purpose {
+        match b {
+            Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
+            Bound::Quit => return vec![Command::Quit],
+            Bound::Submit => {
+                s.mode = Mode::Normal;
+                return crate::ui::compose::pick(s, reply);
+            }
+            _ => {}
+        }
+        return Vec::new();
     }
     if let crate::ui::form::Purpose::PickTemplate { names, reply } = &f.purpose {
         let (names, reply) = (names.clone(), *reply);
@@ -456,7 +496,35 @@ fn list_height<D: Reads>(s: &State<D>) -> usize {
         .max(1)
 }
 
+/// The chosen candidate no longer belongs to the view and a change moved them: the list
+/// goes on from where they were, without them.
+fn leave_stray<D: Reads>(s: &mut State<D>, b: Bound) -> bool {
+    let Some(c) = s.chosen else { return false };
+    if s.selected == s.chosen_at {
+        return false;
+    }
+    let mut q = s.query();
+    q.keep = None;
+    if !matches!(s.store.inbox_position(&q, c), Ok(None)) {
+        return false;
+    }
+    let at = s.chosen_at;
+    s.chosen = None;
+    s.selected = at;
+    reload_list(s);
+    let to = if b == Bound::Next {
+        at
+    } else {
+        at.saturating_sub(1)
+    };
+    select(s, to);
+    true
+}
+
 fn inbox_key<D: Reads>(s: &mut State<D>, b: Bound) {
+    if matches!(b, Bound::Next | Bound::Prev) && leave_stray(s, b) {
+        return;
+    }
     let page = list_height(s);
     match b {
         Bound::Next => select(s, s.selected.saturating_add(1)),
@@ -491,8 +559,45 @@ fn conv_max_scroll<D: Reads>(s: &State<D>) -> usize {
 }
 
 fn conversation_key<D: Reads>(s: &mut State<D>, b: Bound) {
-    conversation_scroll(s, b);
-    select_message(s);
+    match b {
+        Bound::NextMessage | Bound::PrevMessage | Bound::Top => step_message(s, b),
+        _ => {
+            conversation_scroll(s, b);
+            select_message(s);
+        }
+    }
+}
+
+/// Moves the highlight a message at a time (Top: to the first), scrolling its header into
+/// view: in a conversation that fits on screen, scrolling alone could never reach it.
+fn step_message<D: Reads>(s: &mut State<D>, b: Bound) {
+    let n = s.conv_anchors.len();
+    if n == 0 {
+        return;
+    }
+    let at = s
+        .conv_anchors
+        .iter()
+        .position(|(_, id)| Some(*id) == s.selected_message)
+        .unwrap_or(n - 1);
+    let to = match b {
+        Bound::NextMessage => (at + 1).min(n - 1),
+        Bound::PrevMessage => at.saturating_sub(1),
+        _ => 0,
+    };
+    let (line, id) = s.conv_anchors[to];
+    s.selected_message = Some(id);
+    if b == Bound::Top {
+        s.conv_scroll = conv_max_scroll(s);
+        return;
+    }
+    let h = conv_height(s);
+    let len = s.conv_lines.len();
+    // Lines scrolled up from the bottom that put `line` in view (at the top when it was above).
+    let bottom_of_view = len.saturating_sub(s.conv_scroll);
+    if line < bottom_of_view.saturating_sub(h) || line >= bottom_of_view {
+        s.conv_scroll = len.saturating_sub(h + line).min(conv_max_scroll(s));
+    }
 }
 
 fn conversation_scroll<D: Reads>(s: &mut State<D>, b: Bound) {
@@ -531,6 +636,7 @@ fn profile_key<D: Reads>(s: &mut State<D>, b: Bound) {
 
 fn set_filter<D: Reads>(s: &mut State<D>, f: InboxFilter) {
     s.filter = f;
+    s.chosen = None;
     s.selected = 0;
     s.list_top = 0;
     reload_list(s);
@@ -538,6 +644,7 @@ fn set_filter<D: Reads>(s: &mut State<D>, f: InboxFilter) {
 
 fn set_search<D: Reads>(s: &mut State<D>, text: Option<String>) {
     s.search = text.filter(|t| !t.trim().is_empty());
+    s.chosen = None;
     s.selected = 0;
     s.list_top = 0;
     reload_list(s);
@@ -555,6 +662,12 @@ pub fn reload_list<D: Reads>(s: &mut State<D>) {
     match s.store.inbox_count(&q) {
         Ok(n) => s.total = n,
         Err(e) => return report(s, e),
+    }
+    // The chosen candidate stays selected wherever the list now puts them.
+    if let Some(c) = s.chosen
+        && let Ok(Some(pos)) = s.store.inbox_position(&q, c)
+    {
+        s.selected = pos;
     }
     s.selected = s.selected.min(s.total.saturating_sub(1));
     load_window(s);
@@ -613,12 +726,24 @@ fn load_selected<D: Reads>(s: &mut State<D>) {
         s.conv_lines.clear();
         return;
     };
-    if s.conversation.as_ref().map(|c| c.candidate_id) != Some(id) {
+    let same = s.conversation.as_ref().map(|c| c.candidate_id) == Some(id);
+    if !same {
         s.conv_scroll = 0;
         s.profile_scroll = 0;
+        s.changed = None;
+        s.chosen_at = s.selected;
     }
+    s.chosen = Some(id);
     match s.store.conversation(id, CONVERSATION_LIMIT) {
-        Ok(c) => s.conversation = Some(c),
+        Ok(c) => {
+            if same
+                && let Some(before) = &s.conversation
+                && let Some(what) = crate::ui::changed::what_changed(before, &c, s.now)
+            {
+                s.changed = Some(what);
+            }
+            s.conversation = Some(c);
+        }
         Err(e) => return report(s, e),
     }
     match s.store.profile(id) {

@@ -2,13 +2,14 @@
 //! SQLite, no files. Tests change `people` between actions to play a colleague's write.
 
 use rapport::ui::reads::Reads;
+use rapport_core::consent::policy::Verdict;
 use rapport_core::mail_out::compose::Draft;
 use rapport_core::model::Direction;
 use rapport_core::responses::hours::Schedule;
 use rapport_core::responses::report::{Clock, Period, Report, Target};
 use rapport_core::store::{
-    Assignment, Conversation, InboxFilter, InboxQuery, InboxRow, LedgerEntry, MessageView,
-    Presence, Profile, Result, Snooze, StopRequest,
+    Assignment, ColleagueActivity, Conversation, InboxFilter, InboxQuery, InboxRow, LedgerEntry,
+    MessageView, Presence, Profile, Result, Snooze, StopRequest,
 };
 use rapport_core::values::OptOutScope;
 
@@ -23,8 +24,12 @@ pub struct Person {
 #[derive(Debug, Default)]
 pub struct Fake {
     pub people: Vec<Person>,
-    /// Drafts by candidate: (draft id, the message it answers, text).
+    /// Drafts: (draft id, candidate, the message it answers, text).
     pub drafts: Vec<(i64, i64, Option<i64>, String)>,
+    /// What the queue's check answers for a candidate (allowed when absent).
+    pub verdicts: Vec<(i64, Verdict)>,
+    /// Colleagues' activity by candidate.
+    pub colleagues: Vec<(i64, ColleagueActivity)>,
 }
 
 impl Person {
@@ -107,12 +112,41 @@ impl Person {
         self
     }
 
-    /// We answered at `at`: they wait no more.
-    pub fn answered(&mut self, at: i64) {
+    /// `who` answered at `at`: our message is in the conversation and they wait no more.
+    pub fn answered(&mut self, who: &str, at: i64) {
+        let first = self.conversation.messages[0].clone();
+        let n = self.conversation.messages.len() as i64;
+        self.conversation.messages.push(MessageView {
+            id: first.id + n,
+            message_id: format!("<r{}-{n}@northwind.test>", self.row.id),
+            parent_message_id: Some(first.message_id.clone()),
+            direction: Direction::Outbound,
+            from_name: "Northwind Talent".into(),
+            from_addr: "jobs@northwind.test".into(),
+            to: first.from_addr.clone(),
+            subject: format!("Re: {}", first.subject),
+            date: at,
+            body: "Thanks, let us talk.".into(),
+            recruiter: Some(who.into()),
+            ..first
+        });
         self.row.waiting_since = None;
         self.row.last_direction = Some(Direction::Outbound);
         self.row.last_activity = Some(at);
         self.profile.waiting_since = None;
+    }
+
+    /// A further message of theirs at `at`.
+    pub fn wrote_again(&mut self, at: i64, body: &str) {
+        let first = self.conversation.messages[0].clone();
+        let n = self.conversation.messages.len() as i64;
+        self.conversation.messages.push(MessageView {
+            id: first.id + n,
+            message_id: format!("<m{}-{n}@example.test>", self.row.id),
+            date: at,
+            body: body.into(),
+            ..first
+        });
     }
 }
 
@@ -120,7 +154,7 @@ impl Fake {
     pub fn new(people: Vec<Person>) -> Fake {
         Fake {
             people,
-            drafts: Vec::new(),
+            ..Fake::default()
         }
     }
 
@@ -131,22 +165,20 @@ impl Fake {
     /// The inbox's rules, reduced: the filter, a case-insensitive search on name and address;
     /// the longest wait first, then the newest activity.
     fn matching(&self, q: &InboxQuery) -> Vec<&Person> {
-        let mut v: Vec<&Person> = self
-            .people
-            .iter()
-            .filter(|p| match q.filter {
+        let listed = |p: &Person| {
+            let filtered = match q.filter {
                 InboxFilter::Awaiting => p.row.waiting_since.is_some() && !p.row.opted_out,
                 InboxFilter::OptedOut => p.row.opted_out,
                 _ => true,
-            })
-            .filter(|p| {
-                q.search.as_deref().is_none_or(|t| {
-                    let t = t.to_lowercase();
-                    p.row.name.to_lowercase().contains(&t) || p.row.address.contains(&t)
-                })
-            })
-            .collect();
-        v.sort_by_key(|p| (p.row.waiting_since.unwrap_or(i64::MAX), -p.row.id));
+            };
+            let searched = q.search.as_deref().is_none_or(|t| {
+                let t = t.to_lowercase();
+                p.row.name.to_lowercase().contains(&t) || p.row.address.contains(&t)
+            });
+            (filtered && searched) || q.keep == Some(p.row.id)
+        };
+        let mut v: Vec<&Person> = self.people.iter().filter(|p| listed(p)).collect();
+        v.sort_by_key(|p| (p.row.waiting_since.unwrap_or(i64::MAX), p.row.id));
         v
     }
 
@@ -216,6 +248,26 @@ impl Reads for Fake {
     }
     fn presence_of_others(&self, _own: &str, _now: i64) -> Result<Vec<Presence>> {
         Ok(Vec::new())
+    }
+    fn send_verdict(&self, candidate: i64, _to: &[String], _now: i64) -> Result<Verdict> {
+        Ok(self
+            .verdicts
+            .iter()
+            .find(|v| v.0 == candidate)
+            .map_or(Verdict::Allowed, |v| v.1.clone()))
+    }
+    fn colleague_activity(
+        &self,
+        candidate: i64,
+        since: i64,
+        _me: &str,
+    ) -> Result<Vec<ColleagueActivity>> {
+        Ok(self
+            .colleagues
+            .iter()
+            .filter(|c| c.0 == candidate && c.1.at >= since)
+            .map(|c| c.1.clone())
+            .collect())
     }
     fn report_settings(&self) -> (Schedule, Target) {
         (Schedule::demo(), Target::default())

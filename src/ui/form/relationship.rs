@@ -436,9 +436,10 @@ pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
             })
         }
         Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
-        Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {
-            Err("handled by the compose flow".into())
-        }
+        Purpose::SendEmpty
+        | Purpose::SendConfirm
+        | Purpose::PickTemplate { .. }
+        | Purpose::WriteAnyway { .. } => Err("handled by the compose flow".into()),
         Purpose::Merge { target, source } => Ok(Write::Merge {
             target: *target,
             source: *source,
