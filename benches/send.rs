@@ -62,6 +62,7 @@ fn main() {
             in_reply_to: None,
             references: vec![],
             topics: Default::default(),
+            answering: String::new(),
         };
         let t = Instant::now();
         let mid = compose::new_message_id(&identity.shared_address);

@@ -106,8 +106,14 @@ fn conversation_and_help_bindings() {
 #[test]
 fn context_falls_back_to_global() {
     let map = Keymap::defaults();
+    // q quits from the inbox; in a conversation or profile it goes back, as in mutt and aerc.
+    assert_eq!(map.resolve(Context::Inbox, &ch('q')), Some(Bound::Quit));
+    assert_eq!(
+        map.resolve(Context::Conversation, &ch('q')),
+        Some(Bound::Back)
+    );
+    assert_eq!(map.resolve(Context::Profile, &ch('q')), Some(Bound::Back));
     for ctx in [Context::Inbox, Context::Conversation, Context::Profile] {
-        assert_eq!(map.resolve(ctx, &ch('q')), Some(Bound::Quit));
         assert_eq!(map.resolve(ctx, &ch('?')), Some(Bound::Help));
         assert_eq!(map.resolve(ctx, &ch('/')), Some(Bound::Search));
         assert_eq!(map.resolve(ctx, &ctrl('c')), Some(Bound::Quit));
@@ -246,10 +252,8 @@ fn none_unbinds_without_falling_back_to_global() {
     assert_eq!(map.resolve(Context::Inbox, &ch('k')), Some(Bound::Prev));
     // q is global; unbinding it in the inbox blocks the fallback there only.
     assert_eq!(map.resolve(Context::Inbox, &ch('q')), None);
-    assert_eq!(
-        map.resolve(Context::Conversation, &ch('q')),
-        Some(Bound::Quit)
-    );
+    assert_eq!(map.resolve(Context::Reports, &ch('q')), Some(Bound::Back));
+    assert_eq!(map.resolve(Context::Global, &ch('q')), Some(Bound::Quit));
     assert_eq!(map.resolve(Context::Inbox, &ch('/')), None);
     assert_eq!(map.keys_for(Context::Inbox, Bound::Next), ["down"]);
     assert_eq!(map.keys_for(Context::Inbox, Bound::Quit), ["ctrl-c"]);

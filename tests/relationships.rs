@@ -126,6 +126,7 @@ fn confirmation() -> Confirmation {
 
 fn all() -> InboxQuery {
     InboxQuery {
+        keep: None,
         filter: InboxFilter::All,
         search: None,
         assignee: Default::default(),
@@ -1759,6 +1760,7 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     assert!(s.search_messages("Quxworthy", 10).unwrap().is_empty());
     assert!(s.search_messages("Zebulon", 10).unwrap().is_empty());
     let q = InboxQuery {
+        keep: None,
         filter: InboxFilter::All,
         search: Some("Zebulon".into()),
         assignee: Default::default(),

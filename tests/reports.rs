@@ -439,6 +439,7 @@ fn maintained_waits_equal_a_full_recomputation() {
     let cands = s
         .inbox_page(
             &rapport_core::store::InboxQuery {
+                keep: None,
                 filter: rapport_core::store::InboxFilter::All,
                 search: None,
                 assignee: Default::default(),

@@ -402,6 +402,7 @@ fn waits_start_at_the_oldest_unanswered_human_message() {
     let since = s.profile(c).unwrap().unwrap().waiting_since;
     assert_eq!(since, Some(1_793_613_600)); // 10:00, the older one
     let awaiting = InboxQuery {
+        keep: None,
         filter: InboxFilter::Awaiting,
         search: None,
         assignee: Default::default(),
@@ -462,6 +463,7 @@ fn out_of_order_arrival_gives_the_same_summary() {
         ingest(&mut b, &[m]);
     }
     let q = InboxQuery {
+        keep: None,
         filter: InboxFilter::All,
         search: None,
         assignee: Default::default(),
@@ -495,6 +497,7 @@ fn search_narrows_the_inbox_by_mail_name_and_address() {
         ],
     );
     let q = |t: &str| InboxQuery {
+        keep: None,
         filter: InboxFilter::All,
         search: Some(t.into()),
         assignee: Default::default(),
@@ -756,6 +759,7 @@ fn a_message_without_a_sender_is_stored_and_found_by_search() {
     assert_eq!(p.name, "(no sender)");
     assert!(p.addresses.is_empty());
     let all = rapport_core::store::InboxQuery {
+        keep: None,
         filter: rapport_core::store::InboxFilter::All,
         search: None,
         assignee: Default::default(),

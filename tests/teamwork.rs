@@ -80,6 +80,7 @@ fn two_waiting(s: &mut Store) -> (i64, i64) {
 
 fn q(filter: InboxFilter, assignee: AssigneeFilter) -> InboxQuery {
     InboxQuery {
+        keep: None,
         filter,
         search: None,
         assignee,
@@ -147,6 +148,7 @@ fn assignment_filters_mine_and_unassigned_and_is_audited() {
     // A search combines with the filter (parameters numbered after the search's).
     s.assign(omar, Some("Alice"), "Alice").unwrap();
     let searched = InboxQuery {
+        keep: None,
         filter: InboxFilter::All,
         search: Some("hello".into()),
         assignee: mine,

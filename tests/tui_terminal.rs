@@ -14,6 +14,14 @@ fn quit_ok(t: &Terminal) {
     t.wait_for("rapport exited with 0", 10);
 }
 
+/// From a conversation: `q` goes back to the inbox (as in mutt), the second quits.
+fn back_and_quit(t: &Terminal) {
+    t.keys(&["q"]);
+    t.wait_for("Awaiting reply (", 10);
+    std::thread::sleep(Duration::from_millis(300));
+    quit_ok(t);
+}
+
 fn start(dir: &Path, term: &str) -> Terminal {
     start_with(dir, term, "")
 }
@@ -225,7 +233,7 @@ fn reports_view_opens_with_r_and_enter_opens_a_waiting_candidate() {
     // The conversation of the longest-waiting candidate, focused (◀ heads their messages).
     let s = tmux.wait_for("◀", 10);
     assert!(!s.contains("Response times per"), "{s}");
-    quit_ok(&tmux);
+    back_and_quit(&tmux);
 }
 
 #[test]
@@ -393,6 +401,10 @@ fn two_recruiters_see_each_other_on_a_candidate() {
     // Alice keeps her draft and goes back: Bob sees her viewing, then gone when she quits.
     tmux.tmux(&["send-keys", "-t", "a", "Escape"]);
     tmux.wait_in("b", &format!("{alice} is viewing"), 10);
+    // q goes back from the conversation, the second quits.
+    tmux.tmux(&["send-keys", "-t", "a", "q"]);
+    tmux.wait_in("a", "Awaiting reply (", 10);
+    std::thread::sleep(Duration::from_millis(300));
     tmux.tmux(&["send-keys", "-t", "a", "q"]);
     tmux.wait_in("a", "rapport exited with 0", 10);
     let start = Instant::now();
@@ -403,6 +415,10 @@ fn two_recruiters_see_each_other_on_a_candidate() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // Bob reads the conversation: q goes back, the second quits.
+    tmux.tmux(&["send-keys", "-t", "b", "q"]);
+    tmux.wait_in("b", "Awaiting reply (", 10);
+    std::thread::sleep(Duration::from_millis(300));
     tmux.tmux(&["send-keys", "-t", "b", "q"]);
     tmux.wait_in("b", "rapport exited with 0", 10);
 }
@@ -580,4 +596,49 @@ fn a_rename_and_an_erasure_typed_in_the_inbox_are_carried_out() {
         String::from_utf8_lossy(&gone.stderr)
     );
     quit_ok(&tmux);
+}
+
+#[test]
+fn a_colleagues_call_leaves_the_open_conversation_in_place_with_a_banner() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "xterm-256color");
+    tmux.wait_for("Awaiting reply", 30);
+    let data = dir.path().join("data");
+    let out = common::rapport_bin()
+        .args(["candidates", "--awaiting", "--json", "--data-dir"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let email = list[0]["address"].as_str().unwrap().to_string();
+    let name: String = list[0]["name"].as_str().unwrap().chars().take(6).collect();
+    // Session A reads the candidate at the top of "Awaiting reply".
+    tmux.keys(&["Enter"]);
+    let before = tmux.wait_for(&format!("┌ {name}"), 10);
+    // Session B (a colleague on the command line) logs a call with them: the wait is answered.
+    let st = common::rapport_bin()
+        .args([
+            "log-contact",
+            &email,
+            "--channel",
+            "phone",
+            "--outcome",
+            "talked",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let after = tmux.wait_for("logged by", 10);
+    // Still the same candidate: the pane's title is unchanged.
+    let title = |s: &str| {
+        s.lines()
+            .find(|l| l.contains('┌'))
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(title(&before), title(&after), "{before}\n---\n{after}");
+    assert!(after.contains(&format!("┌ {name}")), "{after}");
+    back_and_quit(&tmux);
 }

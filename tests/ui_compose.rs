@@ -30,7 +30,12 @@ fn built_in_editor_reply_is_queued_and_shown_at_once() {
     let Mode::Compose(ta) = &s.mode else {
         panic!("built-in editor expected")
     };
-    assert!(ta.lines()[0].starts_with("To: "), "{:?}", ta.lines());
+    assert!(
+        ta.lines()[0].starts_with(&format!("Answering: {}", who.name)),
+        "the header names the message answered: {:?}",
+        ta.lines()
+    );
+    assert!(ta.lines()[1].starts_with("To: "), "{:?}", ta.lines());
     assert!(ta.lines().iter().any(|l| l.starts_with("Subject: Re: ")));
     assert!(
         ta.lines().iter().any(|l| l.starts_with("> ")),
@@ -118,6 +123,12 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
         legal_basis: None,
         note: String::new(),
     };
+    s.editor = Some("vi".into());
+    let out = key(&mut s, Bound::Reply);
+    let [Command::Edit(text)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    // They opt out on the phone while the reply is being written.
     s.store
         .record_opt_out(
             c,
@@ -127,11 +138,6 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
         )
         .unwrap();
     rapport::ui::update::reload_list(&mut s);
-    s.editor = Some("vi".into());
-    let out = key(&mut s, Bound::Reply);
-    let [Command::Edit(text)] = out.as_slice() else {
-        panic!()
-    };
     let edited = text.replacen("\n\n", "\n\nHello again\n", 1);
     act(&mut s, Action::EditorDone(Ok(edited)));
     let n = s.notice.clone().unwrap();
@@ -141,6 +147,14 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
     );
     assert!(s.store.outbox().unwrap().is_empty());
     assert!(s.store.latest_draft(c).unwrap().is_some());
+    // From now on r says so at once, before an editor opens.
+    assert!(key(&mut s, Bound::Reply).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+    let n = s.notice.clone().unwrap();
+    assert!(
+        n.contains("nothing can be sent") && n.contains("opted out of all contact"),
+        "{n}"
+    );
 }
 
 #[test]
@@ -168,7 +182,13 @@ fn a_too_soon_message_needs_a_reason() {
     s.store.set_preferences(c, &prefs, &meta).unwrap();
     rapport::ui::update::reload_list(&mut s);
     s.editor = Some("vi".into());
-    let out = key(&mut s, Bound::Compose);
+    // Told before writing; Enter writes anyway.
+    assert!(key(&mut s, Bound::Compose).is_empty());
+    let Mode::Form(f) = &s.mode else {
+        panic!("{:?}", s.notice)
+    };
+    assert!(f.intro[0].contains("too soon"), "{:?}", f.intro);
+    let out = key(&mut s, Bound::Submit);
     let [Command::Edit(text)] = out.as_slice() else {
         panic!("{out:?}")
     };

@@ -102,7 +102,11 @@ fn logging_a_call_puts_it_in_the_timeline_and_a_talk_ends_the_wait() {
     type_form(&mut s, "Discussed the Rust role");
     key(&mut s, Bound::Submit);
     assert_eq!(s.mode, Mode::Normal, "{:?}", form_error(&s));
-    // A call where we talked answers them: they leave "awaiting reply".
+    // A call where we talked answers them: they stay on screen until the recruiter moves on,
+    // then leave "awaiting reply".
+    assert_eq!(s.selected_row().unwrap().id, who);
+    key(&mut s, Bound::Next);
+    rapport::ui::update::reload_list(&mut s);
     assert_eq!(s.total, waiting_before - 1);
     rapport::ui::update::update(&mut s, Action::Key(Bound::FilterAll));
     let i = s.rows.iter().position(|r| r.id == who).unwrap();

@@ -21,6 +21,7 @@ pub struct BurstArgs {
 
 pub fn run(store: &mut Store, a: BurstArgs, who: &str) -> anyhow::Result<ExitCode> {
     let q = InboxQuery {
+        keep: None,
         filter: InboxFilter::All,
         search: None,
         assignee: Default::default(),

@@ -280,6 +280,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
     // A fresh temporary dir unless one is given; it is removed when the demo ends.
     let tmp;
+    let tmp_used = dir.is_none();
     let dir = match dir {
         Some(d) => d,
         None => {
@@ -302,7 +303,13 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    tui_with(store, None, &Session::open(None, &dir), None)
+    let code = tui_with(store, None, &Session::open(None, &dir), None)?;
+    if tmp_used {
+        eprintln!(
+            "The demo's data was discarded. To keep it between runs: rapport demo --data-dir DIR"
+        );
+    }
+    Ok(code)
 }
 
 /// The demo's "now": the current hour, so waits look live yet the mailbox is the same all hour.

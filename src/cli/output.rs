@@ -34,6 +34,7 @@ fn print_json(v: &Value) -> anyhow::Result<ExitCode> {
 
 pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Result<ExitCode> {
     let q = InboxQuery {
+        keep: None,
         filter: if awaiting {
             InboxFilter::Awaiting
         } else {

@@ -73,6 +73,8 @@ bindable! {
     PageUp => "page-up", "Up one page";
     Top => "top", "First item / oldest message";
     Bottom => "bottom", "Last item / newest message";
+    NextMessage => "next-message", "Conversation: highlight the next message (r answers it)";
+    PrevMessage => "prev-message", "Conversation: highlight the previous message (r answers it)";
     Open => "open", "Open the selected conversation";
     Back => "back", "Back to the inbox / close";
     FocusNext => "focus-next", "Focus the next pane";

@@ -2,10 +2,13 @@
 //! $VISUAL/$EDITOR or the built-in editor, then built, checked and queued by the queue use
 //! case (`rapport_core::actions::queue`). The header's Topics line shows what it is about.
 
+use crate::ui::action::Bound;
 use crate::ui::form::{Field, Form, Purpose};
+use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Mode, State};
 use crate::ui::write::{Outcome, Write};
 use rapport_core::actions::queue::{self, Built, Limit};
+use rapport_core::consent::policy::{Refusal, Verdict};
 use rapport_core::mail_out::compose::{self, Draft};
 use rapport_core::mail_out::outbox::Confirmation;
 use rapport_core::model::Direction;
@@ -23,16 +26,107 @@ pub struct Session {
     pub pending: Option<Built>,
 }
 
-/// The message `r` answers: the one at the bottom of the conversation view.
-pub fn selected_message(s: &State) -> Option<&rapport_core::store::MessageView> {
+/// The message `r` answers: inside the conversation, the one highlighted on screen; from the
+/// inbox or the profile, the candidate's newest message to us (or the newest at all), never
+/// a position left over from an earlier visit.
+pub fn selected_message<D: Reads>(s: &State<D>) -> Option<&rapport_core::store::MessageView> {
     let conv = s.conversation.as_ref()?;
-    let id = s.selected_message?;
-    conv.messages.iter().find(|m| m.id == id)
+    if s.focus == crate::ui::state::Focus::Conversation
+        && let Some(id) = s.selected_message
+    {
+        return conv.messages.iter().find(|m| m.id == id);
+    }
+    conv.messages
+        .iter()
+        .rev()
+        .find(|m| m.direction == Direction::Inbound && !m.automated)
+        .or_else(|| {
+            conv.messages
+                .iter()
+                .rev()
+                .find(|m| m.direction == Direction::Inbound)
+        })
+        .or(conv.messages.last())
+}
+
+/// Before a picker or editor opens: a message the candidate's wishes refuse is refused at
+/// once, with the reason and date; conflicts that will need a recorded reason, and what
+/// colleagues did since the candidate last wrote, are shown first for the recruiter to
+/// read. False when nothing may be written.
+fn precheck<D: Reads>(s: &mut State<D>, p: &rapport_core::store::Profile, reply: bool) -> bool {
+    let to: Vec<String> = p.addresses.first().cloned().into_iter().collect();
+    let mut warnings = Vec::new();
+    match s.store.send_verdict(p.id, &to, s.now) {
+        Ok(Verdict::Refused(Refusal::AskedToStop { evidence })) => {
+            let k = |b| {
+                s.keymap
+                    .keys_for(s.context(), b)
+                    .first()
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            s.notice = Some(format!(
+                "they asked to stop (“{evidence}”): {} records the opt-out, {} dismisses it; nothing can be sent until then",
+                k(Bound::AcceptOptOut),
+                k(Bound::DismissOptOut)
+            ));
+            return false;
+        }
+        Ok(Verdict::Refused(r)) => {
+            s.notice = Some(format!("nothing can be sent: {r}"));
+            return false;
+        }
+        Ok(Verdict::Confirm(conflicts)) => {
+            warnings.extend(conflicts.iter().map(|c| format!("• {c}")));
+        }
+        Ok(Verdict::Allowed) => {}
+        Err(e) => {
+            s.notice = Some(format!("error: {e}"));
+            return false;
+        }
+    }
+    let since = s
+        .conversation
+        .as_ref()
+        .and_then(|c| {
+            c.messages
+                .iter()
+                .rev()
+                .find(|m| m.direction == Direction::Inbound)
+        })
+        .map_or(0, |m| m.date);
+    if let Ok(done) = s.store.colleague_activity(p.id, since, &s.actor) {
+        warnings.extend(done.iter().map(|a| format!("• {a}")));
+    }
+    if warnings.is_empty() {
+        return true;
+    }
+    let mut form = Form::new(
+        &format!("Before you write to {}", p.name),
+        Purpose::WriteAnyway { reply },
+        Vec::new(),
+    );
+    form.intro = warnings;
+    form.intro
+        .push("Enter writes anyway (sending asks for a reason), Esc goes back.".into());
+    s.mode = Mode::Form(form);
+    false
 }
 
 /// `r` / `c`: with snippets configured, a picker comes first (those matching the candidate's
 /// interests on top); a saved draft is reopened without asking.
-pub fn start(s: &mut State, reply: bool) -> Vec<Command> {
+pub fn start<D: Reads>(s: &mut State<D>, reply: bool) -> Vec<Command> {
+    let Some(p) = s.profile.clone() else {
+        return Vec::new();
+    };
+    if !precheck(s, &p, reply) {
+        return Vec::new();
+    }
+    pick(s, reply)
+}
+
+/// After the precheck (or the recruiter's "write anyway"): the snippet picker, or the editor.
+pub fn pick<D: Reads>(s: &mut State<D>, reply: bool) -> Vec<Command> {
     let Some(p) = s.profile.clone() else {
         return Vec::new();
     };
@@ -67,12 +161,16 @@ pub fn start(s: &mut State, reply: bool) -> Vec<Command> {
 
 /// Starts the reply or new message, with the chosen snippet's text at the top and its tags
 /// among the topics.
-pub fn start_with_template(s: &mut State, reply: bool, template: Option<String>) -> Vec<Command> {
+pub fn start_with_template<D: Reads>(
+    s: &mut State<D>,
+    reply: bool,
+    template: Option<String>,
+) -> Vec<Command> {
     s.template = template.and_then(|name| s.templates.iter().find(|t| t.name == name).cloned());
     if reply { start_reply(s) } else { start_new(s) }
 }
 
-pub fn start_reply(s: &mut State) -> Vec<Command> {
+pub fn start_reply<D: Reads>(s: &mut State<D>) -> Vec<Command> {
     let Some(p) = s.profile.clone() else {
         return Vec::new();
     };
@@ -86,7 +184,9 @@ pub fn start_reply(s: &mut State) -> Vec<Command> {
         return reopen(s, p.id, Some(parent.id), id, &text);
     }
     let when = rapport_core::timefmt::long_date(parent.date, &s.tz);
-    let mut draft = queue::reply_draft(&s.store, &parent, &when)
+    let mut draft = s
+        .store
+        .reply_draft(&parent, &when)
         .unwrap_or_else(|_| compose::reply_draft(&parent, &[], &[], &when));
     if parent.direction == Direction::Outbound {
         draft.to = p.addresses.first().cloned().unwrap_or_default();
@@ -94,7 +194,7 @@ pub fn start_reply(s: &mut State) -> Vec<Command> {
     begin(s, p.id, Some(parent.id), draft)
 }
 
-pub fn start_new(s: &mut State) -> Vec<Command> {
+pub fn start_new<D: Reads>(s: &mut State<D>) -> Vec<Command> {
     let Some(p) = s.profile.clone() else {
         return Vec::new();
     };
@@ -105,8 +205,8 @@ pub fn start_new(s: &mut State) -> Vec<Command> {
     begin(s, p.id, None, draft)
 }
 
-fn reopen(
-    s: &mut State,
+fn reopen<D: Reads>(
+    s: &mut State<D>,
     candidate: i64,
     parent: Option<i64>,
     draft_id: i64,
@@ -121,7 +221,9 @@ fn reopen(
             .find(|m| m.id == pid)
             .cloned()
     }) {
-        Some(pm) => queue::reply_draft(&s.store, &pm, "")
+        Some(pm) => s
+            .store
+            .reply_draft(&pm, "")
             .unwrap_or_else(|_| compose::reply_draft(&pm, &[], &[], "")),
         None => Draft::default(),
     };
@@ -140,7 +242,12 @@ fn reopen(
     )
 }
 
-fn begin(s: &mut State, candidate: i64, parent: Option<i64>, mut draft: Draft) -> Vec<Command> {
+fn begin<D: Reads>(
+    s: &mut State<D>,
+    candidate: i64,
+    parent: Option<i64>,
+    mut draft: Draft,
+) -> Vec<Command> {
     if let Some(t) = s.template.take() {
         let name = s.profile.as_ref().map(|p| p.name.as_str()).unwrap_or("");
         let vars = queue::template_vars(name, s.identity.as_ref(), &s.actor);
@@ -163,7 +270,7 @@ fn begin(s: &mut State, candidate: i64, parent: Option<i64>, mut draft: Draft) -
     })]
 }
 
-fn open_editor(s: &mut State, session: Session) -> Vec<Command> {
+fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<Command> {
     let text = compose::editor_text(&session.draft);
     let text = if session.original.is_empty() {
         text
@@ -193,7 +300,7 @@ fn open_editor(s: &mut State, session: Session) -> Vec<Command> {
 }
 
 /// The editor is done (external, or the built-in one submitted) with `text`.
-pub fn finish(s: &mut State, text: String) -> Vec<Command> {
+pub fn finish<D: Reads>(s: &mut State<D>, text: String) -> Vec<Command> {
     let Some(mut session) = s.compose.take() else {
         return Vec::new();
     };
@@ -254,7 +361,7 @@ pub fn finish(s: &mut State, text: String) -> Vec<Command> {
 
 /// Builds the draft and asks the runner to check and queue it; conflicts come back as a
 /// confirmation asking for a reason (see [`answered`]).
-pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
+pub fn send<D: Reads>(s: &mut State<D>, confirm: Option<Confirmation>) -> Vec<Command> {
     let Some(mut session) = s.compose.take() else {
         return Vec::new();
     };
@@ -296,7 +403,11 @@ pub fn send(s: &mut State, confirm: Option<Confirmation>) -> Vec<Command> {
 /// The runner's answer to a draft or a send: the editor opens on the saved draft, the sent
 /// message's conversation follows its progress, or a confirmation asks for a reason. `Err`
 /// hands back what is not about composing.
-pub fn answered(s: &mut State, write: &Write, outcome: Outcome) -> Result<Vec<Command>, Outcome> {
+pub fn answered<D: Reads>(
+    s: &mut State<D>,
+    write: &Write,
+    outcome: Outcome,
+) -> Result<Vec<Command>, Outcome> {
     match (write, outcome) {
         (Write::CreateDraft { .. }, Outcome::DraftCreated(id)) => {
             let Some(mut session) = s.compose.take() else {

@@ -2,6 +2,7 @@
 //! `update(&mut State, Action) -> Vec<Command>` changes state; `render(&State, &mut Frame)` draws it.
 
 pub mod action;
+pub mod changed;
 pub mod compose;
 pub mod conversation;
 pub mod editor_draft;
@@ -12,6 +13,7 @@ pub mod keymap;
 pub mod layout;
 pub mod live;
 pub mod presence;
+pub mod reads;
 pub mod render;
 pub mod render_form;
 pub mod render_reports;

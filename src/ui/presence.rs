@@ -3,11 +3,12 @@
 //! few seconds for the inbox markers and the conversation header.
 
 use crate::ui::layout::layout;
+use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Focus, State};
 use rapport_core::store::{Activity, HEARTBEAT_EVERY, Presence};
 
 /// What this session is doing now, as colleagues should see it.
-pub fn current(s: &State) -> (Option<i64>, Activity) {
+pub fn current<D: Reads>(s: &State<D>) -> (Option<i64>, Activity) {
     if let Some(sess) = &s.compose {
         return (Some(sess.candidate), Activity::Replying);
     }
@@ -29,7 +30,7 @@ pub fn current(s: &State) -> (Option<i64>, Activity) {
 
 /// Run after every update: notes when a candidate was opened, and announces a change at once
 /// (the same state again, as a heartbeat, every `HEARTBEAT_EVERY` seconds).
-pub fn announce(s: &mut State, now: i64) -> Option<Command> {
+pub fn announce<D: Reads>(s: &mut State<D>, now: i64) -> Option<Command> {
     let (candidate, activity) = current(s);
     match candidate {
         Some(c) if s.opened.map(|(o, _)| o) != Some(c) => s.opened = Some((c, now)),
@@ -61,7 +62,7 @@ pub fn announce(s: &mut State, now: i64) -> Option<Command> {
 }
 
 /// Reads colleagues' live sessions again.
-pub fn refresh(s: &mut State, now: i64) {
+pub fn refresh<D: Reads>(s: &mut State<D>, now: i64) {
     match s.store.presence_of_others(&s.session, now) {
         Ok(v) => s.others = v,
         Err(e) => tracing::warn!("cannot read presence: {}", e.for_log()),
@@ -69,7 +70,7 @@ pub fn refresh(s: &mut State, now: i64) {
 }
 
 /// Colleagues on this candidate, replying first: "alice is replying, bob is viewing".
-pub fn on(s: &State, candidate: i64) -> Vec<&Presence> {
+pub fn on<D: Reads>(s: &State<D>, candidate: i64) -> Vec<&Presence> {
     let mut v: Vec<&Presence> = s
         .others
         .iter()

@@ -1,7 +1,8 @@
-//! `render(&State, &mut Frame)`: draws the state, reads nothing else.
+//! `render(&State<D>, &mut Frame)`: draws the state, reads nothing else.
 
 use crate::ui::action::{Bound, Context};
 use crate::ui::layout::{Panes, layout};
+use crate::ui::reads::Reads;
 use crate::ui::state::{Focus, Mode, State, SyncStatus};
 use crate::ui::text::{fit, truncate, width};
 use rapport_core::responses::report::Level;
@@ -12,7 +13,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-pub fn render(s: &State, f: &mut Frame) {
+pub fn render<D: Reads>(s: &State<D>, f: &mut Frame) {
     let area = f.area();
     let p = layout(area.width, area.height, s.focus, s.show_profile);
     if p.too_small {
@@ -39,7 +40,7 @@ pub fn render(s: &State, f: &mut Frame) {
     }
 }
 
-fn panes(s: &State, f: &mut Frame, p: &Panes) {
+fn panes<D: Reads>(s: &State<D>, f: &mut Frame, p: &Panes) {
     title_bar(s, f, p.title);
     if let Some(r) = p.inbox {
         inbox(s, f, r);
@@ -53,7 +54,7 @@ fn panes(s: &State, f: &mut Frame, p: &Panes) {
     status_bar(s, f, p.status);
 }
 
-pub(crate) fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
+pub(crate) fn pane<'a, D: Reads>(s: &State<D>, title: String, focused: bool) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(s.theme.border(focused))
@@ -68,7 +69,7 @@ pub(crate) fn pane<'a>(s: &State, title: String, focused: bool) -> Block<'a> {
 }
 
 /// The sync state in a few words.
-pub fn sync_text(s: &State) -> Option<(String, Style)> {
+pub fn sync_text<D: Reads>(s: &State<D>) -> Option<(String, Style)> {
     let t = &s.theme;
     Some(match &s.sync {
         SyncStatus::Off => return None,
@@ -91,7 +92,7 @@ pub fn sync_text(s: &State) -> Option<(String, Style)> {
     })
 }
 
-fn title_bar(s: &State, f: &mut Frame, r: Rect) {
+fn title_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let right = format!(
         " {}{} · {} ",
         s.filter.label(),
@@ -133,7 +134,7 @@ fn title_bar(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(Line::from(spans)), r);
 }
 
-fn inbox(s: &State, f: &mut Frame, r: Rect) {
+fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let focused = s.focus == Focus::Inbox;
     let title = format!(
         " {}{} ({}) ",
@@ -241,7 +242,7 @@ fn inbox(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn conversation(s: &State, f: &mut Frame, r: Rect) {
+fn conversation<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let focused = s.focus == Focus::Conversation || matches!(s.mode, Mode::Compose(_));
     let title = match &s.profile {
         Some(p) => format!(" {} ", p.name),
@@ -259,6 +260,12 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
     if let Some(p) = &s.profile {
         let w = inner.width as usize;
         let mut banner: Vec<Line> = crate::ui::render_team::banner(s, p.id, w);
+        if let Some(c) = &s.changed {
+            banner.insert(
+                0,
+                Line::styled(truncate(&format!("↻ {c}"), w), s.theme.warn()),
+            );
+        }
         if let Some((_, rapport_core::store::StopRequest { evidence, .. })) = &p.optout_request {
             let k = |b| {
                 s.keymap
@@ -365,7 +372,7 @@ fn conversation(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
+fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
     let Some(p) = &s.profile else {
         return vec![Line::styled("No candidate selected.", s.theme.dim())];
     };
@@ -558,7 +565,7 @@ fn profile_lines(s: &State, w: usize) -> Vec<Line<'static>> {
     out
 }
 
-fn profile(s: &State, f: &mut Frame, r: Rect) {
+fn profile<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let focused = s.focus == Focus::Profile;
     f.render_widget(pane(s, " Profile ".into(), focused), r);
     let inner = Panes::inner(r);
@@ -566,7 +573,7 @@ fn profile(s: &State, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(lines).scroll((s.profile_scroll, 0)), inner);
 }
 
-pub(crate) fn status_bar(s: &State, f: &mut Frame, r: Rect) {
+pub(crate) fn status_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     if let Mode::Search { input, .. } = &s.mode {
         let line = Line::from(vec![
             Span::styled("/", s.theme.key()),
@@ -611,14 +618,13 @@ pub(crate) fn status_bar(s: &State, f: &mut Frame, r: Rect) {
             (Bound::Back, "back"),
             (Bound::ToggleProfile, "conversation"),
             (Bound::Help, "help"),
-            (Bound::Quit, "quit"),
         ],
         Context::Conversation => &[
             (Bound::Prev, "older"),
             (Bound::Next, "newer"),
             (Bound::Back, "back"),
             (Bound::Help, "help"),
-            (Bound::Quit, "quit"),
+            (Bound::Reply, "reply"),
             (Bound::EditPreferences, "prefs"),
             (Bound::LogContact, "log"),
             (Bound::OptOut, "opt-out"),
@@ -668,7 +674,7 @@ or the Sender/From of mail from other clients; a call: who logged it).
 Target: over it is marked !, near it (75%) ~. Weeks are ISO weeks of
 when the wait started.";
 
-fn help(s: &State, f: &mut Frame, area: Rect, scroll: u16) {
+fn help<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, scroll: u16) {
     let w = area.width.saturating_sub(8).min(76);
     let h = area.height.saturating_sub(4);
     let r = Rect::new((area.width - w) / 2, 2, w, h);

@@ -1,6 +1,7 @@
 //! Drawing a form or confirmation as a centred dialog.
 
 use crate::ui::form::{FieldKind, Form};
+use crate::ui::reads::Reads;
 use crate::ui::state::State;
 use crate::ui::text::{truncate, width};
 use ratatui::Frame;
@@ -10,14 +11,16 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 const LABEL: usize = 12;
 
-pub fn render(s: &State, f: &mut Frame, area: Rect, form: &Form) {
+pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
     let t = &s.theme;
     let w = area.width.saturating_sub(4).min(76);
     let inner_w = w.saturating_sub(2) as usize;
+    // Wrapped, not cut: a warning must be readable whole at 80 columns.
     let mut lines: Vec<Line> = form
         .intro
         .iter()
-        .map(|l| Line::styled(truncate(l, inner_w), t.dim()))
+        .flat_map(|l| crate::ui::text::wrap(l, inner_w))
+        .map(|l| Line::styled(l, t.dim()))
         .collect();
     if !form.intro.is_empty() {
         lines.push(Line::raw(""));
@@ -82,10 +85,11 @@ pub fn render(s: &State, f: &mut Frame, area: Rect, form: &Form) {
     }
     if let Some(e) = &form.error {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            truncate(&format!("✗ {e}"), inner_w),
-            t.danger(),
-        ));
+        lines.extend(
+            crate::ui::text::wrap(&format!("✗ {e}"), inner_w)
+                .into_iter()
+                .map(|l| Line::styled(l, t.danger())),
+        );
     }
     lines.push(Line::raw(""));
     let k = |b| {

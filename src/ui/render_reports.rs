@@ -2,6 +2,7 @@
 //! distribution of reply times, the weekly trend of the median, and who is over or near the
 //! target. Reads state only.
 
+use crate::ui::reads::Reads;
 use crate::ui::reports::ReportsView;
 use crate::ui::state::State;
 use crate::ui::text::{fit, truncate, width};
@@ -18,7 +19,7 @@ use ratatui::widgets::{
 /// From this width the per-recruiter and per-week tables both show, beside the charts.
 const WIDE: u16 = 120;
 
-pub fn render(s: &State, v: &ReportsView, f: &mut Frame, area: Rect) {
+pub fn render<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, area: Rect) {
     let [title, body, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(0),
@@ -76,7 +77,7 @@ pub fn render(s: &State, v: &ReportsView, f: &mut Frame, area: Rect) {
     }
 }
 
-fn block<'a>(s: &State, title: String) -> Block<'a> {
+fn block<'a, D: Reads>(s: &State<D>, title: String) -> Block<'a> {
     crate::ui::render::pane(s, title, false)
 }
 
@@ -89,7 +90,7 @@ fn dur(clock: Clock, secs: Option<i64>) -> String {
     }
 }
 
-fn title_bar(s: &State, v: &ReportsView, f: &mut Frame, r: Rect) {
+fn title_bar<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, r: Rect) {
     let clock = match v.clock {
         Clock::Business => "business hours",
         Clock::Calendar => "calendar time",
@@ -106,7 +107,7 @@ fn title_bar(s: &State, v: &ReportsView, f: &mut Frame, r: Rect) {
     f.render_widget(Paragraph::new(line), r);
 }
 
-fn table(s: &State, r: &Report, rows: &[Row], label: &str, f: &mut Frame, area: Rect) {
+fn table<D: Reads>(s: &State<D>, r: &Report, rows: &[Row], label: &str, f: &mut Frame, area: Rect) {
     f.render_widget(block(s, format!(" Response times {label} ")), area);
     let inner = crate::ui::layout::Panes::inner(area);
     let w = inner.width as usize;
@@ -148,7 +149,7 @@ fn table(s: &State, r: &Report, rows: &[Row], label: &str, f: &mut Frame, area: 
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn distribution(s: &State, r: &Report, f: &mut Frame, area: Rect) {
+fn distribution<D: Reads>(s: &State<D>, r: &Report, f: &mut Frame, area: Rect) {
     let inner_w = area.width.saturating_sub(2);
     let bar_w = (inner_w.saturating_sub(5) / 6).clamp(3, 9);
     let bars: Vec<Bar> = BUCKETS
@@ -170,7 +171,7 @@ fn distribution(s: &State, r: &Report, f: &mut Frame, area: Rect) {
     f.render_widget(chart, area);
 }
 
-fn trend(s: &State, r: &Report, f: &mut Frame, area: Rect) {
+fn trend<D: Reads>(s: &State<D>, r: &Report, f: &mut Frame, area: Rect) {
     let points: Vec<(f64, f64)> = r
         .by_week
         .iter()
@@ -211,7 +212,7 @@ fn trend(s: &State, r: &Report, f: &mut Frame, area: Rect) {
     f.render_widget(chart, area);
 }
 
-fn sla_list(s: &State, v: &ReportsView, f: &mut Frame, area: Rect) {
+fn sla_list<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, area: Rect) {
     let r = v.report.as_ref();
     let over = v.sla.iter().filter(|w| w.level == Level::Over).count();
     let near = v.sla.len() - over;

@@ -1,6 +1,7 @@
 //! What teamwork adds to the screen: the "whose" filter in titles, inbox markers for
 //! colleagues' presence and snoozes, and the conversation's team banner. Reads state only.
 
+use crate::ui::reads::Reads;
 use crate::ui::state::State;
 use crate::ui::text::truncate;
 use rapport_core::store::{Activity, AssigneeFilter, InboxRow};
@@ -9,7 +10,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 /// " · mine" / " · unassigned" after the filter's name (nothing for everyone's).
-pub fn owner_suffix(s: &State) -> String {
+pub fn owner_suffix<D: Reads>(s: &State<D>) -> String {
     match s.assignee_filter {
         AssigneeFilter::Anyone => String::new(),
         ref f => format!(" · {}", f.label()),
@@ -17,7 +18,7 @@ pub fn owner_suffix(s: &State) -> String {
 }
 
 /// The row's marker when teamwork has one: back from a snooze, or snoozed.
-pub fn row_marker(s: &State, row: &InboxRow) -> Option<Span<'static>> {
+pub fn row_marker<D: Reads>(s: &State<D>, row: &InboxRow) -> Option<Span<'static>> {
     if row.back_from_snooze {
         // Two cells wide, like the other markers with their space.
         Some(Span::styled("⏰", s.theme.warn()))
@@ -29,7 +30,7 @@ pub fn row_marker(s: &State, row: &InboxRow) -> Option<Span<'static>> {
 }
 
 /// Put before the snippet: who else is on this candidate ("✎ alice ", "◉ bob+1 ").
-pub fn row_presence(s: &State, row: &InboxRow) -> Option<(String, Style)> {
+pub fn row_presence<D: Reads>(s: &State<D>, row: &InboxRow) -> Option<(String, Style)> {
     let on = crate::ui::presence::on(s, row.id);
     let first = on.first()?;
     let (sym, style) = match first.activity {
@@ -45,7 +46,7 @@ pub fn row_presence(s: &State, row: &InboxRow) -> Option<(String, Style)> {
 }
 
 /// Lines above the conversation: colleagues on it, assignment and snooze.
-pub fn banner(s: &State, candidate: i64, w: usize) -> Vec<Line<'static>> {
+pub fn banner<D: Reads>(s: &State<D>, candidate: i64, w: usize) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for p in crate::ui::presence::on(s, candidate) {
         let (sym, style) = match p.activity {

@@ -3,8 +3,9 @@
 //! period or clock changes, and every half minute while it is open.
 
 use crate::ui::action::Bound;
+use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Focus, State};
-use rapport_core::responses::report::{self, Clock, Level, Period, Report, Waiting};
+use rapport_core::responses::report::{Clock, Level, Period, Report, Waiting};
 use rapport_core::store::InboxFilter;
 
 /// The periods the view offers, in the order `period` cycles through them.
@@ -67,13 +68,13 @@ impl Default for ReportsView {
 }
 
 /// Opens the view (or refreshes it).
-pub fn open(s: &mut State) {
+pub fn open<D: Reads>(s: &mut State<D>) {
     s.reports.get_or_insert_default();
     load(s);
 }
 
 /// Reads the report for the view's period and clock.
-pub fn load(s: &mut State) {
+pub fn load<D: Reads>(s: &mut State<D>) {
     let Some(v) = s.reports.as_deref() else {
         return;
     };
@@ -85,7 +86,7 @@ pub fn load(s: &mut State) {
         since,
         until: s.now,
     };
-    let result = report::from_store(&s.store, &s.schedule, s.target, v.clock, period);
+    let result = s.store.report(&s.schedule, s.target, v.clock, period);
     match result {
         Ok(r) => {
             let v = s.reports.as_deref_mut().expect("checked above");
@@ -104,7 +105,7 @@ pub fn load(s: &mut State) {
 }
 
 /// Refreshes an open view that has not been read for a while.
-pub fn tick(s: &mut State) {
+pub fn tick<D: Reads>(s: &mut State<D>) {
     if s.reports
         .as_deref()
         .is_some_and(|v| s.now - v.loaded_at >= REFRESH_SECS)
@@ -114,7 +115,7 @@ pub fn tick(s: &mut State) {
 }
 
 /// A key in the Reports context. Returns commands for the runner.
-pub fn key(s: &mut State, b: Bound) -> Vec<Command> {
+pub fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     let Some(v) = s.reports.as_deref_mut() else {
         return Vec::new();
     };
@@ -153,7 +154,7 @@ pub fn key(s: &mut State, b: Bound) -> Vec<Command> {
 }
 
 /// Leaves the view with the candidate selected in the inbox and their conversation focused.
-fn open_conversation(s: &mut State, candidate: i64) {
+fn open_conversation<D: Reads>(s: &mut State<D>, candidate: i64) {
     s.reports = None;
     s.search = None;
     s.filter = InboxFilter::Awaiting;

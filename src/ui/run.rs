@@ -497,9 +497,9 @@ pub fn translate(state: &State, k: &KeyEvent) -> Option<Action> {
         };
     }
     if let Mode::Compose(_) = &state.mode {
-        // Only the editor's own two keys are actions; everything else is typing.
+        // Only the editor's own keys are actions; everything else is typing.
         return match state.keymap.resolve(crate::ui::action::Context::Compose, k) {
-            Some(b @ (Bound::Submit | Bound::Cancel)) => Some(Action::Key(b)),
+            Some(b @ (Bound::Submit | Bound::Cancel | Bound::Quit)) => Some(Action::Key(b)),
             _ => Some(Action::ComposeKey(*k)),
         };
     }

@@ -2,6 +2,7 @@
 
 use crate::ui::action::Context;
 use crate::ui::keymap::Keymap;
+use crate::ui::reads::Reads;
 use crate::ui::theme::Theme;
 use jiff::tz::TimeZone;
 use rapport_core::store::{Conversation, InboxFilter, InboxQuery, InboxRow, Profile, Store};
@@ -82,8 +83,9 @@ pub const WINDOW: usize = 200;
 /// Messages loaded per conversation (the newest).
 pub const CONVERSATION_LIMIT: usize = 300;
 
-pub struct State {
-    pub store: Store,
+/// `D` answers the UI's reads: the store in the app, a fake in pure `update` tests.
+pub struct State<D = Store> {
+    pub store: D,
     pub keymap: Keymap,
     pub theme: Theme,
     /// Shown in the title bar: the team or "demo".
@@ -180,6 +182,16 @@ pub struct State {
     pub note_for: Option<i64>,
     /// A slow write (an erasure) runs off the UI thread: its form is not submitted again.
     pub slow_write: bool,
+    /// The candidate the recruiter chose: they stay selected and listed, whatever a
+    /// colleague's change does to the view, until the recruiter moves on.
+    pub chosen: Option<i64>,
+    /// Where the chosen candidate was in the list when chosen: j and k go on from there when
+    /// a change moved them (an answered candidate sorts last).
+    pub chosen_at: usize,
+    /// What changed while the chosen candidate was open ("answered by Bilal 1 min ago").
+    pub changed: Option<String>,
+    /// Quit was pressed once with a draft open in the built-in editor: again quits.
+    pub quit_asked: bool,
 }
 
 impl PartialEq for Mode {
@@ -204,16 +216,16 @@ impl PartialEq for Mode {
     }
 }
 
-impl State {
+impl<D: Reads> State<D> {
     pub fn new(
-        store: Store,
+        store: D,
         keymap: Keymap,
         theme: Theme,
         title: String,
         tz: TimeZone,
         now: i64,
-    ) -> State {
-        let (schedule, target) = rapport_core::responses::report::settings(None, &store);
+    ) -> State<D> {
+        let (schedule, target) = store.report_settings();
         State {
             store,
             keymap,
@@ -270,11 +282,16 @@ impl State {
             opened: None,
             note_for: None,
             slow_write: false,
+            quit_asked: false,
+            chosen: None,
+            chosen_at: 0,
+            changed: None,
         }
     }
 
     pub fn query(&self) -> InboxQuery {
         InboxQuery {
+            keep: self.chosen,
             filter: self.filter,
             search: self.search.clone(),
             assignee: self.assignee_filter.clone(),

@@ -2,15 +2,18 @@
 
 use crate::ui::action::Bound;
 use crate::ui::form::{Field, Form, Purpose};
+use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Mode, State};
 use crate::ui::write::Write;
 use rapport_core::store::AssigneeFilter;
 
 /// Handles the teamwork keys; false when `b` is not one of them.
-pub fn key(s: &mut State, b: Bound) -> bool {
+pub fn key<D: Reads>(s: &mut State<D>, b: Bound) -> bool {
     match b {
         Bound::FilterOwner => {
             s.assignee_filter = s.assignee_filter.next(&s.actor);
+            // Another view was asked for: its list starts at the top.
+            s.chosen = None;
             s.selected = 0;
             s.list_top = 0;
             crate::ui::update::reload_list(s);
@@ -38,7 +41,7 @@ pub fn key(s: &mut State, b: Bound) -> bool {
 }
 
 /// The people a candidate can be assigned to, in offered order: me, the team, nobody.
-fn assignees(s: &State) -> Vec<Option<String>> {
+fn assignees<D: Reads>(s: &State<D>) -> Vec<Option<String>> {
     let mut v = vec![Some(s.actor.clone())];
     v.extend(
         s.team_names
@@ -50,7 +53,7 @@ fn assignees(s: &State) -> Vec<Option<String>> {
     v
 }
 
-fn open_assign(s: &mut State, c: i64) {
+fn open_assign<D: Reads>(s: &mut State<D>, c: i64) {
     let current = s.store.assignment(c).ok().flatten().map(|a| a.assignee);
     let mut choices = assignees(s);
     // Someone no longer in [[team]] stays offered while assigned.
@@ -87,7 +90,7 @@ fn open_assign(s: &mut State, c: i64) {
     s.mode = Mode::Form(form);
 }
 
-fn open_snooze(s: &mut State, c: i64) {
+fn open_snooze<D: Reads>(s: &mut State<D>, c: i64) {
     let current = s.store.snooze_of(c).ok().flatten();
     let mut form = Form::new(
         "Snooze",
@@ -112,7 +115,7 @@ fn open_snooze(s: &mut State, c: i64) {
 
 /// Notes are written in the built-in editor (several lines), never in $EDITOR: nothing about
 /// them goes through a draft file.
-fn open_note(s: &mut State, c: i64) {
+fn open_note<D: Reads>(s: &mut State<D>, c: i64) {
     s.note_for = Some(c);
     s.mode = Mode::Compose(Box::default());
     s.focus = crate::ui::state::Focus::Conversation;
@@ -121,7 +124,7 @@ fn open_note(s: &mut State, c: i64) {
 
 /// The editor's submit and cancel while writing a note. The editor stays open until the
 /// note is saved (a refusal is shown and the text kept).
-pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
+pub fn note_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     let Mode::Compose(ta) = &s.mode else {
         return Vec::new();
     };
@@ -148,7 +151,7 @@ pub fn note_key(s: &mut State, b: Bound) -> Vec<Command> {
 }
 
 /// The assign and snooze forms as the writes they ask for.
-pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
+pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
     match &form.purpose {
         Purpose::Assign { candidate, choices } => Ok(Write::Assign {
             candidate: *candidate,

@@ -1,22 +1,23 @@
-//! `update(&mut State, Action) -> Vec<Command>`: every state change happens here. Indexed
+//! `update(&mut State<D>, Action) -> Vec<Command>`: every state change happens here. Indexed
 //! SQLite reads of what is on screen run here too (they are part of the keypress budget);
 //! rendering only reads the state.
 
 use crate::ui::action::{Action, Bound};
 use crate::ui::conversation;
 use crate::ui::layout::{Panes, layout};
+use crate::ui::reads::Reads;
 use crate::ui::state::{CONVERSATION_LIMIT, Command, Focus, Mode, State, SyncStatus, WINDOW};
 use crate::ui::write::Write;
 use rapport_core::mail_in::imap::worker::SyncEvent;
 use rapport_core::store::{InboxFilter, StoreError};
 
-pub fn update(s: &mut State, action: Action) -> Vec<Command> {
+pub fn update<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
     let mut out = update_inner(s, action);
     out.append(&mut s.pending);
     out
 }
 
-fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
+fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
     match action {
         Action::Resize(w, h) => {
             s.width = w;
@@ -69,6 +70,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
         }
         Action::Key(b) => return key(s, b),
         Action::ComposeKey(k) => {
+            s.quit_asked = false;
             if let Mode::Compose(ta) = &mut s.mode {
                 ta.input(k);
             }
@@ -103,7 +105,7 @@ fn update_inner(s: &mut State, action: Action) -> Vec<Command> {
     Vec::new()
 }
 
-fn sync_event(s: &mut State, ev: SyncEvent) {
+fn sync_event<D: Reads>(s: &mut State<D>, ev: SyncEvent) {
     s.now = rapport_core::store::now();
     match ev {
         SyncEvent::Progress(p) => {
@@ -137,7 +139,7 @@ fn sync_event(s: &mut State, ev: SyncEvent) {
     }
 }
 
-fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
+fn compose_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     let Mode::Compose(ta) = &s.mode else {
         return Vec::new();
     };
@@ -145,7 +147,34 @@ fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
         return crate::ui::teamwork::note_key(s, b);
     }
     let text = ta.lines().join("\n");
+    if b != Bound::Quit {
+        s.quit_asked = false;
+    }
     match b {
+        // A draft is open: the first quit asks, the second keeps the draft and quits.
+        Bound::Quit if !s.quit_asked => {
+            s.quit_asked = true;
+            s.notice =
+                Some("a draft is open: quit again to keep it and quit, or go on writing".into());
+            Vec::new()
+        }
+        Bound::Quit => {
+            let mut out: Vec<Command> = s
+                .compose
+                .take()
+                .map(|sess| {
+                    Command::Write(Write::SaveDraft {
+                        draft: sess.draft_id,
+                        candidate: sess.candidate,
+                        parent: sess.parent,
+                        text,
+                    })
+                })
+                .into_iter()
+                .collect();
+            out.push(Command::Quit);
+            out
+        }
         Bound::Submit => {
             let out = crate::ui::compose::finish(s, text);
             let c = s.profile.as_ref().map(|p| p.id);
@@ -173,7 +202,7 @@ fn compose_key(s: &mut State, b: Bound) -> Vec<Command> {
     }
 }
 
-fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
+fn form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     let Mode::Form(f) = &mut s.mode else {
         return Vec::new();
     };
@@ -182,6 +211,18 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
         crate::ui::form::Purpose::SendEmpty | crate::ui::form::Purpose::SendConfirm
     ) {
         return send_form_key(s, b);
+    }
+    if let crate::ui::form::Purpose::WriteAnyway { reply } = f.purpose {
+        match b {
+            Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
+            Bound::Quit => return vec![Command::Quit],
+            Bound::Submit => {
+                s.mode = Mode::Normal;
+                return crate::ui::compose::pick(s, reply);
+            }
+            _ => {}
+        }
+        return Vec::new();
     }
     if let crate::ui::form::Purpose::PickTemplate { names, reply } = &f.purpose {
         let (names, reply) = (names.clone(), *reply);
@@ -235,7 +276,7 @@ fn form_key(s: &mut State, b: Bound) -> Vec<Command> {
 }
 
 /// The empty-message and conflict confirmations of the compose flow.
-fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
+fn send_form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     let Mode::Form(f) = &mut s.mode else {
         return Vec::new();
     };
@@ -279,7 +320,7 @@ fn send_form_key(s: &mut State, b: Bound) -> Vec<Command> {
 
 /// Reloads the list after a change, keeping the same candidate selected when it is still
 /// listed near where it was.
-pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
+pub fn reload_keeping<D: Reads>(s: &mut State<D>, candidate: Option<i64>) {
     reload_list(s);
     let Some(c) = candidate else { return };
     if s.selected_row().map(|r| r.id) == Some(c) {
@@ -292,7 +333,7 @@ pub fn reload_keeping(s: &mut State, candidate: Option<i64>) {
 }
 
 /// The relationship keys; `None` when `b` is not one of them.
-fn relationship_key(s: &mut State, b: Bound) -> Option<Vec<Command>> {
+fn relationship_key<D: Reads>(s: &mut State<D>, b: Bound) -> Option<Vec<Command>> {
     use crate::ui::form::relationship;
     if s.profile.is_none() && !matches!(b, Bound::Merge) {
         return None;
@@ -323,7 +364,7 @@ fn relationship_key(s: &mut State, b: Bound) -> Option<Vec<Command>> {
 
 /// The banner's one key: records the opt-out the candidate asked for, with their message as
 /// the source and their words as the reason (the scope they asked for is the core's to read).
-fn accept_opt_out(s: &mut State) -> Vec<Command> {
+fn accept_opt_out<D: Reads>(s: &mut State<D>) -> Vec<Command> {
     let Some(p) = &s.profile else {
         return Vec::new();
     };
@@ -335,7 +376,7 @@ fn accept_opt_out(s: &mut State) -> Vec<Command> {
     vec![Command::Write(Write::AcceptOptOut { candidate: p.id })]
 }
 
-fn dismiss_opt_out(s: &mut State) -> Vec<Command> {
+fn dismiss_opt_out<D: Reads>(s: &mut State<D>) -> Vec<Command> {
     match &s.profile {
         Some(p) if p.optout_request.is_some() => {
             vec![Command::Write(Write::DismissOptOut { candidate: p.id })]
@@ -344,7 +385,7 @@ fn dismiss_opt_out(s: &mut State) -> Vec<Command> {
     }
 }
 
-fn load_ledger(s: &mut State) {
+fn load_ledger<D: Reads>(s: &mut State<D>) {
     s.ledger.clear();
     if !s.show_history {
         return;
@@ -357,7 +398,7 @@ fn load_ledger(s: &mut State) {
     }
 }
 
-fn key(s: &mut State, b: Bound) -> Vec<Command> {
+fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     if let Mode::Form(_) = s.mode {
         return form_key(s, b);
     }
@@ -437,7 +478,7 @@ fn key(s: &mut State, b: Bound) -> Vec<Command> {
 }
 
 /// The panes Tab cycles through at this size.
-fn visible_focus_order(s: &State) -> Vec<Focus> {
+fn visible_focus_order<D: Reads>(s: &State<D>) -> Vec<Focus> {
     let p = layout(s.width, s.height, Focus::Inbox, s.show_profile);
     if p.conversation.is_some() && p.profile.is_some() {
         vec![Focus::Inbox, Focus::Conversation, Focus::Profile]
@@ -448,7 +489,7 @@ fn visible_focus_order(s: &State) -> Vec<Focus> {
     }
 }
 
-fn list_height(s: &State) -> usize {
+fn list_height<D: Reads>(s: &State<D>) -> usize {
     let p = layout(s.width, s.height, Focus::Inbox, s.show_profile);
     p.inbox
         .map(|r| Panes::inner(r).height as usize)
@@ -456,7 +497,35 @@ fn list_height(s: &State) -> usize {
         .max(1)
 }
 
-fn inbox_key(s: &mut State, b: Bound) {
+/// The chosen candidate no longer belongs to the view and a change moved them: the list
+/// goes on from where they were, without them.
+fn leave_stray<D: Reads>(s: &mut State<D>, b: Bound) -> bool {
+    let Some(c) = s.chosen else { return false };
+    if s.selected == s.chosen_at {
+        return false;
+    }
+    let mut q = s.query();
+    q.keep = None;
+    if !matches!(s.store.inbox_position(&q, c), Ok(None)) {
+        return false;
+    }
+    let at = s.chosen_at;
+    s.chosen = None;
+    s.selected = at;
+    reload_list(s);
+    let to = if b == Bound::Next {
+        at
+    } else {
+        at.saturating_sub(1)
+    };
+    select(s, to);
+    true
+}
+
+fn inbox_key<D: Reads>(s: &mut State<D>, b: Bound) {
+    if matches!(b, Bound::Next | Bound::Prev) && leave_stray(s, b) {
+        return;
+    }
     let page = list_height(s);
     match b {
         Bound::Next => select(s, s.selected.saturating_add(1)),
@@ -477,7 +546,7 @@ fn inbox_key(s: &mut State, b: Bound) {
     }
 }
 
-fn conv_height(s: &State) -> usize {
+fn conv_height<D: Reads>(s: &State<D>) -> usize {
     let p = layout(s.width, s.height, s.focus, s.show_profile);
     p.conversation
         .map(|r| Panes::inner(r).height as usize)
@@ -486,16 +555,53 @@ fn conv_height(s: &State) -> usize {
 }
 
 /// The furthest the conversation can scroll up.
-fn conv_max_scroll(s: &State) -> usize {
+fn conv_max_scroll<D: Reads>(s: &State<D>) -> usize {
     s.conv_lines.len().saturating_sub(conv_height(s))
 }
 
-fn conversation_key(s: &mut State, b: Bound) {
-    conversation_scroll(s, b);
-    select_message(s);
+fn conversation_key<D: Reads>(s: &mut State<D>, b: Bound) {
+    match b {
+        Bound::NextMessage | Bound::PrevMessage | Bound::Top => step_message(s, b),
+        _ => {
+            conversation_scroll(s, b);
+            select_message(s);
+        }
+    }
 }
 
-fn conversation_scroll(s: &mut State, b: Bound) {
+/// Moves the highlight a message at a time (Top: to the first), scrolling its header into
+/// view: in a conversation that fits on screen, scrolling alone could never reach it.
+fn step_message<D: Reads>(s: &mut State<D>, b: Bound) {
+    let n = s.conv_anchors.len();
+    if n == 0 {
+        return;
+    }
+    let at = s
+        .conv_anchors
+        .iter()
+        .position(|(_, id)| Some(*id) == s.selected_message)
+        .unwrap_or(n - 1);
+    let to = match b {
+        Bound::NextMessage => (at + 1).min(n - 1),
+        Bound::PrevMessage => at.saturating_sub(1),
+        _ => 0,
+    };
+    let (line, id) = s.conv_anchors[to];
+    s.selected_message = Some(id);
+    if b == Bound::Top {
+        s.conv_scroll = conv_max_scroll(s);
+        return;
+    }
+    let h = conv_height(s);
+    let len = s.conv_lines.len();
+    // Lines scrolled up from the bottom that put `line` in view (at the top when it was above).
+    let bottom_of_view = len.saturating_sub(s.conv_scroll);
+    if line < bottom_of_view.saturating_sub(h) || line >= bottom_of_view {
+        s.conv_scroll = len.saturating_sub(h + line).min(conv_max_scroll(s));
+    }
+}
+
+fn conversation_scroll<D: Reads>(s: &mut State<D>, b: Bound) {
     let page = conv_height(s).saturating_sub(2).max(1);
     let max = conv_max_scroll(s);
     match b {
@@ -513,7 +619,7 @@ fn conversation_scroll(s: &mut State, b: Bound) {
     }
 }
 
-fn profile_key(s: &mut State, b: Bound) {
+fn profile_key<D: Reads>(s: &mut State<D>, b: Bound) {
     match b {
         Bound::Next => s.profile_scroll = s.profile_scroll.saturating_add(1),
         Bound::Prev => s.profile_scroll = s.profile_scroll.saturating_sub(1),
@@ -529,39 +635,47 @@ fn profile_key(s: &mut State, b: Bound) {
     }
 }
 
-fn set_filter(s: &mut State, f: InboxFilter) {
+fn set_filter<D: Reads>(s: &mut State<D>, f: InboxFilter) {
     s.filter = f;
+    s.chosen = None;
     s.selected = 0;
     s.list_top = 0;
     reload_list(s);
 }
 
-fn set_search(s: &mut State, text: Option<String>) {
+fn set_search<D: Reads>(s: &mut State<D>, text: Option<String>) {
     s.search = text.filter(|t| !t.trim().is_empty());
+    s.chosen = None;
     s.selected = 0;
     s.list_top = 0;
     reload_list(s);
 }
 
-fn report(s: &mut State, e: StoreError) {
+fn report<D: Reads>(s: &mut State<D>, e: StoreError) {
     tracing::error!("{}", e.for_log());
     s.notice = Some(format!("error: {e}"));
 }
 
 /// Re-reads the count and the window around the selection, then the selected candidate.
-pub fn reload_list(s: &mut State) {
+pub fn reload_list<D: Reads>(s: &mut State<D>) {
     s.erased_arrivals = s.store.unacknowledged_suppressed_arrivals().unwrap_or(0);
     let q = s.query();
     match s.store.inbox_count(&q) {
         Ok(n) => s.total = n,
         Err(e) => return report(s, e),
     }
+    // The chosen candidate stays selected wherever the list now puts them.
+    if let Some(c) = s.chosen
+        && let Ok(Some(pos)) = s.store.inbox_position(&q, c)
+    {
+        s.selected = pos;
+    }
     s.selected = s.selected.min(s.total.saturating_sub(1));
     load_window(s);
     load_selected(s);
 }
 
-fn load_window(s: &mut State) {
+fn load_window<D: Reads>(s: &mut State<D>) {
     let start = s.selected.saturating_sub(WINDOW / 2);
     match s.store.inbox_page(&s.query(), start, WINDOW) {
         Ok(rows) => {
@@ -575,7 +689,7 @@ fn load_window(s: &mut State) {
 
 /// Lays out business hours from the oldest loaded wait (at most about a year back: anything
 /// older is far over any target) to tomorrow.
-pub(crate) fn rebuild_business_clock(s: &mut State) {
+pub(crate) fn rebuild_business_clock<D: Reads>(s: &mut State<D>) {
     let oldest = s
         .rows
         .iter()
@@ -587,7 +701,7 @@ pub(crate) fn rebuild_business_clock(s: &mut State) {
         rapport_core::responses::hours::BusinessClock::new(&s.schedule, oldest, s.now + 86_400);
 }
 
-pub(crate) fn select(s: &mut State, i: usize) {
+pub(crate) fn select<D: Reads>(s: &mut State<D>, i: usize) {
     let i = i.min(s.total.saturating_sub(1));
     if i == s.selected && s.selected_row().is_some() {
         return;
@@ -600,7 +714,7 @@ pub(crate) fn select(s: &mut State, i: usize) {
 }
 
 /// Loads the conversation and profile of the selected candidate (two indexed reads).
-fn load_selected(s: &mut State) {
+fn load_selected<D: Reads>(s: &mut State<D>) {
     let h = list_height(s);
     if s.selected < s.list_top {
         s.list_top = s.selected;
@@ -613,12 +727,24 @@ fn load_selected(s: &mut State) {
         s.conv_lines.clear();
         return;
     };
-    if s.conversation.as_ref().map(|c| c.candidate_id) != Some(id) {
+    let same = s.conversation.as_ref().map(|c| c.candidate_id) == Some(id);
+    if !same {
         s.conv_scroll = 0;
         s.profile_scroll = 0;
+        s.changed = None;
+        s.chosen_at = s.selected;
     }
+    s.chosen = Some(id);
     match s.store.conversation(id, CONVERSATION_LIMIT) {
-        Ok(c) => s.conversation = Some(c),
+        Ok(c) => {
+            if same
+                && let Some(before) = &s.conversation
+                && let Some(what) = crate::ui::changed::what_changed(before, &c, s.now)
+            {
+                s.changed = Some(what);
+            }
+            s.conversation = Some(c);
+        }
         Err(e) => return report(s, e),
     }
     match s.store.profile(id) {
@@ -630,7 +756,7 @@ fn load_selected(s: &mut State) {
 }
 
 /// Lays the conversation out again for the current conversation width.
-pub(crate) fn relayout(s: &mut State) {
+pub(crate) fn relayout<D: Reads>(s: &mut State<D>) {
     let p = layout(s.width, s.height, s.focus, s.show_profile);
     let w = p
         .conversation
@@ -649,7 +775,7 @@ pub(crate) fn relayout(s: &mut State) {
 }
 
 /// The selected message is the newest one whose header is in view or above it.
-fn select_message(s: &mut State) {
+fn select_message<D: Reads>(s: &mut State<D>) {
     let end = s.conv_lines.len().saturating_sub(s.conv_scroll);
     s.selected_message = s
         .conv_anchors

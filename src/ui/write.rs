@@ -3,6 +3,7 @@
 //! ([`execute`], an erasure off the UI thread) and feeds the answer back as `Action::Done`,
 //! which [`done`] turns into the status line, a reload and what the form or editor shows.
 
+use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Mode, State};
 use rapport_core::actions::{
     Acting, contact, erase, export, identity, optout, preferences, teamwork as team,
@@ -329,7 +330,7 @@ pub fn settle(s: &mut State, commands: Vec<Command>) -> Vec<Command> {
 
 /// The answer of a write: the status line, the form or editor closed (or its error shown),
 /// the list read again. Returns follow-up commands (deleting on the IMAP server).
-pub fn done(s: &mut State, f: Finished) -> Vec<Command> {
+pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
     let Finished { write, result } = f;
     if write.is_slow() {
         s.slow_write = false;
@@ -428,7 +429,7 @@ fn erased(out: erase::Outcome, then: &mut Vec<Command>) -> String {
 
 /// A refused write: the form (or the note's editor) stays open with the reason; otherwise the
 /// status line says it.
-fn refused(s: &mut State, write: &Write, e: String) {
+fn refused<D: Reads>(s: &mut State<D>, write: &Write, e: String) {
     match (&mut s.mode, write) {
         (Mode::Form(f), w) if w.asked_by_form() => f.error = Some(e),
         (Mode::Compose(_), Write::Note { .. }) => {

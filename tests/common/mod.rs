@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod attack;
+pub mod fake;
 pub mod mail;
 pub mod message;
 pub mod runner;
@@ -101,7 +102,7 @@ pub fn demo_state(w: u16, h: u16) -> (tempfile::TempDir, State) {
 }
 
 /// Draws the state on a test terminal of its size and returns the screen as text.
-pub fn screen(s: &State) -> String {
+pub fn screen<D: rapport::ui::reads::Reads>(s: &State<D>) -> String {
     let backend = ratatui::backend::TestBackend::new(s.width, s.height);
     let mut t = ratatui::Terminal::new(backend).unwrap();
     t.draw(|f| rapport::ui::render::render(s, f)).unwrap();

@@ -97,6 +97,10 @@ pub enum Purpose {
         names: Vec<String>,
         reply: bool,
     },
+    /// The precheck's warnings were shown: Enter goes on to write.
+    WriteAnyway {
+        reply: bool,
+    },
     /// Assign to one of `choices` (None: nobody).
     Assign {
         candidate: i64,

@@ -2,6 +2,7 @@
 //! write (a core use case) they ask for when submitted.
 
 use crate::ui::form::{Field, Form, Purpose};
+use crate::ui::reads::Reads;
 use crate::ui::state::{Mode, State};
 use crate::ui::write::Write;
 use rapport_core::actions::{contact, optout, preferences};
@@ -25,7 +26,7 @@ fn frequency_options() -> Vec<String> {
 
 /// The candidate's newest inbound message in the loaded conversation (a source for "the
 /// candidate said so").
-fn their_latest(s: &State) -> Option<(i64, i64)> {
+fn their_latest<D: Reads>(s: &State<D>) -> Option<(i64, i64)> {
     s.conversation
         .as_ref()?
         .messages
@@ -35,7 +36,7 @@ fn their_latest(s: &State) -> Option<(i64, i64)> {
         .map(|m| (m.id, m.date))
 }
 
-pub fn open_preferences(s: &mut State) {
+pub fn open_preferences<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     let prefs = p.preferences.clone().unwrap_or_default();
     let mut options: Vec<String> = CHANNELS.iter().map(|c| c.as_str().to_string()).collect();
@@ -112,7 +113,7 @@ pub fn open_preferences(s: &mut State) {
     s.mode = Mode::Form(form);
 }
 
-pub fn open_log_contact(s: &mut State) {
+pub fn open_log_contact<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     let now = jiff::Timestamp::from_second(s.now)
         .map(|t| {
@@ -155,7 +156,7 @@ pub fn open_log_contact(s: &mut State) {
 }
 
 /// The opt-out form; from the banner it starts with the candidate's message as the source.
-pub fn open_opt_out(s: &mut State, from_banner: bool) {
+pub fn open_opt_out<D: Reads>(s: &mut State<D>, from_banner: bool) {
     let Some(p) = &s.profile else { return };
     let mut scopes = vec![OptOutScope::All];
     scopes.extend(CHANNELS.iter().map(|c| OptOutScope::Channel(*c)));
@@ -227,7 +228,7 @@ pub fn open_opt_out(s: &mut State, from_banner: bool) {
     s.mode = Mode::Form(form);
 }
 
-pub fn open_rename(s: &mut State) {
+pub fn open_rename<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     s.mode = Mode::Form(Form::new(
         "Edit the name",
@@ -236,7 +237,7 @@ pub fn open_rename(s: &mut State) {
     ));
 }
 
-pub fn open_split(s: &mut State) {
+pub fn open_split<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     if p.addresses.len() < 2 {
         s.notice = Some(format!("{} has only one address; nothing to split", p.name));
@@ -259,7 +260,7 @@ pub fn open_split(s: &mut State) {
     s.mode = Mode::Form(form);
 }
 
-pub fn open_erase(s: &mut State) {
+pub fn open_erase<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     let address = p.addresses.first().cloned().unwrap_or_default();
     let mut form = Form::new(
@@ -332,7 +333,7 @@ fn export_path(typed: &str) -> Result<std::path::PathBuf, String> {
 }
 
 /// `m` marks the selected candidate; `m` on another asks to merge the marked one into it.
-pub fn merge_key(s: &mut State) {
+pub fn merge_key<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     match s.merge_mark.clone() {
         None => {
@@ -367,7 +368,7 @@ pub fn merge_key(s: &mut State) {
 
 /// A submitted form as the write it asks for, checked first with the core's validators so
 /// a refusal shows in the form. Nothing is written here: the runner executes the write.
-pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
+pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
     let now = rapport_core::store::now();
     let invalid = |e: rapport_core::error::Error| e.to_string();
     match &form.purpose {
@@ -504,9 +505,10 @@ pub fn submit(s: &State, form: &Form) -> Result<Write, String> {
             path: export_path(&form.text("File"))?,
         }),
         Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
-        Purpose::SendEmpty | Purpose::SendConfirm | Purpose::PickTemplate { .. } => {
-            Err("handled by the compose flow".into())
-        }
+        Purpose::SendEmpty
+        | Purpose::SendConfirm
+        | Purpose::PickTemplate { .. }
+        | Purpose::WriteAnyway { .. } => Err("handled by the compose flow".into()),
         Purpose::Merge { target, source } => Ok(Write::Merge {
             target: *target,
             source: *source,

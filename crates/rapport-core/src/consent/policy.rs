@@ -21,6 +21,9 @@ pub struct Facts {
     /// Their last human message or logged inbound contact.
     pub last_inbound: Option<i64>,
     pub addresses: Vec<String>,
+    /// Their words, when a message of theirs reads as a request to stop that nobody has
+    /// recorded or dismissed yet.
+    pub stop_request: Option<String>,
 }
 
 impl Store {
@@ -43,6 +46,7 @@ impl Store {
             last_outbound: p.last_outbound_at.max(last_out_contact),
             last_inbound: p.last_inbound_at.max(last_in_contact),
             addresses: p.addresses,
+            stop_request: p.optout_request.map(|(_, r)| r.evidence),
         })
     }
 }
@@ -115,6 +119,11 @@ pub enum Refusal {
         address: String,
         at: i64,
     },
+    /// A message of theirs asks us to stop and nobody has recorded or dismissed it: nothing
+    /// goes out until someone does.
+    AskedToStop {
+        evidence: String,
+    },
 }
 
 impl std::fmt::Display for Refusal {
@@ -140,6 +149,10 @@ impl std::fmt::Display for Refusal {
                 f,
                 "{address} was erased on request on {}; do not contact or re-add without their consent",
                 &rfc3339(*at)[..10]
+            ),
+            Refusal::AskedToStop { evidence } => write!(
+                f,
+                "they asked to stop (“{evidence}”): record the opt-out or dismiss the request first"
             ),
         }
     }
@@ -225,6 +238,11 @@ pub fn decide(
             scope: o.scope.clone(),
             at: o.at,
             reason: o.reason.clone(),
+        });
+    }
+    if let Some(evidence) = &f.stop_request {
+        return Verdict::Refused(Refusal::AskedToStop {
+            evidence: evidence.clone(),
         });
     }
     let mut conflicts = Vec::new();

@@ -20,6 +20,8 @@ pub struct Draft {
     pub references: Vec<String>,
     /// What it is about (never sent; checked against topic opt-outs).
     pub topics: Topics,
+    /// The message a reply answers, as the header shows it (never sent; not editable).
+    pub answering: String,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -114,14 +116,31 @@ pub fn reply_draft(
         in_reply_to: Some(parent.message_id.clone()),
         references: reply_references(&parent.message_id, parent_refs, parent_in_reply_to),
         topics: Topics::default(),
+        answering: answering(parent, &who, when),
     }
+}
+
+/// "Ada Lovelace, 3 Nov 2026 14:05: Re: the role" on one line (their text is untrusted:
+/// line breaks would forge headers).
+fn answering(parent: &MessageView, who: &str, when: &str) -> String {
+    let text = if when.is_empty() {
+        format!("{who}: {}", parent.subject)
+    } else {
+        format!("{who}, {when}: {}", parent.subject)
+    };
+    text.split(['\r', '\n']).collect::<Vec<_>>().join(" ")
 }
 
 /// The text the editor gets: headers, an empty line, the body. Topics is always there (empty
 /// when none), so the recruiter sees what the message is about and can name more.
 pub fn editor_text(d: &Draft) -> String {
+    let answering = if d.answering.is_empty() {
+        String::new()
+    } else {
+        format!("Answering: {}\n", d.answering)
+    };
     format!(
-        "To: {}\nCc: {}\nSubject: {}\nTopics: {}\n\n{}",
+        "{answering}To: {}\nCc: {}\nSubject: {}\nTopics: {}\n\n{}",
         d.to, d.cc, d.subject, d.topics, d.body
     )
 }
@@ -142,6 +161,8 @@ pub fn parse_editor_text(text: &str, draft: &Draft) -> Result<Draft, ComposeErro
             "cc" => d.cc = v,
             "subject" => d.subject = v,
             "topics" => d.topics = Topics::parse(&v),
+            // Shown, not edited: the reply stays threaded under the message it was started on.
+            "answering" => {}
             other => return Err(ComposeError::UnknownHeader(other.to_string())),
         }
     }

@@ -43,6 +43,9 @@ pub struct InboxQuery {
     pub search: Option<String>,
     /// Whose candidates: everyone's, mine, or nobody's.
     pub assignee: super::AssigneeFilter,
+    /// Listed whatever the filter says: the candidate a recruiter is reading stays in their
+    /// list when a colleague's change takes them out of the view.
+    pub keep: Option<i64>,
 }
 
 /// One line of the candidate inbox.
@@ -278,7 +281,12 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
             args.push(me.clone());
         }
     }
-    (clauses.join(" AND "), args)
+    let mut w = clauses.join(" AND ");
+    if let Some(k) = q.keep {
+        // An id, not text: safe to write into the statement.
+        w = format!("(({w}) OR (c.id = {k} AND c.merged_into IS NULL))");
+    }
+    (w, args)
 }
 
 impl Store {

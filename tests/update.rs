@@ -1,0 +1,417 @@
+//! Pure `update` tests: the UI's state over an in-memory fake of its reads. No database, no
+//! files, no terminal: a key goes in, the state and the commands for the runner come out.
+
+mod common;
+
+use common::fake::{Fake, Person};
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::keymap::Keymap;
+use rapport::ui::state::{Command, Focus, Mode, State};
+use rapport::ui::theme::Theme;
+use rapport::ui::update::{reload_list, update};
+use rapport::ui::write::{Finished, Outcome, Write};
+use rapport_core::values::OptOutScope;
+
+const NOW: i64 = 1_790_000_000;
+
+fn state(people: Vec<Person>) -> State<Fake> {
+    let mut s = State::new(
+        Fake::new(people),
+        Keymap::defaults(),
+        Theme::plain(),
+        "Test".into(),
+        jiff::tz::TimeZone::UTC,
+        NOW,
+    );
+    update(&mut s, Action::Resize(100, 30));
+    reload_list(&mut s);
+    s
+}
+
+/// Ada waits longest, then Bo, then Cy.
+fn three() -> State<Fake> {
+    state(vec![
+        Person::waiting(1, "Ada", NOW - 3 * 3600),
+        Person::waiting(2, "Bo", NOW - 2 * 3600),
+        Person::waiting(3, "Cy", NOW - 3600),
+    ])
+}
+
+fn shown(s: &State<Fake>) -> Option<i64> {
+    s.profile.as_ref().map(|p| p.id)
+}
+
+fn writes(out: &[Command]) -> Vec<&Write> {
+    out.iter()
+        .filter_map(|c| match c {
+            Command::Write(w) => Some(w),
+            _ => None,
+        })
+        .collect()
+}
+
+fn press(s: &mut State<Fake>, b: Bound) -> Vec<Command> {
+    update(s, Action::Key(b))
+}
+
+fn answer(s: &mut State<Fake>, write: Write, result: Result<Outcome, String>) -> Vec<Command> {
+    update(s, Action::Done(Box::new(Finished { write, result })))
+}
+
+#[test]
+fn the_longest_wait_comes_first_and_moving_shows_the_next_candidate() {
+    let mut s = three();
+    assert_eq!(s.total, 3);
+    assert_eq!(shown(&s), Some(1), "Ada waits longest");
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, 1);
+    assert!(
+        press(&mut s, Bound::Next).is_empty(),
+        "moving asks nothing of the runner"
+    );
+    assert_eq!(shown(&s), Some(2));
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, 2);
+    press(&mut s, Bound::Bottom);
+    assert_eq!(shown(&s), Some(3));
+    press(&mut s, Bound::Next);
+    assert_eq!(shown(&s), Some(3), "the last stays selected");
+}
+
+#[test]
+fn a_search_narrows_the_list_and_cancelling_brings_it_back() {
+    let mut s = three();
+    press(&mut s, Bound::Search);
+    for c in "bo".chars() {
+        update(&mut s, Action::SearchInput(c));
+    }
+    assert_eq!(s.total, 1);
+    assert_eq!(shown(&s), Some(2));
+    update(&mut s, Action::SearchCancel);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.total, 3);
+    assert_eq!(s.search, None);
+}
+
+#[test]
+fn an_opt_out_is_a_command_and_its_form_waits_for_the_answer() {
+    let mut s = three();
+    press(&mut s, Bound::OptOut);
+    assert!(matches!(s.mode, Mode::Form(_)));
+    // Scope stays "everything"; the reason is the next field.
+    press(&mut s, Bound::NextField);
+    for c in "asked on the phone".chars() {
+        update(&mut s, Action::FormInput(c));
+    }
+    let out = press(&mut s, Bound::Submit);
+    let w = writes(&out);
+    assert_eq!(w.len(), 1, "{out:?}");
+    let Write::RecordOptOut {
+        candidate,
+        scope,
+        reason,
+        ..
+    } = w[0].clone()
+    else {
+        panic!("{w:?}")
+    };
+    assert_eq!(
+        (candidate, &scope, reason.as_str()),
+        (1, &OptOutScope::All, "asked on the phone")
+    );
+    // Nothing is written until the runner answers: the form stays open.
+    assert!(matches!(s.mode, Mode::Form(_)));
+    // A refusal keeps the form and says why.
+    answer(
+        &mut s,
+        w[0].clone(),
+        Err("the database is read-only".into()),
+    );
+    match &s.mode {
+        Mode::Form(f) => assert_eq!(f.error.as_deref(), Some("the database is read-only")),
+        m => panic!("the form closed on a refusal: {m:?}"),
+    }
+    // The answer closes it and says what was recorded.
+    let write = Write::RecordOptOut {
+        candidate,
+        scope: scope.clone(),
+        reason,
+        source: rapport_core::actions::optout::Source::CallNote,
+    };
+    answer(&mut s, write, Ok(Outcome::OptedOut(OptOutScope::All)));
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("opt-out recorded"),
+        "{:?}",
+        s.notice
+    );
+}
+
+#[test]
+fn accepting_a_request_that_is_not_there_writes_nothing_and_says_so() {
+    let mut s = three();
+    assert!(writes(&press(&mut s, Bound::AcceptOptOut)).is_empty());
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("no opt-out request")
+    );
+
+    let mut s = state(vec![Person::waiting(7, "Dee", NOW - 600).asking_to_stop(
+        OptOutScope::Channel(rapport_core::model::Channel::Phone),
+    )]);
+    let out = press(&mut s, Bound::AcceptOptOut);
+    assert_eq!(writes(&out), vec![&Write::AcceptOptOut { candidate: 7 }]);
+    assert!(
+        writes(&press(&mut s, Bound::DismissOptOut))
+            == vec![&Write::DismissOptOut { candidate: 7 }]
+    );
+}
+
+#[test]
+fn a_reply_asks_the_runner_for_a_draft_under_the_message_shown() {
+    let mut s = three();
+    press(&mut s, Bound::Next);
+    let out = press(&mut s, Bound::Reply);
+    let w = writes(&out);
+    let [
+        Write::CreateDraft {
+            candidate,
+            parent,
+            text,
+        },
+    ] = w.as_slice()
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!((*candidate, *parent), (2, Some(200)));
+    assert!(text.contains("To: bo@example.test"), "{text}");
+    assert!(text.contains("> Hello, this is Bo."), "{text}");
+}
+
+#[test]
+fn a_colleagues_change_is_read_again_when_the_data_changes() {
+    let mut s = three();
+    s.store.person_mut(3).answered("Bilal", NOW - 60);
+    assert_eq!(
+        s.total, 3,
+        "nothing is read before the runner says the data changed"
+    );
+    update(&mut s, Action::DataChanged);
+    assert_eq!(s.total, 2);
+}
+
+#[test]
+fn focus_moves_between_panes_and_quit_is_the_runners() {
+    let mut s = three();
+    press(&mut s, Bound::Open);
+    assert_eq!(s.focus, Focus::Conversation);
+    press(&mut s, Bound::Back);
+    assert_eq!(s.focus, Focus::Inbox);
+    assert_eq!(press(&mut s, Bound::Quit), vec![Command::Quit]);
+}
+
+#[test]
+fn the_open_conversation_stays_when_a_colleague_answers_and_a_banner_says_so() {
+    let mut s = three();
+    press(&mut s, Bound::Next);
+    assert_eq!(shown(&s), Some(2));
+    // Bilal answers Bo from another session: Bo leaves "Awaiting reply".
+    s.store.person_mut(2).answered("Bilal", NOW - 90);
+    update(&mut s, Action::DataChanged);
+    assert_eq!(shown(&s), Some(2), "the pane stays on the candidate chosen");
+    assert_eq!(s.conversation.as_ref().unwrap().candidate_id, 2);
+    assert_eq!(s.selected_row().map(|r| r.id), Some(2));
+    assert_eq!(s.changed.as_deref(), Some("answered by Bilal 1m ago"));
+    // A reply started now still goes to Bo.
+    let out = press(&mut s, Bound::Reply);
+    assert!(
+        matches!(
+            writes(&out).as_slice(),
+            [Write::CreateDraft { candidate: 2, .. }]
+        ),
+        "{out:?}"
+    );
+    // Once the recruiter moves on, Bo leaves the view.
+    update(&mut s, Action::Key(Bound::Cancel));
+    s.mode = Mode::Normal;
+    press(&mut s, Bound::Top);
+    assert_eq!(shown(&s), Some(1));
+    assert_eq!(s.changed, None, "the banner was about Bo");
+    update(&mut s, Action::DataChanged);
+    assert_eq!(s.total, 2);
+    assert_eq!(shown(&s), Some(1));
+}
+
+#[test]
+fn the_chosen_candidate_stays_in_search_results_too() {
+    let mut s = three();
+    press(&mut s, Bound::Search);
+    update(&mut s, Action::SearchInput('c'));
+    update(&mut s, Action::SearchSubmit);
+    assert_eq!(shown(&s), Some(3));
+    s.store.person_mut(3).answered("Bilal", NOW - 30);
+    update(&mut s, Action::DataChanged);
+    assert_eq!(shown(&s), Some(3));
+    assert_eq!(s.changed.as_deref(), Some("answered by Bilal just now"));
+}
+
+/// Ada wrote twice, we answered in between.
+fn ada_wrote_twice() -> State<Fake> {
+    let mut ada = Person::waiting(1, "Ada", NOW - 5 * 3600);
+    ada.answered("Bilal", NOW - 4 * 3600);
+    ada.wrote_again(NOW - 3600, "One more question.");
+    ada.row.waiting_since = Some(NOW - 3600);
+    state(vec![ada])
+}
+
+fn reply_parent(out: &[Command]) -> Option<i64> {
+    match writes(out).as_slice() {
+        [Write::CreateDraft { parent, .. }] => *parent,
+        w => panic!("{w:?}"),
+    }
+}
+
+#[test]
+fn r_from_the_inbox_answers_their_newest_message_not_one_scrolled_to_earlier() {
+    let mut s = ada_wrote_twice();
+    // An earlier visit left the conversation scrolled to the first message.
+    s.selected_message = Some(100);
+    assert_eq!(s.focus, Focus::Inbox);
+    assert_eq!(reply_parent(&press(&mut s, Bound::Reply)), Some(102));
+}
+
+#[test]
+fn r_inside_the_conversation_answers_the_message_highlighted() {
+    let mut s = ada_wrote_twice();
+    // Short enough that the conversation scrolls.
+    update(&mut s, Action::Resize(80, 12));
+    press(&mut s, Bound::Open);
+    assert_eq!(s.focus, Focus::Conversation);
+    press(&mut s, Bound::Top);
+    assert_eq!(s.selected_message, Some(100));
+    press(&mut s, Bound::NextMessage);
+    assert_eq!(s.selected_message, Some(101));
+    press(&mut s, Bound::PrevMessage);
+    let out = press(&mut s, Bound::Reply);
+    assert_eq!(reply_parent(&out), Some(100));
+    let [Write::CreateDraft { text, .. }] = writes(&out).as_slice() else {
+        panic!()
+    };
+    assert!(
+        text.contains("Answering: Ada"),
+        "the header names it: {text}"
+    );
+}
+
+#[test]
+fn a_request_to_stop_blocks_writing_until_someone_records_or_dismisses_it() {
+    use rapport_core::consent::policy::{Refusal, Verdict};
+    let mut s = state(vec![
+        Person::waiting(7, "Dee", NOW - 600).asking_to_stop(OptOutScope::All),
+    ]);
+    s.store.verdicts.push((
+        7,
+        Verdict::Refused(Refusal::AskedToStop {
+            evidence: "please stop".into(),
+        }),
+    ));
+    for b in [Bound::Reply, Bound::Compose] {
+        assert!(press(&mut s, b).is_empty(), "nothing opens");
+        assert_eq!(s.mode, Mode::Normal);
+        let n = s.notice.clone().unwrap_or_default();
+        assert!(
+            n.contains("asked to stop") && n.contains("O records") && n.contains("x dismisses"),
+            "{n}"
+        );
+    }
+}
+
+#[test]
+fn a_refused_send_is_said_before_anything_is_written() {
+    use rapport_core::consent::policy::{Refusal, Verdict};
+    let mut s = three();
+    s.store.verdicts.push((
+        1,
+        Verdict::Refused(Refusal::OptedOut {
+            scope: OptOutScope::All,
+            at: NOW - 86_400,
+            reason: "new job".into(),
+        }),
+    ));
+    assert!(press(&mut s, Bound::Reply).is_empty());
+    assert_eq!(s.mode, Mode::Normal, "no picker, no editor");
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(
+        n.contains("opted out of all contact on 2026-09-") && n.contains("new job"),
+        "{n}"
+    );
+}
+
+#[test]
+fn a_colleagues_answer_is_shown_when_r_is_pressed_and_writing_goes_on_if_asked() {
+    let mut s = three();
+    s.store.colleagues.push((
+        1,
+        rapport_core::store::ColleagueActivity {
+            who: "Bilal".into(),
+            what: "sent a message".into(),
+            at: NOW - 120,
+            subject: "Re: About the role".into(),
+            snippet: "We would love to talk to you about the platform team and its plans".into(),
+        },
+    ));
+    assert!(press(&mut s, Bound::Reply).is_empty());
+    let Mode::Form(f) = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert!(f.intro[0].contains("Bilal sent a message"), "{:?}", f.intro);
+    // Wrapped to the dialog at 80 columns, never cut.
+    s.width = 80;
+    let screen = common::screen(&s);
+    assert!(screen.contains("platform team and its plans"), "{screen}");
+    let out = press(&mut s, Bound::Submit);
+    assert_eq!(reply_parent(&out), Some(100));
+}
+
+#[test]
+fn quitting_with_a_draft_open_asks_and_keeps_the_draft() {
+    let mut s = three();
+    let out = press(&mut s, Bound::Reply);
+    // The runner creates the draft; its answer opens the built-in editor (no $EDITOR set).
+    let w = writes(&out)[0].clone();
+    answer(&mut s, w, Ok(Outcome::DraftCreated(41)));
+    assert!(matches!(s.mode, Mode::Compose(_)), "{:?}", s.mode);
+    assert!(press(&mut s, Bound::Quit).is_empty(), "the first quit asks");
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("a draft is open")
+    );
+    let out = press(&mut s, Bound::Quit);
+    assert!(
+        matches!(
+            out.as_slice(),
+            [
+                Command::Write(Write::SaveDraft { draft: 41, .. }),
+                Command::Quit
+            ]
+        ),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn q_goes_back_from_a_conversation_a_profile_and_a_form() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use rapport::ui::action::Context;
+    let k = Keymap::defaults();
+    let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(k.resolve(Context::Conversation, &q), Some(Bound::Back));
+    assert_eq!(k.resolve(Context::Profile, &q), Some(Bound::Back));
+    assert_eq!(k.resolve(Context::Form, &q), Some(Bound::Cancel));
+    assert_eq!(k.resolve(Context::Inbox, &q), Some(Bound::Quit));
+}
