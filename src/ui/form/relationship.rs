@@ -284,7 +284,7 @@ pub fn open_erase<D: Reads>(s: &mut State<D>) {
 
 /// Where an export goes unless the recruiter says otherwise: their home dir, never the data
 /// dir (shared with colleagues); nothing when there is no home dir outside it.
-fn default_export_path(s: &State, candidate: i64) -> Option<std::path::PathBuf> {
+fn default_export_path<D: Reads>(s: &State<D>, candidate: i64) -> Option<std::path::PathBuf> {
     let home = rapport_core::paths::home_dir()?;
     let inside = |dir: &std::path::Path| {
         let canon = |p: &std::path::Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.into());
@@ -296,7 +296,7 @@ fn default_export_path(s: &State, candidate: i64) -> Option<std::path::PathBuf> 
     Some(home.join(format!("rapport-export-{candidate}.json")))
 }
 
-pub fn open_export(s: &mut State) {
+pub fn open_export<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     let path = default_export_path(s, p.id)
         .map(|p| p.display().to_string())
