@@ -149,6 +149,9 @@ fn replying_in_an_external_editor_hands_the_terminal_over_and_back() {
     // The demo has snippets: the picker comes first; no snippet.
     tmux.wait_for("Start from a snippet?", 10);
     tmux.keys(&["Enter"]);
+    // After the editor, the review: Enter sends.
+    tmux.wait_for("Review before sending", 10);
+    tmux.keys(&["Enter"]);
     let s = tmux.wait_for("queued", 10);
     assert!(
         s.contains("Awaiting reply"),

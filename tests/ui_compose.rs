@@ -43,6 +43,27 @@ fn built_in_editor_reply_is_queued_and_shown_at_once() {
     );
     insta::assert_snapshot!("compose_80x24", screen(&s));
     type_in_editor(&mut s, "Thanks, Tuesday at 10 works for me.\n");
+    assert!(
+        key(&mut s, Bound::Submit).is_empty(),
+        "the editor closes on the review"
+    );
+    let lines = review_lines(&s);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == &format!("To:      {}", who.address)),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("their wishes allow it")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "│ Thanks, Tuesday at 10 works for me."),
+        "{lines:?}"
+    );
     let out = key(&mut s, Bound::Submit);
     assert_eq!(out, vec![Command::Deliver], "{:?}", s.notice);
     assert_eq!(s.mode, Mode::Normal);
@@ -87,7 +108,9 @@ fn external_editor_unchanged_sends_nothing_and_keeps_the_draft() {
     };
     assert_eq!(*again, text);
     let edited = text.replacen("\n\n", "\n\nSee you Tuesday!\n", 1);
-    let out = act(&mut s, Action::EditorDone(Ok(edited)));
+    assert!(act(&mut s, Action::EditorDone(Ok(edited))).is_empty());
+    review_lines(&s);
+    let out = key(&mut s, Bound::Submit);
     assert_eq!(out, vec![Command::Deliver], "{:?}", s.notice);
     assert_eq!(s.store.outbox().unwrap().len(), 1);
 }
@@ -104,7 +127,14 @@ fn an_empty_reply_asks_first() {
     // Only the To line changed; no words of our own.
     let edited = text.replacen("Cc: ", "Cc:  ", 1);
     act(&mut s, Action::EditorDone(Ok(edited)));
-    assert!(matches!(&s.mode, Mode::Form(f) if f.title.contains("empty")));
+    let lines = review_lines(&s);
+    assert!(
+        lines.iter().any(|l| l.contains("no text of your own")),
+        "{lines:?}"
+    );
+    // Enter does not send it: "edit again" is preselected.
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert_eq!(f.choice("Then"), 1);
     key(&mut s, Bound::Cancel);
     assert!(s.store.outbox().unwrap().is_empty());
     assert!(s.notice.as_deref().unwrap().contains("draft is kept"));
@@ -140,11 +170,17 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
     rapport::ui::update::reload_list(&mut s);
     let edited = text.replacen("\n\n", "\n\nHello again\n", 1);
     act(&mut s, Action::EditorDone(Ok(edited)));
-    let n = s.notice.clone().unwrap();
+    let lines = review_lines(&s);
     assert!(
-        n.contains("opted out of all contact") && n.contains("draft is kept"),
-        "{n}"
+        lines
+            .iter()
+            .any(|l| l.contains("will be refused") && l.contains("opted out of all contact")),
+        "{lines:?}"
     );
+    // Enter keeps the draft: "keep as draft" is preselected for a refused message.
+    key(&mut s, Bound::Submit);
+    let n = s.notice.clone().unwrap();
+    assert!(n.contains("draft is kept"), "{n}");
     assert!(s.store.outbox().unwrap().is_empty());
     assert!(s.store.latest_draft(c).unwrap().is_some());
     // From now on r says so at once, before an editor opens.
@@ -196,6 +232,12 @@ fn a_too_soon_message_needs_a_reason() {
         .replacen("Subject: ", "Subject: A new role", 1)
         .replacen("\n\n", "\n\nA role you might like.\n", 1);
     act(&mut s, Action::EditorDone(Ok(edited)));
+    assert!(
+        review_lines(&s)
+            .iter()
+            .any(|l| l.contains("asks for a reason: too soon"))
+    );
+    key(&mut s, Bound::Submit);
     let Mode::Form(f) = &s.mode else {
         panic!("{:?}", s.notice)
     };
@@ -320,6 +362,21 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     assert!(text.contains("\nTopics: rust, remote\n"), "{text}");
     let edited = text.replacen("a Rust role for you.", "a Rust role for you!", 1);
     act(&mut s, Action::EditorDone(Ok(edited)));
+    let lines = review_lines(&s);
+    assert!(
+        lines.contains(&"Topics:  rust, remote".to_string()),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("will be refused") && l.contains("opted out of the topic rust")),
+        "{lines:?}"
+    );
+    // Choosing "send" anyway: the queue refuses it and keeps the draft.
+    key(&mut s, Bound::PrevOption);
+    key(&mut s, Bound::PrevOption);
+    key(&mut s, Bound::Submit);
     let n = s.notice.clone().unwrap();
     assert!(
         n.contains("opted out of the topic rust") && n.contains("draft is kept"),
@@ -335,8 +392,14 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     assert!(again.contains("\nTopics: rust, remote\n"), "{again}");
     let edited = again.replacen("Topics: rust, remote", "Topics: remote", 1);
     act(&mut s, Action::EditorDone(Ok(edited)));
-    let n = s.notice.clone().unwrap();
-    assert!(n.contains("opted out of the topic rust"), "{n}");
+    let lines = review_lines(&s);
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("opted out of the topic rust")),
+        "{lines:?}"
+    );
+    key(&mut s, Bound::Cancel);
     assert!(s.store.outbox().unwrap().is_empty());
     let out = key(&mut s, Bound::Reply);
     let [Command::Edit(kept)] = out.as_slice() else {
@@ -366,13 +429,14 @@ fn composing_asks_for_writes_and_writes_nothing_itself() {
     type_in_editor(&mut s, "Tuesday works.\n");
     let out = update(&mut s, Action::Key(Bound::Submit));
     assert!(
-        matches!(
-            out.as_slice(),
-            [
-                Command::Write(Write::SaveDraft { .. }),
-                Command::Write(Write::Queue { .. })
-            ]
-        ),
+        matches!(out.as_slice(), [Command::Write(Write::SaveDraft { .. })]),
+        "{out:?}"
+    );
+    assert!(rapport::ui::write::settle(&mut s, out).is_empty());
+    review_lines(&s);
+    let out = update(&mut s, Action::Key(Bound::Submit));
+    assert!(
+        matches!(out.as_slice(), [Command::Write(Write::Queue { .. })]),
         "{out:?}"
     );
     assert!(s.store.outbox().unwrap().is_empty(), "nothing queued yet");

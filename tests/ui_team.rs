@@ -187,8 +187,11 @@ fn opening_and_replying_are_announced_and_colleagues_shown() {
         Some(Command::Presence(_))
     ));
     key(&mut s, Bound::Reply);
-    if let Mode::Form(_) = s.mode {
-        key(&mut s, Bound::Submit); // no snippet
+    // Warnings before writing, then the snippet picker (no snippet): Enter through both.
+    for _ in 0..2 {
+        if let Mode::Form(_) = s.mode {
+            key(&mut s, Bound::Submit);
+        }
     }
     let Some(Command::Presence(p)) = announce(&mut s, t + 6) else {
         panic!("a draft in progress is announced")
@@ -274,6 +277,11 @@ fn sending_after_a_colleague_replied_asks_and_shows_what_they_sent() {
     )
     .unwrap();
     type_in_editor(&mut s, "Hi! Tuesday works.\n");
+    assert!(
+        key(&mut s, Bound::Submit).is_empty(),
+        "the review comes first"
+    );
+    review_lines(&s);
     let out = key(&mut s, Bound::Submit);
     assert!(
         !out.contains(&Command::Deliver),

@@ -415,3 +415,99 @@ fn q_goes_back_from_a_conversation_a_profile_and_a_form() {
     assert_eq!(k.resolve(Context::Form, &q), Some(Bound::Cancel));
     assert_eq!(k.resolve(Context::Inbox, &q), Some(Bound::Quit));
 }
+
+fn sender(s: &mut State<Fake>) {
+    s.identity = Some(rapport_core::mail_out::compose::Sender {
+        team: "Northwind Talent".into(),
+        shared_address: "jobs@northwind.test".into(),
+        recruiter_name: "Tess".into(),
+    });
+}
+
+/// Presses r, picks the first snippet when there are some, and lets the runner's answer open
+/// the built-in editor.
+fn write_reply(s: &mut State<Fake>) {
+    let mut out = press(s, Bound::Reply);
+    if let Mode::Form(_) = s.mode {
+        press(s, Bound::NextOption);
+        out = press(s, Bound::Submit);
+    }
+    let w = writes(&out)[0].clone();
+    answer(s, w, Ok(Outcome::DraftCreated(5)));
+    assert!(matches!(s.mode, Mode::Compose(_)), "{:?}", s.mode);
+}
+
+#[test]
+fn a_snippet_can_be_sent_unchanged_after_the_review() {
+    use rapport_core::mail_out::templates::parse;
+    let mut s = three();
+    sender(&mut s);
+    s.templates = vec![parse(
+        "intro",
+        "tags: rust\nHi {first_name}, a Rust role for you.\n",
+    )];
+    write_reply(&mut s);
+    // Not a word changed: with a snippet, the review comes, and Enter sends.
+    let out = press(&mut s, Bound::Submit);
+    assert!(
+        matches!(writes(&out).as_slice(), [Write::SaveDraft { .. }]),
+        "{out:?}"
+    );
+    let lines = common::review_lines(&s);
+    assert!(lines.contains(&"Topics:  rust".to_string()), "{lines:?}");
+    assert!(
+        lines.contains(&"│ Hi Ada, a Rust role for you.".to_string()),
+        "{lines:?}"
+    );
+    let out = press(&mut s, Bound::Submit);
+    assert!(
+        matches!(writes(&out).as_slice(), [Write::Queue { candidate: 1, .. }]),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn the_review_can_edit_again_keep_or_discard() {
+    let mut s = three();
+    sender(&mut s);
+    write_reply(&mut s);
+    let Mode::Compose(ta) = &mut s.mode else {
+        panic!()
+    };
+    ta.insert_str("See you Tuesday.");
+    press(&mut s, Bound::Submit);
+    common::review_lines(&s);
+    // Edit again: back in the editor with the text as written.
+    press(&mut s, Bound::NextOption);
+    assert!(press(&mut s, Bound::Submit).is_empty());
+    let Mode::Compose(ta) = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert!(ta.lines().iter().any(|l| l.contains("See you Tuesday.")));
+    press(&mut s, Bound::Submit);
+    // Discard: the runner deletes the draft; nothing is queued.
+    for _ in 0..3 {
+        press(&mut s, Bound::NextOption);
+    }
+    let out = press(&mut s, Bound::Submit);
+    assert_eq!(
+        writes(&out),
+        vec![&Write::DiscardDraft {
+            draft: 5,
+            candidate: 1
+        }]
+    );
+    answer(
+        &mut s,
+        Write::DiscardDraft {
+            draft: 5,
+            candidate: 1,
+        },
+        Ok(Outcome::Done),
+    );
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("draft discarded: nothing was sent")
+    );
+    assert_eq!(s.mode, Mode::Normal);
+}

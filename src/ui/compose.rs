@@ -24,6 +24,9 @@ pub struct Session {
     pub original: String,
     /// Built and waiting for a confirmation.
     pub pending: Option<Built>,
+    /// Started from a snippet, or reviewed once already: it may be sent unchanged (after
+    /// the review).
+    pub from_template: bool,
 }
 
 /// The message `r` answers: inside the conversation, the one highlighted on screen; from the
@@ -56,7 +59,7 @@ pub fn selected_message<D: Reads>(s: &State<D>) -> Option<&rapport_core::store::
 fn precheck<D: Reads>(s: &mut State<D>, p: &rapport_core::store::Profile, reply: bool) -> bool {
     let to: Vec<String> = p.addresses.first().cloned().into_iter().collect();
     let mut warnings = Vec::new();
-    match s.store.send_verdict(p.id, &to, s.now) {
+    match s.store.send_verdict(p.id, &to, &[], s.now) {
         Ok(Verdict::Refused(Refusal::AskedToStop { evidence })) => {
             let k = |b| {
                 s.keymap
@@ -238,6 +241,7 @@ fn reopen<D: Reads>(
             draft,
             original: text.to_string(),
             pending: None,
+            from_template: false,
         },
     )
 }
@@ -248,6 +252,7 @@ fn begin<D: Reads>(
     parent: Option<i64>,
     mut draft: Draft,
 ) -> Vec<Command> {
+    let from_template = s.template.is_some();
     if let Some(t) = s.template.take() {
         let name = s.profile.as_ref().map(|p| p.name.as_str()).unwrap_or("");
         let vars = queue::template_vars(name, s.identity.as_ref(), &s.actor);
@@ -262,6 +267,7 @@ fn begin<D: Reads>(
         draft,
         original: text.clone(),
         pending: None,
+        from_template,
     });
     vec![Command::Write(Write::CreateDraft {
         candidate,
@@ -270,7 +276,7 @@ fn begin<D: Reads>(
     })]
 }
 
-fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<Command> {
+pub(crate) fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<Command> {
     let text = compose::editor_text(&session.draft);
     let text = if session.original.is_empty() {
         text
@@ -305,7 +311,8 @@ pub fn finish<D: Reads>(s: &mut State<D>, text: String) -> Vec<Command> {
         return Vec::new();
     };
     s.mode = Mode::Normal;
-    if text.trim_end() == session.original.trim_end() {
+    let unchanged = text.trim_end() == session.original.trim_end();
+    if unchanged && !session.from_template {
         s.notice =
             Some("nothing changed: nothing sent, the draft is kept (r or c reopens it)".into());
         return Vec::new();
@@ -337,26 +344,96 @@ pub fn finish<D: Reads>(s: &mut State<D>, text: String) -> Vec<Command> {
             return vec![save];
         }
     }
-    let own_words: String = session
-        .draft
+    s.compose = Some(session);
+    review(s);
+    vec![save]
+}
+
+/// What a review offers, in order.
+pub const REVIEW_CHOICES: [&str; 4] = ["send", "edit again", "keep as draft", "discard"];
+
+/// The review after the editor, as mutt's compose menu: who it goes to, what it is about,
+/// whether their wishes allow it, and its first lines; then send, edit again, keep or
+/// discard. Something to look at twice (no subject, no words of one's own, a refusal) makes
+/// "edit again" (or "keep") the preselected choice, so Enter never sends it by accident.
+pub fn review<D: Reads>(s: &mut State<D>) {
+    let Some(session) = &mut s.compose else {
+        return;
+    };
+    // Back from "edit again", an unchanged text comes back to the review.
+    session.from_template = true;
+    let session = &*session;
+    let d = &session.draft;
+    let mut intro = vec![format!("To:      {}", d.to)];
+    if !d.cc.trim().is_empty() {
+        intro.push(format!("Cc:      {}", d.cc));
+    }
+    intro.push(format!("Subject: {}", d.subject));
+    if !d.topics.as_slice().is_empty() {
+        intro.push(format!("Topics:  {}", d.topics));
+    }
+    if !d.answering.is_empty() {
+        intro.push(format!("Answers: {}", d.answering));
+    }
+    let recipients: Vec<String> =
+        d.to.split(',')
+            .chain(d.cc.split(','))
+            .map(|a| {
+                let a = a.trim();
+                match (a.rfind('<'), a.rfind('>')) {
+                    (Some(i), Some(j)) if i < j => a[i + 1..j].to_string(),
+                    _ => a.to_string(),
+                }
+            })
+            .filter(|a| !a.is_empty())
+            .collect();
+    let mut choice = 0;
+    match s
+        .store
+        .send_verdict(session.candidate, &recipients, d.topics.as_slice(), s.now)
+    {
+        Ok(Verdict::Allowed) => intro.push("✓ their wishes allow it".into()),
+        Ok(Verdict::Confirm(conflicts)) => {
+            for c in conflicts {
+                intro.push(format!("⚠ asks for a reason: {c}"));
+            }
+        }
+        Ok(Verdict::Refused(r)) => {
+            intro.push(format!("✗ will be refused: {r}"));
+            choice = 2;
+        }
+        Err(e) => intro.push(format!("? cannot check their wishes: {e}")),
+    }
+    if d.subject.trim().is_empty() {
+        intro.push("⚠ no subject".into());
+        choice = choice.max(1);
+    }
+    let own: Vec<&str> = d
         .body
         .lines()
         .filter(|l| !(l.starts_with('>') || (l.starts_with("On ") && l.ends_with("wrote:"))))
+        .filter(|l| !l.trim().is_empty())
         .collect();
-    if own_words.trim().is_empty() {
-        let mut form = Form::new("Send an empty message?", Purpose::SendEmpty, Vec::new());
-        form.intro = vec![
-            "The message has no text of your own.".into(),
-            "Enter sends it anyway; esc keeps the draft.".into(),
-        ];
-        s.compose = Some(session);
-        s.mode = Mode::Form(form);
-        return vec![save];
+    if own.is_empty() {
+        intro.push("⚠ the message has no text of your own".into());
+        choice = choice.max(1);
     }
-    s.compose = Some(session);
-    let mut out = vec![save];
-    out.extend(send(s, None));
-    out
+    intro.push(String::new());
+    intro.extend(own.iter().take(4).map(|l| format!("│ {l}")));
+    if own.len() > 4 {
+        intro.push(format!("│ … {} more lines", own.len() - 4));
+    }
+    let mut form = Form::new(
+        "Review before sending",
+        Purpose::Review,
+        vec![Field::choice(
+            "Then",
+            REVIEW_CHOICES.iter().map(|c| c.to_string()).collect(),
+            choice,
+        )],
+    );
+    form.intro = intro;
+    s.mode = Mode::Form(form);
 }
 
 /// Builds the draft and asks the runner to check and queue it; conflicts come back as a

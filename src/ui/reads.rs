@@ -27,9 +27,15 @@ pub trait Reads {
     fn assignment(&self, candidate: i64) -> Result<Option<Assignment>>;
     fn snooze_of(&self, candidate: i64) -> Result<Option<Snooze>>;
     fn presence_of_others(&self, own: &str, now: i64) -> Result<Vec<Presence>>;
-    /// Whether the candidate's wishes let an email to `to` go now (no topics named yet): the
-    /// queue's own check, asked before an editor opens.
-    fn send_verdict(&self, candidate: i64, to: &[String], now: i64) -> Result<Verdict>;
+    /// Whether the candidate's wishes let an email to `to` about `topics` go now: the queue's
+    /// own check, asked before an editor opens and in the review.
+    fn send_verdict(
+        &self,
+        candidate: i64,
+        to: &[String],
+        topics: &[String],
+        now: i64,
+    ) -> Result<Verdict>;
     /// Colleagues' mail and logged contacts with the candidate since `since`.
     fn colleague_activity(
         &self,
@@ -85,8 +91,14 @@ impl Reads for Store {
     fn presence_of_others(&self, own: &str, now: i64) -> Result<Vec<Presence>> {
         Store::presence_of_others(self, own, now)
     }
-    fn send_verdict(&self, candidate: i64, to: &[String], now: i64) -> Result<Verdict> {
-        policy::check(self, Some(candidate), to, Channel::Email, &[], now)
+    fn send_verdict(
+        &self,
+        candidate: i64,
+        to: &[String],
+        topics: &[String],
+        now: i64,
+    ) -> Result<Verdict> {
+        policy::check(self, Some(candidate), to, Channel::Email, topics, now)
     }
     fn colleague_activity(
         &self,

@@ -208,7 +208,7 @@ fn form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     };
     if matches!(
         f.purpose,
-        crate::ui::form::Purpose::SendEmpty | crate::ui::form::Purpose::SendConfirm
+        crate::ui::form::Purpose::Review | crate::ui::form::Purpose::SendConfirm
     ) {
         return send_form_key(s, b);
     }
@@ -289,6 +289,39 @@ fn send_form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
             s.mode = Mode::Normal;
             s.compose = None;
             s.notice = Some("not sent; the draft is kept (r or c reopens it)".into());
+        }
+        Bound::NextOption => f.step(true),
+        Bound::PrevOption => f.step(false),
+        Bound::Submit if f.purpose == crate::ui::form::Purpose::Review => {
+            let choice = f.choice("Then");
+            s.mode = Mode::Normal;
+            match crate::ui::compose::REVIEW_CHOICES[choice] {
+                "edit again" => {
+                    let Some(session) = s.compose.take() else {
+                        return Vec::new();
+                    };
+                    return crate::ui::compose::open_editor(s, session);
+                }
+                "keep as draft" => {
+                    s.compose = None;
+                    s.notice = Some("not sent; the draft is kept (r or c reopens it)".into());
+                }
+                "discard" => {
+                    let Some(session) = s.compose.take() else {
+                        return Vec::new();
+                    };
+                    return vec![Command::Write(Write::DiscardDraft {
+                        draft: session.draft_id,
+                        candidate: session.candidate,
+                    })];
+                }
+                _ => {
+                    let out = crate::ui::compose::send(s, None);
+                    let c = s.profile.as_ref().map(|p| p.id);
+                    reload_keeping(s, c);
+                    return out;
+                }
+            }
         }
         Bound::Submit => {
             let form = f.clone();

@@ -101,6 +101,11 @@ pub enum Write {
         parent: Option<i64>,
         text: String,
     },
+    /// The recruiter threw the draft away after the review.
+    DiscardDraft {
+        draft: i64,
+        candidate: i64,
+    },
 }
 
 impl Write {
@@ -120,6 +125,7 @@ impl Write {
             | Write::Rename { candidate, .. }
             | Write::Export { candidate, .. }
             | Write::SaveDraft { candidate, .. }
+            | Write::DiscardDraft { candidate, .. }
             | Write::CreateDraft { candidate, .. }
             | Write::Queue { candidate, .. } => Some(*candidate),
             Write::Merge { target, .. } => Some(*target),
@@ -136,6 +142,7 @@ impl Write {
                 | Write::UndoMerge { .. }
                 | Write::Note { .. }
                 | Write::SaveDraft { .. }
+                | Write::DiscardDraft { .. }
                 | Write::CreateDraft { .. }
                 | Write::Queue { .. }
                 | Write::RecordServerErase { .. }
@@ -293,6 +300,10 @@ fn run(
                 }
             }
         }
+        Write::DiscardDraft { draft, .. } => {
+            store.delete_draft(draft)?;
+            Outcome::Done
+        }
         Write::SaveDraft {
             draft,
             candidate,
@@ -391,6 +402,7 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         (Write::Erase { .. }, Outcome::Erased(out)) => erased(out, &mut then),
         // Said when the editor closed or the server answered: nothing more to show.
         (Write::SaveDraft { .. } | Write::RecordServerErase { .. }, _) => return Vec::new(),
+        (Write::DiscardDraft { .. }, _) => "draft discarded: nothing was sent".into(),
         // Every write has its answer above; nothing else is ever paired.
         _ => "done".into(),
     };

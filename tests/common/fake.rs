@@ -249,7 +249,13 @@ impl Reads for Fake {
     fn presence_of_others(&self, _own: &str, _now: i64) -> Result<Vec<Presence>> {
         Ok(Vec::new())
     }
-    fn send_verdict(&self, candidate: i64, _to: &[String], _now: i64) -> Result<Verdict> {
+    fn send_verdict(
+        &self,
+        candidate: i64,
+        _to: &[String],
+        _topics: &[String],
+        _now: i64,
+    ) -> Result<Verdict> {
         Ok(self
             .verdicts
             .iter()

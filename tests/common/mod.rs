@@ -195,3 +195,14 @@ impl Drop for Tmpfs {
             .status();
     }
 }
+
+/// The review shown after the editor closes: its lines (header, the policy's verdict, the
+/// first lines). Panics when no review is open.
+pub fn review_lines<D: rapport::ui::reads::Reads>(s: &State<D>) -> Vec<String> {
+    match &s.mode {
+        rapport::ui::state::Mode::Form(f) if f.purpose == rapport::ui::form::Purpose::Review => {
+            f.intro.clone()
+        }
+        m => panic!("the review expected, got {m:?} ({:?})", s.notice),
+    }
+}

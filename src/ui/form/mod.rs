@@ -109,8 +109,8 @@ pub enum Purpose {
     Snooze {
         candidate: i64,
     },
-    /// Send a draft with no text of its own.
-    SendEmpty,
+    /// After the editor: send, edit again, keep as draft or discard.
+    Review,
     /// Send despite conflicts with the candidate's wishes (needs a reason).
     SendConfirm,
 }

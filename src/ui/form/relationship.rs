@@ -505,7 +505,7 @@ pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
             path: export_path(&form.text("File"))?,
         }),
         Purpose::Assign { .. } | Purpose::Snooze { .. } => crate::ui::teamwork::submit(s, form),
-        Purpose::SendEmpty
+        Purpose::Review
         | Purpose::SendConfirm
         | Purpose::PickTemplate { .. }
         | Purpose::WriteAnyway { .. } => Err("handled by the compose flow".into()),

@@ -309,6 +309,7 @@ mod tests {
             in_reply_to: None,
             references: vec![],
             topics: Topics::default(),
+            answering: String::new(),
         };
         let raw = build(&id(), &d, "m3@x", std::time::SystemTime::now()).unwrap();
         let text = String::from_utf8(raw).unwrap();
@@ -345,6 +346,7 @@ mod tests {
             in_reply_to: Some("p@x".into()),
             references: vec!["p@x".into()],
             topics: Topics::parse("rust, remote"),
+            answering: String::new(),
         };
         let t = editor_text(&d);
         assert_eq!(parse_editor_text(&t, &d).unwrap(), d);
@@ -363,6 +365,7 @@ mod tests {
             in_reply_to: None,
             references: vec![],
             topics: Topics::default(),
+            answering: String::new(),
         };
         assert!(matches!(
             build(&id(), &bad_to, "m0@x", std::time::SystemTime::now()),
@@ -376,6 +379,7 @@ mod tests {
             in_reply_to: Some("p@x>\r\nBcc: evil@x.example".into()),
             references: vec!["ok@x".into(), "bad id@x".into()],
             topics: Topics::default(),
+            answering: String::new(),
         };
         let raw = build(
             &id(),
@@ -408,6 +412,7 @@ mod tests {
             in_reply_to: None,
             references: vec![],
             topics: Topics::default(),
+            answering: String::new(),
         };
         let raw = build(
             &id(),
@@ -425,5 +430,25 @@ mod tests {
             Some("Alice Moreau (Northwind Talent)")
         );
         assert_eq!(p.message_id.as_deref(), Some("m2@northwind.example"));
+    }
+
+    #[test]
+    fn the_answering_line_names_the_parent_is_not_editable_and_never_sent() {
+        let d = Draft {
+            to: "ada@x.example".into(),
+            subject: "Re: the role".into(),
+            body: "Yes.\n".into(),
+            answering: "Ada, 3 Nov 2026 14:05: the role".into(),
+            ..Draft::default()
+        };
+        let text = editor_text(&d);
+        assert!(text.starts_with("Answering: Ada, 3 Nov 2026 14:05: the role\nTo: "));
+        // Changing it changes nothing: the reply stays under the message it was started on.
+        let edited = text.replacen("Answering: Ada", "Answering: Bob", 1);
+        assert_eq!(parse_editor_text(&edited, &d).unwrap(), d);
+        let raw =
+            String::from_utf8(build(&id(), &d, "m9@x", std::time::SystemTime::now()).unwrap())
+                .unwrap();
+        assert!(!raw.contains("Answering"), "{raw}");
     }
 }
