@@ -109,6 +109,8 @@ fn an_empty_reply_asks_first() {
 fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
     let (_d, mut s) = demo_state(80, 24);
     sender(&mut s);
+    // Under "all": opting out of everything takes them out of "Awaiting reply".
+    key(&mut s, Bound::FilterAll);
     let c = s.selected_row().unwrap().id;
     let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),
@@ -126,7 +128,8 @@ fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
             &meta,
         )
         .unwrap();
-    rapport::ui::update::reload_list(&mut s);
+    rapport::ui::update::reload_keeping(&mut s, Some(c));
+    assert_eq!(s.selected_row().unwrap().id, c);
     s.editor = Some("vi".into());
     let out = key(&mut s, Bound::Reply);
     let [Command::Edit(text)] = out.as_slice() else {

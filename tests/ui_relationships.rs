@@ -217,7 +217,13 @@ fn an_unsubscribe_reply_shows_a_banner_and_one_key_records_it() {
     let o = &p.opt_outs[0];
     assert_eq!(o.source, ChangeSource::Message);
     assert_eq!(o.reason, c.optout_request.unwrap().1.evidence);
-    assert!(screen(&s).contains("⊘ Opted out"));
+    // Opted out of everything: they leave "Awaiting reply", and the list says "never".
+    assert!(s.notice.as_deref().unwrap().contains("opt-out recorded"));
+    assert!(!s.rows.iter().any(|r| r.id == c.id));
+    key(&mut s, Bound::FilterAll);
+    let row = s.rows.iter().find(|r| r.id == c.id).unwrap();
+    assert!(row.opted_out && row.waiting_since.is_none());
+    assert_eq!(row.next_contact, Some(-2));
 }
 
 #[test]

@@ -212,3 +212,114 @@ fn focus_moves_between_panes_and_quit_is_the_runners() {
     assert_eq!(s.focus, Focus::Inbox);
     assert_eq!(press(&mut s, Bound::Quit), vec![Command::Quit]);
 }
+
+#[test]
+fn d_marks_the_candidate_done_through_the_runner() {
+    let mut s = three();
+    let out = press(&mut s, Bound::Done);
+    assert_eq!(
+        writes(&out),
+        vec![&Write::Done {
+            candidate: 1,
+            note: None
+        }]
+    );
+    answer(
+        &mut s,
+        Write::Done {
+            candidate: 1,
+            note: None,
+        },
+        Ok(Outcome::Done),
+    );
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("no reply needed"),
+        "{:?}",
+        s.notice
+    );
+}
+
+#[test]
+fn marking_then_assign_writes_for_exactly_the_marked() {
+    let mut s = three();
+    // Space marks Ada and moves on to Bo; Bo is skipped; Cy is marked.
+    press(&mut s, Bound::Mark);
+    assert_eq!(shown(&s), Some(2));
+    press(&mut s, Bound::Next);
+    press(&mut s, Bound::Mark);
+    assert_eq!(s.marked.iter().copied().collect::<Vec<_>>(), vec![1, 3]);
+    assert!(
+        press(&mut s, Bound::Assign).is_empty(),
+        "the form opens first"
+    );
+    let out = press(&mut s, Bound::Submit);
+    let me = Some(s.actor.clone());
+    let expected = Write::Bulk(vec![
+        Write::Assign {
+            candidate: 1,
+            to: me.clone(),
+        },
+        Write::Assign {
+            candidate: 3,
+            to: me.clone(),
+        },
+    ]);
+    assert_eq!(writes(&out), vec![&expected]);
+    // One failed: it stays marked, the status line says both.
+    answer(
+        &mut s,
+        expected,
+        Ok(Outcome::Bulk {
+            done: 1,
+            failed: vec![(3, "the database is read-only".into())],
+        }),
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(
+        s.notice.as_deref(),
+        Some(
+            "assigned 1 candidate to recruiter; 1 failed (still marked): the database is read-only"
+        )
+    );
+    assert_eq!(s.marked.iter().copied().collect::<Vec<_>>(), vec![3]);
+}
+
+#[test]
+fn mark_all_takes_the_list_and_done_and_notes_apply_to_every_one() {
+    let mut s = three();
+    press(&mut s, Bound::MarkAll);
+    assert_eq!(s.marked.len(), 3);
+    let out = press(&mut s, Bound::Done);
+    let done: Vec<Write> = (1..=3)
+        .map(|candidate| Write::Done {
+            candidate,
+            note: None,
+        })
+        .collect();
+    assert_eq!(writes(&out), vec![&Write::Bulk(done)]);
+    press(&mut s, Bound::Note);
+    assert!(matches!(s.mode, Mode::Compose(_)));
+    for c in "met at the meetup".chars() {
+        update(
+            &mut s,
+            Action::ComposeKey(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+    let out = press(&mut s, Bound::Submit);
+    let notes: Vec<Write> = (1..=3)
+        .map(|candidate| Write::Note {
+            candidate,
+            text: "met at the meetup".into(),
+        })
+        .collect();
+    assert_eq!(writes(&out), vec![&Write::Bulk(notes)]);
+    // Pressed again on a list all marked, it clears the marks.
+    s.mode = Mode::Normal;
+    press(&mut s, Bound::MarkAll);
+    assert!(s.marked.is_empty());
+}

@@ -93,13 +93,13 @@ pub enum Purpose {
         names: Vec<String>,
         reply: bool,
     },
-    /// Assign to one of `choices` (None: nobody).
+    /// Assign `candidates` (one, or all marked) to one of `choices` (None: nobody).
     Assign {
-        candidate: i64,
+        candidates: Vec<i64>,
         choices: Vec<Option<String>>,
     },
     Snooze {
-        candidate: i64,
+        candidates: Vec<i64>,
     },
     /// Send a draft with no text of its own.
     SendEmpty,
