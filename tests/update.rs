@@ -323,3 +323,40 @@ fn mark_all_takes_the_list_and_done_and_notes_apply_to_every_one() {
     press(&mut s, Bound::MarkAll);
     assert!(s.marked.is_empty());
 }
+
+#[test]
+fn a_bulk_change_keeps_the_candidate_on_screen() {
+    let mut s = state(vec![
+        Person::waiting(1, "Ada", NOW - 4 * 3600),
+        Person::waiting(2, "Bo", NOW - 3 * 3600),
+        Person::waiting(3, "Cy", NOW - 2 * 3600),
+        Person::waiting(4, "Dee", NOW - 3600),
+    ]);
+    // Ada and Bo marked; Cy is the one on screen, Dee below.
+    press(&mut s, Bound::Mark);
+    press(&mut s, Bound::Mark);
+    assert_eq!(shown(&s), Some(3));
+    let out = press(&mut s, Bound::Done);
+    let [Write::Bulk(ws)] = writes(&out).as_slice() else {
+        panic!("{out:?}")
+    };
+    assert_eq!(ws.len(), 2);
+    // The runner closed both waits: they leave the list.
+    s.store.person_mut(1).answered(NOW);
+    s.store.person_mut(2).answered(NOW);
+    answer(
+        &mut s,
+        Write::Bulk(ws.clone()),
+        Ok(Outcome::Bulk {
+            done: 2,
+            failed: Vec::new(),
+        }),
+    );
+    assert_eq!(s.total, 2);
+    assert_eq!(shown(&s), Some(3), "still Cy, not whoever took her place");
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("marked 2 candidates done, no reply needed")
+    );
+    assert!(s.marked.is_empty());
+}

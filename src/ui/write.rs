@@ -436,7 +436,12 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         _ => {}
     }
     s.notice = Some(said);
-    crate::ui::update::reload_keeping(s, write.candidate());
+    // A bulk change keeps the candidate on screen selected while they are still listed.
+    let keep = match &write {
+        Write::Bulk(_) => s.selected_row().map(|r| r.id),
+        w => w.candidate(),
+    };
+    crate::ui::update::reload_keeping(s, keep);
     then
 }
 
