@@ -179,10 +179,10 @@ fn assign_snooze_and_note_from_the_command_line() {
     assert!(out.contains("is assigned to Dana Kowalski"), "{out}");
     ok("alice", d.path(), &["assign", &who, "--none"]);
     assert!(!ok("x", d.path(), &["show", &who]).contains("assigned to"));
-    // Whom to assign to must be said (clap's usage error).
+    // Whom to assign to must be said, after the candidates.
     let o = rapport_as("alice", d.path(), &["assign", &who]);
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("<USER>"));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("rapport assign EMAIL... USER"));
 
     let before: Value = serde_json::from_str(&ok("x", d.path(), &["status", "--json"])).unwrap();
     let out = ok("alice", d.path(), &["snooze", &who, "3d"]);

@@ -164,8 +164,8 @@ fn ctrl_d_pages_down() {
         map.resolve(Context::Conversation, &caps),
         Some(Bound::PageDown)
     );
-    // Plain d is not ctrl-d.
-    assert_eq!(map.resolve(Context::Inbox, &ch('d')), None);
+    // Plain d is not ctrl-d: it is "done".
+    assert_eq!(map.resolve(Context::Inbox, &ch('d')), Some(Bound::Done));
 }
 
 #[test]

@@ -1259,7 +1259,7 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
         Some(plus_one_month(now - 10 * DAY))
     );
     // With a recorded reason it may go anyway; the override is in the ledger.
-    enqueue(
+    let overridden = enqueue(
         &mut s,
         &outgoing(
             Some(jane),
@@ -1296,6 +1296,11 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
         Err(SendError::EmptyReason)
     ));
 
+    // Mail still queued counts against her frequency before it leaves; withdrawn, it does not.
+    assert!(too_soon(try_send(&mut s)) >= plus_one_month(now));
+    s.outbox_cancel(overridden, "alice").unwrap();
+    assert_eq!(too_soon(try_send(&mut s)), plus_one_month(now - 10 * DAY));
+
     // She writes: answering her is not unsolicited.
     ingest(
         &mut s,
@@ -1307,7 +1312,8 @@ fn frequency_counts_our_mail_and_logged_contacts_and_yields_to_their_reply() {
         )
         .refs("<r1@team.example>")],
     );
-    try_send(&mut s).expect("answering someone who wrote");
+    let answer = try_send(&mut s).expect("answering someone who wrote");
+    s.outbox_cancel(answer, "alice").unwrap();
 
     // A call we logged after her message is contact too.
     s.log_contact(

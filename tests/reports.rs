@@ -554,6 +554,8 @@ fn report_json_and_csv_carry_the_same_documented_fields() {
         "reply_count": 2,
         "reply_median_secs": 3600,
         "reply_p90_secs": 7200,
+        "closed_done_count": 0,
+        "closed_opted_out_count": 0,
     });
     assert_eq!(alice, &expect);
     assert_eq!(rows[1]["group"], "all");

@@ -144,6 +144,8 @@ fn an_empty_reply_asks_first() {
 fn an_opted_out_candidate_is_refused_and_the_draft_kept() {
     let (_d, mut s) = demo_state(80, 24);
     sender(&mut s);
+    // Under "all": opting out of everything takes them out of "Awaiting reply".
+    key(&mut s, Bound::FilterAll);
     let c = s.selected_row().unwrap().id;
     let meta = rapport_core::store::ChangeMeta {
         actor: "t".into(),

@@ -221,7 +221,19 @@ fn an_unsubscribe_reply_shows_a_banner_and_one_key_records_it() {
     let o = &p.opt_outs[0];
     assert_eq!(o.source, ChangeSource::Message);
     assert_eq!(o.reason, c.optout_request.unwrap().1.evidence);
-    assert!(screen(&s).contains("⊘ Opted out"));
+    // Opted out of everything: no longer waiting (they stay on screen until we move on),
+    // and the list says "never".
+    assert!(s.notice.as_deref().unwrap().contains("opt-out recorded"));
+    let row = s.rows.iter().find(|r| r.id == c.id).unwrap();
+    assert!(row.waiting_since.is_none());
+    key(&mut s, Bound::Back);
+    key(&mut s, Bound::Next);
+    rapport::ui::update::reload_list(&mut s);
+    assert!(!s.rows.iter().any(|r| r.id == c.id));
+    key(&mut s, Bound::FilterAll);
+    let row = s.rows.iter().find(|r| r.id == c.id).unwrap();
+    assert!(row.opted_out && row.waiting_since.is_none());
+    assert_eq!(row.next_contact, Some(-2));
 }
 
 #[test]

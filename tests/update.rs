@@ -511,3 +511,151 @@ fn the_review_can_edit_again_keep_or_discard() {
     );
     assert_eq!(s.mode, Mode::Normal);
 }
+
+#[test]
+fn d_marks_the_candidate_done_through_the_runner() {
+    let mut s = three();
+    let out = press(&mut s, Bound::Done);
+    assert_eq!(
+        writes(&out),
+        vec![&Write::Done {
+            candidate: 1,
+            note: None
+        }]
+    );
+    answer(
+        &mut s,
+        Write::Done {
+            candidate: 1,
+            note: None,
+        },
+        Ok(Outcome::Done),
+    );
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("no reply needed"),
+        "{:?}",
+        s.notice
+    );
+}
+
+#[test]
+fn marking_then_assign_writes_for_exactly_the_marked() {
+    let mut s = three();
+    // Space marks Ada and moves on to Bo; Bo is skipped; Cy is marked.
+    press(&mut s, Bound::Mark);
+    assert_eq!(shown(&s), Some(2));
+    press(&mut s, Bound::Next);
+    press(&mut s, Bound::Mark);
+    assert_eq!(s.marked.iter().copied().collect::<Vec<_>>(), vec![1, 3]);
+    assert!(
+        press(&mut s, Bound::Assign).is_empty(),
+        "the form opens first"
+    );
+    let out = press(&mut s, Bound::Submit);
+    let me = Some(s.actor.clone());
+    let expected = Write::Bulk(vec![
+        Write::Assign {
+            candidate: 1,
+            to: me.clone(),
+        },
+        Write::Assign {
+            candidate: 3,
+            to: me.clone(),
+        },
+    ]);
+    assert_eq!(writes(&out), vec![&expected]);
+    // One failed: it stays marked, the status line says both.
+    answer(
+        &mut s,
+        expected,
+        Ok(Outcome::Bulk {
+            done: 1,
+            failed: vec![(3, "the database is read-only".into())],
+        }),
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(
+        s.notice.as_deref(),
+        Some(
+            "assigned 1 candidate to recruiter; 1 failed (still marked): the database is read-only"
+        )
+    );
+    assert_eq!(s.marked.iter().copied().collect::<Vec<_>>(), vec![3]);
+}
+
+#[test]
+fn mark_all_takes_the_list_and_done_and_notes_apply_to_every_one() {
+    let mut s = three();
+    press(&mut s, Bound::MarkAll);
+    assert_eq!(s.marked.len(), 3);
+    let out = press(&mut s, Bound::Done);
+    let done: Vec<Write> = (1..=3)
+        .map(|candidate| Write::Done {
+            candidate,
+            note: None,
+        })
+        .collect();
+    assert_eq!(writes(&out), vec![&Write::Bulk(done)]);
+    press(&mut s, Bound::Note);
+    assert!(matches!(s.mode, Mode::Compose(_)));
+    for c in "met at the meetup".chars() {
+        update(
+            &mut s,
+            Action::ComposeKey(crossterm::event::KeyEvent::from(
+                crossterm::event::KeyCode::Char(c),
+            )),
+        );
+    }
+    let out = press(&mut s, Bound::Submit);
+    let notes: Vec<Write> = (1..=3)
+        .map(|candidate| Write::Note {
+            candidate,
+            text: "met at the meetup".into(),
+        })
+        .collect();
+    assert_eq!(writes(&out), vec![&Write::Bulk(notes)]);
+    // Pressed again on a list all marked, it clears the marks.
+    s.mode = Mode::Normal;
+    press(&mut s, Bound::MarkAll);
+    assert!(s.marked.is_empty());
+}
+
+#[test]
+fn a_bulk_change_keeps_the_candidate_on_screen() {
+    let mut s = state(vec![
+        Person::waiting(1, "Ada", NOW - 4 * 3600),
+        Person::waiting(2, "Bo", NOW - 3 * 3600),
+        Person::waiting(3, "Cy", NOW - 2 * 3600),
+        Person::waiting(4, "Dee", NOW - 3600),
+    ]);
+    // Ada and Bo marked; Cy is the one on screen, Dee below.
+    press(&mut s, Bound::Mark);
+    press(&mut s, Bound::Mark);
+    assert_eq!(shown(&s), Some(3));
+    let out = press(&mut s, Bound::Done);
+    let [Write::Bulk(ws)] = writes(&out).as_slice() else {
+        panic!("{out:?}")
+    };
+    assert_eq!(ws.len(), 2);
+    // The runner closed both waits: they leave the list.
+    s.store.person_mut(1).answered("Alice", NOW);
+    s.store.person_mut(2).answered("Alice", NOW);
+    answer(
+        &mut s,
+        Write::Bulk(ws.clone()),
+        Ok(Outcome::Bulk {
+            done: 2,
+            failed: Vec::new(),
+        }),
+    );
+    assert_eq!(s.total, 2);
+    assert_eq!(shown(&s), Some(3), "still Cy, not whoever took her place");
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("marked 2 candidates done, no reply needed")
+    );
+    assert!(s.marked.is_empty());
+}

@@ -128,12 +128,15 @@ pub enum Cmd {
         #[arg(long)]
         yes: bool,
     },
-    /// Assign a candidate to a recruiter (or --none)
+    /// Assign candidates to a recruiter (or --none)
     Assign(teamwork::AssignArgs),
-    /// Keep a candidate out of "awaiting reply" until a time (or --none)
+    /// Keep candidates out of "awaiting reply" until a time (or --none)
     Snooze(teamwork::SnoozeArgs),
-    /// Add an internal note to a candidate (never sent; in their export)
+    /// Add an internal note to candidates (never sent; in their export)
     Note(teamwork::NoteArgs),
+    /// Done, no reply needed: the candidates' wait ends without an answer (counted apart from
+    /// replies in reports); their next message opens a new one
+    Done(teamwork::DoneArgs),
     /// Reply to the candidate's latest message (checked against their wishes, then sent)
     Reply(send::ReplyArgs),
     /// Write a new message to a candidate
@@ -495,6 +498,7 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
         Cmd::Assign(a) => teamwork::assign(&mut open_existing(dir)?, a, cfg, &who),
         Cmd::Snooze(a) => teamwork::snooze(&mut open_existing(dir)?, a, &who),
         Cmd::Note(a) => teamwork::note(&mut open_existing(dir)?, a, &who),
+        Cmd::Done(a) => teamwork::done(&mut open_existing(dir)?, a, &who),
         Cmd::Prefs(a) => people::prefs(&mut open_existing(dir)?, a, &who, &[]),
         Cmd::Report(a) => report::report(&open_for_reading(dir)?, cfg, a),
         Cmd::Waiting(a) => report::waiting(&open_for_reading(dir)?, cfg, a),

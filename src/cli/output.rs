@@ -125,6 +125,12 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     "author": n.author,
                     "text": n.text,
                 }),
+                TimelineItem::Done(d) => json!({
+                    "kind": "done",
+                    "date": rfc3339(d.at),
+                    "by": d.actor,
+                    "note": d.note,
+                }),
             })
             .collect();
         let opt_outs: Vec<Value> = p
@@ -233,6 +239,17 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
                     clean(&n.author)
                 );
                 for l in clean_text(&n.text).lines() {
+                    println!("    {l}");
+                }
+                println!();
+            }
+            TimelineItem::Done(d) => {
+                println!(
+                    "✓ {} done, no reply needed ({})",
+                    rfc3339(d.at),
+                    clean(&d.actor)
+                );
+                for l in clean_text(&d.note).lines() {
                     println!("    {l}");
                 }
                 println!();

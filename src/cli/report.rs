@@ -49,7 +49,7 @@ pub struct WaitingArgs {
 }
 
 /// The columns of CSV and the keys of each JSON object, in order.
-pub const FIELDS: [&str; 10] = [
+pub const FIELDS: [&str; 12] = [
     "group",
     "clock",
     "period_start",
@@ -60,6 +60,8 @@ pub const FIELDS: [&str; 10] = [
     "reply_count",
     "reply_median_secs",
     "reply_p90_secs",
+    "closed_done_count",
+    "closed_opted_out_count",
 ];
 
 fn fields(r: &Report, row: &Row) -> Vec<Value> {
@@ -75,6 +77,8 @@ fn fields(r: &Report, row: &Row) -> Vec<Value> {
         row.reply.count.into(),
         opt(row.reply.median),
         opt(row.reply.p90),
+        row.closed_done.into(),
+        row.closed_opted_out.into(),
     ]
 }
 
@@ -183,21 +187,26 @@ fn print_table(r: &Report, rows: &[&Row], by: By, target: report::Target) {
         By::Week => "week",
     };
     println!(
-        "{head:<24} {:>6} {:>9} {:>9}   {:>6} {:>9} {:>9}",
-        "first", "median", "p90", "reply", "median", "p90"
+        "{head:<24} {:>6} {:>9} {:>9}   {:>6} {:>9} {:>9}   {:>5}",
+        "first", "median", "p90", "reply", "median", "p90", "done"
     );
     for row in rows {
         println!(
-            "{} {:>6} {:>9} {:>9}   {:>6} {:>9} {:>9}",
+            "{} {:>6} {:>9} {:>9}   {:>6} {:>9} {:>9}   {:>5}",
             pad(&row.group, 24),
             row.first_response.count,
             d(row.first_response.median),
             d(row.first_response.p90),
             row.reply.count,
             d(row.reply.median),
-            d(row.reply.p90)
+            d(row.reply.p90),
+            row.closed_done
         );
     }
+    println!(
+        "closed without a reply: {} as done (no reply needed), {} by an opt-out of all contact",
+        r.total.closed_done, r.total.closed_opted_out
+    );
     let dist: Vec<String> = report::BUCKETS
         .iter()
         .zip(r.distribution)

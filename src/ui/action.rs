@@ -107,6 +107,9 @@ bindable! {
     Assign => "assign", "Assign the candidate to a recruiter, to me, or to nobody";
     Snooze => "snooze", "Snooze until a date (out of awaiting reply until then)";
     Note => "note", "Add an internal note (never sent; shown in the timeline)";
+    Done => "done", "Done, no reply needed: out of awaiting reply until they write again";
+    Mark => "mark", "Mark or unmark the candidate (a, z, d, N then act on all marked)";
+    MarkAll => "mark-all", "Mark everyone in the list (again: clear the marks)";
     FilterOwner => "filter-owner", "Whose: everyone's / mine / unassigned";
     NextField => "next-field", "Next field";
     PrevField => "prev-field", "Previous field";

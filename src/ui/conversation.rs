@@ -81,6 +81,20 @@ pub fn lines_with_anchors(
                 }
                 out.push(Line::raw(""));
             }
+            TimelineItem::Done(d) => {
+                let head = format!(
+                    "✓ done, no reply needed · {} · {}",
+                    d.actor,
+                    long_date(d.at, tz)
+                );
+                out.push(Line::styled(truncate(&head, w), theme.contact()));
+                for l in d.note.lines() {
+                    for piece in wrap(&format!("  {l}"), w) {
+                        out.push(Line::raw(piece));
+                    }
+                }
+                out.push(Line::raw(""));
+            }
             TimelineItem::Note(n) => {
                 let head = format!(
                     "✎ note · {} · {} (internal, never sent)",

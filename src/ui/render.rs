@@ -136,8 +136,12 @@ fn title_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
 
 fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let focused = s.focus == Focus::Inbox;
+    let marked = match s.marked.len() {
+        0 => String::new(),
+        n => format!("· {n} marked "),
+    };
     let title = format!(
-        " {}{} ({}) ",
+        " {}{} ({}) {marked}",
         s.filter.label(),
         crate::ui::render_team::owner_suffix(s),
         s.total
@@ -169,7 +173,9 @@ fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
             continue;
         };
         let later = row.next_contact.is_some_and(|n| n < 0 || n > s.now);
-        let marker = if let Some(m) = crate::ui::render_team::row_marker(s, row)
+        let marker = if s.marked.contains(&row.id) {
+            Span::styled("* ", s.theme.key())
+        } else if let Some(m) = crate::ui::render_team::row_marker(s, row)
             && !row.opted_out
             && !row.suppressed
         {
@@ -666,7 +672,9 @@ next response: mail we sent (from rapport or any client filing to Sent)
 or a logged contact where we talked. Auto-replies, bounces and list mail
 neither start nor stop a wait; a voicemail does not stop one.
 First response: the wait that starts at the candidate's first message.
-Reply time: every completed wait. Waiting now: open waits, by age.
+Reply time: every wait we answered. Done (d, no reply needed) and an
+opt-out of all contact close a wait without a reply: counted apart.
+Waiting now: open waits, by age, not snoozed.
 Business hours: the team's working days and hours in its time zone,
 without holidays ([reports] in the config). Median and p90 are nearest
 rank. Credit goes to the recruiter who responded (who sent from rapport,
@@ -716,6 +724,9 @@ fn help<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, scroll: u16) {
     lines.push(Line::raw("  ⊘  opted out: no mail will be sent"));
     lines.push(Line::raw(
         "  !  waiting longer than the response-time target; ~ near it (75%)",
+    ));
+    lines.push(Line::raw(
+        "  *  marked (space, or * for the whole list): a, z, d and N act on all",
     ));
     let inner_h = h.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner_h) as u16;

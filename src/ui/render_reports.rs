@@ -108,7 +108,12 @@ fn title_bar<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, r: Rect) {
 }
 
 fn table<D: Reads>(s: &State<D>, r: &Report, rows: &[Row], label: &str, f: &mut Frame, area: Rect) {
-    f.render_widget(block(s, format!(" Response times {label} ")), area);
+    // Waits closed without a reply are not replies: counted apart, in the title.
+    let mut closed = format!("· {} closed as done ", r.total.closed_done);
+    if r.total.closed_opted_out > 0 {
+        closed.push_str(&format!("· {} by opt-out ", r.total.closed_opted_out));
+    }
+    f.render_widget(block(s, format!(" Response times {label} {closed}")), area);
     let inner = crate::ui::layout::Panes::inner(area);
     let w = inner.width as usize;
     // Six numbers of up to 8 columns each; the group name gets the rest.

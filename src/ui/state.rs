@@ -180,6 +180,11 @@ pub struct State<D = Store> {
     pub opened: Option<(i64, i64)>,
     /// The built-in editor is writing an internal note on this candidate, not mail.
     pub note_for: Option<i64>,
+    /// Everyone the note being written goes to (several when candidates were marked).
+    pub note_targets: Vec<i64>,
+    /// Candidates marked (space, or all in the list): assign, snooze, done and note act on
+    /// all of them at once.
+    pub marked: std::collections::BTreeSet<i64>,
     /// A slow write (an erasure) runs off the UI thread: its form is not submitted again.
     pub slow_write: bool,
     /// The candidate the recruiter chose: they stay selected and listed, whatever a
@@ -281,6 +286,8 @@ impl<D: Reads> State<D> {
             announced: None,
             opened: None,
             note_for: None,
+            note_targets: Vec::new(),
+            marked: Default::default(),
             slow_write: false,
             quit_asked: false,
             chosen: None,

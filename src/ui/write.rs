@@ -6,7 +6,8 @@
 use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Mode, State};
 use rapport_core::actions::{
-    Acting, contact, erase, export, identity, optout, preferences, teamwork as team,
+    Acting, contact, done as done_case, erase, export, identity, optout, preferences,
+    teamwork as team,
 };
 use rapport_core::store::Store;
 use std::path::Path;
@@ -48,6 +49,14 @@ pub enum Write {
         candidate: i64,
         text: String,
     },
+    /// Done, no reply needed: the candidate's wait ends without an answer.
+    Done {
+        candidate: i64,
+        note: Option<String>,
+    },
+    /// The same change to several candidates (those marked): each is its own use-case call,
+    /// with its own audit entry; one failing does not stop the others.
+    Bulk(Vec<Write>),
     Merge {
         target: i64,
         source: i64,
@@ -120,6 +129,7 @@ impl Write {
             | Write::Assign { candidate, .. }
             | Write::Snooze { candidate, .. }
             | Write::Note { candidate, .. }
+            | Write::Done { candidate, .. }
             | Write::UndoMerge { candidate }
             | Write::Split { candidate, .. }
             | Write::Rename { candidate, .. }
@@ -129,18 +139,22 @@ impl Write {
             | Write::CreateDraft { candidate, .. }
             | Write::Queue { candidate, .. } => Some(*candidate),
             Write::Merge { target, .. } => Some(*target),
-            Write::Erase { .. } | Write::RecordServerErase { .. } => None,
+            Write::Erase { .. } | Write::RecordServerErase { .. } | Write::Bulk(_) => None,
         }
     }
 
     /// Asked for by submitting a form, which stays open until the answer comes.
     fn asked_by_form(&self) -> bool {
+        if let Write::Bulk(ws) = self {
+            return ws.first().is_some_and(Write::asked_by_form);
+        }
         !matches!(
             self,
             Write::AcceptOptOut { .. }
                 | Write::DismissOptOut { .. }
                 | Write::UndoMerge { .. }
                 | Write::Note { .. }
+                | Write::Done { .. }
                 | Write::SaveDraft { .. }
                 | Write::DiscardDraft { .. }
                 | Write::CreateDraft { .. }
@@ -172,6 +186,11 @@ pub enum Outcome {
     Queued,
     /// Not queued: these conflicts need the recruiter's confirmation with a reason.
     NeedsConfirmation(Vec<String>),
+    /// A bulk change: how many were made, and each candidate it failed for, with why.
+    Bulk {
+        done: usize,
+        failed: Vec<(i64, String)>,
+    },
 }
 
 /// A write and its answer, fed back to `update` as `Action::Done`.
@@ -228,6 +247,20 @@ fn run(
         Write::Note { candidate, text } => {
             team::note(store, candidate, &text, who)?;
             Outcome::Done
+        }
+        Write::Done { candidate, note } => {
+            done_case::done(store, candidate, note.as_deref(), who)?;
+            Outcome::Done
+        }
+        Write::Bulk(writes) => {
+            let (mut done, mut failed) = (0, Vec::new());
+            for w in &writes {
+                match run(store, data_dir, who, w) {
+                    Ok(_) => done += 1,
+                    Err(e) => failed.push((w.candidate().unwrap_or_default(), e.to_string())),
+                }
+            }
+            Outcome::Bulk { done, failed }
         }
         Write::Merge { target, source } => {
             Outcome::Merged(identity::merge(store, target, source, who)?)
@@ -358,6 +391,14 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         Err(o) => o,
     };
     let mut then = Vec::new();
+    // A candidate marked for a bulk change that was made to them alone is done with too.
+    if let Write::Assign { candidate, .. }
+    | Write::Snooze { candidate, .. }
+    | Write::Note { candidate, .. }
+    | Write::Done { candidate, .. } = &write
+    {
+        s.marked.remove(candidate);
+    }
     let said = match (&write, outcome) {
         (Write::SetPreferences { .. }, _) => "preferences saved".to_string(),
         (Write::LogContact { contact, .. }, _) => format!(
@@ -382,8 +423,13 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         (Write::Snooze { until: None, .. }, _) => "snooze ended".into(),
         (Write::Note { .. }, _) => {
             s.note_for = None;
+            s.note_targets.clear();
             "note saved (internal, never sent)".into()
         }
+        (Write::Done { .. }, _) => {
+            "done, no reply needed: out of awaiting reply until they write again".into()
+        }
+        (Write::Bulk(writes), Outcome::Bulk { done, failed }) => bulk_done(s, writes, done, failed),
         (Write::Merge { .. }, Outcome::Merged(id)) => {
             s.merge_mark = None;
             format!("merged (merge {id}; U undoes it)")
@@ -407,14 +453,65 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         _ => "done".into(),
     };
     // Only the form or the note's editor that asked closes.
+    let note = match &write {
+        Write::Bulk(ws) => ws.first().is_some_and(|w| matches!(w, Write::Note { .. })),
+        w => matches!(w, Write::Note { .. }),
+    };
     match (&s.mode, &write) {
-        (Mode::Compose(_), Write::Note { .. }) => s.mode = Mode::Normal,
+        (Mode::Compose(_), _) if note => s.mode = Mode::Normal,
         (Mode::Form(_), w) if w.asked_by_form() => s.mode = Mode::Normal,
         _ => {}
     }
     s.notice = Some(said);
-    crate::ui::update::reload_keeping(s, write.candidate());
+    // A bulk change keeps the candidate on screen selected while they are still listed.
+    let keep = match &write {
+        Write::Bulk(_) => s.selected_row().map(|r| r.id),
+        w => w.candidate(),
+    };
+    crate::ui::update::reload_keeping(s, keep);
     then
+}
+
+/// What the status line says of a bulk change ("assigned 50 candidates to Alice"). The marks
+/// go from those it was made for; those it failed for stay marked.
+fn bulk_done<D: Reads>(
+    s: &mut State<D>,
+    writes: &[Write],
+    done: usize,
+    failed: Vec<(i64, String)>,
+) -> String {
+    let failed_ids: Vec<i64> = failed.iter().map(|(c, _)| *c).collect();
+    for w in writes {
+        if let Some(c) = w.candidate()
+            && !failed_ids.contains(&c)
+        {
+            s.marked.remove(&c);
+        }
+    }
+    let n = match done {
+        1 => "1 candidate".to_string(),
+        n => format!("{n} candidates"),
+    };
+    let mut said = match writes.first() {
+        Some(Write::Assign { to: Some(who), .. }) => format!("assigned {n} to {who}"),
+        Some(Write::Assign { to: None, .. }) => format!("unassigned {n}"),
+        Some(Write::Snooze { until: Some(t), .. }) => format!(
+            "snoozed {n} until {}",
+            rapport_core::timefmt::long_date(*t, &s.tz)
+        ),
+        Some(Write::Snooze { until: None, .. }) => format!("ended the snooze of {n}"),
+        Some(Write::Done { .. }) => format!("marked {n} done, no reply needed"),
+        Some(Write::Note { .. }) => {
+            s.note_for = None;
+            s.note_targets.clear();
+            format!("added the note to {n} (internal, never sent)")
+        }
+        _ => format!("changed {n}"),
+    };
+    if let Some((_, why)) = failed.first() {
+        said.push_str(&format!("; {} failed (still marked): {why}", failed.len()));
+    }
+    said
 }
 
 /// What the status line says of an erasure; the server's copies are deleted next.

@@ -78,6 +78,7 @@ impl Person {
                 contacts: Vec::new(),
                 older_omitted: 0,
                 notes: Vec::new(),
+                done: Vec::new(),
             },
             profile: Profile {
                 id,
@@ -162,12 +163,13 @@ impl Fake {
         self.people.iter_mut().find(|p| p.row.id == id).unwrap()
     }
 
-    /// The inbox's rules, reduced: the filter, a case-insensitive search on name and address;
+    /// The inbox's rules, reduced: the filter (awaiting: `waiting_since` is set, as the store
+    /// sets it by `waiting_now`), a case-insensitive search on name and address;
     /// the longest wait first, then the newest activity.
     fn matching(&self, q: &InboxQuery) -> Vec<&Person> {
         let listed = |p: &Person| {
             let filtered = match q.filter {
-                InboxFilter::Awaiting => p.row.waiting_since.is_some() && !p.row.opted_out,
+                InboxFilter::Awaiting => p.row.waiting_since.is_some(),
                 InboxFilter::OptedOut => p.row.opted_out,
                 _ => true,
             };
@@ -213,6 +215,7 @@ impl Reads for Fake {
                 contacts: Vec::new(),
                 older_omitted: 0,
                 notes: Vec::new(),
+                done: Vec::new(),
             }))
     }
     fn profile(&self, candidate: i64) -> Result<Option<Profile>> {

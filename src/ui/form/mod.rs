@@ -101,13 +101,13 @@ pub enum Purpose {
     WriteAnyway {
         reply: bool,
     },
-    /// Assign to one of `choices` (None: nobody).
+    /// Assign `candidates` (one, or all marked) to one of `choices` (None: nobody).
     Assign {
-        candidate: i64,
+        candidates: Vec<i64>,
         choices: Vec<Option<String>>,
     },
     Snooze {
-        candidate: i64,
+        candidates: Vec<i64>,
     },
     /// After the editor: send, edit again, keep as draft or discard.
     Review,

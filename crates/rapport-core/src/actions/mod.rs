@@ -3,6 +3,7 @@
 
 pub mod contact;
 pub mod doctor;
+pub mod done;
 pub mod erase;
 pub mod export;
 pub mod identity;

@@ -16,7 +16,8 @@ pub struct Facts {
     pub preferences: Option<Preferences>,
     /// Active (not revoked) opt-outs.
     pub opt_outs: Vec<OptOutView>,
-    /// Our last contact: an email we sent or a contact we logged as outbound.
+    /// Our last contact: an email we sent or queued (it counts against their frequency
+    /// before it leaves) or a contact we logged as outbound.
     pub last_outbound: Option<i64>,
     /// Their last human message or logged inbound contact.
     pub last_inbound: Option<i64>,
@@ -33,6 +34,7 @@ impl Store {
         let candidate_id = self.merged_root(candidate_id)?;
         let profile = self.profile(candidate_id)?;
         let (last_out_contact, last_in_contact) = self.last_logged_contacts(candidate_id)?;
+        let queued = self.last_queued(candidate_id)?;
         let Some(p) = profile else {
             return Ok(Default::default());
         };
@@ -43,7 +45,7 @@ impl Store {
                 .into_iter()
                 .filter(|o| o.revoked_at.is_none())
                 .collect(),
-            last_outbound: p.last_outbound_at.max(last_out_contact),
+            last_outbound: p.last_outbound_at.max(last_out_contact).max(queued),
             last_inbound: p.last_inbound_at.max(last_in_contact),
             addresses: p.addresses,
             stop_request: p.optout_request.map(|(_, r)| r.evidence),
@@ -69,21 +71,31 @@ fn add_interval(at: i64, f: Frequency) -> i64 {
 /// [`next_contact`] over what the store holds: the rule the store derives its `next_contact`
 /// column with.
 pub fn next_contact_of(i: &NextContactInputs) -> Next {
+    if i.opted_out_of_all {
+        return Next::Never;
+    }
     next_contact(&Facts {
         preferences: Some(Preferences {
             frequency: i.frequency,
             no_channel: i.no_channel,
             ..Default::default()
         }),
-        last_outbound: i.last_outbound,
+        last_outbound: i.last_outbound.max(i.last_queued),
         last_inbound: i.last_inbound,
         ..Default::default()
     })
 }
 
-/// The next allowed contact. A candidate who wrote after our last contact may be answered now:
-/// answering is not the unsolicited contact a frequency limits (except "never").
+/// The next allowed contact. Someone who opted out of all contact: never. A candidate who
+/// wrote after our last contact (mail that left or is queued, or a logged contact) may be
+/// answered now: answering is not the unsolicited contact a frequency limits (except "never").
 pub fn next_contact(f: &Facts) -> Next {
+    if f.opt_outs
+        .iter()
+        .any(|o| o.revoked_at.is_none() && o.scope == OptOutScope::All)
+    {
+        return Next::Never;
+    }
     let Some(p) = &f.preferences else {
         return Next::Now;
     };
@@ -377,6 +389,34 @@ mod tests {
             next_contact(&facts(Some(Frequency::Never), None, Some(NOW))),
             Next::Never
         );
+    }
+
+    #[test]
+    fn an_opt_out_of_everything_means_never_and_queued_mail_counts() {
+        let mut f = facts(None, None, None);
+        f.opt_outs.push(OptOutView {
+            id: 1,
+            scope: OptOutScope::All,
+            reason: "".into(),
+            source: crate::values::ChangeSource::CallNote,
+            recorded_by: "a".into(),
+            at: NOW,
+            revoked_at: None,
+        });
+        assert_eq!(next_contact(&f), Next::Never);
+        let stored = |queued, opted_out_of_all| {
+            next_contact_of(&NextContactInputs {
+                frequency: Some(Frequency::Weekly),
+                no_channel: false,
+                last_outbound: Some(NOW - 30 * DAY),
+                last_inbound: Some(NOW - 2 * DAY),
+                last_queued: queued,
+                opted_out_of_all,
+            })
+        };
+        assert_eq!(stored(None, false), Next::Now, "they wrote since");
+        assert_eq!(stored(Some(NOW), false), Next::After(NOW + 7 * DAY));
+        assert_eq!(stored(None, true), Next::Never);
     }
 
     #[test]

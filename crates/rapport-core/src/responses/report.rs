@@ -3,7 +3,7 @@
 //! Read from the stored waits (see core::waits); nothing here replays mail.
 
 use crate::responses::hours::{BusinessClock, Schedule};
-use crate::store::{OpenWait, Store, WaitRow};
+use crate::store::{EndKind, OpenWait, Store, WaitRow};
 use std::collections::{BTreeMap, HashMap};
 
 /// Calendar time, or business hours of the team's schedule.
@@ -121,6 +121,10 @@ pub struct Row {
     pub group: String,
     pub first_response: Stats,
     pub reply: Stats,
+    /// Waits closed as done (no reply needed), credited to who marked them: not replies.
+    pub closed_done: usize,
+    /// Waits closed by the candidate's opt-out of all contact (credited to who recorded it).
+    pub closed_opted_out: usize,
 }
 
 /// A candidate waiting now.
@@ -158,6 +162,15 @@ pub struct Report {
     pub waiting: Vec<Waiting>,
 }
 
+/// What one group of waits adds up to while a report is built.
+#[derive(Default)]
+struct Tally {
+    firsts: Vec<i64>,
+    replies: Vec<i64>,
+    done: usize,
+    opted_out: usize,
+}
+
 /// Label for waits answered by nobody we can name (the shared box with no recruiter).
 pub const UNCREDITED: &str = "(shared box)";
 
@@ -188,9 +201,9 @@ pub fn build(
         Clock::Business => hours.between(a, b),
     };
 
-    let mut total = (Vec::new(), Vec::new());
-    let mut per_recruiter: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
-    let mut per_week: BTreeMap<String, (Vec<i64>, Vec<i64>)> = BTreeMap::new();
+    let mut total = Tally::default();
+    let mut per_recruiter: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut per_week: BTreeMap<String, Tally> = BTreeMap::new();
     let mut distribution = [0usize; 6];
     // Every week of the period appears, so the trend shows quiet weeks as gaps.
     let mut w = schedule.week_start(since);
@@ -211,23 +224,34 @@ pub fn build(
             None => UNCREDITED.to_string(),
         };
         let week = hours.week_of(wt.started_at);
-        for (firsts, replies) in [
+        let kind = EndKind::parse(wt.ended_by.as_deref().unwrap_or(""));
+        for t in [
             &mut total,
             per_recruiter.entry(who).or_default(),
             per_week.entry(week).or_default(),
         ] {
-            if wt.first {
-                firsts.push(d);
+            match kind {
+                EndKind::Done => t.done += 1,
+                EndKind::OptedOut => t.opted_out += 1,
+                EndKind::Mail | EndKind::Talked => {
+                    if wt.first {
+                        t.firsts.push(d);
+                    }
+                    t.replies.push(d);
+                }
             }
-            replies.push(d);
         }
-        let b = BUCKETS.iter().position(|(_, up)| d < *up).unwrap_or(5);
-        distribution[b] += 1;
+        if kind.is_response() {
+            let b = BUCKETS.iter().position(|(_, up)| d < *up).unwrap_or(5);
+            distribution[b] += 1;
+        }
     }
-    let row = |group: String, (f, r): (Vec<i64>, Vec<i64>)| Row {
+    let row = |group: String, t: Tally| Row {
         group,
-        first_response: Stats::of(f),
-        reply: Stats::of(r),
+        first_response: Stats::of(t.firsts),
+        reply: Stats::of(t.replies),
+        closed_done: t.done,
+        closed_opted_out: t.opted_out,
     };
     let mut waiting: Vec<Waiting> = open
         .iter()
@@ -306,6 +330,39 @@ mod tests {
         let s = Stats::of((1..=10).collect());
         assert_eq!((s.median, s.p90), (Some(5), Some(9)));
         assert_eq!(Stats::of(vec![]).median, None);
+    }
+
+    #[test]
+    fn waits_closed_without_a_reply_are_counted_apart() {
+        let wait = |start: i64, end: i64, by: &str, who: &str| WaitRow {
+            candidate_id: 1,
+            started_at: start,
+            first: true,
+            ended_at: Some(end),
+            ended_by: Some(by.into()),
+            responder: Some(who.into()),
+        };
+        let r = build(
+            &[
+                wait(0, 3600, "mail", "Bob"),
+                wait(100, 200, "done", "Alice"),
+                wait(300, 400, "opted-out", "Bob"),
+            ],
+            &[],
+            &Schedule::demo(),
+            Target::default(),
+            Clock::Calendar,
+            Period {
+                since: Some(0),
+                until: 10_000,
+            },
+            &HashMap::new(),
+        );
+        assert_eq!((r.total.first_response.count, r.total.reply.count), (1, 1));
+        assert_eq!((r.total.closed_done, r.total.closed_opted_out), (1, 1));
+        assert_eq!(r.distribution.iter().sum::<usize>(), 1);
+        let alice = r.by_recruiter.iter().find(|x| x.group == "Alice").unwrap();
+        assert_eq!((alice.reply.count, alice.closed_done), (0, 1));
     }
 
     #[test]

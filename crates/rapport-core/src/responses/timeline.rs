@@ -1,7 +1,7 @@
 //! A candidate's history as one chronological timeline: emails (with the thread each belongs
-//! to), logged contacts and internal notes between them, oldest first.
+//! to), logged contacts, internal notes and waits marked done between them, oldest first.
 
-use crate::store::{ContactView, Conversation, MessageView, NoteView};
+use crate::store::{ContactView, Conversation, DoneView, MessageView, NoteView};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimelineItem<'a> {
@@ -15,30 +15,28 @@ pub enum TimelineItem<'a> {
     Contact(&'a ContactView),
     /// An internal note (never sent), with its author.
     Note(&'a NoteView),
+    /// A recruiter closed the wait: done, no reply needed.
+    Done(&'a DoneView),
 }
 
 pub fn timeline(conv: &Conversation) -> Vec<TimelineItem<'_>> {
+    // What sits between the emails, by time; at the same second contacts, then notes, then
+    // done marks (each list is in time order already, and the sort keeps it).
+    let mut between: Vec<(i64, u8, TimelineItem)> = conv
+        .contacts
+        .iter()
+        .map(|c| (c.entry.at, 0, TimelineItem::Contact(c)))
+        .chain(conv.notes.iter().map(|n| (n.at, 1, TimelineItem::Note(n))))
+        .chain(conv.done.iter().map(|d| (d.at, 2, TimelineItem::Done(d))))
+        .collect();
+    between.sort_by_key(|(at, order, _)| (*at, *order));
+    let mut between = between.into_iter().peekable();
     let mut threads: Vec<i64> = Vec::new();
     let mut prev_thread = None;
-    let mut items = Vec::with_capacity(conv.messages.len() + conv.contacts.len());
-    let mut contacts = conv.contacts.iter().peekable();
-    let mut notes = conv.notes.iter().peekable();
+    let mut items = Vec::with_capacity(conv.messages.len() + between.len());
     for msg in &conv.messages {
-        // Contacts and notes up to this message, in time order between themselves.
-        loop {
-            let c = contacts
-                .peek()
-                .map(|c| c.entry.at)
-                .filter(|at| *at <= msg.date);
-            let n = notes.peek().map(|n| n.at).filter(|at| *at <= msg.date);
-            match (c, n) {
-                (Some(c), Some(n)) if n < c => {
-                    items.push(TimelineItem::Note(notes.next().unwrap()))
-                }
-                (Some(_), _) => items.push(TimelineItem::Contact(contacts.next().unwrap())),
-                (None, Some(_)) => items.push(TimelineItem::Note(notes.next().unwrap())),
-                (None, None) => break,
-            }
+        while let Some((_, _, item)) = between.next_if(|(at, _, _)| *at <= msg.date) {
+            items.push(item);
         }
         let thread_no = match threads.iter().position(|t| *t == msg.thread_id) {
             Some(i) => i + 1,
@@ -54,11 +52,6 @@ pub fn timeline(conv: &Conversation) -> Vec<TimelineItem<'_>> {
         });
         prev_thread = Some(msg.thread_id);
     }
-    let mut rest: Vec<(i64, TimelineItem)> = contacts
-        .map(|c| (c.entry.at, TimelineItem::Contact(c)))
-        .chain(notes.map(|n| (n.at, TimelineItem::Note(n))))
-        .collect();
-    rest.sort_by_key(|(at, _)| *at);
-    items.extend(rest.into_iter().map(|(_, i)| i));
+    items.extend(between.map(|(_, _, item)| item));
     items
 }

@@ -1,8 +1,10 @@
 //! Waits: how long a candidate waited for us. A wait starts at their oldest human message we
 //! have not answered and stops at our next response: an outbound message (sent, not merely
-//! queued) or a logged contact where we talked. Automated mail (auto-replies, bounces, lists)
-//! neither starts nor stops one. The first wait of a candidate (from their first message)
-//! is their first response time.
+//! queued) or a logged contact where we talked. It also stops, without a response, when a
+//! recruiter marks it done (no reply needed) or the candidate opts out of all contact; reports
+//! count those apart. Automated mail (auto-replies, bounces, lists) neither starts nor stops
+//! one. The first wait of a candidate (from their first message) is their first response
+//! time.
 
 pub use crate::store::{EndKind, Inbound, Response, Wait};
 
@@ -12,7 +14,14 @@ pub fn compute(inbound: &[Inbound], responses: &[Response]) -> Vec<Wait> {
     let mut ins = inbound.to_vec();
     ins.sort_by_key(|m| (m.at, m.message));
     let mut outs: Vec<&Response> = responses.iter().collect();
-    outs.sort_by_key(|r| (r.at, r.kind == EndKind::Talked, r.id));
+    // At the same second an answer comes before closing without one.
+    let rank = |k: EndKind| match k {
+        EndKind::Mail => 0,
+        EndKind::Talked => 1,
+        EndKind::Done => 2,
+        EndKind::OptedOut => 3,
+    };
+    outs.sort_by_key(|r| (r.at, rank(r.kind), r.id));
     let mut waits: Vec<Wait> = Vec::new();
     let mut open: Option<Wait> = None;
     let mut o = outs.into_iter().peekable();
@@ -100,6 +109,33 @@ mod tests {
     fn a_response_in_the_same_second_answers() {
         let w = compute(&[i(1, 100)], &[mail(10, 100, "a")]);
         assert!(w[0].end.is_some());
+    }
+
+    #[test]
+    fn done_closes_the_open_wait_and_the_next_message_opens_another() {
+        let done = Response {
+            at: 200,
+            kind: EndKind::Done,
+            id: 1,
+            by: Some("Alice".into()),
+        };
+        let w = compute(&[i(1, 100), i(2, 300)], &[done]);
+        assert_eq!(w.len(), 2);
+        let end = w[0].end.as_ref().unwrap();
+        assert_eq!((end.at, end.kind), (200, EndKind::Done));
+        assert_eq!((w[1].started_at, &w[1].end), (300, &None));
+    }
+
+    #[test]
+    fn an_answer_in_the_same_second_as_done_is_the_end() {
+        let done = Response {
+            at: 200,
+            kind: EndKind::Done,
+            id: 1,
+            by: Some("Alice".into()),
+        };
+        let w = compute(&[i(1, 100)], &[done, mail(9, 200, "bob")]);
+        assert_eq!(w[0].end.as_ref().unwrap().kind, EndKind::Mail);
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "assignments",
     "snoozes",
     "notes",
+    "done_marks",
     "presence",
 ];
 
@@ -82,6 +83,7 @@ impl Store {
             "assignments": q("SELECT * FROM assignments WHERE candidate_id IN person")?,
             "snoozes": q("SELECT * FROM snoozes WHERE candidate_id IN person")?,
             "notes": q("SELECT * FROM notes WHERE candidate_id IN person ORDER BY at, id")?,
+            "done_marks": q("SELECT * FROM done_marks WHERE candidate_id IN person ORDER BY at, id")?,
             "presence": q("SELECT session, user, name, candidate_id, activity, since, heartbeat_at FROM presence WHERE candidate_id IN person")?,
         }))
     }

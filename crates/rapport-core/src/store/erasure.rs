@@ -123,6 +123,7 @@ impl Store {
                 "assignments",
                 "snoozes",
                 "notes",
+                "done_marks",
                 "presence",
                 "waits",
             ] {

@@ -5,6 +5,7 @@
 mod audit;
 mod checkpoints;
 mod data_rights;
+mod done;
 mod erasure;
 #[cfg(test)]
 mod leaf_tests;
@@ -25,6 +26,7 @@ mod write;
 
 pub use audit::*;
 pub use data_rights::*;
+pub use done::*;
 pub use erasure::*;
 pub use lease::*;
 pub use outbox::*;

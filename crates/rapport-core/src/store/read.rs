@@ -55,6 +55,8 @@ pub struct InboxRow {
     pub name: String,
     pub address: String,
     pub snippet: String,
+    /// When their wait began, while they wait for our reply now (`waiting_now`): `None` when
+    /// answered, marked done, opted out of all contact or snoozed.
     pub waiting_since: Option<i64>,
     pub last_activity: Option<i64>,
     pub last_direction: Option<Direction>,
@@ -114,6 +116,8 @@ pub struct Conversation {
     pub older_omitted: i64,
     /// Internal notes in the same span as `contacts`.
     pub notes: Vec<super::NoteView>,
+    /// Waits marked done (no reply needed), in the same span.
+    pub done: Vec<super::DoneView>,
 }
 
 /// An opt-out as shown on the profile.
@@ -141,6 +145,7 @@ pub struct Profile {
     pub last_outbound_at: Option<i64>,
     /// Our last contact of any kind: an email we sent or a logged contact.
     pub last_contact_at: Option<i64>,
+    /// As `InboxRow::waiting_since`: the same rule.
     pub waiting_since: Option<i64>,
     pub recent_contacts: Vec<ContactView>,
     /// See `InboxRow::next_contact`.
@@ -206,15 +211,31 @@ pub fn fts_query(text: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" "))
 }
 
+/// Who is waiting for our reply now: the one rule the inbox's "Awaiting reply", the Reports
+/// view's and `rapport waiting`'s lists, the profile and `rapport status` all follow. SQL over
+/// `candidates c`: they have an open wait (mail of theirs that nobody answered, marked done or
+/// closed by their opt-out of all contact: see `responses::waits`), they were not merged into
+/// someone else, and no snooze keeps them out for now. An erased person has no rows left.
+///
+/// `inbox_rank` is below `RANK_AWAITING_BELOW` exactly when `waiting_since` is set (see
+/// `write::refresh_candidate`); the rank is what the inbox's index is ordered by.
+pub(super) fn waiting_now() -> String {
+    format!(
+        "(c.merged_into IS NULL AND c.inbox_rank < {RANK_AWAITING_BELOW} AND NOT {})",
+        super::teamwork::SNOOZED
+    )
+}
+
 fn inbox_columns() -> String {
     format!(
         "c.id, c.name,
     (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id ORDER BY first_seen, address LIMIT 1),
-    c.last_snippet, c.waiting_since, c.last_message_at, c.last_direction, c.message_count, c.opted_out,
+    c.last_snippet, CASE WHEN {WAITING} THEN c.waiting_since END, c.last_message_at, c.last_direction, c.message_count, c.opted_out,
     c.next_contact, c.suppressed, c.optout_request IS NOT NULL,
     (SELECT assignee FROM assignments x WHERE x.candidate_id = c.id),
     (SELECT until FROM snoozes z WHERE z.candidate_id = c.id AND {SNOOZED}),
     {BACK_FROM_SNOOZE}",
+        WAITING = waiting_now(),
         SNOOZED = super::teamwork::SNOOZED,
         BACK_FROM_SNOOZE = super::teamwork::BACK_FROM_SNOOZE
     )
@@ -244,12 +265,7 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
 fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
     let mut clauses = vec!["c.merged_into IS NULL".to_string()];
     clauses.push(match q.filter {
-        InboxFilter::Awaiting => {
-            format!(
-                "c.inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
-                super::teamwork::SNOOZED
-            )
-        }
+        InboxFilter::Awaiting => waiting_now(),
         InboxFilter::All => "1".to_string(),
         InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
     });
@@ -403,12 +419,18 @@ impl Store {
             .into_iter()
             .filter(|n| older_omitted == 0 || n.at >= since)
             .collect();
+        let done = self
+            .done_marks(candidate_id)?
+            .into_iter()
+            .filter(|d| older_omitted == 0 || d.at >= since)
+            .collect();
         Ok(Conversation {
             candidate_id,
             messages,
             contacts,
             older_omitted,
             notes,
+            done,
         })
     }
 
@@ -455,10 +477,14 @@ impl Store {
         let head = self
             .conn
             .prepare_cached(
-                "SELECT c.name, c.message_count, c.last_inbound_at, c.last_outbound_at, c.waiting_since,
+                &format!(
+                    "SELECT c.name, c.message_count, c.last_inbound_at, c.last_outbound_at,
+                        CASE WHEN {} THEN c.waiting_since END,
                         c.next_contact, c.suppressed, c.optout_request, m.optout_evidence,
                         m.optout_scope
-                 FROM candidates c LEFT JOIN messages m ON m.id = c.optout_request WHERE c.id = ?1",
+                     FROM candidates c LEFT JOIN messages m ON m.id = c.optout_request WHERE c.id = ?1",
+                    waiting_now()
+                ),
             )?
             .query_row([candidate_id], |r| {
                 Ok((
@@ -651,8 +677,8 @@ impl Store {
             candidates: count("SELECT count(*) FROM candidates WHERE merged_into IS NULL")?,
             threads: count("SELECT count(*) FROM threads")?,
             awaiting_reply: count(&format!(
-                "SELECT count(*) FROM candidates c WHERE inbox_rank < {RANK_AWAITING_BELOW} AND NOT {}",
-                super::teamwork::SNOOZED
+                "SELECT count(*) FROM candidates c WHERE {}",
+                waiting_now()
             ))?,
             opted_out: count(
                 "SELECT count(*) FROM candidates WHERE opted_out = 1 AND merged_into IS NULL",
@@ -681,6 +707,19 @@ impl Store {
             }
         }
         Ok(id)
+    }
+
+    /// When the newest mail to the candidate still on its way (queued, being sent, or perhaps
+    /// sent) was written: it counts against their frequency before it leaves.
+    pub fn last_queued(&self, candidate_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT max(m.date) FROM messages m JOIN outbox o ON o.message_id = m.message_id
+                 WHERE m.candidate_id = ?1 AND m.direction = 'outbound'
+                   AND o.state IN ('queued', 'sending', 'unknown')",
+            )?
+            .query_row([candidate_id], |r| r.get(0))?)
     }
 
     /// The last logged contact (call, meeting…) each way: (outbound, inbound).

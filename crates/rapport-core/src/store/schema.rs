@@ -531,6 +531,49 @@ ALTER TABLE messages ADD COLUMN optout_scope TEXT;
 UPDATE messages SET optout_scope = 'all' WHERE optout_evidence IS NOT NULL;
 "#;
 
+/// "Done, no reply needed", and waits that end without a reply. A recruiter's done mark closes
+/// the candidate's open wait (`ended_by = 'done'`); an opt-out of all contact closes the wait
+/// open when it was recorded (`'opted-out'`). Reports count both apart from replies.
+///
+/// Waits are derived rows, rewritten by today's rules whenever a candidate changes; this
+/// migration only closes, in plain SQL, the waits still open at an opt-out of all contact
+/// recorded after they began (the candidates that must leave "Awaiting reply" now), and takes
+/// those candidates out of it. A later message of theirs opens a new wait as usual.
+const V11_DONE_AND_OPTED_OUT_WAITS: &str = r#"
+CREATE TABLE done_marks (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  -- The recruiter credited (display name, as in other `actor` columns).
+  actor TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX done_marks_candidate ON done_marks(candidate_id, at);
+
+CREATE TEMP TABLE v11_closing AS
+  SELECT w.id AS wait_id, w.candidate_id AS candidate_id,
+    (SELECT o.id FROM opt_outs o WHERE o.candidate_id = w.candidate_id AND o.scope = 'all'
+       AND o.at >= w.started_at ORDER BY o.at, o.id LIMIT 1) AS opt_out_id
+  FROM waits w WHERE w.ended_at IS NULL;
+DELETE FROM v11_closing WHERE opt_out_id IS NULL;
+UPDATE waits SET
+  ended_at = (SELECT o.at FROM opt_outs o JOIN v11_closing v ON v.opt_out_id = o.id
+              WHERE v.wait_id = waits.id),
+  ended_by = 'opted-out',
+  end_id = (SELECT v.opt_out_id FROM v11_closing v WHERE v.wait_id = waits.id),
+  responder = (SELECT o.recorded_by FROM opt_outs o JOIN v11_closing v ON v.opt_out_id = o.id
+               WHERE v.wait_id = waits.id)
+WHERE id IN (SELECT wait_id FROM v11_closing);
+UPDATE candidates SET
+  waiting_since = NULL,
+  inbox_rank = 10000000000 - coalesce(last_message_at, 0)
+WHERE id IN (SELECT candidate_id FROM v11_closing) AND merged_into IS NULL;
+-- Never contacted again: "next contact" says so.
+UPDATE candidates SET next_contact = -2
+WHERE id IN (SELECT candidate_id FROM opt_outs WHERE scope = 'all' AND revoked_at IS NULL);
+DROP TABLE v11_closing;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -543,8 +586,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8_SUPPRESSED_MAIL),
         M::up(V9_OUTBOX_DATA_PHASE),
         M::up(V10_OPTOUT_SCOPE),
+        M::up(V11_DONE_AND_OPTED_OUT_WAITS),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 10;
+pub const LATEST: usize = 11;

@@ -31,6 +31,11 @@ pub struct NextContactInputs {
     pub last_outbound: Option<i64>,
     /// Their last human message or logged inbound contact.
     pub last_inbound: Option<i64>,
+    /// Mail to them still in the outbox (queued, not yet sent): it counts against their
+    /// frequency like mail that left, though it answers nothing yet.
+    pub last_queued: Option<i64>,
+    /// An opt-out of all contact is in force.
+    pub opted_out_of_all: bool,
 }
 
 /// When the candidate may next be contacted, by their frequency preference.
@@ -53,7 +58,7 @@ pub struct Inbound {
     pub at: i64,
 }
 
-/// Something that answers the candidate.
+/// Something that ends a candidate's wait: an answer, or closing it without one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
     pub at: i64,
@@ -64,10 +69,16 @@ pub struct Response {
     pub by: Option<String>,
 }
 
+/// How a wait ended. Mail and a call where we talked are responses; the other two close the
+/// wait without one and are counted apart in reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndKind {
     Mail,
     Talked,
+    /// A recruiter marked it "done, no reply needed".
+    Done,
+    /// The candidate opted out of all contact while waiting.
+    OptedOut,
 }
 
 impl EndKind {
@@ -75,14 +86,22 @@ impl EndKind {
         match self {
             EndKind::Mail => "mail",
             EndKind::Talked => "talked",
+            EndKind::Done => "done",
+            EndKind::OptedOut => "opted-out",
         }
     }
     pub fn parse(s: &str) -> EndKind {
-        if s == "talked" {
-            EndKind::Talked
-        } else {
-            EndKind::Mail
+        match s {
+            "talked" => EndKind::Talked,
+            "done" => EndKind::Done,
+            "opted-out" => EndKind::OptedOut,
+            _ => EndKind::Mail,
         }
+    }
+    /// We answered the candidate (mail or a call where we talked), as opposed to closing the
+    /// wait without a reply.
+    pub fn is_response(self) -> bool {
+        matches!(self, EndKind::Mail | EndKind::Talked)
     }
 }
 

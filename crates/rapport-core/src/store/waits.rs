@@ -2,6 +2,7 @@
 //! (the same moment the inbox summary is refreshed), so reports read finished rows and never
 //! replay mail. `recompute_all_waits` rebuilds every row from scratch; both must agree.
 
+use super::data_rights::PERSON;
 use super::summary::{EndKind, Inbound, Response, Wait};
 use super::{Result, Store, WriteTx};
 use rusqlite::{Transaction, params};
@@ -13,7 +14,8 @@ pub struct WaitRow {
     pub started_at: i64,
     pub first: bool,
     pub ended_at: Option<i64>,
-    /// "mail" or "talked"; `None` while waiting.
+    /// "mail" or "talked" (answered), "done" or "opted-out" (closed without an answer);
+    /// `None` while waiting.
     pub ended_by: Option<String>,
     /// The credited recruiter (address or name); `None` when unknown.
     pub responder: Option<String>,
@@ -38,10 +40,17 @@ pub(crate) struct Events {
     pub last_in: Option<i64>,
     /// Newest message to them that left (not still in the outbox).
     pub last_out: Option<i64>,
+    /// Newest message to them still on its way (queued, being sent, or perhaps sent): not an
+    /// answer yet, but a contact for their frequency.
+    pub last_queued: Option<i64>,
     pub last_contact: Option<i64>,
     pub contact_out: Option<i64>,
     pub contact_in: Option<i64>,
+    /// An opt-out of all contact is in force.
+    pub opted_out_of_all: bool,
     pub inbound: Vec<Inbound>,
+    /// Answers (mail, calls where we talked) and what closes a wait without one (done marks,
+    /// opt-outs of all contact).
     pub responses: Vec<Response>,
 }
 
@@ -51,7 +60,8 @@ pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
     // the message (Sender/From of a recruiter) or else from who queued it in rapport.
     let mut st = tx.prepare_cached(
         "SELECT m.id, m.date, m.direction = 'inbound', m.automated,
-            coalesce(m.recruiter, o.created_by), o.id IS NOT NULL AND o.state != 'sent'
+            coalesce(m.recruiter, o.created_by), o.id IS NOT NULL AND o.state != 'sent',
+            o.state IN ('queued', 'sending', 'unknown')
          FROM messages m LEFT JOIN outbox o
            ON m.direction = 'outbound' AND o.message_id = m.message_id
          WHERE m.candidate_id = ?1",
@@ -68,7 +78,12 @@ pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
                 e.last_in = e.last_in.max(Some(at));
                 e.inbound.push(Inbound { message: id, at });
             }
-            (true, true, _) | (false, _, true) => {}
+            (true, true, _) => {}
+            (false, _, true) => {
+                if r.get::<_, Option<bool>>(6)? == Some(true) {
+                    e.last_queued = e.last_queued.max(Some(at));
+                }
+            }
             (false, automated, false) => {
                 e.last_out = e.last_out.max(Some(at));
                 if !automated {
@@ -104,6 +119,35 @@ pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
                 by: r.get(4)?,
             });
         }
+    }
+    // "Done, no reply needed" on the person (records merged into them included).
+    let mut st = tx.prepare_cached(&format!(
+        "{PERSON} SELECT id, at, actor FROM done_marks WHERE candidate_id IN person"
+    ))?;
+    let mut rows = st.query([c])?;
+    while let Some(r) = rows.next()? {
+        e.responses.push(Response {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            kind: EndKind::Done,
+            by: r.get(2)?,
+        });
+    }
+    // An opt-out of all contact closes the wait open when it was recorded (one revoked since
+    // closed it all the same, back then).
+    let mut st = tx.prepare_cached(
+        "SELECT id, at, recorded_by, revoked_at IS NULL FROM opt_outs
+         WHERE candidate_id = ?1 AND scope = 'all'",
+    )?;
+    let mut rows = st.query([c])?;
+    while let Some(r) = rows.next()? {
+        e.opted_out_of_all |= r.get::<_, bool>(3)?;
+        e.responses.push(Response {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            kind: EndKind::OptedOut,
+            by: r.get(2)?,
+        });
     }
     Ok(e)
 }
@@ -256,16 +300,17 @@ impl Store {
         Ok(v)
     }
 
-    /// Candidates waiting for us now (not opted out), longest first.
+    /// Candidates waiting for us now (`read::waiting_now`, the inbox's rule), longest first.
     pub fn open_waits(&self) -> Result<Vec<OpenWait>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT w.candidate_id, c.name, w.started_at, w.first,
+        let mut st = self.conn.prepare_cached(&format!(
+            "SELECT c.id, c.name, w.started_at, w.first,
                 (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id
                  ORDER BY first_seen, address LIMIT 1)
-             FROM waits w JOIN candidates c ON c.id = w.candidate_id
-             WHERE w.ended_at IS NULL AND c.opted_out = 0 AND c.merged_into IS NULL
-             ORDER BY w.started_at, w.candidate_id",
-        )?;
+             FROM candidates c JOIN waits w ON w.candidate_id = c.id AND w.ended_at IS NULL
+             WHERE {}
+             ORDER BY w.started_at, c.id",
+            super::read::waiting_now()
+        ))?;
         let rows = st.query_map([], |r| {
             Ok(OpenWait {
                 candidate_id: r.get(0)?,

@@ -649,12 +649,7 @@ pub(crate) fn refresh_candidate(tx: &WriteTx, c: i64) -> Result<()> {
         )?
         .query_row([c], |r| r.get(0))?;
     let activity = last_at.max(e.last_contact);
-    let next = next_contact_code(
-        tx,
-        c,
-        last_out.max(e.contact_out),
-        last_in.max(e.contact_in),
-    )?;
+    let next = next_contact_code(tx, c, &e)?;
     let rank = match waiting {
         Some(w) => w,
         None => RANK_BASE - activity.unwrap_or(0),
@@ -671,26 +666,25 @@ pub(crate) fn refresh_candidate(tx: &WriteTx, c: i64) -> Result<()> {
 }
 
 /// `next_contact` as stored: NULL any time, a unix time, -1 when they write, -2 never.
-/// `last_out` and `last_in` count mail and logged contacts.
-fn next_contact_code(
-    tx: &WriteTx,
-    c: i64,
-    last_out: Option<i64>,
-    last_in: Option<i64>,
-) -> Result<Option<i64>> {
+/// Our last contact counts mail that left, mail still queued and logged contacts; theirs,
+/// their mail and logged contacts.
+fn next_contact_code(tx: &WriteTx, c: i64, e: &super::waits::Events) -> Result<Option<i64>> {
     use super::summary::{Next, NextContactInputs};
     let prefs: Option<(Option<String>, bool)> = tx
         .prepare_cached("SELECT frequency, no_channel FROM preferences WHERE candidate_id = ?1")?
         .query_row([c], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let Some((freq, no_channel)) = prefs else {
+    if prefs.is_none() && !e.opted_out_of_all {
         return Ok(None);
-    };
+    }
+    let (freq, no_channel) = prefs.unwrap_or_default();
     let inputs = NextContactInputs {
         frequency: freq.as_deref().and_then(|f| f.parse().ok()),
         no_channel,
-        last_outbound: last_out,
-        last_inbound: last_in,
+        last_outbound: e.last_out.max(e.contact_out),
+        last_inbound: e.last_in.max(e.contact_in),
+        last_queued: e.last_queued,
+        opted_out_of_all: e.opted_out_of_all,
     };
     Ok(match (tx.rules.next_contact)(&inputs) {
         Next::Now => None,
