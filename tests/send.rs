@@ -1297,3 +1297,48 @@ fn sync_watch_delivers_a_queued_message_once_smtp_is_back_with_no_inbox_open() {
     assert_inbox(&s, JANE, 1);
     assert_eq!(r.outbox()[0]["state"], "sent");
 }
+
+#[test]
+fn someone_met_at_a_meetup_is_added_and_written_to() {
+    let s = MailServers::start();
+    let r = Rapport::with_servers(&s, "");
+    r.sync();
+    let new = "li@example.test"; // a test user nobody has written to yet
+    let e = r.err(&[
+        "send",
+        new,
+        "--subject",
+        "Nice to meet you",
+        "--body-file",
+        &r.body("Hi Li\n"),
+    ]);
+    assert!(
+        e.contains("not a candidate yet") && e.contains("--how"),
+        "{e}"
+    );
+    assert!(
+        r.outbox().is_empty(),
+        "nothing queued for an unknown address"
+    );
+    let out = r.ok(&[
+        "send",
+        new,
+        "--subject",
+        "Nice to meet you",
+        "--body-file",
+        &r.body("Hi Li, good to meet you at the Rust meetup.\n"),
+        "--how",
+        "met at the Rust meetup",
+        "--name",
+        "Li Park",
+    ]);
+    assert!(out.contains("queued as outbox message"), "{out}");
+    assert_inbox(&s, new, 1);
+    let shown = r.ok(&["show", new]);
+    assert!(shown.contains("Li Park"), "{shown}");
+    let audit = r.ok(&["audit", "--candidate", new]);
+    assert!(
+        audit.contains("add-candidate") && audit.contains("met at the Rust meetup"),
+        "{audit}"
+    );
+}

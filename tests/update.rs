@@ -659,3 +659,37 @@ fn a_bulk_change_keeps_the_candidate_on_screen() {
     );
     assert!(s.marked.is_empty());
 }
+
+#[test]
+fn plus_adds_someone_met_elsewhere_and_selects_them() {
+    let mut s = state(Vec::new());
+    assert_eq!(s.total, 0);
+    press(&mut s, Bound::NewCandidate);
+    for c in "cleo@example.org".chars() {
+        update(&mut s, Action::FormInput(c));
+    }
+    press(&mut s, Bound::NextField);
+    press(&mut s, Bound::NextField);
+    for c in "met at the Rust meetup".chars() {
+        update(&mut s, Action::FormInput(c));
+    }
+    let out = press(&mut s, Bound::Submit);
+    let w = writes(&out)[0].clone();
+    assert_eq!(
+        w,
+        Write::AddCandidate {
+            address: "cleo@example.org".into(),
+            name: String::new(),
+            how: "met at the Rust meetup".into(),
+        }
+    );
+    // The runner adds them; the answer shows them whatever the filter was.
+    s.store.people.push(Person::waiting(9, "Cleo", NOW));
+    s.store.person_mut(9).row.waiting_since = None;
+    answer(&mut s, w, Ok(Outcome::Added(9)));
+    assert_eq!(shown(&s), Some(9));
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("added cleo@example.org; c writes to them")
+    );
+}

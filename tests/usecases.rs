@@ -840,3 +840,43 @@ fn an_export_from_the_keyboard_and_from_export_is_the_same_document() {
         assert_eq!(mode & 0o777, 0o600, "{}", p.display());
     }
 }
+
+#[test]
+fn a_candidate_met_elsewhere_is_added_alike_from_the_keys_and_add_candidate() {
+    let mut t = twins();
+    key(&mut t.s, Bound::NewCandidate);
+    type_text(&mut t.s, "Cleo.Park@Example.org");
+    focus_field(&mut t.s, "Name");
+    type_text(&mut t.s, "Cleo Park");
+    focus_field(&mut t.s, "How");
+    type_text(&mut t.s, "met at the Rust meetup");
+    key(&mut t.s, Bound::Submit);
+    assert_eq!(t.s.mode, Mode::Normal, "{:?}", form_error(&t.s));
+    assert_eq!(
+        t.s.notice.as_deref(),
+        Some("added cleo.park@example.org; c writes to them")
+    );
+    // Selected at once, so c writes to them.
+    assert_eq!(t.s.profile.as_ref().unwrap().name, "Cleo Park");
+    t.cli(&[
+        "add-candidate",
+        "cleo.park@example.org",
+        "--how",
+        "met at the Rust meetup",
+        "--name",
+        "Cleo Park",
+    ]);
+    t.same_audit();
+    t.same_ledger("cleo.park@example.org");
+    // Without saying how, the form refuses and names the field's purpose.
+    key(&mut t.s, Bound::NewCandidate);
+    type_text(&mut t.s, "dan@example.org");
+    key(&mut t.s, Bound::Submit);
+    assert!(
+        form_error(&t.s)
+            .unwrap_or_default()
+            .contains("say how you got the address"),
+        "{:?}",
+        t.s.mode
+    );
+}

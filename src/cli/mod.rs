@@ -113,6 +113,16 @@ pub enum Cmd {
     Split { email: String },
     /// Change a candidate's display name
     Rename { email: String, name: String },
+    /// Add someone met outside the mailbox (a meetup, a referral) as a candidate
+    AddCandidate {
+        email: String,
+        /// How we got the address ("met at the Rust meetup"); recorded in their history
+        #[arg(long)]
+        how: String,
+        /// Their name (default: the address's local part)
+        #[arg(long, default_value = "")]
+        name: String,
+    },
     /// Write everything held about a person as one JSON document
     Export {
         email: String,
@@ -533,6 +543,12 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             let mut store = open_existing(dir)?;
             let id = identity::split(&mut store, &email, &Acting::now(&who))?;
             println!("{email} is now candidate {id}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::AddCandidate { email, how, name } => {
+            let mut store = open_existing(dir)?;
+            let id = identity::add(&mut store, &email, &name, &how, &Acting::now(&who))?;
+            println!("added candidate {id}: {}", email.trim().to_lowercase());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Rename { email, name } => {

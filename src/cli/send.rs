@@ -53,6 +53,13 @@ pub struct SendArgs {
     pub yes: bool,
     #[arg(long)]
     pub reason: Option<String>,
+    /// For an address not yet in rapport: how we got it ("met at the Rust meetup"); the
+    /// candidate is created with it in their history
+    #[arg(long)]
+    pub how: Option<String>,
+    /// For an address not yet in rapport: their name
+    #[arg(long, default_value = "")]
+    pub name: String,
 }
 
 #[derive(Subcommand, Debug)]
@@ -292,7 +299,22 @@ pub fn reply(mut ctx: Ctx, a: ReplyArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
-    let cand = crate::cli::people::candidate(&ctx.store, &a.email)?;
+    use rapport_core::actions::lookup::{self, LookupError};
+    let cand = match (lookup::candidate(&ctx.store, &a.email), &a.how) {
+        (Ok(c), _) => c,
+        // Someone met outside the mailbox: a candidate of their own, with how we got it.
+        (Err(LookupError::Unknown(address)), Some(how)) => {
+            let who = rapport_core::actions::Acting::now(&ctx.session.actor);
+            let c =
+                rapport_core::actions::identity::add(&mut ctx.store, &address, &a.name, how, &who)?;
+            eprintln!("added {address} as a candidate ({how})");
+            c
+        }
+        (Err(LookupError::Unknown(address)), None) => anyhow::bail!(
+            "{address} is not a candidate yet: to write to someone new, say how you got the address with --how TEXT (recorded in their history)"
+        ),
+        (Err(e), _) => return Err(e.into()),
+    };
     let mut draft = Draft {
         to: a.email.clone(),
         subject: a.subject.clone(),

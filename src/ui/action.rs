@@ -98,6 +98,7 @@ bindable! {
     UndoMerge => "undo-merge", "Undo the last merge into this candidate";
     Split => "split", "Split an address off into its own candidate";
     Rename => "rename", "Edit the candidate's name";
+    NewCandidate => "new-candidate", "Add someone met outside the mailbox (then c writes to them)";
     Erase => "erase", "Erase everything about the candidate (asks to type the address)";
     Export => "export", "Export everything held about the candidate to a JSON file (asks where)";
     Reports => "reports", "Response times: the Reports view";

@@ -368,7 +368,7 @@ pub fn reload_keeping<D: Reads>(s: &mut State<D>, candidate: Option<i64>) {
 /// The relationship keys; `None` when `b` is not one of them.
 fn relationship_key<D: Reads>(s: &mut State<D>, b: Bound) -> Option<Vec<Command>> {
     use crate::ui::form::relationship;
-    if s.profile.is_none() && !matches!(b, Bound::Merge) {
+    if s.profile.is_none() && !matches!(b, Bound::Merge | Bound::NewCandidate) {
         return None;
     }
     match b {
@@ -388,6 +388,7 @@ fn relationship_key<D: Reads>(s: &mut State<D>, b: Bound) -> Option<Vec<Command>
         }
         Bound::Split => crate::ui::form::relationship::open_split(s),
         Bound::Rename => crate::ui::form::relationship::open_rename(s),
+        Bound::NewCandidate => crate::ui::form::relationship::open_new_candidate(s),
         Bound::Erase => crate::ui::form::relationship::open_erase(s),
         Bound::Export => crate::ui::form::relationship::open_export(s),
         _ => return None,

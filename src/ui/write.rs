@@ -72,6 +72,11 @@ pub enum Write {
         candidate: i64,
         name: String,
     },
+    AddCandidate {
+        address: String,
+        name: String,
+        how: String,
+    },
     /// Confirmed by typing the address. `on_server`: the team erases the server's copies too.
     Erase {
         candidate: i64,
@@ -139,6 +144,7 @@ impl Write {
             | Write::CreateDraft { candidate, .. }
             | Write::Queue { candidate, .. } => Some(*candidate),
             Write::Merge { target, .. } => Some(*target),
+            Write::AddCandidate { .. } => None,
             Write::Erase { .. } | Write::RecordServerErase { .. } | Write::Bulk(_) => None,
         }
     }
@@ -183,6 +189,8 @@ pub enum Outcome {
     Erased(erase::Outcome),
     /// The new draft's id.
     DraftCreated(i64),
+    /// The new candidate's id.
+    Added(i64),
     Queued,
     /// Not queued: these conflicts need the recruiter's confirmation with a reason.
     NeedsConfirmation(Vec<String>),
@@ -333,6 +341,9 @@ fn run(
                 }
             }
         }
+        Write::AddCandidate { address, name, how } => {
+            Outcome::Added(identity::add(store, &address, &name, &how, who)?)
+        }
         Write::DiscardDraft { draft, .. } => {
             store.delete_draft(draft)?;
             Outcome::Done
@@ -441,6 +452,19 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         (Write::UndoMerge { .. }, _) => "merge undone".into(),
         (Write::Split { address, .. }, _) => format!("{address} is now a candidate of its own"),
         (Write::Rename { .. }, _) => "name saved".into(),
+        (Write::AddCandidate { address, .. }, Outcome::Added(id)) => {
+            // Shown at once, whatever the filter: the recruiter is about to write to them.
+            s.mode = Mode::Normal;
+            s.filter = rapport_core::store::InboxFilter::All;
+            s.search = None;
+            s.chosen = Some(id);
+            crate::ui::update::reload_list(s);
+            s.notice = Some(format!(
+                "added {}; c writes to them",
+                address.trim().to_lowercase()
+            ));
+            return then;
+        }
         (Write::Export { path, .. }, _) => format!(
             "wrote {}",
             rapport_core::sanitize::sanitize_line(&path.display().to_string())

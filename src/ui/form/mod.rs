@@ -76,6 +76,8 @@ pub enum Purpose {
     Rename {
         candidate: i64,
     },
+    /// Someone met outside the mailbox: address, name, how we got the address.
+    NewCandidate,
     Erase {
         candidate: i64,
         address: String,

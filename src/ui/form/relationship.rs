@@ -237,6 +237,21 @@ pub fn open_rename<D: Reads>(s: &mut State<D>) {
     ));
 }
 
+pub fn open_new_candidate<D: Reads>(s: &mut State<D>) {
+    let mut form = Form::new(
+        "A new candidate",
+        Purpose::NewCandidate,
+        vec![
+            Field::text("Address", "", "name@example.org"),
+            Field::text("Name", "", "as they introduced themselves"),
+            Field::text("How", "", "how we got the address: met at …"),
+        ],
+    );
+    form.intro
+        .push("How we got the address goes into their history.".into());
+    s.mode = Mode::Form(form);
+}
+
 pub fn open_split<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     if p.addresses.len() < 2 {
@@ -477,6 +492,11 @@ pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
                 source,
             })
         }
+        Purpose::NewCandidate => Ok(Write::AddCandidate {
+            address: form.text("Address"),
+            name: form.text("Name"),
+            how: form.text("How"),
+        }),
         Purpose::Rename { candidate } => Ok(Write::Rename {
             candidate: *candidate,
             name: form.text("Name"),

@@ -368,6 +368,46 @@ impl Store {
         Ok(())
     }
 
+    /// A candidate we met outside the mailbox (at a meetup, by referral): their address, a
+    /// name, and in their ledger how we got the address (`meta.note`), with the audit entry.
+    /// Refuses an address that already belongs to someone.
+    pub fn add_candidate(
+        &mut self,
+        address: &str,
+        name: &crate::values::PersonName,
+        meta: &ChangeMeta,
+    ) -> Result<i64> {
+        let address = address.trim().to_lowercase();
+        let tx = self.write_tx()?;
+        if let Some(c) = tx
+            .query_row(
+                "SELECT candidate_id FROM candidate_addresses WHERE address = ?1",
+                [&address],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()?
+        {
+            return Err(StoreError::Invalid(format!(
+                "{address} is already a candidate's address (candidate {c})"
+            )));
+        }
+        tx.execute(
+            "INSERT INTO candidates(name, created_at) VALUES (?1, ?2)",
+            params![name, meta.at],
+        )?;
+        let c = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO candidate_addresses(address, candidate_id, name, first_seen)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![address, c, name, meta.at],
+        )?;
+        super::relations::ledger_entry(&tx, c, meta, "address", None, Some(&address))?;
+        refresh_candidate(&tx, c)?;
+        audit(&tx, &meta.actor, "add-candidate", Some(c), &meta.note)?;
+        tx.commit()?;
+        Ok(c)
+    }
+
     /// Ends an opt-out. Only the candidate can opt back in: `meta.source` must be `Candidate`
     /// with `source_message_id` one of their own inbound messages.
     pub fn revoke_opt_out(&mut self, opt_out_id: i64, meta: &ChangeMeta) -> Result<()> {
