@@ -560,10 +560,28 @@ fn export_writes_a_new_private_file_and_never_an_existing_one_or_through_a_link(
     let new = out.path().join("a.json");
     ok(d.path(), &["export", &a, "-o", new.to_str().unwrap()]);
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(&new).unwrap()).unwrap();
-    assert_eq!(doc["format"], "rapport-export-1");
+    assert_eq!(doc["format"], "rapport-export-2");
+    assert!(
+        doc["messages"][0]["date"].as_str().unwrap().ends_with('Z'),
+        "times are RFC 3339"
+    );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(&new).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600);
+    for f in [&new, &new.with_extension("txt")] {
+        let mode = std::fs::metadata(f).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", f.display());
+    }
+    // The summary beside it is what `--summary` prints, ready to send to the person.
+    let summary = ok(d.path(), &["export", &a, "--summary"]);
+    assert!(summary.starts_with("What we hold about you"), "{summary}");
+    assert_eq!(
+        std::fs::read_to_string(new.with_extension("txt"))
+            .unwrap()
+            .lines()
+            .skip(1)
+            .collect::<Vec<_>>(),
+        summary.lines().skip(1).collect::<Vec<_>>(),
+        "the same summary (but for the time it was made)"
+    );
     // Again to the same file: refused, the first export kept.
     let before = std::fs::read(&new).unwrap();
     let e = fail(d.path(), &["export", &a, "-o", new.to_str().unwrap()]);

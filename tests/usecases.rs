@@ -383,7 +383,11 @@ fn export_asks_where_then_writes_a_new_private_file_through_the_runner() {
     );
     settle(&mut s, asked);
     assert_eq!(s.mode, Mode::Normal);
-    assert_eq!(s.notice, Some(format!("wrote {}", path.display())));
+    assert_eq!(
+        s.notice,
+        Some(format!("wrote {} and its summary .txt", path.display()))
+    );
+    assert!(path.with_extension("txt").exists(), "the summary beside it");
     let doc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(doc["candidates"][0]["id"], c);
@@ -814,7 +818,10 @@ fn an_export_from_the_keyboard_and_from_export_is_the_same_document() {
     clear_field(&mut t.s);
     type_text(&mut t.s, &tui.display().to_string());
     key(&mut t.s, Bound::Submit);
-    assert_eq!(t.s.notice, Some(format!("wrote {}", tui.display())));
+    assert_eq!(
+        t.s.notice,
+        Some(format!("wrote {} and its summary .txt", tui.display()))
+    );
     let o = rapport_bin()
         .args(["export", &email, "-o", cli.to_str().unwrap()])
         .env("RAPPORT_DATA_DIR", t.tui_dir.path())

@@ -127,9 +127,12 @@ pub enum Cmd {
     Export {
         email: String,
         /// Write to this new file (mode 0600; an existing file or a symbolic link is refused)
-        /// instead of standard output
+        /// instead of standard output, with a plain-text summary beside it (FILE.txt)
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Print the plain-text summary (what a person can read as it is) instead of the JSON
+        #[arg(long, conflicts_with = "output")]
+        summary: bool,
     },
     /// Erase everything held about a person; only keyed hashes of their addresses remain
     Erase {
@@ -557,9 +560,11 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             identity::rename(&mut store, c, &name, &Acting::now(&who))?;
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Export { email, output } => {
-            people::export(&open_existing(dir)?, &email, output.as_deref())
-        }
+        Cmd::Export {
+            email,
+            output,
+            summary,
+        } => people::export(&open_existing(dir)?, &email, output.as_deref(), summary),
         Cmd::Erase { email, yes } => {
             let mut store = open_existing(dir)?;
             people::erase(&mut store, dir, cfg, &email, yes, &who)

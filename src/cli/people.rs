@@ -390,16 +390,17 @@ pub fn export(
     store: &Store,
     email: &str,
     output: Option<&std::path::Path>,
+    summary: bool,
 ) -> anyhow::Result<ExitCode> {
     use rapport_core::actions::export;
     let cand = candidate(store, email)?;
-    let doc = export::document(store, cand)?;
     match output {
         Some(p) => {
-            export::write(p, &doc)?;
-            eprintln!("wrote {}", p.display());
+            let txt = export::export_to(store, cand, p)?;
+            eprintln!("wrote {} and its summary {}", p.display(), txt.display());
         }
-        None => println!("{doc}"),
+        None if summary => print!("{}", export::summary(store, cand)?),
+        None => println!("{}", export::document(store, cand)?),
     }
     Ok(ExitCode::SUCCESS)
 }

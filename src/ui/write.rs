@@ -296,7 +296,7 @@ fn run(
             Outcome::Erased(erase::erase(store, data_dir, candidate, &who.actor, how)?)
         }
         Write::Export { candidate, path } => {
-            export::write(&path, &export::document(store, candidate)?)?;
+            export::export_to(store, candidate, &path)?;
             Outcome::Done
         }
         Write::RecordServerErase { server } => {
@@ -466,7 +466,7 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
             return then;
         }
         (Write::Export { path, .. }, _) => format!(
-            "wrote {}",
+            "wrote {} and its summary .txt",
             rapport_core::sanitize::sanitize_line(&path.display().to_string())
         ),
         (Write::Erase { .. }, Outcome::Erased(out)) => erased(out, &mut then),
