@@ -596,3 +596,33 @@ fn export_writes_a_new_private_file_and_never_an_existing_one_or_through_a_link(
     assert!(e.contains("symbolic link"), "{e}");
     assert_eq!(std::fs::read_to_string(&theirs).unwrap(), "theirs");
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_same_definitions_as_the_help() {
+    let d = tempfile::tempdir().unwrap();
+    let bash = ok(d.path(), &["completions", "bash"]);
+    assert!(
+        bash.contains("add-candidate") && bash.contains("--summary"),
+        "every command and option"
+    );
+    // Bash accepts it and registers the completion.
+    let f = d.path().join("rapport.bash");
+    std::fs::write(&f, &bash).unwrap();
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p rapport", f.display()))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for shell in ["zsh", "fish"] {
+        assert!(
+            ok(d.path(), &["completions", shell]).contains("accept-opt-out"),
+            "{shell}"
+        );
+    }
+    let man = ok(d.path(), &["man"]);
+    assert!(
+        man.contains(".TH rapport 1") && man.contains("add\\-candidate"),
+        "{man}"
+    );
+}

@@ -183,6 +183,10 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Shell completions from the same definitions as this help (bash, zsh, fish, elvish, powershell)
+    Completions { shell: clap_complete::Shell },
+    /// The manual page (roff), from the same definitions as this help: `rapport man | man -l -`
+    Man,
     /// Counts of messages, candidates and folders, and the last sync
     Status {
         #[arg(long)]
@@ -268,6 +272,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Cmd::Demo { data_dir, no_tui }) => demo(data_dir.or(cli.data_dir), no_tui),
         None => open_inbox(cli.data_dir, cli.config),
+        // Neither needs a data dir or a config.
+        Some(Cmd::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "rapport", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Cmd::Man) => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout())?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Cmd::Doctor) => Ok(doctor(
             &paths::config_file(cli.config),
             &paths::data_dir(cli.data_dir),
@@ -482,7 +498,7 @@ fn open_for_reading(dir: &Path) -> anyhow::Result<Store> {
 }
 
 fn open_existing(dir: &Path) -> anyhow::Result<Store> {
-    if dir.exists() && !dir.is_dir() {
+    if std::fs::metadata(dir).is_ok_and(|m| !m.is_dir()) {
         bail!("the data dir {} is a file, not a directory", dir.display());
     }
     let db = dir.join(rapport_core::store::DB_FILE);
@@ -614,7 +630,9 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Sync(_) | Cmd::Doctor => bail!("internal error: {cmd:?} is not a scripting command"),
+        Cmd::Sync(_) | Cmd::Doctor | Cmd::Completions { .. } | Cmd::Man => {
+            bail!("internal error: {cmd:?} is not a scripting command")
+        }
         Cmd::Demo { data_dir, no_tui } => {
             demo(Some(data_dir.unwrap_or_else(|| dir.to_owned())), no_tui)
         }

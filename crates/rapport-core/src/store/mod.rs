@@ -610,14 +610,17 @@ fn uri_path(p: &Path) -> String {
 
 /// Creates `dir` (and parents) readable only by the user, unless it already exists.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if dir.exists() {
-        return Err(StoreError::Invalid(format!(
-            "the data dir {} is a file, not a directory",
-            dir.display()
-        )));
+    // One look, not two: a colleague's process creating the dir between an "is it a dir?"
+    // and an "does it exist?" made the dir look like a file.
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => {
+            return Err(StoreError::Invalid(format!(
+                "the data dir {} is a file, not a directory",
+                dir.display()
+            )));
+        }
+        Err(_) => {}
     }
     let mut b = std::fs::DirBuilder::new();
     b.recursive(true);
