@@ -1,6 +1,7 @@
 //! The command line: the TUI, the demo, Maildir import and scripting commands, all on the
 //! same core. Errors are one line on stderr and a non-zero exit code.
 
+mod attachments;
 mod audit;
 mod burst;
 mod output;
@@ -76,6 +77,18 @@ pub enum Cmd {
         email: String,
         #[arg(long)]
         json: bool,
+    },
+    /// List a candidate's attachments with their ids (for `rapport attachment save ID`)
+    Attachments {
+        /// Any of the candidate's addresses
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work with one attachment (see `rapport attachments EMAIL` for the ids)
+    Attachment {
+        #[command(subcommand)]
+        cmd: attachments::AttachmentCmd,
     },
     /// Search all mail (subject, body, sender)
     Search {
@@ -580,6 +593,10 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             output::candidates(&open_for_reading(dir)?, json, awaiting)
         }
         Cmd::Show { email, json } => output::show(&open_for_reading(dir)?, &email, json),
+        Cmd::Attachments { email, json } => {
+            attachments::list(&open_for_reading(dir)?, &email, json)
+        }
+        Cmd::Attachment { cmd } => attachments::run(&open_for_reading(dir)?, cfg, cmd),
         Cmd::Search { query, json, limit } => {
             output::search(&open_for_reading(dir)?, &query, json, limit)
         }

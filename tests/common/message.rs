@@ -127,3 +127,51 @@ impl Mail {
 pub fn raw(m: &Mail) -> Vec<u8> {
     m.raw()
 }
+
+impl Mail {
+    /// The message as multipart/mixed: its text, then each `(name, type, bytes)` as a base64
+    /// attachment (the name written as given, quotes escaped).
+    pub fn with_files(&self, files: &[(&str, &str, &[u8])]) -> Vec<u8> {
+        let text = String::from_utf8(self.raw()).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let head = head.replace(
+            "Content-Type: text/plain; charset=utf-8",
+            "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"files\"",
+        );
+        let mut s = format!(
+            "{head}\r\n\r\n--files\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n{body}"
+        );
+        for (name, mime, bytes) in files {
+            let name = name.replace('\\', "\\\\").replace('"', "\\\"");
+            s += &format!(
+                "--files\r\nContent-Type: {mime}; name=\"{name}\"\r\nContent-Disposition: attachment; filename=\"{name}\"\r\nContent-Transfer-Encoding: base64\r\n\r\n{}",
+                base64_lines(bytes)
+            );
+        }
+        s += "--files--\r\n";
+        s.into_bytes()
+    }
+}
+
+/// Base64 in lines of 76 characters, each ending in CRLF.
+pub fn base64_lines(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + bytes.len() / 38 + 4);
+    for (i, c) in bytes.chunks(3).enumerate() {
+        if i > 0 && i % 19 == 0 {
+            out.push_str("\r\n");
+        }
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
+        for k in 0..4 {
+            if k <= c.len() {
+                out.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out.push_str("\r\n");
+    out
+}
