@@ -63,6 +63,16 @@ fn a_demo_cv_is_listed_and_saved_without_overwriting() {
 }
 
 #[test]
+fn a_demo_cv_reads_as_text_without_saving() {
+    let r = Rapport::demo();
+    let (_, id, _) = demo_cv(&r);
+    let text = r.ok(&["attachment", "show", &id]);
+    assert!(text.contains("Curriculum Vitae"), "{text}");
+    let e = r.err(&["attachment", "show", "999999.1"]);
+    assert!(e.contains("no message"), "{e}");
+}
+
+#[test]
 fn the_download_folder_comes_from_the_config() {
     let r = Rapport::demo();
     let (_, id, name) = demo_cv(&r);

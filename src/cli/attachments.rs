@@ -23,6 +23,11 @@ pub enum AttachmentCmd {
         #[arg(long, value_name = "DIR")]
         to: Option<PathBuf>,
     },
+    /// Print a PDF, DOCX or text attachment as text (nothing is saved, no program is run)
+    Show {
+        /// The attachment's id, as `rapport attachments EMAIL` lists it (e.g. 1234.1)
+        id: String,
+    },
 }
 
 pub fn list(store: &Store, email: &str, json: bool) -> anyhow::Result<ExitCode> {
@@ -73,6 +78,13 @@ pub fn run(store: &Store, cfg: Option<&Config>, cmd: AttachmentCmd) -> anyhow::R
             let imap = cfg.and_then(|c| c.imap.as_ref()).map(|s| s.get_ref());
             let path = attachments::fetch_and_save(store, id, imap, &dir)?;
             println!("{}", clean(&path.display().to_string()));
+            Ok(ExitCode::SUCCESS)
+        }
+        AttachmentCmd::Show { id } => {
+            let id: AttachmentId = id.parse()?;
+            let imap = cfg.and_then(|c| c.imap.as_ref()).map(|s| s.get_ref());
+            let (_, text) = attachments::fetch_preview(store, id, imap)?;
+            println!("{}", text.trim_end());
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -359,6 +359,181 @@ pub fn open_command(cfg: Option<&AttachmentsConfig>, file: &Path) -> Result<(Str
     Ok((program, words))
 }
 
+/// The most text a preview shows, in characters.
+const MAX_PREVIEW: usize = 200_000;
+/// The most a DOCX's text part may inflate to (a zip bomb stops here).
+const MAX_DOCX_XML: u64 = 32 << 20;
+/// Pages of a PDF read for a preview.
+const MAX_PDF_PAGES: usize = 100;
+
+/// What kind of document an attachment is, by type and then by name.
+fn kind(f: &Fetched) -> &'static str {
+    let name = f.name.to_ascii_lowercase();
+    match f.mime.as_str() {
+        "application/pdf" | "application/x-pdf" => "pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
+        m if m.starts_with("text/") && m != "text/html" => "text",
+        _ if name.ends_with(".pdf") => "pdf",
+        _ if name.ends_with(".docx") => "docx",
+        _ if name.ends_with(".txt") || name.ends_with(".md") => "text",
+        _ => "",
+    }
+}
+
+/// Whether [`preview`] can read this attachment as text.
+pub fn can_preview(name: &str, mime: &str) -> bool {
+    !kind(&Fetched {
+        name: name.into(),
+        mime: mime.into(),
+        bytes: Vec::new(),
+    })
+    .is_empty()
+}
+
+/// A PDF, DOCX or plain-text attachment as text, with no external program; the text is the
+/// sender's and is sanitised like a message body.
+pub fn preview(f: &Fetched) -> Result<String> {
+    let unreadable =
+        |why: String| Error::Invalid(format!("{} cannot be read as text: {why}", f.name));
+    let text = match kind(f) {
+        "pdf" => pdf_text(&f.bytes).map_err(unreadable)?,
+        "docx" => docx_text(&f.bytes).map_err(unreadable)?,
+        "text" => String::from_utf8_lossy(&f.bytes).into_owned(),
+        _ => {
+            return Err(Error::Invalid(format!(
+                "no text preview for {} ({}): save or open it instead",
+                f.name, f.mime
+            )));
+        }
+    };
+    let mut text = crate::sanitize::sanitize_text(&text);
+    if let Some((cut, _)) = text.char_indices().nth(MAX_PREVIEW) {
+        text.truncate(cut);
+        text.push_str("\n[… preview cut here]");
+    }
+    if text.trim().is_empty() {
+        return Err(unreadable("it holds no text (a scan?)".into()));
+    }
+    Ok(text)
+}
+
+fn pdf_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    let doc = lopdf::Document::load_mem(bytes).map_err(|e| e.to_string())?;
+    let pages: Vec<u32> = doc
+        .get_pages()
+        .keys()
+        .copied()
+        .take(MAX_PDF_PAGES)
+        .collect();
+    let mut out = String::new();
+    for p in pages {
+        // A page it cannot read is skipped; the others still show.
+        if let Ok(t) = doc.extract_text(&[p]) {
+            out.push_str(&t);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+fn docx_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    use std::io::Read as _;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| e.to_string())?;
+    let part = zip
+        .by_name("word/document.xml")
+        .map_err(|_| "not a Word document (no word/document.xml)".to_string())?;
+    let mut xml = Vec::new();
+    part.take(MAX_DOCX_XML)
+        .read_to_end(&mut xml)
+        .map_err(|e| e.to_string())?;
+    Ok(docx_runs(&String::from_utf8_lossy(&xml)))
+}
+
+/// The text runs (`<w:t>`) of a WordprocessingML body: paragraphs on lines of their own, tabs
+/// and breaks kept.
+fn docx_runs(xml: &str) -> String {
+    let mut out = String::new();
+    let mut rest = xml;
+    let mut in_text = false;
+    while let Some(lt) = rest.find('<') {
+        if in_text {
+            out.push_str(&unescape(&rest[..lt]));
+        }
+        let Some(gt) = rest[lt..].find('>') else {
+            break;
+        };
+        let tag = &rest[lt + 1..lt + gt];
+        let name = tag
+            .trim_start_matches('/')
+            .split([' ', '/', '\t', '\n', '\r'])
+            .next()
+            .unwrap_or("");
+        let closing = tag.starts_with('/');
+        let empty = tag.ends_with('/');
+        match name {
+            "w:t" => in_text = !closing && !empty,
+            "w:p" if closing => out.push('\n'),
+            "w:tab" => out.push('\t'),
+            "w:br" | "w:cr" => out.push('\n'),
+            _ => {}
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let Some(semi) = after.find(';').filter(|i| *i <= 10) else {
+            out.push('&');
+            rest = after;
+            continue;
+        };
+        let ent = &after[..semi];
+        let c = match ent {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => ent
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Fetches attachment `id` and reads it as text (see [`preview`]).
+pub fn fetch_preview(
+    store: &Store,
+    id: AttachmentId,
+    imap: Option<&Server>,
+) -> Result<(String, String)> {
+    let f = fetch(store, id, imap)?;
+    Ok((f.name.clone(), preview(&f)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,5 +611,101 @@ mod tests {
         );
         let (p, args) = open_command(None, Path::new("/d/x")).unwrap();
         assert_eq!((p.as_str(), args), ("xdg-open", vec!["/d/x".to_string()]));
+    }
+
+    /// A one-page PDF saying `text`, as a CV writer would make it.
+    pub(crate) fn pdf(text: &str) -> Vec<u8> {
+        let stream = format!("BT /F1 12 Tf 72 720 Td ({text}) Tj ET");
+        let objs = [
+            "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_string(),
+            format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+        ];
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).as_bytes(),
+        );
+        for o in offsets {
+            out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    /// A DOCX whose body is `paragraphs`.
+    pub(crate) fn docx(paragraphs: &[&str]) -> Vec<u8> {
+        use std::io::Write as _;
+        let body: String = paragraphs
+            .iter()
+            .map(|p| format!("<w:p><w:r><w:t xml:space=\"preserve\">{p}</w:t></w:r></w:p>"))
+            .collect();
+        let xml = format!(
+            "<?xml version=\"1.0\"?><w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+        );
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default();
+        w.start_file("[Content_Types].xml", opts).unwrap();
+        w.write_all(b"<Types/>").unwrap();
+        w.start_file("word/document.xml", opts).unwrap();
+        w.write_all(xml.as_bytes()).unwrap();
+        w.finish().unwrap().into_inner()
+    }
+
+    fn fetched(name: &str, mime: &str, bytes: Vec<u8>) -> Fetched {
+        Fetched {
+            name: name.into(),
+            mime: mime.into(),
+            bytes,
+        }
+    }
+
+    #[test]
+    fn a_pdf_cv_reads_as_text() {
+        let t = preview(&fetched(
+            "cv.pdf",
+            "application/pdf",
+            pdf("Ana Lopez, Rust engineer"),
+        ))
+        .unwrap();
+        assert!(t.contains("Ana Lopez, Rust engineer"), "{t:?}");
+    }
+
+    #[test]
+    fn a_docx_cv_reads_as_text_with_its_paragraphs() {
+        let bytes = docx(&[
+            "Ana Lopez",
+            "Rust &amp; Go &lt;10 years&gt;",
+            "\u{1b}[2Jgone",
+        ]);
+        let t = preview(&fetched("cv.docx", "application/octet-stream", bytes)).unwrap();
+        assert!(t.contains("Ana Lopez\nRust & Go <10 years>\n"), "{t:?}");
+        assert!(
+            !t.contains('\u{1b}'),
+            "escape sequences are not passed on: {t:?}"
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_read_says_so() {
+        let e = preview(&fetched("photo.png", "image/png", vec![1, 2])).unwrap_err();
+        assert!(e.to_string().contains("no text preview"), "{e}");
+        let e = preview(&fetched("cv.pdf", "application/pdf", b"not a pdf".to_vec())).unwrap_err();
+        assert!(e.to_string().contains("cannot be read as text"), "{e}");
+        assert!(can_preview("cv.DOCX", "application/octet-stream"));
+        assert!(!can_preview("cv.doc", "application/msword"));
     }
 }
