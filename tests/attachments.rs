@@ -142,3 +142,171 @@ fn hostile_names_are_saved_inside_the_folder() {
     assert_eq!(std::fs::read_dir(&dl).unwrap().count(), 4);
     assert!(!d.path().join("x").exists());
 }
+
+// --- The TUI: s saves, V opens, v reads as text, all off the UI thread (`Command::Attachment`).
+
+use common::{demo_state, key, screen};
+use rapport::ui::action::{Action, Bound};
+use rapport::ui::attachments::{Answer, Job, Settings, execute};
+use rapport::ui::state::{Command, Focus, Mode, State};
+use rapport_core::actions::attachments::AttachmentId;
+
+/// The demo open at the first message carrying a PDF, highlighted in its conversation.
+fn demo_at_cv() -> (tempfile::TempDir, State, AttachmentId) {
+    let (d, mut s) = demo_state(100, 30);
+    let (candidate, message): (i64, i64) = rusqlite::Connection::open(d.path().join("rapport.db"))
+        .unwrap()
+        .query_row(
+            "SELECT candidate_id, id FROM messages WHERE direction = 'inbound'
+               AND attachments LIKE '%application/pdf%' ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    key(&mut s, Bound::FilterAll);
+    for _ in 0..s.total {
+        if s.selected_row().map(|r| r.id) == Some(candidate) {
+            break;
+        }
+        key(&mut s, Bound::Next);
+    }
+    key(&mut s, Bound::Open);
+    assert_eq!(s.focus, Focus::Conversation);
+    for _ in 0..100 {
+        if s.selected_message == Some(message) {
+            break;
+        }
+        key(&mut s, Bound::PrevMessage);
+    }
+    assert_eq!(s.selected_message, Some(message));
+    (d, s, AttachmentId { message, index: 1 })
+}
+
+fn settings(dir: &Path, open: Option<&str>) -> Settings {
+    Settings {
+        config: rapport_core::config::Attachments {
+            download_dir: Some(dir.to_path_buf()),
+            open_command: open.map(str::to_string),
+        },
+        imap: None,
+    }
+}
+
+/// Presses `b`, which must ask for exactly one attachment job, and carries it out as the
+/// runner does; the answer goes back to `update`.
+fn run_job(s: &mut State, b: Bound, settings: &Settings) -> Job {
+    let out = key(s, b);
+    let [Command::Attachment(job)] = out.as_slice() else {
+        panic!("one attachment job: {out:?}");
+    };
+    let answer = execute(&s.store, settings, job);
+    key_answer(s, answer);
+    job.clone()
+}
+
+fn key_answer(s: &mut State, answer: Result<Answer, String>) {
+    rapport::ui::update::update(s, Action::Attachment(answer));
+}
+
+#[test]
+fn the_conversation_lists_each_attachment_with_type_and_size() {
+    let (_d, s, _) = demo_at_cv();
+    let text = screen(&s);
+    assert!(
+        text.contains(".pdf (application/pdf,"),
+        "name, type and size: {text}"
+    );
+}
+
+#[test]
+fn s_saves_the_highlighted_messages_attachment_and_says_where() {
+    let (d, mut s, id) = demo_at_cv();
+    let dl = d.path().join("dl");
+    let job = run_job(&mut s, Bound::SaveAttachment, &settings(&dl, None));
+    assert_eq!(job, Job::Save(vec![id]));
+    let notice = s.notice.clone().unwrap();
+    assert!(
+        notice.starts_with("saved ") && notice.contains(&dl.display().to_string()),
+        "{notice}"
+    );
+    let saved: Vec<_> = std::fs::read_dir(&dl).unwrap().collect();
+    assert_eq!(saved.len(), 1);
+    // Again: a second file, the first untouched.
+    run_job(&mut s, Bound::SaveAttachment, &settings(&dl, None));
+    assert!(
+        s.notice.as_deref().unwrap().contains(" (1).pdf"),
+        "{:?}",
+        s.notice
+    );
+    assert_eq!(std::fs::read_dir(&dl).unwrap().count(), 2);
+}
+
+#[test]
+fn v_reads_the_cv_as_text_in_an_overlay_and_esc_closes_it() {
+    let (d, mut s, id) = demo_at_cv();
+    let dl = d.path().join("dl");
+    let job = run_job(&mut s, Bound::PreviewAttachment, &settings(&dl, None));
+    assert_eq!(job, Job::Preview(id));
+    assert!(matches!(s.mode, Mode::Preview { .. }), "{:?}", s.notice);
+    let text = screen(&s);
+    assert!(
+        text.contains("Curriculum Vitae") && text.contains("text only"),
+        "{text}"
+    );
+    assert!(!dl.exists(), "reading is not saving");
+    key(&mut s, Bound::Next);
+    key(&mut s, Bound::Back);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.focus, Focus::Conversation);
+}
+
+#[test]
+fn shift_v_opens_the_saved_file_with_the_configured_command() {
+    let (d, mut s, _) = demo_at_cv();
+    let dl = d.path().join("dl");
+    let copy = d.path().join("opened.pdf");
+    let open = format!("cp %s {}", copy.display());
+    run_job(&mut s, Bound::OpenAttachment, &settings(&dl, Some(&open)));
+    let notice = s.notice.clone().unwrap();
+    assert!(notice.contains("opened it with cp"), "{notice}");
+    for _ in 0..100 {
+        if copy.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(std::fs::read(&copy).unwrap().starts_with(b"%PDF-"));
+}
+
+#[test]
+fn a_message_without_attachments_says_so_and_asks_nothing() {
+    let (_d, mut s, _) = demo_at_cv();
+    let without = s
+        .conversation
+        .as_ref()
+        .unwrap()
+        .messages
+        .iter()
+        .find(|m| m.attachments.is_empty())
+        .map(|m| m.id);
+    let Some(without) = without else {
+        return;
+    };
+    for _ in 0..100 {
+        if s.selected_message == Some(without) {
+            break;
+        }
+        let b = if s.selected_message < Some(without) {
+            Bound::NextMessage
+        } else {
+            Bound::PrevMessage
+        };
+        key(&mut s, b);
+    }
+    assert!(key(&mut s, Bound::SaveAttachment).is_empty());
+    assert!(
+        s.notice.as_deref().unwrap().contains("no attachments"),
+        "{:?}",
+        s.notice
+    );
+}

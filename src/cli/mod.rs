@@ -448,6 +448,12 @@ fn tui_with(
         sync: worker,
         delivery: None,
         erase_server: erase_server.map(crate::ui::run::ServerEraser::new),
+        attachments: crate::ui::run::AttachmentWorker::new(crate::ui::attachments::Settings {
+            config: cfg.map(|c| c.attachments.clone()).unwrap_or_default(),
+            imap: cfg
+                .and_then(|c| c.imap.as_ref())
+                .map(|s| s.get_ref().clone()),
+        }),
         ..Default::default()
     };
     // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
