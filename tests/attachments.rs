@@ -310,3 +310,93 @@ fn a_message_without_attachments_says_so_and_asks_nothing() {
         s.notice
     );
 }
+
+// --- Synced mail: delivered through the real Postfix to Dovecot, fetched back by folder, UID
+// and part.
+
+use common::mail::MailServers;
+use common::message::{cv_docx, cv_pdf};
+
+#[test]
+fn a_cv_delivered_to_the_server_is_listed_saved_from_the_server_and_previewed() {
+    let s = MailServers::start();
+    // Large enough that the sync reads only its first bytes and the server's description.
+    let pdf = cv_pdf("Ana Lopez - Rust engineer - Curriculum Vitae", 120_000);
+    let docx = cv_docx(&["Ana Lopez", "Rust & Go, 8 years", "Berlin"]);
+    let mail = Mail::default()
+        .from("Ana Lopez <ana@example.test>")
+        .to("talent@example.test")
+        .id("ana-cv@example.test")
+        .subject("My CV")
+        .body("Hello, my CV is attached.")
+        .with_files(&[
+            ("Ana Lopez CV.pdf", "application/pdf", &pdf),
+            (
+                "Ana Lopez CV.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                &docx,
+            ),
+            ("../../x", "text/plain", b"not outside"),
+        ]);
+    s.deliver(
+        "ana@example.test",
+        "talent@example.test",
+        std::str::from_utf8(&mail).unwrap(),
+    );
+    s.wait_count("talent@example.test", "INBOX", 1);
+    let r = Rapport::with_servers(&s, "");
+    r.sync();
+    let stored_raw: i64 = r
+        .db()
+        .query_row("SELECT count(*) FROM message_raw", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(
+        stored_raw, 0,
+        "synced mail keeps no copy: it comes from the server"
+    );
+
+    let list = r.json(&["attachments", "ana@example.test", "--json"]);
+    let list = list.as_array().unwrap();
+    let names: Vec<&str> = list.iter().map(|a| a["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Ana Lopez CV.pdf", "Ana Lopez CV.docx", "x"]);
+    let ids: Vec<String> = list
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+
+    let dl = r.dir.path().join("dl");
+    let to = dl.to_str().unwrap();
+    let save =
+        |id: &str| std::path::PathBuf::from(r.ok(&["attachment", "save", id, "--to", to]).trim());
+    let p = save(&ids[0]);
+    assert_eq!(p, dl.join("Ana Lopez CV.pdf"));
+    assert_eq!(std::fs::read(&p).unwrap(), pdf, "the PDF, byte for byte");
+    assert_eq!(save(&ids[0]), dl.join("Ana Lopez CV (1).pdf"));
+    let p = save(&ids[1]);
+    assert_eq!(std::fs::read(&p).unwrap(), docx, "the DOCX, byte for byte");
+    assert_eq!(save(&ids[2]), dl.join("x"));
+    assert!(!r.dir.path().join("x").exists());
+
+    let text = r.ok(&["attachment", "show", &ids[0]]);
+    assert!(text.contains("Rust engineer - Curriculum Vitae"), "{text}");
+    let text = r.ok(&["attachment", "show", &ids[1]]);
+    assert!(
+        text.contains("Ana Lopez\nRust & Go, 8 years\nBerlin"),
+        "{text}"
+    );
+
+    // Fetched with BODY.PEEK: the message is still unread for the rest of the team.
+    let flags = s.doveadm(&[
+        "fetch",
+        "-u",
+        "talent@example.test",
+        "flags",
+        "mailbox",
+        "INBOX",
+    ]);
+    assert!(!flags.contains("\\Seen"), "{flags}");
+
+    s.stop_imap();
+    let e = r.err(&["attachment", "save", &ids[0], "--to", to]);
+    assert!(e.contains("offline"), "{e}");
+}
