@@ -1,6 +1,7 @@
 //! The command line: the TUI, the demo, Maildir import and scripting commands, all on the
 //! same core. Errors are one line on stderr and a non-zero exit code.
 
+mod attachments;
 mod audit;
 mod burst;
 mod output;
@@ -76,6 +77,18 @@ pub enum Cmd {
         email: String,
         #[arg(long)]
         json: bool,
+    },
+    /// List a candidate's attachments with their ids (for `rapport attachment save ID`)
+    Attachments {
+        /// Any of the candidate's addresses
+        email: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work with one attachment (see `rapport attachments EMAIL` for the ids)
+    Attachment {
+        #[command(subcommand)]
+        cmd: attachments::AttachmentCmd,
     },
     /// Search all mail (subject, body, sender)
     Search {
@@ -464,6 +477,12 @@ fn tui_with(
         sync: worker,
         delivery: None,
         erase_server: erase_server.map(crate::ui::run::ServerEraser::new),
+        attachments: crate::ui::run::AttachmentWorker::new(crate::ui::attachments::Settings {
+            config: cfg.map(|c| c.attachments.clone()).unwrap_or_default(),
+            imap: cfg
+                .and_then(|c| c.imap.as_ref())
+                .map(|s| s.get_ref().clone()),
+        }),
         ..Default::default()
     };
     // Sending needs an identity and a way out (SMTP, or the demo's folder); without them the
@@ -617,6 +636,10 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             output::candidates(&open_for_reading(dir)?, json, awaiting)
         }
         Cmd::Show { email, json } => output::show(&open_for_reading(dir)?, &email, json),
+        Cmd::Attachments { email, json } => {
+            attachments::list(&open_for_reading(dir)?, &email, json)
+        }
+        Cmd::Attachment { cmd } => attachments::run(&open_for_reading(dir)?, cfg, cmd),
         Cmd::Search { query, json, limit } => {
             output::search(&open_for_reading(dir)?, &query, json, limit)
         }

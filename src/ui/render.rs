@@ -35,6 +35,14 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame) {
     if let Mode::Help { scroll } = s.mode {
         help(s, f, area, scroll);
     }
+    if let Mode::Preview {
+        title,
+        lines,
+        scroll,
+    } = &s.mode
+    {
+        preview(s, f, area, title, lines, *scroll);
+    }
     if let Mode::Form(form) = &s.mode {
         crate::ui::render_form::render(s, f, area, form);
     }
@@ -681,6 +689,41 @@ rank. Credit goes to the recruiter who responded (who sent from rapport,
 or the Sender/From of mail from other clients; a call: who logged it).
 Target: over it is marked !, near it (75%) ~. Weeks are ISO weeks of
 when the wait started.";
+
+/// An attachment read as text, over the panes (wrapped, scrolled like help).
+fn preview<D: Reads>(
+    s: &State<D>,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    lines: &[String],
+    scroll: u16,
+) {
+    let w = area.width.saturating_sub(4).min(100);
+    let h = area.height.saturating_sub(2);
+    let r = Rect::new((area.width - w) / 2, 1, w, h);
+    f.render_widget(Clear, r);
+    let inner_w = w.saturating_sub(2) as usize;
+    let mut wrapped: Vec<Line> = Vec::new();
+    for l in lines {
+        for part in crate::ui::text::wrap(l, inner_w.max(1)) {
+            wrapped.push(Line::raw(part));
+        }
+    }
+    let inner_h = h.saturating_sub(2) as usize;
+    let max = wrapped.len().saturating_sub(inner_h) as u16;
+    let head = fit(&format!(" {title} · text only · esc closes "), inner_w);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(s.theme.border(true))
+        .title(Span::styled(head, s.theme.title()));
+    f.render_widget(
+        Paragraph::new(wrapped)
+            .block(block)
+            .scroll((scroll.min(max), 0)),
+        r,
+    );
+}
 
 fn help<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, scroll: u16) {
     let w = area.width.saturating_sub(8).min(76);

@@ -40,6 +40,34 @@ pub struct Workers {
     pub erase_server: Option<ServerEraser>,
     /// Slow writes (an erasure) run on a thread of their own and answer here.
     pub slow_writes: SlowWrites,
+    /// Attachments are fetched, saved and read on a thread of their own and answer here.
+    pub attachments: AttachmentWorker,
+}
+
+type AttachmentAnswer = Result<crate::ui::attachments::Answer, String>;
+
+/// Where attachments go (from the config), and the channel their threads answer on.
+pub struct AttachmentWorker {
+    pub settings: crate::ui::attachments::Settings,
+    done: (
+        std::sync::mpsc::Sender<AttachmentAnswer>,
+        Receiver<AttachmentAnswer>,
+    ),
+}
+
+impl Default for AttachmentWorker {
+    fn default() -> AttachmentWorker {
+        AttachmentWorker::new(Default::default())
+    }
+}
+
+impl AttachmentWorker {
+    pub fn new(settings: crate::ui::attachments::Settings) -> AttachmentWorker {
+        AttachmentWorker {
+            settings,
+            done: std::sync::mpsc::channel(),
+        }
+    }
 }
 
 /// The answers of writes run off the UI thread.
@@ -297,6 +325,11 @@ where
                 }
             }
         }
+        while let Ok(a) = workers.attachments.done.1.try_recv() {
+            if act(terminal, state, workers, Action::Attachment(a)) {
+                return Ok(());
+            }
+        }
         while let Ok(f) = workers.slow_writes.done.1.try_recv() {
             if act(terminal, state, workers, Action::Done(Box::new(f))) {
                 return Ok(());
@@ -431,6 +464,29 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) -> Vec<Command>
                 }
             }
         }
+        Command::Attachment(job) => match state.data_dir.clone() {
+            // A connection of its own: a large attachment from the server takes a while.
+            Some(dir) => {
+                let (settings, tx) = (
+                    workers.attachments.settings.clone(),
+                    workers.attachments.done.0.clone(),
+                );
+                std::thread::spawn(move || {
+                    let answer = rapport_core::store::Store::open_in(&dir)
+                        .map_err(|e| e.to_string())
+                        .and_then(|store| crate::ui::attachments::execute(&store, &settings, &job));
+                    let _ = tx.send(answer);
+                });
+            }
+            None => {
+                let answer = crate::ui::attachments::execute(
+                    &state.store,
+                    &workers.attachments.settings,
+                    &job,
+                );
+                return step(state, Action::Attachment(answer));
+            }
+        },
         Command::Deliver => {
             if let Some((wake, _)) = &workers.delivery {
                 let _ = wake.send(());

@@ -32,6 +32,12 @@ pub enum Mode {
     Form(crate::ui::form::Form),
     /// The built-in editor.
     Compose(Box<ratatui_textarea::TextArea<'static>>),
+    /// An attachment read as text (its name, its lines), scrolled like help.
+    Preview {
+        title: String,
+        lines: Vec<String>,
+        scroll: u16,
+    },
 }
 
 /// The background sync as the status bar shows it.
@@ -74,6 +80,9 @@ pub enum Command {
     /// Delete an erased person's mail on the IMAP server, off the UI thread; answer with
     /// `Action::ServerErased`.
     EraseOnServer(Vec<(String, u32)>),
+    /// Fetch, save, open or read an attachment, off the UI thread (see `ui::attachments`);
+    /// answer with `Action::Attachment`.
+    Attachment(crate::ui::attachments::Job),
     /// Run a core use case (see `ui::write`); answer with `Action::Done`.
     Write(crate::ui::write::Write),
 }
@@ -214,6 +223,18 @@ impl PartialEq for Mode {
                 },
             ) => a == c && b == d,
             (Mode::Help { scroll: a }, Mode::Help { scroll: b }) => a == b,
+            (
+                Mode::Preview {
+                    title: a,
+                    lines: b,
+                    scroll: c,
+                },
+                Mode::Preview {
+                    title: d,
+                    lines: e,
+                    scroll: f,
+                },
+            ) => a == d && b == e && c == f,
             (Mode::Form(a), Mode::Form(b)) => a == b,
             (Mode::Compose(a), Mode::Compose(b)) => a.lines() == b.lines(),
             _ => false,
@@ -308,7 +329,7 @@ impl<D: Reads> State<D> {
     /// The keymap section keys are resolved in.
     pub fn context(&self) -> Context {
         match (&self.mode, self.focus) {
-            (Mode::Help { .. }, _) => Context::Help,
+            (Mode::Help { .. } | Mode::Preview { .. }, _) => Context::Help,
             (Mode::Form(_), _) => Context::Form,
             (Mode::Compose(_), _) => Context::Compose,
             _ if self.reports.is_some() => Context::Reports,

@@ -96,6 +96,7 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
         Action::Sync(ev) => sync_event(s, ev),
         Action::ServerErased(result) => return crate::ui::erase::server_done(s, result),
         Action::Done(f) => return crate::ui::write::done(s, *f),
+        Action::Attachment(answer) => crate::ui::attachments::done(s, answer),
         // Another process (a colleague, the sync) committed: what is on screen is read again.
         Action::DataChanged => {
             let c = s.profile.as_ref().map(|p| p.id);
@@ -433,6 +434,20 @@ fn load_ledger<D: Reads>(s: &mut State<D>) {
 }
 
 fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
+    if let Mode::Preview { scroll, .. } = &mut s.mode {
+        match b {
+            Bound::Back | Bound::Help => s.mode = Mode::Normal,
+            Bound::Next => *scroll = scroll.saturating_add(1),
+            Bound::Prev => *scroll = scroll.saturating_sub(1),
+            Bound::PageDown => *scroll = scroll.saturating_add(10),
+            Bound::PageUp => *scroll = scroll.saturating_sub(10),
+            Bound::Top => *scroll = 0,
+            Bound::Bottom => *scroll = u16::MAX / 2,
+            Bound::Quit => return vec![Command::Quit],
+            _ => {}
+        }
+        return Vec::new();
+    }
     if let Mode::Form(_) = s.mode {
         return form_key(s, b);
     }
@@ -448,6 +463,13 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
             Bound::Compose => return crate::ui::compose::start(s, false),
             _ => {}
         }
+    }
+    if matches!(
+        b,
+        Bound::SaveAttachment | Bound::OpenAttachment | Bound::PreviewAttachment
+    ) && !matches!(s.mode, Mode::Help { .. })
+    {
+        return crate::ui::attachments::key(s, b);
     }
     if !matches!(s.mode, Mode::Help { .. }) && crate::ui::teamwork::key(s, b) {
         return Vec::new();

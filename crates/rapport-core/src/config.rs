@@ -160,8 +160,21 @@ pub struct Config {
     /// Business hours and the response-time target, for reports.
     #[serde(default)]
     pub reports: Option<Spanned<Reports>>,
+    /// Where attachments are saved and how they are opened.
+    #[serde(default)]
+    pub attachments: Attachments,
     #[serde(skip)]
     pub path: PathBuf,
+}
+
+/// `[attachments]`: where a saved attachment goes, and the program that opens one.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Attachments {
+    /// The download folder (default `$XDG_DOWNLOAD_DIR`, else `~/Downloads`).
+    pub download_dir: Option<PathBuf>,
+    /// Opens a saved file, mailcap style: `%s` is the file ("xdg-open %s" by default).
+    pub open_command: Option<String>,
 }
 
 /// `[reports]`: the team's working week and the response-time target.

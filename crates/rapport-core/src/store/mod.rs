@@ -2,6 +2,7 @@
 //! answers or the change it makes, and returns plain `core::model`/`store` types, never SQL.
 //! A server database could implement the same methods later without touching the UI.
 
+mod attachments;
 mod audit;
 mod checkpoints;
 mod data_rights;
@@ -24,6 +25,7 @@ mod teamwork;
 mod waits;
 mod write;
 
+pub use attachments::*;
 pub use audit::*;
 pub use data_rights::*;
 pub use done::*;

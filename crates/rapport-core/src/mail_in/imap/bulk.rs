@@ -90,7 +90,34 @@ pub fn fetch(
     what: What,
     deliver: &mut dyn FnMut(Vec<Fetched>) -> bool,
 ) -> Result<(), ImapError> {
-    let items = what.items();
+    fetch_items(wire, uids, &what.items(), deliver)
+}
+
+/// One part of message `uid`, as `BODY.PEEK[section]` gives it (still in its transfer
+/// encoding), without setting \Seen; None when the server sent no such message.
+pub fn fetch_section(wire: &Conn, uid: u32, section: &str) -> Result<Option<Vec<u8>>, ImapError> {
+    if section.is_empty() || !section.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return Err(ImapError::Protocol(format!("not a part number: {section}")));
+    }
+    let mut out = None;
+    fetch_items(
+        wire,
+        &[uid],
+        &format!("(UID BODY.PEEK[{section}])"),
+        &mut |batch| {
+            out = batch.into_iter().find(|f| f.uid == uid).map(|f| f.body);
+            true
+        },
+    )?;
+    Ok(out)
+}
+
+fn fetch_items(
+    wire: &Conn,
+    uids: &[u32],
+    items: &str,
+    deliver: &mut dyn FnMut(Vec<Fetched>) -> bool,
+) -> Result<(), ImapError> {
     let mut reader = BufReader::with_capacity(READ_BUFFER, wire.clone());
     let mut batch = Vec::with_capacity(HANDOVER);
     for (n, chunk) in uids.chunks(UIDS_PER_COMMAND).enumerate() {
@@ -294,6 +321,7 @@ fn parse_fetch(t: &mut Tokens) -> Option<Option<Fetched>> {
             }
             b"INTERNALDATE" => date = t.string().and_then(|d| internal_date(&d)),
             b"BODY[]" | b"BODY[]<0>" | b"RFC822" | b"BINARY[]" => body = t.string(),
+            n if is_part_section(n) => body = t.string(),
             b"RFC822.SIZE" => size = t.number(),
             b"BODYSTRUCTURE" => {
                 // One the reader cannot follow leaves the message to be fetched whole.
@@ -318,6 +346,17 @@ fn parse_fetch(t: &mut Tokens) -> Option<Option<Fetched>> {
         body,
         structure,
     }))
+}
+
+/// `BODY[1.2]`: one part of a message, by number.
+fn is_part_section(name: &[u8]) -> bool {
+    name.strip_prefix(b"BODY[")
+        .and_then(|n| n.strip_suffix(b"]"))
+        .is_some_and(|n| {
+            !n.is_empty()
+                && n[0].is_ascii_digit()
+                && n.iter().all(|b| b.is_ascii_digit() || *b == b'.')
+        })
 }
 
 /// "25-Nov-2026 10:00:00 +0100" (the day may be space-padded).
@@ -509,7 +548,16 @@ mod tests {
             ))
         );
         assert_eq!(leaves[3].subject.as_deref(), Some("Fw: Offer"));
+        let sections: Vec<&str> = leaves.iter().map(|l| l.section.as_str()).collect();
+        assert_eq!(sections, ["1.1", "1.2", "2", "3"]);
         assert_eq!(leaves[3].octets, 500);
+    }
+
+    #[test]
+    fn a_part_fetched_by_number_is_its_body() {
+        let f = fetch_of(b"* 1 FETCH (UID 9 BODY[1.2] {4}\r\nJVBE)\r\n").unwrap();
+        assert_eq!((f.uid, f.body.as_slice()), (9, &b"JVBE"[..]));
+        assert!(fetch_of(b"* 1 FETCH (UID 9 BODY[HEADER] {4}\r\nFrom)\r\n").is_none());
     }
 
     #[test]

@@ -11,18 +11,27 @@ const MAX_DEPTH: usize = 64;
 /// The leaves of one body structure, starting at its opening parenthesis.
 pub(super) fn leaves(t: &mut Tokens) -> Option<Vec<Leaf>> {
     let mut out = Vec::new();
-    body(t, &mut out, 0)?;
+    body(t, &mut out, 0, "")?;
     Some(out)
 }
 
-fn body(t: &mut Tokens, out: &mut Vec<Leaf>, depth: usize) -> Option<()> {
+/// `section` is the part's number as BODY[section] names it (RFC 3501 6.4.5): "" for the
+/// message itself, "2.1" for the first part of its second part.
+fn body(t: &mut Tokens, out: &mut Vec<Leaf>, depth: usize, section: &str) -> Option<()> {
     if depth > MAX_DEPTH || t.next()? != Token::Open {
         return None;
     }
     if t.peek()? == Token::Open {
         // Multipart: its parts, then the subtype and extension data.
+        let mut n = 0;
         while t.peek()? == Token::Open {
-            body(t, out, depth + 1)?;
+            n += 1;
+            let part = if section.is_empty() {
+                n.to_string()
+            } else {
+                format!("{section}.{n}")
+            };
+            body(t, out, depth + 1, &part)?;
         }
         return rest_of_list(t);
     }
@@ -69,6 +78,12 @@ fn body(t: &mut Tokens, out: &mut Vec<Leaf>, depth: usize) -> Option<()> {
         encoding,
         octets,
         subject,
+        // A message that is not multipart has one part, numbered 1.
+        section: if section.is_empty() {
+            "1".to_string()
+        } else {
+            section.to_string()
+        },
     });
     Some(())
 }

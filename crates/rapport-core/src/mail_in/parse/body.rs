@@ -241,3 +241,31 @@ pub(super) fn clean_body(text: &str) -> String {
         trimmed.to_string()
     }
 }
+
+/// The decoded bytes of the `index`-th attachment (0-based, in the order
+/// [`attachments_of`] lists them) of a whole raw message; None when it has fewer.
+pub fn attachment_bytes(raw: &[u8], index: usize) -> Option<Vec<u8>> {
+    let mail = mailparse::parse_mail(raw).ok()?;
+    let part = mail
+        .parts()
+        .filter(|p| !p.ctype.mimetype.starts_with("multipart/") && is_listed(p))
+        .nth(index)?;
+    Some(decoded_bytes(part).into_owned())
+}
+
+/// A part's body as `BODY[section]` gives it, decoded from its transfer `encoding`.
+pub fn decode_part(encoding: &str, body: &[u8]) -> Vec<u8> {
+    let enc: String = encoding
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let mut part = format!(
+        "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: {enc}\r\n\r\n"
+    )
+    .into_bytes();
+    part.extend_from_slice(body);
+    match mailparse::parse_mail(&part) {
+        Ok(p) => decoded_bytes(&p).into_owned(),
+        Err(_) => body.to_vec(),
+    }
+}

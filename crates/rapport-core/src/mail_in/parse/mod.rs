@@ -28,6 +28,7 @@ use crate::model::ParsedMessage;
 use crate::sanitize::sanitize_line;
 
 use automated::is_automated;
+pub use body::{attachment_bytes, decode_part};
 use body::{clean_body, read_content};
 use decode::decode_lenient;
 use headers::read_headers;

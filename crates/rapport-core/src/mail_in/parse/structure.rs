@@ -27,6 +27,8 @@ pub struct Leaf {
     pub octets: u64,
     /// The Subject header of an attached message (message/rfc822), undecoded.
     pub subject: Option<String>,
+    /// Its number in the message, as `BODY[section]` names it ("2", "1.2").
+    pub section: String,
 }
 
 impl Leaf {
@@ -81,6 +83,13 @@ fn push_params(s: &mut String, params: &[(String, String)]) {
                 v.replace('\\', "\\\\").replace('"', "\\\"")
             ));
         }
+    }
+}
+
+impl Leaf {
+    /// Whether the part is listed as an attachment (see [`attachments`]).
+    pub fn is_listed(&self) -> bool {
+        self.read(is_listed) == Some(true)
     }
 }
 
@@ -146,6 +155,7 @@ mod tests {
             encoding: encoding.into(),
             octets,
             subject: None,
+            section: String::new(),
         }
     }
 
