@@ -234,8 +234,8 @@ fn bench_attachment() {
         .to("talent@example.test")
         .id("big-cv@example.test")
         .with_files(&[("portfolio.pdf", "application/pdf", &pdf)]);
-    let mut c = rapport_core::mail_in::imap::connect::connect(&s.endpoint("talent@example.test"))
-        .unwrap();
+    let mut c =
+        rapport_core::mail_in::imap::connect::connect(&s.endpoint("talent@example.test")).unwrap();
     c.append("INBOX", &raw).finish().unwrap();
     let _ = c.logout();
     let dir = tempfile::tempdir().unwrap();
