@@ -9,6 +9,7 @@ pub mod conversation;
 pub mod editor_draft;
 pub mod erase;
 pub mod form;
+pub mod form_keys;
 
 pub mod keymap;
 pub mod layout;

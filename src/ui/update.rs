@@ -1,6 +1,7 @@
-//! `update(&mut State<D>, Action) -> Vec<Command>`: every state change happens here. Indexed
-//! SQLite reads of what is on screen run here too (they are part of the keypress budget);
-//! rendering only reads the state.
+//! `update(&mut State<D>, Action) -> Vec<Command>`: every state change happens here. Reads of
+//! what is on screen run here too, through `ui::reads::Reads` (indexed SQLite queries in the
+//! app, part of the keypress budget; a fake in pure tests); rendering only reads the state.
+//! Keys inside forms and the built-in editor are `ui::form_keys`'.
 
 use crate::ui::action::{Action, Bound};
 use crate::ui::conversation;
@@ -140,218 +141,6 @@ fn sync_event<D: Reads>(s: &mut State<D>, ev: SyncEvent) {
     }
 }
 
-fn compose_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
-    let Mode::Compose(ta) = &s.mode else {
-        return Vec::new();
-    };
-    if s.note_for.is_some() {
-        return crate::ui::teamwork::note_key(s, b);
-    }
-    let text = ta.lines().join("\n");
-    if b != Bound::Quit {
-        s.quit_asked = false;
-    }
-    match b {
-        // A draft is open: the first quit asks, the second keeps the draft and quits.
-        Bound::Quit if !s.quit_asked => {
-            s.quit_asked = true;
-            s.notice =
-                Some("a draft is open: quit again to keep it and quit, or go on writing".into());
-            Vec::new()
-        }
-        Bound::Quit => {
-            let mut out: Vec<Command> = s
-                .compose
-                .take()
-                .map(|sess| {
-                    Command::Write(Write::SaveDraft {
-                        draft: sess.draft_id,
-                        candidate: sess.candidate,
-                        parent: sess.parent,
-                        text,
-                    })
-                })
-                .into_iter()
-                .collect();
-            out.push(Command::Quit);
-            out
-        }
-        Bound::Submit => {
-            let out = crate::ui::compose::finish(s, text);
-            let c = s.profile.as_ref().map(|p| p.id);
-            reload_keeping(s, c);
-            out
-        }
-        Bound::Cancel => {
-            // Closing keeps what was written as the draft.
-            s.mode = Mode::Normal;
-            s.notice = Some("draft kept, not sent (r or c reopens it)".into());
-            s.compose
-                .take()
-                .map(|sess| {
-                    Command::Write(Write::SaveDraft {
-                        draft: sess.draft_id,
-                        candidate: sess.candidate,
-                        parent: sess.parent,
-                        text,
-                    })
-                })
-                .into_iter()
-                .collect()
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
-    let Mode::Form(f) = &mut s.mode else {
-        return Vec::new();
-    };
-    if matches!(
-        f.purpose,
-        crate::ui::form::Purpose::Review | crate::ui::form::Purpose::SendConfirm
-    ) {
-        return send_form_key(s, b);
-    }
-    if let crate::ui::form::Purpose::WriteAnyway { reply } = f.purpose {
-        match b {
-            Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
-            Bound::Quit => return vec![Command::Quit],
-            Bound::Submit => {
-                s.mode = Mode::Normal;
-                return crate::ui::compose::pick(s, reply);
-            }
-            _ => {}
-        }
-        return Vec::new();
-    }
-    if let crate::ui::form::Purpose::PickTemplate { names, reply } = &f.purpose {
-        let (names, reply) = (names.clone(), *reply);
-        match b {
-            Bound::NextOption | Bound::NextField | Bound::Toggle => f.step(true),
-            Bound::PrevOption | Bound::PrevField => f.step(false),
-            Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
-            Bound::Quit => return vec![Command::Quit],
-            Bound::Submit => {
-                let i = f.choice("Template");
-                s.mode = Mode::Normal;
-                let chosen = i.checked_sub(1).and_then(|j| names.get(j)).cloned();
-                return crate::ui::compose::start_with_template(s, reply, chosen);
-            }
-            _ => {}
-        }
-        return Vec::new();
-    }
-    match b {
-        Bound::NextField => f.next_field(),
-        Bound::PrevField => f.prev_field(),
-        Bound::NextOption => f.step(true),
-        Bound::PrevOption => f.step(false),
-        Bound::Toggle => f.toggle(),
-        Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
-        Bound::Quit => return vec![Command::Quit],
-        // The form stays open until the write is done (a refusal shows in it).
-        Bound::Submit if s.slow_write => {
-            s.notice = Some("still working on the last change…".into());
-        }
-        Bound::Submit => {
-            let form = f.clone();
-            match crate::ui::form::relationship::submit(s, &form) {
-                Ok(w) => {
-                    if let Mode::Form(f) = &mut s.mode {
-                        f.error = None;
-                    }
-                    s.slow_write = w.is_slow();
-                    return vec![Command::Write(w)];
-                }
-                Err(e) => {
-                    if let Mode::Form(f) = &mut s.mode {
-                        f.error = Some(e);
-                    }
-                }
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
-/// The empty-message and conflict confirmations of the compose flow.
-fn send_form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
-    let Mode::Form(f) = &mut s.mode else {
-        return Vec::new();
-    };
-    match b {
-        Bound::NextField => f.next_field(),
-        Bound::PrevField => f.prev_field(),
-        Bound::Toggle => f.toggle(),
-        Bound::Quit => return vec![Command::Quit],
-        Bound::Cancel | Bound::Back => {
-            s.mode = Mode::Normal;
-            s.compose = None;
-            s.notice = Some("not sent; the draft is kept (r or c reopens it)".into());
-        }
-        Bound::NextOption => f.step(true),
-        Bound::PrevOption => f.step(false),
-        Bound::Submit if f.purpose == crate::ui::form::Purpose::Review => {
-            let choice = f.choice("Then");
-            s.mode = Mode::Normal;
-            match crate::ui::compose::REVIEW_CHOICES[choice] {
-                "edit again" => {
-                    let Some(session) = s.compose.take() else {
-                        return Vec::new();
-                    };
-                    return crate::ui::compose::open_editor(s, session);
-                }
-                "keep as draft" => {
-                    s.compose = None;
-                    s.notice = Some("not sent; the draft is kept (r or c reopens it)".into());
-                }
-                "discard" => {
-                    let Some(session) = s.compose.take() else {
-                        return Vec::new();
-                    };
-                    return vec![Command::Write(Write::DiscardDraft {
-                        draft: session.draft_id,
-                        candidate: session.candidate,
-                    })];
-                }
-                _ => {
-                    let out = crate::ui::compose::send(s, None);
-                    let c = s.profile.as_ref().map(|p| p.id);
-                    reload_keeping(s, c);
-                    return out;
-                }
-            }
-        }
-        Bound::Submit => {
-            let form = f.clone();
-            let confirm = match form.purpose {
-                crate::ui::form::Purpose::SendConfirm => {
-                    let reason = form.text("Reason");
-                    if reason.is_empty() {
-                        f.error =
-                            Some("give a reason: it is recorded in the candidate's history".into());
-                        return Vec::new();
-                    }
-                    Some(rapport_core::mail_out::outbox::Confirmation {
-                        actor: s.actor.clone(),
-                        reason,
-                    })
-                }
-                _ => None,
-            };
-            s.mode = Mode::Normal;
-            let out = crate::ui::compose::send(s, confirm);
-            let c = s.profile.as_ref().map(|p| p.id);
-            reload_keeping(s, c);
-            return out;
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
 /// Reloads the list after a change, keeping the same candidate selected when it is still
 /// listed near where it was.
 pub fn reload_keeping<D: Reads>(s: &mut State<D>, candidate: Option<i64>) {
@@ -434,25 +223,14 @@ fn load_ledger<D: Reads>(s: &mut State<D>) {
 }
 
 fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
-    if let Mode::Preview { scroll, .. } = &mut s.mode {
-        match b {
-            Bound::Back | Bound::Help => s.mode = Mode::Normal,
-            Bound::Next => *scroll = scroll.saturating_add(1),
-            Bound::Prev => *scroll = scroll.saturating_sub(1),
-            Bound::PageDown => *scroll = scroll.saturating_add(10),
-            Bound::PageUp => *scroll = scroll.saturating_sub(10),
-            Bound::Top => *scroll = 0,
-            Bound::Bottom => *scroll = u16::MAX / 2,
-            Bound::Quit => return vec![Command::Quit],
-            _ => {}
-        }
-        return Vec::new();
+    if let Mode::Preview { .. } = s.mode {
+        return overlay_key(s, b);
     }
     if let Mode::Form(_) = s.mode {
-        return form_key(s, b);
+        return crate::ui::form_keys::form_key(s, b);
     }
     if let Mode::Compose(_) = s.mode {
-        return compose_key(s, b);
+        return crate::ui::form_keys::compose_key(s, b);
     }
     if s.reports.is_some() && !matches!(s.mode, Mode::Help { .. }) {
         return crate::ui::reports::key(s, b);
@@ -477,19 +255,8 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     if let Some(out) = relationship_key(s, b) {
         return out;
     }
-    if let Mode::Help { scroll } = &mut s.mode {
-        match b {
-            Bound::Back | Bound::Help => s.mode = Mode::Normal,
-            Bound::Next => *scroll = scroll.saturating_add(1),
-            Bound::Prev => *scroll = scroll.saturating_sub(1),
-            Bound::PageDown => *scroll = scroll.saturating_add(10),
-            Bound::PageUp => *scroll = scroll.saturating_sub(10),
-            Bound::Top => *scroll = 0,
-            Bound::Bottom => *scroll = u16::MAX / 2,
-            Bound::Quit => return vec![Command::Quit],
-            _ => {}
-        }
-        return Vec::new();
+    if let Mode::Help { .. } = s.mode {
+        return overlay_key(s, b);
     }
     match b {
         Bound::Quit => return vec![Command::Quit],
@@ -529,6 +296,26 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
             Focus::Conversation => conversation_key(s, b),
             Focus::Profile => profile_key(s, b),
         },
+    }
+    Vec::new()
+}
+
+/// The help and the attachment preview: scroll, close, quit.
+fn overlay_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
+    let scroll = match &mut s.mode {
+        Mode::Help { scroll } | Mode::Preview { scroll, .. } => scroll,
+        _ => return Vec::new(),
+    };
+    match b {
+        Bound::Back | Bound::Help => s.mode = Mode::Normal,
+        Bound::Next => *scroll = scroll.saturating_add(1),
+        Bound::Prev => *scroll = scroll.saturating_sub(1),
+        Bound::PageDown => *scroll = scroll.saturating_add(10),
+        Bound::PageUp => *scroll = scroll.saturating_sub(10),
+        Bound::Top => *scroll = 0,
+        Bound::Bottom => *scroll = u16::MAX / 2,
+        Bound::Quit => return vec![Command::Quit],
+        _ => {}
     }
     Vec::new()
 }
