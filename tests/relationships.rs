@@ -1760,7 +1760,12 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     assert!(s.search_messages("Zebulon", 10).unwrap().is_empty());
     let q = InboxQuery {
         filter: InboxFilter::All,
-        search: Some("Zebulon".into()),
+        search: Some(
+            "Zebulon"
+                .parse::<rapport_core::query::Query>()
+                .unwrap()
+                .into(),
+        ),
         assignee: Default::default(),
     };
     assert_eq!(s.inbox_count(&q).unwrap(), 0);

@@ -148,7 +148,12 @@ fn assignment_filters_mine_and_unassigned_and_is_audited() {
     s.assign(omar, Some("Alice"), "Alice").unwrap();
     let searched = InboxQuery {
         filter: InboxFilter::All,
-        search: Some("hello".into()),
+        search: Some(
+            "hello"
+                .parse::<rapport_core::query::Query>()
+                .unwrap()
+                .into(),
+        ),
         assignee: mine,
     };
     assert_eq!(ids(&s, &searched), vec![omar]);

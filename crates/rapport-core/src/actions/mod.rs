@@ -1,6 +1,7 @@
 //! Use cases: each action a recruiter can take, written once. The TUI, the CLI (and the web
 //! page) only translate keys, arguments and forms into these calls and show the result.
 
+pub mod candidates;
 pub mod contact;
 pub mod doctor;
 pub mod erase;

@@ -6,6 +6,7 @@ mod audit;
 mod checkpoints;
 mod data_rights;
 mod erasure;
+mod filter;
 #[cfg(test)]
 mod leaf_tests;
 mod lease;
