@@ -623,3 +623,39 @@ fn a_saved_view_is_a_key_and_listed_in_help() {
         "{e}"
     );
 }
+
+/// A searched list is evaluated once for its count, page and positions, and again as soon as
+/// anything changed: this session's writes or a colleague's.
+#[test]
+fn a_searched_list_follows_every_change() {
+    use rapport_core::store::InboxQuery;
+    let (d, mut s) = team_demo();
+    let q = || InboxQuery {
+        filter: InboxFilter::All,
+        search: candidates::parse(
+            "assigned:me",
+            ME,
+            &Schedule::demo(),
+            Target::default(),
+            ANCHOR,
+        )
+        .unwrap(),
+        assignee: Default::default(),
+    };
+    assert_eq!(s.inbox_count(&q()).unwrap(), 2);
+    let katerina = id_of(&s, "Κατερίνα Νικολάου");
+    assert_eq!(s.inbox_position(&q(), katerina).unwrap(), None);
+    s.assign(katerina, Some(ME), ME).unwrap();
+    assert_eq!(s.inbox_count(&q()).unwrap(), 3);
+    assert!(s.inbox_position(&q(), katerina).unwrap().is_some());
+    assert_eq!(s.inbox_page(&q(), 0, 10).unwrap().len(), 3);
+    let mut colleague = Store::open_in(d.path()).unwrap();
+    let sebastian = id_of(&colleague, "Sebastian Becker");
+    colleague
+        .assign(sebastian, Some(ME), "Bilal Haddad")
+        .unwrap();
+    assert_eq!(s.inbox_count(&q()).unwrap(), 4);
+    let page = s.inbox_page(&q(), 1, 2).unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(s.inbox_page(&q(), 0, 4).unwrap()[1..3], page[..]);
+}

@@ -28,6 +28,7 @@ pub struct View {
 /// Opens the prompt on the current search.
 pub fn open<D: Reads>(s: &mut State<D>) {
     s.search_error = None;
+    s.notice = None;
     s.mode = Mode::Search {
         input: s.search.clone().unwrap_or_default(),
         previous: s.search.clone(),

@@ -131,6 +131,8 @@ pub struct Store {
     rules: Rules,
     /// Copies the log into the database during a first load (see `checkpoints`).
     checkpointer: Option<checkpoints::Checkpointer>,
+    /// The candidates the last searched inbox query found (see `filter::Matches`).
+    matches: std::cell::RefCell<Option<filter::Matches>>,
 }
 
 impl Store {
@@ -221,6 +223,7 @@ impl Store {
             path,
             rules,
             checkpointer: None,
+            matches: Default::default(),
         })
     }
 
@@ -299,6 +302,7 @@ impl Store {
             path: path.to_owned(),
             rules,
             checkpointer: None,
+            matches: Default::default(),
         };
         // Waits are derived data: a database from before they existed gets them built once.
         if (1..3).contains(&found) {

@@ -274,8 +274,44 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<Value>) {
 }
 
 impl Store {
+    /// The ids a searched query finds, in inbox order, evaluated once while nothing changes
+    /// (see `filter::Matches`).
+    fn matching_ids(&self, q: &InboxQuery) -> Result<std::rc::Rc<Vec<i64>>> {
+        let query = inbox_where(q);
+        let state = (
+            self.data_version()?,
+            self.conn.total_changes(),
+            crate::clock::now(),
+        );
+        if let Some(m) = self.matches.borrow().as_ref()
+            && m.query == query
+            && m.state == state
+        {
+            return Ok(m.ids.clone());
+        }
+        let sql = format!(
+            "SELECT c.id FROM candidates c WHERE {} ORDER BY c.inbox_rank, c.id",
+            query.0
+        );
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(query.1.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let ids = std::rc::Rc::new(ids);
+        *self.matches.borrow_mut() = Some(super::filter::Matches {
+            query,
+            state,
+            ids: ids.clone(),
+        });
+        Ok(ids)
+    }
+
     /// How many candidates the inbox lists for this query.
     pub fn inbox_count(&self, q: &InboxQuery) -> Result<usize> {
+        if q.search.is_some() {
+            return Ok(self.matching_ids(q)?.len());
+        }
         let (w, args) = inbox_where(q);
         let sql = format!("SELECT count(*) FROM candidates c WHERE {w}");
         let n: i64 = self
@@ -287,6 +323,18 @@ impl Store {
 
     /// One page of the inbox, in inbox order.
     pub fn inbox_page(&self, q: &InboxQuery, offset: usize, limit: usize) -> Result<Vec<InboxRow>> {
+        if q.search.is_some() {
+            let ids = self.matching_ids(q)?;
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT {} FROM candidates c WHERE c.id = ?1",
+                inbox_columns()
+            ))?;
+            let mut rows = Vec::new();
+            for id in ids.iter().skip(offset).take(limit) {
+                rows.push(st.query_row([id], inbox_row)?);
+            }
+            return Ok(rows);
+        }
         let (w, mut args) = inbox_where(q);
         let n = args.len();
         let sql = format!(
@@ -305,6 +353,12 @@ impl Store {
 
     /// Where a candidate is in the list for this query (`None` when not listed).
     pub fn inbox_position(&self, q: &InboxQuery, candidate_id: i64) -> Result<Option<usize>> {
+        if q.search.is_some() {
+            return Ok(self
+                .matching_ids(q)?
+                .iter()
+                .position(|&c| c == candidate_id));
+        }
         let (w, mut args) = inbox_where(q);
         let n = args.len() + 1;
         let sql = format!(

@@ -531,6 +531,15 @@ ALTER TABLE messages ADD COLUMN optout_scope TEXT;
 UPDATE messages SET optout_scope = 'all' WHERE optout_evidence IS NOT NULL;
 "#;
 
+/// v11, for candidate queries (`store::filter`): the candidate of each message, by message
+/// id, in an index of its own. A word of a query finds thousands of messages in the search
+/// index; looking up each one's candidate in the table reads a page of mail per hit (60 ms
+/// for the 15,000 hits of a common word at 100,000 messages), in this index a few pages in
+/// all (15 ms).
+const V11_QUERY_MESSAGE_CANDIDATE: &str = r#"
+CREATE INDEX messages_id_candidate ON messages(id, candidate_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -543,8 +552,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8_SUPPRESSED_MAIL),
         M::up(V9_OUTBOX_DATA_PHASE),
         M::up(V10_OPTOUT_SCOPE),
+        M::up(V11_QUERY_MESSAGE_CANDIDATE),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 10;
+pub const LATEST: usize = 11;
