@@ -31,7 +31,7 @@ pub(crate) struct Matches {
     /// What the answer depends on besides the query: other connections' commits (`PRAGMA
     /// data_version`), this connection's own changes, and the second (snoozes end).
     pub(super) state: (i64, u64, i64),
-    pub(super) ids: std::rc::Rc<Vec<i64>>,
+    pub(super) ids: std::sync::Arc<Vec<i64>>,
 }
 
 /// The condition `f` puts on `candidates c`.

@@ -276,7 +276,7 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<Value>) {
 impl Store {
     /// The ids a searched query finds, in inbox order, evaluated once while nothing changes
     /// (see `filter::Matches`).
-    fn matching_ids(&self, q: &InboxQuery) -> Result<std::rc::Rc<Vec<i64>>> {
+    fn matching_ids(&self, q: &InboxQuery) -> Result<std::sync::Arc<Vec<i64>>> {
         let query = inbox_where(q);
         let state = (
             self.data_version()?,
@@ -298,7 +298,7 @@ impl Store {
             .prepare_cached(&sql)?
             .query_map(rusqlite::params_from_iter(query.1.iter()), |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let ids = std::rc::Rc::new(ids);
+        let ids = std::sync::Arc::new(ids);
         *self.matches.borrow_mut() = Some(super::filter::Matches {
             query,
             state,
