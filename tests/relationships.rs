@@ -1768,7 +1768,12 @@ fn erasing_leaves_nothing_but_a_keyed_hash() {
     let q = InboxQuery {
         keep: None,
         filter: InboxFilter::All,
-        search: Some("Zebulon".into()),
+        search: Some(
+            "Zebulon"
+                .parse::<rapport_core::query::Query>()
+                .unwrap()
+                .into(),
+        ),
         assignee: Default::default(),
     };
     assert_eq!(s.inbox_count(&q).unwrap(), 0);

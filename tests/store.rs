@@ -499,7 +499,7 @@ fn search_narrows_the_inbox_by_mail_name_and_address() {
     let q = |t: &str| InboxQuery {
         keep: None,
         filter: InboxFilter::All,
-        search: Some(t.into()),
+        search: Some(t.parse::<rapport_core::query::Query>().unwrap().into()),
         assignee: Default::default(),
     };
     assert_eq!(s.inbox_count(&q("compil")).unwrap(), 1);
@@ -507,8 +507,25 @@ fn search_narrows_the_inbox_by_mail_name_and_address() {
     assert_eq!(s.inbox_count(&q("mustermann")).unwrap(), 1);
     assert_eq!(s.inbox_count(&q("x.example")).unwrap(), 1);
     assert_eq!(s.inbox_count(&q("python")).unwrap(), 0);
-    // FTS syntax in user input is taken literally, never an error.
-    assert_eq!(s.inbox_count(&q("\"AND OR (")).unwrap(), 0);
+    // FTS syntax in a word or phrase is taken literally, never an error.
+    use rapport_core::query::{Expr, Query, Term};
+    for t in [
+        Term::Word("\"AND OR (".into()),
+        Term::Phrase("NEAR(a b) OR *".into()),
+    ] {
+        let q = InboxQuery {
+            keep: None,
+            filter: InboxFilter::All,
+            search: Some(
+                Query {
+                    expr: Expr::Term(t),
+                }
+                .into(),
+            ),
+            assignee: Default::default(),
+        };
+        assert_eq!(s.inbox_count(&q).unwrap(), 0);
+    }
     assert_eq!(s.search_messages("kotlin", 10).unwrap().len(), 1);
 }
 

@@ -150,7 +150,12 @@ fn assignment_filters_mine_and_unassigned_and_is_audited() {
     let searched = InboxQuery {
         keep: None,
         filter: InboxFilter::All,
-        search: Some("hello".into()),
+        search: Some(
+            "hello"
+                .parse::<rapport_core::query::Query>()
+                .unwrap()
+                .into(),
+        ),
         assignee: mine,
     };
     assert_eq!(ids(&s, &searched), vec![omar]);

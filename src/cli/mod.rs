@@ -63,18 +63,28 @@ pub enum Cmd {
         #[arg(long = "team-address", value_name = "EMAIL")]
         team: Vec<String>,
     },
-    /// List candidates in inbox order (awaiting reply first)
+    /// List candidates in inbox order (awaiting reply first), or those a query finds
     Candidates {
         #[arg(long)]
         json: bool,
         /// Only candidates awaiting our reply
         #[arg(long)]
         awaiting: bool,
+        /// Only the candidates this query finds: words and "phrases" (their mail, name,
+        /// address) and fields: interest:rust channel:email due:yes|no assigned:me|none|NAME
+        /// waiting:>24h|<2d|yes|no over:target opted-out:yes|no lang:de tz:Europe/* snoozed:yes|no;
+        /// terms side by side all hold, `or` between two lets either, -term negates
+        #[arg(long, value_name = "QUERY")]
+        query: Option<String>,
+        /// The query of a saved view ([views] in the config)
+        #[arg(long, value_name = "NAME", conflicts_with = "query")]
+        view: Option<String>,
     },
     /// Show a candidate's profile and timeline
     Show {
-        /// Any of the candidate's addresses
-        email: String,
+        /// The candidate's name (or a part of it) or any of their addresses
+        #[arg(value_name = "NAME|EMAIL")]
+        who: String,
         #[arg(long)]
         json: bool,
     },
@@ -97,6 +107,9 @@ pub enum Cmd {
         json: bool,
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Only this candidate's mail: their name (or a part of it) or an address
+        #[arg(long, value_name = "NAME|EMAIL")]
+        candidate: Option<String>,
     },
     /// Show or change a candidate's preferences (every change goes to their ledger)
     Prefs(people::PrefsArgs),
@@ -445,6 +458,10 @@ fn tui_with(
         );
     }
     let keymap = Keymap::load(Some(&paths::keymap_file())).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let views = cfg.map(|c| c.views()).unwrap_or_default();
+    keymap
+        .check_views(&views.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let title = store
         .meta("title")?
         .unwrap_or_else(|| "shared inbox".into());
@@ -464,6 +481,10 @@ fn tui_with(
     (state.schedule, state.target) = rapport_core::responses::report::settings(cfg, &state.store);
     state.team_names = rapport_core::team::names(&rapport_core::team::members(cfg, &state.store));
     state.interest_vocabulary = cfg.map(|c| c.interests.clone()).unwrap_or_default();
+    state.views = views
+        .into_iter()
+        .map(|(name, query)| crate::ui::search::View { name, query })
+        .collect();
     if let Some(c) = cfg {
         state.max_message_size = c.max_message_size();
     }
@@ -632,17 +653,36 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Candidates { json, awaiting } => {
-            output::candidates(&open_for_reading(dir)?, json, awaiting)
+        Cmd::Candidates {
+            json,
+            awaiting,
+            query,
+            view,
+        } => {
+            let which = output::Which {
+                awaiting,
+                query,
+                view,
+            };
+            output::candidates(&open_for_reading(dir)?, session, json, which)
         }
-        Cmd::Show { email, json } => output::show(&open_for_reading(dir)?, &email, json),
+        Cmd::Show { who, json } => output::show(&open_for_reading(dir)?, &who, json),
         Cmd::Attachments { email, json } => {
             attachments::list(&open_for_reading(dir)?, &email, json)
         }
         Cmd::Attachment { cmd } => attachments::run(&open_for_reading(dir)?, cfg, cmd),
-        Cmd::Search { query, json, limit } => {
-            output::search(&open_for_reading(dir)?, &query, json, limit)
-        }
+        Cmd::Search {
+            query,
+            json,
+            limit,
+            candidate,
+        } => output::search(
+            &open_for_reading(dir)?,
+            &query,
+            json,
+            limit,
+            candidate.as_deref(),
+        ),
         Cmd::Status { json } => output::status(&open_for_reading(dir)?, json),
         Cmd::ErasedMail { ack, json } => {
             let mut store = open_existing(dir)?;

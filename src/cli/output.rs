@@ -6,9 +6,12 @@
 //! the terminal, and a name cannot break a listing's lines. JSON is escaped by serde.
 
 use anyhow::bail;
+use rapport_core::actions::candidates;
+use rapport_core::actions::lookup::{LookupError, candidate_by_name_or_address};
+use rapport_core::actions::session::Session;
 use rapport_core::model::Direction;
 use rapport_core::responses::timeline::{TimelineItem, timeline};
-use rapport_core::store::{InboxFilter, InboxQuery, Store};
+use rapport_core::store::{InboxFilter, Store};
 use rapport_core::timefmt::{duration, rfc3339};
 use serde_json::{Value, json};
 use std::process::ExitCode;
@@ -32,20 +35,49 @@ fn print_json(v: &Value) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Result<ExitCode> {
-    let q = InboxQuery {
-        keep: None,
-        filter: if awaiting {
-            InboxFilter::Awaiting
-        } else {
-            InboxFilter::All
-        },
-        search: None,
-        assignee: Default::default(),
+/// Which candidates `rapport candidates` lists.
+#[derive(Debug, Default)]
+pub struct Which {
+    /// Only those awaiting our reply.
+    pub awaiting: bool,
+    /// A query (`core::query`).
+    pub query: Option<String>,
+    /// A saved view's name (`[views]` in the config).
+    pub view: Option<String>,
+}
+
+pub fn candidates(
+    store: &Store,
+    session: &Session,
+    as_json: bool,
+    which: Which,
+) -> anyhow::Result<ExitCode> {
+    let text = match (which.query, which.view) {
+        (Some(q), _) => Some(q),
+        (None, Some(name)) => {
+            let views = session.config().map(|c| c.views()).unwrap_or_default();
+            match views.into_iter().find(|(n, _)| *n == name) {
+                Some((_, q)) => Some(q),
+                None => bail!(
+                    "no view {name:?} in the config's [views]; add one, e.g. {name} = \"interest:rust due:yes\""
+                ),
+            }
+        }
+        (None, None) => None,
     };
-    let n = store.inbox_count(&q)?;
-    let rows = store.inbox_page(&q, 0, n)?;
     let now = rapport_core::store::now();
+    let (schedule, target) = rapport_core::responses::report::settings(session.config(), store);
+    let search = match text {
+        Some(t) => candidates::parse(&t, &session.actor, &schedule, target, now)
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        None => None,
+    };
+    let view = if which.awaiting {
+        InboxFilter::Awaiting
+    } else {
+        InboxFilter::All
+    };
+    let rows = candidates::matching(store, view, search)?;
     if as_json {
         let v: Vec<Value> = rows
             .iter()
@@ -84,10 +116,36 @@ pub fn candidates(store: &Store, as_json: bool, awaiting: bool) -> anyhow::Resul
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCode> {
-    let id = rapport_core::actions::lookup::candidate(store, email)?;
+/// The candidate a name or address means; a name several candidates answer to lists them
+/// (with their addresses) on stderr, and the command ends with exit code 1.
+fn who(store: &Store, who: &str) -> anyhow::Result<Result<i64, ExitCode>> {
+    match candidate_by_name_or_address(store, who) {
+        Ok(id) => Ok(Ok(id)),
+        Err(LookupError::Ambiguous { name, candidates }) => {
+            use std::io::Write as _;
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(
+                err,
+                "rapport: error: {:?} could be {} candidates; give one of their addresses:",
+                clean(&name),
+                candidates.len()
+            );
+            for m in &candidates {
+                let _ = writeln!(err, "  {:<28} {}", clean(&m.name), clean(&m.address));
+            }
+            Ok(Err(ExitCode::FAILURE))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn show(store: &Store, name_or_email: &str, as_json: bool) -> anyhow::Result<ExitCode> {
+    let id = match who(store, name_or_email)? {
+        Ok(id) => id,
+        Err(code) => return Ok(code),
+    };
     let Some(p) = store.profile(id)? else {
-        bail!("no candidate has the address {email}");
+        bail!("no candidate has the address {name_or_email}");
     };
     let conv = store.conversation(id, usize::MAX >> 1)?;
     let items = timeline(&conv);
@@ -259,8 +317,19 @@ pub fn show(store: &Store, email: &str, as_json: bool) -> anyhow::Result<ExitCod
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow::Result<ExitCode> {
-    let hits = store.search_messages(query, limit)?;
+pub fn search(
+    store: &Store,
+    query: &str,
+    as_json: bool,
+    limit: usize,
+    candidate: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let of = match candidate.map(|c| who(store, c)).transpose()? {
+        Some(Err(code)) => return Ok(code),
+        Some(Ok(id)) => Some(id),
+        None => None,
+    };
+    let hits = store.search_messages_of(query, of, limit)?;
     if store.search_index_deferred()? {
         eprintln!(
             "note: the search index is still being built (a first sync is running, or was \
@@ -272,17 +341,18 @@ pub fn search(store: &Store, query: &str, as_json: bool, limit: usize) -> anyhow
             .iter()
             .map(|h| {
                 json!({"message": h.message_id, "candidate_id": h.candidate_id, "candidate": h.candidate,
-                       "direction": h.direction.as_str(), "subject": h.subject, "date": rfc3339(h.date),
-                       "excerpt": clean(&h.excerpt)})
+                       "address": h.address, "direction": h.direction.as_str(), "subject": h.subject,
+                       "date": rfc3339(h.date), "excerpt": clean(&h.excerpt)})
             })
             .collect();
         return print_json(&Value::Array(v));
     }
     for h in hits {
         println!(
-            "{}  {:<24} {}\n    {}",
+            "{}  {:<24} {:<32} {}\n    {}",
             rfc3339(h.date),
             clean(&h.candidate),
+            clean(&h.address),
             clean(&h.subject),
             clean(&h.excerpt)
         );

@@ -49,15 +49,23 @@ macro_rules! bindable {
     ($( $variant:ident => $name:literal, $desc:literal; )*) => {
         /// Actions a key can be bound to in keymap.toml (kebab-case names).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Bound { $( $variant, )* }
+        pub enum Bound {
+            $( $variant, )*
+            /// `view:NAME`: a saved view of the config; the number is the keymap's slot for
+            /// the name (`Keymap::view_name`). Not in `ALL`: the help lists views apart.
+            View(u16),
+        }
 
         impl Bound {
             pub const ALL: &'static [Bound] = &[ $( Bound::$variant, )* ];
             pub fn name(self) -> &'static str {
-                match self { $( Bound::$variant => $name, )* }
+                match self { $( Bound::$variant => $name, )* Bound::View(_) => "view" }
             }
             pub fn description(self) -> &'static str {
-                match self { $( Bound::$variant => $desc, )* }
+                match self {
+                    $( Bound::$variant => $desc, )*
+                    Bound::View(_) => "Show a saved view ([views] in the config)",
+                }
             }
             pub fn from_name(s: &str) -> Option<Bound> {
                 match s { $( $name => Some(Bound::$variant), )* _ => None }
@@ -79,7 +87,7 @@ bindable! {
     Back => "back", "Back to the inbox / close";
     FocusNext => "focus-next", "Focus the next pane";
     FocusPrev => "focus-prev", "Focus the previous pane";
-    Search => "search", "Search all mail (narrows the list)";
+    Search => "search", "Search: words or fields, e.g. interest:rust";
     ClearSearch => "clear-search", "Clear the search";
     Filter => "filter", "Cycle filter: awaiting reply / all / opted out";
     FilterAwaiting => "filter-awaiting", "Show candidates awaiting our reply";

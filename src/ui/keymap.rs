@@ -252,7 +252,21 @@ pub type HelpSection = (Context, Vec<(Bound, Vec<String>)>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Keymap {
     sections: HashMap<Context, Vec<Entry>>,
+    /// The saved views keys are bound to (`view:NAME`); `Bound::View(i)` is `views[i]`.
+    views: Vec<ViewSlot>,
 }
+
+/// A view named in a keymap file, and where, so that a name the config does not define is
+/// reported on its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ViewSlot {
+    name: String,
+    file: String,
+    line: usize,
+}
+
+/// The action prefix binding a key to a saved view: `V = "view:rust-due"`.
+const VIEW_PREFIX: &str = "view:";
 
 impl Default for Keymap {
     fn default() -> Keymap {
@@ -294,6 +308,7 @@ impl Keymap {
     ) -> Result<Keymap, KeymapError> {
         let mut map = Keymap {
             sections: HashMap::new(),
+            views: Vec::new(),
         };
         map.apply(DEFAULT_KEYMAP_NAME, default_src)?;
         if let Some((name, src)) = user {
@@ -361,6 +376,74 @@ impl Keymap {
             .collect()
     }
 
+    /// The name of the view in `slot` (see [`Bound::View`]).
+    pub fn view_name(&self, slot: u16) -> Option<&str> {
+        self.views.get(slot as usize).map(|v| v.name.as_str())
+    }
+
+    /// The keys bound to the view `name` (any section), formatted, in file order.
+    pub fn keys_for_view(&self, name: &str) -> Vec<String> {
+        let mut keys = Vec::new();
+        for ctx in Context::ALL {
+            for e in self.section(ctx) {
+                if let Some(Bound::View(i)) = e.action
+                    && self.view_name(i) == Some(name)
+                {
+                    let k = format_key(&e.key);
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
+            }
+        }
+        keys
+    }
+
+    /// Every view a key is bound to must be one the config defines (`known`): the first that
+    /// is not is an error on its line.
+    pub fn check_views(&self, known: &[String]) -> Result<(), KeymapError> {
+        let bound = |i: usize| {
+            self.sections
+                .values()
+                .flatten()
+                .any(|e| e.action == Some(Bound::View(i as u16)))
+        };
+        for (i, v) in self.views.iter().enumerate() {
+            if !known.contains(&v.name) && bound(i) {
+                return Err(KeymapError {
+                    file: v.file.clone(),
+                    line: v.line,
+                    text: format!("{VIEW_PREFIX}{}", v.name),
+                    message: format!(
+                        "unknown view {:?}: the config's [views] {}",
+                        v.name,
+                        if known.is_empty() {
+                            "defines none (add e.g. rust-due = \"interest:rust due:yes\")"
+                                .to_string()
+                        } else {
+                            format!("define {}", known.join(", "))
+                        }
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The slot of view `name`, added when new.
+    fn view_slot(&mut self, name: &str, file: &str, line: usize) -> Option<u16> {
+        if let Some(i) = self.views.iter().position(|v| v.name == name) {
+            return u16::try_from(i).ok();
+        }
+        let i = u16::try_from(self.views.len()).ok()?;
+        self.views.push(ViewSlot {
+            name: name.to_string(),
+            file: file.to_string(),
+            line,
+        });
+        Some(i)
+    }
+
     fn section(&self, ctx: Context) -> &[Entry] {
         self.sections.get(&ctx).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -378,6 +461,19 @@ impl Keymap {
     fn apply(&mut self, file: &str, src: &str) -> Result<(), KeymapError> {
         let parsed = parse_file(file, src)?;
         for (ctx, bindings) in parsed {
+            let bindings: Vec<(Key, Option<Bound>)> = bindings
+                .into_iter()
+                .map(|(key, action)| {
+                    let action = match action {
+                        Binding::Bound(b) => Some(b),
+                        Binding::None => None,
+                        Binding::View(name, line) => {
+                            self.view_slot(&name, file, line).map(Bound::View)
+                        }
+                    };
+                    (key, action)
+                })
+                .collect();
             let entries = self.sections.entry(ctx).or_default();
             for (key, action) in bindings {
                 match entries.iter_mut().find(|e| e.key == key) {
@@ -426,7 +522,16 @@ fn span_text(src: &str, span: &Range<usize>) -> String {
     }
 }
 
-type ParsedFile = Vec<(Context, Vec<(Key, Option<Bound>)>)>;
+/// What a key is bound to in a file, before views get their slots.
+enum Binding {
+    Bound(Bound),
+    /// A saved view by name, and the line naming it.
+    View(String, usize),
+    /// "none": unbound.
+    None,
+}
+
+type ParsedFile = Vec<(Context, Vec<(Key, Binding)>)>;
 
 /// Parse and validate one keymap file; bindings per section in file order.
 fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
@@ -478,7 +583,7 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
         let mut entries: Vec<_> = table.iter().collect();
         entries.sort_by_key(|(k, _)| k.span().start);
 
-        let mut bindings: Vec<(Key, Option<Bound>, &str, usize)> = Vec::new();
+        let mut bindings: Vec<(Key, Binding, &str, usize)> = Vec::new();
         for (key_s, val) in entries {
             let key_span = key_s.span();
             let key_text: &str = key_s.get_ref();
@@ -516,15 +621,28 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
                     ));
                 }
             };
+            let line = line_of(src, key_span.start);
             let action = if action_name == UNBIND {
-                None
+                Binding::None
+            } else if let Some(view) = action_name.strip_prefix(VIEW_PREFIX) {
+                if view.trim().is_empty() {
+                    return Err(err(
+                        &val_span,
+                        action_name.to_string(),
+                        format!(
+                            "\"{VIEW_PREFIX}\" in [{}] needs the name of a view from the config's [views], e.g. \"{VIEW_PREFIX}rust-due\"",
+                            ctx.name()
+                        ),
+                    ));
+                }
+                Binding::View(view.trim().to_string(), line)
             } else {
-                Some(Bound::from_name(action_name).ok_or_else(|| {
+                Binding::Bound(Bound::from_name(action_name).ok_or_else(|| {
                     err(
                         &val_span,
                         action_name.to_string(),
                         format!(
-                            "unknown action {action_name:?} in [{}] (known actions: {}; or \"{UNBIND}\" to unbind the key)",
+                            "unknown action {action_name:?} in [{}] (known actions: {}; \"{VIEW_PREFIX}NAME\" for a saved view; or \"{UNBIND}\" to unbind the key)",
                             ctx.name(),
                             Bound::ALL
                                 .iter()
@@ -536,7 +654,6 @@ fn parse_file(file: &str, src: &str) -> Result<ParsedFile, KeymapError> {
                 })?)
             };
 
-            let line = line_of(src, key_span.start);
             if let Some((_, _, first, first_line)) = bindings.iter().find(|(k, ..)| *k == key) {
                 return Err(err(
                     &key_span,

@@ -22,6 +22,7 @@ pub mod render_reports;
 pub mod render_team;
 pub mod reports;
 pub mod run;
+pub mod search;
 pub mod state;
 pub mod teamwork;
 pub mod text;

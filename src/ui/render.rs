@@ -589,11 +589,17 @@ fn profile<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
 
 pub(crate) fn status_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     if let Mode::Search { input, .. } = &s.mode {
+        // A query that cannot be read says why (the list stays as it was); a search that
+        // finds nobody here says how many it finds among all candidates.
+        let after = match s.search_error.as_ref().or(s.notice.as_ref()) {
+            Some(m) => Span::styled(format!("  {m}"), s.theme.warn()),
+            None => Span::styled("  enter keep · esc cancel", s.theme.dim()),
+        };
         let line = Line::from(vec![
             Span::styled("/", s.theme.key()),
             Span::raw(input.clone()),
             Span::styled("▏", s.theme.key()),
-            Span::styled("  enter keep · esc cancel", s.theme.dim()),
+            after,
         ]);
         f.render_widget(Paragraph::new(line), r);
         return;
@@ -771,6 +777,28 @@ fn help<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, scroll: u16) {
     lines.push(Line::raw(
         "  *  marked (space, or * for the whole list): a, z, d and N act on all",
     ));
+    lines.push(Line::raw(""));
+    for (i, l) in crate::ui::search::HELP.lines().enumerate() {
+        lines.push(match i {
+            0 => Line::styled(l.to_string(), s.theme.heading()),
+            _ => Line::raw(format!("  {l}")),
+        });
+    }
+    let views = crate::ui::search::help_lines(s);
+    if !views.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Saved views ([views] in the config; bind keys as \"view:NAME\")",
+            s.theme.heading(),
+        ));
+        for (keys, text) in views {
+            let k = fit(if keys.is_empty() { "-" } else { &keys }, 22);
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {k} "), s.theme.key()),
+                Span::raw(text),
+            ]));
+        }
+    }
     let inner_h = h.saturating_sub(2) as usize;
     let max = lines.len().saturating_sub(inner_h) as u16;
     let block = Block::default()

@@ -110,7 +110,12 @@ pub struct State<D = Store> {
     pub show_profile: bool,
 
     pub filter: InboxFilter,
+    /// The search as typed: a query in the query language (`core::query`), always readable.
     pub search: Option<String>,
+    /// Why the text in the search prompt is not a query (the list stays as it was).
+    pub search_error: Option<String>,
+    /// Saved views (`[views]` in the config), in file order.
+    pub views: Vec<crate::ui::search::View>,
     /// Candidates matching the filter and search.
     pub total: usize,
     /// Index of the selected candidate in the whole list.
@@ -266,6 +271,8 @@ impl<D: Reads> State<D> {
             show_profile: false,
             filter: InboxFilter::Awaiting,
             search: None,
+            search_error: None,
+            views: Vec::new(),
             total: 0,
             selected: 0,
             window_start: 0,
@@ -321,7 +328,17 @@ impl<D: Reads> State<D> {
         InboxQuery {
             keep: self.chosen,
             filter: self.filter,
-            search: self.search.clone(),
+            search: self.search.as_deref().and_then(|t| {
+                rapport_core::actions::candidates::parse(
+                    t,
+                    &self.actor,
+                    &self.schedule,
+                    self.target,
+                    self.now,
+                )
+                .ok()
+                .flatten()
+            }),
             assignee: self.assignee_filter.clone(),
         }
     }

@@ -31,34 +31,12 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
             crate::ui::reports::tick(s);
         }
         Action::PresenceTick => crate::ui::presence::refresh(s, rapport_core::store::now()),
-        Action::SearchInput(c) => {
-            if let Mode::Search { input, .. } = &mut s.mode {
-                input.push(c);
-                let text = input.clone();
-                set_search(s, Some(text));
-            }
-        }
-        Action::SearchBackspace => {
-            if let Mode::Search { input, .. } = &mut s.mode {
-                input.pop();
-                let text = input.clone();
-                set_search(s, Some(text));
-            }
-        }
-        Action::SearchSubmit => {
-            if let Mode::Search { input, .. } = &s.mode {
-                let text = input.trim().to_string();
-                s.mode = Mode::Normal;
-                set_search(s, (!text.is_empty()).then_some(text));
-            }
-        }
-        Action::SearchCancel => {
-            if let Mode::Search { previous, .. } = &s.mode {
-                let previous = previous.clone();
-                s.mode = Mode::Normal;
-                set_search(s, previous);
-            }
-        }
+        Action::SearchInput(c) => crate::ui::search::edited(s, |i| i.push(c)),
+        Action::SearchBackspace => crate::ui::search::edited(s, |i| {
+            i.pop();
+        }),
+        Action::SearchSubmit => crate::ui::search::submit(s),
+        Action::SearchCancel => crate::ui::search::cancel(s),
         Action::FormInput(c) => {
             if let Mode::Form(f) = &mut s.mode {
                 f.input(c);
@@ -261,13 +239,9 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     match b {
         Bound::Quit => return vec![Command::Quit],
         Bound::Help => s.mode = Mode::Help { scroll: 0 },
-        Bound::Search => {
-            s.mode = Mode::Search {
-                input: s.search.clone().unwrap_or_default(),
-                previous: s.search.clone(),
-            }
-        }
-        Bound::ClearSearch => set_search(s, None),
+        Bound::Search => crate::ui::search::open(s),
+        Bound::ClearSearch => crate::ui::search::clear(s),
+        Bound::View(v) => crate::ui::search::view(s, v),
         Bound::Reports => crate::ui::reports::open(s),
         Bound::Filter => set_filter(s, s.filter.next()),
         Bound::FilterAwaiting => set_filter(s, InboxFilter::Awaiting),
@@ -480,14 +454,6 @@ fn profile_key<D: Reads>(s: &mut State<D>, b: Bound) {
 
 fn set_filter<D: Reads>(s: &mut State<D>, f: InboxFilter) {
     s.filter = f;
-    s.chosen = None;
-    s.selected = 0;
-    s.list_top = 0;
-    reload_list(s);
-}
-
-fn set_search<D: Reads>(s: &mut State<D>, text: Option<String>) {
-    s.search = text.filter(|t| !t.trim().is_empty());
     s.chosen = None;
     s.selected = 0;
     s.list_top = 0;

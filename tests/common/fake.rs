@@ -5,6 +5,7 @@ use rapport::ui::reads::Reads;
 use rapport_core::consent::policy::Verdict;
 use rapport_core::mail_out::compose::Draft;
 use rapport_core::model::Direction;
+use rapport_core::query::{Expr, Term};
 use rapport_core::responses::hours::Schedule;
 use rapport_core::responses::report::{Clock, Period, Report, Target};
 use rapport_core::store::{
@@ -163,8 +164,8 @@ impl Fake {
         self.people.iter_mut().find(|p| p.row.id == id).unwrap()
     }
 
-    /// The inbox's rules, reduced: the filter (awaiting: `waiting_since` is set, as the store
-    /// sets it by `waiting_now`), a case-insensitive search on name and address;
+    /// The inbox's rules, reduced: the filter, a query whose words and phrases look at the name
+    /// and address (any case) and whose fields hold for everyone;
     /// the longest wait first, then the newest activity.
     fn matching(&self, q: &InboxQuery) -> Vec<&Person> {
         let listed = |p: &Person| {
@@ -173,10 +174,7 @@ impl Fake {
                 InboxFilter::OptedOut => p.row.opted_out,
                 _ => true,
             };
-            let searched = q.search.as_deref().is_none_or(|t| {
-                let t = t.to_lowercase();
-                p.row.name.to_lowercase().contains(&t) || p.row.address.contains(&t)
-            });
+            let searched = q.search.as_ref().is_none_or(|f| holds(&f.query.expr, p));
             (filtered && searched) || q.keep == Some(p.row.id)
         };
         let mut v: Vec<&Person> = self.people.iter().filter(|p| listed(p)).collect();
@@ -186,6 +184,20 @@ impl Fake {
 
     fn find(&self, id: i64) -> Option<&Person> {
         self.people.iter().find(|p| p.row.id == id)
+    }
+}
+
+/// A query against one person, reduced: see [`Fake::matching`].
+fn holds(e: &Expr, p: &Person) -> bool {
+    match e {
+        Expr::And(v) => v.iter().all(|e| holds(e, p)),
+        Expr::Or(v) => v.iter().any(|e| holds(e, p)),
+        Expr::Not(e) => !holds(e, p),
+        Expr::Term(Term::Word(t) | Term::Phrase(t)) => {
+            let t = t.to_lowercase();
+            p.row.name.to_lowercase().contains(&t) || p.row.address.contains(&t)
+        }
+        Expr::Term(_) => true,
     }
 }
 

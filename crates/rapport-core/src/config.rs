@@ -163,6 +163,10 @@ pub struct Config {
     /// Where attachments are saved and how they are opened.
     #[serde(default)]
     pub attachments: Attachments,
+    /// Saved views: a name and a candidate query (`core::query`), e.g.
+    /// `rust-due = "interest:rust channel:email due:yes"`; a keymap binds keys to them.
+    #[serde(default)]
+    pub views: std::collections::BTreeMap<String, Spanned<String>>,
     #[serde(skip)]
     pub path: PathBuf,
 }
@@ -361,7 +365,29 @@ impl Config {
             r.schedule().map_err(|(span, m)| err(span, m))?;
             r.target().map_err(|(span, m)| err(span, m))?;
         }
+        for (name, q) in &cfg.views {
+            if name.trim().is_empty() || name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                return Err(err(
+                    q.span(),
+                    format!(
+                        "views: {name:?} is not a view name: use letters, digits and - (e.g. rust-due)"
+                    ),
+                ));
+            }
+            if let Err(e) = q.get_ref().parse::<crate::query::Query>() {
+                return Err(err(q.span(), format!("views.{name}: {e}")));
+            }
+        }
         Ok(cfg)
+    }
+
+    /// The saved views, in the order the file has them: (name, query).
+    pub fn views(&self) -> Vec<(String, String)> {
+        let mut v: Vec<(&String, &Spanned<String>)> = self.views.iter().collect();
+        v.sort_by_key(|(_, q)| q.span().start);
+        v.into_iter()
+            .map(|(n, q)| (n.clone(), q.get_ref().clone()))
+            .collect()
     }
 
     /// The team's working week (the system zone, Monday to Friday 09:00-17:00 by default).
@@ -609,6 +635,33 @@ password_command = "pass show imap"
             .unwrap_err();
         assert!(e.message.contains("smtp.max_message_size"), "{e}");
         assert_eq!(e.line, 21, "{e}");
+    }
+
+    #[test]
+    fn views_keep_their_order_and_a_bad_query_names_its_line() {
+        let src = format!(
+            "{OK}\n[views]\nrust-due = \"interest:rust channel:email due:yes\"\nmine = \"assigned:me\"\n"
+        );
+        let c = Config::parse("c.toml", &src).unwrap();
+        assert_eq!(
+            c.views(),
+            [
+                (
+                    "rust-due".to_string(),
+                    "interest:rust channel:email due:yes".to_string()
+                ),
+                ("mine".to_string(), "assigned:me".to_string())
+            ]
+        );
+        let bad = src.replace("interest:rust", "intrest:rust");
+        let e = Config::parse("c.toml", &bad).unwrap_err();
+        assert_eq!(e.line, 17, "{e}");
+        assert!(
+            e.to_string().starts_with(
+                "c.toml:17: views.rust-due: unknown field \"intrest\" in \"intrest:rust\" (at 1)"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

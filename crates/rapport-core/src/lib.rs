@@ -15,6 +15,7 @@ pub mod mail_in;
 pub mod mail_out;
 pub mod model;
 pub mod paths;
+pub mod query;
 pub mod responses;
 pub mod sanitize;
 pub mod shared_dir;

@@ -67,6 +67,35 @@ impl Target {
         }
     }
 
+    /// The latest instant a wait can have started and be at or over the target at `now`
+    /// (what [`Target::level`] calls `Over`); `None` when no wait of the last ten years is.
+    pub fn over_since(&self, schedule: &Schedule, now: i64) -> Option<i64> {
+        if self.clock == Clock::Calendar {
+            return now.checked_sub(self.secs);
+        }
+        // Business time from `t` to `now` shrinks as `t` moves towards `now`: lay out enough
+        // days to hold the target, then search for the last start that still reaches it.
+        let mut days = 14;
+        while days <= 3700 {
+            let from = now - days * 86_400;
+            let clock = BusinessClock::new(schedule, from, now);
+            if clock.between(from, now) >= self.secs {
+                let (mut over, mut not) = (from, now);
+                while not - over > 1 {
+                    let mid = over + (not - over) / 2;
+                    if clock.between(mid, now) >= self.secs {
+                        over = mid;
+                    } else {
+                        not = mid;
+                    }
+                }
+                return Some(over);
+            }
+            days *= 4;
+        }
+        None
+    }
+
     /// "24 business hours", "2 days".
     pub fn describe(&self) -> String {
         let h = self.secs as f64 / 3600.0;
@@ -375,5 +404,30 @@ mod tests {
         assert_eq!(t.level(0, 18 * 3600), Level::Near);
         assert_eq!(t.level(0, 24 * 3600), Level::Over);
         assert_eq!(t.describe(), "24 business hours");
+    }
+
+    #[test]
+    fn over_since_is_the_last_start_over_the_target() {
+        let s = Schedule::demo();
+        // Fri 20 Nov 2026 15:00 UTC (16:00 in Berlin).
+        let now = 1_795_186_800;
+        let t = Target::default();
+        let over = t.over_since(&s, now).unwrap();
+        let business = |from: i64| s.between(from, now);
+        assert_eq!(t.level(now - over, business(over)), Level::Over);
+        assert_ne!(t.level(now - over - 1, business(over + 1)), Level::Over);
+        // 24 business hours of 9 a day back from Friday 16:00 (Berlin): 7 on Friday, 9 on
+        // Thursday, 8 on Wednesday, from 10:00.
+        assert_eq!(over, now - 2 * 86_400 - 6 * 3600);
+        let cal = Target {
+            secs: 3600,
+            clock: Clock::Calendar,
+        };
+        assert_eq!(cal.over_since(&s, now), Some(now - 3600));
+        let never = Target {
+            secs: i64::MAX / 2,
+            clock: Clock::Business,
+        };
+        assert_eq!(never.over_since(&s, now), None);
     }
 }

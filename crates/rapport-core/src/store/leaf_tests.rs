@@ -31,3 +31,11 @@ fn the_store_imports_no_policy_detection_waits_parsing_or_sanitising() {
     }
     assert!(found.is_empty(), "the store uses:\n{}", found.join("\n"));
 }
+
+/// The store moves to worker threads (an erasure off the UI thread): what it keeps between
+/// queries must not tie it to one.
+#[test]
+fn a_store_can_move_to_another_thread() {
+    fn send<T: Send>() {}
+    send::<super::Store>();
+}

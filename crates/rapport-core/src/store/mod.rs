@@ -8,6 +8,7 @@ mod checkpoints;
 mod data_rights;
 mod done;
 mod erasure;
+mod filter;
 #[cfg(test)]
 mod leaf_tests;
 mod lease;
@@ -134,6 +135,8 @@ pub struct Store {
     rules: Rules,
     /// Copies the log into the database during a first load (see `checkpoints`).
     checkpointer: Option<checkpoints::Checkpointer>,
+    /// The candidates the last searched inbox query found (see `filter::Matches`).
+    matches: std::cell::RefCell<Option<filter::Matches>>,
 }
 
 impl Store {
@@ -224,6 +227,7 @@ impl Store {
             path,
             rules,
             checkpointer: None,
+            matches: Default::default(),
         })
     }
 
@@ -302,6 +306,7 @@ impl Store {
             path: path.to_owned(),
             rules,
             checkpointer: None,
+            matches: Default::default(),
         };
         // Waits are derived data: a database from before they existed gets them built once.
         if (1..3).contains(&found) {

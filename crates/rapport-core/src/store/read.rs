@@ -4,6 +4,7 @@
 use super::write::RANK_AWAITING_BELOW;
 use super::{Result, Store, typed};
 use crate::model::{Attachment, Channel, ContactEntry, Direction, Outcome, Preferences};
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
@@ -39,8 +40,9 @@ impl InboxFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InboxQuery {
     pub filter: InboxFilter,
-    /// Free text: narrows to candidates with matching mail, name or address.
-    pub search: Option<String>,
+    /// A query (`core::query`): words narrow to candidates with matching mail, name or
+    /// address, fields by what we know of them.
+    pub search: Option<crate::query::Filter>,
     /// Whose candidates: everyone's, mine, or nobody's.
     pub assignee: super::AssigneeFilter,
     /// Listed whatever the filter says: the candidate a recruiter is reading stays in their
@@ -169,6 +171,8 @@ pub struct SearchHit {
     pub message_id: i64,
     pub candidate_id: Option<i64>,
     pub candidate: String,
+    /// The candidate's first address (the sender's, for mail of no candidate).
+    pub address: String,
     pub direction: Direction,
     pub subject: String,
     pub date: i64,
@@ -262,39 +266,27 @@ fn inbox_row(r: &Row) -> rusqlite::Result<InboxRow> {
 }
 
 /// WHERE clause and its parameters for an inbox query.
-fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
+fn inbox_where(q: &InboxQuery) -> (String, Vec<Value>) {
+    let mut p = super::filter::Params::new();
     let mut clauses = vec!["c.merged_into IS NULL".to_string()];
     clauses.push(match q.filter {
         InboxFilter::Awaiting => waiting_now(),
         InboxFilter::All => "1".to_string(),
         InboxFilter::OptedOut => "c.opted_out = 1".to_string(),
     });
-    let mut args = Vec::new();
-    if let Some(text) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let like = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-        let fts = fts_query(text).unwrap_or_default();
-        clauses.push(
-            "(c.id IN (SELECT m.candidate_id FROM messages_fts f JOIN messages m ON m.id = f.rowid
-                        WHERE messages_fts MATCH ?1)
-              OR lower(c.name) LIKE ?2
-              OR c.id IN (SELECT candidate_id FROM candidate_addresses WHERE address LIKE ?2))"
-                .to_string(),
-        );
-        args.push(fts);
-        args.push(like);
+    if let Some(f) = &q.search {
+        clauses.push(format!("({})", super::filter::condition(f, &mut p)));
     }
     match &q.assignee {
         super::AssigneeFilter::Anyone => {}
         super::AssigneeFilter::Unassigned => clauses
             .push("NOT EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id)".into()),
-        // A recruiter's name is data, so it goes in as a parameter (numbered after the search's).
+        // A recruiter's name is data, so it goes in as a parameter.
         super::AssigneeFilter::Mine(me) => {
-            clauses.push(
-                "EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id AND x.assignee = ?3)"
-                    .into(),
-            );
-            args.resize(2, String::new());
-            args.push(me.clone());
+            let me = p.push(me.clone());
+            clauses.push(format!(
+                "EXISTS (SELECT 1 FROM assignments x WHERE x.candidate_id = c.id AND x.assignee = {me})"
+            ));
         }
     }
     let mut w = clauses.join(" AND ");
@@ -302,12 +294,48 @@ fn inbox_where(q: &InboxQuery) -> (String, Vec<String>) {
         // An id, not text: safe to write into the statement.
         w = format!("(({w}) OR (c.id = {k} AND c.merged_into IS NULL))");
     }
-    (w, args)
+    (w, p.values)
 }
 
 impl Store {
+    /// The ids a searched query finds, in inbox order, evaluated once while nothing changes
+    /// (see `filter::Matches`).
+    fn matching_ids(&self, q: &InboxQuery) -> Result<std::sync::Arc<Vec<i64>>> {
+        let query = inbox_where(q);
+        let state = (
+            self.data_version()?,
+            self.conn.total_changes(),
+            crate::clock::now(),
+        );
+        if let Some(m) = self.matches.borrow().as_ref()
+            && m.query == query
+            && m.state == state
+        {
+            return Ok(m.ids.clone());
+        }
+        let sql = format!(
+            "SELECT c.id FROM candidates c WHERE {} ORDER BY c.inbox_rank, c.id",
+            query.0
+        );
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map(rusqlite::params_from_iter(query.1.iter()), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let ids = std::sync::Arc::new(ids);
+        *self.matches.borrow_mut() = Some(super::filter::Matches {
+            query,
+            state,
+            ids: ids.clone(),
+        });
+        Ok(ids)
+    }
+
     /// How many candidates the inbox lists for this query.
     pub fn inbox_count(&self, q: &InboxQuery) -> Result<usize> {
+        if q.search.is_some() {
+            return Ok(self.matching_ids(q)?.len());
+        }
         let (w, args) = inbox_where(q);
         let sql = format!("SELECT count(*) FROM candidates c WHERE {w}");
         let n: i64 = self
@@ -319,6 +347,18 @@ impl Store {
 
     /// One page of the inbox, in inbox order.
     pub fn inbox_page(&self, q: &InboxQuery, offset: usize, limit: usize) -> Result<Vec<InboxRow>> {
+        if q.search.is_some() {
+            let ids = self.matching_ids(q)?;
+            let mut st = self.conn.prepare_cached(&format!(
+                "SELECT {} FROM candidates c WHERE c.id = ?1",
+                inbox_columns()
+            ))?;
+            let mut rows = Vec::new();
+            for id in ids.iter().skip(offset).take(limit) {
+                rows.push(st.query_row([id], inbox_row)?);
+            }
+            return Ok(rows);
+        }
         let (w, mut args) = inbox_where(q);
         let n = args.len();
         let sql = format!(
@@ -328,8 +368,8 @@ impl Store {
             n + 1,
             n + 2
         );
-        args.push(limit.to_string());
-        args.push(offset.to_string());
+        args.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
+        args.push(Value::Integer(offset.min(i64::MAX as usize) as i64));
         let mut st = self.conn.prepare_cached(&sql)?;
         let rows = st.query_map(rusqlite::params_from_iter(args.iter()), inbox_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -337,6 +377,12 @@ impl Store {
 
     /// Where a candidate is in the list for this query (`None` when not listed).
     pub fn inbox_position(&self, q: &InboxQuery, candidate_id: i64) -> Result<Option<usize>> {
+        if q.search.is_some() {
+            return Ok(self
+                .matching_ids(q)?
+                .iter()
+                .position(|&c| c == candidate_id));
+        }
         let (w, mut args) = inbox_where(q);
         let n = args.len() + 1;
         let sql = format!(
@@ -344,7 +390,7 @@ impl Store {
                THEN (SELECT count(*) FROM candidates c WHERE {w} AND (c.inbox_rank, c.id) <
                      (SELECT inbox_rank, id FROM candidates WHERE id = ?{n})) END"
         );
-        args.push(candidate_id.to_string());
+        args.push(Value::Integer(candidate_id));
         let pos: Option<i64> = self
             .conn
             .prepare_cached(&sql)?
@@ -359,6 +405,24 @@ impl Store {
             .prepare_cached("SELECT candidate_id FROM candidate_addresses WHERE address = ?1")?
             .query_row([address.trim().to_lowercase()], |r| r.get(0))
             .optional()?)
+    }
+
+    /// Every listed candidate (not merged away): id, name and first address, by name.
+    pub fn candidate_names(&self) -> Result<Vec<(i64, String, String)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT c.id, c.name,
+                    (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id
+                     ORDER BY first_seen, address LIMIT 1)
+             FROM candidates c WHERE c.merged_into IS NULL ORDER BY c.name, c.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The newest `limit` messages of a candidate and their logged contacts, oldest first.
@@ -626,21 +690,35 @@ impl Store {
 
     /// Messages matching a free-text search, best match first.
     pub fn search_messages(&self, text: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.search_messages_of(text, None, limit)
+    }
+
+    /// Messages matching a free-text search, of one candidate or of everyone, best first.
+    pub fn search_messages_of(
+        &self,
+        text: &str,
+        candidate: Option<i64>,
+        limit: usize,
+    ) -> Result<Vec<SearchHit>> {
         let Some(q) = fts_query(text) else {
             return Ok(Vec::new());
         };
         let mut st = self.conn.prepare_cached(
             "SELECT m.id, m.candidate_id, coalesce(c.name, m.from_name), m.direction, m.subject, m.date,
-                    snippet(messages_fts, 1, '[', ']', '…', 12)
+                    snippet(messages_fts, 1, '[', ']', '…', 12),
+                    coalesce((SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id
+                              ORDER BY first_seen, address LIMIT 1), m.from_addr)
              FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
              LEFT JOIN candidates c ON c.id = m.candidate_id
-             WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+             WHERE messages_fts MATCH ?1 AND (?3 IS NULL OR m.candidate_id = ?3)
+             ORDER BY rank LIMIT ?2",
         )?;
-        let rows = st.query_map(params![q, limit as i64], |r| {
+        let rows = st.query_map(params![q, limit as i64, candidate], |r| {
             Ok(SearchHit {
                 message_id: r.get(0)?,
                 candidate_id: r.get(1)?,
                 candidate: r.get(2)?,
+                address: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
                 direction: Direction::parse(&r.get::<_, String>(3)?),
                 subject: r.get(4)?,
                 date: r.get(5)?,

@@ -574,6 +574,15 @@ WHERE id IN (SELECT candidate_id FROM opt_outs WHERE scope = 'all' AND revoked_a
 DROP TABLE v11_closing;
 "#;
 
+/// v12, for candidate queries (`store::filter`): the candidate of each message, by message
+/// id, in an index of its own. A word of a query finds thousands of messages in the search
+/// index; looking up each one's candidate in the table reads a page of mail per hit (60 ms
+/// for the 15,000 hits of a common word at 100,000 messages), in this index a few pages in
+/// all (15 ms).
+const V12_QUERY_MESSAGE_CANDIDATE: &str = r#"
+CREATE INDEX messages_id_candidate ON messages(id, candidate_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -587,8 +596,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V9_OUTBOX_DATA_PHASE),
         M::up(V10_OPTOUT_SCOPE),
         M::up(V11_DONE_AND_OPTED_OUT_WAITS),
+        M::up(V12_QUERY_MESSAGE_CANDIDATE),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 11;
+pub const LATEST: usize = 12;
