@@ -153,17 +153,12 @@ pub fn prefs(
         println!();
         for e in store.ledger(cand)? {
             println!(
-                "{}  {:<18} {} → {}  by {}{}{}",
+                "{}  {:<18} {} → {}  by {}{}",
                 rfc3339(e.at),
                 e.field,
                 clean(e.old_value.as_deref().unwrap_or("-")),
                 clean(e.new_value.as_deref().unwrap_or("-")),
-                if e.source == rapport_core::values::ChangeSource::Candidate {
-                    "candidate said so, recorded by "
-                } else {
-                    ""
-                },
-                clean(&e.actor),
+                clean(&e.source.who(&e.actor)),
                 if e.note.is_empty() {
                     String::new()
                 } else {

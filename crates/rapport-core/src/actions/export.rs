@@ -223,6 +223,25 @@ pub fn summary(store: &Store, candidate: i64) -> Result<String> {
         })
         .collect();
     section("Our internal notes about you", notes, &mut out);
+    let requests = rows(&doc, "data_requests")
+        .map(|r| {
+            format!(
+                "{}: you asked for {} ({}){}",
+                text(&r["at"]),
+                if text(&r["kind"]) == "copy" {
+                    "a copy of your data"
+                } else {
+                    "your data to be erased"
+                },
+                text(&r["via"]),
+                match text(&r["resolved_at"]) {
+                    t if t.is_empty() => format!(", due by {}", text(&r["due_at"])),
+                    t => format!(", answered {t}"),
+                }
+            )
+        })
+        .collect();
+    section("Your requests about your data", requests, &mut out);
     out.push_str(
         "\nThe attached JSON file holds all of it, including the full text of every message.\n",
     );
@@ -389,7 +408,9 @@ mod tests {
         let path = f._dir.path().join("ada.json");
         let txt = export_to(&f.store, ada, &path).unwrap();
         assert_eq!(txt, f._dir.path().join("ada.txt"));
-        assert_eq!(std::fs::read_to_string(&txt).unwrap(), text);
+        // The same summary, apart from its first line's "as of" time.
+        let body = |t: &str| t.lines().skip(1).collect::<Vec<_>>().join("\n");
+        assert_eq!(body(&std::fs::read_to_string(&txt).unwrap()), body(&text));
         // Again: both already exist, nothing is overwritten.
         assert!(export_to(&f.store, ada, &path).is_err());
     }

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod candidates;
+pub mod candidate_page;
 pub mod contact;
 pub mod doctor;
 pub mod done;

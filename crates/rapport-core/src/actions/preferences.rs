@@ -14,6 +14,8 @@ pub enum Source {
     Recruiter,
     /// The candidate said so in this message (row id).
     Candidate(i64),
+    /// The candidate chose it on their preference page.
+    PreferencePage,
 }
 
 /// The legal basis a preference is held on (the one type, with its one parser).
@@ -106,6 +108,7 @@ pub fn set(store: &mut Store, candidate: i64, change: Change, who: &Acting) -> R
     let (source, message) = match change.source {
         Source::Recruiter => (ChangeSource::Recruiter, None),
         Source::Candidate(m) => (ChangeSource::Candidate, Some(m)),
+        Source::PreferencePage => (ChangeSource::PreferencePage, None),
     };
     let meta = ChangeMeta {
         actor: who.actor.clone(),

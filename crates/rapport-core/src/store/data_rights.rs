@@ -27,6 +27,7 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "notes",
     "done_marks",
     "presence",
+    "data_requests",
 ];
 
 /// Tables without personal data (sync state, search index internals, threading ids).
@@ -84,6 +85,7 @@ impl Store {
             "snoozes": q("SELECT * FROM snoozes WHERE candidate_id IN person")?,
             "notes": q("SELECT * FROM notes WHERE candidate_id IN person ORDER BY at, id")?,
             "done_marks": q("SELECT * FROM done_marks WHERE candidate_id IN person ORDER BY at, id")?,
+            "data_requests": q("SELECT * FROM data_requests WHERE candidate_id IN person ORDER BY at, id")?,
             "presence": q("SELECT session, user, name, candidate_id, activity, since, heartbeat_at FROM presence WHERE candidate_id IN person")?,
         }))
     }

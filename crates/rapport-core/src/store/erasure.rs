@@ -126,6 +126,7 @@ impl Store {
                 "done_marks",
                 "presence",
                 "waits",
+                "data_requests",
             ] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE candidate_id = ?1"),

@@ -223,6 +223,46 @@ impl Store {
         Ok(())
     }
 
+    /// A ledger entry that changes no preference: what the candidate told the team in their
+    /// own words (`field`, the text as its new value). Audited.
+    pub fn add_ledger_note(
+        &mut self,
+        candidate_id: i64,
+        field: &str,
+        text: &str,
+        meta: &ChangeMeta,
+    ) -> Result<()> {
+        let tx = self.write_tx()?;
+        ledger(&tx, candidate_id, meta, field, None, Some(text))?;
+        audit(&tx, &meta.actor, field, Some(candidate_id), "")?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Cancels queued mail to the candidate that `scope` covers (their wishes changed so that
+    /// it may no longer go out); returns how many. Audited.
+    pub fn cancel_queued(
+        &mut self,
+        candidate_id: i64,
+        scope: &OptOutScope,
+        why: &str,
+        actor: &str,
+    ) -> Result<usize> {
+        let tx = self.write_tx()?;
+        let n = cancel_outbox(&tx, candidate_id, scope, why)?;
+        if n > 0 {
+            audit(
+                &tx,
+                actor,
+                "outbox-cancel",
+                Some(candidate_id),
+                &format!("{n} queued message(s)"),
+            )?;
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
     /// The preference and consent history, oldest first.
     pub fn ledger(&self, candidate_id: i64) -> Result<Vec<LedgerEntry>> {
         let mut st = self.conn.prepare_cached(

@@ -583,6 +583,28 @@ const V12_QUERY_MESSAGE_CANDIDATE: &str = r#"
 CREATE INDEX messages_id_candidate ON messages(id, candidate_id);
 "#;
 
+/// v13, the candidate's own requests about their data (a copy, or erasure), made on their
+/// preference page: a task for the team with a due date (GDPR: one month), never acted on
+/// without a recruiter. Also their notes to the team from that page.
+const V13_DATA_REQUESTS: &str = r#"
+CREATE TABLE data_requests (
+  id INTEGER PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  -- 'copy' | 'erasure'
+  kind TEXT NOT NULL,
+  -- Where they asked: 'preference-page'.
+  via TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  resolved_at INTEGER,
+  resolved_by TEXT,
+  -- How it was settled ('exported', 'erased', or a recruiter's words).
+  resolution TEXT
+);
+CREATE INDEX data_requests_open ON data_requests(resolved_at, due_at);
+CREATE INDEX data_requests_candidate ON data_requests(candidate_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -597,8 +619,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V10_OPTOUT_SCOPE),
         M::up(V11_DONE_AND_OPTED_OUT_WAITS),
         M::up(V12_QUERY_MESSAGE_CANDIDATE),
+        M::up(V13_DATA_REQUESTS),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 12;
+pub const LATEST: usize = 13;

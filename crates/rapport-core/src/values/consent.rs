@@ -12,14 +12,17 @@ pub enum ChangeSource {
     Message,
     /// Written down from a call.
     CallNote,
+    /// The candidate chose it themselves, on their preference page (`rapport serve`).
+    PreferencePage,
 }
 
 impl ChangeSource {
-    pub const ALL: [ChangeSource; 4] = [
+    pub const ALL: [ChangeSource; 5] = [
         ChangeSource::Recruiter,
         ChangeSource::Candidate,
         ChangeSource::Message,
         ChangeSource::CallNote,
+        ChangeSource::PreferencePage,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,6 +30,16 @@ impl ChangeSource {
             ChangeSource::Candidate => "candidate",
             ChangeSource::Message => "message",
             ChangeSource::CallNote => "call-note",
+            ChangeSource::PreferencePage => "preference-page",
+        }
+    }
+
+    /// Who said so, in words, for a history line: the one wording the TUI and CLI show.
+    pub fn who(self, actor: &str) -> String {
+        match self {
+            ChangeSource::Candidate => format!("candidate said so, recorded by {actor}"),
+            ChangeSource::PreferencePage => "the candidate, on their preference page".into(),
+            _ => actor.to_string(),
         }
     }
 }
@@ -39,14 +52,21 @@ super::text_value!(ChangeSource, "change source");
 pub enum LegalBasis {
     Consent,
     LegitimateInterest,
+    /// What the candidate chose themselves (their preference page).
+    OwnChoice,
 }
 
 impl LegalBasis {
-    pub const ALL: [LegalBasis; 2] = [LegalBasis::Consent, LegalBasis::LegitimateInterest];
+    pub const ALL: [LegalBasis; 3] = [
+        LegalBasis::Consent,
+        LegalBasis::LegitimateInterest,
+        LegalBasis::OwnChoice,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             LegalBasis::Consent => "consent",
             LegalBasis::LegitimateInterest => "legitimate-interest",
+            LegalBasis::OwnChoice => "own-choice",
         }
     }
     /// In words, for forms and history.
@@ -54,8 +74,38 @@ impl LegalBasis {
         match self {
             LegalBasis::Consent => "consent",
             LegalBasis::LegitimateInterest => "legitimate interest",
+            LegalBasis::OwnChoice => "the candidate's own choice",
         }
     }
 }
 
 super::text_value!(LegalBasis, "legal basis");
+
+/// What a candidate asked for about their data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataRequestKind {
+    /// A copy of everything we hold (GDPR art. 15).
+    Copy,
+    /// Erasure (GDPR art. 17).
+    Erasure,
+}
+
+impl DataRequestKind {
+    pub const ALL: [DataRequestKind; 2] = [DataRequestKind::Copy, DataRequestKind::Erasure];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataRequestKind::Copy => "copy",
+            DataRequestKind::Erasure => "erasure",
+        }
+    }
+    /// In words, for the inbox and the CLI.
+    pub fn label(self) -> &'static str {
+        match self {
+            DataRequestKind::Copy => "a copy of their data",
+            DataRequestKind::Erasure => "erasure of their data",
+        }
+    }
+}
+
+super::text_value!(DataRequestKind, "data request");

@@ -9,7 +9,7 @@ mod scope;
 mod tests;
 mod text;
 
-pub use consent::{ChangeSource, LegalBasis};
+pub use consent::{ChangeSource, DataRequestKind, LegalBasis};
 pub use outbox::{OutboxState, SentCopyState};
 pub use scope::OptOutScope;
 pub use text::{EmptyText, NoteText, PersonName};

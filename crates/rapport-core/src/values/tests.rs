@@ -30,9 +30,19 @@ fn text_forms_round_trip() {
     round_trip(&SentCopyState::ALL, &["pending", "done", "local"]);
     round_trip(
         &ChangeSource::ALL,
-        &["recruiter", "candidate", "message", "call-note"],
+        &[
+            "recruiter",
+            "candidate",
+            "message",
+            "call-note",
+            "preference-page",
+        ],
     );
-    round_trip(&LegalBasis::ALL, &["consent", "legitimate-interest"]);
+    round_trip(&DataRequestKind::ALL, &["copy", "erasure"]);
+    round_trip(
+        &LegalBasis::ALL,
+        &["consent", "legitimate-interest", "own-choice"],
+    );
     round_trip(
         &Channel::ALL,
         &["email", "phone", "sms", "linkedin", "meeting"],
