@@ -620,7 +620,13 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             email,
             output,
             summary,
-        } => people::export(&open_existing(dir)?, &email, output.as_deref(), summary),
+        } => people::export(
+            &mut open_existing(dir)?,
+            &email,
+            output.as_deref(),
+            summary,
+            &who,
+        ),
         Cmd::Erase { email, yes } => {
             let mut store = open_existing(dir)?;
             people::erase(&mut store, dir, cfg, &email, yes, &who)

@@ -382,16 +382,18 @@ pub fn dismiss_opt_out(store: &mut Store, email: &str, who: &str) -> anyhow::Res
 }
 
 pub fn export(
-    store: &Store,
+    store: &mut Store,
     email: &str,
     output: Option<&std::path::Path>,
     summary: bool,
+    who: &str,
 ) -> anyhow::Result<ExitCode> {
     use rapport_core::actions::export;
     let cand = candidate(store, email)?;
     match output {
         Some(p) => {
-            let txt = export::export_to(store, cand, p)?;
+            let acting = rapport_core::actions::Acting::now(who);
+            let txt = export::export_for_them(store, cand, p, &acting)?;
             eprintln!("wrote {} and its summary {}", p.display(), txt.display());
         }
         None if summary => print!("{}", export::summary(store, cand)?),

@@ -262,6 +262,26 @@ impl IfEmpty for String {
     }
 }
 
+/// Writes the export for the candidate (as [`export_to`]) and settles their open requests for
+/// a copy of their data, audited as `who`'s. Returns the summary's path.
+pub fn export_for_them(
+    store: &mut Store,
+    candidate: i64,
+    path: &Path,
+    who: &super::Acting,
+) -> Result<PathBuf> {
+    let txt = export_to(store, candidate, path)?;
+    store.resolve_data_requests(
+        candidate,
+        crate::values::DataRequestKind::Copy,
+        who.at,
+        &who.actor,
+        &format!("exported to {}", path.display()),
+    )?;
+    Ok(txt)
+}
+
+
 /// Writes the JSON document to `path` and the plain-text summary beside it (`.txt`), both
 /// new private files; returns the summary's path.
 pub fn export_to(store: &Store, candidate: i64, path: &Path) -> Result<PathBuf> {
