@@ -158,11 +158,10 @@ pub fn prefs(
                 e.field,
                 clean(e.old_value.as_deref().unwrap_or("-")),
                 clean(e.new_value.as_deref().unwrap_or("-")),
-                if e.source == rapport_core::values::ChangeSource::Candidate {
-                    "candidate said so, recorded by "
-                } else {
-                    ""
-                },
+                e.source
+                    .said_by_candidate()
+                    .map(|s| format!("{s}, recorded by "))
+                    .unwrap_or_default(),
                 clean(&e.actor),
                 if e.note.is_empty() {
                     String::new()

@@ -523,10 +523,9 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
             out.push(Line::styled("  nothing recorded", t.dim()));
         }
         for e in &s.ledger {
-            let who = if e.source == rapport_core::values::ChangeSource::Candidate {
-                format!("candidate said so; {}", e.actor)
-            } else {
-                e.actor.clone()
+            let who = match e.source.said_by_candidate() {
+                Some(s) => format!("{s}; {}", e.actor),
+                None => e.actor.clone(),
             };
             out.push(Line::raw(truncate(
                 &format!(

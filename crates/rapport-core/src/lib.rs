@@ -23,3 +23,4 @@ pub mod team;
 pub mod timefmt;
 pub mod tls;
 pub mod values;
+pub mod web;

@@ -11,6 +11,7 @@ mod erasure;
 #[cfg(test)]
 mod leaf_tests;
 mod lease;
+mod links;
 mod outbox;
 mod people;
 mod presence;
@@ -31,6 +32,7 @@ pub use data_rights::*;
 pub use done::*;
 pub use erasure::*;
 pub use lease::*;
+pub use links::*;
 pub use outbox::*;
 pub use presence::*;
 pub use read::*;

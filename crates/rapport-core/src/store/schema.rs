@@ -574,6 +574,18 @@ WHERE id IN (SELECT candidate_id FROM opt_outs WHERE scope = 'all' AND revoked_a
 DROP TABLE v11_closing;
 "#;
 
+/// Links to the candidate's own pages (#18): a secret per candidate that their link tokens are
+/// signed over (NULL until the first link is made; revoking their links replaces it, and an
+/// erased candidate's row goes with it), and mail sent to the unsubscribe address: the token
+/// read from the address at ingest, and when the opt-out it asked for was settled.
+const V12_CANDIDATE_LINKS: &str = r#"
+ALTER TABLE candidates ADD COLUMN link_nonce TEXT;
+ALTER TABLE messages ADD COLUMN unsubscribe_token TEXT;
+ALTER TABLE messages ADD COLUMN unsubscribe_settled_at INTEGER;
+CREATE INDEX messages_unsubscribe_pending ON messages(id)
+  WHERE unsubscribe_token IS NOT NULL AND unsubscribe_settled_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -587,8 +599,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V9_OUTBOX_DATA_PHASE),
         M::up(V10_OPTOUT_SCOPE),
         M::up(V11_DONE_AND_OPTED_OUT_WAITS),
+        M::up(V12_CANDIDATE_LINKS),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 11;
+pub const LATEST: usize = 12;

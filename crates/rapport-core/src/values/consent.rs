@@ -12,14 +12,18 @@ pub enum ChangeSource {
     Message,
     /// Written down from a call.
     CallNote,
+    /// The candidate's mail to the unsubscribe address (see the change's source message),
+    /// recorded at sync with no recruiter involved.
+    UnsubscribeMail,
 }
 
 impl ChangeSource {
-    pub const ALL: [ChangeSource; 4] = [
+    pub const ALL: [ChangeSource; 5] = [
         ChangeSource::Recruiter,
         ChangeSource::Candidate,
         ChangeSource::Message,
         ChangeSource::CallNote,
+        ChangeSource::UnsubscribeMail,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -27,6 +31,19 @@ impl ChangeSource {
             ChangeSource::Candidate => "candidate",
             ChangeSource::Message => "message",
             ChangeSource::CallNote => "call-note",
+            ChangeSource::UnsubscribeMail => "unsubscribe-mail",
+        }
+    }
+
+    /// How history says the candidate said so themselves (None: someone else decided or
+    /// wrote it down).
+    pub fn said_by_candidate(self) -> Option<&'static str> {
+        match self {
+            ChangeSource::Candidate => Some("candidate said so"),
+            ChangeSource::UnsubscribeMail => {
+                Some("the candidate, by mail to the unsubscribe address")
+            }
+            _ => None,
         }
     }
 }

@@ -30,7 +30,13 @@ fn text_forms_round_trip() {
     round_trip(&SentCopyState::ALL, &["pending", "done", "local"]);
     round_trip(
         &ChangeSource::ALL,
-        &["recruiter", "candidate", "message", "call-note"],
+        &[
+            "recruiter",
+            "candidate",
+            "message",
+            "call-note",
+            "unsubscribe-mail",
+        ],
     );
     round_trip(&LegalBasis::ALL, &["consent", "legitimate-interest"]);
     round_trip(
