@@ -29,6 +29,7 @@ fn main() {
         team: "Northwind Talent".into(),
         shared_address: "talent@northwind.example".into(),
         recruiter_name: "Alice Moreau".into(),
+        ..Default::default()
     };
     println!("size     build     queue     total   message");
     for mb in sizes {

@@ -40,6 +40,7 @@ fn idle_brings_new_mail_within_seconds_and_reconnects_after_an_outage() {
     let dir = tempfile::tempdir().unwrap();
     let rx = spawn(WorkerConfig {
         lease: None,
+        web: Default::default(),
         endpoint: s.endpoint("talent@example.test"),
         folders: vec![],
         data_dir: dir.path().to_owned(),
@@ -190,6 +191,7 @@ fn a_server_restart_in_the_middle_of_a_sync_is_survived() {
     let dir = tempfile::tempdir().unwrap();
     let rx = spawn(WorkerConfig {
         lease: None,
+        web: Default::default(),
         endpoint: s.endpoint("talent@example.test"),
         folders: vec![],
         data_dir: dir.path().to_owned(),

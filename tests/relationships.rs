@@ -2394,6 +2394,7 @@ impl World {
                     team: "Team".into(),
                     shared_address: TEAM.into(),
                     recruiter_name: "alice".into(),
+                    ..Default::default()
                 };
                 let limit = queue::Limit {
                     bytes: 1 << 20,

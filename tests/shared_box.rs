@@ -362,6 +362,7 @@ fn a_session_whose_sync_cannot_work_gives_the_lease_up() {
         folders: vec![],
         data_dir: dir.path().to_owned(),
         lease: Some(lease.view()),
+        web: Default::default(),
     });
     loop {
         match rx

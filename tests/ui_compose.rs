@@ -14,6 +14,7 @@ fn sender(s: &mut State) {
         team: "Northwind Talent".into(),
         shared_address: rapport_demo::SHARED_ADDRESS.into(),
         recruiter_name: "Tess Tester".into(),
+        ..Default::default()
     });
 }
 

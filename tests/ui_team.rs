@@ -241,6 +241,7 @@ fn sending_after_a_colleague_replied_asks_and_shows_what_they_sent() {
         team: "Northwind Talent".into(),
         shared_address: rapport_demo::SHARED_ADDRESS.into(),
         recruiter_name: "Bob".into(),
+        ..Default::default()
     });
     let row = s.selected_row().unwrap().clone();
     key(&mut s, Bound::Open);

@@ -421,6 +421,7 @@ fn sender(s: &mut State<Fake>) {
         team: "Northwind Talent".into(),
         shared_address: "jobs@northwind.test".into(),
         recruiter_name: "Tess".into(),
+        ..Default::default()
     });
 }
 

@@ -436,6 +436,7 @@ fn open_inbox(data_dir: Option<PathBuf>, config: Option<PathBuf>) -> anyhow::Res
                     .unwrap_or_default(),
                 data_dir: dir.clone(),
                 lease: Some(view),
+                web: session.web(),
             },
         ));
     }

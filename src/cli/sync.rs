@@ -112,8 +112,14 @@ pub fn run(cfg: &Config, data_dir: &Path, args: SyncArgs) -> anyhow::Result<Exit
         )
     };
     let mut link = connect::link(&ep).inspect_err(|e| log(e))?;
-    let reports =
-        sync_all(&mut link, &mut store, &folders, &mut progress).inspect_err(|e| log(e))?;
+    let reports = sync_all(
+        &mut link,
+        &mut store,
+        &folders,
+        &session.web(),
+        &mut progress,
+    )
+    .inspect_err(|e| log(e))?;
     let _ = link.session.logout();
     bar.finish_and_clear();
     for r in &reports {
@@ -166,6 +172,7 @@ fn watch(
             .unwrap_or_default(),
         data_dir: data_dir.to_owned(),
         lease: Some(lease.view()),
+        web: cfg.web(),
     });
     // The outbox is delivered here too: on a box where no inbox stays open, queued mail and its
     // retries would otherwise wait for ever.

@@ -465,8 +465,8 @@ pub fn send<D: Reads>(s: &mut State<D>, confirm: Option<Confirmation>) -> Vec<Co
     let write = Write::Queue {
         candidate: session.candidate,
         draft: session.draft_id,
-        sender: identity,
-        message: built,
+        sender: Box::new(identity),
+        message: Box::new(built),
         opened_at: s
             .opened
             .filter(|(c, _)| *c == session.candidate)
@@ -506,7 +506,7 @@ pub fn answered<D: Reads>(
                 return Ok(Vec::new());
             };
             let topics = message.topics.clone();
-            session.pending = Some(message.clone());
+            session.pending = Some((**message).clone());
             let mut form = Form::new(
                 "Send anyway?",
                 Purpose::SendConfirm,

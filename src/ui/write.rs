@@ -102,8 +102,8 @@ pub enum Write {
     Queue {
         candidate: i64,
         draft: i64,
-        sender: rapport_core::mail_out::compose::Sender,
-        message: rapport_core::actions::queue::Built,
+        sender: Box<rapport_core::mail_out::compose::Sender>,
+        message: Box<rapport_core::actions::queue::Built>,
         /// Colleagues' mail since then needs a confirmation.
         opened_at: Option<i64>,
         confirm: Option<rapport_core::mail_out::outbox::Confirmation>,

@@ -60,6 +60,9 @@ macro_rules! words {
 
 words!(Security { "tls" => Tls, "starttls" => Starttls, "none" => None });
 words!(Auth { "login" => Login, "plain" => Plain, "xoauth2" => Xoauth2 });
+words!(UnsubscribeScope { "all-email" => AllEmail, "topic" => Topic });
+
+use crate::web::UnsubscribeScope;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -167,6 +170,9 @@ pub struct Config {
     /// `rust-due = "interest:rust channel:email due:yes"`; a keymap binds keys to them.
     #[serde(default)]
     pub views: std::collections::BTreeMap<String, Spanned<String>>,
+    /// The candidate's pages and the unsubscribe links every message carries.
+    #[serde(default)]
+    pub web: Option<Spanned<Web>>,
     #[serde(skip)]
     pub path: PathBuf,
 }
@@ -179,6 +185,152 @@ pub struct Attachments {
     pub download_dir: Option<PathBuf>,
     /// Opens a saved file, mailcap style: `%s` is the file ("xdg-open %s" by default).
     pub open_command: Option<String>,
+}
+
+/// `[web]`: where the candidate's pages are served, and what mail carries.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Web {
+    /// "https://talent.example.com": links are built on it (needed unless `links = false`).
+    pub base_url: Option<Spanned<String>>,
+    /// Where `rapport serve` listens (default 127.0.0.1:8425).
+    pub listen: Option<Spanned<String>>,
+    /// Whether mail carries web links (default true); false: the unsubscribe address only.
+    pub links: Option<bool>,
+    /// What a mail to the unsubscribe address opts out of: "all-email" (default) or "topic".
+    pub unsubscribe_scope: Option<UnsubscribeScope>,
+    /// How long a retired link key still verifies, in days (default 90).
+    pub key_grace_days: Option<Spanned<i64>>,
+    /// The footer per language (`en = "..."`), with `{page}` (the preference page) and
+    /// `{address}` (the unsubscribe address) filled in.
+    #[serde(default)]
+    pub footer: std::collections::BTreeMap<String, Spanned<String>>,
+}
+
+impl Web {
+    fn check(&self, whole: Range<usize>) -> Result<(), SpanError> {
+        let links = self.links.unwrap_or(true);
+        match &self.base_url {
+            None if links => {
+                return Err((
+                    whole,
+                    "[web] needs base_url (like \"https://talent.example.com\") for the links in every message; a team without a web server sets links = false".into(),
+                ));
+            }
+            None => {}
+            Some(u) => {
+                let v = u.get_ref();
+                let host = v
+                    .strip_prefix("https://")
+                    .or_else(|| {
+                        v.strip_prefix("http://")
+                            .filter(|h| is_loopback(host_of(h)))
+                    })
+                    .map(host_of);
+                let ok = host.is_some_and(|h| !h.is_empty())
+                    && !v.contains(['?', '#', ' ', '<', '>', '"', ','])
+                    && v.chars().all(|c| c.is_ascii_graphic());
+                if !ok {
+                    return Err((
+                        u.span(),
+                        format!(
+                            "web.base_url {v:?} is not an https URL like \"https://talent.example.com\" (http only for localhost)"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(l) = &self.listen
+            && l.get_ref().parse::<std::net::SocketAddr>().is_err()
+        {
+            return Err((
+                l.span(),
+                format!(
+                    "web.listen {:?} is not an address and port like \"127.0.0.1:8425\"",
+                    l.get_ref()
+                ),
+            ));
+        }
+        if let Some(g) = &self.key_grace_days
+            && !(0..=3650).contains(g.get_ref())
+        {
+            return Err((
+                g.span(),
+                "web.key_grace_days must be a number of days from 0 to 3650".into(),
+            ));
+        }
+        for (lang, text) in &self.footer {
+            let t = text.get_ref();
+            let named = format!("web.footer.{lang}");
+            if lang.len() < 2 || lang.len() > 3 || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+                return Err((
+                    text.span(),
+                    format!("{named}: {lang:?} is not a language code like \"en\" or \"de\""),
+                ));
+            }
+            if t.trim().is_empty() || t.chars().any(|c| c.is_control() && c != '\n') {
+                return Err((
+                    text.span(),
+                    format!("{named} must be plain text (no control characters)"),
+                ));
+            }
+            if links && !t.contains("{page}") {
+                return Err((
+                    text.span(),
+                    format!(
+                        "{named} must contain {{page}}, where the link to the candidate's preference page goes"
+                    ),
+                ));
+            }
+            if !links && t.contains("{page}") {
+                return Err((
+                    text.span(),
+                    format!(
+                        "{named} contains {{page}} but links = false: there is no page to link to; use {{address}} (the unsubscribe address)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The settings with defaults filled in.
+    pub fn settings(&self) -> crate::web::WebSettings {
+        let d = crate::web::WebSettings::default();
+        crate::web::WebSettings {
+            base_url: self
+                .base_url
+                .as_ref()
+                .map(|u| u.get_ref().trim_end_matches('/').to_string()),
+            listen: self
+                .listen
+                .as_ref()
+                .map_or(d.listen, |l| l.get_ref().clone()),
+            links: self.links.unwrap_or(true) && self.base_url.is_some(),
+            unsubscribe_scope: self.unsubscribe_scope.unwrap_or_default(),
+            footers: self
+                .footer
+                .iter()
+                .map(|(k, v)| (k.clone(), v.get_ref().clone()))
+                .collect(),
+            key_grace_days: self
+                .key_grace_days
+                .as_ref()
+                .map_or(d.key_grace_days, |g| *g.get_ref() as u32),
+        }
+    }
+}
+
+/// "host:port/path" → "host" ("[::1]" kept whole).
+fn host_of(rest: &str) -> &str {
+    let hostport = rest.split('/').next().unwrap_or("");
+    if hostport.starts_with('[') {
+        return hostport
+            .split(']')
+            .next()
+            .map_or("", |h| &hostport[..h.len() + 1]);
+    }
+    hostport.split(':').next().unwrap_or("")
 }
 
 /// `[reports]`: the team's working week and the response-time target.
@@ -378,6 +530,21 @@ impl Config {
                 return Err(err(q.span(), format!("views.{name}: {e}")));
             }
         }
+        if let Some(w) = &cfg.web {
+            // The table's own span may start before its header: name the `[web]` line.
+            let mut at = 0;
+            let header = src
+                .split_inclusive('\n')
+                .find_map(|l| {
+                    let start = at;
+                    at += l.len();
+                    (l.trim() == "[web]").then_some(start..start + l.len())
+                })
+                .unwrap_or_else(|| w.span());
+            w.get_ref()
+                .check(header)
+                .map_err(|(span, m)| err(span, m))?;
+        }
         Ok(cfg)
     }
 
@@ -416,6 +583,14 @@ impl Config {
             .and_then(|s| s.get_ref().max_message_size.as_ref())
             .and_then(|m| m.get_ref().bytes())
             .unwrap_or(DEFAULT_MAX_MESSAGE_SIZE)
+    }
+
+    /// `[web]` with its defaults (no section: no links, the unsubscribe address only).
+    pub fn web(&self) -> crate::web::WebSettings {
+        self.web
+            .as_ref()
+            .map(|w| w.get_ref().settings())
+            .unwrap_or_default()
     }
 
     pub fn shared_address(&self) -> String {
@@ -662,6 +837,70 @@ password_command = "pass show imap"
             ),
             "{e}"
         );
+    }
+
+    #[test]
+    fn the_web_section_parses_with_defaults_and_errors_name_their_line() {
+        assert_eq!(
+            Config::parse("c.toml", OK).unwrap().web(),
+            crate::web::WebSettings::default()
+        );
+        let web = "\n[web]\nbase_url = \"https://talent.example.com/\"\nunsubscribe_scope = \"topic\"\nkey_grace_days = 30\n\n[web.footer]\nde = \"Ihre Wünsche: {page}\"\n";
+        let w = Config::parse("c.toml", &format!("{OK}{web}"))
+            .unwrap()
+            .web();
+        assert_eq!(w.base_url.as_deref(), Some("https://talent.example.com"));
+        assert!(w.links);
+        assert_eq!(w.listen, "127.0.0.1:8425");
+        assert_eq!(w.unsubscribe_scope, crate::web::UnsubscribeScope::Topic);
+        assert_eq!(w.key_grace_days, 30);
+        assert_eq!(w.footers["de"], "Ihre Wünsche: {page}");
+        // Errors, each on its own line (OK ends on line 14; [web] is line 16).
+        for (extra, line, words) in [
+            ("[web]\nlisten = \"1.2.3.4:80\"\n", 16, "base_url"),
+            ("[web]\nbase_url = \"ftp://x\"\n", 17, "web.base_url"),
+            (
+                "[web]\nbase_url = \"http://talent.example.com\"\n",
+                17,
+                "https",
+            ),
+            (
+                "[web]\nlinks = false\nlisten = \"nowhere\"\n",
+                18,
+                "web.listen",
+            ),
+            (
+                "[web]\nlinks = false\nunsubscribe_scope = \"some\"\n",
+                18,
+                "\"all-email\", \"topic\"",
+            ),
+            (
+                "[web]\nlinks = false\n[web.footer]\nen = \"see {page}\"\n",
+                19,
+                "web.footer.en",
+            ),
+            (
+                "[web]\nbase_url = \"https://x.example\"\n[web.footer]\nen = \"no link\"\n",
+                19,
+                "{page}",
+            ),
+        ] {
+            let e = Config::parse("c.toml", &format!("{OK}\n{extra}")).unwrap_err();
+            assert_eq!(e.line, line, "{extra}: {e}");
+            assert!(e.message.contains(words), "{extra}: {e}");
+        }
+        // No web server: the unsubscribe address only.
+        let w = Config::parse("c.toml", &format!("{OK}\n[web]\nlinks = false\n"))
+            .unwrap()
+            .web();
+        assert!(!w.links && w.base_url.is_none());
+        let w = Config::parse(
+            "c.toml",
+            &format!("{OK}\n[web]\nbase_url = \"http://localhost:8425\"\n"),
+        )
+        .unwrap()
+        .web();
+        assert_eq!(w.link_base(), Some("http://localhost:8425"));
     }
 
     #[test]

@@ -24,3 +24,4 @@ pub mod team;
 pub mod timefmt;
 pub mod tls;
 pub mod values;
+pub mod web;

@@ -75,6 +75,9 @@ pub struct ParsedMessage {
     pub attachments: Vec<Attachment>,
     /// Auto-replies, bounces, bulk/list mail: they never start or stop a wait.
     pub automated: bool,
+    /// `automated` only because of a `List-Unsubscribe` header, which all of our own mail
+    /// carries: the store does not count that against mail from the team.
+    pub list_unsubscribe_only: bool,
     /// Hex SHA-256 over what identifies the content (from, date, subject, body), used to tell
     /// a re-delivered copy (same id, same content) from a different message reusing an id.
     pub content_hash: String,

@@ -53,6 +53,8 @@ pub fn import(
             report.total().inserted
         ),
     )?;
+    // Mail to the unsubscribe address among it is settled as a sync settles it.
+    super::unsubscribe::settle_pending(store, &session.web(), crate::store::now())?;
     Ok(report)
 }
 

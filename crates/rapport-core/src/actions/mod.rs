@@ -11,12 +11,14 @@ pub mod erase;
 pub mod export;
 pub mod identity;
 pub mod import;
+pub mod links;
 pub mod lookup;
 pub mod optout;
 pub mod preferences;
 pub mod queue;
 pub mod session;
 pub mod teamwork;
+pub mod unsubscribe;
 
 #[cfg(test)]
 pub(crate) mod fixture;

@@ -14,6 +14,8 @@ pub enum Source {
     Message(i64),
     /// A recruiter's note of a call.
     CallNote,
+    /// The candidate's mail (row id) to the unsubscribe address.
+    UnsubscribeMail(i64),
 }
 
 /// The one reading of a scope as users type it: "all", "topic:<name>", "channel:<channel>"
@@ -50,6 +52,7 @@ pub fn record(
     let (source, message) = match source {
         Source::Message(m) => (ChangeSource::Message, Some(m)),
         Source::CallNote => (ChangeSource::CallNote, None),
+        Source::UnsubscribeMail(m) => (ChangeSource::UnsubscribeMail, Some(m)),
     };
     let meta = ChangeMeta {
         actor: who.actor.clone(),

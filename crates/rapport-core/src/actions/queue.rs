@@ -75,7 +75,9 @@ pub struct Limit {
 }
 
 /// A message built from a draft, ready to queue (kept while a confirmation is asked for, so
-/// the confirmed message is the one that was checked).
+/// the confirmed message is the one that was checked). `raw` is the message as built here;
+/// [`queue`] adds the candidate's links (unsubscribe headers and footer), which need the
+/// store, and queues that.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Built {
     pub message_id: String,
@@ -83,15 +85,27 @@ pub struct Built {
     /// To and Cc, lower case.
     pub recipients: Vec<String>,
     pub topics: Topics,
+    /// What it was built from, and its Date: the final message is the same but for the links.
+    pub draft: Draft,
+    pub date: std::time::SystemTime,
+    pub limit: Limit,
 }
+
+/// Room kept for the links and footer when the size is checked before they are added.
+const LINKS_ROOM: u64 = 1024;
 
 /// Builds the message From the shared box; refuses one over the size limit.
 pub fn build(identity: &Sender, draft: &Draft, limit: &Limit) -> Result<Built, ComposeError> {
     // Refused before building too: a message is at least as large as its body.
     compose::check_size(draft.body.len() as u64, limit.bytes, &limit.source)?;
     let message_id = compose::new_message_id(&identity.shared_address);
-    let raw = compose::build(identity, draft, &message_id, crate::clock::system_time())?;
-    compose::check_size(raw.len() as u64, limit.bytes, &limit.source)?;
+    let date = crate::clock::system_time();
+    let raw = compose::build(identity, draft, &message_id, date)?;
+    compose::check_size(
+        raw.len() as u64 + LINKS_ROOM.min(limit.bytes / 2),
+        limit.bytes,
+        &limit.source,
+    )?;
     let recipients = compose::addresses("To", &draft.to)?
         .into_iter()
         .chain(compose::addresses("Cc", &draft.cc)?)
@@ -102,7 +116,60 @@ pub fn build(identity: &Sender, draft: &Draft, limit: &Limit) -> Result<Built, C
         raw,
         recipients,
         topics: draft.topics.clone(),
+        draft: draft.clone(),
+        date,
+        limit: limit.clone(),
     })
+}
+
+/// The message as it leaves: the built one with the candidate's links, once, here, for every
+/// front end. `List-Unsubscribe` (the unsubscribe address, and the one-click URL when
+/// `[web] links` is on) with `List-Unsubscribe-Post`, and the footer in their language. The
+/// outbox keeps these bytes: a retry sends the same token. Without a candidate (an address
+/// nobody knows, which only the library allows) the message goes without links.
+pub fn finish(
+    store: &mut Store,
+    candidate: Option<i64>,
+    identity: &Sender,
+    message: &Built,
+    actor: &str,
+    now: i64,
+) -> Result<Vec<u8>, SendError> {
+    let candidate = match candidate {
+        Some(c) => Some(c),
+        None => match message.recipients.first() {
+            Some(a) => store.candidate_by_address(a)?,
+            None => None,
+        },
+    };
+    let Some(candidate) = candidate else {
+        return Ok(message.raw.clone());
+    };
+    let token = super::links::token_for(store, candidate, actor, now).map_err(|e| match e {
+        crate::error::Error::Store(s) => SendError::Store(s),
+        other => SendError::Store(StoreError::Invalid(other.to_string())),
+    })?;
+    let links =
+        crate::web::unsubscribe::Links::new(&identity.web, &identity.shared_address, &token);
+    let language = store
+        .profile(token.candidate)?
+        .and_then(|p| p.preferences)
+        .and_then(|p| p.language);
+    let extras = compose::Extras {
+        list_unsubscribe: Some(links.headers()),
+        footer: Some(links.footer(&identity.web, language.as_deref())),
+    };
+    let raw = compose::build_with(
+        identity,
+        &message.draft,
+        &message.message_id,
+        message.date,
+        &extras,
+    )
+    .map_err(SendError::Compose)?;
+    compose::check_size(raw.len() as u64, message.limit.bytes, &message.limit.source)
+        .map_err(SendError::Compose)?;
+    Ok(raw)
 }
 
 /// Who queues what for whom.
@@ -122,12 +189,21 @@ pub struct Request<'a> {
 /// Checks the candidate's wishes, its topics included, and queues the message; returns its
 /// outbox id. Refusals are final; conflicts need a confirmation with a reason.
 pub fn queue(store: &mut Store, r: &Request, now: i64) -> Result<i64, SendError> {
+    // Checked first: a refused message makes no links (and no key) for anyone.
+    crate::mail_out::outbox::check_only(
+        store,
+        r.candidate,
+        &r.message.recipients,
+        r.message.topics.as_slice(),
+        now,
+    )?;
+    let raw = finish(store, r.candidate, r.identity, r.message, r.actor, now)?;
     let out = Outgoing {
         candidate_id: r.candidate,
         from: r.identity.shared_address.clone(),
         to: r.message.recipients.clone(),
         message_id: r.message.message_id.clone(),
-        raw: r.message.raw.clone(),
+        raw,
         topics: r.message.topics.as_slice().to_vec(),
         created_by: r.actor.to_string(),
         opened_at: r.opened_at,
@@ -167,6 +243,7 @@ mod tests {
             team: "Northwind Talent".into(),
             shared_address: SHARED.into(),
             recruiter_name: "Tess".into(),
+            ..Sender::default()
         }
     }
 
@@ -232,6 +309,97 @@ mod tests {
         };
         queue(&mut store, &req, ANCHOR + 60).unwrap();
         assert_eq!(store.outbox().unwrap().len(), 1);
+    }
+
+    fn queued_raw(store: &Store) -> String {
+        let id = store.outbox().unwrap().iter().map(|e| e.id).max().unwrap();
+        String::from_utf8(store.outbox_raw(id).unwrap().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_queued_message_carries_mime_version_unsubscribe_headers_and_a_footer() {
+        let (_d, mut store) = jane_wrote();
+        let (cand, parent) = jane(&store);
+        let mut sender = identity();
+        sender.web = crate::web::WebSettings {
+            base_url: Some("https://talent.example.com".into()),
+            links: true,
+            ..Default::default()
+        };
+        let mut draft = reply_draft(&store, &parent, "then").unwrap();
+        draft.body = format!("Yes, it is.{}", draft.body);
+        let built = build(&sender, &draft, &limit()).unwrap();
+        let req = Request {
+            candidate: Some(cand),
+            identity: &sender,
+            message: &built,
+            actor: "Tess",
+            opened_at: None,
+            confirm: None,
+        };
+        queue(&mut store, &req, ANCHOR + 60).unwrap();
+        let raw = queued_raw(&store);
+        let head = raw.split("\r\n\r\n").next().unwrap().replace("\r\n ", " ");
+        assert!(head.contains("MIME-Version: 1.0"), "{head}");
+        let token = crate::actions::links::token_for(&mut store, cand, "Tess", ANCHOR).unwrap();
+        assert!(
+            head.contains(&format!(
+                "List-Unsubscribe: <mailto:talent+u-{}@northwind-recruiting.example>, <https://talent.example.com/u/{}>",
+                token.mail(),
+                token.url()
+            )),
+            "{head}"
+        );
+        assert!(head.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
+        // The signature separator "-- " (quoted-printable keeps its space as "=20").
+        assert!(raw.contains("\r\n--=20\r\n"), "{raw}");
+        let p = crate::mail_in::parse::parse_message(raw.as_bytes());
+        assert!(
+            p.body
+                .contains(&format!("--\nHow and how often would you like to hear from us? Choose here: https://talent.example.com/p/{}", token.url())),
+            "{}",
+            p.body
+        );
+        // German for a candidate whose language is German; no web links with links = false.
+        store
+            .set_preferences(
+                cand,
+                &crate::model::Preferences {
+                    language: Some("de".into()),
+                    ..Default::default()
+                },
+                &ChangeMeta {
+                    actor: "t".into(),
+                    at: ANCHOR,
+                    source: crate::values::ChangeSource::Recruiter,
+                    source_message_id: None,
+                    legal_basis: None,
+                    note: String::new(),
+                },
+            )
+            .unwrap();
+        let mut sender = sender.clone();
+        sender.web.links = false;
+        let built = build(&sender, &new_draft("jane@x.example"), &limit()).unwrap();
+        let req = Request {
+            message: &built,
+            identity: &sender,
+            ..req
+        };
+        queue(&mut store, &req, ANCHOR + 120).unwrap();
+        let raw = queued_raw(&store);
+        let head = raw.split("\r\n\r\n").next().unwrap().replace("\r\n ", " ");
+        assert!(
+            head.contains(&format!(
+                "List-Unsubscribe: <mailto:talent+u-{}@northwind-recruiting.example>\r\n",
+                token.mail()
+            )),
+            "{head}"
+        );
+        assert!(!head.contains("List-Unsubscribe-Post"), "{head}");
+        assert!(!raw.contains("https://"), "{raw}");
+        let p = crate::mail_in::parse::parse_message(raw.as_bytes());
+        assert!(p.body.contains("antworten Sie \"abmelden\""), "{}", p.body);
     }
 
     #[test]

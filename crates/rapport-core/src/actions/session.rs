@@ -115,6 +115,7 @@ impl Session {
                 team: c.identity.team.clone(),
                 shared_address: c.shared_address(),
                 recruiter_name: self.actor.clone(),
+                web: c.web(),
             });
         }
         let shared = store
@@ -126,7 +127,14 @@ impl Session {
             team: shared.name,
             shared_address: shared.address,
             recruiter_name: self.actor.clone(),
+            web: self.web(),
         })
+    }
+
+    /// The `[web]` settings (defaults without a configuration: no links, the unsubscribe
+    /// address only).
+    pub fn web(&self) -> crate::web::WebSettings {
+        self.config.as_ref().map(Config::web).unwrap_or_default()
     }
 
     /// How this data dir sends: the demo's .eml folder, or SMTP from the config with the Sent

@@ -14,6 +14,11 @@ impl Prepared {
             snippet: crate::mail_in::parse::snippet(&p.body, 160),
             search_text: crate::mail_in::parse::searchable_text(&p.body),
             optout: if inbound { stop_request(p) } else { None },
+            unsubscribe_token: if inbound {
+                unsubscribe_token(p, team)
+            } else {
+                None
+            },
         }
     }
 }
@@ -25,4 +30,18 @@ fn stop_request(p: &ParsedMessage) -> Option<StopRequest> {
         scope: found.opt_out_scope(),
         evidence: found.evidence,
     })
+}
+
+/// The token of a mail sent to the unsubscribe address: in To or Cc, or (Bcc, a forward) in
+/// the address the server delivered it to.
+fn unsubscribe_token(p: &ParsedMessage, team: &HashSet<String>) -> Option<String> {
+    let delivered = p
+        .headers
+        .iter()
+        .filter(|(k, _)| {
+            k.eq_ignore_ascii_case("Delivered-To") || k.eq_ignore_ascii_case("X-Original-To")
+        })
+        .map(|(_, v)| v.as_str());
+    let addressed = p.to.iter().chain(&p.cc).map(|m| m.address.as_str());
+    crate::web::unsubscribe::token_in(addressed.chain(delivered), team)
 }

@@ -4,7 +4,7 @@
 
 use crate::mail_out::topics::Topics;
 use crate::store::MessageView;
-use lettre::message::header::ContentType;
+use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, Mailboxes};
 use lettre::{Address, Message};
 
@@ -181,12 +181,24 @@ pub fn addresses(field: &'static str, value: &str) -> Result<Vec<Mailbox>, Compo
     Ok(mbs.into_iter().collect())
 }
 
-/// Who the message is from: the shared box, with the recruiter's name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who the message is from: the shared box, with the recruiter's name, and the team's `[web]`
+/// settings (the links every message carries).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Sender {
     pub team: String,
     pub shared_address: String,
     pub recruiter_name: String,
+    pub web: crate::web::WebSettings,
+}
+
+/// What a message carries besides the draft: the candidate's unsubscribe headers and the
+/// footer with their links (see `web::unsubscribe`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extras {
+    /// `List-Unsubscribe`, and `List-Unsubscribe-Post` when there is a one-click URL.
+    pub list_unsubscribe: Option<(String, Option<String>)>,
+    /// Appended below the body (it starts with the "-- " separator).
+    pub footer: Option<String>,
 }
 
 /// A Message-ID on our own domain (without angle brackets).
@@ -231,12 +243,35 @@ fn crlf(text: &str) -> String {
     out
 }
 
-/// Builds the final message: From the shared box with the recruiter's name, UTF-8 text/plain.
+/// Builds the final message: From the shared box with the recruiter's name, UTF-8 text/plain,
+/// `MIME-Version: 1.0`, without unsubscribe headers or footer (see [`build_with`]).
 pub fn build(
     identity: &Sender,
     d: &Draft,
     message_id: &str,
     date: std::time::SystemTime,
+) -> Result<Vec<u8>, ComposeError> {
+    build_with(identity, d, message_id, date, &Extras::default())
+}
+
+/// Header values are sent as they are: printable ASCII only.
+fn header_value(name: &'static str, v: &str) -> Result<HeaderValue, ComposeError> {
+    if v.is_empty() || !v.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Err(ComposeError::Build(format!("{name}: not printable ASCII")));
+    }
+    Ok(HeaderValue::new(
+        HeaderName::new_from_ascii_str(name),
+        v.to_string(),
+    ))
+}
+
+/// [`build`], with the candidate's unsubscribe headers and footer.
+pub fn build_with(
+    identity: &Sender,
+    d: &Draft,
+    message_id: &str,
+    date: std::time::SystemTime,
+    extras: &Extras,
 ) -> Result<Vec<u8>, ComposeError> {
     let to = addresses("To", &d.to)?;
     let cc = addresses("Cc", &d.cc)?;
@@ -261,7 +296,15 @@ pub fn build(
         .subject(one_line(&d.subject))
         .date(date)
         .message_id(clean_id(message_id))
+        // RFC 2045: required with any MIME header; lettre only adds it for MIME parts.
+        .header(header::MIME_VERSION_1_0)
         .header(ContentType::TEXT_PLAIN);
+    if let Some((list, post)) = &extras.list_unsubscribe {
+        b = b.raw_header(header_value("List-Unsubscribe", list)?);
+        if let Some(p) = post {
+            b = b.raw_header(header_value("List-Unsubscribe-Post", p)?);
+        }
+    }
     for m in to {
         b = b.to(Mailbox::new(m.name.as_deref().map(one_line), m.email));
     }
@@ -277,7 +320,18 @@ pub fn build(
     }
     // CRLF here, in one linear pass: lettre converts bare LFs by inserting a CR in place for
     // each line, which is quadratic (a 50 MB body took minutes); with CRLF it has none to add.
-    let body = crlf(&d.body);
+    let body = match &extras.footer {
+        Some(f) => {
+            let mut b = d.body.clone();
+            if !b.ends_with('\n') {
+                b.push('\n');
+            }
+            b.push('\n');
+            b.push_str(f);
+            crlf(&b)
+        }
+        None => crlf(&d.body),
+    };
     let msg = b
         .body(body)
         .map_err(|e| ComposeError::Build(e.to_string()))?;
@@ -293,6 +347,7 @@ mod tests {
             team: "Northwind Talent".into(),
             shared_address: "talent@northwind.example".into(),
             recruiter_name: "Alice Moreau".into(),
+            ..Sender::default()
         }
     }
 

@@ -38,6 +38,23 @@ pub enum SendError {
     EmptyReason,
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("{0}")]
+    Compose(crate::mail_out::compose::ComposeError),
+}
+
+/// Refuses what the candidate's wishes refuse, and nothing else (conflicts are for
+/// [`enqueue`]): run before anything is made for a message (its links).
+pub fn check_only(
+    store: &Store,
+    candidate: Option<i64>,
+    to: &[String],
+    topics: &[String],
+    now: i64,
+) -> Result<(), SendError> {
+    match check(store, candidate, to, Channel::Email, topics, now)? {
+        Verdict::Refused(r) => Err(SendError::Refused(r)),
+        _ => Ok(()),
+    }
 }
 
 /// Checks the candidate's wishes and queues the message. Refusals are final; conflicts need

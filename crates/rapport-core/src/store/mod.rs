@@ -12,6 +12,7 @@ mod filter;
 #[cfg(test)]
 mod leaf_tests;
 mod lease;
+mod links;
 mod outbox;
 mod people;
 mod presence;
@@ -33,6 +34,7 @@ pub use data_rights::*;
 pub use done::*;
 pub use erasure::*;
 pub use lease::*;
+pub use links::*;
 pub use outbox::*;
 pub use presence::*;
 pub use read::*;

@@ -583,10 +583,22 @@ const V12_QUERY_MESSAGE_CANDIDATE: &str = r#"
 CREATE INDEX messages_id_candidate ON messages(id, candidate_id);
 "#;
 
-/// v13, the candidate's own requests about their data (a copy, or erasure), made on their
+/// v13, links to the candidate's own pages (#18): a secret per candidate that their link tokens are
+/// signed over (NULL until the first link is made; revoking their links replaces it, and an
+/// erased candidate's row goes with it), and mail sent to the unsubscribe address: the token
+/// read from the address at ingest, and when the opt-out it asked for was settled.
+const V13_CANDIDATE_LINKS: &str = r#"
+ALTER TABLE candidates ADD COLUMN link_nonce TEXT;
+ALTER TABLE messages ADD COLUMN unsubscribe_token TEXT;
+ALTER TABLE messages ADD COLUMN unsubscribe_settled_at INTEGER;
+CREATE INDEX messages_unsubscribe_pending ON messages(id)
+  WHERE unsubscribe_token IS NOT NULL AND unsubscribe_settled_at IS NULL;
+"#;
+
+/// v14, the candidate's own requests about their data (a copy, or erasure), made on their
 /// preference page: a task for the team with a due date (GDPR: one month), never acted on
 /// without a recruiter. Also their notes to the team from that page.
-const V13_DATA_REQUESTS: &str = r#"
+const V14_DATA_REQUESTS: &str = r#"
 CREATE TABLE data_requests (
   id INTEGER PRIMARY KEY,
   candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
@@ -619,9 +631,10 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V10_OPTOUT_SCOPE),
         M::up(V11_DONE_AND_OPTED_OUT_WAITS),
         M::up(V12_QUERY_MESSAGE_CANDIDATE),
-        M::up(V13_DATA_REQUESTS),
+        M::up(V13_CANDIDATE_LINKS),
+        M::up(V14_DATA_REQUESTS),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 13;
+pub const LATEST: usize = 14;

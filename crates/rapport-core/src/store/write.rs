@@ -40,6 +40,8 @@ pub struct Prepared {
     pub search_text: String,
     /// The candidate's request to stop contact in it (only inbound mail is read for one).
     pub optout: Option<StopRequest>,
+    /// Sent to the unsubscribe address (`talent+u-TOKEN@…`): the token, not yet verified.
+    pub unsubscribe_token: Option<String>,
 }
 
 /// A candidate's message that reads as a request to stop contact, as ingest found it: the
@@ -245,9 +247,10 @@ fn write_one(
         "INSERT INTO messages(message_id, dedup_key, content_hash, thread_id, parent_message_id,
             candidate_id, direction, from_addr, from_name, sender, recruiter, to_addrs, cc_addrs,
             subject, date, date_missing, ingested_at, in_reply_to, refs, body, body_was_html,
-            snippet, attachments, automated, headers, problems, origin, search_text)
+            snippet, attachments, automated, headers, problems, origin, search_text,
+            unsubscribe_token)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+            ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     )?
     .execute(params![
         mid,
@@ -276,8 +279,10 @@ fn write_one(
         p.body_was_html,
         item.prepared.snippet,
         attachments,
-        // Nobody can answer mail from nobody: it neither starts nor stops a wait.
-        p.automated || (candidate_mailbox.is_none() && direction == Direction::Inbound),
+        // Nobody can answer mail from nobody: it neither starts nor stops a wait. Our own
+        // mail's List-Unsubscribe does not make it bulk mail.
+        (p.automated && !(p.list_unsubscribe_only && direction == Direction::Outbound))
+            || (candidate_mailbox.is_none() && direction == Direction::Inbound),
         headers,
         p.problems.join("; "),
         if item.location.is_some() {
@@ -286,6 +291,11 @@ fn write_one(
             "import"
         },
         item.prepared.search_text,
+        if direction == Direction::Inbound {
+            item.prepared.unsubscribe_token.as_deref()
+        } else {
+            None
+        },
     ])?;
     let id = tx.last_insert_rowid();
     // Synced mail can be fetched again by folder and UID; only mail with no other source keeps

@@ -14,15 +14,19 @@ pub enum ChangeSource {
     CallNote,
     /// The candidate chose it themselves, on their preference page (`rapport serve`).
     PreferencePage,
+    /// The candidate's mail to the unsubscribe address (see the change's source message),
+    /// recorded at sync with no recruiter involved.
+    UnsubscribeMail,
 }
 
 impl ChangeSource {
-    pub const ALL: [ChangeSource; 5] = [
+    pub const ALL: [ChangeSource; 6] = [
         ChangeSource::Recruiter,
         ChangeSource::Candidate,
         ChangeSource::Message,
         ChangeSource::CallNote,
         ChangeSource::PreferencePage,
+        ChangeSource::UnsubscribeMail,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,6 +35,7 @@ impl ChangeSource {
             ChangeSource::Message => "message",
             ChangeSource::CallNote => "call-note",
             ChangeSource::PreferencePage => "preference-page",
+            ChangeSource::UnsubscribeMail => "unsubscribe-mail",
         }
     }
 
@@ -39,6 +44,9 @@ impl ChangeSource {
         match self {
             ChangeSource::Candidate => format!("candidate said so, recorded by {actor}"),
             ChangeSource::PreferencePage => "the candidate, on their preference page".into(),
+            ChangeSource::UnsubscribeMail => {
+                "the candidate, by mail to the unsubscribe address".into()
+            }
             _ => actor.to_string(),
         }
     }

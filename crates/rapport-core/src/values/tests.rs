@@ -36,6 +36,7 @@ fn text_forms_round_trip() {
             "message",
             "call-note",
             "preference-page",
+            "unsubscribe-mail",
         ],
     );
     round_trip(&DataRequestKind::ALL, &["copy", "erasure"]);

@@ -250,11 +250,13 @@ fn plan_folder(
 }
 
 /// Syncs every folder once over an open session: each folder's state first, then the new
-/// mail of all of them through one pipeline (`pipeline::bring_in`).
+/// mail of all of them through one pipeline (`pipeline::bring_in`). Mail that came in for
+/// the unsubscribe address is then settled (`actions::unsubscribe`, under `web`).
 pub fn sync_all(
     link: &mut Link,
     store: &mut Store,
     configured: &[String],
+    web: &crate::web::WebSettings,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Vec<FolderReport>, SyncError> {
     let condstore = enable_condstore(&mut link.session)?;
@@ -306,6 +308,12 @@ pub fn sync_all(
     let indexed = store.complete_search_index();
     let reports = result?;
     indexed?;
+    crate::actions::unsubscribe::settle_pending(store, web, crate::store::now()).map_err(|e| {
+        match e {
+            crate::error::Error::Store(s) => SyncError::from(s),
+            other => SyncError::from(crate::store::StoreError::Invalid(other.to_string())),
+        }
+    })?;
     Ok(reports)
 }
 

@@ -58,6 +58,8 @@ pub struct WorkerConfig {
     /// The sync lease of this process (`core::sync_lease`): the worker syncs and idles only
     /// while it holds it. None: sync without asking (a single process).
     pub lease: Option<LeaseView>,
+    /// `[web]`: what mail to the unsubscribe address opts out of.
+    pub web: crate::web::WebSettings,
 }
 
 /// Starts the sync and IDLE threads; events arrive on the returned receiver.
@@ -142,7 +144,7 @@ fn sync_loop(cfg: &WorkerConfig, events: &Sender<SyncEvent>, wakeups: &Receiver<
             let mut progress = |p: &Progress| {
                 let _ = events.send(SyncEvent::Progress(p.clone()));
             };
-            sync_all(s, &mut store, &cfg.folders, &mut progress)
+            sync_all(s, &mut store, &cfg.folders, &cfg.web, &mut progress)
         })();
         let wait = match result {
             Ok(reports) => {

@@ -25,6 +25,9 @@ const KEPT: &[&str] = &[
     "List-Id",
     "List-Unsubscribe",
     "X-Failed-Recipients",
+    // Where the server delivered it: a mail to the unsubscribe address may name it only here.
+    "Delivered-To",
+    "X-Original-To",
 ];
 
 pub(super) fn read_headers(headers: &[MailHeader<'_>], msg: &mut ParsedMessage) {

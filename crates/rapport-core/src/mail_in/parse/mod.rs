@@ -181,7 +181,25 @@ fn parse_inner(raw: &[u8]) -> ParsedMessage {
         None => headers_and_raw_body(input, &mut msg),
     }
 
-    msg.automated = is_automated(&msg, parsed.as_ref().map(|m| m.ctype.mimetype.as_str()));
+    let top = parsed.as_ref().map(|m| m.ctype.mimetype.as_str());
+    msg.automated = is_automated(&msg, top);
+    // Every message rapport sends carries List-Unsubscribe: on our own mail (read back from
+    // Sent) that alone must not make it bulk mail, or our replies would end no wait.
+    let list_header = |k: &str| k.eq_ignore_ascii_case("List-Unsubscribe");
+    if msg.automated && msg.headers.iter().any(|(k, _)| list_header(k)) {
+        let without = ParsedMessage {
+            headers: msg
+                .headers
+                .iter()
+                .filter(|(k, _)| !list_header(k))
+                .cloned()
+                .collect(),
+            from: msg.from.clone(),
+            subject: msg.subject.clone(),
+            ..ParsedMessage::default()
+        };
+        msg.list_unsubscribe_only = !is_automated(&without, top);
+    }
     msg.content_hash = content_hash(&msg, raw);
     // Problems quote message content (types, values); they are shown too.
     for p in &mut msg.problems {
