@@ -209,6 +209,18 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// The candidates' preference page and one-click unsubscribe over HTTP, for as long as it
+    /// runs (put it behind the team's reverse proxy for TLS; see the README)
+    Serve {
+        /// Address to listen on (default: [web] listen, else 127.0.0.1:8425)
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Candidates' open requests for a copy of their data or its erasure, due first first
+    Requests {
+        #[arg(long)]
+        json: bool,
+    },
     /// Shell completions from the same definitions as this help (bash, zsh, fish, elvish, powershell)
     Completions { shell: clap_complete::Shell },
     /// The manual page (roff), from the same definitions as this help: `rapport man | man -l -`
@@ -691,6 +703,8 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             candidate.as_deref(),
         ),
         Cmd::Status { json } => output::status(&open_for_reading(dir)?, json),
+        Cmd::Serve { listen } => crate::web::serve::run(session, open_existing(dir)?, listen),
+        Cmd::Requests { json } => output::requests(&open_for_reading(dir)?, json),
         Cmd::ErasedMail { ack, json } => {
             let mut store = open_existing(dir)?;
             output::erased_mail(&store, json)?;

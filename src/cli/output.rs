@@ -403,6 +403,7 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
     let erased_arrivals = store.unacknowledged_suppressed_arrivals()?;
     let pending_erasure = store.pending_erasure()?;
     let lease = store.lease(rapport_core::store::SYNC_LEASE)?;
+    let requests = store.open_data_requests()?;
     if as_json {
         let folders: Vec<Value> = s
             .folders
@@ -424,6 +425,7 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
             "last_sync": time(s.last_sync_at),
             "mail_from_erased_addresses": erased_arrivals,
             "erasure_pending_since": time(pending_erasure),
+            "open_data_requests": requests.len(),
             "sync_lease": lease.as_ref().map(|l| json!({
                 "holder": l.who.holder, "actor": l.who.actor, "kind": l.who.kind,
                 "acquired_at": rfc3339(l.acquired_at / 1000), "expires_at": rfc3339(l.expires_at / 1000),
@@ -461,6 +463,13 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
             f.messages
         );
     }
+    if let Some(first) = requests.first() {
+        println!(
+            "requests     {} open request(s) from candidates about their data, the first due {} (`rapport requests`)",
+            requests.len(),
+            &rfc3339(first.due_at)[..10]
+        );
+    }
     if erased_arrivals > 0 {
         println!(
             "erased       {erased_arrivals} message(s) arrived from addresses erased on request (not stored; `rapport erased-mail`)"
@@ -470,6 +479,40 @@ pub fn status(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
         println!(
             "erasure      the erasure of {} is not yet complete on disk (`rapport doctor`)",
             rfc3339(at)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `rapport requests`: candidates' open requests about their data, due first first.
+pub fn requests(store: &Store, as_json: bool) -> anyhow::Result<ExitCode> {
+    let open = store.open_data_requests()?;
+    if as_json {
+        let v: Vec<Value> = open
+            .iter()
+            .map(|r| {
+                json!({"id": r.id, "name": r.name, "address": r.address, "kind": r.kind,
+                       "via": r.via, "asked_at": rfc3339(r.at), "due_at": rfc3339(r.due_at)})
+            })
+            .collect();
+        return print_json(&Value::Array(v));
+    }
+    if open.is_empty() {
+        println!("no open requests");
+    }
+    for r in open {
+        let then = match r.kind {
+            rapport_core::values::DataRequestKind::Copy => "rapport export EMAIL --output FILE",
+            rapport_core::values::DataRequestKind::Erasure => "rapport erase EMAIL",
+        };
+        println!(
+            "due {}  {} <{}> asked for {} on {} ({}); answer with `{then}`",
+            &rfc3339(r.due_at)[..10],
+            clean(&r.name),
+            clean(&r.address),
+            r.kind.label(),
+            &rfc3339(r.at)[..10],
+            clean(&r.via)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -232,8 +232,16 @@ pub fn texts(code: Option<&str>) -> &'static Texts {
 /// browser lists them; weights are not needed for four languages).
 pub fn from_accept_language(header: &str) -> Option<&'static str> {
     header.split(',').find_map(|part| {
-        let code = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        let base: String = code.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let code = part
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let base: String = code
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
         LANGUAGES.iter().find(|(c, _)| *c == base).map(|(c, _)| *c)
     })
 }

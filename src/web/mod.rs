@@ -10,6 +10,7 @@
 pub mod html;
 pub mod i18n;
 pub mod limit;
+pub mod serve;
 
 use axum::Router;
 use axum::body::{Body, to_bytes};
@@ -145,8 +146,7 @@ async fn guard(State(app): State<Arc<App>>, req: Request, next: Next) -> Respons
         (StatusCode::TOO_MANY_REQUESTS, "Too many requests\n").into_response()
     };
     let st = res.status();
-    if st == StatusCode::NOT_FOUND || st == StatusCode::BAD_REQUEST || st == StatusCode::FORBIDDEN
-    {
+    if st == StatusCode::NOT_FOUND || st == StatusCode::BAD_REQUEST || st == StatusCode::FORBIDDEN {
         app.limiter.failed(ip);
     }
     let h = res.headers_mut();
@@ -273,7 +273,10 @@ async fn form(body: Body) -> Option<Vec<(String, String)>> {
 
 fn choices(fields: &[(String, String)]) -> Option<Choices> {
     fn all<'a>(fields: &'a [(String, String)], k: &'a str) -> impl Iterator<Item = &'a str> {
-        fields.iter().filter(move |(n, _)| n == k).map(|(_, v)| v.as_str())
+        fields
+            .iter()
+            .filter(move |(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
     }
     let one = |k: &'static str| all(fields, k).next();
     let channel = |v: &str| {
@@ -292,7 +295,12 @@ fn choices(fields: &[(String, String)]) -> Option<Choices> {
     };
     let frequency = match one("frequency") {
         None | Some("") => None,
-        Some(v) => Some(html::FREQUENCIES.iter().copied().find(|f| f.as_str() == v)?),
+        Some(v) => Some(
+            html::FREQUENCIES
+                .iter()
+                .copied()
+                .find(|f| f.as_str() == v)?,
+        ),
     };
     let language = match one("language") {
         None | Some("") => None,
@@ -374,7 +382,12 @@ async fn one_click(
     let tok = token.clone();
     let done = with_store(&app, move |s, app| {
         let cand = app.links.candidate(s, &tok, now)?;
-        Some(candidate_page::one_click(s, cand, app.unsubscribe_scope.clone(), now))
+        Some(candidate_page::one_click(
+            s,
+            cand,
+            app.unsubscribe_scope.clone(),
+            now,
+        ))
     })
     .await;
     match done {
@@ -384,8 +397,10 @@ async fn one_click(
             // a person reads the page and can go on to their preferences.
             let t = language(&headers, None);
             let back = format!("/p/{token}");
-            axum::response::Html(html::message(t, t.unsubscribed, Some((&back, t.title))).into_string())
-                .into_response()
+            axum::response::Html(
+                html::message(t, t.unsubscribed, Some((&back, t.title))).into_string(),
+            )
+            .into_response()
         }
         Some(Err(e)) => {
             tracing::warn!("one-click unsubscribe failed: {e}");

@@ -206,7 +206,9 @@ pub fn save(store: &mut Store, candidate: i64, c: Choices, at: i64) -> Result<Sa
         },
         &Acting::new(ACTOR, at),
     )?;
-    if choices.contact && !choices.channels.is_empty() && !choices.channels.contains(&Channel::Email)
+    if choices.contact
+        && !choices.channels.is_empty()
+        && !choices.channels.contains(&Channel::Email)
     {
         saved.cancelled += store.cancel_queued(
             candidate,
@@ -248,7 +250,8 @@ pub fn save(store: &mut Store, candidate: i64, c: Choices, at: i64) -> Result<Sa
         (choices.want_erasure, DataRequestKind::Erasure),
     ] {
         if want {
-            let (_, new) = store.add_data_request(candidate, kind, VIA, at, at + DUE_SECS, ACTOR)?;
+            let (_, new) =
+                store.add_data_request(candidate, kind, VIA, at, at + DUE_SECS, ACTOR)?;
             if new {
                 saved.requested.push(kind);
             }

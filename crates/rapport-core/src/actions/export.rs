@@ -281,7 +281,6 @@ pub fn export_for_them(
     Ok(txt)
 }
 
-
 /// Writes the JSON document to `path` and the plain-text summary beside it (`.txt`), both
 /// new private files; returns the summary's path.
 pub fn export_to(store: &Store, candidate: i64, path: &Path) -> Result<PathBuf> {

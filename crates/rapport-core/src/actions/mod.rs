@@ -2,8 +2,8 @@
 //! page) only translate keys, arguments and forms into these calls and show the result.
 
 pub mod attachments;
-pub mod candidates;
 pub mod candidate_page;
+pub mod candidates;
 pub mod contact;
 pub mod doctor;
 pub mod done;

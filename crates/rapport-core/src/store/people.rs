@@ -454,7 +454,8 @@ impl Store {
                 .unwrap_or(opted_out_at),
             None => opted_out_at,
         };
-        let same_message = meta.source_message_id.is_some() && meta.source_message_id == opted_out_with;
+        let same_message =
+            meta.source_message_id.is_some() && meta.source_message_id == opted_out_with;
         if same_message || request_date <= opted_out_on {
             return Err(StoreError::Invalid(
                 "that message is not a request to hear from us again: it is the opt-out itself or older than it; link the candidate's later message".into(),
