@@ -296,7 +296,7 @@ fn run(
             Outcome::Erased(erase::erase(store, data_dir, candidate, &who.actor, how)?)
         }
         Write::Export { candidate, path } => {
-            export::export_for_them(store, candidate, &path, &who)?;
+            export::export_for_them(store, candidate, &path, who)?;
             Outcome::Done
         }
         Write::RecordServerErase { server } => {
