@@ -17,9 +17,12 @@ if ! command -v cargo >/dev/null; then
 fi
 
 # Debian packages the tests use: tmux drives the real binary in a terminal; Dovecot and
-# Postfix are the real mail servers (each test starts its own private instance on loopback).
+# Postfix are the real mail servers (each test starts its own private instance on loopback);
+# SpamAssassin checks that what rapport sends is well-formed (tests/deliverability.rs, local
+# rules only, no network).
 need=()
 command -v tmux >/dev/null || need+=(tmux)
+command -v spamassassin >/dev/null || need+=(spamassassin)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else
     echo "test.sh: please install: ${need[*]} (apt-get install ${need[*]})" >&2; exit 1

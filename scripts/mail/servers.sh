@@ -329,6 +329,8 @@ ssl_key = <$dir/tls/server.key
 ssl_min_protocol = TLSv1.2
 
 auth_mechanisms = plain login
+# talent+anything@ is talent's (LMTP looks the user up without the extension).
+recipient_delimiter = +
 auth_verbose = yes
 passdb {
   driver = passwd-file
@@ -456,6 +458,8 @@ virtual_mailbox_maps = texthash:$p/vmailbox
 virtual_alias_maps =
 virtual_transport = lmtp:inet:127.0.0.1:$LMTP_PORT
 virtual_mailbox_limit = 0
+# Plus addresses (talent+u-TOKEN@: rapport's unsubscribe address) reach the base mailbox.
+recipient_delimiter = +
 mailbox_size_limit = 0
 message_size_limit = 52428800
 

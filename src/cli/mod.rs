@@ -10,6 +10,7 @@ mod report;
 mod send;
 mod sync;
 mod teamwork;
+mod web;
 
 use crate::ui::keymap::Keymap;
 use crate::ui::state::State;
@@ -225,6 +226,11 @@ pub enum Cmd {
     Completions { shell: clap_complete::Shell },
     /// The manual page (roff), from the same definitions as this help: `rapport man | man -l -`
     Man,
+    /// The candidate links in every message: rotate their key, revoke a person's links
+    Web {
+        #[command(subcommand)]
+        cmd: web::WebCmd,
+    },
     /// Counts of messages, candidates and folders, and the last sync
     Status {
         #[arg(long)]
@@ -714,6 +720,7 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Web { cmd } => web::run(session, &mut open_existing(dir)?, cmd),
         Cmd::Sync(_) | Cmd::Doctor | Cmd::Completions { .. } | Cmd::Man => {
             bail!("internal error: {cmd:?} is not a scripting command")
         }

@@ -136,6 +136,21 @@ ca_file = "{}"
         write!(w, "QUIT\r\n").unwrap();
     }
 
+    /// The raw messages of `user`'s `mailbox`, oldest first, read over IMAP as another client
+    /// would (BODY.PEEK: nothing is marked read).
+    pub fn raw_messages(&self, user: &str, mailbox: &str) -> Vec<Vec<u8>> {
+        let mut c = rapport_core::mail_in::imap::connect::connect(&self.endpoint(user)).unwrap();
+        let n = c.examine(mailbox).unwrap().exists;
+        let mut out = Vec::new();
+        if n > 0 {
+            for f in c.fetch("1:*", "BODY.PEEK[]").unwrap().iter() {
+                out.push(f.body().unwrap_or_default().to_vec());
+            }
+        }
+        let _ = c.logout();
+        out
+    }
+
     /// Runs doveadm against this instance.
     pub fn doveadm(&self, args: &[&str]) -> String {
         let prefix = self.get("RAPPORT_TEST_DOVEADM");
