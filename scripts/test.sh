@@ -22,6 +22,8 @@ fi
 # rules only, no network).
 need=()
 command -v tmux >/dev/null || need+=(tmux)
+# Headless Chromium and its WebDriver: the candidate's page is tested in a real browser.
+[ -x /usr/bin/chromedriver ] || need+=(chromium chromium-driver)
 command -v spamassassin >/dev/null || need+=(spamassassin)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null; then sudo="sudo"; else

@@ -382,27 +382,24 @@ async fn one_click(
     let tok = token.clone();
     let done = with_store(&app, move |s, app| {
         let cand = app.links.candidate(s, &tok, now)?;
-        Some(candidate_page::one_click(
-            s,
-            cand,
-            app.unsubscribe_scope.clone(),
-            now,
-        ))
+        let done = candidate_page::one_click(s, cand, app.unsubscribe_scope.clone(), now);
+        let lang = s.preferences(cand).ok().flatten().and_then(|p| p.language);
+        Some((done, lang))
     })
     .await;
     match done {
         None => not_found().await,
-        Some(Ok(_)) => {
+        Some((Ok(_), lang)) => {
             // 200 and a short page, no redirect (RFC 8058): a mail provider reads the status,
             // a person reads the page and can go on to their preferences.
-            let t = language(&headers, None);
+            let t = language(&headers, lang.as_deref());
             let back = format!("/p/{token}");
             axum::response::Html(
                 html::message(t, t.unsubscribed, Some((&back, t.title))).into_string(),
             )
             .into_response()
         }
-        Some(Err(e)) => {
+        Some((Err(e), _)) => {
             tracing::warn!("one-click unsubscribe failed: {e}");
             (StatusCode::INTERNAL_SERVER_ERROR, "Please try again\n").into_response()
         }
