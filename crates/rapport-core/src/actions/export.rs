@@ -18,6 +18,10 @@ const INTERNAL: &[&str] = &[
     "next_contact",
     "last_snippet",
     "index_state",
+    // The secret their links are signed over, and the token read from a mail to the
+    // unsubscribe address: keys, not data about them (the mail itself is exported).
+    "link_nonce",
+    "unsubscribe_token",
 ];
 
 /// Columns holding lists written as text, split into arrays.

@@ -353,7 +353,16 @@ mod tests {
         assert!(head.contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click"));
         // The signature separator "-- " (quoted-printable keeps its space as "=20").
         assert!(raw.contains("\r\n--=20\r\n"), "{raw}");
+        // Our own message is shown at once, and its List-Unsubscribe does not make it bulk
+        // mail: once it leaves it answers Jane, as a reply does.
+        let ours = store.conversation(cand, 10).unwrap().messages;
+        let ours = ours
+            .iter()
+            .find(|m| m.direction == Direction::Outbound)
+            .unwrap();
+        assert!(!ours.automated);
         let p = crate::mail_in::parse::parse_message(raw.as_bytes());
+        assert!(p.automated && p.list_unsubscribe_only);
         assert!(
             p.body
                 .contains(&format!("--\nHow and how often would you like to hear from us? Choose here: https://talent.example.com/p/{}", token.url())),
