@@ -795,3 +795,37 @@ fn quoted_lines_fold_and_show_with_a_key() {
     press(&mut s, Bound::ToggleQuotes);
     assert!(common::screen(&s).contains("[… 4 quoted lines]"));
 }
+
+#[test]
+fn p_at_80_columns_shows_the_profile_and_its_keys_go_there() {
+    let mut s = three();
+    update(&mut s, Action::Resize(80, 24));
+    press(&mut s, Bound::ToggleProfile);
+    assert_eq!(s.focus, Focus::Profile, "the pane p shows has the keys");
+    let screen = common::screen(&s);
+    assert!(screen.contains("Profile"), "{screen}");
+    press(&mut s, Bound::Next);
+    assert_eq!(s.profile_scroll, 1, "j scrolls the profile, not the list");
+    assert_eq!(shown(&s), Some(1));
+    press(&mut s, Bound::ToggleProfile);
+    assert_eq!(s.focus, Focus::Conversation, "p again: the conversation");
+    assert!(common::screen(&s).contains("Hello, this is Ada."));
+}
+
+#[test]
+fn at_120_columns_the_profile_sits_beside_the_conversation() {
+    let mut s = three();
+    update(&mut s, Action::Resize(120, 40));
+    press(&mut s, Bound::ToggleProfile);
+    let screen = common::screen(&s);
+    assert!(
+        screen.contains("Hello, this is Ada."),
+        "the conversation:\n{screen}"
+    );
+    assert!(screen.contains("Next contact"), "the profile:\n{screen}");
+    assert!(screen.contains("Bo"), "the list:\n{screen}");
+    // Tab goes round all three.
+    press(&mut s, Bound::FocusNext);
+    press(&mut s, Bound::FocusNext);
+    assert_eq!(s.focus, Focus::Profile);
+}

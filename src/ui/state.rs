@@ -180,6 +180,8 @@ pub struct State<D = Store> {
     pub pending: Vec<Command>,
     /// The Reports view, when open (it covers the panes; help and forms still overlay it).
     pub reports: Option<Box<crate::ui::reports::ReportsView>>,
+    /// The Reports view a candidate was opened from: back (esc, q) returns to it.
+    pub from_reports: Option<Box<crate::ui::reports::ReportsView>>,
     /// The team's working week and the response-time target (waits are coloured against it).
     pub schedule: rapport_core::responses::hours::Schedule,
     pub target: rapport_core::responses::report::Target,
@@ -315,6 +317,7 @@ impl<D: Reads> State<D> {
             templates: Vec::new(),
             template: None,
             reports: None,
+            from_reports: None,
             business: rapport_core::responses::hours::BusinessClock::new(&schedule, now, now),
             schedule,
             target,

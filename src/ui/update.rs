@@ -252,6 +252,14 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
             if !s.show_profile && s.focus == Focus::Profile {
                 s.focus = Focus::Conversation;
             }
+            // One pane at a time (80 columns): the keys go to the pane p shows.
+            if s.width < crate::ui::layout::TWO_PANES && s.selected_row().is_some() {
+                s.focus = if s.show_profile {
+                    Focus::Profile
+                } else {
+                    Focus::Conversation
+                };
+            }
             relayout(s);
         }
         Bound::FocusNext | Bound::FocusPrev => {
@@ -343,6 +351,8 @@ fn leave_stray<D: Reads>(s: &mut State<D>, b: Bound) -> bool {
 }
 
 fn inbox_key<D: Reads>(s: &mut State<D>, b: Bound) {
+    // Back in the list: esc no longer returns to the Reports view.
+    s.from_reports = None;
     if matches!(b, Bound::Next | Bound::Prev) && leave_stray(s, b) {
         return;
     }
@@ -455,6 +465,7 @@ fn conversation_scroll<D: Reads>(s: &mut State<D>, b: Bound) {
         Bound::Back => {
             s.focus = Focus::Inbox;
             relayout(s);
+            crate::ui::reports::back(s);
         }
         _ => {}
     }
@@ -471,6 +482,7 @@ fn profile_key<D: Reads>(s: &mut State<D>, b: Bound) {
             s.focus = Focus::Inbox;
             s.show_profile = false;
             relayout(s);
+            crate::ui::reports::back(s);
         }
         _ => {}
     }
