@@ -400,3 +400,22 @@ fn a_cv_delivered_to_the_server_is_listed_saved_from_the_server_and_previewed() 
     let e = r.err(&["attachment", "save", &ids[0], "--to", to]);
     assert!(e.contains("offline"), "{e}");
 }
+
+#[test]
+fn attachments_takes_a_name_as_show_does() {
+    let r = Rapport::demo();
+    let (from, id, _) = demo_cv(&r);
+    let name: String = r
+        .db()
+        .query_row(
+            "SELECT c.name FROM candidates c JOIN candidate_addresses a ON a.candidate_id = c.id
+              WHERE a.address = ?1",
+            [&from],
+            |row| row.get(0),
+        )
+        .unwrap();
+    let by_name = r.json(&["attachments", &name, "--json"]);
+    let by_address = r.json(&["attachments", &from, "--json"]);
+    assert_eq!(by_name, by_address);
+    assert!(by_name.to_string().contains(&id));
+}

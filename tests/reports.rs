@@ -652,3 +652,58 @@ fn a_bad_reports_section_names_the_line() {
         );
     }
 }
+
+#[test]
+fn the_cli_report_counts_in_the_same_clock_as_the_reports_view() {
+    let (d, mut s) = store();
+    ingest(
+        &mut s,
+        vec![
+            mail("a@x.example", TEAM, "2026-11-16T10:00", "m1", "", ""),
+            mail(ALICE, "a@x.example", "2026-11-16T11:00", "m2", "m1", ""),
+        ],
+    );
+    let (_, target) = rapport_core::responses::report::settings(None, &s);
+    drop(s);
+    let view = rapport::ui::reports::ReportsView::new(target.clock);
+    let dir = d.path().to_str().unwrap();
+    let clock_of = |extra: &[&str]| {
+        let out = run(&[
+            &["--data-dir", dir, "report", "--since", "2026-11-01"][..],
+            extra,
+            &["--format", "json"],
+        ]
+        .concat());
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        v[0]["clock"].as_str().unwrap().to_string()
+    };
+    // No configuration: both count business hours by default.
+    assert_eq!(clock_of(&[]), view.clock.as_str());
+    assert_eq!(clock_of(&[]), "business");
+    assert_eq!(clock_of(&["--clock", "calendar"]), "calendar");
+    assert_eq!(clock_of(&["--business-hours"]), "business");
+    // A team whose target is in calendar hours: the view and the CLI open on calendar time.
+    let cfg = d.path().join("calendar.toml");
+    std::fs::write(
+        &cfg,
+        CONFIG.replace("target_clock = \"business\"", "target_clock = \"calendar\""),
+    )
+    .unwrap();
+    let cfg = cfg.to_str().unwrap();
+    assert_eq!(clock_of(&["--config", cfg]), "calendar");
+    // Last month, as the view's period: October in Berlin.
+    let out = run(&[
+        "--data-dir",
+        dir,
+        "--config",
+        cfg,
+        "report",
+        "--since",
+        "last-month",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["period_start"], "2026-09-30T22:00:00Z");
+    assert_eq!(v[0]["period_end"], "2026-10-31T23:00:00Z");
+}

@@ -645,3 +645,22 @@ fn a_colleagues_call_leaves_the_open_conversation_in_place_with_a_banner() {
     assert!(after.contains(&format!("┌ {name}")), "{after}");
     back_and_quit(&tmux);
 }
+
+#[test]
+fn the_demo_is_used_as_its_team_not_as_the_os_login() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "xterm-256color");
+    tmux.wait_for("Awaiting reply", 30);
+    // A note is signed by who acts.
+    tmux.keys(&["N"]);
+    tmux.wait_for("Internal note", 10);
+    tmux.type_text("Called, will write back");
+    tmux.keys(&["C-s"]);
+    tmux.keys(&["Enter"]);
+    let s = tmux.wait_for("✎ note", 10);
+    assert!(s.contains("✎ note · Alice Moreau"), "{s}");
+    let login = rapport_core::shared_dir::os_user();
+    assert!(!s.contains(&format!("✎ note · {login}")), "{s}");
+    tmux.keys(&["q", "q"]);
+    tmux.wait_for("rapport exited with", 10);
+}

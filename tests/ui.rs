@@ -193,3 +193,133 @@ fn sync_state_shows_in_the_title_bar() {
     );
     assert!(screen(&s).contains("sync stopped: login failed"));
 }
+
+/// The character drawn at display column `col` of a screen line (wide characters take two).
+fn char_at(line: &str, col: usize) -> Option<char> {
+    let mut at = 0;
+    for c in line.chars() {
+        if at == col {
+            return Some(c);
+        }
+        at += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if at > col {
+            return None;
+        }
+    }
+    None
+}
+
+/// The screen's rows as the test backend prints them (without quotes and notes).
+fn rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .map(|l| {
+            let l = l.strip_prefix('"').unwrap_or(l);
+            l.rsplit_once('"').map_or(l, |(a, _)| a).to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_help_border_is_whole_beside_a_chinese_name() {
+    let (_d, mut s) = demo_state(80, 24);
+    assert!(
+        s.rows.iter().any(|r| r.name == "刘伟"),
+        "the demo lists 刘伟"
+    );
+    key(&mut s, Bound::Help);
+    let screen = screen(&s);
+    let rows = rows(&screen);
+    // The help's left border is at column 4, from its top (row 2) to its bottom (row 21).
+    for (y, row) in rows.iter().enumerate().take(22).skip(2) {
+        assert!(
+            matches!(char_at(row, 4), Some('│' | '┌' | '└')),
+            "row {y} lost the border: {row}\n{screen}"
+        );
+    }
+}
+
+#[test]
+fn help_scrolls_back_up_after_the_bottom_and_wraps_at_80_columns() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Help);
+    key(&mut s, Bound::Bottom);
+    let Mode::Help { scroll: bottom } = s.mode else {
+        panic!("help open")
+    };
+    let at_bottom = screen(&s);
+    assert!(
+        at_bottom.contains("groups."),
+        "the last line is shown:\n{at_bottom}"
+    );
+    key(&mut s, Bound::Prev);
+    assert_eq!(
+        s.mode,
+        Mode::Help { scroll: bottom - 1 },
+        "one k: one line up"
+    );
+    assert_ne!(screen(&s), at_bottom);
+    key(&mut s, Bound::Next);
+    key(&mut s, Bound::Next);
+    assert_eq!(
+        s.mode,
+        Mode::Help { scroll: bottom },
+        "j stops at the last line"
+    );
+    // Every line fits inside the overlay, and every description is there whole.
+    let w = 70;
+    let lines = rapport::ui::help::help_lines(&s, w);
+    let text: Vec<String> = lines
+        .iter()
+        .map(|l| l.spans.iter().map(|sp| sp.content.as_ref()).collect())
+        .collect();
+    for l in &text {
+        assert!(
+            unicode_width::UnicodeWidthStr::width(l.as_str()) <= w,
+            "{l}"
+        );
+    }
+    let words = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let all = words(&text.join(" "));
+    for (_, actions) in s.keymap.help() {
+        for (b, _) in actions {
+            assert!(all.contains(&words(b.description())), "{b:?} cut");
+        }
+    }
+}
+
+#[test]
+fn every_symbol_in_the_lists_is_in_the_help_legend() {
+    let (_d, mut s) = demo_state(80, 24);
+    let lines = rapport::ui::help::help_lines(&s, 70);
+    let legend: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            l.spans
+                .iter()
+                .map(|sp| sp.content.as_ref())
+                .collect::<String>()
+        })
+        .collect();
+    let explained = |sym: &str| {
+        legend
+            .iter()
+            .any(|l| l.trim_start().starts_with(sym) && l.trim_start().len() > sym.len() + 2)
+    };
+    // The inbox's markers and the right column's marks; the conversation's.
+    for sym in [
+        "←", "→", "◷", "⚠", "⊘", "⊗", "z", "⏰", "*", "✎ ◉", "! ~", "◀", "▶", "◆", "✓", "✎", "📎",
+        "[…]",
+    ] {
+        assert!(explained(sym), "{sym} is not in the legend");
+    }
+    // Asked to stop and over target read apart.
+    let screen = screen(&s);
+    let asked = screen
+        .lines()
+        .find(|l| l.contains("Sebastian Becker"))
+        .unwrap();
+    assert!(asked.contains("⚠ Sebastian"), "{asked}");
+    assert!(asked.contains("! 2d 20h"), "{asked}");
+    key(&mut s, Bound::Help);
+}

@@ -32,8 +32,9 @@ fn period_and_clock_change_the_numbers() {
         (PeriodChoice::Days(30), Clock::Business)
     );
     let month = v.report.as_ref().unwrap().total.reply.count;
-    key(&mut s, Bound::Period);
-    key(&mut s, Bound::Period);
+    for _ in 0..4 {
+        key(&mut s, Bound::Period);
+    }
     let v = s.reports.as_deref().unwrap();
     assert_eq!(v.period, PeriodChoice::All);
     let all = v.report.as_ref().unwrap().total.clone();
@@ -52,8 +53,9 @@ fn period_and_clock_change_the_numbers() {
 fn the_demo_tells_a_story() {
     let (_d, mut s) = demo_state(80, 24);
     key(&mut s, Bound::Reports);
-    key(&mut s, Bound::Period);
-    key(&mut s, Bound::Period);
+    for _ in 0..4 {
+        key(&mut s, Bound::Period);
+    }
     let r = s.reports.as_deref().unwrap().report.clone().unwrap();
     let median = |name: &str| {
         r.by_recruiter
@@ -91,6 +93,72 @@ fn enter_opens_the_longest_waiting_candidate() {
         s.conversation.as_ref().unwrap().candidate_id,
         first.candidate_id
     );
+    // Esc (or q) from the candidate goes back to the Reports view, where it was.
+    key(&mut s, Bound::Back);
+    let v = s.reports.as_deref().expect("back in the Reports view");
+    assert_eq!(v.sla[v.selected].candidate_id, first.candidate_id);
+    assert!(screen(&s).contains("Reports"));
+    // From the inbox, esc no longer leads there.
+    key(&mut s, Bound::Open);
+    key(&mut s, Bound::Back);
+    assert!(s.reports.is_some());
+    key(&mut s, Bound::Back);
+    assert!(s.reports.is_none());
+}
+
+#[test]
+fn this_month_and_last_month() {
+    let (_d, mut s) = demo_state(80, 24);
+    key(&mut s, Bound::Reports);
+    for _ in 0..2 {
+        key(&mut s, Bound::Period);
+    }
+    let v = s.reports.as_deref().unwrap();
+    assert_eq!(v.period, PeriodChoice::Month(0));
+    // The demo's now is Fri 20 Nov 2026 15:00 UTC; its team works in Europe/Berlin.
+    let r = v.report.as_ref().unwrap();
+    assert_eq!(
+        rapport_core::timefmt::rfc3339(r.since),
+        "2026-10-31T23:00:00Z"
+    );
+    assert!(screen(&s).contains("this month"), "{}", screen(&s));
+    key(&mut s, Bound::Period);
+    let v = s.reports.as_deref().unwrap();
+    assert_eq!(v.period, PeriodChoice::Month(1));
+    let r = v.report.as_ref().unwrap();
+    assert_eq!(
+        (
+            rapport_core::timefmt::rfc3339(r.since),
+            rapport_core::timefmt::rfc3339(r.until)
+        ),
+        ("2026-09-30T22:00:00Z".into(), "2026-10-31T23:00:00Z".into())
+    );
+    assert!(screen(&s).contains("last month"));
+}
+
+#[test]
+fn the_waiting_list_says_whose_they_are() {
+    let (_d, mut s) = demo_state(120, 40);
+    key(&mut s, Bound::Reports);
+    let first = s.reports.as_deref().unwrap().sla[0].candidate_id;
+    s.store
+        .assign(first, Some("Bilal Haddad"), "Dana Fischer")
+        .unwrap();
+    key(&mut s, Bound::Back);
+    key(&mut s, Bound::Reports);
+    let v = s.reports.as_deref().unwrap();
+    let assigned = v.sla[0].clone();
+    assert_eq!(assigned.assigned_to.as_deref(), Some("Bilal Haddad"));
+    let text = screen(&s);
+    let row = text
+        .lines()
+        .find(|l| l.contains(&assigned.name))
+        .unwrap_or_else(|| panic!("{} listed:\n{text}", assigned.name));
+    assert!(
+        row.contains(assigned.assigned_to.as_deref().unwrap()),
+        "{row}"
+    );
+    assert!(text.contains("assigned to"), "{text}");
 }
 
 #[test]

@@ -694,3 +694,139 @@ fn plus_adds_someone_met_elsewhere_and_selects_them() {
         Some("added cleo@example.org; c writes to them")
     );
 }
+
+#[test]
+fn dates_in_the_right_column_are_never_cut() {
+    // Bo was answered last year and Cy two days ago: "3 Mar 2025"-like and "Thu 17:10"-like.
+    let mut people = vec![
+        Person::waiting(1, "Ada", NOW - 3600),
+        Person::waiting(2, "Bo", NOW - 400 * 86_400),
+        Person::waiting(3, "Cy", NOW - 3 * 86_400),
+    ];
+    people[1].answered("alice", NOW - 399 * 86_400);
+    people[2].answered("alice", NOW - 2 * 86_400 - 3600);
+    let mut s = state(people);
+    press(&mut s, Bound::FilterAll);
+    let tz = jiff::tz::TimeZone::UTC;
+    let screen = common::screen(&s);
+    for at in [NOW - 399 * 86_400, NOW - 2 * 86_400 - 3600] {
+        let date = rapport_core::timefmt::short_date(at, NOW, &tz);
+        assert!(date.len() > 8, "{date}: longer than the old column");
+        let line = screen.lines().find(|l| l.contains(&date));
+        assert!(
+            line.is_some_and(|l| l.contains(&format!("{date}│"))),
+            "{date} whole, at the right edge:\n{screen}"
+        );
+    }
+}
+
+fn search(s: &mut State<Fake>, text: &str) {
+    press(s, Bound::Search);
+    for c in text.chars() {
+        update(s, Action::SearchInput(c));
+    }
+    update(s, Action::SearchSubmit);
+}
+
+#[test]
+fn a_search_opens_the_conversation_at_the_matching_line_and_n_goes_to_the_next() {
+    let filler = |from: usize| {
+        (from..from + 30)
+            .map(|i| format!("line {i} of the letter"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut ada = Person::waiting(1, "Ada", NOW - 3 * 3600);
+    ada.conversation.messages[0].body = format!("Hello, this is Ada.\n{}", filler(0));
+    ada.wrote_again(
+        NOW - 3000,
+        &format!("{}\nAda again, about the role.", filler(30)),
+    );
+    let mut s = state(vec![ada, Person::waiting(2, "Bo", NOW - 2 * 3600)]);
+    search(&mut s, "ada");
+    press(&mut s, Bound::Open);
+    let screen = common::screen(&s);
+    assert!(
+        screen.contains("» Hello, this is Ada."),
+        "opens at the first match, marked:\n{screen}"
+    );
+    assert_eq!(
+        s.selected_message,
+        Some(100),
+        "r would answer the message found"
+    );
+    press(&mut s, Bound::NextMatch);
+    let screen = common::screen(&s);
+    assert!(screen.contains("» Ada again, about the role."), "{screen}");
+    assert!(!screen.contains("Hello, this is Ada."), "{screen}");
+    assert_eq!(s.selected_message, Some(101));
+    assert_eq!(s.notice.as_deref(), Some("match 2 of 2"));
+    press(&mut s, Bound::NextMatch);
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("match 1 of 2"),
+        "round to the first"
+    );
+    assert!(common::screen(&s).contains("» Hello, this is Ada."));
+    // Without a search, n says how to use it.
+    press(&mut s, Bound::ClearSearch);
+    press(&mut s, Bound::NextMatch);
+    assert!(
+        s.notice.as_deref().unwrap_or("").contains("no search"),
+        "{:?}",
+        s.notice
+    );
+}
+
+#[test]
+fn quoted_lines_fold_and_show_with_a_key() {
+    let mut ada = Person::waiting(1, "Ada", NOW - 3 * 3600);
+    ada.conversation.messages[0].body =
+        "Thanks for the offer.\n> you wrote 1\n> you wrote 2\n> you wrote 3\n> you wrote 4\nAda"
+            .into();
+    let mut s = state(vec![ada]);
+    press(&mut s, Bound::Open);
+    let folded = common::screen(&s);
+    assert!(folded.contains("[… 4 quoted lines]"), "{folded}");
+    assert!(!folded.contains("you wrote 2"), "{folded}");
+    press(&mut s, Bound::ToggleQuotes);
+    let shown = common::screen(&s);
+    assert!(shown.contains("> you wrote 2"), "{shown}");
+    assert!(!shown.contains("quoted lines]"), "{shown}");
+    press(&mut s, Bound::ToggleQuotes);
+    assert!(common::screen(&s).contains("[… 4 quoted lines]"));
+}
+
+#[test]
+fn p_at_80_columns_shows_the_profile_and_its_keys_go_there() {
+    let mut s = three();
+    update(&mut s, Action::Resize(80, 24));
+    press(&mut s, Bound::ToggleProfile);
+    assert_eq!(s.focus, Focus::Profile, "the pane p shows has the keys");
+    let screen = common::screen(&s);
+    assert!(screen.contains("Profile"), "{screen}");
+    press(&mut s, Bound::Next);
+    assert_eq!(s.profile_scroll, 1, "j scrolls the profile, not the list");
+    assert_eq!(shown(&s), Some(1));
+    press(&mut s, Bound::ToggleProfile);
+    assert_eq!(s.focus, Focus::Conversation, "p again: the conversation");
+    assert!(common::screen(&s).contains("Hello, this is Ada."));
+}
+
+#[test]
+fn at_120_columns_the_profile_sits_beside_the_conversation() {
+    let mut s = three();
+    update(&mut s, Action::Resize(120, 40));
+    press(&mut s, Bound::ToggleProfile);
+    let screen = common::screen(&s);
+    assert!(
+        screen.contains("Hello, this is Ada."),
+        "the conversation:\n{screen}"
+    );
+    assert!(screen.contains("Next contact"), "the profile:\n{screen}");
+    assert!(screen.contains("Bo"), "the list:\n{screen}");
+    // Tab goes round all three.
+    press(&mut s, Bound::FocusNext);
+    press(&mut s, Bound::FocusNext);
+    assert_eq!(s.focus, Focus::Profile);
+}

@@ -1,4 +1,4 @@
-//! `rapport attachments EMAIL` lists a candidate's attachments with their ids;
+//! `rapport attachments NAME|EMAIL` lists a candidate's attachments with their ids;
 //! `rapport attachment save ID [--to DIR]` saves one and prints where.
 
 use super::output::clean;
@@ -30,8 +30,12 @@ pub enum AttachmentCmd {
     },
 }
 
-pub fn list(store: &Store, email: &str, json: bool) -> anyhow::Result<ExitCode> {
-    let id = rapport_core::actions::lookup::candidate(store, email)?;
+pub fn list(store: &Store, name_or_email: &str, json: bool) -> anyhow::Result<ExitCode> {
+    // A name as `rapport show` takes it: one that fits several candidates lists them.
+    let id = match super::output::who(store, name_or_email)? {
+        Ok(id) => id,
+        Err(code) => return Ok(code),
+    };
     let all = attachments::list(store, id)?;
     if json {
         let v: Vec<serde_json::Value> = all
@@ -53,7 +57,7 @@ pub fn list(store: &Store, email: &str, json: bool) -> anyhow::Result<ExitCode> 
         return Ok(ExitCode::SUCCESS);
     }
     if all.is_empty() {
-        println!("{} sent no attachments", clean(email));
+        println!("{} sent no attachments", clean(name_or_email));
         return Ok(ExitCode::SUCCESS);
     }
     for a in &all {

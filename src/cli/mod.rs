@@ -91,7 +91,8 @@ pub enum Cmd {
     },
     /// List a candidate's attachments with their ids (for `rapport attachment save ID`)
     Attachments {
-        /// Any of the candidate's addresses
+        /// The candidate's name (as `rapport show` takes it) or any of their addresses
+        #[arg(value_name = "NAME|EMAIL")]
         email: String,
         #[arg(long)]
         json: bool,
@@ -379,7 +380,12 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    let code = tui_with(store, None, &Session::open(None, &dir), None)?;
+    let mut session = Session::open(None, &dir);
+    // The demo is used as one of its team, not as the OS login.
+    if let Some(me) = demo_install::user(&store) {
+        session.actor = me;
+    }
+    let code = tui_with(store, None, &session, None)?;
     if tmp_used {
         eprintln!(
             "The demo's data was discarded. To keep it between runs: rapport demo --data-dir DIR"

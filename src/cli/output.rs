@@ -118,7 +118,7 @@ pub fn candidates(
 
 /// The candidate a name or address means; a name several candidates answer to lists them
 /// (with their addresses) on stderr, and the command ends with exit code 1.
-fn who(store: &Store, who: &str) -> anyhow::Result<Result<i64, ExitCode>> {
+pub(crate) fn who(store: &Store, who: &str) -> anyhow::Result<Result<i64, ExitCode>> {
     match candidate_by_name_or_address(store, who) {
         Ok(id) => Ok(Ok(id)),
         Err(LookupError::Ambiguous { name, candidates }) => {

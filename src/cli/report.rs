@@ -22,9 +22,16 @@ pub enum Format {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClockArg {
+    Business,
+    Calendar,
+}
+
 #[derive(Args, Debug)]
 pub struct ReportArgs {
-    /// Start of the period: a duration back from now ("30d", "12w"), a date, or "all"
+    /// Start of the period: a duration back from now ("30d", "12w"), a date, "this-month",
+    /// "last-month" (calendar months in the team's time zone) or "all"
     #[arg(long, default_value = "30d")]
     pub since: String,
     /// End of the period (a date includes that day) [default: now]
@@ -32,7 +39,11 @@ pub struct ReportArgs {
     pub until: Option<String>,
     #[arg(long, value_enum, default_value_t = By::Recruiter)]
     pub by: By,
-    /// Count business hours of the team's schedule instead of calendar time
+    /// Count business hours of the team's schedule or calendar time [default: the target's
+    /// clock, `[reports] target_clock`, business unless set: as the Reports view]
+    #[arg(long, value_enum, conflicts_with = "business_hours")]
+    pub clock: Option<ClockArg>,
+    /// The same as --clock business
     #[arg(long)]
     pub business_hours: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -114,8 +125,11 @@ pub fn report(
 ) -> anyhow::Result<ExitCode> {
     let (schedule, target) = report::settings(cfg, store);
     let now = rapport_core::store::now();
+    let month = |back| report::Period::month(&schedule.tz, now, back);
     let since = match a.since.trim() {
         "all" => None,
+        "this-month" => month(0).since,
+        "last-month" => month(1).since,
         s => Some(
             parse_since(s, &schedule.tz, now)
                 .map_err(anyhow::Error::msg)
@@ -123,6 +137,7 @@ pub fn report(
         ),
     };
     let until = match &a.until {
+        None if a.since.trim() == "last-month" => month(1).until,
         Some(u) => parse_until(u, &schedule.tz, now)
             .map_err(anyhow::Error::msg)
             .context("--until")?,
@@ -131,10 +146,11 @@ pub fn report(
     if since.is_some_and(|s| s >= until) {
         anyhow::bail!("--since must be before --until");
     }
-    let clock = if a.business_hours {
-        Clock::Business
-    } else {
-        Clock::Calendar
+    // The Reports view's clock: the target's unless asked otherwise.
+    let clock = match (a.clock, a.business_hours) {
+        (Some(ClockArg::Calendar), _) => Clock::Calendar,
+        (Some(ClockArg::Business), _) | (None, true) => Clock::Business,
+        (None, false) => target.clock,
     };
     let r = report::from_store(store, &schedule, target, clock, Period { since, until })?;
     let mut rows: Vec<&Row> = match a.by {
@@ -267,6 +283,7 @@ pub fn waiting(
                     "level": w.level,
                     "target_secs": target.secs,
                     "target_clock": target.clock.as_str(),
+                    "assigned_to": w.assigned_to,
                 })
             })
             .collect();

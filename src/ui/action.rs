@@ -83,6 +83,8 @@ bindable! {
     Bottom => "bottom", "Last item / newest message";
     NextMessage => "next-message", "Conversation: highlight the next message (r answers it)";
     PrevMessage => "prev-message", "Conversation: highlight the previous message (r answers it)";
+    NextMatch => "next-match", "Conversation: the next message matching the search";
+    ToggleQuotes => "toggle-quotes", "Conversation: show or fold quoted lines ([… 18 quoted lines])";
     Open => "open", "Open the selected conversation";
     Back => "back", "Back to the inbox / close";
     FocusNext => "focus-next", "Focus the next pane";

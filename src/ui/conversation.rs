@@ -16,8 +16,26 @@ const QUOTE_KEEP: usize = 3;
 /// Outbound mail is indented, like the right side of a chat.
 const OUT_INDENT: &str = "    ";
 
+/// How a conversation is laid out, besides its width: folded or shown quotes, and the words
+/// a search looks for (their lines are marked "»").
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shape {
+    pub show_quotes: bool,
+    /// Lower-cased words and phrases.
+    pub terms: Vec<String>,
+}
+
+/// A conversation laid out: its lines, the line of each message's header, and the lines
+/// matching the search with their message.
+#[derive(Debug, Default)]
+pub struct Laid {
+    pub lines: Vec<Line<'static>>,
+    pub anchors: Vec<(usize, i64)>,
+    pub matches: Vec<(usize, i64)>,
+}
+
 pub fn lines(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone) -> Vec<Line<'static>> {
-    lines_with_anchors(conv, w, theme, tz).0
+    lay_out(conv, w, theme, tz, &Shape::default()).lines
 }
 
 /// The lines, and the line of each message's header (to know which message is selected).
@@ -27,6 +45,12 @@ pub fn lines_with_anchors(
     theme: &Theme,
     tz: &TimeZone,
 ) -> (Vec<Line<'static>>, Vec<(usize, i64)>) {
+    let l = lay_out(conv, w, theme, tz, &Shape::default());
+    (l.lines, l.anchors)
+}
+
+pub fn lay_out(conv: &Conversation, w: usize, theme: &Theme, tz: &TimeZone, shape: &Shape) -> Laid {
+    let mut matches = Vec::new();
     let mut anchors = Vec::new();
     let w = w.max(20);
     let mut out: Vec<Line<'static>> = Vec::new();
@@ -56,7 +80,7 @@ pub fn lines_with_anchors(
                     out.push(Line::styled(format!("{head}{fill}"), theme.dim()));
                 }
                 anchors.push((out.len(), msg.id));
-                message(&mut out, msg, w, theme, tz);
+                message(&mut out, &mut matches, msg, w, theme, tz, shape);
             }
             TimelineItem::Contact(c) => {
                 let e = &c.entry;
@@ -111,7 +135,11 @@ pub fn lines_with_anchors(
             }
         }
     }
-    (out, anchors)
+    Laid {
+        lines: out,
+        anchors,
+        matches,
+    }
 }
 
 /// "queued", "sent", "failed: reason" … for mail written in rapport.
@@ -142,7 +170,24 @@ fn delivery_text(d: &rapport_core::store::Delivery, tz: &TimeZone) -> String {
     }
 }
 
-fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Theme, tz: &TimeZone) {
+/// Whether `line` holds one of the (lower-cased) search terms.
+fn matches_terms(line: &str, terms: &[String]) -> bool {
+    if terms.is_empty() {
+        return false;
+    }
+    let l = line.to_lowercase();
+    terms.iter().any(|t| l.contains(t.as_str()))
+}
+
+fn message(
+    out: &mut Vec<Line<'static>>,
+    matches: &mut Vec<(usize, i64)>,
+    m: &MessageView,
+    w: usize,
+    theme: &Theme,
+    tz: &TimeZone,
+    shape: &Shape,
+) {
     let outbound = m.direction == Direction::Outbound;
     let indent = if outbound { OUT_INDENT } else { "" };
     let (mark, style) = if outbound {
@@ -182,22 +227,47 @@ fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Them
     };
     out.push(Line::styled(truncate(&to, w), theme.dim()));
     let body_w = w.saturating_sub(indent.len() + 2);
+    let terms = &shape.terms;
+    // A line of the body, wrapped; one holding a searched word is marked "»".
+    let text =
+        |out: &mut Vec<Line<'static>>, matches: &mut Vec<(usize, i64)>, l: &str, quoted: bool| {
+            let hit = matches_terms(l, terms);
+            if hit {
+                matches.push((out.len(), m.id));
+            }
+            for (i, piece) in wrap(l, body_w).into_iter().enumerate() {
+                let lead = if hit && i == 0 { "» " } else { "  " };
+                let line = format!("{indent}{lead}{piece}");
+                out.push(match (hit, quoted) {
+                    (true, _) => Line::styled(line, theme.key()),
+                    (false, true) => Line::styled(line, theme.dim()),
+                    (false, false) => Line::raw(line),
+                });
+            }
+        };
     let mut quoted: Vec<&str> = Vec::new();
-    let flush = |out: &mut Vec<Line<'static>>, quoted: &mut Vec<&str>| {
-        if quoted.len() > QUOTE_KEEP {
-            out.push(Line::styled(
-                format!("{indent}  [… {} quoted lines]", quoted.len()),
-                theme.dim(),
-            ));
-        } else {
-            for q in quoted.iter() {
-                for piece in wrap(q, body_w) {
-                    out.push(Line::styled(format!("{indent}  {piece}"), theme.dim()));
+    let flush =
+        |out: &mut Vec<Line<'static>>, matches: &mut Vec<(usize, i64)>, quoted: &mut Vec<&str>| {
+            if quoted.len() > QUOTE_KEEP && !shape.show_quotes {
+                let hits = quoted.iter().filter(|q| matches_terms(q, terms)).count();
+                let found = match hits {
+                    0 => String::new(),
+                    n => format!(", {n} matching the search"),
+                };
+                if hits > 0 {
+                    matches.push((out.len(), m.id));
+                }
+                out.push(Line::styled(
+                    format!("{indent}  [… {} quoted lines{found}]", quoted.len()),
+                    theme.dim(),
+                ));
+            } else {
+                for q in quoted.iter() {
+                    text(out, matches, q, true);
                 }
             }
-        }
-        quoted.clear();
-    };
+            quoted.clear();
+        };
     let body = m.body.trim_end();
     let mut lines = body.lines();
     for l in lines.by_ref() {
@@ -209,12 +279,10 @@ fn message(out: &mut Vec<Line<'static>>, m: &MessageView, w: usize, theme: &Them
             quoted.push(l);
             continue;
         }
-        flush(out, &mut quoted);
-        for piece in wrap(l, body_w) {
-            out.push(Line::raw(format!("{indent}  {piece}")));
-        }
+        flush(out, matches, &mut quoted);
+        text(out, matches, l, false);
     }
-    flush(out, &mut quoted);
+    flush(out, matches, &mut quoted);
     let signature: Vec<&str> = lines.map(str::trim).filter(|l| !l.is_empty()).collect();
     if !signature.is_empty() {
         out.push(Line::styled(

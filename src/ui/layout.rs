@@ -11,6 +11,9 @@ pub const MIN_HEIGHT: u16 = 24;
 pub const TWO_PANES: u16 = 110;
 /// From this width the profile gets its own pane too.
 pub const THREE_PANES: u16 = 150;
+/// From this width the profile, when shown (`p`), sits beside the conversation instead of
+/// taking its place.
+pub const PROFILE_BESIDE: u16 = 120;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Panes {
@@ -55,6 +58,13 @@ pub fn layout(width: u16, height: u16, focus: Focus, show_profile: bool) -> Pane
     if width >= THREE_PANES {
         let w_inbox = width * 30 / 100;
         let w_profile = width * 24 / 100;
+        let w_conv = width - w_inbox - w_profile;
+        p.inbox = Some(Rect::new(0, body.y, w_inbox, body.height));
+        p.conversation = Some(Rect::new(w_inbox, body.y, w_conv, body.height));
+        p.profile = Some(Rect::new(w_inbox + w_conv, body.y, w_profile, body.height));
+    } else if width >= PROFILE_BESIDE && show_profile {
+        let w_inbox = width * 28 / 100;
+        let w_profile = width * 30 / 100;
         let w_conv = width - w_inbox - w_profile;
         p.inbox = Some(Rect::new(0, body.y, w_inbox, body.height));
         p.conversation = Some(Rect::new(w_inbox, body.y, w_conv, body.height));

@@ -10,6 +10,7 @@ pub mod editor_draft;
 pub mod erase;
 pub mod form;
 pub mod form_keys;
+pub mod help;
 
 pub mod keymap;
 pub mod layout;

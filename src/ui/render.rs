@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 pub fn render<D: Reads>(s: &State<D>, f: &mut Frame) {
     let area = f.area();
@@ -33,7 +33,7 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame) {
         panes(s, f, &p);
     }
     if let Mode::Help { scroll } = s.mode {
-        help(s, f, area, scroll);
+        crate::ui::help::render_help(s, f, area, scroll);
     }
     if let Mode::Preview {
         title,
@@ -41,7 +41,7 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame) {
         scroll,
     } = &s.mode
     {
-        preview(s, f, area, title, lines, *scroll);
+        crate::ui::help::render_preview(s, f, area, title, lines, *scroll);
     }
     if let Mode::Form(form) = &s.mode {
         crate::ui::render_form::render(s, f, area, form);
@@ -171,12 +171,26 @@ fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
         );
         return;
     }
+    let visible = s.list_top..(s.list_top + inner.height as usize).min(s.total);
+    let row_at = |i: usize| i.checked_sub(s.window_start).and_then(|j| s.rows.get(j));
+    // The right column is as wide as its widest text on screen ("Thu 17:10", "3 Mar 2025"):
+    // a date is never cut.
+    let rights: Vec<Option<(String, Style)>> = visible
+        .clone()
+        .map(|i| row_at(i).map(|row| right_column(s, row)))
+        .collect();
+    let right_w = rights
+        .iter()
+        .flatten()
+        .map(|(t, _)| width(t))
+        .max()
+        .unwrap_or(0)
+        .max(8);
     let name_w = (w / 3).clamp(10, 24);
-    let right_w = 8;
     let snippet_w = w.saturating_sub(2 + name_w + 1 + right_w + 1);
     let mut lines = Vec::new();
-    for i in s.list_top..(s.list_top + inner.height as usize).min(s.total) {
-        let Some(row) = i.checked_sub(s.window_start).and_then(|j| s.rows.get(j)) else {
+    for (i, right) in visible.zip(rights) {
+        let (Some(row), Some((right, right_style))) = (row_at(i), right) else {
             lines.push(Line::raw(""));
             continue;
         };
@@ -193,7 +207,7 @@ fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
         } else if row.suppressed {
             Span::styled("⊗ ", s.theme.danger())
         } else if row.optout_request {
-            Span::styled("! ", s.theme.danger())
+            Span::styled("⚠ ", s.theme.danger())
         } else if row.waiting_since.is_some() {
             Span::styled("← ", s.theme.inbound())
         } else if later {
@@ -201,35 +215,7 @@ fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
         } else {
             Span::styled("→ ", s.theme.dim())
         };
-        let right = match (row.waiting_since, row.last_activity) {
-            (None, _) if later => Span::styled(
-                format!(
-                    "{:>8}",
-                    match row.next_contact {
-                        Some(-1) => "if asked".to_string(),
-                        Some(-2) => "never".to_string(),
-                        Some(t) => short_date(t, s.now, &s.tz),
-                        None => String::new(),
-                    }
-                ),
-                s.theme.dim(),
-            ),
-            (Some(w), _) => {
-                // Against the target: "!" over, "~" near (so it reads without colour too).
-                let level = s.target.level(s.now - w, s.business.between(w, s.now));
-                let (mark, style) = match level {
-                    Level::Over => ('!', s.theme.danger()),
-                    Level::Near => ('~', s.theme.warn()),
-                    Level::Ok => (' ', s.theme.inbound()),
-                };
-                Span::styled(format!("{mark}{:>7}", duration(s.now - w)), style)
-            }
-            (None, Some(at)) => Span::styled(
-                format!("{:>8}", short_date(at, s.now, &s.tz)),
-                s.theme.dim(),
-            ),
-            (None, None) => Span::raw(" ".repeat(8)),
-        };
+        let right = Span::styled(format!("{right:>right_w$}"), right_style);
         let mut spans = vec![
             marker,
             Span::styled(fit(&row.name, name_w), s.theme.heading()),
@@ -254,6 +240,35 @@ fn inbox<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
         lines.push(line);
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The inbox row's right column: how long they have waited (marked against the target),
+/// when we may contact them next, or the date of the last activity.
+fn right_column<D: Reads>(s: &State<D>, row: &rapport_core::store::InboxRow) -> (String, Style) {
+    let later = row.next_contact.is_some_and(|n| n < 0 || n > s.now);
+    match (row.waiting_since, row.last_activity) {
+        (None, _) if later => (
+            match row.next_contact {
+                Some(-1) => "if asked".to_string(),
+                Some(-2) => "never".to_string(),
+                Some(t) => short_date(t, s.now, &s.tz),
+                None => String::new(),
+            },
+            s.theme.dim(),
+        ),
+        (Some(w), _) => {
+            // Against the target: "!" over, "~" near (so it reads without colour too).
+            let level = s.target.level(s.now - w, s.business.between(w, s.now));
+            let (mark, style) = match level {
+                Level::Over => ('!', s.theme.danger()),
+                Level::Near => ('~', s.theme.warn()),
+                Level::Ok => (' ', s.theme.inbound()),
+            };
+            (format!("{mark}{:>7}", duration(s.now - w)), style)
+        }
+        (None, Some(at)) => (short_date(at, s.now, &s.tz), s.theme.dim()),
+        (None, None) => (String::new(), s.theme.dim()),
+    }
 }
 
 fn conversation<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
@@ -601,9 +616,21 @@ pub(crate) fn status_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
         return;
     }
     if let Some(n) = &s.notice {
+        // Wrapped at word boundaries: a long notice grows upwards over the panes (at most
+        // four lines), never cut mid-word.
+        let mut lines = crate::ui::text::wrap(n, r.width as usize);
+        lines.truncate(4);
+        let h = (lines.len() as u16).min(r.y + 1);
+        let area = Rect {
+            y: r.y + 1 - h,
+            height: h,
+            ..r
+        };
+        crate::ui::help::clear_popup(f, area);
         f.render_widget(
-            Paragraph::new(truncate(n, r.width as usize)).style(s.theme.warn()),
-            r,
+            Paragraph::new(lines.into_iter().map(Line::raw).collect::<Vec<_>>())
+                .style(s.theme.warn()),
+            area,
         );
         return;
     }
@@ -673,138 +700,4 @@ pub(crate) fn status_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
         }
     }
     f.render_widget(Paragraph::new(Line::from(spans)).style(Style::new()), r);
-}
-
-/// Shown in the help overlay when it is opened from the Reports view (and in the README).
-const REPORT_DEFINITIONS: &str = "\
-Wait: from the candidate's oldest message we have not answered to our
-next response: mail we sent (from rapport or any client filing to Sent)
-or a logged contact where we talked. Auto-replies, bounces and list mail
-neither start nor stop a wait; a voicemail does not stop one.
-First response: the wait that starts at the candidate's first message.
-Reply time: every wait we answered. Done (d, no reply needed) and an
-opt-out of all contact close a wait without a reply: counted apart.
-Waiting now: open waits, by age, not snoozed.
-Business hours: the team's working days and hours in its time zone,
-without holidays ([reports] in the config). Median and p90 are nearest
-rank. Credit goes to the recruiter who responded (who sent from rapport,
-or the Sender/From of mail from other clients; a call: who logged it).
-Target: over it is marked !, near it (75%) ~. Weeks are ISO weeks of
-when the wait started.";
-
-/// An attachment read as text, over the panes (wrapped, scrolled like help).
-fn preview<D: Reads>(
-    s: &State<D>,
-    f: &mut Frame,
-    area: Rect,
-    title: &str,
-    lines: &[String],
-    scroll: u16,
-) {
-    let w = area.width.saturating_sub(4).min(100);
-    let h = area.height.saturating_sub(2);
-    let r = Rect::new((area.width - w) / 2, 1, w, h);
-    f.render_widget(Clear, r);
-    let inner_w = w.saturating_sub(2) as usize;
-    let mut wrapped: Vec<Line> = Vec::new();
-    for l in lines {
-        for part in crate::ui::text::wrap(l, inner_w.max(1)) {
-            wrapped.push(Line::raw(part));
-        }
-    }
-    let inner_h = h.saturating_sub(2) as usize;
-    let max = wrapped.len().saturating_sub(inner_h) as u16;
-    let head = fit(&format!(" {title} · text only · esc closes "), inner_w);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(s.theme.border(true))
-        .title(Span::styled(head, s.theme.title()));
-    f.render_widget(
-        Paragraph::new(wrapped)
-            .block(block)
-            .scroll((scroll.min(max), 0)),
-        r,
-    );
-}
-
-fn help<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, scroll: u16) {
-    let w = area.width.saturating_sub(8).min(76);
-    let h = area.height.saturating_sub(4);
-    let r = Rect::new((area.width - w) / 2, 2, w, h);
-    f.render_widget(Clear, r);
-    let mut lines = Vec::new();
-    if s.reports.is_some() {
-        lines.push(Line::styled(
-            "Response times: definitions",
-            s.theme.heading(),
-        ));
-        for l in REPORT_DEFINITIONS.lines() {
-            lines.push(Line::raw(format!("  {l}")));
-        }
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::styled(
-        "Keys (from keymap.toml; override in ~/.config/rapport/keymap.toml)",
-        s.theme.dim(),
-    ));
-    lines.push(Line::raw(""));
-    for (ctx, actions) in s.keymap.help() {
-        lines.push(Line::styled(format!("[{}]", ctx.name()), s.theme.heading()));
-        for (b, keys) in actions {
-            let k = fit(&keys.join(", "), 22);
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k} "), s.theme.key()),
-                Span::raw(b.description().to_string()),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
-    lines.push(Line::styled("Inbox symbols", s.theme.heading()));
-    lines.push(Line::raw(
-        "  ←  they wrote last and wait for us (time waited on the right)",
-    ));
-    lines.push(Line::raw(
-        "  →  we answered; date of the last activity on the right",
-    ));
-    lines.push(Line::raw("  ⊘  opted out: no mail will be sent"));
-    lines.push(Line::raw(
-        "  !  waiting longer than the response-time target; ~ near it (75%)",
-    ));
-    lines.push(Line::raw(
-        "  *  marked (space, or * for the whole list): a, z, d and N act on all",
-    ));
-    lines.push(Line::raw(""));
-    for (i, l) in crate::ui::search::HELP.lines().enumerate() {
-        lines.push(match i {
-            0 => Line::styled(l.to_string(), s.theme.heading()),
-            _ => Line::raw(format!("  {l}")),
-        });
-    }
-    let views = crate::ui::search::help_lines(s);
-    if !views.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled(
-            "Saved views ([views] in the config; bind keys as \"view:NAME\")",
-            s.theme.heading(),
-        ));
-        for (keys, text) in views {
-            let k = fit(if keys.is_empty() { "-" } else { &keys }, 22);
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {k} "), s.theme.key()),
-                Span::raw(text),
-            ]));
-        }
-    }
-    let inner_h = h.saturating_sub(2) as usize;
-    let max = lines.len().saturating_sub(inner_h) as u16;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(s.theme.border(true))
-        .title(Span::styled(" Help · esc closes ", s.theme.title()));
-    f.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(max), 0)),
-        r,
-    );
 }

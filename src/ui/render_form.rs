@@ -7,7 +7,7 @@ use crate::ui::text::{truncate, width};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 
 const LABEL: usize = 12;
 
@@ -100,21 +100,20 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
             .unwrap_or_default()
     };
     use crate::ui::action::Bound;
-    lines.push(Line::styled(
-        truncate(
-            &format!(
-                "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
-                k(Bound::NextField),
-                k(Bound::PrevOption),
-                k(Bound::NextOption),
-                k(Bound::Toggle),
-                k(Bound::Submit),
-                k(Bound::Cancel)
-            ),
-            inner_w,
-        ),
-        t.dim(),
-    ));
+    let keys = format!(
+        "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
+        k(Bound::NextField),
+        k(Bound::PrevOption),
+        k(Bound::NextOption),
+        k(Bound::Toggle),
+        k(Bound::Submit),
+        k(Bound::Cancel)
+    );
+    lines.extend(
+        crate::ui::text::wrap(&keys, inner_w)
+            .into_iter()
+            .map(|l| Line::styled(l, t.dim())),
+    );
     let h = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let r = Rect::new(
         (area.width.saturating_sub(w)) / 2,
@@ -122,7 +121,7 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
         w,
         h,
     );
-    f.render_widget(Clear, r);
+    crate::ui::help::clear_popup(f, r);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(t.border(true))

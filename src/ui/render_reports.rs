@@ -222,7 +222,9 @@ fn sla_list<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, area: Rect) 
     let over = v.sla.iter().filter(|w| w.level == Level::Over).count();
     let near = v.sla.len() - over;
     let waiting = r.map(|r| r.waiting.len()).unwrap_or(0);
-    let title = format!(" Waiting now: {waiting} · {over} over target · {near} near ");
+    let title = format!(
+        " Waiting now: {waiting} · {over} over target · {near} near · candidate, assigned to "
+    );
     f.render_widget(block(s, title), area);
     let inner = crate::ui::layout::Panes::inner(area);
     if v.sla.is_empty() {
@@ -235,7 +237,15 @@ fn sla_list<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, area: Rect) 
     let h = inner.height as usize;
     let top = v.selected.saturating_sub(h.saturating_sub(1));
     let w = inner.width as usize;
-    let name_w = (w / 3).clamp(10, 28);
+    let name_w = (w / 4).clamp(10, 28);
+    // Whose they are: the assignee column is as wide as its longest name (at most 16).
+    let who_w = v
+        .sla
+        .iter()
+        .map(|wt| wt.assigned_to.as_deref().map_or(1, width))
+        .max()
+        .unwrap_or(1)
+        .clamp(8, 16);
     let lines: Vec<Line> = v
         .sla
         .iter()
@@ -252,8 +262,9 @@ fn sla_list<D: Reads>(s: &State<D>, v: &ReportsView, f: &mut Frame, area: Rect) 
                 Clock::Calendar => format!("{:>7}", duration(wt.calendar_secs)),
             };
             let rest = format!(
-                " {} since {}",
+                " {} {} since {}",
                 fit(&wt.name, name_w),
+                fit(wt.assigned_to.as_deref().unwrap_or("-"), who_w),
                 short_date(wt.since, s.now, &s.tz)
             );
             let addr_w = w.saturating_sub(2 + width(&waited) + width(&rest) + 2);

@@ -12,13 +12,17 @@ use rapport_core::store::InboxFilter;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PeriodChoice {
     Days(i64),
+    /// A calendar month in the team's time zone: 0 this month (so far), 1 last month.
+    Month(i32),
     All,
 }
 
-pub const PERIODS: [PeriodChoice; 4] = [
+pub const PERIODS: [PeriodChoice; 6] = [
     PeriodChoice::Days(7),
     PeriodChoice::Days(30),
     PeriodChoice::Days(90),
+    PeriodChoice::Month(0),
+    PeriodChoice::Month(1),
     PeriodChoice::All,
 ];
 
@@ -26,7 +30,25 @@ impl PeriodChoice {
     pub fn label(self) -> String {
         match self {
             PeriodChoice::Days(d) => format!("last {d} days"),
+            PeriodChoice::Month(0) => "this month".into(),
+            PeriodChoice::Month(1) => "last month".into(),
+            PeriodChoice::Month(n) => format!("{n} months ago"),
             PeriodChoice::All => "all time".into(),
+        }
+    }
+
+    /// The period it covers at `now`, months in the team's time zone.
+    pub fn period(self, tz: &jiff::tz::TimeZone, now: i64) -> Period {
+        match self {
+            PeriodChoice::Days(d) => Period {
+                since: Some(now - d * 86_400),
+                until: now,
+            },
+            PeriodChoice::Month(back) => Period::month(tz, now, back),
+            PeriodChoice::All => Period {
+                since: None,
+                until: now,
+            },
         }
     }
 }
@@ -48,10 +70,11 @@ pub struct ReportsView {
 }
 
 impl ReportsView {
-    pub fn new() -> ReportsView {
+    /// Opens on the last 30 days, counted in the target's clock (as `rapport report` does).
+    pub fn new(clock: Clock) -> ReportsView {
         ReportsView {
             period: PeriodChoice::Days(30),
-            clock: Clock::Business,
+            clock,
             by_week: false,
             report: None,
             sla: Vec::new(),
@@ -61,16 +84,23 @@ impl ReportsView {
     }
 }
 
-impl Default for ReportsView {
-    fn default() -> ReportsView {
-        ReportsView::new()
-    }
-}
-
 /// Opens the view (or refreshes it).
 pub fn open<D: Reads>(s: &mut State<D>) {
-    s.reports.get_or_insert_default();
+    s.from_reports = None;
+    let clock = s.target.clock;
+    s.reports
+        .get_or_insert_with(|| Box::new(ReportsView::new(clock)));
     load(s);
+}
+
+/// Back from a candidate opened from the view: the view as it was, read again.
+pub fn back<D: Reads>(s: &mut State<D>) -> bool {
+    let Some(v) = s.from_reports.take() else {
+        return false;
+    };
+    s.reports = Some(v);
+    load(s);
+    true
 }
 
 /// Reads the report for the view's period and clock.
@@ -78,14 +108,7 @@ pub fn load<D: Reads>(s: &mut State<D>) {
     let Some(v) = s.reports.as_deref() else {
         return;
     };
-    let since = match v.period {
-        PeriodChoice::Days(d) => Some(s.now - d * 86_400),
-        PeriodChoice::All => None,
-    };
-    let period = Period {
-        since,
-        until: s.now,
-    };
+    let period = v.period.period(&s.schedule.tz, s.now);
     let result = s.store.report(&s.schedule, s.target, v.clock, period);
     match result {
         Ok(r) => {
@@ -155,7 +178,8 @@ pub fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
 
 /// Leaves the view with the candidate selected in the inbox and their conversation focused.
 fn open_conversation<D: Reads>(s: &mut State<D>, candidate: i64) {
-    s.reports = None;
+    // Esc or q from the candidate comes back here.
+    s.from_reports = s.reports.take();
     s.search = None;
     s.filter = InboxFilter::Awaiting;
     let pos = match s.store.inbox_position(&s.query(), candidate) {

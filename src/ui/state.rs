@@ -164,6 +164,14 @@ pub struct State<D = Store> {
     pub selected_message: Option<i64>,
     /// (line, message id) of each message header in `conv_lines`.
     pub conv_anchors: Vec<(usize, i64)>,
+    /// (line, message id) of each line of `conv_lines` matching the search's words.
+    pub conv_matches: Vec<(usize, i64)>,
+    /// Which of `conv_matches` the next-match key went to last.
+    pub match_at: Option<usize>,
+    /// The candidate and search the conversation last opened at a match for.
+    pub matched_for: Option<(i64, String)>,
+    /// Quoted blocks are shown whole instead of folded to "[… N quoted lines]".
+    pub show_quotes: bool,
     /// Reply snippets offered when writing.
     pub templates: Vec<rapport_core::mail_out::templates::Template>,
     /// The chosen snippet, waiting to go into the next draft (text and tags).
@@ -172,6 +180,8 @@ pub struct State<D = Store> {
     pub pending: Vec<Command>,
     /// The Reports view, when open (it covers the panes; help and forms still overlay it).
     pub reports: Option<Box<crate::ui::reports::ReportsView>>,
+    /// The Reports view a candidate was opened from: back (esc, q) returns to it.
+    pub from_reports: Option<Box<crate::ui::reports::ReportsView>>,
     /// The team's working week and the response-time target (waits are coloured against it).
     pub schedule: rapport_core::responses::hours::Schedule,
     pub target: rapport_core::responses::report::Target,
@@ -299,10 +309,15 @@ impl<D: Reads> State<D> {
             compose: None,
             selected_message: None,
             conv_anchors: Vec::new(),
+            conv_matches: Vec::new(),
+            match_at: None,
+            matched_for: None,
+            show_quotes: false,
             pending: Vec::new(),
             templates: Vec::new(),
             template: None,
             reports: None,
+            from_reports: None,
             business: rapport_core::responses::hours::BusinessClock::new(&schedule, now, now),
             schedule,
             target,

@@ -252,6 +252,14 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
             if !s.show_profile && s.focus == Focus::Profile {
                 s.focus = Focus::Conversation;
             }
+            // One pane at a time (80 columns): the keys go to the pane p shows.
+            if s.width < crate::ui::layout::TWO_PANES && s.selected_row().is_some() {
+                s.focus = if s.show_profile {
+                    Focus::Profile
+                } else {
+                    Focus::Conversation
+                };
+            }
             relayout(s);
         }
         Bound::FocusNext | Bound::FocusPrev => {
@@ -276,18 +284,21 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
 
 /// The help and the attachment preview: scroll, close, quit.
 fn overlay_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
+    // Scrolling stops at the last line, so the way back up is as long as the way down.
+    let max = crate::ui::help::max_scroll(s);
+    let page = s.height.saturating_sub(8).max(1);
     let scroll = match &mut s.mode {
         Mode::Help { scroll } | Mode::Preview { scroll, .. } => scroll,
         _ => return Vec::new(),
     };
     match b {
         Bound::Back | Bound::Help => s.mode = Mode::Normal,
-        Bound::Next => *scroll = scroll.saturating_add(1),
+        Bound::Next => *scroll = scroll.saturating_add(1).min(max),
         Bound::Prev => *scroll = scroll.saturating_sub(1),
-        Bound::PageDown => *scroll = scroll.saturating_add(10),
-        Bound::PageUp => *scroll = scroll.saturating_sub(10),
+        Bound::PageDown => *scroll = scroll.saturating_add(page).min(max),
+        Bound::PageUp => *scroll = scroll.saturating_sub(page),
         Bound::Top => *scroll = 0,
-        Bound::Bottom => *scroll = u16::MAX / 2,
+        Bound::Bottom => *scroll = max,
         Bound::Quit => return vec![Command::Quit],
         _ => {}
     }
@@ -340,6 +351,8 @@ fn leave_stray<D: Reads>(s: &mut State<D>, b: Bound) -> bool {
 }
 
 fn inbox_key<D: Reads>(s: &mut State<D>, b: Bound) {
+    // Back in the list: esc no longer returns to the Reports view.
+    s.from_reports = None;
     if matches!(b, Bound::Next | Bound::Prev) && leave_stray(s, b) {
         return;
     }
@@ -379,6 +392,27 @@ fn conv_max_scroll<D: Reads>(s: &State<D>) -> usize {
 fn conversation_key<D: Reads>(s: &mut State<D>, b: Bound) {
     match b {
         Bound::NextMessage | Bound::PrevMessage | Bound::Top => step_message(s, b),
+        Bound::NextMatch => next_match(s),
+        Bound::ToggleQuotes => {
+            s.show_quotes = !s.show_quotes;
+            // The message at the bottom of the view stays there.
+            let keep = s.selected_message;
+            relayout(s);
+            if let Some(line) = keep
+                .and_then(|id| s.conv_anchors.iter().find(|(_, m)| *m == id))
+                .map(|(l, _)| *l)
+            {
+                let h = conv_height(s);
+                let len = s.conv_lines.len();
+                s.conv_scroll = len.saturating_sub(h + line).min(conv_max_scroll(s));
+                s.selected_message = keep;
+            }
+            s.notice = Some(if s.show_quotes {
+                "quoted lines shown".into()
+            } else {
+                "quoted lines folded".into()
+            });
+        }
         _ => {
             conversation_scroll(s, b);
             select_message(s);
@@ -431,6 +465,7 @@ fn conversation_scroll<D: Reads>(s: &mut State<D>, b: Bound) {
         Bound::Back => {
             s.focus = Focus::Inbox;
             relayout(s);
+            crate::ui::reports::back(s);
         }
         _ => {}
     }
@@ -447,6 +482,7 @@ fn profile_key<D: Reads>(s: &mut State<D>, b: Bound) {
             s.focus = Focus::Inbox;
             s.show_profile = false;
             relayout(s);
+            crate::ui::reports::back(s);
         }
         _ => {}
     }
@@ -562,6 +598,7 @@ fn load_selected<D: Reads>(s: &mut State<D>) {
     }
     load_ledger(s);
     relayout(s);
+    open_at_match(s, id);
 }
 
 /// Lays the conversation out again for the current conversation width.
@@ -571,16 +608,94 @@ pub(crate) fn relayout<D: Reads>(s: &mut State<D>) {
         .conversation
         .map(|r| Panes::inner(r).width)
         .unwrap_or(s.width.saturating_sub(2));
-    (s.conv_lines, s.conv_anchors) = match &s.conversation {
-        Some(c) => conversation::lines_with_anchors(c, w as usize, &s.theme, &s.tz),
-        None => (Vec::new(), Vec::new()),
+    let shape = conversation::Shape {
+        show_quotes: s.show_quotes,
+        terms: search_terms(s),
     };
+    let laid = match &s.conversation {
+        Some(c) => conversation::lay_out(c, w as usize, &s.theme, &s.tz, &shape),
+        None => Default::default(),
+    };
+    (s.conv_lines, s.conv_anchors, s.conv_matches) = (laid.lines, laid.anchors, laid.matches);
     let h = list_height(s);
     if s.selected >= s.list_top + h {
         s.list_top = s.selected + 1 - h;
     }
     s.conv_scroll = s.conv_scroll.min(conv_max_scroll(s));
+    // The message a search went to stays highlighted (r answers it) while it is in view.
+    let found = s
+        .match_at
+        .and_then(|i| s.conv_matches.get(i))
+        .map(|m| m.1)
+        .filter(|id| Some(*id) == s.selected_message);
     select_message(s);
+    if let Some(id) = found
+        && s.conv_anchors.iter().any(|(_, m)| *m == id)
+    {
+        s.selected_message = Some(id);
+    }
+}
+
+/// The search's words and phrases, lower-cased (none without a search).
+fn search_terms<D: Reads>(s: &State<D>) -> Vec<String> {
+    s.search
+        .as_deref()
+        .and_then(|t| t.parse::<rapport_core::query::Query>().ok())
+        .map(|q| q.text_terms().iter().map(|t| t.to_lowercase()).collect())
+        .unwrap_or_default()
+}
+
+/// A candidate found by a search opens at the first line matching it, once per candidate
+/// and search (a refresh leaves the recruiter's scrolling alone).
+fn open_at_match<D: Reads>(s: &mut State<D>, candidate: i64) {
+    let Some(search) = s.search.clone() else {
+        s.matched_for = None;
+        return;
+    };
+    let key = (candidate, search);
+    if s.matched_for.as_ref() == Some(&key) {
+        return;
+    }
+    s.matched_for = Some(key);
+    s.match_at = None;
+    if !s.conv_matches.is_empty() {
+        go_to_match(s, 0);
+    }
+}
+
+/// Scrolls the `i`th matching line into view (two lines below the top) and highlights its
+/// message, so `r` answers the message found.
+fn go_to_match<D: Reads>(s: &mut State<D>, i: usize) {
+    let Some(&(line, id)) = s.conv_matches.get(i) else {
+        return;
+    };
+    s.match_at = Some(i);
+    s.selected_message = Some(id);
+    // The conversation's height once it is open (at 80 columns it is not on screen yet).
+    let p = layout(s.width, s.height, Focus::Conversation, false);
+    let h = p
+        .conversation
+        .map(|r| Panes::inner(r).height as usize)
+        .unwrap_or(10)
+        .max(1);
+    let len = s.conv_lines.len();
+    let max = len.saturating_sub(h);
+    s.conv_scroll = len.saturating_sub(h + line.saturating_sub(2)).min(max);
+}
+
+/// `n`: the next line matching the search, round to the first after the last.
+fn next_match<D: Reads>(s: &mut State<D>) {
+    let n = s.conv_matches.len();
+    if n == 0 {
+        s.notice = Some(match s.search {
+            Some(_) => "no line of this conversation matches the search".into(),
+            None => "no search: / searches, then n goes from match to match".into(),
+        });
+        return;
+    }
+    let i = s.match_at.map_or(0, |i| (i + 1) % n);
+    go_to_match(s, i);
+    s.notice = Some(format!("match {} of {n}", i + 1));
 }
 
 /// The selected message is the newest one whose header is in view or above it.

@@ -121,3 +121,14 @@ fn write_templates(dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// Who the demo is used as: its team's first recruiter (Alice Moreau), whatever the OS user
+/// is called. Her name signs the demo's mail, notes and assignments ("me").
+pub fn user(store: &Store) -> Option<String> {
+    store
+        .team()
+        .ok()?
+        .into_iter()
+        .find(|m| !m.shared)
+        .map(|m| m.name)
+}

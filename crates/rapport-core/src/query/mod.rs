@@ -161,6 +161,22 @@ impl Query {
         }
         walk(&self.expr)
     }
+
+    /// The words and phrases it looks for in mail (not those under `-`), in order: what a
+    /// conversation found by the search highlights.
+    pub fn text_terms(&self) -> Vec<String> {
+        fn walk(e: &Expr, out: &mut Vec<String>) {
+            match e {
+                Expr::And(v) | Expr::Or(v) => v.iter().for_each(|e| walk(e, out)),
+                Expr::Not(_) => {}
+                Expr::Term(Term::Word(w) | Term::Phrase(w)) => out.push(w.clone()),
+                Expr::Term(_) => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.expr, &mut out);
+        out
+    }
 }
 
 // ---------------------------------------------------------------------------------------

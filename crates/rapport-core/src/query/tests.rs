@@ -130,3 +130,11 @@ fn display_reads_back_as_the_same_query() {
         "interest:rust channel:email due:yes"
     );
 }
+
+#[test]
+fn text_terms_are_the_words_and_phrases_looked_for() {
+    let q: Query = "rust \"machine learning\" lang:de -python (go or zig)"
+        .parse()
+        .unwrap();
+    assert_eq!(q.text_terms(), ["rust", "machine learning", "go", "zig"]);
+}

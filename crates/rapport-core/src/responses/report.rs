@@ -166,6 +166,8 @@ pub struct Waiting {
     pub calendar_secs: i64,
     pub business_secs: i64,
     pub level: Level,
+    /// The recruiter they are assigned to, if anyone.
+    pub assigned_to: Option<String>,
 }
 
 /// What a report covers.
@@ -174,6 +176,35 @@ pub struct Period {
     /// `None`: since the first wait.
     pub since: Option<i64>,
     pub until: i64,
+}
+
+impl Period {
+    /// A calendar month in `tz`: `back` 0 is this month (from its first day to `now`), 1 the
+    /// month before it (whole), and so on.
+    pub fn month(tz: &jiff::tz::TimeZone, now: i64, back: i32) -> Period {
+        let start_of = |back: i32| -> Option<i64> {
+            let today = jiff::Timestamp::from_second(now)
+                .ok()?
+                .to_zoned_datetime(tz.clone())
+                .date();
+            let first = today.first_of_month();
+            let month = first.checked_sub(jiff::Span::new().months(back)).ok()?;
+            Some(
+                month
+                    .to_zoned_datetime(tz.clone())
+                    .ok()?
+                    .timestamp()
+                    .as_second(),
+            )
+        };
+        let since = start_of(back);
+        let until = if back == 0 {
+            now
+        } else {
+            start_of(back - 1).unwrap_or(now).min(now)
+        };
+        Period { since, until }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -295,6 +326,7 @@ pub fn build(
                 calendar_secs: cal,
                 business_secs: bus,
                 level: target.level(cal, bus),
+                assigned_to: o.assigned_to.clone(),
             }
         })
         .collect();
@@ -429,5 +461,28 @@ mod tests {
             clock: Clock::Business,
         };
         assert_eq!(never.over_since(&s, now), None);
+    }
+
+    #[test]
+    fn months_are_calendar_months_in_the_team_zone() {
+        let tz = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+        let at = |t: &str| {
+            t.parse::<jiff::civil::DateTime>()
+                .unwrap()
+                .to_zoned_datetime(tz.clone())
+                .unwrap()
+                .timestamp()
+                .as_second()
+        };
+        let now = at("2026-03-10T12:00");
+        let this = Period::month(&tz, now, 0);
+        assert_eq!(this.since, Some(at("2026-03-01T00:00")));
+        assert_eq!(this.until, now);
+        let last = Period::month(&tz, now, 1);
+        assert_eq!(last.since, Some(at("2026-02-01T00:00")));
+        assert_eq!(last.until, at("2026-03-01T00:00"));
+        // January's "last month" is December of the year before.
+        let jan = Period::month(&tz, at("2026-01-05T08:00"), 1);
+        assert_eq!(jan.since, Some(at("2025-12-01T00:00")));
     }
 }

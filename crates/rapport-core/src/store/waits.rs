@@ -29,6 +29,8 @@ pub struct OpenWait {
     pub address: String,
     pub since: i64,
     pub first: bool,
+    /// The recruiter they are assigned to (display name), if anyone.
+    pub assigned_to: Option<String>,
 }
 
 /// A candidate's mail and calls, read once for both the inbox summary and the waits.
@@ -305,7 +307,8 @@ impl Store {
         let mut st = self.conn.prepare_cached(&format!(
             "SELECT c.id, c.name, w.started_at, w.first,
                 (SELECT address FROM candidate_addresses a WHERE a.candidate_id = c.id
-                 ORDER BY first_seen, address LIMIT 1)
+                 ORDER BY first_seen, address LIMIT 1),
+                (SELECT assignee FROM assignments s WHERE s.candidate_id = c.id)
              FROM candidates c JOIN waits w ON w.candidate_id = c.id AND w.ended_at IS NULL
              WHERE {}
              ORDER BY w.started_at, c.id",
@@ -318,6 +321,7 @@ impl Store {
                 since: r.get(2)?,
                 first: r.get(3)?,
                 address: r.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                assigned_to: r.get(5)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
