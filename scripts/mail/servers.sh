@@ -15,7 +15,8 @@ set -euo pipefail
 PACKAGES=(dovecot-imapd dovecot-lmtpd postfix openssl)
 DOMAIN=example.test
 PASSWORD=Secret-Test-Pass-1
-USERS=(talent alice bob jane omar li)
+# c000..c199: the candidates of the share test (tests/share.rs), one mailbox each.
+USERS=(talent alice bob jane omar li $(printf 'c%03d ' $(seq 0 199)))
 MAIL_UID=8 # Debian's `mail` user
 MAIL_GID=8
 WAIT_SECONDS=${RAPPORT_MAIL_WAIT_SECONDS:-20}

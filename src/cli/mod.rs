@@ -8,6 +8,7 @@ mod output;
 pub mod people;
 mod report;
 mod send;
+mod share;
 mod sync;
 mod teamwork;
 mod web;
@@ -218,6 +219,15 @@ pub enum Cmd {
         #[arg(long)]
         listen: Option<String>,
     },
+    /// Share a snippet with exactly the candidates who asked for its topic, at their pace:
+    /// preview (who is left out and why), confirm, then `share run ID`; also
+    /// `share pause|resume|cancel|report ID`
+    Share(share::ShareArgs),
+    /// Every share and its progress
+    Shares {
+        #[arg(long)]
+        json: bool,
+    },
     /// Candidates' open requests for a copy of their data or its erasure, due first first
     Requests {
         #[arg(long)]
@@ -239,15 +249,41 @@ pub enum Cmd {
     },
 }
 
+/// Commands that read the data dir and print, without a server connection.
+fn only_prints(cmd: Option<&Cmd>) -> bool {
+    matches!(
+        cmd,
+        Some(
+            Cmd::Candidates { .. }
+                | Cmd::Show { .. }
+                | Cmd::Search { .. }
+                | Cmd::Status { .. }
+                | Cmd::Report(_)
+                | Cmd::Waiting(_)
+                | Cmd::Audit(_)
+                | Cmd::Attachments { .. }
+                | Cmd::ErasedMail { .. }
+                | Cmd::Requests { .. }
+                | Cmd::Shares { .. }
+                | Cmd::Completions { .. }
+                | Cmd::Man
+        )
+    )
+}
+
 pub fn main() -> ExitCode {
-    // `rapport report | head` ends quietly, as command-line tools do, instead of failing
-    // on the closed pipe.
-    // SAFETY: restoring the default action of one signal before any thread starts.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
     crate::ui::run::install_panic_hook();
     let cli = Cli::parse();
+    // `rapport report | head` ends quietly, as command-line tools do, instead of failing on
+    // the closed pipe. Only for commands that just print: one that talks to a server must
+    // see a connection the server closed as an error, not die of the signal (a vectored
+    // write to a socket raises SIGPIPE).
+    if only_prints(cli.command.as_ref()) {
+        // SAFETY: restoring the default action of one signal before any thread starts.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     if let Err(e) = rapport_core::clock::check() {
         eprintln!("rapport: error: {e}");
         return ExitCode::FAILURE;
@@ -588,6 +624,8 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
         Cmd::WriteBurst(a) => burst::run(&mut open_existing(dir)?, a, &who),
         Cmd::Reply(a) => send::reply(ctx(open_existing(dir)?), a),
         Cmd::Send(a) => send::send(ctx(open_existing(dir)?), a),
+        Cmd::Share(a) => share::run(ctx(open_existing(dir)?), a),
+        Cmd::Shares { json } => share::list(&ctx(open_for_reading(dir)?), json),
         Cmd::Outbox { cmd, json } => send::outbox(ctx(open_existing(dir)?), cmd, json),
         Cmd::Assign(a) => teamwork::assign(&mut open_existing(dir)?, a, cfg, &who),
         Cmd::Snooze(a) => teamwork::snooze(&mut open_existing(dir)?, a, &who),

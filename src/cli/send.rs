@@ -220,6 +220,13 @@ fn deliver(
     deliver_with(ctx, &rt, d, ignore_backoff)
 }
 
+/// One delivery pass that also sends what waits for its retry time (`rapport share run`).
+pub fn deliver_pass(
+    ctx: &mut Ctx,
+) -> anyhow::Result<rapport_core::mail_out::delivery::FlushReport> {
+    deliver(ctx, true)
+}
+
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()

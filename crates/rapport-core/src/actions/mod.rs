@@ -17,6 +17,7 @@ pub mod optout;
 pub mod preferences;
 pub mod queue;
 pub mod session;
+pub mod share;
 pub mod teamwork;
 pub mod unsubscribe;
 

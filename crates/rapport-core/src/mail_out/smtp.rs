@@ -105,6 +105,12 @@ impl Connection {
             c.command(Data).await
         };
         if let Err(e) = before.await {
+            // End the half-open transaction (MAIL accepted, a RCPT refused): without RSET
+            // the next message's MAIL is a "nested MAIL command" and every message after a
+            // refused one would fail on this connection.
+            if !c.has_broken() {
+                let _ = c.command(Rset).await;
+            }
             return Sent::NotHandedOver(e);
         }
         if !handing_over() {

@@ -28,6 +28,7 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "done_marks",
     "presence",
     "data_requests",
+    "share_items",
 ];
 
 /// Tables without personal data (sync state, search index internals, threading ids).
@@ -46,6 +47,8 @@ pub const NOT_PERSONAL: &[&str] = &[
     "messages_fts_config",
     // Which recruiter's process syncs: nothing about candidates.
     "leases",
+    // Shared content and its pace; who received it is in share_items.
+    "shares",
 ];
 
 /// `person`: the candidate `?1` and every record merged into it, however deep.
@@ -85,6 +88,7 @@ impl Store {
             "snoozes": q("SELECT * FROM snoozes WHERE candidate_id IN person")?,
             "notes": q("SELECT * FROM notes WHERE candidate_id IN person ORDER BY at, id")?,
             "done_marks": q("SELECT * FROM done_marks WHERE candidate_id IN person ORDER BY at, id")?,
+            "share_items": q("SELECT i.share_id, s.subject, i.state, i.reason, i.released_at FROM share_items i JOIN shares s ON s.id = i.share_id WHERE i.candidate_id IN person ORDER BY i.id")?,
             "data_requests": q("SELECT * FROM data_requests WHERE candidate_id IN person ORDER BY at, id")?,
             "presence": q("SELECT session, user, name, candidate_id, activity, since, heartbeat_at FROM presence WHERE candidate_id IN person")?,
         }))

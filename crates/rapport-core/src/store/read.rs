@@ -346,6 +346,19 @@ impl Store {
     }
 
     /// One page of the inbox, in inbox order.
+    /// One candidate's inbox row (None: unknown, merged away or erased).
+    pub fn inbox_row_of(&self, candidate_id: i64) -> Result<Option<InboxRow>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM candidates c WHERE c.id = ?1 AND c.merged_into IS NULL",
+                inbox_columns()
+            ))?
+            .query_row([candidate_id], inbox_row)
+            .optional()?)
+    }
+
     pub fn inbox_page(&self, q: &InboxQuery, offset: usize, limit: usize) -> Result<Vec<InboxRow>> {
         if q.search.is_some() {
             let ids = self.matching_ids(q)?;

@@ -617,6 +617,42 @@ CREATE INDEX data_requests_open ON data_requests(resolved_at, due_at);
 CREATE INDEX data_requests_candidate ON data_requests(candidate_id);
 "#;
 
+/// v15, shares (#19): content sent one by one to the candidates who asked for its topic, at
+/// their pace. A share is the content and its pace (no personal data); its items are the
+/// candidates it was planned for, released into the outbox one by one, or skipped and why.
+const V15_SHARES: &str = r#"
+CREATE TABLE shares (
+  id INTEGER PRIMARY KEY,
+  template TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  -- The content's interest tags, comma-separated.
+  tags TEXT NOT NULL DEFAULT '',
+  query TEXT NOT NULL DEFAULT '',
+  created_by TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  -- 'active' | 'paused' | 'cancelled'
+  state TEXT NOT NULL DEFAULT 'active',
+  per_hour INTEGER NOT NULL,
+  per_day INTEGER NOT NULL,
+  -- Makes each item's Message-ID unique to this data dir (exactly once on a re-release).
+  nonce TEXT NOT NULL
+);
+CREATE TABLE share_items (
+  id INTEGER PRIMARY KEY,
+  share_id INTEGER NOT NULL REFERENCES shares(id) ON DELETE CASCADE,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  -- 'planned' | 'queued' | 'skipped' | 'cancelled'
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  outbox_id INTEGER,
+  released_at INTEGER,
+  UNIQUE(share_id, candidate_id)
+);
+CREATE INDEX share_items_state ON share_items(share_id, state);
+CREATE INDEX share_items_candidate ON share_items(candidate_id);
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1_MAIL),
@@ -633,8 +669,9 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V12_QUERY_MESSAGE_CANDIDATE),
         M::up(V13_CANDIDATE_LINKS),
         M::up(V14_DATA_REQUESTS),
+        M::up(V15_SHARES),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 14;
+pub const LATEST: usize = 15;
