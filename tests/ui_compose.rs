@@ -297,11 +297,28 @@ fn snippets_matching_their_interests_come_first_and_fill_placeholders() {
     let Mode::Form(f) = &s.mode else {
         panic!("picker expected")
     };
-    let rapport::ui::form::FieldKind::Choice { options, .. } = &f.fields[0].kind else {
+    let rapport::ui::form::FieldKind::Choice { options, selected } = &f.fields[0].kind else {
         panic!()
     };
     assert_eq!(options[1], "rust roles [rust]", "{options:?}");
-    key(&mut s, Bound::NextOption);
+    assert_eq!(
+        *selected, 1,
+        "the best match for their interests is chosen first"
+    );
+    // Every snippet is listed, the chosen one previewed.
+    let screen = common::screen(&s);
+    for o in ["(no snippet)", "▸ rust roles [rust]", "general"] {
+        assert!(screen.contains(o), "{o}:\n{screen}");
+    }
+    assert!(
+        screen.contains("│ Hi {first_name}, Rust roles from"),
+        "{screen}"
+    );
+    key(&mut s, Bound::NextField);
+    let screen = common::screen(&s);
+    assert!(screen.contains("▸ general"), "{screen}");
+    assert!(screen.contains("│ Hello {first_name}!"), "{screen}");
+    key(&mut s, Bound::PrevField);
     let out = key(&mut s, Bound::Submit);
     let [Command::Edit(text)] = out.as_slice() else {
         panic!("{out:?}")
@@ -355,7 +372,7 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     rapport::ui::update::reload_list(&mut s);
     key(&mut s, Bound::Reply);
     assert!(matches!(&s.mode, Mode::Form(_)), "picker expected");
-    key(&mut s, Bound::NextOption);
+    // They are interested in Rust: the snippet is chosen to start with.
     let out = key(&mut s, Bound::Submit);
     let [Command::Edit(text)] = out.as_slice() else {
         panic!("{out:?}")
