@@ -282,6 +282,15 @@ fn begin<D: Reads>(
     })]
 }
 
+/// The built-in editor over `lines`: long lines wrap on screen at word boundaries (a word
+/// wider than the pane is split), the cursor moving by screen rows; the text keeps the
+/// writer's own lines.
+pub fn editor(lines: Vec<String>) -> ratatui_textarea::TextArea<'static> {
+    let mut ta = ratatui_textarea::TextArea::from(lines);
+    ta.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    ta
+}
+
 pub(crate) fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<Command> {
     let text = compose::editor_text(&session.draft);
     let text = if session.original.is_empty() {
@@ -293,9 +302,7 @@ pub(crate) fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<C
     match &s.editor {
         Some(_) => vec![Command::Edit(text)],
         None => {
-            let mut ta = ratatui_textarea::TextArea::from(
-                text.lines().map(String::from).collect::<Vec<_>>(),
-            );
+            let mut ta = editor(text.lines().map(String::from).collect());
             // Start typing above the quote, on the first body line.
             let first_body = text
                 .lines()
