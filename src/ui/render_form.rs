@@ -49,6 +49,24 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
                 );
                 continue;
             }
+            // The attachment chooser lists them all, the chosen one marked.
+            FieldKind::Choice { options, selected }
+                if matches!(
+                    form.purpose,
+                    crate::ui::form::Purpose::PickAttachment { .. }
+                ) =>
+            {
+                for (i, o) in options.iter().enumerate() {
+                    let mark = if i == *selected { "▸ " } else { "  " };
+                    let line = format!("  {mark}{}", truncate(o, inner_w.saturating_sub(4)));
+                    lines.push(if i == *selected {
+                        Line::styled(line, t.selected())
+                    } else {
+                        Line::raw(line)
+                    });
+                }
+                continue;
+            }
             FieldKind::Choice { options, selected } => {
                 let v = options.get(*selected).cloned().unwrap_or_default();
                 let room = inner_w.saturating_sub(LABEL + 6);
@@ -116,15 +134,41 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
             .unwrap_or_default()
     };
     use crate::ui::action::Bound;
-    let keys = format!(
-        "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
-        k(Bound::NextField),
-        k(Bound::PrevOption),
-        k(Bound::NextOption),
-        k(Bound::Toggle),
-        k(Bound::Submit),
-        k(Bound::Cancel)
-    );
+    let keys = match &form.purpose {
+        crate::ui::form::Purpose::PickAttachment { wanted, .. } => {
+            use crate::ui::attachments::Wanted;
+            // The arrows when they are bound: a list reads up and down.
+            let prefer = |b, name: &str| {
+                let keys = s.keymap.keys_for(crate::ui::action::Context::Form, b);
+                if keys.iter().any(|k| k == name) {
+                    name.to_string()
+                } else {
+                    k(b)
+                }
+            };
+            format!(
+                "{}/{} choose · {} {} · {} cancel",
+                prefer(Bound::NextField, "down"),
+                prefer(Bound::PrevField, "up"),
+                k(Bound::Submit),
+                match wanted {
+                    Wanted::Save => "saves",
+                    Wanted::Open => "opens",
+                    Wanted::Preview => "reads",
+                },
+                k(Bound::Cancel)
+            )
+        }
+        _ => format!(
+            "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
+            k(Bound::NextField),
+            k(Bound::PrevOption),
+            k(Bound::NextOption),
+            k(Bound::Toggle),
+            k(Bound::Submit),
+            k(Bound::Cancel)
+        ),
+    };
     lines.extend(
         crate::ui::text::wrap(&keys, inner_w)
             .into_iter()
