@@ -147,7 +147,7 @@ fn hostile_names_are_saved_inside_the_folder() {
 
 use common::{demo_state, key, screen};
 use rapport::ui::action::{Action, Bound};
-use rapport::ui::attachments::{Answer, Job, Settings, execute};
+use rapport::ui::attachments::{Answer, Job, Settings, execute, execute_with};
 use rapport::ui::state::{Command, Focus, Mode, State};
 use rapport_core::actions::attachments::AttachmentId;
 
@@ -396,9 +396,54 @@ fn a_cv_delivered_to_the_server_is_listed_saved_from_the_server_and_previewed() 
     ]);
     assert!(!flags.contains("\\Seen"), "{flags}");
 
+    // The inbox's fetch (on the runner's thread) reports how far it got as it goes.
+    let cfg = rapport_core::config::Config::load(&r.config).unwrap();
+    let mut imap = cfg.imap.unwrap().into_inner();
+    imap.password_env = None;
+    imap.password_command = Some(format!("printf %s '{}'", r.password));
+    let tui = Settings {
+        config: rapport_core::config::Attachments {
+            download_dir: Some(dl.clone()),
+            open_command: None,
+        },
+        imap: Some(imap),
+    };
+    let store = rapport_core::store::Store::open_in(&r.data).unwrap();
+    let id: AttachmentId = ids[0].parse().unwrap();
+    let mut heard = Vec::new();
+    let answer = execute_with(&store, &tui, &Job::Save(vec![id]), &mut |p| heard.push(p));
+    let Ok(Answer::Saved(paths)) = answer else {
+        panic!("{answer:?}")
+    };
+    assert_eq!(std::fs::read(&paths[0]).unwrap(), pdf);
+    assert_eq!(heard[0].total, 0, "connecting first: {heard:?}");
+    let last = heard.last().unwrap();
+    assert!(
+        heard.len() >= 3 && last.received == last.total && last.total > pdf.len() as u64,
+        "a report every 128 KB of the part as sent (base64), up to all of it: {heard:?}"
+    );
+    assert!(heard.windows(2).all(|w| w[0].received <= w[1].received));
+    assert!(heard.iter().all(|p| p.name == "Ana Lopez CV.pdf"));
+    let mut shown = common::demo_state(80, 24).1;
+    rapport::ui::attachments::progress(&mut shown, heard[1].clone());
+    let notice = shown.notice.clone().unwrap();
+    assert!(
+        notice.starts_with("fetching Ana Lopez CV.pdf from the mail server: ")
+            && notice.contains("% (128 KB of "),
+        "{notice}"
+    );
+
     s.stop_imap();
     let e = r.err(&["attachment", "save", &ids[0], "--to", to]);
     assert!(e.contains("offline"), "{e}");
+    // The inbox says the same in its status line.
+    let answer = execute_with(&store, &tui, &Job::Preview(id), &mut |_| {});
+    key_answer(&mut shown, answer);
+    let notice = shown.notice.clone().unwrap();
+    assert!(
+        notice.starts_with("cannot fetch Ana Lopez CV.pdf from the mail server (are you offline?)"),
+        "{notice}"
+    );
 }
 
 #[test]

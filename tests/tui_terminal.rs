@@ -236,6 +236,9 @@ fn reports_view_opens_with_r_and_enter_opens_a_waiting_candidate() {
     // The conversation of the longest-waiting candidate, focused (◀ heads their messages).
     let s = tmux.wait_for("◀", 10);
     assert!(!s.contains("Response times per"), "{s}");
+    // q from the candidate goes back to the Reports view, q there to the inbox.
+    tmux.keys(&["q"]);
+    tmux.wait_for("Response times per recruiter", 10);
     back_and_quit(&tmux);
 }
 

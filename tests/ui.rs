@@ -323,3 +323,25 @@ fn every_symbol_in_the_lists_is_in_the_help_legend() {
     assert!(asked.contains("! 2d 20h"), "{asked}");
     key(&mut s, Bound::Help);
 }
+
+#[test]
+fn the_profile_wraps_its_lines_in_a_narrow_pane_instead_of_cutting_them() {
+    // 160 columns: the profile is a pane of 36 columns beside the conversation.
+    let (_d, s) = demo_state(160, 48);
+    let text = screen(&s);
+    let pane: Vec<String> = text
+        .lines()
+        .map(|l| l.trim_matches('"').chars().skip(123).collect::<String>())
+        .collect();
+    let pane = pane.join("\n");
+    assert!(
+        pane.contains("Waiting for our reply: 8d 15h (61h"),
+        "{pane}"
+    );
+    assert!(pane.contains("  business, over target)"), "{pane}");
+    assert!(pane.contains("(prefers email)"), "{pane}");
+    assert!(
+        !pane.contains('…'),
+        "nothing in the profile is cut:\n{pane}"
+    );
+}

@@ -298,11 +298,28 @@ fn snippets_matching_their_interests_come_first_and_fill_placeholders() {
     let Mode::Form(f) = &s.mode else {
         panic!("picker expected")
     };
-    let rapport::ui::form::FieldKind::Choice { options, .. } = &f.fields[0].kind else {
+    let rapport::ui::form::FieldKind::Choice { options, selected } = &f.fields[0].kind else {
         panic!()
     };
     assert_eq!(options[1], "rust roles [rust]", "{options:?}");
-    key(&mut s, Bound::NextOption);
+    assert_eq!(
+        *selected, 1,
+        "the best match for their interests is chosen first"
+    );
+    // Every snippet is listed, the chosen one previewed.
+    let screen = common::screen(&s);
+    for o in ["(no snippet)", "▸ rust roles [rust]", "general"] {
+        assert!(screen.contains(o), "{o}:\n{screen}");
+    }
+    assert!(
+        screen.contains("│ Hi {first_name}, Rust roles from"),
+        "{screen}"
+    );
+    key(&mut s, Bound::NextField);
+    let screen = common::screen(&s);
+    assert!(screen.contains("▸ general"), "{screen}");
+    assert!(screen.contains("│ Hello {first_name}!"), "{screen}");
+    key(&mut s, Bound::PrevField);
     let out = key(&mut s, Bound::Submit);
     let [Command::Edit(text)] = out.as_slice() else {
         panic!("{out:?}")
@@ -356,7 +373,7 @@ fn a_topic_opt_out_refuses_a_snippet_tagged_reply_whose_header_shows_its_topics(
     rapport::ui::update::reload_list(&mut s);
     key(&mut s, Bound::Reply);
     assert!(matches!(&s.mode, Mode::Form(_)), "picker expected");
-    key(&mut s, Bound::NextOption);
+    // They are interested in Rust: the snippet is chosen to start with.
     let out = key(&mut s, Bound::Submit);
     let [Command::Edit(text)] = out.as_slice() else {
         panic!("{out:?}")
@@ -449,4 +466,87 @@ fn composing_asks_for_writes_and_writes_nothing_itself() {
     );
     assert_eq!(s.store.outbox().unwrap().len(), 1);
     assert!(s.store.latest_draft(c).unwrap().is_none(), "the draft went");
+}
+
+#[test]
+fn the_built_in_editor_wraps_long_lines_on_screen_and_sends_them_as_written() {
+    use crossterm::event::{KeyCode, KeyEvent};
+    let (d, mut s) = demo_state(80, 24);
+    sender(&mut s);
+    key(&mut s, Bound::Reply);
+    // The runner draws before every key; the editor learns its width from the drawing.
+    screen(&s);
+    let long = "Thanks for getting back to me so quickly. The team would love to talk about \
+                the embedded role next week: any afternoon from Tuesday suits us, and a call \
+                of half an hour is plenty.";
+    type_in_editor(&mut s, long);
+    let text = screen(&s);
+    insta::assert_snapshot!("compose_wrapped_80x24", text);
+    for words in [
+        "embedded role next",
+        "afternoon from Tuesday",
+        "half an hour is plenty.",
+    ] {
+        assert!(text.contains(words), "wrapped, not cut: {words:?}\n{text}");
+    }
+    let cursor = |s: &State| match &s.mode {
+        Mode::Compose(ta) => (ta.cursor().0, ta.cursor().1),
+        m => panic!("the editor expected, got {m:?}"),
+    };
+    let line_of = |s: &State, row: usize| match &s.mode {
+        Mode::Compose(ta) => ta.lines()[row].clone(),
+        _ => unreachable!(),
+    };
+    let (row, col) = cursor(&s);
+    assert_eq!(line_of(&s, row), long, "one line of the text");
+    assert_eq!(col, long.chars().count());
+    // Up goes to the screen row above, inside the same line of text, then to the line above.
+    let up = |s: &mut State| {
+        update(s, Action::ComposeKey(KeyEvent::from(KeyCode::Up)));
+        screen(s);
+        cursor(s)
+    };
+    let (r1, c1) = up(&mut s);
+    assert_eq!(r1, row, "still in the long line");
+    assert!(c1 < col && c1 > 0, "{c1}");
+    let (r2, c2) = up(&mut s);
+    assert_eq!(r2, row, "its first screen row");
+    assert!(c2 < c1, "{c2} < {c1}");
+    update(&mut s, Action::ComposeKey(KeyEvent::from(KeyCode::Down)));
+    screen(&s);
+    assert_eq!(
+        cursor(&s),
+        (row, c1),
+        "down: the next screen row, same column"
+    );
+    assert_eq!(up(&mut s), (row, c2));
+    // Typing at the cursor lands where it shows: in the first screen row of the line.
+    type_in_editor(&mut s, "X");
+    assert_eq!(
+        line_of(&s, row).chars().nth(c2),
+        Some('X'),
+        "{:?}",
+        line_of(&s, row)
+    );
+    update(
+        &mut s,
+        Action::ComposeKey(KeyEvent::from(KeyCode::Backspace)),
+    );
+    screen(&s);
+    assert_eq!(up(&mut s).0, row - 1, "then the line above");
+    key(&mut s, Bound::Submit);
+    let out = key(&mut s, Bound::Submit);
+    assert_eq!(out, vec![Command::Deliver], "{:?}", s.notice);
+    let body: String = rusqlite::Connection::open(d.path().join("rapport.db"))
+        .unwrap()
+        .query_row(
+            "SELECT body FROM messages WHERE direction = 'outbound' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        body.lines().any(|l| l == long),
+        "the recruiter's line is sent whole, not as it wrapped on screen: {body:?}"
+    );
 }

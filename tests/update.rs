@@ -830,3 +830,180 @@ fn at_120_columns_the_profile_sits_beside_the_conversation() {
     press(&mut s, Bound::FocusNext);
     assert_eq!(s.focus, Focus::Profile);
 }
+
+/// Ada's message carries a logo, her CV and a cover letter; her conversation is open.
+fn three_attachments() -> State<Fake> {
+    let mut s = state(vec![
+        Person::waiting(1, "Ada", NOW - 3600).with_attachments(&[
+            ("logo.png", "image/png", 2_048),
+            ("Ada CV.pdf", "application/pdf", 250_000),
+            (
+                "cover letter.docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                40_000,
+            ),
+        ]),
+    ]);
+    press(&mut s, Bound::Open);
+    assert_eq!(s.selected_message, Some(100));
+    s
+}
+
+fn attachment(index: usize) -> rapport_core::actions::attachments::AttachmentId {
+    rapport_core::actions::attachments::AttachmentId {
+        message: 100,
+        index,
+    }
+}
+
+#[test]
+fn several_attachments_ask_which_one_to_save_open_or_read() {
+    use rapport::ui::attachments::Job;
+    let mut s = three_attachments();
+    update(&mut s, Action::Resize(80, 24));
+    assert!(
+        press(&mut s, Bound::SaveAttachment).is_empty(),
+        "it asks first"
+    );
+    assert!(matches!(s.mode, Mode::Form(_)), "{:?}", s.mode);
+    insta::assert_snapshot!("attachment_chooser_80x24", common::screen(&s));
+    // Enter on the first line saves them all.
+    assert_eq!(
+        press(&mut s, Bound::Submit),
+        vec![Command::Attachment(Job::Save(vec![
+            attachment(1),
+            attachment(2),
+            attachment(3)
+        ]))]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.notice.as_deref(), Some("saving 3 attachments…"));
+    // Down twice: the CV alone.
+    press(&mut s, Bound::SaveAttachment);
+    press(&mut s, Bound::NextField);
+    press(&mut s, Bound::NextField);
+    assert_eq!(
+        press(&mut s, Bound::Submit),
+        vec![Command::Attachment(Job::Save(vec![attachment(2)]))]
+    );
+    assert_eq!(s.notice.as_deref(), Some("saving Ada CV.pdf…"));
+    // Opening lists the files themselves; up from the first goes round to the last.
+    press(&mut s, Bound::OpenAttachment);
+    press(&mut s, Bound::PrevField);
+    assert_eq!(
+        press(&mut s, Bound::Submit),
+        vec![Command::Attachment(Job::Open(attachment(3)))]
+    );
+    // Reading starts on the first that reads as text: the CV, not the logo.
+    press(&mut s, Bound::PreviewAttachment);
+    let text = common::screen(&s);
+    assert!(
+        text.contains("▸ Ada CV.pdf (application/pdf, 244 KB)"),
+        "{text}"
+    );
+    assert!(text.contains("enter reads"), "{text}");
+    assert_eq!(
+        press(&mut s, Bound::Submit),
+        vec![Command::Attachment(Job::Preview(attachment(2)))]
+    );
+    // The logo has no text: it says so and asks nothing.
+    press(&mut s, Bound::PreviewAttachment);
+    press(&mut s, Bound::PrevField);
+    assert!(press(&mut s, Bound::Submit).is_empty());
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("no text preview for logo.png"),
+        "{:?}",
+        s.notice
+    );
+    // Esc leaves the chooser without doing anything.
+    press(&mut s, Bound::SaveAttachment);
+    assert!(press(&mut s, Bound::Cancel).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.focus, Focus::Conversation);
+}
+
+#[test]
+fn one_attachment_goes_at_once_without_a_chooser() {
+    use rapport::ui::attachments::Job;
+    let mut s = state(vec![
+        Person::waiting(1, "Ada", NOW - 3600).with_attachments(&[(
+            "Ada CV.pdf",
+            "application/pdf",
+            250_000,
+        )]),
+    ]);
+    press(&mut s, Bound::Open);
+    assert_eq!(
+        press(&mut s, Bound::SaveAttachment),
+        vec![Command::Attachment(Job::Save(vec![attachment(1)]))]
+    );
+    assert_eq!(s.mode, Mode::Normal);
+}
+
+#[test]
+fn a_large_attachment_shows_its_progress_then_where_it_went_or_that_we_are_offline() {
+    use rapport::ui::attachments::{Answer, Progress};
+    let mut s = three_attachments();
+    update(&mut s, Action::Resize(80, 24));
+    press(&mut s, Bound::SaveAttachment);
+    press(&mut s, Bound::NextField);
+    press(&mut s, Bound::NextField);
+    press(&mut s, Bound::Submit);
+    let status = |s: &State<Fake>| common::screen(s).lines().last().unwrap().to_string();
+    let heard = |received, total| {
+        Action::AttachmentProgress(Progress {
+            name: "Ada CV.pdf".into(),
+            received,
+            total,
+        })
+    };
+    update(&mut s, heard(0, 0));
+    assert!(
+        status(&s).contains("fetching Ada CV.pdf: connecting to the mail server…"),
+        "{}",
+        status(&s)
+    );
+    update(&mut s, heard(1_258_291, 5_033_164));
+    assert!(
+        status(&s).contains("fetching Ada CV.pdf from the mail server: 25% (1.2 MB of 4.8 MB"),
+        "{}",
+        status(&s)
+    );
+    update(&mut s, heard(5_033_164, 5_033_164));
+    assert!(
+        status(&s).contains(": 100% (4.8 MB of 4.8 MB"),
+        "{}",
+        status(&s)
+    );
+    update(
+        &mut s,
+        Action::Attachment(Ok(Answer::Saved(vec![
+            "/home/ada/Downloads/Ada CV.pdf".into(),
+        ]))),
+    );
+    assert!(
+        status(&s).contains("saved /home/ada/Downloads/Ada CV.pdf"),
+        "{}",
+        status(&s)
+    );
+    // The server cannot be reached: the status line says so, in words.
+    press(&mut s, Bound::SaveAttachment);
+    press(&mut s, Bound::Submit);
+    update(&mut s, heard(0, 0));
+    update(
+        &mut s,
+        Action::Attachment(Err(
+            "cannot fetch Ada CV.pdf from the mail server (are you offline?): connection refused"
+                .into(),
+        )),
+    );
+    let text = common::screen(&s);
+    assert!(
+        text.contains("cannot fetch Ada CV.pdf from the mail server (are you offline?)"),
+        "{text}"
+    );
+    assert!(!text.contains("connecting to the mail server"), "{text}");
+}

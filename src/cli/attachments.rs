@@ -87,7 +87,7 @@ pub fn run(store: &Store, cfg: Option<&Config>, cmd: AttachmentCmd) -> anyhow::R
         AttachmentCmd::Show { id } => {
             let id: AttachmentId = id.parse()?;
             let imap = cfg.and_then(|c| c.imap.as_ref()).map(|s| s.get_ref());
-            let (_, text) = attachments::fetch_preview(store, id, imap)?;
+            let (_, text) = attachments::fetch_preview(store, id, imap, &mut |_| {})?;
             println!("{}", text.trim_end());
             Ok(ExitCode::SUCCESS)
         }

@@ -417,8 +417,13 @@ fn demo(dir: Option<PathBuf>, no_tui: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut session = Session::open(None, &dir);
-    // The demo is used as one of its team, not as the OS login.
-    if let Some(me) = demo_install::user(&store) {
+    // Whoever tries the demo in a dir of their own is one of its team (its first recruiter
+    // signs the mail and notes), not their OS login. Colleagues sharing a demo dir owned by
+    // someone else keep their logins, so they tell each other apart.
+    use std::os::unix::fs::MetadataExt as _;
+    // SAFETY: geteuid has no preconditions.
+    let own = std::fs::metadata(&dir).is_ok_and(|m| m.uid() == unsafe { libc::geteuid() });
+    if own && let Some(me) = demo_install::user(&store) {
         session.actor = me;
     }
     let code = tui_with(store, None, &session, None)?;

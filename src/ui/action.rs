@@ -119,9 +119,9 @@ bindable! {
     Snooze => "snooze", "Snooze until a date (out of awaiting reply until then)";
     Note => "note", "Add an internal note (never sent; shown in the timeline)";
     Done => "done", "Done, no reply needed: out of awaiting reply until they write again";
-    SaveAttachment => "save-attachment", "Save the highlighted message's attachments to the download folder";
-    OpenAttachment => "open-attachment", "Save the highlighted message's attachment and open it (open_command)";
-    PreviewAttachment => "preview-attachment", "Read the highlighted message's PDF or DOCX attachment as text";
+    SaveAttachment => "save-attachment", "Save the highlighted message's attachment to the download folder (several: choose one, or all)";
+    OpenAttachment => "open-attachment", "Save the highlighted message's attachment and open it with open_command (several: choose)";
+    PreviewAttachment => "preview-attachment", "Read the highlighted message's PDF, DOCX or text attachment as text (several: choose)";
     Mark => "mark", "Mark or unmark the candidate (a, z, d, N then act on all marked)";
     MarkAll => "mark-all", "Mark everyone in the list (again: clear the marks)";
     FilterOwner => "filter-owner", "Whose: everyone's / mine / unassigned";
@@ -167,6 +167,8 @@ pub enum Action {
     DataChanged,
     /// The IMAP server's copies of an erased person's mail: deleted (per folder) or why not.
     ServerErased(Result<Vec<(String, usize)>, String>),
+    /// How the fetch of an attachment from the server goes (the status line shows it).
+    AttachmentProgress(crate::ui::attachments::Progress),
     /// An attachment fetched, saved, opened or read (see `ui::attachments`), or why not.
     Attachment(Result<crate::ui::attachments::Answer, String>),
     /// A write the runner executed (see `ui::write`), with its answer.

@@ -43,9 +43,23 @@ pub struct Settings {
     pub imap: Option<Server>,
 }
 
+/// How a fetch from the server goes (`core::actions::attachments::Progress`).
+pub use rapport_core::actions::attachments::Progress;
+
 /// Carries out `job` on `store` (a connection of the runner's thread). The open command is
 /// started and not waited for.
 pub fn execute(store: &Store, settings: &Settings, job: &Job) -> Result<Answer, String> {
+    execute_with(store, settings, job, &mut |_| {})
+}
+
+/// [`execute`], telling `progress` how a fetch from the server goes (the runner passes it on
+/// to `update` as `Action::AttachmentProgress`).
+pub fn execute_with(
+    store: &Store,
+    settings: &Settings,
+    job: &Job,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Answer, String> {
     let imap = settings.imap.as_ref();
     let dir = attachments::download_dir(Some(&settings.config));
     let err = |e: rapport_core::error::Error| e.to_string();
@@ -53,12 +67,16 @@ pub fn execute(store: &Store, settings: &Settings, job: &Job) -> Result<Answer, 
         Job::Save(ids) => {
             let mut saved = Vec::new();
             for id in ids {
-                saved.push(attachments::fetch_and_save(store, *id, imap, &dir).map_err(err)?);
+                saved.push(
+                    attachments::fetch_and_save_with(store, *id, imap, &dir, progress)
+                        .map_err(err)?,
+                );
             }
             Ok(Answer::Saved(saved))
         }
         Job::Open(id) => {
-            let path = attachments::fetch_and_save(store, *id, imap, &dir).map_err(err)?;
+            let path =
+                attachments::fetch_and_save_with(store, *id, imap, &dir, progress).map_err(err)?;
             let (program, args) =
                 attachments::open_command(Some(&settings.config), &path).map_err(err)?;
             let child = std::process::Command::new(&program)
@@ -79,14 +97,23 @@ pub fn execute(store: &Store, settings: &Settings, job: &Job) -> Result<Answer, 
                 )),
             }
         }
-        Job::Preview(id) => attachments::fetch_preview(store, *id, imap)
+        Job::Preview(id) => attachments::fetch_preview(store, *id, imap, progress)
             .map(|(name, text)| Answer::Preview { name, text })
             .map_err(err),
     }
 }
 
-/// The highlighted message's attachments: (id, name, type).
-fn highlighted<D: Reads>(s: &State<D>) -> Option<Vec<(AttachmentId, String, String)>> {
+/// One of the highlighted message's attachments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shown {
+    id: AttachmentId,
+    name: String,
+    mime: String,
+    size: u64,
+}
+
+/// The highlighted message's attachments.
+fn highlighted<D: Reads>(s: &State<D>) -> Option<Vec<Shown>> {
     let id = s.selected_message?;
     let m = s
         .conversation
@@ -98,58 +125,151 @@ fn highlighted<D: Reads>(s: &State<D>) -> Option<Vec<(AttachmentId, String, Stri
         m.attachments
             .iter()
             .enumerate()
-            .map(|(i, a)| {
-                (
-                    AttachmentId {
-                        message: m.id,
-                        index: i + 1,
-                    },
-                    a.name.clone(),
-                    a.mime.clone(),
-                )
+            .map(|(i, a)| Shown {
+                id: AttachmentId {
+                    message: m.id,
+                    index: i + 1,
+                },
+                name: a.name.clone(),
+                mime: a.mime.clone(),
+                size: a.size,
             })
             .collect(),
     )
 }
 
-/// The save, open and preview keys.
+/// What the save, open and preview keys ask for, before an attachment is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    Save,
+    Open,
+    Preview,
+}
+
+/// The save, open and preview keys: with one attachment, its job at once; with several, a
+/// chooser (saving offers all of them first).
 pub fn key<D: Reads>(s: &mut State<D>, b: crate::ui::action::Bound) -> Vec<Command> {
     use crate::ui::action::Bound;
+    use crate::ui::form::{Field, Form, Purpose};
     let Some(all) = highlighted(s).filter(|a| !a.is_empty()) else {
         s.notice = Some(
             "the highlighted message has no attachments ([ and ] choose another message)".into(),
         );
         return Vec::new();
     };
-    let job = match b {
-        Bound::SaveAttachment => {
-            s.notice = Some(match all.len() {
-                1 => format!("saving {}…", all[0].1),
+    let wanted = match b {
+        Bound::SaveAttachment => Wanted::Save,
+        Bound::OpenAttachment => Wanted::Open,
+        _ => Wanted::Preview,
+    };
+    if all.len() == 1 {
+        return start(s, wanted, all);
+    }
+    let mut options: Vec<String> = all
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({}, {})",
+                a.name,
+                a.mime,
+                crate::ui::conversation::size(a.size)
+            )
+        })
+        .collect();
+    // A preview starts on the first attachment that reads as text (a CV beside a logo).
+    let mut selected = match wanted {
+        Wanted::Preview => all
+            .iter()
+            .position(|a| attachments::can_preview(&a.name, &a.mime))
+            .unwrap_or(0),
+        _ => 0,
+    };
+    let title = match wanted {
+        Wanted::Save => {
+            options.insert(0, format!("all {} attachments", all.len()));
+            selected = 0;
+            "Save which attachment?"
+        }
+        Wanted::Open => "Open which attachment?",
+        Wanted::Preview => "Read which attachment as text?",
+    };
+    s.mode = Mode::Form(Form::new(
+        title,
+        Purpose::PickAttachment {
+            wanted,
+            ids: all.iter().map(|a| a.id).collect(),
+        },
+        vec![Field::choice("Attachment", options, selected)],
+    ));
+    Vec::new()
+}
+
+/// The chooser's Enter: the job for line `choice` of the chooser.
+pub fn chosen<D: Reads>(
+    s: &mut State<D>,
+    wanted: Wanted,
+    ids: &[AttachmentId],
+    choice: usize,
+) -> Vec<Command> {
+    s.mode = Mode::Normal;
+    let Some(all) = highlighted(s) else {
+        return Vec::new();
+    };
+    let all: Vec<Shown> = all.into_iter().filter(|a| ids.contains(&a.id)).collect();
+    let picked: Vec<Shown> = match wanted {
+        Wanted::Save if choice == 0 => all,
+        Wanted::Save => all.into_iter().skip(choice - 1).take(1).collect(),
+        _ => all.into_iter().skip(choice).take(1).collect(),
+    };
+    if picked.is_empty() {
+        return Vec::new();
+    }
+    start(s, wanted, picked)
+}
+
+/// Asks the runner for `wanted` on `picked` (one, or all of them to save).
+fn start<D: Reads>(s: &mut State<D>, wanted: Wanted, picked: Vec<Shown>) -> Vec<Command> {
+    let job = match wanted {
+        Wanted::Save => {
+            s.notice = Some(match picked.len() {
+                1 => format!("saving {}…", picked[0].name),
                 n => format!("saving {n} attachments…"),
             });
-            Job::Save(all.iter().map(|a| a.0).collect())
+            Job::Save(picked.iter().map(|a| a.id).collect())
         }
-        Bound::OpenAttachment => {
-            s.notice = Some(format!("opening {}…", all[0].1));
-            Job::Open(all[0].0)
+        Wanted::Open => {
+            s.notice = Some(format!("opening {}…", picked[0].name));
+            Job::Open(picked[0].id)
         }
-        _ => {
-            // The first one that reads as text: a CV next to a logo is what is wanted.
-            let Some(a) = all
-                .iter()
-                .find(|(_, name, mime)| attachments::can_preview(name, mime))
-            else {
+        Wanted::Preview => {
+            let a = &picked[0];
+            if !attachments::can_preview(&a.name, &a.mime) {
                 s.notice = Some(format!(
                     "no text preview for {} (PDF, DOCX and text only): s saves it, V opens it",
-                    all[0].1
+                    a.name
                 ));
                 return Vec::new();
-            };
-            s.notice = Some(format!("reading {}…", a.1));
-            Job::Preview(a.0)
+            }
+            s.notice = Some(format!("reading {}…", a.name));
+            Job::Preview(a.id)
         }
     };
     vec![Command::Attachment(job)]
+}
+
+/// A fetch from the server goes on: the status line says how far
+/// ("fetching cv.pdf from the mail server: 25% (1.2 of 4.8 MB received)").
+pub fn progress<D: Reads>(s: &mut State<D>, p: Progress) {
+    use crate::ui::conversation::size;
+    s.notice = Some(match (p.received.min(p.total) * 100).checked_div(p.total) {
+        None => format!("fetching {}: connecting to the mail server…", p.name),
+        Some(percent) => format!(
+            "fetching {} from the mail server: {percent}% ({} of {} received)",
+            p.name,
+            size(p.received),
+            size(p.total)
+        ),
+    });
 }
 
 /// The runner's answer: the status line says where, or the preview opens.

@@ -139,10 +139,14 @@ pub fn pick<D: Reads>(s: &mut State<D>, reply: bool) -> Vec<Command> {
         return start_with_template(s, reply, None);
     }
     let interests = p.preferences.map(|x| x.interests).unwrap_or_default();
-    let names: Vec<String> = rapport_core::mail_out::templates::ranked(&s.templates, &interests)
-        .into_iter()
-        .map(|t| t.name.clone())
-        .collect();
+    let ranked = rapport_core::mail_out::templates::ranked(&s.templates, &interests);
+    // The best match for their interests is chosen to start with; none matching: no snippet.
+    let best = ranked.first().is_some_and(|t| {
+        t.tags
+            .iter()
+            .any(|tag| interests.iter().any(|i| i.eq_ignore_ascii_case(tag)))
+    });
+    let names: Vec<String> = ranked.into_iter().map(|t| t.name.clone()).collect();
     let mut options = vec!["(no snippet)".to_string()];
     options.extend(names.iter().map(|n| {
         let t = s.templates.iter().find(|t| &t.name == n);
@@ -154,10 +158,12 @@ pub fn pick<D: Reads>(s: &mut State<D>, reply: bool) -> Vec<Command> {
     let mut form = Form::new(
         "Start from a snippet?",
         Purpose::PickTemplate { names, reply },
-        vec![Field::choice("Template", options, 0)],
+        vec![Field::choice("Template", options, usize::from(best))],
     );
-    form.intro
-        .push("Snippets for their interests come first.".into());
+    form.intro.push(
+        "Snippets for their interests come first; up/down choose, the preview shows the text."
+            .into(),
+    );
     s.mode = Mode::Form(form);
     Vec::new()
 }
@@ -276,6 +282,15 @@ fn begin<D: Reads>(
     })]
 }
 
+/// The built-in editor over `lines`: long lines wrap on screen at word boundaries (a word
+/// wider than the pane is split), the cursor moving by screen rows; the text keeps the
+/// writer's own lines.
+pub fn editor(lines: Vec<String>) -> ratatui_textarea::TextArea<'static> {
+    let mut ta = ratatui_textarea::TextArea::from(lines);
+    ta.set_wrap_mode(ratatui_textarea::WrapMode::WordOrGlyph);
+    ta
+}
+
 pub(crate) fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<Command> {
     let text = compose::editor_text(&session.draft);
     let text = if session.original.is_empty() {
@@ -287,9 +302,7 @@ pub(crate) fn open_editor<D: Reads>(s: &mut State<D>, session: Session) -> Vec<C
     match &s.editor {
         Some(_) => vec![Command::Edit(text)],
         None => {
-            let mut ta = ratatui_textarea::TextArea::from(
-                text.lines().map(String::from).collect::<Vec<_>>(),
-            );
+            let mut ta = editor(text.lines().map(String::from).collect());
             // Start typing above the quote, on the first body line.
             let first_body = text
                 .lines()

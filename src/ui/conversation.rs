@@ -302,7 +302,8 @@ fn message(
     out.push(Line::raw(""));
 }
 
-fn size(b: u64) -> String {
+/// A size as people read it: "830 B", "120 KB", "4.8 MB".
+pub fn size(b: u64) -> String {
     if b < 1024 {
         format!("{b} B")
     } else if b < 1024 * 1024 {

@@ -93,6 +93,21 @@ pub(crate) fn form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
         }
         return Vec::new();
     }
+    if let crate::ui::form::Purpose::PickAttachment { wanted, ids } = &f.purpose {
+        let (wanted, ids) = (*wanted, ids.clone());
+        match b {
+            Bound::NextOption | Bound::NextField | Bound::Toggle => f.step(true),
+            Bound::PrevOption | Bound::PrevField => f.step(false),
+            Bound::Cancel | Bound::Back => s.mode = Mode::Normal,
+            Bound::Quit => return vec![Command::Quit],
+            Bound::Submit => {
+                let i = f.choice("Attachment");
+                return crate::ui::attachments::chosen(s, wanted, &ids, i);
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
     if let crate::ui::form::Purpose::PickTemplate { names, reply } = &f.purpose {
         let (names, reply) = (names.clone(), *reply);
         match b {

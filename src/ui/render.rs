@@ -4,7 +4,7 @@ use crate::ui::action::{Bound, Context};
 use crate::ui::layout::{Panes, layout};
 use crate::ui::reads::Reads;
 use crate::ui::state::{Focus, Mode, State, SyncStatus};
-use crate::ui::text::{fit, truncate, width};
+use crate::ui::text::{fit, truncate, width, wrap_hanging};
 use rapport_core::responses::report::Level;
 use rapport_core::timefmt::{duration, long_date, short_date};
 use ratatui::Frame;
@@ -406,15 +406,35 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
         return vec![Line::styled("No candidate selected.", s.theme.dim())];
     };
     let t = &s.theme;
-    let kv = |k: &str, v: String| {
-        Line::from(vec![
-            Span::styled(format!("{k:<13}"), t.dim()),
-            Span::raw(truncate(&v, w.saturating_sub(13))),
-        ])
+    // Every line wraps at word boundaries instead of being cut (a narrow pane beside the
+    // conversation included): a value under its label, the rest under their first word.
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let kv = |out: &mut Vec<Line<'static>>, k: &str, v: String| {
+        let room = w.saturating_sub(13);
+        if room < 12 {
+            // Too narrow for a column: the label, then the value on lines of its own.
+            out.push(Line::styled(k.to_string(), t.dim()));
+            for l in wrap_hanging(&format!("  {v}"), w, 2) {
+                out.push(Line::raw(l));
+            }
+            return;
+        }
+        for (i, l) in crate::ui::text::wrap(&v, room).into_iter().enumerate() {
+            let label = if i == 0 { k } else { "" };
+            out.push(Line::from(vec![
+                Span::styled(format!("{label:<13}"), t.dim()),
+                Span::raw(l),
+            ]));
+        }
     };
-    let mut out = vec![Line::styled(truncate(&p.name, w), t.heading())];
+    let para = |out: &mut Vec<Line<'static>>, text: &str, style: Style| {
+        for l in wrap_hanging(text, w, 2) {
+            out.push(Line::styled(l, style));
+        }
+    };
+    para(&mut out, &p.name, t.heading());
     for a in &p.addresses {
-        out.push(Line::raw(truncate(a, w)));
+        para(&mut out, a, Style::default());
     }
     out.push(Line::raw(""));
     let active: Vec<_> = p
@@ -423,24 +443,23 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
         .filter(|o| o.revoked_at.is_none())
         .collect();
     if active.is_empty() {
-        out.push(kv("Opt-out", "none recorded".into()));
+        kv(&mut out, "Opt-out", "none recorded".into());
     }
     for o in active {
-        out.push(Line::styled(
-            truncate(
-                &format!(
-                    "⊘ OPTED OUT ({}) since {}",
-                    o.scope,
-                    short_date(o.at, s.now, &s.tz)
-                ),
-                w,
+        para(
+            &mut out,
+            &format!(
+                "⊘ OPTED OUT ({}) since {}",
+                o.scope,
+                short_date(o.at, s.now, &s.tz)
             ),
             t.danger(),
-        ));
-        out.push(Line::raw(truncate(
+        );
+        para(
+            &mut out,
             &format!("  by {}: {}", o.recorded_by, o.reason),
-            w,
-        )));
+            Style::default(),
+        );
     }
     match p.waiting_since {
         Some(since) => {
@@ -450,19 +469,17 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
                 Level::Near => (", near target", t.warn()),
                 Level::Ok => ("", t.warn()),
             };
-            out.push(Line::styled(
-                truncate(
-                    &format!(
-                        "Waiting for our reply: {} ({} business{note})",
-                        duration(s.now - since),
-                        rapport_core::timefmt::hours(business)
-                    ),
-                    w,
+            para(
+                &mut out,
+                &format!(
+                    "Waiting for our reply: {} ({} business{note})",
+                    duration(s.now - since),
+                    rapport_core::timefmt::hours(business)
                 ),
                 style,
-            ))
+            )
         }
-        None => out.push(kv("Waiting", "no".into())),
+        None => kv(&mut out, "Waiting", "no".into()),
     }
     let next = match p.next_contact {
         None => "any time".to_string(),
@@ -471,20 +488,20 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
         Some(t) if t <= s.now => "any time".to_string(),
         Some(t) => format!("from {}", short_date(t, s.now, &s.tz)),
     };
-    out.push(kv("Next contact", next));
-    out.push(kv("Messages", p.message_count.to_string()));
+    kv(&mut out, "Next contact", next);
+    kv(&mut out, "Messages", p.message_count.to_string());
     let when = |at: Option<i64>| {
         at.map(|a| short_date(a, s.now, &s.tz))
             .unwrap_or_else(|| "never".into())
     };
-    out.push(kv("From them", when(p.last_inbound_at)));
-    out.push(kv("Contacted", when(p.last_contact_at)));
+    kv(&mut out, "From them", when(p.last_inbound_at));
+    kv(&mut out, "Contacted", when(p.last_contact_at));
     if let Some(who) = s
         .selected_row()
         .filter(|r| r.id == p.id)
         .and_then(|r| r.assigned_to.clone())
     {
-        out.push(kv("Assigned to", who));
+        kv(&mut out, "Assigned to", who);
     }
     out.push(Line::raw(""));
     out.push(Line::styled("Preferences", t.heading()));
@@ -506,28 +523,30 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
                 .preferred
                 .map(|c| format!(" (prefers {})", c.as_str()))
                 .unwrap_or_default();
-            out.push(kv("Channels", format!("{channels}{preferred}")));
-            out.push(kv(
+            kv(&mut out, "Channels", format!("{channels}{preferred}"));
+            kv(
+                &mut out,
                 "Frequency",
                 pr.frequency
                     .map(|f| f.label().to_string())
                     .unwrap_or_else(|| "not recorded".into()),
-            ));
-            out.push(kv(
+            );
+            kv(
+                &mut out,
                 "Interests",
                 if pr.interests.is_empty() {
                     "none".into()
                 } else {
                     pr.interests.join(", ")
                 },
-            ));
+            );
             let lang = [pr.language.clone(), pr.timezone.clone()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(" · ");
             if !lang.is_empty() {
-                out.push(kv("Language", lang));
+                kv(&mut out, "Language", lang);
             }
         }
     }
@@ -539,7 +558,8 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
         }
         for e in &s.ledger {
             let who = e.source.who(&e.actor);
-            out.push(Line::raw(truncate(
+            para(
+                &mut out,
                 &format!(
                     "{} {}: {} → {}",
                     short_date(e.at, s.now, &s.tz),
@@ -547,18 +567,15 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
                     e.old_value.as_deref().unwrap_or("-"),
                     e.new_value.as_deref().unwrap_or("-")
                 ),
-                w,
-            )));
+                Style::default(),
+            );
             let basis = e.legal_basis.map(|b| format!(" · {b}")).unwrap_or_default();
             let note = if e.note.is_empty() {
                 String::new()
             } else {
                 format!(" · {}", e.note)
             };
-            out.push(Line::styled(
-                truncate(&format!("  by {who}{basis}{note}"), w),
-                t.dim(),
-            ));
+            para(&mut out, &format!("  by {who}{basis}{note}"), t.dim());
         }
     }
     out.push(Line::raw(""));
@@ -568,23 +585,22 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
     }
     for c in &p.recent_contacts {
         let e = &c.entry;
-        out.push(Line::styled(
-            truncate(
-                &format!(
-                    "◆ {} {} · {}",
-                    e.channel.as_str(),
-                    e.outcome.as_str(),
-                    long_date(e.at, &s.tz)
-                ),
-                w,
+        para(
+            &mut out,
+            &format!(
+                "◆ {} {} · {}",
+                e.channel.as_str(),
+                e.outcome.as_str(),
+                long_date(e.at, &s.tz)
             ),
             t.contact(),
-        ));
+        );
         if !e.note.is_empty() {
-            out.push(Line::raw(truncate(
+            para(
+                &mut out,
                 &format!("  {} ({})", e.note, e.recorded_by),
-                w,
-            )));
+                Style::default(),
+            );
         }
     }
     out

@@ -33,6 +33,40 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
         );
         let mut spans = vec![Span::raw(if focused { "▸ " } else { "  " }), label];
         match &field.kind {
+            // The snippet picker lists every snippet, and previews the one chosen.
+            FieldKind::Choice { options, selected }
+                if matches!(form.purpose, crate::ui::form::Purpose::PickTemplate { .. }) =>
+            {
+                lines.push(Line::from(spans));
+                picker(
+                    s,
+                    &mut lines,
+                    form,
+                    options,
+                    *selected,
+                    inner_w,
+                    area.height,
+                );
+                continue;
+            }
+            // The attachment chooser lists them all, the chosen one marked.
+            FieldKind::Choice { options, selected }
+                if matches!(
+                    form.purpose,
+                    crate::ui::form::Purpose::PickAttachment { .. }
+                ) =>
+            {
+                for (i, o) in options.iter().enumerate() {
+                    let mark = if i == *selected { "▸ " } else { "  " };
+                    let line = format!("  {mark}{}", truncate(o, inner_w.saturating_sub(4)));
+                    lines.push(if i == *selected {
+                        Line::styled(line, t.selected())
+                    } else {
+                        Line::raw(line)
+                    });
+                }
+                continue;
+            }
             FieldKind::Choice { options, selected } => {
                 let v = options.get(*selected).cloned().unwrap_or_default();
                 let room = inner_w.saturating_sub(LABEL + 6);
@@ -100,15 +134,41 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
             .unwrap_or_default()
     };
     use crate::ui::action::Bound;
-    let keys = format!(
-        "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
-        k(Bound::NextField),
-        k(Bound::PrevOption),
-        k(Bound::NextOption),
-        k(Bound::Toggle),
-        k(Bound::Submit),
-        k(Bound::Cancel)
-    );
+    let keys = match &form.purpose {
+        crate::ui::form::Purpose::PickAttachment { wanted, .. } => {
+            use crate::ui::attachments::Wanted;
+            // The arrows when they are bound: a list reads up and down.
+            let prefer = |b, name: &str| {
+                let keys = s.keymap.keys_for(crate::ui::action::Context::Form, b);
+                if keys.iter().any(|k| k == name) {
+                    name.to_string()
+                } else {
+                    k(b)
+                }
+            };
+            format!(
+                "{}/{} choose · {} {} · {} cancel",
+                prefer(Bound::NextField, "down"),
+                prefer(Bound::PrevField, "up"),
+                k(Bound::Submit),
+                match wanted {
+                    Wanted::Save => "saves",
+                    Wanted::Open => "opens",
+                    Wanted::Preview => "reads",
+                },
+                k(Bound::Cancel)
+            )
+        }
+        _ => format!(
+            "{} next field · {}/{} choose · {} tick · {} save · {} cancel",
+            k(Bound::NextField),
+            k(Bound::PrevOption),
+            k(Bound::NextOption),
+            k(Bound::Toggle),
+            k(Bound::Submit),
+            k(Bound::Cancel)
+        ),
+    };
     lines.extend(
         crate::ui::text::wrap(&keys, inner_w)
             .into_iter()
@@ -130,4 +190,71 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
             t.title(),
         ));
     f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
+/// The snippet picker: every snippet on a line (the chosen one marked), then the first lines
+/// of the chosen one's text, wrapped.
+fn picker<D: Reads>(
+    s: &State<D>,
+    lines: &mut Vec<Line<'static>>,
+    form: &Form,
+    options: &[String],
+    selected: usize,
+    inner_w: usize,
+    height: u16,
+) {
+    let t = &s.theme;
+    // Room for the list and the preview on this screen (borders, intro, keys line).
+    let room = (height as usize)
+        .saturating_sub(form.intro.len() * 2 + 10)
+        .max(6);
+    let list_room = (room / 2).max(3).min(options.len());
+    let top = selected.saturating_sub(list_room.saturating_sub(1));
+    for (i, o) in options.iter().enumerate().skip(top).take(list_room) {
+        let mark = if i == selected { "▸ " } else { "  " };
+        let line = format!("    {mark}{}", truncate(o, inner_w.saturating_sub(6)));
+        lines.push(if i == selected {
+            Line::styled(line, t.selected())
+        } else {
+            Line::raw(line)
+        });
+    }
+    if options.len() > list_room {
+        lines.push(Line::styled(
+            format!("    ({} snippets)", options.len() - 1),
+            t.dim(),
+        ));
+    }
+    let crate::ui::form::Purpose::PickTemplate { names, .. } = &form.purpose else {
+        return;
+    };
+    let body = selected
+        .checked_sub(1)
+        .and_then(|j| names.get(j))
+        .and_then(|n| s.templates.iter().find(|t| &t.name == n))
+        .map(|t| t.body.as_str());
+    lines.push(Line::raw(""));
+    let Some(body) = body else {
+        lines.push(Line::styled("  An empty message.", t.dim()));
+        return;
+    };
+    let preview: Vec<String> = body
+        .lines()
+        .flat_map(|l| {
+            crate::ui::text::wrap(
+                &rapport_core::sanitize::sanitize_line(l),
+                inner_w.saturating_sub(4),
+            )
+        })
+        .collect();
+    let shown = room.saturating_sub(list_room + 2).max(3);
+    for l in preview.iter().take(shown) {
+        lines.push(Line::styled(format!("  │ {l}"), t.dim()));
+    }
+    if preview.len() > shown {
+        lines.push(Line::styled(
+            format!("  │ … {} more", preview.len() - shown),
+            t.dim(),
+        ));
+    }
 }

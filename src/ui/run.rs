@@ -44,14 +44,18 @@ pub struct Workers {
     pub attachments: AttachmentWorker,
 }
 
-type AttachmentAnswer = Result<crate::ui::attachments::Answer, String>;
+/// What an attachment's thread reports: how the fetch goes, then its answer.
+enum AttachmentReport {
+    Progress(crate::ui::attachments::Progress),
+    Done(Result<crate::ui::attachments::Answer, String>),
+}
 
 /// Where attachments go (from the config), and the channel their threads answer on.
 pub struct AttachmentWorker {
     pub settings: crate::ui::attachments::Settings,
     done: (
-        std::sync::mpsc::Sender<AttachmentAnswer>,
-        Receiver<AttachmentAnswer>,
+        std::sync::mpsc::Sender<AttachmentReport>,
+        Receiver<AttachmentReport>,
     ),
 }
 
@@ -325,8 +329,12 @@ where
                 }
             }
         }
-        while let Ok(a) = workers.attachments.done.1.try_recv() {
-            if act(terminal, state, workers, Action::Attachment(a)) {
+        while let Ok(r) = workers.attachments.done.1.try_recv() {
+            let a = match r {
+                AttachmentReport::Progress(p) => Action::AttachmentProgress(p),
+                AttachmentReport::Done(a) => Action::Attachment(a),
+            };
+            if act(terminal, state, workers, a) {
                 return Ok(());
             }
         }
@@ -472,10 +480,19 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) -> Vec<Command>
                     workers.attachments.done.0.clone(),
                 );
                 std::thread::spawn(move || {
+                    let heard = tx.clone();
+                    let mut progress = |p| drop(heard.send(AttachmentReport::Progress(p)));
                     let answer = rapport_core::store::Store::open_in(&dir)
                         .map_err(|e| e.to_string())
-                        .and_then(|store| crate::ui::attachments::execute(&store, &settings, &job));
-                    let _ = tx.send(answer);
+                        .and_then(|store| {
+                            crate::ui::attachments::execute_with(
+                                &store,
+                                &settings,
+                                &job,
+                                &mut progress,
+                            )
+                        });
+                    let _ = tx.send(AttachmentReport::Done(answer));
                 });
             }
             None => {

@@ -199,7 +199,7 @@ fn open_snooze<D: Reads>(s: &mut State<D>, candidates: Vec<i64>) {
 fn open_note<D: Reads>(s: &mut State<D>, candidates: Vec<i64>) {
     s.note_for = candidates.first().copied();
     s.note_targets = candidates;
-    s.mode = Mode::Compose(Box::default());
+    s.mode = Mode::Compose(Box::new(crate::ui::compose::editor(Vec::new())));
     s.focus = crate::ui::state::Focus::Conversation;
     s.show_profile = false;
 }

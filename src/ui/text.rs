@@ -88,6 +88,51 @@ pub fn wrap(line: &str, w: usize) -> Vec<String> {
     out
 }
 
+/// Word-wraps `s` to `w` cells, the lines after the first indented by `hang` spaces and
+/// wrapped to fit with them (a value under its label, a reason under its heading); words
+/// longer than a line are split. Never cuts: every word of `s` is on one of the lines.
+pub fn wrap_hanging(s: &str, w: usize, hang: usize) -> Vec<String> {
+    let w = w.max(1);
+    let hang = if hang < w / 2 { hang } else { 0 };
+    let lead: String = s.chars().take_while(|c| *c == ' ').collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = lead.clone();
+    let mut cur_w = width(&lead);
+    let room = |out: &Vec<String>| if out.is_empty() { w } else { w - hang };
+    let new_line = |out: &mut Vec<String>, cur: &mut String, cur_w: &mut usize| {
+        out.push(std::mem::take(cur));
+        cur.extend(std::iter::repeat_n(' ', hang));
+        *cur_w = 0;
+    };
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let ww = width(word);
+        let sep = usize::from(cur_w > width(&lead) || (!out.is_empty() && cur_w > 0));
+        if cur_w + sep + ww <= room(&out) {
+            if sep == 1 {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+            cur_w += sep + ww;
+            continue;
+        }
+        if cur_w > 0 && cur.trim() != "" {
+            new_line(&mut out, &mut cur, &mut cur_w);
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if cur_w + cw > room(&out) && cur_w > 0 {
+                new_line(&mut out, &mut cur, &mut cur_w);
+            }
+            cur.push(c);
+            cur_w += cw;
+        }
+    }
+    if cur.trim() != "" || out.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +150,23 @@ mod tests {
         assert_eq!(wrap("hello world again", 11), vec!["hello world", "again"]);
         assert_eq!(wrap("abcdefghij", 4), vec!["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 10), vec![""]);
+    }
+
+    #[test]
+    fn hanging_lines_are_indented_and_still_fit() {
+        assert_eq!(
+            wrap_hanging("Waiting for our reply: 8d 15h (61h business)", 20, 2),
+            vec!["Waiting for our", "  reply: 8d 15h (61h", "  business)"]
+        );
+        assert_eq!(wrap_hanging("short", 20, 2), vec!["short"]);
+        assert_eq!(wrap_hanging("  by x: y", 20, 4), vec!["  by x: y"]);
+        assert_eq!(wrap_hanging("abcdefgh", 4, 1), vec!["abcd", " efg", " h"]);
+        for l in wrap_hanging(
+            "a fairly long sentence with an overlong-word-here ok",
+            12,
+            3,
+        ) {
+            assert!(width(&l) <= 12, "{l:?}");
+        }
     }
 }

@@ -76,6 +76,7 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
         Action::ServerErased(result) => return crate::ui::erase::server_done(s, result),
         Action::Done(f) => return crate::ui::write::done(s, *f),
         Action::Attachment(answer) => crate::ui::attachments::done(s, answer),
+        Action::AttachmentProgress(p) => crate::ui::attachments::progress(s, p),
         // Another process (a colleague, the sync) committed: what is on screen is read again.
         Action::DataChanged => {
             let c = s.profile.as_ref().map(|p| p.id);

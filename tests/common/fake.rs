@@ -114,6 +114,20 @@ impl Person {
         self
     }
 
+    /// Their message carries these files: (name, type, size).
+    pub fn with_attachments(mut self, files: &[(&str, &str, u64)]) -> Person {
+        let m = self.conversation.messages.last_mut().expect("one message");
+        m.attachments = files
+            .iter()
+            .map(|(name, mime, size)| rapport_core::model::Attachment {
+                name: (*name).into(),
+                mime: (*mime).into(),
+                size: *size,
+            })
+            .collect();
+        self
+    }
+
     /// `who` answered at `at`: our message is in the conversation and they wait no more.
     pub fn answered(&mut self, who: &str, at: i64) {
         let first = self.conversation.messages[0].clone();

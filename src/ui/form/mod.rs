@@ -99,6 +99,12 @@ pub enum Purpose {
         names: Vec<String>,
         reply: bool,
     },
+    /// Choose which of the highlighted message's attachments to save, open or read (saving
+    /// offers all of them first).
+    PickAttachment {
+        wanted: crate::ui::attachments::Wanted,
+        ids: Vec<rapport_core::actions::attachments::AttachmentId>,
+    },
     /// The precheck's warnings were shown: Enter goes on to write.
     WriteAnyway {
         reply: bool,

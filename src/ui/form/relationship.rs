@@ -528,6 +528,7 @@ pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
         Purpose::Review
         | Purpose::SendConfirm
         | Purpose::PickTemplate { .. }
+        | Purpose::PickAttachment { .. }
         | Purpose::WriteAnyway { .. } => Err("handled by the compose flow".into()),
         Purpose::Merge { target, source } => Ok(Write::Merge {
             target: *target,

@@ -105,9 +105,30 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
 }
 
+/// How a fetch from the server is going, for a status line: `received` of `total` bytes of
+/// the part as the server sends it (in its transfer encoding, so a little more than the
+/// file); `total` is 0 while connecting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub name: String,
+    pub received: u64,
+    pub total: u64,
+}
+
 /// Reads attachment `id`: from the stored message when there is one, else from the server
 /// (`imap`, the `[imap]` section; its password command runs only then).
 pub fn fetch(store: &Store, id: AttachmentId, imap: Option<&Server>) -> Result<Fetched> {
+    fetch_with(store, id, imap, &mut |_| {})
+}
+
+/// [`fetch`], telling `progress` how a fetch from the server goes (nothing for a stored
+/// message, read at once).
+pub fn fetch_with(
+    store: &Store,
+    id: AttachmentId,
+    imap: Option<&Server>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Fetched> {
     let source = store
         .message_source(id.message)?
         .ok_or_else(|| Error::NotFound(format!("there is no message {}", id.message)))?;
@@ -152,11 +173,25 @@ pub fn fetch(store: &Store, id: AttachmentId, imap: Option<&Server>) -> Result<F
             listed.name
         ))
     };
+    let report = |received, total| Progress {
+        name: listed.name.clone(),
+        received,
+        total,
+    };
+    progress(report(0, 0));
     let ep = connect::Endpoint::from_config(server).map_err(offline)?;
     let mut link = connect::link(&ep).map_err(offline)?;
     let mut last = None;
+    let mut heard = |received, total| progress(report(received, total));
     for (folder, uidvalidity, uid) in &source.locations {
-        match from_server(&mut link, folder, *uidvalidity, *uid, id.index - 1) {
+        match from_server(
+            &mut link,
+            folder,
+            *uidvalidity,
+            *uid,
+            id.index - 1,
+            &mut heard,
+        ) {
             Ok(Some(bytes)) => {
                 let _ = link.session.logout();
                 return Ok(found(bytes));
@@ -183,6 +218,7 @@ fn from_server(
     uidvalidity: Option<u32>,
     uid: u32,
     index: usize,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> std::result::Result<Option<Vec<u8>>, connect::ImapError> {
     let mbox = link.session.examine(folder)?;
     if uidvalidity.is_some() && mbox.uid_validity != uidvalidity {
@@ -199,8 +235,10 @@ fn from_server(
     let Some(leaf) = leaves.iter().filter(|l| l.is_listed()).nth(index) else {
         return Ok(None);
     };
-    Ok(bulk::fetch_section(&link.wire, uid, &leaf.section)?
-        .map(|body| decode_part(&leaf.encoding, &body)))
+    Ok(
+        bulk::fetch_section(&link.wire, uid, &leaf.section, progress)?
+            .map(|body| decode_part(&leaf.encoding, &body)),
+    )
 }
 
 /// The download folder: the configured one, else `$XDG_DOWNLOAD_DIR`, else the user's
@@ -332,7 +370,18 @@ pub fn fetch_and_save(
     imap: Option<&Server>,
     dir: &Path,
 ) -> Result<PathBuf> {
-    let f = fetch(store, id, imap)?;
+    fetch_and_save_with(store, id, imap, dir, &mut |_| {})
+}
+
+/// [`fetch_and_save`], telling `progress` how the fetch goes (see [`fetch_with`]).
+pub fn fetch_and_save_with(
+    store: &Store,
+    id: AttachmentId,
+    imap: Option<&Server>,
+    dir: &Path,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<PathBuf> {
+    let f = fetch_with(store, id, imap, progress)?;
     save(dir, &f.name, &f.bytes)
 }
 
@@ -529,8 +578,9 @@ pub fn fetch_preview(
     store: &Store,
     id: AttachmentId,
     imap: Option<&Server>,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<(String, String)> {
-    let f = fetch(store, id, imap)?;
+    let f = fetch_with(store, id, imap, progress)?;
     Ok((f.name.clone(), preview(&f)?))
 }
 

@@ -90,12 +90,18 @@ pub fn fetch(
     what: What,
     deliver: &mut dyn FnMut(Vec<Fetched>) -> bool,
 ) -> Result<(), ImapError> {
-    fetch_items(wire, uids, &what.items(), deliver)
+    fetch_items(wire, uids, &what.items(), deliver, &mut |_, _| {})
 }
 
 /// One part of message `uid`, as `BODY.PEEK[section]` gives it (still in its transfer
-/// encoding), without setting \Seen; None when the server sent no such message.
-pub fn fetch_section(wire: &Conn, uid: u32, section: &str) -> Result<Option<Vec<u8>>, ImapError> {
+/// encoding), without setting \Seen; None when the server sent no such message. `progress`
+/// hears (bytes received, bytes announced) as the part comes in, every [`PROGRESS_STEP`].
+pub fn fetch_section(
+    wire: &Conn,
+    uid: u32,
+    section: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Option<Vec<u8>>, ImapError> {
     if section.is_empty() || !section.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err(ImapError::Protocol(format!("not a part number: {section}")));
     }
@@ -108,6 +114,7 @@ pub fn fetch_section(wire: &Conn, uid: u32, section: &str) -> Result<Option<Vec<
             out = batch.into_iter().find(|f| f.uid == uid).map(|f| f.body);
             true
         },
+        progress,
     )?;
     Ok(out)
 }
@@ -117,6 +124,7 @@ fn fetch_items(
     uids: &[u32],
     items: &str,
     deliver: &mut dyn FnMut(Vec<Fetched>) -> bool,
+    progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), ImapError> {
     let mut reader = BufReader::with_capacity(READ_BUFFER, wire.clone());
     let mut batch = Vec::with_capacity(HANDOVER);
@@ -131,7 +139,7 @@ fn fetch_items(
             .and_then(|_| w.flush())
             .map_err(io_error)?;
         loop {
-            let parts = read_response(&mut reader).map_err(io_error)?;
+            let parts = read_response_with(&mut reader, progress).map_err(io_error)?;
             match classify(&parts, &tag)? {
                 Reply::Done => break,
                 Reply::Other => {}
@@ -195,6 +203,17 @@ struct Parts {
 /// Reads one whole response: a line, and when it ends with a literal's `{n}`, the n bytes
 /// and the line after them, and so on.
 fn read_response(r: &mut impl BufRead) -> io::Result<Parts> {
+    read_response_with(r, &mut |_, _| {})
+}
+
+/// How often a literal's reading is reported (see [`fetch_section`]).
+pub const PROGRESS_STEP: u64 = 128 * 1024;
+
+/// [`read_response`], telling `progress` how much of each literal has come in.
+fn read_response_with(
+    r: &mut impl BufRead,
+    progress: &mut dyn FnMut(u64, u64),
+) -> io::Result<Parts> {
     let mut parts = Parts::default();
     loop {
         let mut line = Vec::with_capacity(128);
@@ -214,7 +233,10 @@ fn read_response(r: &mut impl BufRead) -> io::Result<Parts> {
                 }
                 line.truncate(start);
                 let mut lit = Vec::with_capacity(n);
-                r.by_ref().take(n as u64).read_to_end(&mut lit)?;
+                let mut rest = r.by_ref().take(n as u64);
+                while (&mut rest).take(PROGRESS_STEP).read_to_end(&mut lit)? > 0 {
+                    progress(lit.len() as u64, n as u64);
+                }
                 if lit.len() != n {
                     return Err(io::Error::new(
                         io::ErrorKind::UnexpectedEof,
