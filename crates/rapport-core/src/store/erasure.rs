@@ -127,6 +127,7 @@ impl Store {
                 "presence",
                 "waits",
                 "data_requests",
+                "preference_asks",
             ] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE candidate_id = ?1"),

@@ -710,7 +710,7 @@ fn read_channels(cls: &[Clause], q: Option<u8>, r: &mut Reading) {
             if negated {
                 any_neg = true;
                 set(&mut r.channels[ch_index(*ch)], prio, false, true);
-            } else if cue || list_like && q1 {
+            } else if cue || list_like {
                 set(&mut r.channels[ch_index(*ch)], prio, true, true);
             }
         }
