@@ -134,6 +134,27 @@ pub enum Cmd {
         /// Any of the candidate's addresses
         email: String,
     },
+    /// Ask the candidate by mail how they would like to hear from us (the question mail, in
+    /// their language; checked against their wishes, then sent); their reply is read as an
+    /// answer and waits on a banner (`rapport answers`)
+    Ask(send::AskArgs),
+    /// Candidates' answers to the question mail waiting for a recruiter, with what each
+    /// proposes
+    Answers {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept everything the candidate's answer proposes: into their preferences and
+    /// opt-outs, with their message as the source
+    AcceptAnswer {
+        /// Any of the candidate's addresses
+        email: String,
+    },
+    /// The answer was not read right: dismiss it, recording nothing
+    DismissAnswer {
+        /// Any of the candidate's addresses
+        email: String,
+    },
     /// Merge the second candidate into the first (undo with `unmerge`)
     Merge { into: String, other: String },
     /// Undo the last merge into this candidate
@@ -647,6 +668,14 @@ fn scripting(session: &Session, cmd: Cmd) -> anyhow::Result<ExitCode> {
         }
         Cmd::DismissOptOut { email } => {
             people::dismiss_opt_out(&mut open_existing(dir)?, &email, &who)
+        }
+        Cmd::Ask(a) => send::ask(ctx(open_existing(dir)?), a),
+        Cmd::Answers { json } => people::answers(&open_for_reading(dir)?, json),
+        Cmd::AcceptAnswer { email } => {
+            people::accept_answer(&mut open_existing(dir)?, &email, &who)
+        }
+        Cmd::DismissAnswer { email } => {
+            people::dismiss_answer(&mut open_existing(dir)?, &email, &who)
         }
         Cmd::Merge { into, other } => {
             let mut store = open_existing(dir)?;

@@ -329,6 +329,76 @@ pub fn opt_in(store: &mut Store, a: OptInArgs, who: &str) -> anyhow::Result<Exit
     Ok(ExitCode::SUCCESS)
 }
 
+/// Why `accept-answer` / `dismiss-answer` did nothing.
+fn no_answer(email: &str) -> anyhow::Error {
+    anyhow::anyhow!(
+        "no answer to the question mail is waiting on {email} (`rapport ask {email}` asks them)"
+    )
+}
+
+/// `answers`: the answers waiting, with what each proposes.
+pub fn answers(store: &Store, json: bool) -> anyhow::Result<ExitCode> {
+    let rows = rapport_core::actions::answers::pending(store)?;
+    if json {
+        let v: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "candidate": r.name, "address": r.address, "message": r.message,
+                    "at": rapport_core::timefmt::rfc3339(r.at),
+                    "proposal": r.proposal, "summary": r.proposal.to_string(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!("no answers waiting");
+    }
+    for r in rows {
+        println!(
+            "{}  {} <{}>  message {}: {}",
+            rapport_core::timefmt::rfc3339(r.at),
+            clean(&r.name),
+            clean(&r.address),
+            r.message,
+            clean(&r.proposal.to_string())
+        );
+        println!(
+            "    rapport accept-answer {0}  |  rapport dismiss-answer {0}",
+            clean(&r.address)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `accept-answer`: everything their answer proposes, citing their message.
+pub fn accept_answer(store: &mut Store, email: &str, who: &str) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, email)?;
+    let p = rapport_core::actions::answers::accept(store, cand, &Acting::now(who)).map_err(
+        |e| match e {
+            rapport_core::error::Error::NotFound(_) => no_answer(email),
+            e => e.into(),
+        },
+    )?;
+    println!(
+        "accepted from their message: {}; mail their wishes refuse will not be sent",
+        clean(&p.to_string())
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `dismiss-answer`: nothing is recorded but the dismissal (audited).
+pub fn dismiss_answer(store: &mut Store, email: &str, who: &str) -> anyhow::Result<ExitCode> {
+    let cand = candidate(store, email)?;
+    if !rapport_core::actions::answers::dismiss(store, cand, &Acting::now(who))? {
+        return Err(no_answer(email));
+    }
+    println!("dismissed: nothing recorded from their answer");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Why `accept-opt-out` / `dismiss-opt-out` did nothing.
 fn no_request(email: &str) -> anyhow::Error {
     anyhow::anyhow!(

@@ -62,6 +62,18 @@ pub struct SendArgs {
     pub name: String,
 }
 
+#[derive(Args, Debug)]
+pub struct AskArgs {
+    /// Any of the candidate's addresses
+    pub email: String,
+    /// Send despite a frequency, channel or address conflict (needs --reason)
+    #[arg(long)]
+    pub yes: bool,
+    /// Why the conflict is acceptable (recorded in the candidate's history)
+    #[arg(long)]
+    pub reason: Option<String>,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum OutboxCmd {
     /// Queue a failed message (or one that may have been sent) again now
@@ -330,6 +342,87 @@ pub fn send(mut ctx: Ctx, a: SendArgs) -> anyhow::Result<ExitCode> {
     fill(&ctx, cand, &mut draft, &a.content)?;
     let their_latest = queue::newest_inbound(&ctx.store, cand)?.map(|m| m.date);
     queue_and_deliver(&mut ctx, cand, draft, a.yes, a.reason, their_latest)
+}
+
+/// `rapport ask EMAIL`: the question mail, through the same checks and outbox as any message.
+pub fn ask(mut ctx: Ctx, a: AskArgs) -> anyhow::Result<ExitCode> {
+    use rapport_core::actions::ask::{self, AskRequest};
+    let cand = crate::cli::people::candidate(&ctx.store, &a.email)?;
+    let identity = ctx.session.identity(&ctx.store)?;
+    let rt = runtime()?;
+    let _in_rt = rt.enter();
+    let d = rt
+        .block_on(async { ctx.session.deliverer(&ctx.store) })
+        .context("not queued")?;
+    let (dir, origin) =
+        rapport_core::mail_out::templates::dir(ctx.session.config(), &ctx.session.data_dir);
+    let (to, mail) = ask::mail_for(
+        &ctx.store,
+        cand,
+        &identity,
+        &ctx.session.actor,
+        &dir,
+        origin,
+    )?;
+    let limit = Limit {
+        bytes: ctx.session.max_message_size(),
+        source: ctx.session.size_source(),
+    };
+    let confirm = a.yes.then(|| Confirmation {
+        actor: ctx.session.actor.clone(),
+        reason: a.reason.clone().unwrap_or_default(),
+    });
+    let opened_at = queue::newest_inbound(&ctx.store, cand)?.map(|m| m.date);
+    let request = AskRequest {
+        candidate: cand,
+        identity: &identity,
+        to: &to,
+        mail: &mail,
+        limit: &limit,
+        actor: &ctx.session.actor,
+        opened_at,
+        confirm: confirm.as_ref(),
+    };
+    let asked = match ask::ask(&mut ctx.store, &request, rapport_core::store::now()) {
+        Ok(x) => x,
+        Err(SendError::NeedsConfirmation(c)) => bail!(
+            "needs confirmation: {}; pass --yes --reason TEXT to send anyway (the reason is recorded)",
+            c.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        Err(SendError::EmptyReason) => {
+            bail!("--yes needs --reason TEXT: the reason is recorded in the candidate's history")
+        }
+        Err(e) => return Err(e.into()),
+    };
+    println!(
+        "question mail ({}) queued to {} as outbox message {} ({})",
+        asked.language,
+        super::output::clean(&asked.to),
+        asked.outbox_id,
+        asked.message_id
+    );
+    let report = deliver_with(&mut ctx, &rt, d, false)?;
+    let state = ctx
+        .store
+        .delivery(&asked.message_id)?
+        .context("the outbox entry vanished")?;
+    match state.state {
+        OutboxState::Sent => println!(
+            "sent{}; their reply will be read as an answer",
+            if report.copies > 0 {
+                "; copied to Sent"
+            } else {
+                ""
+            }
+        ),
+        other => {
+            println!("not sent yet ({other}): it stays in the outbox (`rapport outbox` shows it)")
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn outbox(mut ctx: Ctx, cmd: Option<OutboxCmd>, json: bool) -> anyhow::Result<ExitCode> {

@@ -96,6 +96,7 @@ impl Person {
                 next_contact: None,
                 suppressed: false,
                 optout_request: None,
+                answer_request: None,
             },
         }
     }

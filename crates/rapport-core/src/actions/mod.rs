@@ -1,6 +1,8 @@
 //! Use cases: each action a recruiter can take, written once. The TUI, the CLI (and the web
 //! page) only translate keys, arguments and forms into these calls and show the result.
 
+pub mod answers;
+pub mod ask;
 pub mod attachments;
 pub mod candidate_page;
 pub mod candidates;

@@ -3,7 +3,7 @@
 //! store only writes values (and a sync can do it off the writer's thread).
 
 use crate::model::ParsedMessage;
-use crate::store::{Prepared, StopRequest};
+use crate::store::{AnswerRead, Prepared, StopRequest};
 use std::collections::HashSet;
 
 impl Prepared {
@@ -19,6 +19,7 @@ impl Prepared {
             } else {
                 None
             },
+            answer: if inbound { answer(p) } else { None },
         }
     }
 }
@@ -29,6 +30,23 @@ fn stop_request(p: &ParsedMessage) -> Option<StopRequest> {
     Some(StopRequest {
         scope: found.opt_out_scope(),
         evidence: found.evidence,
+    })
+}
+
+/// A reply read as an answer to the question mail: only a reply (or a message quoting the
+/// questions) is read, and only one that proposes something.
+fn answer(p: &ParsedMessage) -> Option<AnswerRead> {
+    if p.automated {
+        return None;
+    }
+    let quotes = crate::consent::answers::quotes_questions(&p.body);
+    if !quotes && p.in_reply_to.is_empty() && p.references.is_empty() {
+        return None;
+    }
+    let proposal = crate::consent::answers::read(&p.body);
+    (!proposal.is_empty()).then_some(AnswerRead {
+        proposal,
+        quotes_questions: quotes,
     })
 }
 

@@ -48,6 +48,14 @@ pub fn load(dir: &Path, origin: Origin) -> std::io::Result<Vec<Template>> {
         if !p.extension().is_some_and(|x| x == "txt" || x == "md") {
             continue;
         }
+        // The question mail's own files (`mail_out::ask`) are not snippets.
+        if p.file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.rsplit_once('.'))
+            .is_some_and(|(stem, _)| super::ask::is_ask_file(stem))
+        {
+            continue;
+        }
         let text = match origin {
             Origin::User => std::fs::read_to_string(&p)?,
             Origin::DataDir => match crate::shared_dir::read(&p) {

@@ -29,6 +29,7 @@ pub const EXPORTED_TABLES: &[&str] = &[
     "presence",
     "data_requests",
     "share_items",
+    "preference_asks",
 ];
 
 /// Tables without personal data (sync state, search index internals, threading ids).
@@ -89,6 +90,7 @@ impl Store {
             "notes": q("SELECT * FROM notes WHERE candidate_id IN person ORDER BY at, id")?,
             "done_marks": q("SELECT * FROM done_marks WHERE candidate_id IN person ORDER BY at, id")?,
             "share_items": q("SELECT i.share_id, s.subject, i.state, i.reason, i.released_at FROM share_items i JOIN shares s ON s.id = i.share_id WHERE i.candidate_id IN person ORDER BY i.id")?,
+            "preference_asks": q("SELECT message_id, language, asked_by, at FROM preference_asks WHERE candidate_id IN person ORDER BY at")?,
             "data_requests": q("SELECT * FROM data_requests WHERE candidate_id IN person ORDER BY at, id")?,
             "presence": q("SELECT session, user, name, candidate_id, activity, since, heartbeat_at FROM presence WHERE candidate_id IN person")?,
         }))

@@ -128,6 +128,7 @@ impl Store {
                 "waits",
                 "data_requests",
                 "share_items",
+                "preference_asks",
             ] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE candidate_id = ?1"),

@@ -2,6 +2,7 @@
 //! answers or the change it makes, and returns plain `core::model`/`store` types, never SQL.
 //! A server database could implement the same methods later without touching the UI.
 
+mod answers;
 mod attachments;
 mod audit;
 mod checkpoints;
@@ -29,6 +30,7 @@ mod teamwork;
 mod waits;
 mod write;
 
+pub use answers::*;
 pub use attachments::*;
 pub use audit::*;
 pub use data_rights::*;

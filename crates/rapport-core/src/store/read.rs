@@ -155,6 +155,8 @@ pub struct Profile {
     pub suppressed: bool,
     /// A message of theirs that reads as a request to stop contact: (message id, request).
     pub optout_request: Option<(i64, super::StopRequest)>,
+    /// Their answer to the question mail, waiting for a recruiter: (message id, proposal).
+    pub answer_request: Option<(i64, crate::values::Proposal)>,
 }
 
 impl Profile {
@@ -625,6 +627,7 @@ impl Store {
             v
         };
         let last_logged = recent_contacts.iter().map(|c| c.entry.at).max();
+        let answer_request = self.answer_request(candidate_id)?;
         Ok(Some(Profile {
             id: candidate_id,
             name,
@@ -647,6 +650,7 @@ impl Store {
                 };
                 (id, request)
             }),
+            answer_request,
         }))
     }
 

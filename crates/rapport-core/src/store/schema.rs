@@ -617,10 +617,29 @@ CREATE INDEX data_requests_open ON data_requests(resolved_at, due_at);
 CREATE INDEX data_requests_candidate ON data_requests(candidate_id);
 "#;
 
-/// v15, shares (#19): content sent one by one to the candidates who asked for its topic, at
+/// v15, asking by mail (#18 item 4): the question mails we sent ("How would you like to hear
+/// from us?"), by their Message-ID, so that a reply to one is read as an answer; what an
+/// answer proposes (JSON, as `consent::answers` read it at ingest) on the message; and the
+/// candidate's answer waiting for a recruiter (the "They answered" banner), as
+/// `optout_request` is for a request to stop.
+const V15_PREFERENCE_ASKS: &str = r#"
+CREATE TABLE preference_asks (
+  message_id TEXT PRIMARY KEY,
+  candidate_id INTEGER NOT NULL REFERENCES candidates(id) ON DELETE CASCADE,
+  language TEXT NOT NULL,
+  asked_by TEXT NOT NULL,
+  at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX preference_asks_candidate ON preference_asks(candidate_id);
+ALTER TABLE messages ADD COLUMN answer_proposal TEXT;
+ALTER TABLE candidates ADD COLUMN answer_request INTEGER REFERENCES messages(id) ON DELETE SET NULL;
+CREATE INDEX candidates_answer_request ON candidates(answer_request) WHERE answer_request IS NOT NULL;
+"#;
+
+/// v16, shares (#19): content sent one by one to the candidates who asked for its topic, at
 /// their pace. A share is the content and its pace (no personal data); its items are the
 /// candidates it was planned for, released into the outbox one by one, or skipped and why.
-const V15_SHARES: &str = r#"
+const V16_SHARES: &str = r#"
 CREATE TABLE shares (
   id INTEGER PRIMARY KEY,
   template TEXT NOT NULL,
@@ -669,9 +688,10 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V12_QUERY_MESSAGE_CANDIDATE),
         M::up(V13_CANDIDATE_LINKS),
         M::up(V14_DATA_REQUESTS),
-        M::up(V15_SHARES),
+        M::up(V15_PREFERENCE_ASKS),
+        M::up(V16_SHARES),
     ])
 }
 
 /// The schema version this binary writes.
-pub const LATEST: usize = 15;
+pub const LATEST: usize = 16;

@@ -42,6 +42,17 @@ pub struct Prepared {
     pub optout: Option<StopRequest>,
     /// Sent to the unsubscribe address (`talent+u-TOKEN@…`): the token, not yet verified.
     pub unsubscribe_token: Option<String>,
+    /// What the message proposes read as an answer to the question mail (only inbound
+    /// replies are read); the store keeps it when the message answers a question mail.
+    pub answer: Option<AnswerRead>,
+}
+
+/// An inbound reply read as an answer to the question mail (`consent::answers`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerRead {
+    pub proposal: crate::values::Proposal,
+    /// It quotes the questions: an answer even when it replies to no recorded question mail.
+    pub quotes_questions: bool,
 }
 
 /// A candidate's message that reads as a request to stop contact, as ingest found it: the
@@ -318,6 +329,17 @@ fn write_one(
                (SELECT 1 FROM opt_outs WHERE candidate_id = ?1 AND scope = 'all' AND revoked_at IS NULL AND at >= ?3)",
         )?
         .execute(params![c, id, date])?;
+    }
+    // An answer to the question mail: its proposal waits on a banner for a recruiter.
+    if direction == Direction::Inbound
+        && let Some(c) = candidate_id
+        && let Some(a) = &item.prepared.answer
+        && (a.quotes_questions || super::answers::answers_an_ask(tx, p)?)
+    {
+        tx.prepare_cached("UPDATE messages SET answer_proposal = ?2 WHERE id = ?1")?
+            .execute(params![id, a.proposal.to_json()])?;
+        tx.prepare_cached("UPDATE candidates SET answer_request = ?2 WHERE id = ?1")?
+            .execute(params![c, id])?;
     }
     add_location(tx, id, item)?;
     Ok(Written::New(id, candidate_id))

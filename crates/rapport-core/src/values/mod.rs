@@ -4,6 +4,7 @@
 
 mod consent;
 mod outbox;
+mod proposal;
 mod scope;
 #[cfg(test)]
 mod tests;
@@ -11,6 +12,7 @@ mod text;
 
 pub use consent::{ChangeSource, DataRequestKind, LegalBasis};
 pub use outbox::{OutboxState, SentCopyState};
+pub use proposal::{Proposal, language_name};
 pub use scope::OptOutScope;
 pub use text::{EmptyText, NoteText, PersonName};
 

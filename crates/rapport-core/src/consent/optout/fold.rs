@@ -2,7 +2,7 @@
 //! addresses, HTML tags and entities dropped, sentence and clause breaks recorded.
 
 /// Appends `c` lower-cased with common Latin accents removed.
-pub(super) fn fold_char(c: char, out: &mut String) {
+pub(crate) fn fold_char(c: char, out: &mut String) {
     let f = match c {
         'a'..='z' | '0'..='9' => c,
         'A'..='Z' => c.to_ascii_lowercase(),

@@ -52,11 +52,11 @@
 //!
 //! `automated` messages (auto-replies, bounces, bulk mail) are never opt-outs.
 
-mod fold;
+pub(crate) mod fold;
 mod request;
 mod rules;
 mod sentence;
-mod strip;
+pub(crate) mod strip;
 #[cfg(test)]
 mod tests;
 

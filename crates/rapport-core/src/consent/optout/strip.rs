@@ -34,7 +34,7 @@ pub(super) fn own_text_end(body: &str) -> usize {
     body.len()
 }
 
-enum Cut {
+pub(crate) enum Cut {
     No,
     Here,
     Attribution { opens: bool },
@@ -62,7 +62,7 @@ fn opens_attribution(t: &str) -> bool {
     .any(|w| word.eq_ignore_ascii_case(w))
 }
 
-fn cut_kind(t: &str, rest: &str) -> Cut {
+pub(crate) fn cut_kind(t: &str, rest: &str) -> Cut {
     if t.is_empty() || t.starts_with('>') {
         return Cut::No;
     }
