@@ -290,3 +290,150 @@ fn accepting_a_request_records_the_scope_read_at_ingest() {
         "email stays allowed: they asked not to be called"
     );
 }
+
+/// `A` asks the selected candidate by mail through the queue; their numbered reply to it,
+/// read at sync, shows the "They answered" banner; `Y` records it citing their message.
+#[test]
+fn asking_by_mail_then_their_answer_shows_a_banner_and_one_key_records_it() {
+    use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
+    let (d, mut s) = demo_state(80, 24);
+    s.actor = "Tess Tester".into();
+    s.data_dir = Some(d.path().to_owned());
+    s.identity = Some(rapport_core::mail_out::compose::Sender {
+        team: "Northwind Talent".into(),
+        shared_address: rapport_demo::SHARED_ADDRESS.into(),
+        recruiter_name: "Tess Tester".into(),
+        ..Default::default()
+    });
+    let who = s.selected_row().unwrap().clone();
+    let then = key(&mut s, Bound::Ask);
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.contains("question mail (en) queued"), "{n}");
+    assert_eq!(then, vec![rapport::ui::state::Command::Deliver]);
+    let asked = s
+        .conversation
+        .as_ref()
+        .unwrap()
+        .messages
+        .iter()
+        .rev()
+        .find(|m| m.subject.contains("How would you like to hear from us"))
+        .expect("the question mail is in the conversation")
+        .message_id
+        .clone();
+    let reply = message::Mail::new(
+        &format!("{} <{}>", who.name, who.address),
+        rapport_demo::SHARED_ADDRESS,
+        "answer-1@example.test",
+        ANCHOR + 600,
+    )
+    .subject("Re: How would you like to hear from us?")
+    .refs(&asked)
+    .body("1 email only 2 every three months 3 rust, remote");
+    ingest_batch(
+        &mut s.store,
+        vec![RawMessage {
+            bytes: reply.raw(),
+            location: None,
+            received_at: ANCHOR + 600,
+            parts: None,
+        }],
+    )
+    .unwrap();
+    update(&mut s, Action::DataChanged);
+    assert_eq!(s.profile.as_ref().unwrap().id, who.id, "still on them");
+    key(&mut s, Bound::Open);
+    let out = screen(&s);
+    assert!(
+        out.contains("✉ They answered: email only · every three months · remote, rust"),
+        "{out}"
+    );
+    key(&mut s, Bound::AcceptAnswer);
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.contains("their answer is recorded"), "{n}");
+    assert!(!screen(&s).contains("They answered"), "the banner goes");
+    let prefs = s.store.preferences(who.id).unwrap().unwrap();
+    assert_eq!(prefs.channels, vec![Channel::Email]);
+    assert_eq!(prefs.interests, vec!["remote", "rust"]);
+    let theirs = s
+        .conversation
+        .as_ref()
+        .unwrap()
+        .messages
+        .iter()
+        .find(|m| m.message_id.contains("answer-1@example.test"))
+        .unwrap()
+        .id;
+    let ledger = s.store.ledger(who.id).unwrap();
+    assert!(
+        ledger.iter().any(|e| e.field == "channels"
+            && e.source == ChangeSource::Candidate
+            && e.source_message_id == Some(theirs)),
+        "{ledger:?}"
+    );
+}
+
+/// Over the in-memory fake at a fixed time: Dee answered the question mail and asked for a
+/// copy of her data; the team has one more request open.
+fn answered_with_requests() -> State<common::fake::Fake> {
+    use common::fake::{Fake, Person};
+    const NOW: i64 = 1_790_000_000;
+    let mut fake = Fake::new(vec![
+        Person::waiting(7, "Dee Ramos", NOW - 3 * 3600)
+            .answering("1 email only 2 every three months 3 rust, remote"),
+        Person::waiting(8, "Eli Park", NOW - 3600),
+    ]);
+    for (id, name, kind) in [
+        (7, "Dee Ramos", rapport_core::values::DataRequestKind::Copy),
+        (
+            8,
+            "Eli Park",
+            rapport_core::values::DataRequestKind::Erasure,
+        ),
+    ] {
+        fake.requests.push(rapport_core::store::DataRequest {
+            id,
+            candidate_id: id,
+            name: name.into(),
+            address: format!("{id}@example.test"),
+            kind,
+            via: "preference page".into(),
+            at: NOW - 2 * 86_400,
+            due_at: NOW + 28 * 86_400,
+            resolved_at: None,
+            resolved_by: None,
+            resolution: None,
+        });
+    }
+    let mut s = State::new(
+        fake,
+        rapport::ui::keymap::Keymap::defaults(),
+        rapport::ui::theme::Theme::plain(),
+        "Northwind Talent".into(),
+        jiff::tz::TimeZone::UTC,
+        NOW,
+    );
+    update(&mut s, Action::Resize(80, 24));
+    rapport::ui::update::reload_list(&mut s);
+    s
+}
+
+#[test]
+fn the_answer_banner_and_data_requests_at_80x24() {
+    let mut s = answered_with_requests();
+    update(&mut s, Action::Key(Bound::Open));
+    let out = screen(&s);
+    assert!(out.contains("2 data requests due"), "{out}");
+    assert!(
+        out.contains("Y accept all · I edit first · D dismiss"),
+        "{out}"
+    );
+    insta::assert_snapshot!("answer_banner_80x24", out);
+    update(&mut s, Action::Key(Bound::ToggleProfile));
+    let out = screen(&s);
+    assert!(
+        out.contains("Asked for a copy of their data on 19 Sep 2026 — due 19 Oct"),
+        "{out}"
+    );
+    insta::assert_snapshot!("answer_and_request_in_profile_80x24", out);
+}

@@ -1007,3 +1007,266 @@ fn a_large_attachment_shows_its_progress_then_where_it_went_or_that_we_are_offli
     );
     assert!(!text.contains("connecting to the mail server"), "{text}");
 }
+
+// ------------------------------------------------ their answers, asking, data requests (#18)
+
+/// Dee answered the question mail: "1 email only 2 every three months 3 rust, remote".
+fn answered() -> State<Fake> {
+    state(vec![
+        Person::waiting(7, "Dee", NOW - 600)
+            .answering("1 email only 2 every three months 3 rust, remote"),
+        Person::waiting(8, "Eli", NOW - 300),
+    ])
+}
+
+#[test]
+fn the_answer_banner_accepts_or_dismisses_through_the_core_and_says_what_happened() {
+    let mut s = answered();
+    assert_eq!(shown(&s), Some(7));
+    let out = press(&mut s, Bound::AcceptAnswer);
+    assert_eq!(writes(&out), vec![&Write::AcceptAnswer { candidate: 7 }]);
+    answer(
+        &mut s,
+        Write::AcceptAnswer { candidate: 7 },
+        Ok(Outcome::Done),
+    );
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.contains("their answer is recorded"), "{n}");
+    assert_eq!(shown(&s), Some(7), "the candidate stays on screen");
+
+    let out = press(&mut s, Bound::DismissAnswer);
+    assert_eq!(writes(&out), vec![&Write::DismissAnswer { candidate: 7 }]);
+    answer(
+        &mut s,
+        Write::DismissAnswer { candidate: 7 },
+        Ok(Outcome::Dismissed(true)),
+    );
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.contains("nothing was recorded"), "{n}");
+}
+
+#[test]
+fn without_an_answer_waiting_the_banner_keys_write_nothing_and_say_how_to_ask() {
+    let mut s = three();
+    assert!(writes(&press(&mut s, Bound::AcceptAnswer)).is_empty());
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.contains("no answer") && n.contains("A asks them"), "{n}");
+    assert!(writes(&press(&mut s, Bound::DismissAnswer)).is_empty());
+    press(&mut s, Bound::EditAnswer);
+    assert_eq!(s.mode, Mode::Normal, "no form without an answer");
+}
+
+#[test]
+fn editing_their_answer_opens_the_preferences_prefilled_and_saving_accepts_it_as_edited() {
+    use rapport_core::model::{Channel, Frequency};
+    let mut s = answered();
+    press(&mut s, Bound::EditAnswer);
+    let Mode::Form(f) = &s.mode else {
+        panic!("no form: {:?}", s.mode)
+    };
+    assert!(matches!(
+        f.purpose,
+        rapport::ui::form::Purpose::Answer { candidate: 7 }
+    ));
+    assert_eq!(f.ticked("Channels"), vec!["email".to_string()]);
+    assert_eq!(f.text("Interests"), "remote, rust");
+    // Phone too: the recruiter corrects what was read before saving.
+    press(&mut s, Bound::NextOption);
+    press(&mut s, Bound::Toggle);
+    let out = press(&mut s, Bound::Submit);
+    let w = writes(&out);
+    let [
+        Write::AcceptEditedAnswer {
+            candidate,
+            preferences,
+        },
+    ] = w.as_slice()
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(*candidate, 7);
+    assert_eq!(preferences.channels, vec![Channel::Email, Channel::Phone]);
+    assert_eq!(preferences.frequency, Some(Frequency::Quarterly));
+    assert_eq!(preferences.interests, vec!["remote", "rust"]);
+    // The form waits for the runner, then closes.
+    assert!(matches!(s.mode, Mode::Form(_)));
+    let write = (*w[0]).clone();
+    answer(&mut s, write, Ok(Outcome::Done));
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("recorded as edited")
+    );
+}
+
+#[test]
+fn asking_queues_the_question_mail_and_the_outbox_is_woken() {
+    let mut s = answered();
+    press(&mut s, Bound::Next);
+    assert_eq!(shown(&s), Some(8));
+    assert!(writes(&press(&mut s, Bound::Ask)).is_empty(), "no identity");
+    assert!(s.notice.clone().unwrap_or_default().contains("cannot ask"));
+    sender(&mut s);
+    let out = press(&mut s, Bound::Ask);
+    let w = writes(&out);
+    let [
+        Write::Ask {
+            candidate: 8,
+            confirm: None,
+            opened_at,
+            ..
+        },
+    ] = w.as_slice()
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(*opened_at, Some(NOW - 300), "their newest message");
+    let write = (*w[0]).clone();
+    let then = answer(
+        &mut s,
+        write,
+        Ok(Outcome::Asked {
+            language: "en".into(),
+            to: "eli@example.test".into(),
+        }),
+    );
+    assert_eq!(then, vec![Command::Deliver]);
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(
+        n.contains("question mail (en) queued to eli@example.test"),
+        "{n}"
+    );
+}
+
+#[test]
+fn asking_someone_whose_wishes_refuse_it_is_refused_at_once() {
+    use rapport_core::consent::policy::{Refusal, Verdict};
+    let mut s = three();
+    sender(&mut s);
+    s.store.verdicts.push((
+        1,
+        Verdict::Refused(Refusal::OptedOut {
+            scope: OptOutScope::All,
+            at: NOW - 86_400,
+            reason: "new job".into(),
+        }),
+    ));
+    assert!(press(&mut s, Bound::Ask).is_empty());
+    assert_eq!(s.mode, Mode::Normal);
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.starts_with("not asked:") && n.contains("new job"), "{n}");
+
+    // A stop request nobody has settled blocks it as it blocks c.
+    let mut s = state(vec![
+        Person::waiting(7, "Dee", NOW - 600).asking_to_stop(OptOutScope::All),
+    ]);
+    sender(&mut s);
+    s.store.verdicts.push((
+        7,
+        Verdict::Refused(Refusal::AskedToStop {
+            evidence: "please stop".into(),
+        }),
+    ));
+    assert!(press(&mut s, Bound::Ask).is_empty());
+    let n = s.notice.clone().unwrap_or_default();
+    assert!(n.contains("O records") && n.contains("x dismisses"), "{n}");
+}
+
+#[test]
+fn asking_despite_a_conflict_needs_a_reason_that_goes_with_the_mail() {
+    use rapport_core::consent::policy::{Conflict, Verdict};
+    let mut s = three();
+    sender(&mut s);
+    s.store
+        .verdicts
+        .push((1, Verdict::Confirm(vec![Conflict::WhenTheyWrite])));
+    assert!(
+        press(&mut s, Bound::Ask).is_empty(),
+        "asks for a reason first"
+    );
+    let Mode::Form(f) = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert!(f.intro[0].starts_with('⚠'), "{:?}", f.intro);
+    assert!(writes(&press(&mut s, Bound::Submit)).is_empty());
+    let Mode::Form(f) = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert!(f.error.as_deref().unwrap_or("").contains("give a reason"));
+    for c in "they asked us to".chars() {
+        update(&mut s, Action::FormInput(c));
+    }
+    let out = press(&mut s, Bound::Submit);
+    let w = writes(&out);
+    let [
+        Write::Ask {
+            candidate: 1,
+            confirm: Some(c),
+            ..
+        },
+    ] = w.as_slice()
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(c.reason, "they asked us to");
+    // The queue's own answer may still need one (a colleague wrote meanwhile): asked again.
+    let write = (*w[0]).clone();
+    answer(
+        &mut s,
+        write.clone(),
+        Ok(Outcome::NeedsConfirmation(vec!["Bo wrote to them".into()])),
+    );
+    let Mode::Form(f) = &s.mode else {
+        panic!("{:?}", s.mode)
+    };
+    assert_eq!(f.intro[0], "⚠ Bo wrote to them");
+    answer(
+        &mut s,
+        write,
+        Ok(Outcome::Asked {
+            language: "de".into(),
+            to: "ada@example.test".into(),
+        }),
+    );
+    assert_eq!(s.mode, Mode::Normal, "the confirmation closes once queued");
+}
+
+fn copy_request(candidate: i64, name: &str) -> rapport_core::store::DataRequest {
+    rapport_core::store::DataRequest {
+        id: candidate,
+        candidate_id: candidate,
+        name: name.into(),
+        address: format!("{}@example.test", name.to_lowercase()),
+        kind: rapport_core::values::DataRequestKind::Copy,
+        via: "preference page".into(),
+        at: NOW - 2 * 86_400,
+        due_at: NOW + 28 * 86_400,
+        resolved_at: None,
+        resolved_by: None,
+        resolution: None,
+    }
+}
+
+#[test]
+fn open_data_requests_are_counted_team_wide_and_listed_on_the_candidate_who_made_them() {
+    let mut s = three();
+    assert_eq!(rapport::ui::answers::requests_notice(&s), None);
+    s.store.requests = vec![copy_request(2, "Bo"), copy_request(3, "Cy")];
+    update(&mut s, Action::DataChanged);
+    assert_eq!(
+        rapport::ui::answers::requests_notice(&s).as_deref(),
+        Some("· 2 data requests due ")
+    );
+    assert!(s.data_requests.is_empty(), "Ada asked for nothing");
+    press(&mut s, Bound::Next);
+    assert_eq!(shown(&s), Some(2));
+    assert_eq!(s.data_requests.len(), 1);
+    let line = rapport::ui::answers::request_line(&s, &s.data_requests[0]);
+    assert!(
+        line.starts_with("Asked for a copy of their data on ") && line.ends_with("; E exports it"),
+        "{line}"
+    );
+    assert!(line.contains("— due "), "{line}");
+}

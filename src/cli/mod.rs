@@ -580,6 +580,7 @@ fn tui_with(
         .iter()
         .find_map(|v| std::env::var(v).ok().filter(|e| !e.trim().is_empty()));
     state.data_dir = Some(data_dir.to_owned());
+    state.ask_dir = Some(rapport_core::mail_out::templates::dir(cfg, data_dir));
     state.erase_on_server = erase_server.is_some();
     let mut workers = crate::ui::run::Workers {
         sync: worker,

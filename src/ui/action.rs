@@ -103,6 +103,10 @@ bindable! {
     OptOut => "opt-out", "Record an opt-out";
     AcceptOptOut => "accept-opt-out", "Record the opt-out the candidate asked for (banner)";
     DismissOptOut => "dismiss-opt-out", "Not an opt-out: dismiss the banner";
+    AcceptAnswer => "accept-answer", "They answered the question mail: accept it all, citing their message (banner)";
+    EditAnswer => "edit-answer", "They answered the question mail: edit it in the preferences form first";
+    DismissAnswer => "dismiss-answer", "Their answer was not read right: dismiss the banner (nothing is recorded)";
+    Ask => "ask", "Ask them by mail how they would like to hear from us (the question mail)";
     History => "history", "Show or hide the preference and consent history";
     Merge => "merge", "Mark for merging, then merge into the selected candidate";
     UndoMerge => "undo-merge", "Undo the last merge into this candidate";

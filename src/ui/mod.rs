@@ -2,6 +2,7 @@
 //! `update(&mut State, Action) -> Vec<Command>` changes state; `render(&State, &mut Frame)` draws it.
 
 pub mod action;
+pub mod answers;
 pub mod attachments;
 pub mod changed;
 pub mod compose;

@@ -8,8 +8,8 @@ use rapport_core::model::Channel;
 use rapport_core::responses::hours::Schedule;
 use rapport_core::responses::report::{self, Clock, Period, Report, Target};
 use rapport_core::store::{
-    Assignment, ColleagueActivity, Conversation, InboxQuery, InboxRow, LedgerEntry, MessageView,
-    Presence, Profile, Result, Snooze, Store,
+    Assignment, ColleagueActivity, Conversation, DataRequest, InboxQuery, InboxRow, LedgerEntry,
+    MessageView, Presence, Profile, Result, Snooze, Store,
 };
 
 pub trait Reads {
@@ -20,6 +20,9 @@ pub trait Reads {
     fn profile(&self, candidate: i64) -> Result<Option<Profile>>;
     fn ledger(&self, candidate: i64) -> Result<Vec<LedgerEntry>>;
     fn unacknowledged_suppressed_arrivals(&self) -> Result<i64>;
+    /// Candidates' open requests for a copy or the erasure of their data, the one due first
+    /// first.
+    fn open_data_requests(&self) -> Result<Vec<DataRequest>>;
     /// The candidate's newest saved draft: (draft id, the message it answers, its text).
     fn latest_draft(&self, candidate: i64) -> Result<Option<(i64, Option<i64>, String)>>;
     /// A reply to `parent`, threaded under it (`when` dates the quote's attribution).
@@ -75,6 +78,9 @@ impl Reads for Store {
     }
     fn unacknowledged_suppressed_arrivals(&self) -> Result<i64> {
         Store::unacknowledged_suppressed_arrivals(self)
+    }
+    fn open_data_requests(&self) -> Result<Vec<DataRequest>> {
+        Store::open_data_requests(self)
     }
     fn latest_draft(&self, candidate: i64) -> Result<Option<(i64, Option<i64>, String)>> {
         Store::latest_draft(self, candidate)

@@ -115,8 +115,13 @@ fn title_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let sync = sync_text(s);
     // Mail arrived from someone erased on request: the team must know (`rapport erased-mail`).
     let erased = (s.erased_arrivals > 0).then(|| format!("⊗ {} from erased ", s.erased_arrivals));
-    let avail = (r.width as usize)
-        .saturating_sub(9 + width(&right) + erased.as_ref().map_or(0, |e| width(e)));
+    // Candidates asked for a copy or the erasure of their data: a task with a legal clock.
+    let requests = crate::ui::answers::requests_notice(s);
+    let avail = (r.width as usize).saturating_sub(
+        9 + width(&right)
+            + erased.as_ref().map_or(0, |e| width(e))
+            + requests.as_ref().map_or(0, |e| width(e)),
+    );
     let sync_w = sync
         .as_ref()
         .map(|(t, _)| width(t) + 3)
@@ -126,6 +131,9 @@ fn title_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
     let mut spans = left;
     if let Some(e) = erased {
         spans.push(Span::styled(e, s.theme.danger()));
+    }
+    if let Some(e) = requests {
+        spans.push(Span::styled(e, s.theme.warn()));
     }
     if let Some((text, style)) = sync {
         spans.push(Span::raw("· "));
@@ -319,6 +327,12 @@ fn conversation<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
                 s.theme.warn(),
             ));
         }
+        if let Some((said, keys)) = crate::ui::answers::banner(s, p) {
+            for l in wrap_hanging(&said, w, 2) {
+                banner.push(Line::styled(l, s.theme.warn()));
+            }
+            banner.push(Line::styled(truncate(&keys, w), s.theme.warn()));
+        }
         if p.suppressed {
             banner.push(Line::styled(
                 truncate(
@@ -437,6 +451,21 @@ fn profile_lines<D: Reads>(s: &State<D>, w: usize) -> Vec<Line<'static>> {
         para(&mut out, a, Style::default());
     }
     out.push(Line::raw(""));
+    let before = out.len();
+    if let Some((said, keys)) = crate::ui::answers::banner(s, p) {
+        para(&mut out, &said, t.warn());
+        para(&mut out, &keys, t.warn());
+    }
+    for r in &s.data_requests {
+        para(
+            &mut out,
+            &crate::ui::answers::request_line(s, r),
+            t.danger(),
+        );
+    }
+    if out.len() > before {
+        out.push(Line::raw(""));
+    }
     let active: Vec<_> = p
         .opt_outs
         .iter()

@@ -221,6 +221,16 @@ pub struct State<D = Store> {
     pub changed: Option<String>,
     /// Quit was pressed once with a draft open in the built-in editor: again quits.
     pub quit_asked: bool,
+    /// Candidates' open requests for a copy or the erasure of their data, team-wide (the
+    /// title bar counts them).
+    pub open_requests: usize,
+    /// The shown candidate's open data requests (the profile lists them).
+    pub data_requests: Vec<rapport_core::store::DataRequest>,
+    /// Where the team's question mail is (`templates::dir`); None: the data dir's.
+    pub ask_dir: Option<(
+        std::path::PathBuf,
+        rapport_core::mail_out::templates::Origin,
+    )>,
 }
 
 impl PartialEq for Mode {
@@ -336,6 +346,9 @@ impl<D: Reads> State<D> {
             chosen: None,
             chosen_at: 0,
             changed: None,
+            open_requests: 0,
+            data_requests: Vec::new(),
+            ask_dir: None,
         }
     }
 

@@ -146,6 +146,10 @@ fn relationship_key<D: Reads>(s: &mut State<D>, b: Bound) -> Option<Vec<Command>
         Bound::OptOut => relationship::open_opt_out(s, false),
         Bound::AcceptOptOut => return Some(accept_opt_out(s)),
         Bound::DismissOptOut => return Some(dismiss_opt_out(s)),
+        Bound::AcceptAnswer => return Some(crate::ui::answers::accept(s)),
+        Bound::EditAnswer => crate::ui::answers::edit(s),
+        Bound::DismissAnswer => return Some(crate::ui::answers::dismiss(s)),
+        Bound::Ask => return Some(crate::ui::answers::ask(s)),
         Bound::History => {
             s.show_history = !s.show_history;
             load_ledger(s);
@@ -571,6 +575,7 @@ fn load_selected<D: Reads>(s: &mut State<D>) {
         s.conversation = None;
         s.profile = None;
         s.conv_lines.clear();
+        crate::ui::answers::load_requests(s);
         return;
     };
     let same = s.conversation.as_ref().map(|c| c.candidate_id) == Some(id);
@@ -597,6 +602,7 @@ fn load_selected<D: Reads>(s: &mut State<D>) {
         Ok(p) => s.profile = p,
         Err(e) => return report(s, e),
     }
+    crate::ui::answers::load_requests(s);
     load_ledger(s);
     relayout(s);
     open_at_match(s, id);

@@ -6,7 +6,7 @@
 use crate::ui::reads::Reads;
 use crate::ui::state::{Command, Mode, State};
 use rapport_core::actions::{
-    Acting, contact, done as done_case, erase, export, identity, optout, preferences,
+    Acting, answers, contact, done as done_case, erase, export, identity, optout, preferences,
     teamwork as team,
 };
 use rapport_core::store::Store;
@@ -36,6 +36,31 @@ pub enum Write {
     /// The banner's request was not one.
     DismissOptOut {
         candidate: i64,
+    },
+    /// The "They answered" banner: everything their answer proposes, citing their message.
+    AcceptAnswer {
+        candidate: i64,
+    },
+    /// Their answer as the recruiter edited it in the preferences form.
+    AcceptEditedAnswer {
+        candidate: i64,
+        preferences: rapport_core::model::Preferences,
+    },
+    /// Their answer was not read right: the banner goes, nothing is recorded.
+    DismissAnswer {
+        candidate: i64,
+    },
+    /// The question mail ("How would you like to hear from us?"), queued as any message is
+    /// (`actions::ask`); `dir` holds the team's version of it.
+    Ask {
+        candidate: i64,
+        sender: Box<rapport_core::mail_out::compose::Sender>,
+        dir: std::path::PathBuf,
+        origin: rapport_core::mail_out::templates::Origin,
+        /// `[smtp] max_message_size`.
+        limit: u64,
+        opened_at: Option<i64>,
+        confirm: Option<rapport_core::mail_out::outbox::Confirmation>,
     },
     Assign {
         candidate: i64,
@@ -131,6 +156,10 @@ impl Write {
             | Write::RecordOptOut { candidate, .. }
             | Write::AcceptOptOut { candidate }
             | Write::DismissOptOut { candidate }
+            | Write::AcceptAnswer { candidate }
+            | Write::AcceptEditedAnswer { candidate, .. }
+            | Write::DismissAnswer { candidate }
+            | Write::Ask { candidate, .. }
             | Write::Assign { candidate, .. }
             | Write::Snooze { candidate, .. }
             | Write::Note { candidate, .. }
@@ -158,6 +187,8 @@ impl Write {
             self,
             Write::AcceptOptOut { .. }
                 | Write::DismissOptOut { .. }
+                | Write::AcceptAnswer { .. }
+                | Write::DismissAnswer { .. }
                 | Write::UndoMerge { .. }
                 | Write::Note { .. }
                 | Write::Done { .. }
@@ -192,6 +223,11 @@ pub enum Outcome {
     /// The new candidate's id.
     Added(i64),
     Queued,
+    /// The question mail queued: in this language, to this address.
+    Asked {
+        language: String,
+        to: String,
+    },
     /// Not queued: these conflicts need the recruiter's confirmation with a reason.
     NeedsConfirmation(Vec<String>),
     /// A bulk change: how many were made, and each candidate it failed for, with why.
@@ -244,6 +280,31 @@ fn run(
         Write::DismissOptOut { candidate } => {
             Outcome::Dismissed(optout::dismiss_request(store, candidate, who)?)
         }
+        Write::AcceptAnswer { candidate } => {
+            answers::accept(store, candidate, who)?;
+            Outcome::Done
+        }
+        Write::AcceptEditedAnswer {
+            candidate,
+            preferences,
+        } => {
+            answers::accept_edited(store, candidate, preferences, who)?;
+            Outcome::Done
+        }
+        Write::DismissAnswer { candidate } => {
+            Outcome::Dismissed(answers::dismiss(store, candidate, who)?)
+        }
+        Write::Ask {
+            candidate,
+            sender,
+            dir,
+            origin,
+            limit,
+            opened_at,
+            confirm,
+        } => ask(
+            store, candidate, &sender, &dir, origin, limit, opened_at, confirm, who,
+        )?,
         Write::Assign { candidate, to } => {
             team::assign(store, candidate, to.as_deref(), who)?;
             Outcome::Done
@@ -360,6 +421,51 @@ fn run(
     })
 }
 
+/// The question mail for the candidate, built and queued by `actions::ask`: refused or
+/// needing a confirmation as any message is.
+#[allow(clippy::too_many_arguments)]
+fn ask(
+    store: &mut Store,
+    candidate: i64,
+    sender: &rapport_core::mail_out::compose::Sender,
+    dir: &Path,
+    origin: rapport_core::mail_out::templates::Origin,
+    limit: u64,
+    opened_at: Option<i64>,
+    confirm: Option<rapport_core::mail_out::outbox::Confirmation>,
+    who: &Acting,
+) -> rapport_core::error::Result<Outcome> {
+    use rapport_core::actions::ask::{AskRequest, ask, mail_for};
+    use rapport_core::mail_out::outbox::SendError;
+    let invalid = |e: SendError| rapport_core::error::Error::Invalid(e.to_string());
+    let (to, mail) =
+        mail_for(store, candidate, sender, &who.actor, dir, origin).map_err(invalid)?;
+    let limit = rapport_core::actions::queue::Limit {
+        bytes: limit,
+        source: "[smtp] max_message_size".into(),
+    };
+    let request = AskRequest {
+        candidate,
+        identity: sender,
+        to: &to,
+        mail: &mail,
+        limit: &limit,
+        actor: &who.actor,
+        opened_at,
+        confirm: confirm.as_ref(),
+    };
+    match ask(store, &request, who.at) {
+        Ok(a) => Ok(Outcome::Asked {
+            language: a.language,
+            to: a.to,
+        }),
+        Err(SendError::NeedsConfirmation(conflicts)) => Ok(Outcome::NeedsConfirmation(
+            conflicts.iter().map(|c| c.to_string()).collect(),
+        )),
+        Err(e) => Err(invalid(e)),
+    }
+}
+
 /// Executes the writes among `commands` at once on the state's own store, feeding each
 /// answer back through `update`; returns the other commands. What the runner does, without
 /// threads: for tests and for callers that have no runner.
@@ -401,6 +507,10 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         Ok(then) => return then,
         Err(o) => o,
     };
+    let outcome = match crate::ui::answers::answered(s, &write, outcome) {
+        Ok(then) => return then,
+        Err(o) => o,
+    };
     let mut then = Vec::new();
     // A candidate marked for a bulk change that was made to them alone is done with too.
     if let Write::Assign { candidate, .. }
@@ -425,6 +535,14 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         }
         (Write::DismissOptOut { .. }, Outcome::Dismissed(false)) => return Vec::new(),
         (Write::DismissOptOut { .. }, _) => "banner dismissed: not an opt-out".into(),
+        (Write::AcceptAnswer { .. }, _) => {
+            "their answer is recorded, citing their message: it applies from now".into()
+        }
+        (Write::AcceptEditedAnswer { .. }, _) => {
+            "their answer is recorded as edited, citing their message".into()
+        }
+        (Write::DismissAnswer { .. }, Outcome::Dismissed(false)) => return Vec::new(),
+        (Write::DismissAnswer { .. }, _) => "answer dismissed: nothing was recorded from it".into(),
         (Write::Assign { to: Some(n), .. }, _) => format!("assigned to {n}"),
         (Write::Assign { to: None, .. }, _) => "unassigned".into(),
         (Write::Snooze { until: Some(t), .. }, _) => format!(
@@ -565,6 +683,7 @@ fn erased(out: erase::Outcome, then: &mut Vec<Command>) -> String {
 fn refused<D: Reads>(s: &mut State<D>, write: &Write, e: String) {
     match (&mut s.mode, write) {
         (Mode::Form(f), w) if w.asked_by_form() => f.error = Some(e),
+        (_, Write::Ask { .. }) => s.notice = Some(format!("not asked: {e}")),
         (Mode::Compose(_), Write::Note { .. }) => {
             s.notice = Some(format!("cannot save the note: {e}"))
         }

@@ -9,8 +9,8 @@ use rapport_core::query::{Expr, Term};
 use rapport_core::responses::hours::Schedule;
 use rapport_core::responses::report::{Clock, Period, Report, Target};
 use rapport_core::store::{
-    Assignment, ColleagueActivity, Conversation, InboxFilter, InboxQuery, InboxRow, LedgerEntry,
-    MessageView, Presence, Profile, Result, Snooze, StopRequest,
+    Assignment, ColleagueActivity, Conversation, DataRequest, InboxFilter, InboxQuery, InboxRow,
+    LedgerEntry, MessageView, Presence, Profile, Result, Snooze, StopRequest,
 };
 use rapport_core::values::OptOutScope;
 
@@ -31,6 +31,8 @@ pub struct Fake {
     pub verdicts: Vec<(i64, Verdict)>,
     /// Colleagues' activity by candidate.
     pub colleagues: Vec<(i64, ColleagueActivity)>,
+    /// Candidates' open data requests, team-wide.
+    pub requests: Vec<DataRequest>,
 }
 
 impl Person {
@@ -112,6 +114,15 @@ impl Person {
                 scope,
             },
         ));
+        self
+    }
+
+    /// Their newest message answers the question mail: `answer` as the core reads it
+    /// (`1 email only 2 every three months 3 rust, remote`).
+    pub fn answering(mut self, answer: &str) -> Person {
+        let m = self.conversation.messages.last().expect("one message").id;
+        let proposal = rapport_core::consent::answers::read(answer);
+        self.profile.answer_request = Some((m, proposal));
         self
     }
 
@@ -253,6 +264,9 @@ impl Reads for Fake {
     }
     fn unacknowledged_suppressed_arrivals(&self) -> Result<i64> {
         Ok(0)
+    }
+    fn open_data_requests(&self) -> Result<Vec<DataRequest>> {
+        Ok(self.requests.clone())
     }
     fn latest_draft(&self, candidate: i64) -> Result<Option<(i64, Option<i64>, String)>> {
         Ok(self

@@ -65,6 +65,15 @@ pub enum Purpose {
         candidate: i64,
         their_message: Option<i64>,
     },
+    /// Their answer to the question mail, edited before it is accepted (their message is
+    /// the source, their own choice the basis: the core's `answers::accept_edited`).
+    Answer {
+        candidate: i64,
+    },
+    /// Asking by mail needs a recorded reason (conflicts with their wishes or colleagues).
+    AskConfirm {
+        candidate: i64,
+    },
     LogContact {
         candidate: i64,
     },

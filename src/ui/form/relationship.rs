@@ -39,6 +39,59 @@ fn their_latest<D: Reads>(s: &State<D>) -> Option<(i64, i64)> {
 pub fn open_preferences<D: Reads>(s: &mut State<D>) {
     let Some(p) = &s.profile else { return };
     let prefs = p.preferences.clone().unwrap_or_default();
+    let latest = their_latest(s);
+    let mut sources = vec!["a recruiter's note".to_string()];
+    if let Some((_, at)) = latest {
+        sources.push(format!(
+            "the candidate said so (their message of {})",
+            short_date(at, s.now, &s.tz)
+        ));
+    }
+    let mut fields = preference_fields(s, &prefs);
+    fields.extend([
+        Field::choice("Source", sources, 0),
+        Field::choice(
+            "Legal basis",
+            LegalBasis::ALL
+                .iter()
+                .map(|b| b.label().to_string())
+                .collect(),
+            0,
+        ),
+        Field::text("Note", "", "why, in a few words"),
+    ]);
+    let mut form = Form::new(
+        &format!("Preferences of {}", p.name),
+        Purpose::Preferences {
+            candidate: p.id,
+            their_message: latest.map(|(id, _)| id),
+        },
+        fields,
+    );
+    form.intro
+        .push("Every change is kept in the candidate's history (H shows it).".into());
+    s.mode = Mode::Form(form);
+}
+
+/// The preferences form filled with their answer to the question mail (`prefs`: what it
+/// proposes over what we hold); saving accepts the answer as edited, citing their message.
+pub fn open_answer<D: Reads>(s: &mut State<D>, prefs: Preferences) {
+    let Some(p) = &s.profile else { return };
+    let fields = preference_fields(s, &prefs);
+    let mut form = Form::new(
+        &format!("Their answer, {}", p.name),
+        Purpose::Answer { candidate: p.id },
+        fields,
+    );
+    form.intro.push(
+        "What they answered, over what we held: change what was read wrong. Enter saves it with their message as the source; esc goes back to the banner."
+            .into(),
+    );
+    s.mode = Mode::Form(form);
+}
+
+/// The fields of a preference (channels, preferred, frequency, interests, language, zone).
+fn preference_fields<D: Reads>(s: &State<D>, prefs: &Preferences) -> Vec<Field> {
     let mut options: Vec<String> = CHANNELS.iter().map(|c| c.as_str().to_string()).collect();
     options.push(NONE_AT_ALL.into());
     let mut checked: Vec<bool> = CHANNELS
@@ -56,61 +109,33 @@ pub fn open_preferences<D: Reads>(s: &mut State<D>) {
         .and_then(|f| Frequency::ALL.iter().position(|x| *x == f))
         .map(|i| i + 1)
         .unwrap_or(0);
-    let latest = their_latest(s);
-    let mut sources = vec!["a recruiter's note".to_string()];
-    if let Some((_, at)) = latest {
-        sources.push(format!(
-            "the candidate said so (their message of {})",
-            short_date(at, s.now, &s.tz)
-        ));
-    }
     let vocab = if s.interest_vocabulary.is_empty() {
         String::new()
     } else {
         format!("e.g. {}", s.interest_vocabulary.join(", "))
     };
-    let mut form = Form::new(
-        &format!("Preferences of {}", p.name),
-        Purpose::Preferences {
-            candidate: p.id,
-            their_message: latest.map(|(id, _)| id),
-        },
-        vec![
-            Field::multi("Channels", options, checked),
-            Field::choice(
-                "Preferred",
-                std::iter::once("-".to_string())
-                    .chain(CHANNELS.iter().map(|c| c.as_str().to_string()))
-                    .collect(),
-                preferred,
-            ),
-            Field::choice("Frequency", frequency_options(), freq),
-            Field::text("Interests", &prefs.interests.join(", "), &vocab),
-            Field::text(
-                "Language",
-                prefs.language.as_deref().unwrap_or(""),
-                "e.g. en, de",
-            ),
-            Field::text(
-                "Time zone",
-                prefs.timezone.as_deref().unwrap_or(""),
-                "e.g. Europe/Berlin",
-            ),
-            Field::choice("Source", sources, 0),
-            Field::choice(
-                "Legal basis",
-                LegalBasis::ALL
-                    .iter()
-                    .map(|b| b.label().to_string())
-                    .collect(),
-                0,
-            ),
-            Field::text("Note", "", "why, in a few words"),
-        ],
-    );
-    form.intro
-        .push("Every change is kept in the candidate's history (H shows it).".into());
-    s.mode = Mode::Form(form);
+    vec![
+        Field::multi("Channels", options, checked),
+        Field::choice(
+            "Preferred",
+            std::iter::once("-".to_string())
+                .chain(CHANNELS.iter().map(|c| c.as_str().to_string()))
+                .collect(),
+            preferred,
+        ),
+        Field::choice("Frequency", frequency_options(), freq),
+        Field::text("Interests", &prefs.interests.join(", "), &vocab),
+        Field::text(
+            "Language",
+            prefs.language.as_deref().unwrap_or(""),
+            "e.g. en, de",
+        ),
+        Field::text(
+            "Time zone",
+            prefs.timezone.as_deref().unwrap_or(""),
+            "e.g. Europe/Berlin",
+        ),
+    ]
 }
 
 pub fn open_log_contact<D: Reads>(s: &mut State<D>) {
@@ -381,41 +406,52 @@ pub fn merge_key<D: Reads>(s: &mut State<D>) {
     }
 }
 
+/// The preference fields as typed (validated by the caller through the core).
+fn form_preferences(form: &Form) -> Preferences {
+    let ticked = form.ticked("Channels");
+    let no_channel = ticked.iter().any(|t| t == NONE_AT_ALL);
+    let channels: Vec<Channel> = ticked.iter().filter_map(|t| t.parse().ok()).collect();
+    let preferred = match form.choice("Preferred") {
+        0 => None,
+        i => CHANNELS.get(i - 1).copied(),
+    };
+    let frequency = match form.choice("Frequency") {
+        0 => None,
+        i => Frequency::ALL.get(i - 1).copied(),
+    };
+    Preferences {
+        channels,
+        preferred,
+        frequency,
+        interests: form
+            .text("Interests")
+            .split(',')
+            .map(String::from)
+            .collect(),
+        language: Some(form.text("Language")),
+        timezone: Some(form.text("Time zone")),
+        no_channel,
+    }
+}
+
 /// A submitted form as the write it asks for, checked first with the core's validators so
 /// a refusal shows in the form. Nothing is written here: the runner executes the write.
 pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
     let now = rapport_core::store::now();
     let invalid = |e: rapport_core::error::Error| e.to_string();
     match &form.purpose {
+        Purpose::Answer { candidate } => Ok(Write::AcceptEditedAnswer {
+            candidate: *candidate,
+            preferences: preferences::validate(form_preferences(form)).map_err(invalid)?,
+        }),
+        Purpose::AskConfirm { candidate } => {
+            crate::ui::answers::submit_confirm(s, form, *candidate)
+        }
         Purpose::Preferences {
             candidate,
             their_message,
         } => {
-            let ticked = form.ticked("Channels");
-            let no_channel = ticked.iter().any(|t| t == NONE_AT_ALL);
-            let channels: Vec<Channel> = ticked.iter().filter_map(|t| t.parse().ok()).collect();
-            let preferred = match form.choice("Preferred") {
-                0 => None,
-                i => CHANNELS.get(i - 1).copied(),
-            };
-            let frequency = match form.choice("Frequency") {
-                0 => None,
-                i => Frequency::ALL.get(i - 1).copied(),
-            };
-            let prefs = Preferences {
-                channels,
-                preferred,
-                frequency,
-                interests: form
-                    .text("Interests")
-                    .split(',')
-                    .map(String::from)
-                    .collect(),
-                language: Some(form.text("Language")),
-                timezone: Some(form.text("Time zone")),
-                no_channel,
-            };
-            let preferences = preferences::validate(prefs).map_err(invalid)?;
+            let preferences = preferences::validate(form_preferences(form)).map_err(invalid)?;
             let source = match (form.choice("Source"), their_message) {
                 (1, Some(m)) => preferences::Source::Candidate(*m),
                 _ => preferences::Source::Recruiter,
