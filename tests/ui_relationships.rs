@@ -437,3 +437,40 @@ fn the_answer_banner_and_data_requests_at_80x24() {
     );
     insta::assert_snapshot!("answer_and_request_in_profile_80x24", out);
 }
+
+/// A candidate asked for a copy of their data on their preference page: the title bar counts
+/// it, the profile says when it is due and that `E` exports it; exporting settles it.
+#[test]
+fn a_request_for_a_copy_shows_on_the_profile_until_e_exports_it() {
+    use rapport_core::values::DataRequestKind;
+    let (d, mut s) = demo_state(80, 24);
+    let who = s.selected_row().unwrap().clone();
+    s.store
+        .add_data_request(
+            who.id,
+            DataRequestKind::Copy,
+            "preference page",
+            ANCHOR - 86_400,
+            ANCHOR + 29 * 86_400,
+            "candidate",
+        )
+        .unwrap();
+    update(&mut s, Action::DataChanged);
+    key(&mut s, Bound::ToggleProfile);
+    let out = screen(&s);
+    assert!(out.contains("· 1 data request due"), "{out}");
+    assert!(
+        out.contains("Asked for a copy of their data on 19 Nov 2026 — due 19 Dec 2026; E"),
+        "{out}"
+    );
+    key(&mut s, Bound::Export);
+    clear_text(&mut s);
+    let file = d.path().join("export.json");
+    type_form(&mut s, file.to_str().unwrap());
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.mode, Mode::Normal, "{:?}", s.notice);
+    assert!(file.exists());
+    let out = screen(&s);
+    assert!(!out.contains("data request"), "settled: {out}");
+    assert!(s.store.open_data_requests().unwrap().is_empty());
+}
