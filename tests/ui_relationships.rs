@@ -291,12 +291,10 @@ fn accepting_a_request_records_the_scope_read_at_ingest() {
     );
 }
 
-/// `A` asks the selected candidate by mail through the queue; their numbered reply to it,
-/// read at sync, shows the "They answered" banner; `Y` records it citing their message.
-#[test]
-fn asking_by_mail_then_their_answer_shows_a_banner_and_one_key_records_it() {
+/// Over the demo: `A` asks the first candidate waiting, and their numbered answer (a reply to
+/// the question mail) arrives as at sync. Returns them.
+fn asked_and_answered(d: &tempfile::TempDir, s: &mut State) -> rapport_core::store::InboxRow {
     use rapport_core::mail_in::ingest::{RawMessage, ingest_batch};
-    let (d, mut s) = demo_state(80, 24);
     s.actor = "Tess Tester".into();
     s.data_dir = Some(d.path().to_owned());
     s.identity = Some(rapport_core::mail_out::compose::Sender {
@@ -306,7 +304,7 @@ fn asking_by_mail_then_their_answer_shows_a_banner_and_one_key_records_it() {
         ..Default::default()
     });
     let who = s.selected_row().unwrap().clone();
-    let then = key(&mut s, Bound::Ask);
+    let then = key(s, Bound::Ask);
     let n = s.notice.clone().unwrap_or_default();
     assert!(n.contains("question mail (en) queued"), "{n}");
     assert_eq!(then, vec![rapport::ui::state::Command::Deliver]);
@@ -340,7 +338,16 @@ fn asking_by_mail_then_their_answer_shows_a_banner_and_one_key_records_it() {
         }],
     )
     .unwrap();
-    update(&mut s, Action::DataChanged);
+    update(s, Action::DataChanged);
+    who
+}
+
+/// `A` asks the selected candidate by mail through the queue; their numbered reply to it,
+/// read at sync, shows the "They answered" banner; `Y` records it citing their message.
+#[test]
+fn asking_by_mail_then_their_answer_shows_a_banner_and_one_key_records_it() {
+    let (d, mut s) = demo_state(80, 24);
+    let who = asked_and_answered(&d, &mut s);
     assert_eq!(s.profile.as_ref().unwrap().id, who.id, "still on them");
     key(&mut s, Bound::Open);
     let out = screen(&s);
@@ -473,4 +480,31 @@ fn a_request_for_a_copy_shows_on_the_profile_until_e_exports_it() {
     let out = screen(&s);
     assert!(!out.contains("data request"), "settled: {out}");
     assert!(s.store.open_data_requests().unwrap().is_empty());
+}
+
+/// `I` opens their answer in the preferences form; what the recruiter corrects is saved, with
+/// their message as the source, and the banner goes.
+#[test]
+fn editing_their_answer_saves_the_correction_citing_their_message() {
+    let (d, mut s) = demo_state(80, 24);
+    let who = asked_and_answered(&d, &mut s);
+    key(&mut s, Bound::EditAnswer);
+    assert!(matches!(s.mode, Mode::Form(_)));
+    // Channels: email is ticked from their answer; phone too, as they also said on a call.
+    key(&mut s, Bound::NextOption);
+    key(&mut s, Bound::Toggle);
+    key(&mut s, Bound::Submit);
+    assert_eq!(s.mode, Mode::Normal, "{:?}", s.notice);
+    let prefs = s.store.preferences(who.id).unwrap().unwrap();
+    assert_eq!(prefs.channels, vec![Channel::Email, Channel::Phone]);
+    assert_eq!(prefs.interests, vec!["remote", "rust"]);
+    assert!(s.store.answer_request(who.id).unwrap().is_none());
+    let ledger = s.store.ledger(who.id).unwrap();
+    let channels = ledger
+        .iter()
+        .rfind(|e| e.field == "channels")
+        .expect("channels changed");
+    assert_eq!(channels.source, ChangeSource::Candidate);
+    assert!(channels.source_message_id.is_some());
+    assert_eq!(channels.new_value.as_deref(), Some("email,phone"));
 }
