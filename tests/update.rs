@@ -1269,4 +1269,9 @@ fn open_data_requests_are_counted_team_wide_and_listed_on_the_candidate_who_made
         "{line}"
     );
     assert!(line.contains("— due "), "{line}");
+    // Read from the conversation (the profile beside it at 120 columns): the profile's key.
+    press(&mut s, Bound::Open);
+    assert_eq!(s.focus, Focus::Conversation);
+    let line = rapport::ui::answers::request_line(&s, &s.data_requests[0]);
+    assert!(line.ends_with("; E exports it"), "{line}");
 }

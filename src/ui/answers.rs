@@ -52,9 +52,17 @@ pub fn request_line<D: Reads>(s: &State<D>, r: &DataRequest) -> String {
             })
             .unwrap_or_else(|_| "?".into())
     };
+    // The keys of the profile, where exporting and erasing are bound (not the conversation).
+    let k = |b: Bound| {
+        s.keymap
+            .keys_for(crate::ui::action::Context::Profile, b)
+            .first()
+            .cloned()
+            .unwrap_or_else(|| b.name().to_string())
+    };
     let then = match r.kind {
-        DataRequestKind::Copy => format!("{} exports it", key_of(s, Bound::Export)),
-        DataRequestKind::Erasure => format!("{} erases them", key_of(s, Bound::Erase)),
+        DataRequestKind::Copy => format!("{} exports it", k(Bound::Export)),
+        DataRequestKind::Erasure => format!("{} erases them", k(Bound::Erase)),
     };
     let overdue = if r.due_at < s.now { " (overdue)" } else { "" };
     format!(
