@@ -7,6 +7,9 @@
 //! - a candidate query (`/` in the inbox, `rapport candidates --query`) over that database:
 //!   parse, count and the first window of rows, as a search keystroke does (target 50 ms).
 //!
+//! - a share (#19) over that database: the preview (who receives it, who is left out and why,
+//!   target 1 s), and queueing its messages into the outbox (target 10,000 in 5 s).
+//!
 //! Run: `cargo bench --bench perf` (set RAPPORT_BENCH_SMALL=1 for a quick smoke run,
 //! RAPPORT_BENCH_ONLY=attachment for the attachment figure alone).
 
@@ -224,6 +227,96 @@ fn bench_query(dir: &Path) {
     }
 }
 
+/// A share over the big database: its preview, then the release of every planned message into
+/// the outbox of a copy of the database (no throttle), as `rapport share run` does.
+fn bench_share(dir: &Path) {
+    use rapport_core::actions::queue::Limit;
+    use rapport_core::actions::share::{self, Pace, Spec};
+    use rapport_core::mail_out::compose::Sender;
+    use rapport_core::mail_out::templates::Template;
+    use rapport_core::responses::hours::Schedule;
+    let copy = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), copy.path().join(e.file_name())).unwrap();
+    }
+    let mut store = Store::open_in(copy.path()).unwrap();
+    let (_, target) = rapport_core::responses::report::settings(None, &store);
+    let schedule = Schedule::office(jiff::tz::TimeZone::UTC);
+    let identity = Sender {
+        team: "Northwind Talent".into(),
+        shared_address: "talent@northwind-recruiting.example".into(),
+        recruiter_name: "Alice Moreau".into(),
+        web: Default::default(),
+    };
+    let status = store.status().unwrap();
+    for (what, query, tags) in [
+        ("by interest (rust)", None, vec!["rust".to_string()]),
+        (
+            "query channel:email",
+            Some("channel:email".to_string()),
+            vec!["news".to_string()],
+        ),
+    ] {
+        let spec = Spec {
+            template: Template {
+                name: "bench".into(),
+                tags,
+                body: "Hi {first_name},\n\nsomething about {interests} you asked for.\n\n{recruiter}\n".into(),
+            },
+            subject: "Something you asked for".into(),
+            query,
+            pace: Pace {
+                per_hour: 1_000_000,
+                per_day: 1_000_000,
+            },
+        };
+        let mut times = Vec::new();
+        let mut p = None;
+        for _ in 0..3 {
+            let t = Instant::now();
+            p = Some(
+                share::preview(
+                    &store,
+                    &spec,
+                    &identity,
+                    "Alice Moreau",
+                    &schedule,
+                    target,
+                    ANCHOR,
+                )
+                .unwrap(),
+            );
+            times.push(t.elapsed().as_secs_f64());
+        }
+        times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        let p = p.unwrap();
+        println!(
+            "share preview {what}: {} receive it, {} left out, over {} candidates / {} messages: median {:.2} s (target <= 1 s)",
+            p.planned.len(),
+            p.skipped.len(),
+            status.candidates,
+            status.messages,
+            times[1]
+        );
+        let id = share::create(&mut store, &spec, &p, "Alice Moreau", ANCHOR).unwrap();
+        let limit = Limit {
+            bytes: 25_000_000,
+            source: "bench".into(),
+        };
+        let t = Instant::now();
+        let r = share::release(&mut store, id, &identity, &limit, &schedule, ANCHOR).unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "share release {what}: {} queued into the outbox, {} skipped at release, in {:.2} s ({:.0} messages/s; target 10,000 in <= 5 s)",
+            r.queued,
+            r.skipped,
+            secs,
+            r.queued as f64 / secs
+        );
+    }
+}
+
 fn draw(t: &mut ratatui::Terminal<ratatui::backend::TestBackend>, s: &State) {
     t.draw(|f| rapport::ui::render::render(s, f)).unwrap();
 }
@@ -393,9 +486,14 @@ fn main() {
     if std::env::var("RAPPORT_BENCH_ONLY").as_deref() == Ok("attachment") {
         return;
     }
+    if std::env::var("RAPPORT_BENCH_ONLY").as_deref() == Ok("share") {
+        bench_share(&big_db());
+        return;
+    }
     // `cargo bench` passes --bench; ignore arguments.
     bench_ingest();
     let dir = big_db();
+    bench_share(&dir);
     bench_report(&dir);
     bench_query(&dir);
     let me = std::env::current_exe().unwrap();

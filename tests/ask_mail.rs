@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::mail::{MailServers, candidate_mail};
+use common::mail::MailServers;
 use common::runner::Rapport;
 
 const TALENT: &str = "talent@example.test";
@@ -17,19 +17,7 @@ const JANE: &str = "jane@example.test";
 fn the_question_mail_is_answered_and_accepted_into_the_ledger() {
     let s = MailServers::start();
     let r = Rapport::with_servers(&s, "");
-    s.deliver(
-        JANE,
-        TALENT,
-        &candidate_mail(
-            JANE,
-            "Jane Doe",
-            "Rust role?",
-            "j1@example.test",
-            "Is the role open?",
-        ),
-    );
-    s.wait_count(TALENT, "INBOX", 1);
-    r.sync();
+    r.after_jane_asked(&s, "Is the role open?");
 
     let out = r.ok(&["ask", JANE]);
     assert!(out.contains("question mail (en) queued"), "{out}");

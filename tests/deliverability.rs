@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::mail::{MailServers, candidate_mail};
+use common::mail::MailServers;
 use common::runner::Rapport;
 use rapport_core::mail_in::parse::parse_message;
 use std::io::Write;
@@ -224,19 +224,7 @@ fn every_kind_of_message_we_send_passes_spamassassin_with_its_unsubscribe_header
     .unwrap();
 
     // A threaded reply.
-    s.deliver(
-        JANE,
-        TALENT,
-        &candidate_mail(
-            JANE,
-            "Jane Doe",
-            "Rust role?",
-            "j1@example.test",
-            "Is the Rust role still open?",
-        ),
-    );
-    s.wait_count(TALENT, "INBOX", 1);
-    r.sync();
+    r.after_jane_asked(&s, "Is the Rust role still open?");
     r.ok(&[
         "reply",
         JANE,

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::mail::{MailServers, candidate_mail};
+use common::mail::MailServers;
 use common::runner::Rapport;
 use serde_json::Value;
 
@@ -39,19 +39,7 @@ fn active_opt_outs(r: &Rapport) -> Vec<Value> {
 fn mail_to_the_unsubscribe_address_records_the_opt_out_at_sync() {
     let s = MailServers::start();
     let r = Rapport::with_servers(&s, "[web]\nbase_url = \"https://talent.example.test\"\n");
-    s.deliver(
-        JANE,
-        TALENT,
-        &candidate_mail(
-            JANE,
-            "Jane Doe",
-            "Rust role?",
-            "j1@example.test",
-            "Is the role open?",
-        ),
-    );
-    s.wait_count(TALENT, "INBOX", 1);
-    r.sync();
+    r.after_jane_asked(&s, "Is the role open?");
     r.ok(&[
         "reply",
         JANE,

@@ -182,17 +182,7 @@ fn queue_and_deliver(
     }
     let id = match queue::queue(&mut ctx.store, &request, rapport_core::store::now()) {
         Ok(id) => id,
-        Err(SendError::NeedsConfirmation(c)) => bail!(
-            "needs confirmation: {}; pass --yes --reason TEXT to send anyway (the reason is recorded)",
-            c.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        Err(SendError::EmptyReason) => {
-            bail!("--yes needs --reason TEXT: the reason is recorded in the candidate's history")
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(not_queued(e)),
     };
     println!("queued as outbox message {id} ({mid})");
     let report = deliver_with(ctx, &rt, d, false)?;
@@ -237,6 +227,24 @@ pub fn deliver_pass(
     ctx: &mut Ctx,
 ) -> anyhow::Result<rapport_core::mail_out::delivery::FlushReport> {
     deliver(ctx, true)
+}
+
+/// What the CLI says when a message was not queued: a conflict names the flags that confirm
+/// it, a missing reason says so, anything else is passed on.
+fn not_queued(e: SendError) -> anyhow::Error {
+    match e {
+        SendError::NeedsConfirmation(c) => anyhow::anyhow!(
+            "needs confirmation: {}; pass --yes --reason TEXT to send anyway (the reason is recorded)",
+            c.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        SendError::EmptyReason => anyhow::anyhow!(
+            "--yes needs --reason TEXT: the reason is recorded in the candidate's history"
+        ),
+        e => e.into(),
+    }
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -385,17 +393,7 @@ pub fn ask(mut ctx: Ctx, a: AskArgs) -> anyhow::Result<ExitCode> {
     };
     let asked = match ask::ask(&mut ctx.store, &request, rapport_core::store::now()) {
         Ok(x) => x,
-        Err(SendError::NeedsConfirmation(c)) => bail!(
-            "needs confirmation: {}; pass --yes --reason TEXT to send anyway (the reason is recorded)",
-            c.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        Err(SendError::EmptyReason) => {
-            bail!("--yes needs --reason TEXT: the reason is recorded in the candidate's history")
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(not_queued(e)),
     };
     println!(
         "question mail ({}) queued to {} as outbox message {} ({})",

@@ -72,19 +72,26 @@ fn unsubscribe_form(v: &View, p: &Page) -> Markup {
     }
 }
 
+/// The head every page shares: charset, phone viewport, no indexing, the stylesheet.
+fn head(t: &Texts) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="robots" content="noindex, nofollow";
+            title { (t.title) }
+            link rel="stylesheet" href="/style.css";
+        }
+    }
+}
+
 pub fn page(v: &View, p: &Page) -> Markup {
     let t = v.t;
     let chosen_lang = p.language.as_deref().unwrap_or(t.lang);
     html! {
         (DOCTYPE)
         html lang=(t.lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex, nofollow";
-                title { (t.title) }
-                link rel="stylesheet" href="/style.css";
-            }
+            (head(t))
             body {
                 main {
                     h1 { (t.title) }
@@ -184,13 +191,7 @@ pub fn message(t: &Texts, text: &str, link: Option<(&str, &str)>) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(t.lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="robots" content="noindex, nofollow";
-                title { (t.title) }
-                link rel="stylesheet" href="/style.css";
-            }
+            (head(t))
             body {
                 main {
                     p role="status" { (text) }

@@ -39,6 +39,23 @@ impl Rapport {
         );
         Rapport::with_config(&config, s.password())
     }
+    /// Jane (jane@example.test) asks the shared box "Rust role?" (Message-ID j1@example.test)
+    /// through the real Postfix, and this data dir syncs it: the start of a conversation.
+    pub fn after_jane_asked(&self, s: &MailServers, body: &str) {
+        s.deliver(
+            "jane@example.test",
+            "talent@example.test",
+            &super::mail::candidate_mail(
+                "jane@example.test",
+                "Jane Doe",
+                "Rust role?",
+                "j1@example.test",
+                body,
+            ),
+        );
+        s.wait_count("talent@example.test", "INBOX", 1);
+        self.sync();
+    }
     /// The demo in a data dir of its own, without a config, at the fixed "now".
     pub fn demo() -> Rapport {
         let r = Rapport::with_config("", String::new()).pinned();
