@@ -16,7 +16,6 @@ use rapport_core::mail_in::parse::parse_message;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-const TALENT: &str = "talent@example.test";
 const JANE: &str = "jane@example.test";
 
 /// Rules allowed to fire, each about content or the test set-up, never about the format:
