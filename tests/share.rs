@@ -235,17 +235,37 @@ fn a_share_reaches_exactly_the_eligible_once_each_at_the_pace_set() {
     run(&["share", "run", "1", "--once"], T + 3700);
     let report: serde_json::Value =
         serde_json::from_str(&run(&["share", "report", "1", "--json"], T + 3700)).unwrap();
-    assert_eq!(report["sent"], 159, "{report}");
+    // A message cut off by the kill while the server was taking it "may have been sent": it
+    // is never sent again by itself (nobody gets two), and the report says so.
+    let unknown = report["may_have_been_sent"].as_u64().unwrap();
+    assert!(unknown <= 1, "{report}");
+    assert_eq!(report["sent"].as_u64().unwrap() + unknown, 159, "{report}");
     assert_eq!(report["planned"], 0, "{report}");
+    let cut_off: Vec<String> = r
+        .outbox()
+        .iter()
+        .filter(|o| o["state"] == "unknown")
+        .map(|o| o["to"].as_str().unwrap().to_string())
+        .collect();
 
-    // Exactly the eligible mailboxes, exactly one message each, personalised, with headers.
+    // Exactly the eligible mailboxes, one message each (the cut-off one at most one),
+    // personalised, with headers.
     for i in 0..200 {
         let eligible = reason(i).is_none() && i != 40;
-        let want = usize::from(eligible);
+        let n = s.count(&addr(i), "INBOX");
+        if cut_off.contains(&addr(i)) {
+            assert!(n <= 1, "{}: {n}", addr(i));
+            continue;
+        }
         if eligible {
             s.wait_count(&addr(i), "INBOX", 1);
         }
-        assert_eq!(s.count(&addr(i), "INBOX"), want, "{}", addr(i));
+        assert_eq!(
+            s.count(&addr(i), "INBOX"),
+            usize::from(eligible),
+            "{}",
+            addr(i)
+        );
     }
     let raw = s.raw_messages(&addr(41), "INBOX").remove(0);
     let text = String::from_utf8_lossy(&raw);

@@ -270,6 +270,7 @@ fn report(ctx: &Ctx, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
                 "tags": r.share.tags, "state": r.share.state, "created_by": r.share.created_by,
                 "created_at": rfc3339(r.share.created_at),
                 "planned": r.planned, "queued": r.queued, "sent": r.sent, "failed": r.failed,
+                "may_have_been_sent": r.unknown,
                 "skipped": r.skipped, "cancelled": r.cancelled, "skipped_by": r.skipped_by,
                 "replies": r.replies, "reply_rate": r.reply_rate,
                 "opt_outs_within_14_days": r.opt_outs,
@@ -291,6 +292,12 @@ fn report(ctx: &Ctx, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
         "  {} sent, {} queued, {} planned, {} failed, {} cancelled, {} skipped",
         r.sent, r.queued, r.planned, r.failed, r.cancelled, r.skipped
     );
+    if r.unknown > 0 {
+        println!(
+            "  {} may have been sent (cut off while the server was taking it): not sent again; `rapport outbox` lists them, `outbox mark-sent ID` or `outbox retry ID` decides",
+            r.unknown
+        );
+    }
     for (k, n) in &r.skipped_by {
         println!("    {n:>5}  {}", clean(k));
     }

@@ -541,6 +541,9 @@ pub struct Report {
     pub queued: usize,
     pub sent: usize,
     pub failed: usize,
+    /// Cut off while the server was taking it: may have been sent; never sent again by
+    /// itself (`rapport outbox mark-sent` or `retry` decides).
+    pub unknown: usize,
     pub skipped: usize,
     pub cancelled: usize,
     /// Skips by reason kind.
@@ -569,6 +572,7 @@ pub fn report(store: &Store, id: i64) -> Result<Report> {
         queued: 0,
         sent: 0,
         failed: 0,
+        unknown: 0,
         skipped: 0,
         cancelled: 0,
         skipped_by: BTreeMap::new(),
@@ -589,6 +593,7 @@ pub fn report(store: &Store, id: i64) -> Result<Report> {
             ("cancelled", _) | (_, Some("cancelled")) => r.cancelled += 1,
             (_, Some("sent")) => r.sent += 1,
             (_, Some("failed")) => r.failed += 1,
+            (_, Some("unknown")) => r.unknown += 1,
             _ => r.queued += 1,
         }
         if let (Some(at), Some("sent")) = (i.released_at, i.outbox_state.as_deref()) {

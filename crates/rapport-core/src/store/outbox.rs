@@ -229,12 +229,16 @@ impl Store {
     /// data phase, and it is not in Sent). The first time it is sent once more at once; after
     /// that it waits in `unknown` for a recruiter. Returns whether it is sent again.
     pub fn outbox_outcome_unknown(&mut self, id: i64, why: &str, now: i64) -> Result<bool> {
-        let resends: i64 = self.conn.query_row(
-            "SELECT unknown_resends FROM outbox WHERE id = ?1",
+        // A share's message is never sent again on an unknown outcome: content sent to many
+        // would rather wait for a recruiter than reach someone twice.
+        let (resends, shared): (i64, bool) = self.conn.query_row(
+            "SELECT unknown_resends,
+                    EXISTS (SELECT 1 FROM share_items i WHERE i.outbox_id = outbox.id)
+             FROM outbox WHERE id = ?1",
             [id],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        if resends == 0 {
+        if resends == 0 && !shared {
             self.set_outbox(
                 id,
                 "state = 'queued', unknown_resends = 1, next_attempt_at = ?3,
