@@ -340,6 +340,34 @@ mod tests {
     }
 
     #[test]
+    fn queued_mail_their_new_wishes_refuse_is_cancelled_at_once() {
+        use crate::mail_out::outbox::{Outgoing, enqueue};
+        use crate::values::OutboxState;
+        let mut f = Fixture::new();
+        let ada = f.candidate("ada@example.org");
+        let out = Outgoing {
+            candidate_id: Some(ada),
+            from: "talent@example.org".into(),
+            to: vec!["ada@example.org".into()],
+            message_id: "q1@example.org".into(),
+            raw: b"Subject: hi\r\n\r\nhello\r\n".to_vec(),
+            topics: vec![],
+            created_by: "tess".into(),
+            opened_at: None,
+        };
+        // The fixture's message asks not to be called: settled, so that email may go.
+        crate::actions::optout::dismiss_request(&mut f.store, ada, &Acting::new("tess", T0))
+            .unwrap();
+        enqueue(&mut f.store, &out, None, T0).unwrap();
+        let mut c = choices();
+        c.channels = vec![Channel::Phone];
+        let s = save(&mut f.store, ada, c, T0 + 60).unwrap();
+        assert_eq!(s.cancelled, 1, "{s:?}");
+        let states: Vec<OutboxState> = f.store.outbox().unwrap().iter().map(|e| e.state).collect();
+        assert_eq!(states, vec![OutboxState::Cancelled]);
+    }
+
+    #[test]
     fn one_click_is_idempotent_and_requests_open_once() {
         let mut f = Fixture::new();
         let ada = f.candidate("ada@example.org");
