@@ -54,7 +54,7 @@ fn spamassassin() -> bool {
         .is_ok_and(|o| o.status.success());
     if !found {
         assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
+            !common::team::ci(),
             "spamassassin is not installed (Debian package spamassassin; scripts/test.sh installs it)"
         );
         eprintln!("skipped: spamassassin is not installed (apt-get install spamassassin)");

@@ -26,7 +26,7 @@ fn chromedriver() -> Option<PathBuf> {
         .find(|p| p.exists());
     if found.is_none() {
         assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
+            !common::team::ci(),
             "chromedriver is not installed (Debian packages chromium and chromium-driver; scripts/test.sh installs them)"
         );
         eprintln!(
