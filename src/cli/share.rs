@@ -4,10 +4,10 @@
 
 use super::output::clean;
 use super::send::{Ctx, deliver_pass};
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use clap::{Args, Subcommand};
-use rapport_core::actions::queue::{self, Limit};
-use rapport_core::actions::share::{self, Pace, Preview, Spec};
+use rapport_core::actions::queue::Limit;
+use rapport_core::actions::share::{self, Preview, Spec};
 use rapport_core::timefmt::rfc3339;
 use serde_json::{Value, json};
 use std::io::BufRead;
@@ -69,31 +69,14 @@ pub enum ShareCmd {
 }
 
 fn spec(ctx: &Ctx, a: &ShareArgs, name: &str) -> anyhow::Result<Spec> {
-    let all = ctx.session.templates()?;
-    let t = queue::find_template(&all, name).with_context(|| {
-        format!(
-            "no snippet {name:?} (snippets: {})",
-            all.iter()
-                .map(|t| t.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })?;
-    if t.tags.is_empty() {
-        bail!(
-            "the snippet {name:?} has no tags: add a first line such as `tags: rust, remote` so that it goes only to those who asked for it"
-        );
-    }
-    let d = Pace::default();
-    Ok(Spec {
-        template: t.clone(),
-        subject: a.subject.clone().unwrap_or_else(|| t.name.clone()),
-        query: a.query.clone(),
-        pace: Pace {
-            per_hour: a.per_hour.unwrap_or(d.per_hour).max(1),
-            per_day: a.per_day.unwrap_or(d.per_day).max(1),
-        },
-    })
+    Ok(Spec::of_snippet(
+        &ctx.session.templates()?,
+        name,
+        a.subject.as_deref(),
+        a.query.as_deref(),
+        a.per_hour,
+        a.per_day,
+    )?)
 }
 
 fn preview_json(p: &Preview) -> Value {

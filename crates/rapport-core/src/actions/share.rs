@@ -112,6 +112,48 @@ pub struct Spec {
     pub pace: Pace,
 }
 
+impl Spec {
+    /// The share of the snippet `name` among `all`: subject (the snippet's name unless given),
+    /// audience query and pace (the conservative default unless given). A snippet without
+    /// tags cannot be shared: it would go to everyone.
+    pub fn of_snippet(
+        all: &[Template],
+        name: &str,
+        subject: Option<&str>,
+        query: Option<&str>,
+        per_hour: Option<u32>,
+        per_day: Option<u32>,
+    ) -> Result<Spec> {
+        let t = queue::find_template(all, name).ok_or_else(|| {
+            Error::NotFound(format!(
+                "no snippet {name:?} (snippets: {})",
+                all.iter()
+                    .map(|t| t.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?;
+        if t.tags.is_empty() {
+            return Err(Error::Invalid(format!(
+                "the snippet {name:?} has no tags: add a first line such as `tags: rust, remote` so that it goes only to those who asked for it"
+            )));
+        }
+        let d = Pace::default();
+        Ok(Spec {
+            template: t.clone(),
+            subject: subject
+                .map(str::to_string)
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| t.name.clone()),
+            query: query.map(str::to_string).filter(|q| !q.trim().is_empty()),
+            pace: Pace {
+                per_hour: per_hour.unwrap_or(d.per_hour).max(1),
+                per_day: per_day.unwrap_or(d.per_day).max(1),
+            },
+        })
+    }
+}
+
 /// A candidate as the preview lists them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
