@@ -188,6 +188,26 @@ fn a_table_of_queries_finds_the_candidates_expected() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// A share's preview reads everyone's facts at once; a send reads one candidate's. Both must
+/// say the same of every demo person (opt-outs, stop requests, logged contacts, queued mail).
+#[test]
+fn everyones_facts_read_at_once_are_each_ones_facts() {
+    let (_d, s) = team_demo();
+    let all = s.all_contact_facts().unwrap();
+    let everyone = ids(&s, "-opted-out:yes or opted-out:yes");
+    assert_eq!(everyone.len(), 152);
+    let (mut opted, mut stop, mut prefs) = (0, 0, 0);
+    for c in everyone {
+        let one = s.contact_facts(c).unwrap();
+        assert_eq!(all.get(&c), Some(&one), "candidate {c}");
+        opted += usize::from(!one.opt_outs.is_empty());
+        stop += usize::from(one.stop_request.is_some());
+        prefs += usize::from(one.preferences.is_some());
+    }
+    // The comparison covered every kind of fact.
+    assert!(opted > 0 && stop > 0 && prefs > 0, "{opted} {stop} {prefs}");
+}
+
 /// The field terms against the generator's own records and the rules they reuse: the
 /// interests, languages and zones it gave its people, the policy's channel and frequency
 /// rules, and the inbox's target marks.

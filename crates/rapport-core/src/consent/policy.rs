@@ -3,55 +3,12 @@
 //! address refuses outright, a frequency or channel conflict needs a recorded confirmation.
 
 use crate::model::{Channel, Frequency, Preferences};
-pub use crate::store::Next;
-use crate::store::{NextContactInputs, OptOutView, Result, Store};
+pub use crate::store::{Facts, Next};
+use crate::store::{NextContactInputs, Result, Store};
 use crate::timefmt::rfc3339;
 use crate::values::OptOutScope;
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
-
-/// What the store knows that decides a contact.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Facts {
-    pub preferences: Option<Preferences>,
-    /// Active (not revoked) opt-outs.
-    pub opt_outs: Vec<OptOutView>,
-    /// Our last contact: an email we sent or queued (it counts against their frequency
-    /// before it leaves) or a contact we logged as outbound.
-    pub last_outbound: Option<i64>,
-    /// Their last human message or logged inbound contact.
-    pub last_inbound: Option<i64>,
-    pub addresses: Vec<String>,
-    /// Their words, when a message of theirs reads as a request to stop that nobody has
-    /// recorded or dismissed yet.
-    pub stop_request: Option<String>,
-}
-
-impl Store {
-    /// What decides whether and when we may contact a candidate, read from the store. A
-    /// candidate merged into another is that other person: their wishes apply.
-    pub fn contact_facts(&self, candidate_id: i64) -> Result<Facts> {
-        let candidate_id = self.merged_root(candidate_id)?;
-        let profile = self.profile(candidate_id)?;
-        let (last_out_contact, last_in_contact) = self.last_logged_contacts(candidate_id)?;
-        let queued = self.last_queued(candidate_id)?;
-        let Some(p) = profile else {
-            return Ok(Default::default());
-        };
-        Ok(Facts {
-            preferences: p.preferences,
-            opt_outs: p
-                .opt_outs
-                .into_iter()
-                .filter(|o| o.revoked_at.is_none())
-                .collect(),
-            last_outbound: p.last_outbound_at.max(last_out_contact).max(queued),
-            last_inbound: p.last_inbound_at.max(last_in_contact),
-            addresses: p.addresses,
-            stop_request: p.optout_request.map(|(_, r)| r.evidence),
-        })
-    }
-}
 
 fn add_interval(at: i64, f: Frequency) -> i64 {
     let Ok(t) = Timestamp::from_second(at) else {
@@ -332,6 +289,7 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::OptOutView;
 
     const DAY: i64 = 86_400;
     const NOW: i64 = 1_795_186_800;

@@ -5,7 +5,7 @@ use super::relations::audit;
 use super::{Result, Store};
 use crate::model::ParsedMessage;
 use crate::values::Proposal;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// A candidate's answer waiting on the banner.
@@ -21,7 +21,7 @@ pub struct PendingAnswer {
 }
 
 /// The message replies to a question mail we recorded (by In-Reply-To or References).
-pub(crate) fn answers_an_ask(tx: &Transaction, p: &ParsedMessage) -> Result<bool> {
+pub(crate) fn answers_an_ask(tx: &Connection, p: &ParsedMessage) -> Result<bool> {
     let mut st = tx.prepare_cached("SELECT 1 FROM preference_asks WHERE message_id = ?1")?;
     for id in p.in_reply_to.iter().chain(&p.references) {
         if st.query_row([id], |_| Ok(())).optional()?.is_some() {

@@ -6,7 +6,7 @@
 use super::data_rights::{OUTBOX_OF_PERSON, PERSON};
 use super::relations::audit;
 use super::{Result, Store, StoreError};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
@@ -289,7 +289,7 @@ struct Merge {
     moved: Value,
 }
 
-fn person_of(tx: &Transaction, candidate_id: i64) -> Result<Person> {
+fn person_of(tx: &Connection, candidate_id: i64) -> Result<Person> {
     let mut p = Person {
         ids: Vec::new(),
         addresses: BTreeSet::new(),
@@ -361,7 +361,7 @@ fn addresses_of(moved: &Value) -> Vec<String> {
 
 /// Deletes what a merge of theirs moved (wherever it is now), gives the target back its own
 /// preferences when it still has theirs, and drops the merge with its audit entries.
-fn forget_merge(tx: &Transaction, m: &Merge, hash: &str, now: i64) -> Result<Vec<(String, u32)>> {
+fn forget_merge(tx: &Connection, m: &Merge, hash: &str, now: i64) -> Result<Vec<(String, u32)>> {
     let mail: Vec<i64> = m.moved["messages"]
         .as_array()
         .into_iter()
@@ -416,7 +416,7 @@ fn forget_merge(tx: &Transaction, m: &Merge, hash: &str, now: i64) -> Result<Vec
 /// Records where messages about to be erased sit on the server (folder, UID, the person's
 /// hash; never content) and returns those places.
 fn hold_on_server(
-    tx: &Transaction,
+    tx: &Connection,
     messages: &[i64],
     hash: &str,
     now: i64,
@@ -441,7 +441,7 @@ fn hold_on_server(
 }
 
 /// Merges whose source had other addresses too: the erased ones leave their record.
-fn scrub_shared_merges(tx: &Transaction, erased: &BTreeSet<String>) -> Result<()> {
+fn scrub_shared_merges(tx: &Connection, erased: &BTreeSet<String>) -> Result<()> {
     let rows: Vec<(i64, String)> = tx
         .prepare("SELECT id, moved FROM merges")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -465,7 +465,7 @@ fn scrub_shared_merges(tx: &Transaction, erased: &BTreeSet<String>) -> Result<()
 }
 
 /// Their message ids leave the threading index; a thread left without mail goes entirely.
-fn forget_threads(tx: &Transaction, threaded: &[(i64, String)]) -> Result<()> {
+fn forget_threads(tx: &Connection, threaded: &[(i64, String)]) -> Result<()> {
     for (thread, mid) in threaded {
         tx.execute(
             "DELETE FROM thread_ids WHERE message_id = ?1
@@ -486,7 +486,7 @@ fn forget_threads(tx: &Transaction, threaded: &[(i64, String)]) -> Result<()> {
 
 /// Audit entries about other candidates that name them: an address, or one of their
 /// candidate numbers ("address moved to candidate 12").
-fn forget_audit_details(tx: &Transaction, p: &Person) -> Result<()> {
+fn forget_audit_details(tx: &Connection, p: &Person) -> Result<()> {
     let rows: Vec<(i64, String)> = tx
         .prepare("SELECT id, lower(detail) FROM audit_log")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?

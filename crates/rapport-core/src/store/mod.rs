@@ -9,6 +9,7 @@ mod checkpoints;
 mod data_rights;
 mod done;
 mod erasure;
+mod facts;
 mod filter;
 #[cfg(test)]
 mod leaf_tests;
@@ -27,6 +28,7 @@ mod summary;
 mod suppression;
 mod sync_state;
 mod teamwork;
+mod tx;
 mod waits;
 mod write;
 
@@ -36,6 +38,7 @@ pub use audit::*;
 pub use data_rights::*;
 pub use done::*;
 pub use erasure::*;
+pub use facts::Facts;
 pub use lease::*;
 pub use links::*;
 pub use outbox::*;
@@ -48,12 +51,11 @@ pub use summary::*;
 pub use suppression::*;
 pub use sync_state::*;
 pub use teamwork::*;
+pub(crate) use tx::WriteTx;
 pub use waits::*;
 pub use write::*;
 
-use rusqlite::{
-    Connection, ErrorCode, OpenFlags, OptionalExtension, Transaction, TransactionBehavior, params,
-};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, params};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -114,25 +116,6 @@ impl StoreError {
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
-
-/// A write transaction (see [`Store::write_tx`]) with the rules for derived data.
-pub(crate) struct WriteTx<'a> {
-    tx: Transaction<'a>,
-    pub(crate) rules: Rules,
-}
-
-impl<'a> std::ops::Deref for WriteTx<'a> {
-    type Target = Transaction<'a>;
-    fn deref(&self) -> &Transaction<'a> {
-        &self.tx
-    }
-}
-
-impl WriteTx<'_> {
-    pub(crate) fn commit(self) -> rusqlite::Result<()> {
-        self.tx.commit()
-    }
-}
 
 /// One connection to the rapport database. Open one per thread or process; WAL lets readers
 /// and one writer work at the same time.
@@ -338,41 +321,6 @@ impl Store {
         &self.path
     }
 
-    /// Starts a write transaction that holds the write lock from its first statement (BEGIN
-    /// IMMEDIATE): a deferred transaction that reads and then writes fails with "database is
-    /// locked" when another process committed in between, and no busy wait can save it.
-    /// Waiting for the lock is retried well past the busy timeout.
-    /// It carries the rules that derive a candidate's summary, so every write that changes
-    /// what the summary reads rewrites it in the same transaction.
-    pub(crate) fn write_tx(&self) -> Result<WriteTx<'_>> {
-        let conn = &self.conn;
-        let start = std::time::Instant::now();
-        loop {
-            match Transaction::new_unchecked(conn, TransactionBehavior::Immediate) {
-                Ok(tx) => {
-                    return Ok(WriteTx {
-                        tx,
-                        rules: self.rules,
-                    });
-                }
-                Err(e) if is_busy(&e) && start.elapsed() < WRITE_PATIENCE => {
-                    tracing::warn!("database busy for {:?}; still waiting", start.elapsed());
-                    std::thread::sleep(jitter());
-                }
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-
-    /// A bookkeeping write (meta, folders, presence: no action on a candidate, so no audit
-    /// entry) through the same helper as every other write: the lock, and waiting on busy.
-    pub(crate) fn write_with<T>(&self, f: impl FnOnce(&WriteTx) -> Result<T>) -> Result<T> {
-        let tx = self.write_tx()?;
-        let v = f(&tx)?;
-        tx.commit()?;
-        Ok(v)
-    }
-
     /// Changes whenever another connection (another process, or a worker thread) commits:
     /// cheap enough to poll every half second to pick up colleagues' work.
     pub fn data_version(&self) -> Result<i64> {
@@ -504,7 +452,7 @@ fn is_busy_store(e: &StoreError) -> bool {
 }
 
 /// A short random pause, so processes that collided do not collide again in step.
-fn jitter() -> Duration {
+pub(crate) fn jitter() -> Duration {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())

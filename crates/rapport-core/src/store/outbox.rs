@@ -464,7 +464,7 @@ impl Store {
 }
 
 /// The audit entry of a recruiter's decision about an outbox message, in its transaction.
-fn audit_outbox(tx: &rusqlite::Transaction, id: i64, actor: &str, action: &str) -> Result<()> {
+fn audit_outbox(tx: &rusqlite::Connection, id: i64, actor: &str, action: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO audit_log(at, actor, action, candidate_id, detail)
          SELECT rapport_now(), ?2, ?3, candidate_id, message_id FROM outbox WHERE id = ?1",
@@ -473,7 +473,7 @@ fn audit_outbox(tx: &rusqlite::Transaction, id: i64, actor: &str, action: &str) 
     Ok(())
 }
 
-fn outbox_candidate(tx: &rusqlite::Transaction, id: i64) -> Result<Option<i64>> {
+fn outbox_candidate(tx: &rusqlite::Connection, id: i64) -> Result<Option<i64>> {
     Ok(
         tx.query_row("SELECT candidate_id FROM outbox WHERE id = ?1", [id], |r| {
             r.get(0)

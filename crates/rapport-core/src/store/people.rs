@@ -4,7 +4,7 @@
 use super::relations::{ChangeMeta, audit};
 use super::write::refresh_candidate;
 use super::{Result, Store, StoreError};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Value, json};
 
 use super::data_rights::rows_json;
@@ -34,7 +34,7 @@ impl Store {
                 Some(None) => {}
             }
         }
-        let ids = |tx: &Transaction, sql: &str| -> Result<Vec<i64>> {
+        let ids = |tx: &Connection, sql: &str| -> Result<Vec<i64>> {
             let mut st = tx.prepare(sql)?;
             let v = st
                 .query_map([source], |r| r.get(0))?
@@ -474,7 +474,7 @@ impl Store {
 }
 
 /// Cancels queued mail that any active opt-out of the candidate covers. Returns how many.
-pub(crate) fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
+pub(crate) fn cancel_for_opt_outs(tx: &Connection, c: i64) -> Result<usize> {
     let scopes: Vec<crate::values::OptOutScope> = {
         let mut st = tx.prepare_cached(
             "SELECT DISTINCT scope FROM opt_outs WHERE candidate_id = ?1 AND revoked_at IS NULL",
@@ -495,7 +495,7 @@ pub(crate) fn cancel_for_opt_outs(tx: &Transaction, c: i64) -> Result<usize> {
 }
 
 /// `Some(merged_into)` of a candidate, `None` when there is no such candidate.
-fn merged_into(tx: &Transaction, c: i64) -> Result<Option<Option<i64>>> {
+fn merged_into(tx: &Connection, c: i64) -> Result<Option<Option<i64>>> {
     Ok(tx
         .query_row(
             "SELECT merged_into FROM candidates WHERE id = ?1",
@@ -521,7 +521,7 @@ fn addresses_in(list: &str) -> impl Iterator<Item = String> + '_ {
 /// Moves from `from` to `to` the messages that belong to `addresses`: inbound mail from one of
 /// them, and our mail to one of them unless it also went to an address `from` keeps.
 fn move_mail_of_addresses(
-    tx: &Transaction,
+    tx: &Connection,
     from: i64,
     to: i64,
     addresses: &[String],
@@ -563,7 +563,7 @@ fn move_mail_of_addresses(
 
 /// Moves from `from` to `to` the opt-outs and ledger entries whose source is a message that
 /// `to` has now.
-fn follow_source_messages(tx: &Transaction, from: i64, to: i64) -> Result<()> {
+fn follow_source_messages(tx: &Connection, from: i64, to: i64) -> Result<()> {
     for table in ["opt_outs", "ledger"] {
         tx.execute(
             &format!(
@@ -576,14 +576,14 @@ fn follow_source_messages(tx: &Transaction, from: i64, to: i64) -> Result<()> {
     Ok(())
 }
 
-fn prefs_snapshot(tx: &Transaction, c: i64) -> Result<Value> {
+fn prefs_snapshot(tx: &Connection, c: i64) -> Result<Value> {
     let v = rows_json(tx, "SELECT * FROM preferences WHERE candidate_id = ?1", c)?;
     Ok(v.as_array()
         .and_then(|a| a.first().cloned())
         .unwrap_or(Value::Null))
 }
 
-pub(super) fn restore_prefs(tx: &Transaction, c: i64, p: &Value) -> Result<()> {
+pub(super) fn restore_prefs(tx: &Connection, c: i64, p: &Value) -> Result<()> {
     tx.execute(
         "INSERT INTO preferences(candidate_id, channels, preferred, frequency, language, timezone, no_channel, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -604,7 +604,7 @@ pub(super) fn restore_prefs(tx: &Transaction, c: i64, p: &Value) -> Result<()> {
     Ok(())
 }
 
-fn interests_of(tx: &Transaction, c: i64) -> Result<Vec<String>> {
+fn interests_of(tx: &Connection, c: i64) -> Result<Vec<String>> {
     let mut st = tx.prepare("SELECT tag FROM interests WHERE candidate_id = ?1 ORDER BY tag")?;
     let v = st
         .query_map([c], |r| r.get(0))?

@@ -678,31 +678,7 @@ impl Store {
             .prepare_cached("SELECT tag FROM interests WHERE candidate_id = ?1 ORDER BY tag")?
             .query_map([candidate_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        if row.is_none() && interests.is_empty() {
-            return Ok(None);
-        }
-        let (channels, preferred, frequency, language, timezone, no_channel) =
-            row.unwrap_or_default();
-        let channels = channels
-            .split(',')
-            .filter(|c| !c.is_empty())
-            .map(|c| typed(c, "preferences", "channels", |s| s.parse().ok()))
-            .collect::<rusqlite::Result<_>>()?;
-        let preferred = preferred
-            .map(|c| typed(&c, "preferences", "preferred", |s| s.parse().ok()))
-            .transpose()?;
-        let frequency = frequency
-            .map(|f| typed(&f, "preferences", "frequency", |s| s.parse().ok()))
-            .transpose()?;
-        Ok(Some(Preferences {
-            channels,
-            preferred,
-            frequency,
-            interests,
-            language,
-            timezone,
-            no_channel,
-        }))
+        Ok(super::facts::preferences_of(row, interests)?)
     }
 
     /// Messages matching a free-text search, best match first.

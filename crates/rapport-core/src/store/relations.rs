@@ -5,7 +5,7 @@ use super::write::refresh_candidate;
 use super::{Result, Store};
 use crate::model::{ContactEntry, Preferences};
 use crate::values::{ChangeSource, LegalBasis, OptOutScope};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 use serde::Serialize;
 
 /// Who made a change, and on what grounds.
@@ -36,7 +36,7 @@ pub struct LedgerEntry {
 }
 
 pub(crate) fn ledger_entry(
-    tx: &Transaction,
+    tx: &Connection,
     c: i64,
     m: &ChangeMeta,
     field: &str,
@@ -47,7 +47,7 @@ pub(crate) fn ledger_entry(
 }
 
 fn ledger(
-    tx: &Transaction,
+    tx: &Connection,
     c: i64,
     m: &ChangeMeta,
     field: &str,
@@ -74,7 +74,7 @@ fn ledger(
 }
 
 pub(crate) fn audit(
-    tx: &Transaction,
+    tx: &Connection,
     actor: &str,
     action: &str,
     candidate: Option<i64>,
@@ -382,7 +382,7 @@ impl Store {
 /// mail to any of their addresses queued for someone else or for no candidate. Returns how
 /// many.
 pub(crate) fn cancel_outbox(
-    tx: &Transaction,
+    tx: &Connection,
     candidate_id: i64,
     scope: &OptOutScope,
     why: &str,

@@ -15,7 +15,7 @@
 
 use super::checkpoints::Checkpointer;
 use super::{Result, Store};
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 
 const UPTO: &str = "search_indexed_upto";
 const LEGACY: &str = "search_index_deferred";
@@ -98,7 +98,7 @@ impl Store {
 }
 
 /// Indexes the rows above the deferral's mark and moves the mark; 0 when not deferred.
-fn catch_up(tx: &Transaction) -> Result<usize> {
+fn catch_up(tx: &Connection) -> Result<usize> {
     let upto: Option<i64> = tx
         .query_row(
             "SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?1",
@@ -131,7 +131,7 @@ fn catch_up(tx: &Transaction) -> Result<usize> {
 }
 
 /// Completes the index inside `tx` when it was deferred, and ends the deferral.
-pub(super) fn complete(tx: &Transaction) -> Result<bool> {
+pub(super) fn complete(tx: &Connection) -> Result<bool> {
     if tx.execute("DELETE FROM meta WHERE key = ?1", [LEGACY])? > 0 {
         tx.execute("DELETE FROM meta WHERE key = ?1", [UPTO])?;
         tx.execute(

@@ -5,7 +5,7 @@
 use super::data_rights::PERSON;
 use super::summary::{EndKind, Inbound, Response, Wait};
 use super::{Result, Store, WriteTx};
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 
 /// A stored wait, as reports read it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -56,7 +56,7 @@ pub(crate) struct Events {
     pub responses: Vec<Response>,
 }
 
-pub(crate) fn load_events(tx: &Transaction, c: i64) -> Result<Events> {
+pub(crate) fn load_events(tx: &Connection, c: i64) -> Result<Events> {
     let mut e = Events::default();
     // Mail still in the outbox has not reached anyone; the sending recruiter is credited from
     // the message (Sender/From of a recruiter) or else from who queued it in rapport.

@@ -4,7 +4,7 @@
 use super::{Result, Store, WriteTx};
 use crate::model::{Direction, Mailbox, ParsedMessage};
 use crate::values::OptOutScope;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeSet, HashSet};
 
 /// Candidates awaiting a reply rank by `waiting_since` (older first); everyone else ranks
@@ -155,7 +155,7 @@ fn team_addresses(conn: &rusqlite::Connection) -> Result<HashSet<String>> {
 
 /// Stores one message: new (its id and candidate), a duplicate, or suppressed.
 fn write_one(
-    tx: &Transaction,
+    tx: &Connection,
     team: &HashSet<String>,
     suppressor: &super::suppression::Suppressor,
     item: &Incoming,
@@ -362,7 +362,7 @@ fn log_fold(into: i64, item: &Incoming, why: &str) {
 /// Records mail about an erased person by where it is and whose hash, never its content. What
 /// rapport held at the erasure is recorded then; anything ingest sees is new to the team.
 fn record_suppressed(
-    tx: &Transaction,
+    tx: &Connection,
     suppressor: &super::suppression::Suppressor,
     item: &Incoming,
     hash: &str,
@@ -391,7 +391,7 @@ fn record_suppressed(
 /// sizes estimated, and the same message read whole (an import, an older sync) differs in
 /// those alone. Another message reusing the id differs in more.
 fn same_but_for_sizes(
-    tx: &Transaction,
+    tx: &Connection,
     existing: &[(i64, String)],
     p: &ParsedMessage,
     received_at: i64,
@@ -428,7 +428,7 @@ fn same_but_for_sizes(
     Ok(None)
 }
 
-fn add_location(tx: &Transaction, id: i64, item: &Incoming) -> Result<()> {
+fn add_location(tx: &Connection, id: i64, item: &Incoming) -> Result<()> {
     if let Some(loc) = &item.location {
         tx.prepare_cached(
             "INSERT INTO message_locations(folder_id, uid, message_id, flags, modseq)
@@ -449,7 +449,7 @@ fn add_location(tx: &Transaction, id: i64, item: &Incoming) -> Result<()> {
 
 /// The recruiter credited for an outbound message: Sender when it is a recruiter (mail from
 /// the shared box on someone's behalf), else From when that is a recruiter.
-fn credited_recruiter(tx: &Transaction, p: &ParsedMessage) -> Result<Option<String>> {
+fn credited_recruiter(tx: &Connection, p: &ParsedMessage) -> Result<Option<String>> {
     let mut st = tx.prepare_cached("SELECT shared FROM team_members WHERE address = ?1")?;
     for mb in [p.sender.as_ref(), p.from.as_ref()].into_iter().flatten() {
         let shared: Option<bool> = st.query_row([&mb.address], |r| r.get(0)).optional()?;
@@ -463,7 +463,7 @@ fn credited_recruiter(tx: &Transaction, p: &ParsedMessage) -> Result<Option<Stri
 /// JWZ threading at index time: the message joins the thread of any id it shares (its own id
 /// as a placeholder, or any reference); when those ids span several threads they merge.
 /// Subjects never merge threads.
-fn thread_for(tx: &Transaction, mid: &str, p: &ParsedMessage, own_id_is_new: bool) -> Result<i64> {
+fn thread_for(tx: &Connection, mid: &str, p: &ParsedMessage, own_id_is_new: bool) -> Result<i64> {
     let mut ids: Vec<&str> = Vec::with_capacity(p.references.len() + 2);
     if own_id_is_new {
         ids.push(mid);
@@ -535,7 +535,7 @@ pub fn base_subject(s: &str) -> String {
 /// Finds the candidate behind an address, creating one when new. A new address replying in a
 /// thread whose candidate has the same name is taken as that person's second address.
 fn resolve_candidate(
-    tx: &Transaction,
+    tx: &Connection,
     mb: &Mailbox,
     direction: Direction,
     thread_id: i64,
@@ -605,7 +605,7 @@ pub const NO_SENDER: &str = "(no sender)";
 
 /// The candidate row that holds inbound mail without a usable sender: made on first use,
 /// remembered in `meta` (it has no address, so nothing else finds it).
-fn no_sender(tx: &Transaction, now: i64) -> Result<i64> {
+fn no_sender(tx: &Connection, now: i64) -> Result<i64> {
     let known: Option<i64> = tx
         .query_row(
             "SELECT c.id FROM meta m JOIN candidates c ON c.id = CAST(m.value AS INTEGER)
