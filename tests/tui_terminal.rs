@@ -667,3 +667,54 @@ fn the_demo_is_used_as_its_team_not_as_the_os_login() {
     tmux.keys(&["q", "q"]);
     tmux.wait_for("rapport exited with", 10);
 }
+
+/// The Share view in the real binary: W, n, the tagged snippet, the form as it comes, the
+/// preview (computed off the UI thread), the number typed: the share is in `rapport shares`.
+#[test]
+fn a_share_created_in_the_share_view_is_listed_by_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let tmux = start(dir.path(), "xterm-256color");
+    tmux.wait_for("Awaiting reply", 30);
+    tmux.keys(&["W"]);
+    tmux.wait_for("No shares yet", 10);
+    tmux.keys(&["n"]);
+    tmux.wait_for("Share a snippet", 10);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("previews it", 10);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("will receive it", 30);
+    let n: usize = screen
+        .lines()
+        .find_map(|l| {
+            let (before, _) = l.split_once(" will receive it")?;
+            // After the pane's border.
+            before
+                .rsplit(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("the number of recipients: {screen}"));
+    assert!(n > 0, "{screen}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("Create the share?", 10);
+    tmux.type_text(&n.to_string());
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("created:", 20);
+    let out = common::rapport_bin()
+        .args(["shares", "--json", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert_eq!(list[0]["planned"].as_u64(), Some(n as u64), "{list}");
+    assert_eq!(list[0]["state"], "active");
+    // q goes back to the list, again to the inbox, and a third time quits.
+    tmux.keys(&["q"]);
+    tmux.wait_for("Shares · 1", 10);
+    tmux.keys(&["q"]);
+    tmux.wait_for("Awaiting reply (", 10);
+    std::thread::sleep(Duration::from_millis(300));
+    quit_ok(&tmux);
+}

@@ -1275,3 +1275,258 @@ fn open_data_requests_are_counted_team_wide_and_listed_on_the_candidate_who_made
     let line = rapport::ui::answers::request_line(&s, &s.data_requests[0]);
     assert!(line.ends_with("; E exports it"), "{line}");
 }
+
+// --- The Share view (#19) ---
+
+fn share_report(
+    id: i64,
+    state: &str,
+    planned: usize,
+    sent: usize,
+) -> rapport_core::actions::share::Report {
+    rapport_core::actions::share::Report {
+        share: rapport_core::store::ShareRow {
+            id,
+            template: "rust_roles".into(),
+            subject: format!("Rust roles {id}"),
+            body: "Hi {first_name}".into(),
+            tags: vec!["rust".into()],
+            query: String::new(),
+            created_by: "Tess".into(),
+            created_at: NOW - 3600,
+            state: state.into(),
+            per_hour: 30,
+            per_day: 200,
+            nonce: "n".into(),
+        },
+        planned,
+        queued: 0,
+        sent,
+        failed: 0,
+        unknown: 0,
+        skipped: 2,
+        cancelled: 0,
+        skipped_by: [("opted out".to_string(), 2)].into_iter().collect(),
+        replies: 0,
+        reply_rate: 0.0,
+        opt_outs: 0,
+        preference_changes: 0,
+        by_interest: Default::default(),
+    }
+}
+
+fn sharing() -> State<Fake> {
+    use rapport_core::mail_out::templates::parse;
+    let mut s = three();
+    sender(&mut s);
+    s.templates = vec![
+        parse("hello", "Hello {first_name}!\n"),
+        parse("rust roles", "tags: rust\nHi {first_name}, Rust roles.\n"),
+    ];
+    s.store.shares = vec![
+        share_report(2, "active", 5, 3),
+        share_report(1, "paused", 1, 0),
+    ];
+    s
+}
+
+#[test]
+fn the_shares_view_lists_shares_and_pauses_resumes_and_cancels_through_the_runner() {
+    let mut s = sharing();
+    press(&mut s, Bound::Shares);
+    assert_eq!(s.context(), rapport::ui::action::Context::Shares);
+    let v = s.shares.as_deref().unwrap();
+    assert_eq!(
+        v.list.iter().map(|r| r.share.id).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    // p on an active share pauses it; on a paused one, resumes it.
+    let out = press(&mut s, Bound::PauseShare);
+    assert_eq!(writes(&out), vec![&Write::PauseShare { id: 2 }]);
+    answer(&mut s, Write::PauseShare { id: 2 }, Ok(Outcome::Done));
+    assert!(s.notice.as_deref().unwrap().contains("share 2 paused"));
+    press(&mut s, Bound::Next);
+    let out = press(&mut s, Bound::PauseShare);
+    assert_eq!(writes(&out), vec![&Write::ResumeShare { id: 1 }]);
+    // Enter opens one; x asks, and n (Cancel) keeps it going: nothing is written.
+    press(&mut s, Bound::Open);
+    assert!(matches!(
+        s.shares.as_deref().unwrap().screen,
+        rapport::ui::share::Screen::Detail { id: 1, .. }
+    ));
+    assert!(writes(&press(&mut s, Bound::CancelShare)).is_empty());
+    assert!(matches!(&s.mode, Mode::Form(f) if f.title == "Cancel share 1?"));
+    assert!(writes(&press(&mut s, Bound::Cancel)).is_empty());
+    assert_eq!(s.notice.as_deref(), Some("share 1 goes on"));
+    // x then y (Submit) cancels it.
+    press(&mut s, Bound::CancelShare);
+    let out = press(&mut s, Bound::Submit);
+    assert_eq!(writes(&out), vec![&Write::CancelShare { id: 1 }]);
+    answer(
+        &mut s,
+        Write::CancelShare { id: 1 },
+        Ok(Outcome::ShareCancelled(1)),
+    );
+    assert_eq!(
+        s.notice.as_deref(),
+        Some("share 1 cancelled; 1 message(s) not sent")
+    );
+    // Esc: back to the list, then out of the view.
+    press(&mut s, Bound::Back);
+    assert!(matches!(
+        s.shares.as_deref().unwrap().screen,
+        rapport::ui::share::Screen::List
+    ));
+    press(&mut s, Bound::Back);
+    assert!(s.shares.is_none());
+}
+
+#[test]
+fn the_shares_view_reads_the_progress_again_on_the_tick() {
+    let mut s = sharing();
+    press(&mut s, Bound::Shares);
+    press(&mut s, Bound::Open);
+    s.store.shares[0].sent = 5;
+    s.store.shares[0].planned = 0;
+    update(&mut s, Action::Tick);
+    let rapport::ui::share::Screen::Detail { report, .. } = &s.shares.as_deref().unwrap().screen
+    else {
+        panic!("the share stays open")
+    };
+    assert_eq!(report.as_ref().unwrap().sent, 5);
+}
+
+fn planned_preview(spec: rapport_core::actions::share::Spec) -> rapport::ui::share::Planned {
+    use rapport_core::actions::share::{Person as Who, Preview, Skip};
+    let who = |id: i64, name: &str| Who {
+        id,
+        name: name.into(),
+        address: format!("{}@example.com", name.to_lowercase()),
+    };
+    rapport::ui::share::Planned {
+        spec,
+        preview: Preview {
+            planned: vec![who(1, "Ada"), who(2, "Bo")],
+            skipped: vec![(who(3, "Cy"), Skip::OptedOut)],
+            sample: Some("To: Ada <ada@example.com>\nSubject: Rust\n\nHi Ada, Rust roles.".into()),
+            first_release: Some(NOW),
+            last_release: Some(NOW + 3600),
+        },
+    }
+}
+
+#[test]
+fn a_new_share_is_previewed_off_the_ui_thread_and_created_only_with_the_number_typed() {
+    let mut s = sharing();
+    press(&mut s, Bound::Shares);
+    press(&mut s, Bound::NewShare);
+    let Mode::Form(f) = &s.mode else {
+        panic!("the snippet picker")
+    };
+    assert!(matches!(
+        f.purpose,
+        rapport::ui::form::Purpose::SharePick { .. }
+    ));
+    // Tagged snippets come first; the untagged one says why it cannot be shared.
+    press(&mut s, Bound::NextOption);
+    press(&mut s, Bound::Submit);
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert!(
+        f.error.as_deref().unwrap().contains("has no tags"),
+        "{:?}",
+        f.error
+    );
+    press(&mut s, Bound::PrevOption);
+    press(&mut s, Bound::Submit);
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert!(
+        matches!(&f.purpose, rapport::ui::form::Purpose::ShareSpec { template } if template == "rust roles"),
+        "{f:?}"
+    );
+    assert_eq!(f.text("Subject"), "rust roles");
+    // A query that does not read says which term.
+    press(&mut s, Bound::NextField);
+    common::type_form(&mut s, "lang:de frobnicate:yes");
+    let out = press(&mut s, Bound::Submit);
+    assert!(out.is_empty());
+    let Mode::Form(f) = &s.mode else { panic!() };
+    assert!(
+        f.error.as_deref().unwrap().contains("frobnicate"),
+        "{:?}",
+        f.error
+    );
+    for _ in 0.."frobnicate:yes".len() {
+        update(&mut s, Action::FormBackspace);
+    }
+    let out = press(&mut s, Bound::Submit);
+    let [Command::SharePreview(job)] = out.as_slice() else {
+        panic!("the preview is the runner's: {out:?}")
+    };
+    assert_eq!(job.spec.query.as_deref(), Some("lang:de"));
+    assert_eq!(job.spec.pace.per_hour, 30);
+    assert!(matches!(
+        s.shares.as_deref().unwrap().screen,
+        rapport::ui::share::Screen::Computing { .. }
+    ));
+    let planned = planned_preview(job.spec.clone());
+    update(
+        &mut s,
+        Action::SharePreviewed(Ok(Box::new(planned.clone()))),
+    );
+    assert!(matches!(
+        s.shares.as_deref().unwrap().screen,
+        rapport::ui::share::Screen::Preview { .. }
+    ));
+    // Enter asks for the number; a wrong one creates nothing.
+    press(&mut s, Bound::Open);
+    common::type_form(&mut s, "3");
+    let out = press(&mut s, Bound::Submit);
+    assert!(writes(&out).is_empty());
+    assert!(s.notice.as_deref().unwrap().contains("nothing was created"));
+    // Esc from the confirmation creates nothing either.
+    press(&mut s, Bound::Open);
+    assert!(writes(&press(&mut s, Bound::Cancel)).is_empty());
+    // The number of recipients, typed: the share is created as previewed.
+    press(&mut s, Bound::Open);
+    common::type_form(&mut s, "2");
+    let out = press(&mut s, Bound::Submit);
+    assert_eq!(
+        writes(&out),
+        vec![&Write::CreateShare(Box::new(planned.clone()))]
+    );
+    let out = answer(
+        &mut s,
+        Write::CreateShare(Box::new(planned)),
+        Ok(Outcome::ShareCreated(2)),
+    );
+    assert_eq!(out, vec![Command::Deliver]);
+    assert!(matches!(
+        s.shares.as_deref().unwrap().screen,
+        rapport::ui::share::Screen::Detail { id: 2, .. }
+    ));
+    assert!(
+        s.notice
+            .as_deref()
+            .unwrap()
+            .starts_with("share 2 created: 2 planned")
+    );
+}
+
+#[test]
+fn going_back_while_the_preview_computes_drops_its_answer() {
+    let mut s = sharing();
+    press(&mut s, Bound::Shares);
+    press(&mut s, Bound::NewShare);
+    press(&mut s, Bound::Submit);
+    let out = press(&mut s, Bound::Submit);
+    let [Command::SharePreview(job)] = out.as_slice() else {
+        panic!("{out:?}")
+    };
+    let planned = planned_preview(job.spec.clone());
+    press(&mut s, Bound::Back);
+    update(&mut s, Action::SharePreviewed(Ok(Box::new(planned))));
+    assert!(matches!(
+        s.shares.as_deref().unwrap().screen,
+        rapport::ui::share::Screen::List
+    ));
+}

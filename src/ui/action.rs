@@ -15,10 +15,12 @@ pub enum Context {
     Compose,
     /// The Reports view (response times).
     Reports,
+    /// The Shares view (content shared with those who asked for it).
+    Shares,
 }
 
 impl Context {
-    pub const ALL: [Context; 8] = [
+    pub const ALL: [Context; 9] = [
         Context::Global,
         Context::Inbox,
         Context::Conversation,
@@ -27,6 +29,7 @@ impl Context {
         Context::Form,
         Context::Compose,
         Context::Reports,
+        Context::Shares,
     ];
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +41,7 @@ impl Context {
             Context::Form => "form",
             Context::Compose => "compose",
             Context::Reports => "reports",
+            Context::Shares => "shares",
         }
     }
     pub fn from_name(s: &str) -> Option<Context> {
@@ -119,6 +123,10 @@ bindable! {
     Period => "period", "Reports: next period (7, 30, 90 days, all)";
     ToggleClock => "toggle-clock", "Reports: calendar time or business hours";
     ToggleGroup => "toggle-group", "Reports: table per recruiter or per week";
+    Shares => "shares", "Shares: content sent to the candidates who asked for its topics (the Share view)";
+    NewShare => "new-share", "Shares: share a tagged snippet (preview, then confirm by typing the number)";
+    PauseShare => "pause-share", "Shares: pause the selected share, or resume it";
+    CancelShare => "cancel-share", "Shares: cancel what has not gone out yet (asks y/n)";
     Assign => "assign", "Assign the candidate to a recruiter, to me, or to nobody";
     Snooze => "snooze", "Snooze until a date (out of awaiting reply until then)";
     Note => "note", "Add an internal note (never sent; shown in the timeline)";
@@ -177,4 +185,6 @@ pub enum Action {
     Attachment(Result<crate::ui::attachments::Answer, String>),
     /// A write the runner executed (see `ui::write`), with its answer.
     Done(Box<crate::ui::write::Finished>),
+    /// A share's preview, computed off the UI thread (see `ui::share`), or why not.
+    SharePreviewed(Result<Box<crate::ui::share::Planned>, String>),
 }

@@ -81,6 +81,15 @@ pub(crate) fn form_key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     ) {
         return send_form_key(s, b);
     }
+    if matches!(
+        f.purpose,
+        crate::ui::form::Purpose::SharePick { .. }
+            | crate::ui::form::Purpose::ShareSpec { .. }
+            | crate::ui::form::Purpose::ShareConfirm { .. }
+            | crate::ui::form::Purpose::ShareCancel { .. }
+    ) {
+        return crate::ui::share::form_key(s, b);
+    }
     if let crate::ui::form::Purpose::WriteAnyway { reply } = f.purpose {
         match b {
             Bound::Cancel | Bound::Back => s.mode = Mode::Normal,

@@ -2,6 +2,7 @@
 //! the state a fake that answers from memory, so keys, forms and selection are tested without
 //! SQLite. Each method is the store's query of the same name.
 
+use rapport_core::actions::share;
 use rapport_core::consent::policy::{self, Verdict};
 use rapport_core::mail_out::compose::Draft;
 use rapport_core::model::Channel;
@@ -9,7 +10,7 @@ use rapport_core::responses::hours::Schedule;
 use rapport_core::responses::report::{self, Clock, Period, Report, Target};
 use rapport_core::store::{
     Assignment, ColleagueActivity, Conversation, DataRequest, InboxQuery, InboxRow, LedgerEntry,
-    MessageView, Presence, Profile, Result, Snooze, Store,
+    MessageView, Presence, Profile, Result, ShareRow, Snooze, Store, StoreError,
 };
 
 pub trait Reads {
@@ -55,6 +56,10 @@ pub trait Reads {
         clock: Clock,
         period: Period,
     ) -> Result<Report>;
+    /// Every share, newest first.
+    fn shares(&self) -> Result<Vec<ShareRow>>;
+    /// A share's progress and what followed it (`actions::share::report`).
+    fn share_report(&self, id: i64) -> Result<share::Report>;
 }
 
 impl Reads for Store {
@@ -126,5 +131,11 @@ impl Reads for Store {
         period: Period,
     ) -> Result<Report> {
         report::from_store(self, schedule, target, clock, period)
+    }
+    fn shares(&self) -> Result<Vec<ShareRow>> {
+        Store::shares(self)
+    }
+    fn share_report(&self, id: i64) -> Result<share::Report> {
+        share::report(self, id).map_err(|e| StoreError::Invalid(e.to_string()))
     }
 }

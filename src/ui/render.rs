@@ -29,6 +29,8 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame) {
     }
     if let Some(v) = s.reports.as_deref() {
         crate::ui::render_reports::render(s, v, f, area);
+    } else if let Some(v) = s.shares.as_deref() {
+        crate::ui::render_share::render(s, v, f, area);
     } else {
         panes(s, f, &p);
     }
@@ -723,6 +725,13 @@ pub(crate) fn status_bar<D: Reads>(s: &State<D>, f: &mut Frame, r: Rect) {
             (Bound::ToggleGroup, "recruiter/week"),
             (Bound::Open, "open"),
             (Bound::Help, "definitions"),
+            (Bound::Back, "back"),
+        ],
+        Context::Shares => &[
+            (Bound::Open, "open"),
+            (Bound::NewShare, "new share"),
+            (Bound::PauseShare, "pause/resume"),
+            (Bound::CancelShare, "cancel"),
             (Bound::Back, "back"),
         ],
         Context::Form => &[

@@ -35,7 +35,11 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
         match &field.kind {
             // The snippet picker lists every snippet, and previews the one chosen.
             FieldKind::Choice { options, selected }
-                if matches!(form.purpose, crate::ui::form::Purpose::PickTemplate { .. }) =>
+                if matches!(
+                    form.purpose,
+                    crate::ui::form::Purpose::PickTemplate { .. }
+                        | crate::ui::form::Purpose::SharePick { .. }
+                ) =>
             {
                 lines.push(Line::from(spans));
                 picker(
@@ -135,6 +139,29 @@ pub fn render<D: Reads>(s: &State<D>, f: &mut Frame, area: Rect, form: &Form) {
     };
     use crate::ui::action::Bound;
     let keys = match &form.purpose {
+        crate::ui::form::Purpose::ShareCancel { .. } => format!(
+            "y or {} cancels the share · n or {} keeps it going",
+            k(Bound::Submit),
+            k(Bound::Cancel)
+        ),
+        crate::ui::form::Purpose::ShareConfirm { .. } => format!(
+            "{} creates it if the number is right · {} goes back: nothing is created",
+            k(Bound::Submit),
+            k(Bound::Cancel)
+        ),
+        crate::ui::form::Purpose::SharePick { .. } => format!(
+            "{}/{} choose · {} goes on to subject, audience and pace · {} cancel",
+            k(Bound::PrevField),
+            k(Bound::NextField),
+            k(Bound::Submit),
+            k(Bound::Cancel)
+        ),
+        crate::ui::form::Purpose::ShareSpec { .. } => format!(
+            "{} next field · {} previews it (nothing is sent yet) · {} cancel",
+            k(Bound::NextField),
+            k(Bound::Submit),
+            k(Bound::Cancel)
+        ),
         crate::ui::form::Purpose::PickAttachment { wanted, .. } => {
             use crate::ui::attachments::Wanted;
             // The arrows when they are bound: a list reads up and down.
@@ -219,17 +246,20 @@ fn picker<D: Reads>(
             Line::raw(line)
         });
     }
+    // The reply picker's first option is "(no snippet)"; the share picker has none.
+    let (names, first) = match &form.purpose {
+        crate::ui::form::Purpose::PickTemplate { names, .. } => (names, 1),
+        crate::ui::form::Purpose::SharePick { names } => (names, 0),
+        _ => return,
+    };
     if options.len() > list_room {
         lines.push(Line::styled(
-            format!("    ({} snippets)", options.len() - 1),
+            format!("    ({} snippets)", names.len()),
             t.dim(),
         ));
     }
-    let crate::ui::form::Purpose::PickTemplate { names, .. } = &form.purpose else {
-        return;
-    };
     let body = selected
-        .checked_sub(1)
+        .checked_sub(first)
         .and_then(|j| names.get(j))
         .and_then(|n| s.templates.iter().find(|t| &t.name == n))
         .map(|t| t.body.as_str());

@@ -87,6 +87,7 @@ impl ReportsView {
 /// Opens the view (or refreshes it).
 pub fn open<D: Reads>(s: &mut State<D>) {
     s.from_reports = None;
+    s.shares = None;
     let clock = s.target.clock;
     s.reports
         .get_or_insert_with(|| Box::new(ReportsView::new(clock)));

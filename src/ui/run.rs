@@ -42,6 +42,24 @@ pub struct Workers {
     pub slow_writes: SlowWrites,
     /// Attachments are fetched, saved and read on a thread of their own and answer here.
     pub attachments: AttachmentWorker,
+    /// Share previews are computed on a thread of their own and answer here.
+    pub share_previews: SharePreviews,
+}
+
+/// A share's preview, or why not.
+type Previewed = Result<Box<crate::ui::share::Planned>, String>;
+
+/// The answers of share previews computed off the UI thread (each reads every candidate).
+pub struct SharePreviews {
+    done: (std::sync::mpsc::Sender<Previewed>, Receiver<Previewed>),
+}
+
+impl Default for SharePreviews {
+    fn default() -> SharePreviews {
+        SharePreviews {
+            done: std::sync::mpsc::channel(),
+        }
+    }
 }
 
 /// What an attachment's thread reports: how the fetch goes, then its answer.
@@ -343,6 +361,11 @@ where
                 return Ok(());
             }
         }
+        while let Ok(p) = workers.share_previews.done.1.try_recv() {
+            if act(terminal, state, workers, Action::SharePreviewed(p)) {
+                return Ok(());
+            }
+        }
         if let Some(rx) = &workers.sync {
             // Worker reports are picked up at least this often.
             timeout = timeout.min(Duration::from_millis(200));
@@ -504,6 +527,25 @@ fn side_effect(state: &mut State, workers: &Workers, c: Command) -> Vec<Command>
                 return step(state, Action::Attachment(answer));
             }
         },
+        Command::SharePreview(job) => {
+            let ctx = crate::ui::share::PreviewContext::of(state);
+            match state.data_dir.clone() {
+                // A connection of its own: the preview reads every candidate.
+                Some(dir) => {
+                    let tx = workers.share_previews.done.0.clone();
+                    std::thread::spawn(move || {
+                        let answer = rapport_core::store::Store::open_in(&dir)
+                            .map_err(|e| e.to_string())
+                            .and_then(|store| crate::ui::share::run_preview(&store, &job, &ctx));
+                        let _ = tx.send(answer);
+                    });
+                }
+                None => {
+                    let answer = crate::ui::share::run_preview(&state.store, &job, &ctx);
+                    return step(state, Action::SharePreviewed(answer));
+                }
+            }
+        }
         Command::Deliver => {
             if let Some((wake, _)) = &workers.delivery {
                 let _ = wake.send(());
@@ -580,6 +622,14 @@ pub fn translate(state: &State, k: &KeyEvent) -> Option<Action> {
         let plain = !k
             .modifiers
             .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        // Cancelling a share asks y/n (enter and esc work too).
+        if let crate::ui::form::Purpose::ShareCancel { .. } = f.purpose {
+            match k.code {
+                KeyCode::Char('y' | 'Y') if plain => return Some(Action::Key(Bound::Submit)),
+                KeyCode::Char('n' | 'N') if plain => return Some(Action::Key(Bound::Cancel)),
+                _ => {}
+            }
+        }
         if f.focused_is_text() {
             match k.code {
                 KeyCode::Char(c) if plain => return Some(Action::FormInput(c)),

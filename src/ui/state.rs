@@ -85,6 +85,9 @@ pub enum Command {
     Attachment(crate::ui::attachments::Job),
     /// Run a core use case (see `ui::write`); answer with `Action::Done`.
     Write(crate::ui::write::Write),
+    /// Compute a share's preview off the UI thread (it reads every candidate); answer with
+    /// `Action::SharePreviewed`.
+    SharePreview(Box<crate::ui::share::Job>),
 }
 
 /// How many inbox rows are kept in memory around the selection; the rest stays in SQLite.
@@ -182,6 +185,8 @@ pub struct State<D = Store> {
     pub reports: Option<Box<crate::ui::reports::ReportsView>>,
     /// The Reports view a candidate was opened from: back (esc, q) returns to it.
     pub from_reports: Option<Box<crate::ui::reports::ReportsView>>,
+    /// The Shares view, when open (it covers the panes; help and forms still overlay it).
+    pub shares: Option<Box<crate::ui::share::SharesView>>,
     /// The team's working week and the response-time target (waits are coloured against it).
     pub schedule: rapport_core::responses::hours::Schedule,
     pub target: rapport_core::responses::report::Target,
@@ -328,6 +333,7 @@ impl<D: Reads> State<D> {
             template: None,
             reports: None,
             from_reports: None,
+            shares: None,
             business: rapport_core::responses::hours::BusinessClock::new(&schedule, now, now),
             schedule,
             target,
@@ -378,6 +384,7 @@ impl<D: Reads> State<D> {
             (Mode::Form(_), _) => Context::Form,
             (Mode::Compose(_), _) => Context::Compose,
             _ if self.reports.is_some() => Context::Reports,
+            _ if self.shares.is_some() => Context::Shares,
             (_, Focus::Inbox) => Context::Inbox,
             (_, Focus::Conversation) => Context::Conversation,
             (_, Focus::Profile) => Context::Profile,

@@ -29,6 +29,7 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
             s.now = rapport_core::store::now();
             reload_list(s);
             crate::ui::reports::tick(s);
+            crate::ui::share::tick(s);
         }
         Action::PresenceTick => crate::ui::presence::refresh(s, rapport_core::store::now()),
         Action::SearchInput(c) => crate::ui::search::edited(s, |i| i.push(c)),
@@ -67,6 +68,7 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
             rapport_core::mail_out::delivery::DeliveryEvent::Changed(_) => {
                 let c = s.profile.as_ref().map(|p| p.id);
                 reload_keeping(s, c);
+                crate::ui::share::changed(s);
             }
             rapport_core::mail_out::delivery::DeliveryEvent::Error(e) => {
                 s.notice = Some(format!("outbox: {e}"))
@@ -81,7 +83,9 @@ fn update_inner<D: Reads>(s: &mut State<D>, action: Action) -> Vec<Command> {
         Action::DataChanged => {
             let c = s.profile.as_ref().map(|p| p.id);
             reload_keeping(s, c);
+            crate::ui::share::changed(s);
         }
+        Action::SharePreviewed(answer) => crate::ui::share::previewed(s, answer),
     }
     Vec::new()
 }
@@ -218,6 +222,9 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
     if s.reports.is_some() && !matches!(s.mode, Mode::Help { .. }) {
         return crate::ui::reports::key(s, b);
     }
+    if s.shares.is_some() && !matches!(s.mode, Mode::Help { .. }) {
+        return crate::ui::share::key(s, b);
+    }
     if s.profile.is_some() {
         match b {
             Bound::Reply => return crate::ui::compose::start(s, true),
@@ -248,6 +255,7 @@ fn key<D: Reads>(s: &mut State<D>, b: Bound) -> Vec<Command> {
         Bound::ClearSearch => crate::ui::search::clear(s),
         Bound::View(v) => crate::ui::search::view(s, v),
         Bound::Reports => crate::ui::reports::open(s),
+        Bound::Shares => crate::ui::share::open(s),
         Bound::Filter => set_filter(s, s.filter.next()),
         Bound::FilterAwaiting => set_filter(s, InboxFilter::Awaiting),
         Bound::FilterAll => set_filter(s, InboxFilter::All),

@@ -145,6 +145,18 @@ pub enum Write {
         draft: i64,
         candidate: i64,
     },
+    /// A share as previewed and confirmed (`actions::share::create`): it starts active.
+    CreateShare(Box<crate::ui::share::Planned>),
+    PauseShare {
+        id: i64,
+    },
+    ResumeShare {
+        id: i64,
+    },
+    /// Confirmed with y: what has not gone out yet is cancelled.
+    CancelShare {
+        id: i64,
+    },
 }
 
 impl Write {
@@ -173,7 +185,11 @@ impl Write {
             | Write::CreateDraft { candidate, .. }
             | Write::Queue { candidate, .. } => Some(*candidate),
             Write::Merge { target, .. } => Some(*target),
-            Write::AddCandidate { .. } => None,
+            Write::AddCandidate { .. }
+            | Write::CreateShare(_)
+            | Write::PauseShare { .. }
+            | Write::ResumeShare { .. }
+            | Write::CancelShare { .. } => None,
             Write::Erase { .. } | Write::RecordServerErase { .. } | Write::Bulk(_) => None,
         }
     }
@@ -197,12 +213,17 @@ impl Write {
                 | Write::CreateDraft { .. }
                 | Write::Queue { .. }
                 | Write::RecordServerErase { .. }
+                | Write::CreateShare(_)
+                | Write::PauseShare { .. }
+                | Write::ResumeShare { .. }
+                | Write::CancelShare { .. }
         )
     }
 
-    /// Slow writes the runner does off the UI thread (an erasure rewrites the file).
+    /// Slow writes the runner does off the UI thread (an erasure rewrites the file; a share
+    /// writes a row for every candidate).
     pub fn is_slow(&self) -> bool {
-        matches!(self, Write::Erase { .. })
+        matches!(self, Write::Erase { .. } | Write::CreateShare(_))
     }
 }
 
@@ -235,6 +256,10 @@ pub enum Outcome {
         done: usize,
         failed: Vec<(i64, String)>,
     },
+    /// The new share's id.
+    ShareCreated(i64),
+    /// A share cancelled: how many of its messages were stopped.
+    ShareCancelled(usize),
 }
 
 /// A write and its answer, fed back to `update` as `Action::Done`.
@@ -418,6 +443,20 @@ fn run(
             store.save_draft(Some(draft), candidate, parent, &text, &who.actor)?;
             Outcome::Done
         }
+        Write::CreateShare(p) => Outcome::ShareCreated(rapport_core::actions::share::create(
+            store, &p.spec, &p.preview, &who.actor, who.at,
+        )?),
+        Write::PauseShare { id } => {
+            rapport_core::actions::share::pause(store, id, &who.actor)?;
+            Outcome::Done
+        }
+        Write::ResumeShare { id } => {
+            rapport_core::actions::share::resume(store, id, &who.actor)?;
+            Outcome::Done
+        }
+        Write::CancelShare { id } => {
+            Outcome::ShareCancelled(rapport_core::actions::share::cancel(store, id, &who.actor)?)
+        }
     })
 }
 
@@ -466,8 +505,8 @@ fn ask(
     }
 }
 
-/// Executes the writes among `commands` at once on the state's own store, feeding each
-/// answer back through `update`; returns the other commands. What the runner does, without
+/// Executes the writes (and share previews) among `commands` at once on the state's own
+/// store, feeding each answer back through `update`; returns the other commands. What the runner does, without
 /// threads: for tests and for callers that have no runner.
 pub fn settle(s: &mut State, commands: Vec<Command>) -> Vec<Command> {
     let mut rest = Vec::new();
@@ -481,6 +520,14 @@ pub fn settle(s: &mut State, commands: Vec<Command>) -> Vec<Command> {
                 queue.extend(crate::ui::update::update(
                     s,
                     crate::ui::action::Action::Done(Box::new(f)),
+                ));
+            }
+            Command::SharePreview(job) => {
+                let ctx = crate::ui::share::PreviewContext::of(s);
+                let answer = crate::ui::share::run_preview(&s.store, &job, &ctx);
+                queue.extend(crate::ui::update::update(
+                    s,
+                    crate::ui::action::Action::SharePreviewed(answer),
                 ));
             }
             c => rest.push(c),
@@ -508,6 +555,10 @@ pub fn done<D: Reads>(s: &mut State<D>, f: Finished) -> Vec<Command> {
         Err(o) => o,
     };
     let outcome = match crate::ui::answers::answered(s, &write, outcome) {
+        Ok(then) => return then,
+        Err(o) => o,
+    };
+    let outcome = match crate::ui::share::answered(s, &write, outcome) {
         Ok(then) => return then,
         Err(o) => o,
     };
@@ -684,6 +735,7 @@ fn refused<D: Reads>(s: &mut State<D>, write: &Write, e: String) {
     match (&mut s.mode, write) {
         (Mode::Form(f), w) if w.asked_by_form() => f.error = Some(e),
         (_, Write::Ask { .. }) => s.notice = Some(format!("not asked: {e}")),
+        (_, Write::CreateShare(_)) => s.notice = Some(format!("the share was not created: {e}")),
         (Mode::Compose(_), Write::Note { .. }) => {
             s.notice = Some(format!("cannot save the note: {e}"))
         }

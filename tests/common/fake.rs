@@ -33,6 +33,8 @@ pub struct Fake {
     pub colleagues: Vec<(i64, ColleagueActivity)>,
     /// Candidates' open data requests, team-wide.
     pub requests: Vec<DataRequest>,
+    /// Shares with their progress, newest first.
+    pub shares: Vec<rapport_core::actions::share::Report>,
 }
 
 impl Person {
@@ -326,5 +328,15 @@ impl Reads for Fake {
         Err(rapport_core::store::StoreError::Invalid(
             "no reports in the fake".into(),
         ))
+    }
+    fn shares(&self) -> Result<Vec<rapport_core::store::ShareRow>> {
+        Ok(self.shares.iter().map(|r| r.share.clone()).collect())
+    }
+    fn share_report(&self, id: i64) -> Result<rapport_core::actions::share::Report> {
+        self.shares
+            .iter()
+            .find(|r| r.share.id == id)
+            .cloned()
+            .ok_or_else(|| rapport_core::store::StoreError::Invalid(format!("no share {id}")))
     }
 }

@@ -125,7 +125,7 @@ pub fn act(s: &mut State, a: Action) -> Vec<rapport::ui::state::Command> {
 }
 
 /// Types `text` into the open form's field.
-pub fn type_form(s: &mut State, text: &str) {
+pub fn type_form<D: rapport::ui::reads::Reads>(s: &mut State<D>, text: &str) {
     for c in text.chars() {
         update(s, Action::FormInput(c));
     }

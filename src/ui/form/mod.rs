@@ -130,6 +130,22 @@ pub enum Purpose {
     Review,
     /// Send despite conflicts with the candidate's wishes (needs a reason).
     SendConfirm,
+    /// The Share view: which snippet to share (`names` in offered order).
+    SharePick {
+        names: Vec<String>,
+    },
+    /// The Share view: subject, audience query and pace of a share of `template`.
+    ShareSpec {
+        template: String,
+    },
+    /// The Share view: the recruiter types the number of recipients to create the share.
+    ShareConfirm {
+        recipients: usize,
+    },
+    /// The Share view: cancel share `id`? (y/n)
+    ShareCancel {
+        id: i64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -566,6 +566,10 @@ pub fn submit<D: Reads>(s: &State<D>, form: &Form) -> Result<Write, String> {
         | Purpose::PickTemplate { .. }
         | Purpose::PickAttachment { .. }
         | Purpose::WriteAnyway { .. } => Err("handled by the compose flow".into()),
+        Purpose::SharePick { .. }
+        | Purpose::ShareSpec { .. }
+        | Purpose::ShareConfirm { .. }
+        | Purpose::ShareCancel { .. } => Err("handled by the Share view".into()),
         Purpose::Merge { target, source } => Ok(Write::Merge {
             target: *target,
             source: *source,
