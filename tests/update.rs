@@ -1411,6 +1411,7 @@ fn planned_preview(spec: rapport_core::actions::share::Spec) -> rapport::ui::sha
             sample: Some("To: Ada <ada@example.com>\nSubject: Rust\n\nHi Ada, Rust roles.".into()),
             first_release: Some(NOW),
             last_release: Some(NOW + 3600),
+            in_their_zone: 0,
         },
     }
 }

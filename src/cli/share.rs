@@ -89,6 +89,8 @@ fn preview_json(p: &Preview) -> Value {
         "sample": p.sample,
         "first_release": p.first_release.map(rfc3339),
         "last_release": p.last_release.map(rfc3339),
+        "in_their_time_zone": p.in_their_zone,
+        "window": p.window(),
     })
 }
 
@@ -114,9 +116,10 @@ fn print_preview(p: &Preview) {
     }
     if let (Some(a), Some(b)) = (p.first_release, p.last_release) {
         println!(
-            "\nschedule: from {} to about {} (working hours, at the pace given)",
+            "\nschedule: from {} to about {} ({}, at the pace given)",
             rfc3339(a),
-            rfc3339(b)
+            rfc3339(b),
+            p.window()
         );
     }
     if let Some(s) = &p.sample {

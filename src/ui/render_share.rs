@@ -348,11 +348,12 @@ pub fn preview_head(p: &Planned, w: usize, tz: &TimeZone) -> Vec<(String, Kind)>
     match (pr.first_release, pr.last_release) {
         (Some(a), Some(b)) => para(
             &format!(
-                "Schedule: from {} to about {} ({} an hour, {} a day, in working hours)",
+                "Schedule: from {} to about {} ({} an hour, {} a day, {})",
                 long_date(a, tz),
                 long_date(b, tz),
                 sp.pace.per_hour,
-                sp.pace.per_day
+                sp.pace.per_day,
+                pr.window()
             ),
             Kind::Plain,
         ),

@@ -35,6 +35,7 @@ impl PartialEq for Planned {
             && a.sample == b.sample
             && a.first_release == b.first_release
             && a.last_release == b.last_release
+            && a.in_their_zone == b.in_their_zone
     }
 }
 impl Eq for Planned {}

@@ -151,10 +151,7 @@ pub fn finish(
     })?;
     let links =
         crate::web::unsubscribe::Links::new(&identity.web, &identity.shared_address, &token);
-    let language = store
-        .profile(token.candidate)?
-        .and_then(|p| p.preferences)
-        .and_then(|p| p.language);
+    let language = store.preferences(token.candidate)?.and_then(|p| p.language);
     let extras = compose::Extras {
         list_unsubscribe: Some(links.headers()),
         footer: Some(links.footer(&identity.web, language.as_deref())),

@@ -172,9 +172,25 @@ pub struct Preview {
     /// When the first message can be released, and roughly the last one at this pace.
     pub first_release: Option<i64>,
     pub last_release: Option<i64>,
+    /// Recipients whose time zone we know: they receive it in working hours where they are,
+    /// the others in the team's.
+    pub in_their_zone: usize,
 }
 
 impl Preview {
+    /// The send window, in the one wording the front ends show.
+    pub fn window(&self) -> String {
+        match self.in_their_zone {
+            0 => "in the team's working hours".into(),
+            n if n == self.planned.len() => {
+                "in working hours where each of them is (their time zone)".into()
+            }
+            n => format!(
+                "in working hours where they are for the {n} whose time zone we know, the team's for the others"
+            ),
+        }
+    }
+
     /// Skips counted by kind, the most common first.
     pub fn totals(&self) -> Vec<(&'static str, usize)> {
         let mut m: BTreeMap<&'static str, usize> = BTreeMap::new();
@@ -329,6 +345,7 @@ pub fn preview(
         sample: None,
         first_release: None,
         last_release: None,
+        in_their_zone: 0,
     };
     // Everyone's wishes in a few statements rather than a few for each person.
     let mut facts = store.all_contact_facts()?;
@@ -348,6 +365,12 @@ pub fn preview(
             Some(s) => p.skipped.push((person(r), s)),
         }
     }
+    let zones = their_zones(store)?;
+    p.in_their_zone = p
+        .planned
+        .iter()
+        .filter(|c| zones.contains_key(&c.id))
+        .count();
     if let Some(first) = p.planned.first() {
         p.sample = Some(format!(
             "To: {} <{}>\nSubject: {}\n\n{}",
@@ -482,10 +505,29 @@ pub fn release(
     if share.state != "active" || planned.is_empty() {
         return Ok(r);
     }
-    if !open_at(schedule, now) {
-        r.next_at = Some(next_open(schedule, now));
-        return Ok(r);
-    }
+    // Each candidate's send window: working hours in their own time zone when we know it,
+    // else the team's. Those outside theirs wait for a later step.
+    let zones = their_zones(store)?;
+    let window = |c: i64| match zones.get(&c) {
+        Some(tz) => Schedule {
+            tz: tz.clone(),
+            ..schedule.clone()
+        },
+        None => schedule.clone(),
+    };
+    let mut later: Option<i64> = None;
+    let planned: Vec<&ShareItem> = planned
+        .into_iter()
+        .filter(|i| {
+            let w = window(i.candidate_id);
+            let open = open_at(&w, now);
+            if !open {
+                let at = next_open(&w, now);
+                later = Some(later.map_or(at, |l| l.min(at)));
+            }
+            open
+        })
+        .collect();
     let template = Template {
         name: share.template.clone(),
         tags: share.tags.clone(),
@@ -541,10 +583,26 @@ pub fn release(
         .iter()
         .filter(|i| i.state == "planned")
         .count();
-    if r.planned_left > 0 {
-        r.next_at = Some(next_open(schedule, (now / 3600 + 1) * 3600));
-    }
+    // Those in an open window that are still planned wait for the next hour's budget; the
+    // rest for their window to open.
+    let open_left = planned.len() - (r.queued + r.skipped);
+    r.next_at = match (open_left > 0 && r.planned_left > 0, later) {
+        (true, Some(l)) => Some(l.min((now / 3600 + 1) * 3600)),
+        (true, None) => Some((now / 3600 + 1) * 3600),
+        (false, l) if r.planned_left > 0 => l,
+        _ => None,
+    };
     Ok(r)
+}
+
+/// The time zones candidates told us, by candidate; a zone we cannot read is left out (the
+/// team's hours apply).
+fn their_zones(store: &Store) -> Result<std::collections::HashMap<i64, jiff::tz::TimeZone>> {
+    Ok(store
+        .timezones()?
+        .into_iter()
+        .filter_map(|(id, name)| Some((id, jiff::tz::TimeZone::get(&name).ok()?)))
+        .collect())
 }
 
 /// Messages released per write transaction.

@@ -100,6 +100,15 @@ impl Store {
         self.facts(None)
     }
 
+    /// The time zone each candidate told us, where they did (a share's send window).
+    pub fn timezones(&self) -> Result<HashMap<i64, String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT candidate_id, timezone FROM preferences WHERE coalesce(timezone, '') != ''",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     fn facts(&self, only: Option<i64>) -> Result<HashMap<i64, Facts>> {
         // One candidate, or everyone (`?1` is NULL): the same statements either way.
         let w = if only.is_some() {
