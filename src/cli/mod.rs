@@ -362,6 +362,7 @@ fn tui_with(
             workers.delivery = Some(rapport_core::mail_out::delivery::spawn_worker(
                 data_dir.to_owned(),
                 d,
+                rapport_core::actions::share::releaser(session, &state.store),
             ));
         }
         (Err(e), _) | (_, Err(e)) => tracing::info!("sending is off: {e:#}"),

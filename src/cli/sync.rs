@@ -3,6 +3,7 @@
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressStyle};
 use rapport_core::actions::session::Session;
+use rapport_core::actions::share;
 use rapport_core::config::Config;
 use rapport_core::mail_in::imap::connect::{self, Endpoint};
 use rapport_core::mail_in::imap::sync::{Progress, sync_all};
@@ -177,12 +178,15 @@ fn watch(
     // The outbox is delivered here too: on a box where no inbox stays open, queued mail and its
     // retries would otherwise wait for ever.
     let session = Session::open(Some(cfg.clone()), data_dir);
-    let delivery = match Store::open_in(data_dir).map(|store| session.deliverer(&store)) {
-        Ok(Ok(d)) => Some(rapport_core::mail_out::delivery::spawn_worker(
+    let delivery = match Store::open_in(data_dir)
+        .map(|store| (session.deliverer(&store), share::releaser(&session, &store)))
+    {
+        Ok((Ok(d), releaser)) => Some(rapport_core::mail_out::delivery::spawn_worker(
             data_dir.to_owned(),
             d,
+            releaser,
         )),
-        Ok(Err(e)) => {
+        Ok((Err(e), _)) => {
             eprintln!(
                 "not delivering the outbox: {}",
                 super::output::clean(&format!("{e:#}"))

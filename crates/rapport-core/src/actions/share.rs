@@ -528,6 +528,11 @@ pub fn release(
             open
         })
         .collect();
+    // Signed by the recruiter who created it, whoever's session releases it.
+    let identity = &Sender {
+        recruiter_name: share.created_by.clone(),
+        ..identity.clone()
+    };
     let template = Template {
         name: share.template.clone(),
         tags: share.tags.clone(),
@@ -606,7 +611,7 @@ fn their_zones(store: &Store) -> Result<std::collections::HashMap<i64, jiff::tz:
 }
 
 /// Messages released per write transaction.
-const BATCH: usize = 200;
+const BATCH: usize = 100;
 
 /// What releasing one message needs besides the store.
 struct One<'a> {
@@ -671,6 +676,42 @@ fn release_one(store: &mut Store, o: &One, item: &ShareItem) -> Result<Outcome> 
     };
     store.settle_share_item(item.id, None, Some(&skip.to_string()), now)?;
     Ok(Outcome::Skipped)
+}
+
+/// Releases what is due of every active share (see [`release`]): what a long-running
+/// front end (the TUI's outbox worker, `rapport share run`) calls on each pass.
+pub fn release_due(
+    store: &mut Store,
+    identity: &Sender,
+    limit: &Limit,
+    schedule: &Schedule,
+    now: i64,
+) -> Result<Vec<(i64, Released)>> {
+    let mut out = Vec::new();
+    for id in store.shares_to_release()? {
+        out.push((id, release(store, id, identity, limit, schedule, now)?));
+    }
+    Ok(out)
+}
+
+/// What the outbox worker runs before each pass so that shares go out while any rapport
+/// that delivers (an open inbox, `rapport sync --watch`) runs: [`release_due`] with the
+/// session's identity, size limit and working hours. None when this session cannot send.
+pub fn releaser(
+    session: &crate::actions::session::Session,
+    store: &Store,
+) -> Option<crate::mail_out::delivery::BeforePass> {
+    let identity = session.identity(store).ok()?;
+    let limit = Limit {
+        bytes: session.max_message_size(),
+        source: session.size_source(),
+    };
+    let schedule = crate::responses::report::settings(session.config(), store).0;
+    Some(Box::new(move |store: &mut Store| {
+        release_due(store, &identity, &limit, &schedule, crate::store::now())
+            .map(|_| ())
+            .map_err(|e| format!("releasing a share: {e}"))
+    }))
 }
 
 /// Pauses a share: nothing more is released until it is resumed.

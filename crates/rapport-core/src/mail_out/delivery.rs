@@ -465,10 +465,15 @@ pub enum DeliveryEvent {
 /// How often the worker looks at the outbox when nobody wakes it.
 pub const OUTBOX_POLL: Duration = Duration::from_secs(15);
 
+/// Work the worker does on its own connection before each delivery pass (releasing what is
+/// due of a share into the outbox); an error is reported and the pass goes on.
+pub type BeforePass = Box<dyn FnMut(&mut Store) -> std::result::Result<(), String> + Send>;
+
 /// Starts the delivery worker. Send `()` on the returned sender to wake it (a new message).
 pub fn spawn_worker(
     data_dir: PathBuf,
     deliverer: Deliverer,
+    mut before_pass: Option<BeforePass>,
 ) -> (
     std::sync::mpsc::Sender<()>,
     std::sync::mpsc::Receiver<DeliveryEvent>,
@@ -506,6 +511,12 @@ pub fn spawn_worker(
                     let _ = events.send(DeliveryEvent::Error(e.to_string()));
                 }
                 loop {
+                    if let Some(f) = before_pass.as_mut()
+                        && let Err(e) = f(&mut store)
+                        && events.send(DeliveryEvent::Error(e)).is_err()
+                    {
+                        return;
+                    }
                     match rt.block_on(run_once(&mut store, &deliverer)) {
                         Ok(r) if r != FlushReport::default() => {
                             if events.send(DeliveryEvent::Changed(r)).is_err() {

@@ -152,6 +152,19 @@ impl Store {
         Ok(v)
     }
 
+    /// Active shares with messages still to release, oldest first.
+    pub fn shares_to_release(&self) -> Result<Vec<i64>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT s.id FROM shares s WHERE s.state = 'active' AND EXISTS
+               (SELECT 1 FROM share_items i WHERE i.share_id = s.id AND i.state = 'planned')
+             ORDER BY s.id",
+        )?;
+        let v = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(v)
+    }
+
     pub fn share_items(&self, share_id: i64) -> Result<Vec<ShareItem>> {
         let mut st = self.conn.prepare_cached(
             "SELECT i.id, i.candidate_id, i.state, i.reason, i.outbox_id, i.released_at, o.state,
