@@ -23,7 +23,7 @@ const PRESENCE_TICK: Duration = Duration::from_secs(2);
 
 /// How often the database is asked whether another process changed it: colleagues' work and
 /// new mail show within this (plus one redraw).
-const WATCH: Duration = Duration::from_millis(500);
+pub const WATCH: Duration = Duration::from_millis(500);
 
 /// Set while the terminal is in raw mode on the alternate screen.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
