@@ -6,6 +6,7 @@ pub mod fake;
 pub mod mail;
 pub mod message;
 pub mod runner;
+pub mod serve;
 pub mod team;
 pub mod terminal;
 
