@@ -321,6 +321,8 @@ fn a_share_reaches_exactly_the_eligible_once_each_at_the_pace_set() {
     };
     assert_eq!(by_reason, expected(6), "{preview}");
     assert_eq!(preview["left_out"], 35);
+    // The erased are counted, never named.
+    assert_eq!(preview["erased_addresses"], 5, "{preview}");
     let sample = preview["sample"].as_str().unwrap();
     assert!(
         sample.contains("Hi Cand") && sample.contains("hear about rust"),

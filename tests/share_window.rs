@@ -137,3 +137,40 @@ fn the_preview_says_who_will_receive_it_in_their_own_zone() {
     let p = share::preview(&store, &spec, &sender(), "test", &team, target, WED_10_UTC).unwrap();
     assert_eq!(p.in_their_zone, 2);
 }
+
+#[test]
+fn two_shares_at_once_keep_one_pace_for_the_shared_address() {
+    let (_d, mut store, _) = store_with_three();
+    let team = Schedule::office(jiff::tz::TimeZone::UTC);
+    let target = rapport_core::responses::report::settings(None, &store).1;
+    let limit = Limit {
+        bytes: 1_000_000,
+        source: "test".into(),
+    };
+    let mut ids = Vec::new();
+    for name in ["rust roles", "rust talk"] {
+        let spec = Spec {
+            template: Template {
+                name: name.into(),
+                tags: vec!["rust".into()],
+                body: "Hi {first_name}.\n".into(),
+            },
+            subject: name.into(),
+            query: None,
+            pace: Pace {
+                per_hour: 1,
+                per_day: 10,
+            },
+        };
+        let p =
+            share::preview(&store, &spec, &sender(), "test", &team, target, WED_10_UTC).unwrap();
+        ids.push(share::create(&mut store, &spec, &p, "Alice Moreau", WED_10_UTC).unwrap());
+    }
+    let released = share::release_due(&mut store, &sender(), &limit, &team, WED_10_UTC).unwrap();
+    let queued: usize = released.iter().map(|(_, r)| r.queued).sum();
+    assert_eq!(queued, 1, "{released:?}");
+    // The next hour, one more.
+    let released =
+        share::release_due(&mut store, &sender(), &limit, &team, WED_10_UTC + 3600).unwrap();
+    assert_eq!(released.iter().map(|(_, r)| r.queued).sum::<usize>(), 1);
+}

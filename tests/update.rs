@@ -1412,6 +1412,7 @@ fn planned_preview(spec: rapport_core::actions::share::Spec) -> rapport::ui::sha
             first_release: Some(NOW),
             last_release: Some(NOW + 3600),
             in_their_zone: 0,
+            erased: 0,
         },
     }
 }

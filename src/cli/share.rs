@@ -90,6 +90,7 @@ fn preview_json(p: &Preview) -> Value {
         "first_release": p.first_release.map(rfc3339),
         "last_release": p.last_release.map(rfc3339),
         "in_their_time_zone": p.in_their_zone,
+        "erased_addresses": p.erased,
         "window": p.window(),
     })
 }
@@ -102,6 +103,9 @@ fn print_preview(p: &Preview) {
     );
     for (k, n) in p.totals() {
         println!("  {n:>5}  {k}");
+    }
+    if let Some(e) = p.erased_note() {
+        println!("  {e}");
     }
     println!();
     for (c, s) in p.skipped.iter().take(50) {

@@ -370,6 +370,9 @@ pub fn preview_head(p: &Planned, w: usize, tz: &TimeZone) -> Vec<(String, Kind)>
             para(&format!("  {n:>5}  {k}"), Kind::Plain);
         }
     }
+    if let Some(e) = pr.erased_note() {
+        para(&format!("  {e}"), Kind::Plain);
+    }
     if let Some(sample) = &pr.sample {
         para("", Kind::Plain);
         para("Sample (the first recipient's message)", Kind::Heading);

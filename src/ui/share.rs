@@ -36,6 +36,7 @@ impl PartialEq for Planned {
             && a.first_release == b.first_release
             && a.last_release == b.last_release
             && a.in_their_zone == b.in_their_zone
+            && a.erased == b.erased
     }
 }
 impl Eq for Planned {}

@@ -175,9 +175,22 @@ pub struct Preview {
     /// Recipients whose time zone we know: they receive it in working hours where they are,
     /// the others in the team's.
     pub in_their_zone: usize,
+    /// Addresses erased on request: never contacted, and not named (nothing is kept to name
+    /// them by).
+    pub erased: i64,
 }
 
 impl Preview {
+    /// The line about those erased on request, when there are any.
+    pub fn erased_note(&self) -> Option<String> {
+        (self.erased > 0).then(|| {
+            format!(
+                "{} address(es) erased on request: never contacted, not listed",
+                self.erased
+            )
+        })
+    }
+
     /// The send window, in the one wording the front ends show.
     pub fn window(&self) -> String {
         match self.in_their_zone {
@@ -346,6 +359,7 @@ pub fn preview(
         first_release: None,
         last_release: None,
         in_their_zone: 0,
+        erased: store.suppressed_addresses()?,
     };
     // Everyone's wishes in a few statements rather than a few for each person.
     let mut facts = store.all_contact_facts()?;
@@ -562,8 +576,9 @@ pub fn release(
                 r.state = state;
                 return Ok(true);
             }
-            let hour = share.per_hour - store.share_released_since(share_id, now - 3600)?;
-            let day = share.per_day - store.share_released_since(share_id, now - 86_400)?;
+            // Two shares running at once share one pace: it is the shared address's.
+            let hour = share.per_hour - store.shares_released_since(now - 3600)?;
+            let day = share.per_day - store.shares_released_since(now - 86_400)?;
             let mut budget = hour.min(day).max(0);
             for item in chunk {
                 if budget == 0 {

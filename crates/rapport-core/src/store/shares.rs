@@ -190,9 +190,19 @@ impl Store {
     }
 
     /// Items released at or after `since` (for the throttle).
+    /// Messages of every share released since `since`: the pace holds for the shared address,
+    /// not for each share.
+    pub fn shares_released_since(&self, since: i64) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM share_items WHERE released_at > ?1",
+            [since],
+            |r| r.get(0),
+        )?)
+    }
+
     pub fn share_released_since(&self, share_id: i64, since: i64) -> Result<i64> {
         Ok(self.conn.query_row(
-            "SELECT count(*) FROM share_items WHERE share_id = ?1 AND released_at >= ?2",
+            "SELECT count(*) FROM share_items WHERE share_id = ?1 AND released_at > ?2",
             params![share_id, since],
             |r| r.get(0),
         )?)

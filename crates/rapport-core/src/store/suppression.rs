@@ -102,6 +102,13 @@ impl Store {
         write_key(&self.key_path(), &key)
     }
 
+    /// How many addresses were erased on request (kept only as keyed hashes).
+    pub fn suppressed_addresses(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM suppressions", [], |r| r.get(0))?)
+    }
+
     fn suppressions_exist(&self) -> Result<bool> {
         Ok(self
             .conn
