@@ -12,7 +12,7 @@ pub mod erase;
 pub mod form;
 pub mod form_keys;
 pub mod help;
-
+pub mod key;
 pub mod keymap;
 pub mod layout;
 pub mod live;
