@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::Path;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 use toml::de::{DeTable, DeValue};
 
 use crate::ui::action::{Bound, Context};
@@ -517,7 +517,7 @@ fn section_names() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyEventState;
+    use crossterm::event::{KeyCode, KeyEventState, KeyModifiers};
 
     fn press(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
         KeyEvent {

@@ -28,8 +28,8 @@ pub use release::{Released, release, release_due, releaser};
 pub use report::{FOLLOW_UP_SECS, Report, report};
 pub use skip::kind_of;
 use skip::{body_for, conflicted, person, refused, skip_of, tags_of};
-pub use window::{next_open, open_at};
 use window::{estimate_end, their_zones};
+pub use window::{next_open, open_at};
 
 /// How fast a share may go: at most this many messages an hour and a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,4 +354,3 @@ pub fn resume(store: &mut Store, id: i64, actor: &str) -> Result<()> {
 pub fn cancel(store: &mut Store, id: i64, actor: &str) -> Result<usize> {
     Ok(store.set_share_state(id, "cancelled", actor)?)
 }
-

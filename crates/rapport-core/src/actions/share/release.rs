@@ -238,4 +238,3 @@ pub fn releaser(
             .map_err(|e| format!("releasing a share: {e}"))
     }))
 }
-

@@ -87,4 +87,3 @@ pub fn report(store: &Store, id: i64) -> Result<Report> {
     }
     Ok(r)
 }
-

@@ -111,4 +111,3 @@ pub(super) fn person(r: &InboxRow) -> Person {
         address: r.address.clone(),
     }
 }
-

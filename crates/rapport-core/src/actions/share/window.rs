@@ -50,11 +50,12 @@ pub(super) fn estimate_end(s: &Schedule, start: i64, n: usize, pace: Pace) -> i6
 
 /// The time zones candidates told us, by candidate; a zone we cannot read is left out (the
 /// team's hours apply).
-pub(super) fn their_zones(store: &Store) -> Result<std::collections::HashMap<i64, jiff::tz::TimeZone>> {
+pub(super) fn their_zones(
+    store: &Store,
+) -> Result<std::collections::HashMap<i64, jiff::tz::TimeZone>> {
     Ok(store
         .timezones()?
         .into_iter()
         .filter_map(|(id, name)| Some((id, jiff::tz::TimeZone::get(&name).ok()?)))
         .collect())
 }
-
