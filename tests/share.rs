@@ -506,12 +506,18 @@ fn a_share_reaches_exactly_the_eligible_once_each_at_the_pace_set() {
     assert_eq!(done["planned"], 0, "{done}");
     assert_eq!(done["queued"], 0, "{done}");
     // Both opt-outs before release are counted as skipped, opted out; the one whose message
-    // was already queued, as cancelled.
+    // was already queued, as cancelled because they opted out.
     let skipped_by: BTreeMap<String, u64> =
         serde_json::from_value(done["skipped_by"].clone()).unwrap();
     assert_eq!(skipped_by, expected(8), "{done}");
     assert_eq!(n(&done, "skipped"), 37, "{done}");
     assert_eq!(n(&done, "cancelled"), 1, "{done}");
+    assert_eq!(n(&done, "cancelled_because_they_opted_out"), 1, "{done}");
+    let text = run(&["share", "report", "1"], T + 3800);
+    assert!(
+        text.contains("1 cancelled (1 because they opted out)"),
+        "{text}"
+    );
     let cut_off: Vec<String> = r
         .outbox()
         .iter()

@@ -1306,6 +1306,7 @@ fn share_report(
         unknown: 0,
         skipped: 2,
         cancelled: 0,
+        cancelled_opted_out: 0,
         skipped_by: [("opted out".to_string(), 2)].into_iter().collect(),
         replies: 0,
         reply_rate: 0.0,

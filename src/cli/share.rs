@@ -261,7 +261,8 @@ fn report(ctx: &Ctx, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
                 "created_at": rfc3339(r.share.created_at),
                 "planned": r.planned, "queued": r.queued, "sent": r.sent, "failed": r.failed,
                 "may_have_been_sent": r.unknown,
-                "skipped": r.skipped, "cancelled": r.cancelled, "skipped_by": r.skipped_by,
+                "skipped": r.skipped, "cancelled": r.cancelled,
+                "cancelled_because_they_opted_out": r.cancelled_opted_out, "skipped_by": r.skipped_by,
                 "replies": r.replies, "reply_rate": r.reply_rate,
                 "opt_outs_within_14_days": r.opt_outs,
                 "preference_changes_within_14_days": r.preference_changes,
@@ -279,8 +280,13 @@ fn report(ctx: &Ctx, id: i64, as_json: bool) -> anyhow::Result<ExitCode> {
         &rfc3339(r.share.created_at)[..10]
     );
     println!(
-        "  {} sent, {} queued, {} planned, {} failed, {} cancelled, {} skipped",
-        r.sent, r.queued, r.planned, r.failed, r.cancelled, r.skipped
+        "  {} sent, {} queued, {} planned, {} failed, {}, {} skipped",
+        r.sent,
+        r.queued,
+        r.planned,
+        r.failed,
+        r.cancelled_text(),
+        r.skipped
     );
     if r.unknown > 0 {
         println!(

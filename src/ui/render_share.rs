@@ -165,7 +165,7 @@ pub fn progress(r: &Report) -> String {
         p.push_str(&format!(" · may have been sent {}", r.unknown));
     }
     if r.cancelled > 0 {
-        p.push_str(&format!(" · cancelled {}", r.cancelled));
+        p.push_str(&format!(" · {}", r.cancelled_text()));
     }
     p
 }

@@ -488,7 +488,7 @@ pub(crate) fn cancel_for_opt_outs(tx: &Connection, c: i64) -> Result<usize> {
             tx,
             c,
             &scope,
-            &format!("cancelled: the candidate opted out ({scope})"),
+            &format!("{} ({scope})", super::relations::CANCELLED_OPTED_OUT),
         )?;
     }
     Ok(n)

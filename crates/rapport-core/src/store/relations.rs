@@ -350,7 +350,7 @@ impl Store {
             &tx,
             candidate_id,
             scope,
-            &format!("cancelled: the candidate opted out ({scope})"),
+            &format!("{CANCELLED_OPTED_OUT} ({scope})"),
         )?;
         tx.execute(
             "UPDATE candidates SET optout_request = NULL WHERE id = ?1",
@@ -381,6 +381,10 @@ impl Store {
 /// Cancels queued or retrying mail that `scope` covers: mail queued for the candidate, and
 /// mail to any of their addresses queued for someone else or for no candidate. Returns how
 /// many.
+/// How an outbox row cancelled by the candidate's opt-out begins its note (the share report
+/// counts those apart from a recruiter's cancelling).
+pub const CANCELLED_OPTED_OUT: &str = "cancelled: the candidate opted out";
+
 pub(crate) fn cancel_outbox(
     tx: &Connection,
     candidate_id: i64,

@@ -37,6 +37,8 @@ pub struct ShareItem {
     pub outbox_state: Option<String>,
     /// The released message's Message-ID.
     pub message_id: Option<String>,
+    /// The outbox row's note: why it failed or was cancelled.
+    pub outbox_note: Option<String>,
 }
 
 /// What a candidate did within a share's follow-up window.
@@ -168,7 +170,7 @@ impl Store {
     pub fn share_items(&self, share_id: i64) -> Result<Vec<ShareItem>> {
         let mut st = self.conn.prepare_cached(
             "SELECT i.id, i.candidate_id, i.state, i.reason, i.outbox_id, i.released_at, o.state,
-               o.message_id
+               o.message_id, o.last_error
              FROM share_items i LEFT JOIN outbox o ON o.id = i.outbox_id
              WHERE i.share_id = ?1 ORDER BY i.id",
         )?;
@@ -183,13 +185,13 @@ impl Store {
                     released_at: r.get(5)?,
                     outbox_state: r.get(6)?,
                     message_id: r.get(7)?,
+                    outbox_note: r.get(8)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(v)
     }
 
-    /// Items released at or after `since` (for the throttle).
     /// Messages of every share released since `since`: the pace holds for the shared address,
     /// not for each share.
     pub fn shares_released_since(&self, since: i64) -> Result<i64> {
@@ -200,6 +202,7 @@ impl Store {
         )?)
     }
 
+    /// Items of one share released after `since`.
     pub fn share_released_since(&self, share_id: i64, since: i64) -> Result<i64> {
         Ok(self.conn.query_row(
             "SELECT count(*) FROM share_items WHERE share_id = ?1 AND released_at > ?2",

@@ -1,6 +1,7 @@
 //! What a share did, and what followed it.
 
 use super::*;
+use crate::store::CANCELLED_OPTED_OUT;
 
 /// A share's progress and, afterwards, what followed it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,9 @@ pub struct Report {
     pub unknown: usize,
     pub skipped: usize,
     pub cancelled: usize,
+    /// Of those cancelled, how many because the candidate opted out after their message was
+    /// released (the rest a recruiter cancelled).
+    pub cancelled_opted_out: usize,
     /// Skips by reason kind.
     pub skipped_by: BTreeMap<String, usize>,
     /// Candidates who wrote to us within 14 days of their message.
@@ -25,6 +29,16 @@ pub struct Report {
     pub preference_changes: usize,
     /// Per interest tag: (delivered, replies).
     pub by_interest: BTreeMap<String, (usize, usize)>,
+}
+
+impl Report {
+    /// "3 cancelled (1 because they opted out)": the one wording of the front ends.
+    pub fn cancelled_text(&self) -> String {
+        match self.cancelled_opted_out {
+            0 => format!("{} cancelled", self.cancelled),
+            n => format!("{} cancelled ({n} because they opted out)", self.cancelled),
+        }
+    }
 }
 
 /// The follow-up window of the report.
@@ -44,6 +58,7 @@ pub fn report(store: &Store, id: i64) -> Result<Report> {
         unknown: 0,
         skipped: 0,
         cancelled: 0,
+        cancelled_opted_out: 0,
         skipped_by: BTreeMap::new(),
         replies: 0,
         reply_rate: 0.0,
@@ -59,7 +74,11 @@ pub fn report(store: &Store, id: i64) -> Result<Report> {
                 let kind = kind_of(&i.reason).to_string();
                 *r.skipped_by.entry(kind).or_default() += 1;
             }
-            ("cancelled", _) | (_, Some("cancelled")) => r.cancelled += 1,
+            ("cancelled", _) | (_, Some("cancelled")) => {
+                r.cancelled += 1;
+                let note = i.outbox_note.as_deref().unwrap_or("");
+                r.cancelled_opted_out += usize::from(note.starts_with(CANCELLED_OPTED_OUT));
+            }
             (_, Some("sent")) => r.sent += 1,
             (_, Some("failed")) => r.failed += 1,
             (_, Some("unknown")) => r.unknown += 1,
