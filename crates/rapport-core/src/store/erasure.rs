@@ -34,8 +34,7 @@ impl Store {
     /// that once held one of their addresses (merged away, then split off), what moved in those
     /// merges, their mail and its search entries, and the audit details that name them.
     pub fn erase(&mut self, candidate_id: i64, actor: &str, reason: &str) -> Result<Erased> {
-        self.suppression_key_for_erasure()?;
-        let hasher = super::suppression::suppressor(&self.conn, &self.path)?;
+        let hasher = super::suppression::Suppressor::with_key(self.suppression_key_for_erasure()?);
         let now = super::now();
         let tx = self.write_tx()?;
         let person = person_of(&tx, candidate_id)?;

@@ -3,6 +3,7 @@
 //! Plain reads and writes; signing and verifying are in `crate::web::token`.
 
 use super::relations::audit;
+use super::tx::Cached;
 use super::{Result, Store};
 use rusqlite::{OptionalExtension, params};
 
@@ -39,7 +40,7 @@ impl Store {
             return Ok(Some(n));
         }
         let tx = self.write_tx()?;
-        let n = tx.execute(
+        let n = tx.exec(
             "UPDATE candidates SET link_nonce = ?2 WHERE id = ?1 AND link_nonce IS NULL",
             params![candidate, fresh],
         )?;
@@ -53,7 +54,7 @@ impl Store {
             )?;
         }
         let now: Option<Option<String>> = tx
-            .query_row(
+            .row(
                 "SELECT link_nonce FROM candidates WHERE id = ?1",
                 [candidate],
                 |r| r.get(0),

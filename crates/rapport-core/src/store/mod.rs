@@ -128,6 +128,10 @@ pub struct Store {
     checkpointer: Option<checkpoints::Checkpointer>,
     /// The candidates the last searched inbox query found (see `filter::Matches`).
     matches: std::cell::RefCell<Option<filter::Matches>>,
+    /// Raised when a write inside a [`Store::batch`] gave up part-way (see `tx`).
+    batch_spoilt: std::cell::Cell<bool>,
+    /// Inside [`Store::batch`].
+    batching: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -198,6 +202,7 @@ impl Store {
             }
         };
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.create_scalar_function(
             "rapport_now",
             0,
@@ -219,6 +224,8 @@ impl Store {
             rules,
             checkpointer: None,
             matches: Default::default(),
+            batch_spoilt: Default::default(),
+            batching: Default::default(),
         })
     }
 
@@ -291,6 +298,10 @@ impl Store {
         conn.pragma_update(None, "cache_size", -32768)?;
         // Deleted content is overwritten, so an erased person does not linger in free pages.
         conn.pragma_update(None, "secure_delete", "ON")?;
+        // Room for every statement a busy path uses: with rusqlite's default of 16, releasing
+        // a share (policy, facts, ingest, outbox) evicted its own statements and spent a third
+        // of its time preparing them again.
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let found = retry_busy(|| migrate(&mut conn, path))?;
         let mut store = Store {
             conn,
@@ -298,6 +309,8 @@ impl Store {
             rules,
             checkpointer: None,
             matches: Default::default(),
+            batch_spoilt: Default::default(),
+            batching: Default::default(),
         };
         // Waits are derived data: a database from before they existed gets them built once.
         if (1..3).contains(&found) {
@@ -410,6 +423,9 @@ pub struct TeamMember {
 }
 
 /// How long SQLite itself waits for a lock before reporting "busy".
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
+
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a writer keeps trying before it gives up with an error.
 const WRITE_PATIENCE: Duration = Duration::from_secs(120);

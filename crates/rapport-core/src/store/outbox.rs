@@ -1,5 +1,6 @@
 //! The outbox table: mail is written here before any network I/O.
 
+use super::tx::Cached;
 use super::{Result, Store};
 use crate::values::{OutboxState, SentCopyState};
 use rusqlite::params;
@@ -43,7 +44,7 @@ impl Store {
     ) -> Result<i64> {
         let now = super::now();
         let tx = self.write_tx()?;
-        tx.execute(
+        tx.exec(
             "INSERT INTO outbox(candidate_id, message_id, raw, envelope_from, envelope_to, topics, state,
                 next_attempt_at, created_by, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?8, ?7, ?7)",

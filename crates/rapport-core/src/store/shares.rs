@@ -3,6 +3,7 @@
 //! rules live there.
 
 use super::relations::audit;
+use super::tx::Cached;
 use super::{Result, Store, StoreError};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -221,12 +222,12 @@ impl Store {
     ) -> Result<()> {
         let tx = self.write_tx()?;
         match skipped {
-            None => tx.execute(
+            None => tx.exec(
                 "UPDATE share_items SET state = 'queued', outbox_id = ?2, released_at = ?3
                  WHERE id = ?1 AND state = 'planned'",
                 params![item, outbox_id, at],
             )?,
-            Some(why) => tx.execute(
+            Some(why) => tx.exec(
                 "UPDATE share_items SET state = 'skipped', reason = ?2 WHERE id = ?1 AND state = 'planned'",
                 params![item, why],
             )?,
@@ -239,7 +240,7 @@ impl Store {
     pub fn outbox_id_of(&self, message_id: &str) -> Result<Option<i64>> {
         Ok(self
             .conn
-            .query_row(
+            .row(
                 "SELECT id FROM outbox WHERE message_id = ?1",
                 [message_id],
                 |r| r.get(0),

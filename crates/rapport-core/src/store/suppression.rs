@@ -4,6 +4,7 @@
 //! The key lives in its own file next to the database (`rapport.key`), never in it: a copy of
 //! the database alone cannot be used to test guessed addresses against the list.
 
+use super::tx::Cached;
 use super::{Result, Store, StoreError};
 use hmac::{KeyInit, Mac};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -23,6 +24,14 @@ pub struct Suppressor {
 }
 
 impl Suppressor {
+    /// The hasher for an erasure, with the key it made or found.
+    pub(super) fn with_key(key: Vec<u8>) -> Suppressor {
+        Suppressor {
+            key: Some(key),
+            any: true,
+        }
+    }
+
     /// The keyed hash of an address (trimmed, lower-cased), or `None` without a key.
     pub fn hash(&self, address: &str) -> Option<String> {
         let key = self.key.as_ref()?;
@@ -129,11 +138,8 @@ impl Store {
         };
         Ok(self
             .conn
-            .query_row(
-                "SELECT at FROM suppressions WHERE address_hash = ?1",
-                [h],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT at FROM suppressions WHERE address_hash = ?1")?
+            .query_row([h], |r| r.get(0))
             .optional()?)
     }
 
@@ -226,7 +232,7 @@ impl Store {
 pub(super) fn suppressor(conn: &Connection, db: &Path) -> Result<Suppressor> {
     // A key still in the database is one that could not be moved out at open (malformed).
     let left: Option<String> = conn
-        .query_row(
+        .row(
             "SELECT value FROM meta WHERE key = 'suppression_key'",
             [],
             |r| r.get(0),
@@ -235,11 +241,16 @@ pub(super) fn suppressor(conn: &Connection, db: &Path) -> Result<Suppressor> {
     if let Some(hex) = left {
         return Err(malformed_meta_key(db, &hex));
     }
-    let any: bool = conn.query_row("SELECT EXISTS(SELECT 1 FROM suppressions)", [], |r| {
+    let any: bool = conn.row("SELECT EXISTS(SELECT 1 FROM suppressions)", [], |r| {
         r.get(0)
     })?;
+    // Nobody erased: nothing to recognise, so the key file is not read (ingest and every
+    // queued message ask this).
+    if !any {
+        return Ok(Suppressor { key: None, any });
+    }
     let key = read_key(&key_path(db))?;
-    if any && key.is_none() {
+    if key.is_none() {
         return Err(missing_key(&key_path(db)));
     }
     Ok(Suppressor { key, any })

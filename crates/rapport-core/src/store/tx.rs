@@ -3,14 +3,22 @@
 
 use super::{Result, Rules, Store, StoreError, WRITE_PATIENCE, is_busy, jitter};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::cell::Cell;
 
 /// A write transaction (see [`Store::write_tx`]) with the rules for derived data. Inside a
-/// [`Store::batch`] it is a savepoint of the batch's transaction: each write still applies
-/// whole or not at all, and the batch commits them together.
+/// [`Store::batch`] it writes straight into the batch's transaction: no savepoint, because
+/// SQLite's full-text index flushes at every savepoint release, which made each message of a
+/// share's release cost a flush and a merge. A write abandoned there after changing
+/// something spoils the batch, which then rolls back whole (see [`Store::batch`]), so each
+/// write still applies whole or not at all.
 pub(crate) struct WriteTx<'a> {
     conn: &'a Connection,
-    /// None inside a batch (a savepoint), or once committed.
+    /// None inside a batch, or once committed.
     tx: Option<Transaction<'a>>,
+    /// Inside a batch and not yet committed: the batch's flag to raise when dropped so, and
+    /// the connection's change count at the start.
+    in_batch: Option<(&'a Cell<bool>, u64)>,
+    /// A savepoint inside another write transaction that is not a batch.
     savepoint_open: bool,
     pub(crate) rules: Rules,
 }
@@ -24,21 +32,31 @@ impl std::ops::Deref for WriteTx<'_> {
 
 impl WriteTx<'_> {
     pub(crate) fn commit(mut self) -> rusqlite::Result<()> {
-        if let Some(tx) = self.tx.take() {
-            return tx.commit();
+        self.in_batch = None;
+        if self.savepoint_open {
+            self.savepoint_open = false;
+            return self.conn.execute_batch("RELEASE rapport_write");
         }
-        self.savepoint_open = false;
-        self.conn.execute_batch("RELEASE rapport_write")
+        match self.tx.take() {
+            Some(tx) => tx.commit(),
+            None => Ok(()),
+        }
     }
 }
 
 impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
         if self.savepoint_open {
-            // Not committed: this write is undone, the batch's earlier ones stay.
             let _ = self
                 .conn
                 .execute_batch("ROLLBACK TO rapport_write; RELEASE rapport_write");
+        }
+        // Outside a batch the transaction rolls itself back. Inside one, a write that gave up
+        // after changing rows cannot be undone alone: the whole batch is.
+        if let Some((spoilt, before)) = self.in_batch
+            && self.conn.total_changes() != before
+        {
+            spoilt.set(true);
         }
     }
 }
@@ -53,11 +71,21 @@ impl Store {
     pub(crate) fn write_tx(&self) -> Result<WriteTx<'_>> {
         let conn = &self.conn;
         if !conn.is_autocommit() {
-            // Inside a batch, which holds the write lock already.
+            // Inside a batch or another write, which hold the write lock already.
+            if self.batching.get() {
+                return Ok(WriteTx {
+                    conn,
+                    tx: None,
+                    in_batch: Some((&self.batch_spoilt, conn.total_changes())),
+                    savepoint_open: false,
+                    rules: self.rules,
+                });
+            }
             conn.execute_batch("SAVEPOINT rapport_write")?;
             return Ok(WriteTx {
                 conn,
                 tx: None,
+                in_batch: None,
                 savepoint_open: true,
                 rules: self.rules,
             });
@@ -69,6 +97,7 @@ impl Store {
                     return Ok(WriteTx {
                         conn,
                         tx: Some(tx),
+                        in_batch: None,
                         savepoint_open: false,
                         rules: self.rules,
                     });
@@ -83,9 +112,9 @@ impl Store {
     }
 
     /// Runs `f` in one write transaction: the writes it makes through the store commit
-    /// together (each as a savepoint), or none of them when it fails. Many small writes in a
-    /// row (a share's release) are much cheaper so. Holds the write lock throughout: keep
-    /// batches short.
+    /// together, or none of them when it fails, or when one of them failed part-way (even if
+    /// `f` went on). Many small writes in a row (a share's release) are much cheaper so.
+    /// Holds the write lock throughout: keep batches short.
     pub fn batch<T, E: From<StoreError>>(
         &mut self,
         f: impl FnOnce(&mut Store) -> std::result::Result<T, E>,
@@ -93,7 +122,19 @@ impl Store {
         let tx = self.write_tx()?;
         // The transaction stays open by hand: the store's writes inside `f` need `&mut self`.
         std::mem::forget(tx);
-        match f(self) {
+        self.batch_spoilt.set(false);
+        self.batching.set(true);
+        let out = f(self);
+        self.batching.set(false);
+        let spoilt = self.batch_spoilt.replace(false);
+        match out {
+            Ok(_) if spoilt => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(StoreError::Invalid(
+                    "a write in a batch failed part-way; none of the batch was written".into(),
+                )
+                .into())
+            }
             Ok(v) => {
                 self.conn
                     .execute_batch("COMMIT")
@@ -114,6 +155,34 @@ impl Store {
         let v = f(&tx)?;
         tx.commit()?;
         Ok(v)
+    }
+}
+
+/// `execute` and `query_row` through the connection's statement cache, for statements run
+/// once per message on a busy path (a share's release queues thousands): preparing them
+/// again each time cost more than running them.
+pub(crate) trait Cached {
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    fn row<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T>;
+}
+
+impl Cached for Connection {
+    fn exec<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row<T, P: rusqlite::Params>(
+        &self,
+        sql: &str,
+        params: P,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.prepare_cached(sql)?.query_row(params, f)
     }
 }
 
@@ -153,10 +222,11 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_inside_a_batch_is_undone_alone() {
+    fn a_write_that_fails_part_way_inside_a_batch_undoes_the_whole_batch() {
         let (d, mut s) = store();
-        s.batch(|s| -> Result<()> {
-            s.set_meta("kept", "1")?;
+        let r = s.batch(|s| -> Result<()> {
+            s.set_meta("before", "1")?;
+            // The caller swallows the failure and goes on: the half write must not land.
             let r = s.write_with(|tx| {
                 tx.execute("INSERT INTO meta(key, value) VALUES ('half', 'x')", [])?;
                 Err::<(), _>(StoreError::Invalid("refused".into()))
@@ -164,11 +234,22 @@ mod tests {
             assert!(r.is_err());
             s.set_meta("after", "2")?;
             Ok(())
+        });
+        assert!(r.unwrap_err().to_string().contains("failed part-way"));
+        let other = Store::open_in(d.path()).unwrap();
+        for key in ["before", "half", "after"] {
+            assert_eq!(other.meta(key).unwrap(), None, "{key}");
+        }
+        // A write that gave up before changing anything spoils nothing.
+        s.batch(|s| -> Result<()> {
+            let r = s.write_with(|_| Err::<(), _>(StoreError::Invalid("no".into())));
+            assert!(r.is_err());
+            s.set_meta("kept", "3")
         })
         .unwrap();
-        let other = Store::open_in(d.path()).unwrap();
-        assert_eq!(other.meta("kept").unwrap().as_deref(), Some("1"));
-        assert_eq!(other.meta("half").unwrap(), None);
-        assert_eq!(other.meta("after").unwrap().as_deref(), Some("2"));
+        assert_eq!(other.meta("kept").unwrap().as_deref(), Some("3"));
+        // And the store writes normally afterwards.
+        s.set_meta("later", "4").unwrap();
+        assert_eq!(other.meta("later").unwrap().as_deref(), Some("4"));
     }
 }

@@ -136,7 +136,7 @@ pub fn release(
 }
 
 /// Messages released per write transaction.
-const BATCH: usize = 100;
+const BATCH: usize = 500;
 
 /// What releasing one message needs besides the store.
 struct One<'a> {
