@@ -97,6 +97,27 @@ impl Store {
     }
 }
 
+/// Defers indexing for the length of one [`Store::batch`], inside its transaction: indexing
+/// each message as it is written flushed the index once per message (SQLite's full-text
+/// index flushes at every statement that may need undoing). False when a first load has
+/// deferred it already; its completion then indexes the batch's rows too.
+pub(super) fn defer_for_batch(tx: &Connection) -> Result<bool> {
+    Ok(tx.execute(
+        "INSERT INTO meta(key, value)
+         SELECT ?1, coalesce(max(id), 0) FROM messages WHERE true
+         ON CONFLICT(key) DO NOTHING",
+        [UPTO],
+    )? > 0)
+}
+
+/// Indexes the batch's rows in one statement and ends its deferral, before it commits: no
+/// other connection ever sees the index behind.
+pub(super) fn end_batch(tx: &Connection) -> Result<()> {
+    catch_up(tx)?;
+    tx.execute("DELETE FROM meta WHERE key = ?1", [UPTO])?;
+    Ok(())
+}
+
 /// Indexes the rows above the deferral's mark and moves the mark; 0 when not deferred.
 fn catch_up(tx: &Connection) -> Result<usize> {
     let upto: Option<i64> = tx
