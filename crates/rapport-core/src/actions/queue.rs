@@ -3,7 +3,7 @@
 //! is queued through the candidate's wishes (opt-outs, topics, frequency, colleagues' mail).
 
 use crate::mail_out::compose::{self, ComposeError, Draft, Sender};
-use crate::mail_out::outbox::{Confirmation, Outgoing, SendError, enqueue};
+use crate::mail_out::outbox::{Confirmation, Outgoing, SendError};
 use crate::mail_out::templates::{self, Template, Vars};
 use crate::mail_out::topics::Topics;
 use crate::model::Direction;
@@ -96,9 +96,24 @@ const LINKS_ROOM: u64 = 1024;
 
 /// Builds the message From the shared box; refuses one over the size limit.
 pub fn build(identity: &Sender, draft: &Draft, limit: &Limit) -> Result<Built, ComposeError> {
+    build_as(
+        identity,
+        draft,
+        limit,
+        compose::new_message_id(&identity.shared_address),
+    )
+}
+
+/// [`build`] with a Message-ID of the caller's (a share's, which names the candidate's
+/// message so that a release after a crash finds it).
+pub fn build_as(
+    identity: &Sender,
+    draft: &Draft,
+    limit: &Limit,
+    message_id: String,
+) -> Result<Built, ComposeError> {
     // Refused before building too: a message is at least as large as its body.
     compose::check_size(draft.body.len() as u64, limit.bytes, &limit.source)?;
-    let message_id = compose::new_message_id(&identity.shared_address);
     let date = crate::clock::system_time();
     let raw = compose::build(identity, draft, &message_id, date)?;
     compose::check_size(
@@ -187,7 +202,7 @@ pub struct Request<'a> {
 /// outbox id. Refusals are final; conflicts need a confirmation with a reason.
 pub fn queue(store: &mut Store, r: &Request, now: i64) -> Result<i64, SendError> {
     // Checked first: a refused message makes no links (and no key) for anyone.
-    crate::mail_out::outbox::check_only(
+    let verdict = crate::mail_out::outbox::check_only(
         store,
         r.candidate,
         &r.message.recipients,
@@ -205,7 +220,8 @@ pub fn queue(store: &mut Store, r: &Request, now: i64) -> Result<i64, SendError>
         created_by: r.actor.to_string(),
         opened_at: r.opened_at,
     };
-    enqueue(store, &out, r.confirm, now)
+    // Making the links wrote nothing the verdict reads.
+    crate::mail_out::outbox::enqueue_checked(store, &out, verdict, r.confirm, now)
 }
 
 #[cfg(test)]

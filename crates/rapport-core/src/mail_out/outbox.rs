@@ -42,18 +42,19 @@ pub enum SendError {
     Compose(crate::mail_out::compose::ComposeError),
 }
 
-/// Refuses what the candidate's wishes refuse, and nothing else (conflicts are for
-/// [`enqueue`]): run before anything is made for a message (its links).
+/// The candidate's wishes on a message, refusals as errors (conflicts are for [`enqueue`]):
+/// run before anything is made for a message (its links); the verdict is then handed to
+/// [`enqueue_checked`].
 pub fn check_only(
     store: &Store,
     candidate: Option<i64>,
     to: &[String],
     topics: &[String],
     now: i64,
-) -> Result<(), SendError> {
+) -> Result<Verdict, SendError> {
     match check(store, candidate, to, Channel::Email, topics, now)? {
         Verdict::Refused(r) => Err(SendError::Refused(r)),
-        _ => Ok(()),
+        v => Ok(v),
     }
 }
 
@@ -73,6 +74,19 @@ pub fn enqueue(
         &out.topics,
         now,
     )?;
+    enqueue_checked(store, out, verdict, confirm, now)
+}
+
+/// [`enqueue`] with the verdict of [`check_only`] on the same message, in the same
+/// transaction or with nothing written for the candidate since (a share's release checks
+/// thousands: checking each twice cost a tenth of it).
+pub fn enqueue_checked(
+    store: &mut Store,
+    out: &Outgoing,
+    verdict: Verdict,
+    confirm: Option<&Confirmation>,
+    now: i64,
+) -> Result<i64, SendError> {
     // Two recruiters answering the same person: a colleague's mail or logged contact since
     // the sender opened the candidate is a conflict to confirm, like a policy one.
     let colleague: Vec<Conflict> = match (out.candidate_id, out.opened_at) {

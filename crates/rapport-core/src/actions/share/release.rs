@@ -178,9 +178,8 @@ fn release_one(store: &mut Store, o: &One, item: &ShareItem) -> Result<Outcome> 
         topics: Topics::parse(&share.tags.join(",")),
         ..Draft::default()
     };
-    let mut built =
-        queue::build(o.identity, &draft, o.limit).map_err(|e| Error::Invalid(e.to_string()))?;
-    built.message_id = mid;
+    let built = queue::build_as(o.identity, &draft, o.limit, mid)
+        .map_err(|e| Error::Invalid(e.to_string()))?;
     let req = queue::Request {
         candidate: Some(row.id),
         identity: o.identity,
