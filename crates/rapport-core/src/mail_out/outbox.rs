@@ -164,3 +164,42 @@ pub fn show_queued(store: &mut Store, raw: &[u8], now: i64) -> Result<(), StoreE
     store.write_batch(&[incoming])?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    type Result<T> = std::result::Result<T, StoreError>;
+
+    fn queued(s: &mut Store, n: u32, word: &str) {
+        let raw = format!(
+            "From: Team <talent@x.example>\r\nTo: c{n}@y.example\r\nSubject: Note {n}\r\nMessage-ID: <q{n}@x.example>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nabout {word}\r\n"
+        );
+        show_queued(s, raw.as_bytes(), 1_795_186_800).unwrap();
+    }
+
+    #[test]
+    fn messages_queued_in_a_batch_are_searchable_once_it_commits() {
+        let d = tempfile::tempdir().unwrap();
+        let mut s = Store::open_in(d.path()).unwrap();
+        s.batch(|s| -> Result<()> {
+            for n in 0..3 {
+                queued(s, n, "quaternion");
+            }
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(s.search_messages("quaternion", 10).unwrap().len(), 3);
+        assert!(!s.search_index_deferred().unwrap());
+        // During a first load (indexing deferred) a batch leaves its rows to the load's end.
+        s.defer_search_index().unwrap();
+        s.batch(|s| -> Result<()> {
+            queued(s, 7, "octonion");
+            Ok(())
+        })
+        .unwrap();
+        assert!(s.search_index_deferred().unwrap());
+        assert!(s.search_messages("octonion", 10).unwrap().is_empty());
+        s.complete_search_index().unwrap();
+        assert_eq!(s.search_messages("octonion", 10).unwrap().len(), 1);
+    }
+}

@@ -61,6 +61,25 @@ impl Store {
         Ok(())
     }
 
+    /// Runs `f` with the log checkpointed every ~80 MB rather than every 4 MB (as during a
+    /// first load): a share's release writes the same index pages in every batch, and
+    /// copying them back after each batch (and syncing) took a quarter of its time.
+    pub fn with_fewer_checkpoints<T>(&mut self, f: impl FnOnce(&mut Store) -> T) -> T {
+        if self.checkpointer.is_some() {
+            // A first load's settings stay as they are.
+            return f(self);
+        }
+        let set = |s: &Store, pages: i64| {
+            if let Err(e) = s.conn.pragma_update(None, "wal_autocheckpoint", pages) {
+                tracing::warn!("could not set the checkpoint interval: {e}");
+            }
+        };
+        set(self, BULK_CHECKPOINT_PAGES);
+        let out = f(self);
+        set(self, DEFAULT_CHECKPOINT_PAGES);
+        out
+    }
+
     /// True while messages may be missing from search (a load in progress, or one that was
     /// interrupted and has not been completed yet).
     pub fn search_index_deferred(&self) -> Result<bool> {

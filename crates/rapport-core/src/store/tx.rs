@@ -264,36 +264,4 @@ mod tests {
         s.set_meta("later", "4").unwrap();
         assert_eq!(other.meta("later").unwrap().as_deref(), Some("4"));
     }
-
-    fn queued(s: &mut Store, n: u32, word: &str) {
-        let raw = format!(
-            "From: Team <talent@x.example>\r\nTo: c{n}@y.example\r\nSubject: Note {n}\r\nMessage-ID: <q{n}@x.example>\r\nDate: Mon, 02 Nov 2026 10:00:00 +0000\r\n\r\nabout {word}\r\n"
-        );
-        crate::mail_out::outbox::show_queued(s, raw.as_bytes(), 1_795_186_800).unwrap();
-    }
-
-    #[test]
-    fn messages_written_in_a_batch_are_searchable_once_it_commits() {
-        let (_d, mut s) = store();
-        s.batch(|s| -> Result<()> {
-            for n in 0..3 {
-                queued(s, n, "quaternion");
-            }
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(s.search_messages("quaternion", 10).unwrap().len(), 3);
-        assert!(!s.search_index_deferred().unwrap());
-        // During a first load (indexing deferred) a batch leaves its rows to the load's end.
-        s.defer_search_index().unwrap();
-        s.batch(|s| -> Result<()> {
-            queued(s, 7, "octonion");
-            Ok(())
-        })
-        .unwrap();
-        assert!(s.search_index_deferred().unwrap());
-        assert!(s.search_messages("octonion", 10).unwrap().is_empty());
-        s.complete_search_index().unwrap();
-        assert_eq!(s.search_messages("octonion", 10).unwrap().len(), 1);
-    }
 }
