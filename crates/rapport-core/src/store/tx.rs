@@ -133,10 +133,11 @@ impl Store {
         self.batching.set(true);
         let mut out = f(self);
         self.batching.set(false);
-        if deferred && out.is_ok() {
-            if let Err(e) = super::search_index::end_batch(&self.conn) {
-                out = Err(e.into());
-            }
+        if deferred
+            && out.is_ok()
+            && let Err(e) = super::search_index::end_batch(&self.conn)
+        {
+            out = Err(e.into());
         }
         let spoilt = self.batch_spoilt.replace(false);
         match out {
