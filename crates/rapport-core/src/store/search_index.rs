@@ -29,15 +29,7 @@ impl Store {
     /// Stops indexing new messages one by one until [`Store::complete_search_index`], and
     /// tunes this connection for a first load until then.
     pub fn defer_search_index(&mut self) -> Result<()> {
-        self.write_with(|tx| {
-            tx.execute(
-                "INSERT INTO meta(key, value)
-                 SELECT ?1, coalesce(max(id), 0) FROM messages WHERE true
-                 ON CONFLICT(key) DO NOTHING",
-                [UPTO],
-            )?;
-            Ok(())
-        })?;
+        self.write_with(|tx| defer(tx).map(|_| ()))?;
         // The log is copied into the database on another thread meanwhile; failing that, in
         // fewer, larger checkpoints: pages written again and again (indexes) are copied once
         // per checkpoint rather than every 4 MB of log.
@@ -74,9 +66,13 @@ impl Store {
                 tracing::warn!("could not set the checkpoint interval: {e}");
             }
         };
-        set(self, BULK_CHECKPOINT_PAGES);
+        let before: i64 = self
+            .conn
+            .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+            .unwrap_or(DEFAULT_CHECKPOINT_PAGES);
+        set(self, BULK_CHECKPOINT_PAGES.max(before));
         let out = f(self);
-        set(self, DEFAULT_CHECKPOINT_PAGES);
+        set(self, before);
         out
     }
 
@@ -116,11 +112,11 @@ impl Store {
     }
 }
 
-/// Defers indexing for the length of one [`Store::batch`], inside its transaction: indexing
-/// each message as it is written flushed the index once per message (SQLite's full-text
-/// index flushes at every statement that may need undoing). False when a first load has
-/// deferred it already; its completion then indexes the batch's rows too.
-pub(super) fn defer_for_batch(tx: &Connection) -> Result<bool> {
+/// Defers indexing: for a first load, or inside one [`Store::batch`] (indexing each message
+/// as it was written flushed the index once per message: SQLite's full-text index flushes at
+/// every statement that may need undoing). False when it was deferred already (a first load
+/// in progress, whose completion then indexes a batch's rows too).
+pub(super) fn defer(tx: &Connection) -> Result<bool> {
     Ok(tx.execute(
         "INSERT INTO meta(key, value)
          SELECT ?1, coalesce(max(id), 0) FROM messages WHERE true

@@ -122,7 +122,7 @@ impl Store {
         let tx = self.write_tx()?;
         // The transaction stays open by hand: the store's writes inside `f` need `&mut self`.
         std::mem::forget(tx);
-        let deferred = match super::search_index::defer_for_batch(&self.conn) {
+        let deferred = match super::search_index::defer(&self.conn) {
             Ok(d) => d,
             Err(e) => {
                 let _ = self.conn.execute_batch("ROLLBACK");
