@@ -28,7 +28,7 @@ pub use release::{Released, release, release_due, releaser};
 pub use report::{FOLLOW_UP_SECS, Report, report};
 pub use skip::kind_of;
 use skip::{body_for, conflicted, person, refused, skip_of, tags_of};
-use window::{estimate_end, their_zones};
+use window::{estimate, their_zones, windows};
 pub use window::{next_open, open_at};
 
 /// How fast a share may go: at most this many messages an hour and a day.
@@ -295,9 +295,11 @@ pub fn preview(
             spec.subject,
             body_for(store, &spec.template, first.id, &first.name, identity)?
         ));
-        let start = next_open(schedule, now);
-        p.first_release = Some(start);
-        p.last_release = Some(estimate_end(schedule, start, p.planned.len(), spec.pace));
+    }
+    let groups = windows(schedule, &zones, p.planned.iter().map(|c| c.id));
+    if let Some((first, last)) = estimate(&groups, now, spec.pace) {
+        p.first_release = Some(first);
+        p.last_release = Some(last);
     }
     Ok(p)
 }
